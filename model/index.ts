@@ -1,0 +1,10 @@
+export type { Quality, Sample, SampleValue } from './sample.ts';
+export { pointId } from './sample.ts';
+export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, Alert, AlertState, Bilingual, ClauseInfo, SiteSnapshot, LiveEvent } from './results.ts';
+export { VERDICTS } from './results.ts';
+export type { Unit } from './units.ts';
+export { UNITS } from './units.ts';
+export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, Point } from './site.ts';
+export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES } from './site-schema.ts';
+export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
+export { loadSite, parseSite } from './site-loader.ts';

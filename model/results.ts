@@ -1,0 +1,98 @@
+import type { Quality } from './sample.ts';
+import type { Sample } from './sample.ts';
+
+export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unknown', 'not-applicable'];
+
+/** One reading or static value a verdict was reached on. */
+export interface Evidence {
+  point: string;
+  value: unknown;
+  quality: Quality;
+  ts: number;
+}
+
+/** The verdict of one clause on one subject; emitted on change only. */
+export interface ClauseResult {
+  site: string;
+  clause: string;
+  /** asset id, or the site id for site-wide clauses */
+  subject: string;
+  verdict: Verdict;
+  since: number;
+  evidence: Evidence[];
+  /** thresholds and static values the expression was evaluated with */
+  thresholds: Record<string, unknown>;
+  /** "<standard id>@<version>" the verdict was reached under */
+  standard: string;
+}
+
+export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
+
+export interface SiteScore {
+  site: string;
+  ts: number;
+  /** 0..100; unknown clauses earn nothing */
+  score: number;
+  grade: string;
+  risk: RiskColour;
+  counts: Record<Verdict, number>;
+  /** share of applicable clauses whose verdict is not unknown, 0..1 */
+  coverage: number;
+  standard: string;
+}
+
+export type AlertState = 'active' | 'acknowledged' | 'shelved' | 'cleared';
+export type Bilingual = { zh: string; en: string };
+
+export interface Alert {
+  id: string;
+  site: string;
+  kind: string;
+  /** 1 most severe .. 4 least */
+  severity: 1 | 2 | 3 | 4;
+  state: AlertState;
+  raisedAt: number;
+  /** set when the state changed last */
+  changedAt: number;
+  subjects: string[];
+  message: Bilingual;
+  actions: Bilingual[];
+  /** clause whose failure raised it, as "<clause id>" */
+  clause?: string;
+  standard?: string;
+}
+
+/** What the UI needs to show a clause: from the standard, not the verdict. */
+export interface ClauseInfo {
+  id: string;
+  title: Bilingual;
+  requirement: Bilingual;
+  source: { standard: string; clause: string };
+  confidence: 'confirmed' | 'unconfirmed';
+  category: string;
+  severity: 1 | 2 | 3 | 4;
+  weight: number;
+  appliesTo: string;
+  check: 'live' | 'design' | 'evidence';
+  /** "<standard id>@<version>" */
+  standard: string;
+}
+
+/** Everything live about one site at one instant. */
+export interface SiteSnapshot {
+  site: string;
+  score: SiteScore | undefined;
+  /** the current verdict of every clause on every subject */
+  results: ClauseResult[];
+  /** alerts not yet cleared */
+  alerts: Alert[];
+  /** latest sample of every point that has reported */
+  values: Record<string, Sample>;
+}
+
+export type LiveEvent =
+  | { type: 'result'; data: ClauseResult }
+  | { type: 'score'; data: SiteScore }
+  | { type: 'alert'; data: Alert }
+  | { type: 'sample'; data: Sample };

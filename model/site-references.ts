@@ -1,0 +1,51 @@
+import type { SiteDefinition } from './site.ts';
+
+export interface ReferenceIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Checks what a schema cannot: unique ids and references between sources, assets and points. */
+export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
+  const issues: ReferenceIssue[] = [];
+  const firstIndex = <T extends { id: string }>(items: T[], key: string) => {
+    const seen = new Map<string, number>();
+    items.forEach((item, i) => {
+      const earlier = seen.get(item.id);
+      if (earlier === undefined) seen.set(item.id, i);
+      else issues.push({ path: [key, i, 'id'], message: `duplicate id "${item.id}" (first used at ${key}[${earlier}])` });
+    });
+    return seen;
+  };
+  const sources = firstIndex(site.sources, 'sources');
+  const assets = firstIndex(site.assets, 'assets');
+
+  site.assets.forEach((asset, i) => {
+    if (asset.kind !== 'tank') return;
+    const dikeIndex = assets.get(asset.attributes.dike);
+    if (dikeIndex === undefined || site.assets[dikeIndex]?.kind !== 'dike')
+      issues.push({ path: ['assets', i, 'attributes', 'dike'], message: `no dike "${asset.attributes.dike}" on this site` });
+    const { levelHigh, levelHighHigh, levelCriticalHigh, height } = asset.attributes;
+    if (!(levelHigh < levelHighHigh && levelHighHigh < levelCriticalHigh && levelCriticalHigh <= height))
+      issues.push({ path: ['assets', i, 'attributes'], message: 'level set-points must rise: levelHigh < levelHighHigh < levelCriticalHigh <= height' });
+  });
+
+  const pointIds = new Map<string, number>();
+  site.points.forEach((point, i) => {
+    const id = `${point.asset}.${point.name}`;
+    const earlier = pointIds.get(id);
+    if (earlier !== undefined) issues.push({ path: ['points', i, 'name'], message: `duplicate point "${id}" (first at points[${earlier}])` });
+    else pointIds.set(id, i);
+    if (!assets.has(point.asset)) issues.push({ path: ['points', i, 'asset'], message: `no asset "${point.asset}" on this site` });
+    const sourceIndex = sources.get(point.source);
+    const source = sourceIndex === undefined ? undefined : site.sources[sourceIndex];
+    if (!source) {
+      issues.push({ path: ['points', i, 'source'], message: `no source "${point.source}" on this site` });
+    } else if (source.protocol === 'opcua' && !point.node) {
+      issues.push({ path: ['points', i, 'node'], message: `point on OPC-UA source "${source.id}" needs a node id` });
+    } else if (source.protocol === 'modbus' && !point.register) {
+      issues.push({ path: ['points', i, 'register'], message: `point on Modbus source "${source.id}" needs a register` });
+    }
+  });
+  return issues;
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import { UNITS } from './units.ts';
+
+const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
+const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
+const position = z.strictObject({ x: z.number(), y: z.number() });
+const positive = z.number().positive();
+
+export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+
+const opcuaSource = z.strictObject({
+  id,
+  protocol: z.literal('opcua'),
+  endpoint: z.string().regex(/^opc\.tcp:\/\/[^/\s:]+:\d+(\/\S*)?$/, 'must be an OPC-UA endpoint such as opc.tcp://host:4840/path'),
+  securityMode: z.enum(OPCUA_SECURITY_MODES).default('None'),
+  publishingIntervalMs: positive.default(500),
+  staleAfterMs: positive.default(10_000),
+});
+
+const modbusSource = z.strictObject({
+  id,
+  protocol: z.literal('modbus'),
+  endpoint: z.string().regex(/^tcp:\/\/[^/\s:]+:\d+$/, 'must be a Modbus TCP endpoint such as tcp://host:502'),
+  unitId: z.number().int().min(0).max(255).default(1),
+  pollIntervalMs: positive.default(1000),
+  timeoutMs: positive.default(2000),
+  staleAfterMs: positive.default(10_000),
+});
+
+export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource]);
+
+const registerSchema = z.strictObject({
+  table: z.enum(['holding', 'input', 'coil', 'discrete']),
+  address: z.number().int().min(0).max(65535),
+  type: z.enum(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32']).default('uint16'),
+  scale: z.number().default(1),
+  offset: z.number().default(0),
+});
+
+export const pointSchema = z.strictObject({
+  asset: id,
+  name: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case'),
+  unit: z.enum(UNITS, { error: (issue) => `unknown unit ${JSON.stringify(issue.input)}; expected one of ${UNITS.join(', ')}` }),
+  source: id,
+  /** OPC-UA NodeId, for points read from an opcua source */
+  node: z.string().min(1).optional(),
+  /** Modbus register, for points read from a modbus source */
+  register: registerSchema.optional(),
+  /** overrides the source's staleAfterMs */
+  staleAfterMs: positive.optional(),
+});
+
+const assetBase = {
+  id,
+  name: bilingual,
+  position,
+};
+
+export const TANK_ROOFS = ['external-floating', 'internal-floating', 'fixed'] as const;
+export const PRODUCTS = ['crude', 'gasoline', 'diesel'] as const;
+
+const tank = z.strictObject({
+  ...assetBase,
+  kind: z.literal('tank'),
+  attributes: z.strictObject({
+    roof: z.enum(TANK_ROOFS),
+    product: z.enum(PRODUCTS),
+    /** fire-hazard class of the product per GB 50074 §3.0.3, e.g. 甲B */
+    fireClass: z.enum(['甲A', '甲B', '乙A', '乙B', '丙A', '丙B']),
+    diameter: positive,
+    height: positive,
+    /** nominal capacity, m³ */
+    capacity: positive,
+    /** level set-points, m */
+    levelHigh: positive,
+    levelHighHigh: positive,
+    levelCriticalHigh: positive,
+    dike: id,
+  }),
+});
+
+const dike = z.strictObject({
+  ...assetBase,
+  kind: z.literal('dike'),
+  attributes: z.strictObject({
+    /** effective capacity as designed (net of tank foundations and the volume below the other tanks' shells), m³ */
+    effectiveCapacity: positive,
+    /** floor area inside the dike, m², to turn standing water into lost capacity */
+    floorArea: positive,
+    height: positive,
+    /** polygon of the dike's footprint on the site plan, m */
+    outline: z.array(position).min(3),
+  }),
+});
+
+const gasDetector = z.strictObject({
+  ...assetBase,
+  kind: z.literal('gas-detector'),
+  attributes: z.strictObject({
+    gas: z.enum(['combustible', 'toxic', 'oxygen']),
+    /** the release source or asset it watches */
+    watches: id.optional(),
+  }),
+});
+
+const otherKinds = [
+  'fire-water-pool', 'fire-pump', 'foam-station', 'generator', 'siren', 'shelter', 'weather-station',
+] as const;
+
+const otherAsset = z.strictObject({
+  ...assetBase,
+  kind: z.enum(otherKinds),
+  attributes: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+});
+
+export const ASSET_KINDS = ['tank', 'dike', 'gas-detector', ...otherKinds] as const;
+
+export const assetSchema = z.discriminatedUnion('kind', [tank, dike, gasDetector, otherAsset], {
+  error: (issue) =>
+    issue.code === 'invalid_union' && issue.note === 'No matching discriminator'
+      ? `unknown asset kind ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}; expected one of ${ASSET_KINDS.join(', ')}`
+      : undefined,
+});
+
+export const siteSchema = z.strictObject({
+  id,
+  name: bilingual,
+  /** WGS84 reference of the plan's origin */
+  location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  /** site plan extent in metres; x east, y north */
+  plan: z.strictObject({ width: positive, height: positive }),
+  /** standard ids this site is scored against */
+  standards: z.array(z.string().min(1)).min(1),
+  sources: z.array(sourceSchema).min(1),
+  assets: z.array(assetSchema).min(1),
+  points: z.array(pointSchema),
+});
