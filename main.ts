@@ -1,0 +1,195 @@
+// The composition root and CLI: wires model, sim, collector, engine, db and ui.
+//   tsx main.ts start   run everything (the default)
+//   tsx main.ts check   validate every site and standard file, then exit
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asyncScheduler } from 'rxjs';
+import { pino, type Logger } from 'pino';
+import { z } from 'zod';
+import { loadSite, type Sample, type Site } from './model/index.ts';
+import { loadStandards, type Standard } from './standards/index.ts';
+import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
+import { createEngine } from './engine/index.ts';
+import { openStore, createStoreWriter } from './db/index.ts';
+import { createApp, startServer, type LiveView } from './ui/server/index.ts';
+import { startDepotSim, type DepotSim } from './sim/index.ts';
+
+const environmentSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  KETWIN_DATA: z.string().min(1).default('./data'),
+  KETWIN_SITES: z.string().min(1).default('./sites'),
+  KETWIN_STANDARDS: z.string().min(1).default('./standards'),
+  KETWIN_SIM: z.enum(['on', 'off']).default('on'),
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface KetwinOptions {
+  port: number;
+  host: string;
+  dataDir: string;
+  sitesDir: string;
+  standardsDir: string;
+  databaseUrl?: string;
+  /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
+  simulate: false | { ports: 'configured' | 'ephemeral' };
+  logger: Logger;
+}
+
+export interface Ketwin {
+  url: string;
+  sites: Site[];
+  sims: DepotSim[];
+  close(): Promise<void>;
+}
+
+export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`).join('\n');
+    throw new Error(`invalid environment:\n${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    dataDir: resolve(e.KETWIN_DATA),
+    sitesDir: resolve(e.KETWIN_SITES),
+    standardsDir: resolve(e.KETWIN_STANDARDS),
+    databaseUrl: e.DATABASE_URL,
+    simulate: e.KETWIN_SIM === 'on' ? { ports: 'configured' } : false,
+    logger: pino({ level: e.LOG_LEVEL }),
+  };
+}
+
+export async function loadConfiguration(sitesDir: string, standardsDir: string): Promise<{ sites: Site[]; standards: Standard[] }> {
+  const files = (await readdir(sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
+  if (files.length === 0) throw new Error(`${sitesDir}: no site definitions (*.yaml)`);
+  const sites = await Promise.all(files.map((f) => loadSite(join(sitesDir, f))));
+  const standards = await loadStandards(standardsDir);
+  for (const site of sites) {
+    for (const wanted of site.standards) {
+      if (!standards.some((s) => s.id === wanted)) throw new Error(`site ${site.id}: no standard "${wanted}" in ${standardsDir}`);
+    }
+  }
+  return { sites, standards };
+}
+
+/** Starts the whole system; resolves once the UI is listening. */
+export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
+  const { logger } = options;
+  const stops: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+      }
+    }
+  };
+  try {
+    const configuration = await loadConfiguration(options.sitesDir, options.standardsDir);
+    let sites = configuration.sites;
+
+    const sims: DepotSim[] = [];
+    if (options.simulate) {
+      for (const site of sites) {
+        const ports = options.simulate.ports === 'configured' ? configuredPorts(site) : {};
+        const sim = await startDepotSim(site, { ...ports, logger: logger.child({ part: 'sim', site: site.id }) });
+        stops.push(() => sim.stop());
+        sims.push(sim);
+      }
+      sites = sims.map((sim) => sim.siteWithEndpoints());
+    }
+
+    const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
+    stops.push(() => store.close());
+    const writer = createStoreWriter(store, { logger: logger.child({ part: 'db-writer' }) });
+    stops.push(() => writer.close());
+
+    const engine = createEngine({ sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
+    stops.push(() => engine.dispose());
+    const subscriptions = [
+      engine.results$.subscribe((r) => writer.result(r)),
+      engine.scores$.subscribe((s) => writer.score(s)),
+      engine.alerts$.subscribe((a) => writer.alert(a)),
+    ];
+    stops.push(() => subscriptions.forEach((s) => s.unsubscribe()));
+
+    const sink = (sample: Sample) => {
+      engine.ingest(sample);
+      writer.sample(sample);
+    };
+    const sources: Source[] = [];
+    for (const site of sites) {
+      const watchdog = createStaleWatchdog({ points: site.points, site: site.id, sink });
+      stops.push(() => watchdog.stop());
+      for (const source of createSiteSources(site, logger.child({ part: 'collector', site: site.id }))) {
+        sources.push(source);
+        stops.push(() => source.stop());
+        // A source that cannot connect yet keeps retrying on its own; start-up does not wait for it.
+        source.start(watchdog.sink).catch((error) => logger.error({ err: error, source: source.id }, 'source failed to start'));
+      }
+    }
+
+    const live: LiveView = {
+      sites: () => sites,
+      snapshot: (id) => engine.snapshot(id),
+      clauses: (id) => engine.clauses(id),
+      events$: engine.events$,
+    };
+    const app = createApp({ live, logger: logger.child({ part: 'ui' }) });
+    const server = await startServer({ app, port: options.port, host: options.host });
+    stops.push(() => server.close());
+
+    return { url: server.url, sites, sims, close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number } {
+  const portOf = (protocol: string) => {
+    const source = site.sources.find((s) => s.protocol === protocol);
+    return source ? Number(new URL(source.endpoint.replace(/^opc\.tcp:/, 'http:').replace(/^tcp:/, 'http:')).port) : undefined;
+  };
+  return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
+}
+
+async function main(argv: string[]): Promise<void> {
+  const command = argv[0] ?? 'start';
+  const options = optionsFromEnvironment(process.env);
+  if (command === 'check') {
+    const { sites, standards } = await loadConfiguration(options.sitesDir, options.standardsDir);
+    console.log(`ok: ${sites.length} site(s), ${standards.length} standard(s)`);
+    return;
+  }
+  if (command !== 'start') throw new Error(`unknown command "${command}"; expected start or check`);
+
+  const ketwin = await startKetwin(options);
+  options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id) }, 'ketwin is running');
+  console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    options.logger.info({ signal }, 'shutting down');
+    ketwin.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}
