@@ -1,0 +1,150 @@
+/** The Store over any drizzle PostgreSQL database: the same SQL serves PGlite and `pg`. */
+import { and, asc, desc, eq, gte, lte, ne, sql } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
+import { alertToRow, resultToRow, rowToAlert, rowToResult, rowToScore, rowToValue, samplesToColumns, scoreToRow } from './rows.ts';
+import * as schema from './schema.ts';
+import { StoreError, type SeriesPoint, type Store } from './store.ts';
+
+export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+
+/** Rows per INSERT of results and scores; keeps well under PostgreSQL's 65535 parameters. */
+const ROWS_PER_INSERT = 4000;
+
+function chunks<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Within one INSERT … ON CONFLICT DO UPDATE a key may appear only once: keep the last. */
+function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
+  const byKey = new Map<string, T>();
+  for (const item of items) {
+    const k = key(item);
+    byKey.delete(k);
+    byKey.set(k, item);
+  }
+  return [...byKey.values()];
+}
+
+export function createDrizzleStore(db: Db, backend: Store['backend'], closeClient: () => Promise<void>): Store {
+  let closed = false;
+  const open = (): void => {
+    if (closed) throw new StoreError('CLOSED', `the ${backend} store is closed`);
+  };
+
+  return {
+    backend,
+
+    async writeSamples(samples: readonly Sample[]) {
+      open();
+      if (samples.length === 0) return;
+      // One statement per batch whatever its size: seven array parameters, no 65535 limit.
+      const c = samplesToColumns(samples);
+      await db.execute(sql`
+        INSERT INTO telemetry (site, point, ts, value_num, value_bool, value_text, quality, reason)
+        SELECT * FROM unnest(${sql.param(c.site)}::text[], ${sql.param(c.point)}::text[],
+          ${sql.param(c.ts)}::timestamptz[], ${sql.param(c.valueNum)}::float8[],
+          ${sql.param(c.valueBool)}::bool[], ${sql.param(c.valueText)}::text[],
+          ${sql.param(c.quality)}::text[], ${sql.param(c.reason)}::text[])
+        ON CONFLICT DO NOTHING`);
+    },
+
+    async writeResults(results: readonly ClauseResult[]) {
+      open();
+      if (results.length === 0) return;
+      const batches = chunks(results.map(resultToRow), ROWS_PER_INSERT);
+      await db.transaction(async (tx) => {
+        for (const rows of batches) await tx.insert(schema.clauseResults).values(rows);
+      });
+    },
+
+    async writeScores(scores: readonly SiteScore[]) {
+      open();
+      if (scores.length === 0) return;
+      const rows = lastPerKey(scores, (s) => `${s.site}\u0000${s.ts}`).map(scoreToRow);
+      await db.transaction(async (tx) => {
+        for (const batch of chunks(rows, ROWS_PER_INSERT)) {
+          await tx.insert(schema.siteScores).values(batch).onConflictDoUpdate({
+            target: [schema.siteScores.site, schema.siteScores.ts],
+            set: {
+              score: sql`excluded.score`, grade: sql`excluded.grade`, risk: sql`excluded.risk`,
+              counts: sql`excluded.counts`, coverage: sql`excluded.coverage`, standard: sql`excluded.standard`,
+            },
+          });
+        }
+      });
+    },
+
+    async writeAlerts(list: readonly Alert[]) {
+      open();
+      if (list.length === 0) return;
+      await db.transaction(async (tx) => {
+        for (const alert of list) {
+          const row = alertToRow(alert);
+          const { id: _id, raisedAt: _raisedAt, ...changes } = row;
+          await tx.insert(schema.alerts).values(row).onConflictDoUpdate({ target: schema.alerts.id, set: changes });
+          await tx.insert(schema.alertTransitions).values({
+            alertId: alert.id, state: alert.state, at: new Date(alert.changedAt), data: alert,
+          });
+        }
+      });
+    },
+
+    async latestResults(site: string) {
+      open();
+      const t = schema.clauseResults;
+      const rows = await db
+        .selectDistinctOn([t.clause, t.subject])
+        .from(t)
+        .where(eq(t.site, site))
+        .orderBy(asc(t.clause), asc(t.subject), desc(t.since), desc(t.id));
+      return rows.map(rowToResult);
+    },
+
+    async latestScore(site: string) {
+      open();
+      const t = schema.siteScores;
+      const rows = await db.select().from(t).where(eq(t.site, site)).orderBy(desc(t.ts)).limit(1);
+      return rows[0] === undefined ? undefined : rowToScore(rows[0]);
+    },
+
+    async openAlerts(site: string) {
+      open();
+      const t = schema.alerts;
+      const rows = await db.select().from(t)
+        .where(and(eq(t.site, site), ne(t.state, 'cleared')))
+        .orderBy(desc(t.raisedAt), asc(t.id));
+      return rows.map(rowToAlert);
+    },
+
+    async alertHistory(alertId: string) {
+      open();
+      const t = schema.alertTransitions;
+      const rows = await db.select().from(t).where(eq(t.alertId, alertId)).orderBy(asc(t.at), asc(t.id));
+      return rows.map((r) => ({ state: r.state as Alert['state'], at: r.at.getTime(), alert: r.data as Alert }));
+    },
+
+    async series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]> {
+      open();
+      const t = schema.telemetry;
+      const rows = await db
+        .select({ ts: t.ts, num: t.valueNum, bool: t.valueBool, text: t.valueText, quality: t.quality, reason: t.reason })
+        .from(t)
+        .where(and(eq(t.site, site), eq(t.point, point), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
+        .orderBy(asc(t.ts));
+      return rows.map((r) => {
+        const p: SeriesPoint = { ts: r.ts.getTime(), value: rowToValue(r.num, r.bool, r.text), quality: r.quality as SeriesPoint['quality'] };
+        if (r.reason !== null) p.reason = r.reason;
+        return p;
+      });
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      await closeClient();
+    },
+  };
+}

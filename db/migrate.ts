@@ -1,0 +1,55 @@
+/**
+ * Applies db/migrations/ (drizzle-kit output). On PostgreSQL it runs on its own connection,
+ * under an advisory lock so that processes starting together migrate once. PGlite is a
+ * single-connection embedded database: its migrations run on the instance before the store
+ * gets it.
+ */
+import { fileURLToPath } from 'node:url';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
+import { StoreError } from './store.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
+
+/** Arbitrary constant naming ketwin's migration lock among the server's advisory locks. */
+const MIGRATION_LOCK = 4_711_202_406;
+
+export async function migratePostgres(url: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  try {
+    await client.connect();
+  } catch (cause) {
+    throw new StoreError('CONNECT_FAILED', `cannot connect to PostgreSQL at ${redact(url)}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (cause) {
+    throw new StoreError('MIGRATION_FAILED', `migrating PostgreSQL at ${redact(url)} failed: ${(cause as Error).message}`, { cause });
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export async function migratePgliteInstance(client: PGlite, dataDir: string): Promise<void> {
+  try {
+    await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+  } catch (cause) {
+    throw new StoreError('MIGRATION_FAILED', `migrating PGlite in ${dataDir} failed: ${(cause as Error).message}`, { cause });
+  }
+}
+
+/** The URL without its password, for messages and logs. */
+export function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '<unparseable DATABASE_URL>';
+  }
+}

@@ -1,0 +1,63 @@
+/**
+ * Opens the store: PostgreSQL through `pg` when a postgres:// URL is given (DATABASE_URL),
+ * otherwise embedded PGlite persisted under `<dataDir>/pglite`. Migrations are applied first.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { pino, type Logger } from 'pino';
+import { createDrizzleStore } from './drizzle-store.ts';
+import { migratePgliteInstance, migratePostgres, redact } from './migrate.ts';
+import * as schema from './schema.ts';
+import { StoreError, type Store } from './store.ts';
+
+export interface OpenStoreOptions {
+  /** postgres:// or postgresql:// URL; when absent, embedded PGlite is used. */
+  url?: string;
+  /** Where PGlite keeps its files (under `<dataDir>/pglite`); default `./data`. */
+  dataDir?: string;
+  /** Maximum connections of the PostgreSQL pool; default 4. */
+  poolSize?: number;
+  logger?: Logger;
+}
+
+export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, logger);
+  return openPglite(resolve(options.dataDir ?? './data'), logger);
+}
+
+async function openPostgres(url: string, poolSize: number, logger: Logger): Promise<Store> {
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw new StoreError('INVALID_OPTIONS', `DATABASE_URL must be a postgres:// URL, got ${redact(url)}`);
+  }
+  await migratePostgres(url);
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection cut by the server (restart, pg_terminate_backend) must not crash the
+  // process; the pool drops it and the next query connects again.
+  pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL connection lost'));
+  logger.info({ url: redact(url) }, 'store open on PostgreSQL');
+  return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end());
+}
+
+async function openPglite(dataDir: string, logger: Logger): Promise<Store> {
+  const dir = join(dataDir, 'pglite');
+  let client: PGlite;
+  try {
+    await mkdir(dir, { recursive: true });
+    client = await PGlite.create(dir);
+  } catch (cause) {
+    throw new StoreError('CONNECT_FAILED', `cannot open PGlite in ${dir}: ${(cause as Error).message}`, { cause });
+  }
+  try {
+    await migratePgliteInstance(client, dir);
+  } catch (err) {
+    await client.close().catch(() => undefined);
+    throw err;
+  }
+  logger.info({ dataDir: dir }, 'store open on embedded PGlite');
+  return createDrizzleStore(drizzlePglite(client, { schema }), 'pglite', () => client.close());
+}
