@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { TestScheduler } from 'rxjs/testing';
+import type { LiveEvent } from '../../model/index.ts';
+import { clientEvents } from './client-events.ts';
+
+const sample = (point: string, value: number, site = 's1'): LiveEvent => ({
+  type: 'sample', data: { site, point, value, quality: 'good', ts: value },
+});
+const score = (site: string): LiveEvent => ({
+  type: 'score',
+  data: { site, ts: 0, score: 50, grade: 'C', risk: 'orange', coverage: 1, standard: 'x@1',
+    counts: { pass: 1, fail: 1, unknown: 0, 'not-applicable': 0 } },
+});
+
+const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
+
+describe('clientEvents', () => {
+  it('passes the first sample of a point at once, then only the latest per period', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const values = { a: sample('p', 1), b: sample('p', 2), c: sample('p', 3), d: sample('q', 9), e: sample('p', 4) };
+      const events$ = hot('a-b-c-d 1s e', values);
+      // p: 1 at 0, trailing 3 at 1000, then 4 (arrives at 1007) trails at 2000; q: 9 at 6
+      expectObservable(clientEvents(events$, 's1', 1000), '^ 3s !').toBe('a-----d 993ms c 999ms e', values);
+    });
+  });
+
+  it('keeps only the chosen site, and without a site only scores and alerts', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const values = { a: score('s1'), b: score('s2'), c: sample('p', 1, 's2') };
+      expectObservable(clientEvents(hot('abc', values), 's2', 1000)).toBe('-bc', values);
+      expectObservable(clientEvents(hot('abc', values), undefined, 1000)).toBe('ab-', values);
+    });
+  });
+});

@@ -1,0 +1,52 @@
+import type { Middleware } from 'koa';
+import type { Logger } from 'pino';
+
+interface HttpLikeError {
+  status?: unknown;
+  statusCode?: unknown;
+  expose?: unknown;
+  message?: unknown;
+}
+
+/**
+ * The one error path: 4xx errors show their message to the client as { error },
+ * anything else becomes a bare 500 { error: 'Internal Server Error' } and the details go to the log.
+ */
+export function errorHandler(logger: Logger): Middleware {
+  return async (ctx, next) => {
+    try {
+      await next();
+      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) {
+        ctx.status = 404;
+        ctx.body = { error: `no such resource: ${ctx.method} ${ctx.path}` };
+      }
+    } catch (err) {
+      const e = (err ?? {}) as HttpLikeError;
+      const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
+      if (status >= 400 && status < 500) {
+        ctx.status = status;
+        ctx.body = { error: typeof e.message === 'string' && e.message ? e.message : 'Bad Request' };
+        logger.debug({ status, path: ctx.path, err }, 'client error');
+      } else {
+        ctx.status = 500;
+        ctx.body = { error: 'Internal Server Error' };
+        logger.error({ err, method: ctx.method, path: ctx.path }, 'request failed');
+      }
+    }
+  };
+}
+
+export type ClientErrorCode = 'not-found' | 'bad-request' | 'not-built';
+
+/** A request the client got wrong; its message is shown to the client. */
+export class ClientError extends Error {
+  override readonly name = 'ClientError';
+  readonly expose = true;
+  constructor(
+    readonly status: 400 | 404,
+    readonly code: ClientErrorCode,
+    message: string,
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,80 @@
+import type { ServerResponse } from 'node:http';
+
+export interface EventStream {
+  /** writes one event with the next id; ignored once closed */
+  send(event: string, data: unknown): void;
+  /** ends the response; safe to call twice */
+  close(): void;
+  readonly closed: boolean;
+}
+
+export interface EventStreamOptions {
+  heartbeatMs: number;
+  /** reconnection delay the browser should use, ms */
+  retryMs?: number;
+  onClose?: () => void;
+}
+
+/**
+ * A server-sent-event stream over one HTTP response: numbered events,
+ * a comment line as heartbeat so proxies and browsers keep the connection,
+ * and one close path whether the client left or the server is shutting down.
+ */
+export function createEventStream(res: ServerResponse, options: EventStreamOptions): EventStream {
+  let nextId = 1;
+  let closed = false;
+  res.writeHead(200, {
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    'Cache-Control': 'no-cache, no-transform',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  res.write(`retry: ${options.retryMs ?? 3000}\n\n`);
+  const heartbeat = setInterval(() => {
+    if (!closed) res.write(': heartbeat\n\n');
+  }, options.heartbeatMs);
+
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    clearInterval(heartbeat);
+    if (!res.writableEnded) res.end();
+    options.onClose?.();
+  };
+  res.on('close', close);
+
+  return {
+    send(event, data) {
+      if (closed) return;
+      const lines = JSON.stringify(data).split('\n').map((line) => `data: ${line}`).join('\n');
+      res.write(`id: ${nextId++}\nevent: ${event}\n${lines}\n\n`);
+    },
+    close,
+    get closed() {
+      return closed;
+    },
+  };
+}
+
+/** The open streams of one app, so a graceful shutdown can end them. */
+export interface StreamRegistry {
+  add(stream: EventStream): void;
+  delete(stream: EventStream): void;
+  closeAll(): void;
+  readonly size: number;
+}
+
+export function createStreamRegistry(): StreamRegistry {
+  const streams = new Set<EventStream>();
+  return {
+    add: (s) => void streams.add(s),
+    delete: (s) => void streams.delete(s),
+    closeAll() {
+      for (const s of [...streams]) s.close();
+      streams.clear();
+    },
+    get size() {
+      return streams.size;
+    },
+  };
+}

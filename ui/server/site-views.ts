@@ -1,0 +1,97 @@
+import type { Alert, Bilingual, ClauseInfo, ClauseResult, Site, SiteSnapshot } from '../../model/index.ts';
+import type { LiveView } from './live-view.ts';
+import type { ClauseView, EvidenceView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
+
+/** Alerts that still ask for attention: neither cleared nor shelved. */
+export function isOpenAlert(alert: Alert): boolean {
+  return alert.state === 'active' || alert.state === 'acknowledged';
+}
+
+export function siteSummary(site: Site, snapshot: SiteSnapshot | undefined): SiteSummary {
+  const score = snapshot?.score;
+  return {
+    id: site.id,
+    name: site.name,
+    location: site.location,
+    score: score?.score ?? null,
+    grade: score?.grade ?? null,
+    risk: score?.risk ?? null,
+    coverage: score?.coverage ?? null,
+    counts: score?.counts ?? null,
+    activeAlerts: (snapshot?.alerts ?? []).filter(isOpenAlert).length,
+    standard: score?.standard ?? null,
+  };
+}
+
+export function listSites(live: LiveView): SiteSummary[] {
+  return live.sites().map((site) => siteSummary(site, live.snapshot(site.id)));
+}
+
+export function findSite(live: LiveView, id: string): Site | undefined {
+  return live.sites().find((site) => site.id === id);
+}
+
+export function siteDetail(live: LiveView, site: Site): SiteDetail {
+  const snapshot = live.snapshot(site.id);
+  const names = new Map<string, Bilingual>(site.assets.map((a) => [a.id, a.name]));
+  names.set(site.id, site.name);
+  const units = new Map(site.points.map((p) => [p.id, p.unit]));
+  const subjectVerdict = (r: ClauseResult): SubjectVerdict => ({
+    subject: r.subject,
+    subjectName: names.get(r.subject) ?? { zh: r.subject, en: r.subject },
+    verdict: r.verdict,
+    since: r.since,
+    evidence: r.evidence.map((e): EvidenceView => ({ ...e, unit: units.get(e.point) ?? null })),
+    thresholds: r.thresholds,
+    standard: r.standard,
+  });
+
+  const byClause = new Map<string, ClauseResult[]>();
+  for (const result of snapshot?.results ?? []) {
+    const list = byClause.get(result.clause) ?? [];
+    list.push(result);
+    byClause.set(result.clause, list);
+  }
+  const infos = live.clauses(site.id);
+  const known = new Set(infos.map((c) => c.id));
+  // Results for clauses the standard no longer describes still show, under their bare id.
+  const orphans = [...byClause.keys()].filter((id) => !known.has(id)).map((id) => bareClause(id, byClause.get(id)?.[0]?.standard ?? ''));
+  const clauses: ClauseView[] = [...infos, ...orphans].map((info) => ({
+    ...info,
+    subjects: (byClause.get(info.id) ?? [])
+      .map(subjectVerdict)
+      .sort((a, b) => a.subject.localeCompare(b.subject)),
+  }));
+
+  return {
+    site: {
+      id: site.id,
+      name: site.name,
+      location: site.location,
+      plan: site.plan,
+      standards: site.standards,
+      assets: site.assets.map((a) => ({ id: a.id, kind: a.kind, name: a.name, position: a.position, attributes: a.attributes })),
+      points: site.points.map((p) => ({ id: p.id, asset: p.asset, name: p.name, unit: p.unit })),
+    },
+    score: snapshot?.score ?? null,
+    clauses,
+    alerts: snapshot?.alerts ?? [],
+    values: snapshot?.values ?? {},
+  };
+}
+
+function bareClause(id: string, standard: string): ClauseInfo {
+  return {
+    id,
+    title: { zh: id, en: id },
+    requirement: { zh: '', en: '' },
+    source: { standard: '', clause: '' },
+    confidence: 'unconfirmed',
+    category: '',
+    severity: 4,
+    weight: 0,
+    appliesTo: '',
+    check: 'live',
+    standard,
+  };
+}

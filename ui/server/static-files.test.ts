@@ -1,0 +1,66 @@
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createApp, startServer, type RunningServer } from './index.ts';
+import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { loadDemoSite } from './testing/fixture.ts';
+
+let dir: string;
+let server: RunningServer | undefined;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ketwin-web-'));
+  await mkdir(join(dir, 'assets'));
+  await writeFile(join(dir, 'index.html'), '<!doctype html><title>ketwin</title><div id="app"></div>');
+  await writeFile(join(dir, 'assets', 'main-abc123.js'), 'console.log(1)');
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(staticDir: string): Promise<string> {
+  const live = createMemoryLiveView([await loadDemoSite()]);
+  server = await startServer({ app: createApp({ live, staticDir }), port: 0 });
+  return server.url;
+}
+
+describe('the web app', () => {
+  it('serves index.html at / and hashed assets with long caching', async () => {
+    const url = await serve(dir);
+    const index = await fetch(`${url}/`);
+    expect(index.status).toBe(200);
+    expect(await index.text()).toContain('<title>ketwin</title>');
+    const asset = await fetch(`${url}/assets/main-abc123.js`);
+    expect(asset.status).toBe(200);
+    expect(asset.headers.get('cache-control')).toContain('immutable');
+    expect(await asset.text()).toBe('console.log(1)');
+  });
+
+  it('falls back to index.html for other paths outside /api', async () => {
+    const url = await serve(dir);
+    const res = await fetch(`${url}/sites/zhoushan-demo`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await res.text()).toContain('<div id="app">');
+  });
+
+  it('says the app is not built when there is no index.html', async () => {
+    const url = await serve(join(dir, 'missing'));
+    const res = await fetch(`${url}/`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toEqual({ error: 'the web app is not built; run `npm run build:web`' });
+  });
+
+  it('closes promptly with kept-alive connections open', async () => {
+    const url = await serve(dir);
+    await (await fetch(`${url}/`)).text();
+    const started = Date.now();
+    await server?.close();
+    server = undefined;
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+});
