@@ -1,0 +1,83 @@
+import { z } from 'zod';
+import { ASSET_KINDS, UNITS } from '../model/index.ts';
+
+const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
+const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
+  error: 'must be 1, 2, 3 or 4 (1 most severe)',
+});
+const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, "_")');
+const expression = z.string().trim().min(1, 'must be a CEL expression');
+const assetKind = z.enum(ASSET_KINDS, {
+  error: (issue) => `unknown asset kind ${JSON.stringify(issue.input)}; expected one of ${ASSET_KINDS.join(', ')}`,
+});
+
+/** A threshold of a clause: its value, unit and where the number comes from. */
+const paramSchema = z.strictObject({
+  value: z.number(),
+  unit: z.enum(UNITS).optional(),
+  source: z.string().min(1, 'cite where the number comes from'),
+});
+
+const alertSchema = z.strictObject({
+  kind: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
+  severity,
+  /** templates: {name} is the subject's name, {<point>} a reading, {params.x}, {asset.x}, {<derived>} */
+  message: bilingual,
+  actions: z.array(bilingual).default([]),
+});
+
+export const clauseSchema = z.strictObject({
+  /** the standard's own id style, e.g. GB50074-15.1.2-HH */
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must hold only letters, digits, ".", "-" and "_" (it is used in URLs)'),
+  title: bilingual,
+  requirement: bilingual,
+  source: z.strictObject({ standard: z.string().min(1), clause: z.string().min(1) }),
+  confidence: z.enum(['confirmed', 'unconfirmed']),
+  category: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
+  weight: z.number().min(0.1, 'weight out of range: must be 0.1..100').max(100, 'weight out of range: must be 0.1..100'),
+  severity,
+  /** an asset kind, or "site" */
+  appliesTo: z.enum(['site', ...ASSET_KINDS], {
+    error: (issue) => `unknown asset kind ${JSON.stringify(issue.input)}; expected "site" or one of ${ASSET_KINDS.join(', ')}`,
+  }),
+  /** applicability over static site data; subjects where it is false are not-applicable */
+  when: expression.optional(),
+  check: z.literal('live', { error: 'only "live" checks are supported in this version' }),
+  /** point names read on the subject asset */
+  reads: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a point name in lower_snake_case')).min(1),
+  params: z.record(identifier, paramSchema).default({}),
+  /** named static values computed once per subject from the site definition */
+  derive: z.record(identifier, expression).default({}),
+  expression,
+  alert: alertSchema.optional(),
+});
+
+const bandSchema = z.strictObject({
+  min: z.number().min(0).max(100),
+  grade: z.string().min(1),
+  risk: z.enum(['red', 'orange', 'yellow', 'blue']),
+});
+
+export const standardSchema = z.strictObject({
+  id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
+  version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
+  effectiveDate: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date YYYY-MM-DD'),
+  title: bilingual,
+  sources: z.array(z.strictObject({ id: z.string().min(1), title: bilingual, url: z.url().optional() })).min(1),
+  grading: z.strictObject({
+    bands: z
+      .array(bandSchema)
+      .min(1)
+      .refine((bands) => bands.every((b, i) => i === 0 || b.min < bands[i - 1]!.min), 'bands must be listed by falling min')
+      .refine((bands) => bands.at(-1)?.min === 0, 'the last band must start at min 0'),
+    forceRedSeverities: z.array(severity).default([]),
+  }),
+  /** live point vocabulary per asset kind: name → unit */
+  points: z.partialRecord(assetKind, z.record(z.string(), z.strictObject({ unit: z.enum(UNITS) }))),
+  clauses: z.array(clauseSchema).min(1),
+});
+
+export type StandardDefinition = z.infer<typeof standardSchema>;
+export type ClauseDefinition = z.infer<typeof clauseSchema>;
+export type ParamDefinition = z.infer<typeof paramSchema>;
+export type AlertDefinition = z.infer<typeof alertSchema>;
