@@ -1,0 +1,90 @@
+/** Every UI string, in Chinese and English. */
+export type Lang = 'zh' | 'en';
+
+const strings = {
+  appName: { zh: 'ketwin 油库风险监测', en: 'ketwin depot risk monitor' },
+  sites: { zh: '站点', en: 'Sites' },
+  site: { zh: '站点', en: 'Site' },
+  allSites: { zh: '全部站点', en: 'All sites' },
+  score: { zh: '得分', en: 'Score' },
+  grade: { zh: '等级', en: 'Grade' },
+  risk: { zh: '风险', en: 'Risk' },
+  coverage: { zh: '数据覆盖率', en: 'Data coverage' },
+  activeAlerts: { zh: '活动告警', en: 'Active alerts' },
+  open: { zh: '查看', en: 'Open' },
+  noSites: { zh: '尚无站点', en: 'No sites yet' },
+  noScore: { zh: '暂无评分', en: 'not scored yet' },
+  loading: { zh: '加载中…', en: 'Loading…' },
+  loadFailed: { zh: '加载失败', en: 'Could not load' },
+  retry: { zh: '重试', en: 'Retry' },
+  back: { zh: '返回站点列表', en: 'Back to all sites' },
+  alerts: { zh: '告警', en: 'Alerts' },
+  noAlerts: { zh: '当前无告警', en: 'No active alerts' },
+  kind: { zh: '类型', en: 'Kind' },
+  message: { zh: '内容', en: 'Message' },
+  since: { zh: '起始时间', en: 'Since' },
+  severity: { zh: '级别', en: 'Severity' },
+  state: { zh: '状态', en: 'State' },
+  clauses: { zh: '条款核查', en: 'Clause checks' },
+  clause: { zh: '条款', en: 'Clause' },
+  title: { zh: '名称', en: 'Title' },
+  source: { zh: '依据', en: 'Source' },
+  subject: { zh: '对象', en: 'Subject' },
+  verdict: { zh: '结论', en: 'Verdict' },
+  evidence: { zh: '证据', en: 'Evidence' },
+  thresholds: { zh: '阈值', en: 'Thresholds' },
+  noResult: { zh: '尚无结论', en: 'no verdict yet' },
+  unconfirmed: { zh: '待核实', en: 'unconfirmed' },
+  plan: { zh: '平面图', en: 'Site plan' },
+  language: { zh: 'English', en: '中文' },
+  languageLabel: { zh: '切换语言', en: 'Switch language' },
+  standard: { zh: '标准', en: 'Standard' },
+  'verdict.pass': { zh: '合格', en: 'pass' },
+  'verdict.fail': { zh: '不合格', en: 'fail' },
+  'verdict.unknown': { zh: '未知', en: 'unknown' },
+  'verdict.not-applicable': { zh: '不适用', en: 'n/a' },
+  'risk.red': { zh: '红色（重大）', en: 'red (major)' },
+  'risk.orange': { zh: '橙色（较大）', en: 'orange (high)' },
+  'risk.yellow': { zh: '黄色（一般）', en: 'yellow (moderate)' },
+  'risk.blue': { zh: '蓝色（低）', en: 'blue (low)' },
+  'quality.good': { zh: '良好', en: 'good' },
+  'quality.uncertain': { zh: '存疑', en: 'uncertain' },
+  'quality.bad': { zh: '失效', en: 'bad' },
+  'alertState.active': { zh: '未确认', en: 'active' },
+  'alertState.acknowledged': { zh: '已确认', en: 'acknowledged' },
+  'alertState.shelved': { zh: '已搁置', en: 'shelved' },
+  'alertState.cleared': { zh: '已解除', en: 'cleared' },
+  'connection.connecting': { zh: '连接中', en: 'connecting' },
+  'connection.live': { zh: '实时', en: 'live' },
+  'connection.reconnecting': { zh: '重连中', en: 'reconnecting' },
+  'connection.closed': { zh: '已断开', en: 'disconnected' },
+  notFound: { zh: '未找到该站点', en: 'Site not found' },
+} satisfies Record<string, Record<Lang, string>>;
+
+export type StringKey = keyof typeof strings;
+
+export function translate(lang: Lang, key: StringKey): string {
+  return strings[key][lang];
+}
+
+/** Chinese for browsers whose first language is Chinese, otherwise English. */
+export function defaultLang(languages: readonly string[]): Lang {
+  return languages[0]?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
+}
+
+export function formatTime(lang: Lang, ts: number): string {
+  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+  }).format(ts);
+}
+
+export function formatPercent(lang: Lang, share: number): string {
+  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
+
+export function formatValue(lang: Lang, value: unknown): string {
+  if (typeof value === 'number') return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
+  if (typeof value === 'boolean') return value ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
+  if (value === null || value === undefined) return '—';
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}

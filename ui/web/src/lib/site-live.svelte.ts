@@ -1,0 +1,79 @@
+import { ApiError, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
+import { applyEvent, type StreamEvent } from './apply-event.ts';
+
+export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
+
+const LIVE_EVENTS = ['result', 'score', 'alert', 'sample'] as const;
+
+/**
+ * One site kept current from the event stream: the `snapshot` event replaces the detail,
+ * later events are folded in. The browser's EventSource reconnects by itself; each
+ * reconnection starts with a fresh snapshot.
+ */
+export class SiteLive {
+  #detail = $state<SiteDetail | null>(null);
+  #connection = $state<Connection>('connecting');
+  #error = $state<{ status: number; message: string } | null>(null);
+  #source: EventSource | null = null;
+  readonly id: string;
+
+  constructor(id: string) {
+    this.id = id;
+  }
+
+  get detail(): SiteDetail | null {
+    return this.#detail;
+  }
+
+  get connection(): Connection {
+    return this.#connection;
+  }
+
+  get error(): { status: number; message: string } | null {
+    return this.#error;
+  }
+
+  connect(): void {
+    this.close();
+    this.#connection = 'connecting';
+    const source = new EventSource(eventsUrl(this.id));
+    this.#source = source;
+    source.addEventListener('open', () => {
+      this.#connection = 'live';
+    });
+    source.addEventListener('snapshot', (e) => {
+      this.#detail = JSON.parse((e as MessageEvent<string>).data) as SiteDetail;
+      this.#error = null;
+      this.#connection = 'live';
+    });
+    for (const type of LIVE_EVENTS) {
+      source.addEventListener(type, (e) => {
+        if (!this.#detail) return;
+        applyEvent(this.#detail, { type, data: JSON.parse((e as MessageEvent<string>).data) } as StreamEvent);
+      });
+    }
+    source.addEventListener('error', () => {
+      if (source.readyState === EventSource.CLOSED) {
+        this.#connection = 'closed';
+        void this.#explainFailure();
+      } else {
+        this.#connection = 'reconnecting';
+      }
+    });
+  }
+
+  close(): void {
+    this.#source?.close();
+    this.#source = null;
+    this.#connection = 'closed';
+  }
+
+  /** The stream gave up (for instance on a 404): ask the API why. */
+  async #explainFailure(): Promise<void> {
+    try {
+      this.#detail = await fetchSite(this.id);
+    } catch (err) {
+      this.#error = err instanceof ApiError ? { status: err.status, message: err.message } : { status: 0, message: String(err) };
+    }
+  }
+}
