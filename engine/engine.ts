@@ -1,0 +1,99 @@
+import { asyncScheduler, filter, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
+import { pino, type Logger } from 'pino';
+import type { Alert, ClauseInfo, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
+import { clauseInfo, type Standard } from '../standards/index.ts';
+import { EngineError } from './engine-errors.ts';
+import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
+
+export interface EngineOptions {
+  sites: Site[];
+  standards: Standard[];
+  /** the engine's only clock; pass a TestScheduler or VirtualTimeScheduler to run on virtual time */
+  scheduler?: SchedulerLike;
+  logger?: Logger;
+}
+
+export interface Engine {
+  /** hands one sample to the twin; samples of unknown sites or points are dropped */
+  ingest(sample: Sample): void;
+  /** verdict changes, each with its evidence, thresholds and standard */
+  readonly results$: Observable<ClauseResult>;
+  /** site scores, when they change */
+  readonly scores$: Observable<SiteScore>;
+  /** alert state changes: raised (active) and cleared */
+  readonly alerts$: Observable<Alert>;
+  /** everything above and every sample (after the staleness watch), in the order it happened */
+  readonly events$: Observable<LiveEvent>;
+  snapshot(siteId: string): SiteSnapshot | undefined;
+  clauses(siteId: string): ClauseInfo[];
+  dispose(): void;
+}
+
+/** Builds the live twin of every site, compiling each clause once per subject. */
+export function createEngine(options: EngineOptions): Engine {
+  const scheduler = options.scheduler ?? asyncScheduler;
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const events = new Subject<LiveEvent>();
+  const emit = (event: LiveEvent) => events.next(event);
+
+  const runtimes = new Map<string, SiteRuntime>();
+  try {
+    for (const site of options.sites) {
+      if (runtimes.has(site.id)) throw new EngineError('ENGINE_DUPLICATE_SITE', `site ${site.id} is given twice`);
+      runtimes.set(site.id, createSiteRuntime(site, standardFor(site, options.standards, logger), scheduler, emit, logger));
+    }
+  } catch (error) {
+    for (const runtime of runtimes.values()) runtime.dispose();
+    throw error;
+  }
+
+  const of = <T extends LiveEvent['type']>(type: T) =>
+    events.pipe(
+      filter((e): e is Extract<LiveEvent, { type: T }> => e.type === type),
+      map((e) => e.data as Extract<LiveEvent, { type: T }>['data']),
+    );
+
+  return {
+    ingest(sample) {
+      const runtime = runtimes.get(sample.site);
+      if (!runtime || !runtime.ingest(sample)) logger.debug({ site: sample.site, point: sample.point }, 'sample for no known point dropped');
+    },
+    results$: of('result'),
+    scores$: of('score'),
+    alerts$: of('alert'),
+    events$: events.asObservable(),
+    snapshot: (siteId) => runtimes.get(siteId)?.snapshot(),
+    clauses: (siteId) => {
+      const runtime = runtimes.get(siteId);
+      return runtime ? clauseInfo(runtime.standard) : [];
+    },
+    dispose() {
+      for (const runtime of runtimes.values()) runtime.dispose();
+      runtimes.clear();
+      events.complete();
+    },
+  };
+}
+
+/** The newest loaded version of the first standard the site names. */
+function standardFor(site: Site, standards: Standard[], logger: Logger): Standard {
+  for (const id of site.standards) {
+    const versions = standards.filter((s) => s.id === id);
+    if (versions.length === 0) continue;
+    const chosen = versions.reduce((a, b) => (compareVersions(b.version, a.version) > 0 ? b : a));
+    const others = site.standards.filter((other) => other !== id);
+    if (others.length > 0) logger.warn({ site: site.id, scoredBy: chosen.key, ignored: others }, 'one standard per site for now');
+    return chosen;
+  }
+  throw new EngineError(
+    'ENGINE_NO_STANDARD',
+    `site ${site.id} is scored against ${site.standards.join(', ')} but none of them is loaded (loaded: ${standards.map((s) => s.key).join(', ') || 'none'})`,
+  );
+}
+
+function compareVersions(a: string, b: string): number {
+  const pa = a.split('.').map(Number);
+  const pb = b.split('.').map(Number);
+  for (let i = 0; i < 3; i++) if (pa[i] !== pb[i]) return (pa[i] ?? 0) - (pb[i] ?? 0);
+  return 0;
+}
