@@ -40,14 +40,18 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     async writeSamples(samples: readonly Sample[]) {
       open();
       if (samples.length === 0) return;
-      // One statement per batch whatever its size: seven array parameters, no 65535 limit.
+      // One statement per batch whatever its size: eight array parameters, no 65535 limit.
+      // Timestamps travel as ms since epoch and are converted by the server (measured faster
+      // than ISO strings, and faster than a multi-row VALUES list; see bench/ingest.bench.ts).
       const c = samplesToColumns(samples);
       await db.execute(sql`
         INSERT INTO telemetry (site, point, ts, value_num, value_bool, value_text, quality, reason)
-        SELECT * FROM unnest(${sql.param(c.site)}::text[], ${sql.param(c.point)}::text[],
-          ${sql.param(c.ts)}::timestamptz[], ${sql.param(c.valueNum)}::float8[],
-          ${sql.param(c.valueBool)}::bool[], ${sql.param(c.valueText)}::text[],
-          ${sql.param(c.quality)}::text[], ${sql.param(c.reason)}::text[])
+        SELECT u.site, u.point, to_timestamp(u.ms / 1000.0), u.num, u.bool, u.text, u.quality, u.reason
+        FROM unnest(
+          ${sql.param(c.site)}::text[], ${sql.param(c.point)}::text[], ${sql.param(c.ts)}::float8[],
+          ${sql.param(c.valueNum)}::float8[], ${sql.param(c.valueBool)}::bool[], ${sql.param(c.valueText)}::text[],
+          ${sql.param(c.quality)}::text[], ${sql.param(c.reason)}::text[]
+        ) AS u(site, point, ms, num, bool, text, quality, reason)
         ON CONFLICT DO NOTHING`);
     },
 

@@ -97,7 +97,8 @@ export function rowToAlert(row: AlertRow): Alert {
 export interface SampleColumns {
   site: string[];
   point: string[];
-  ts: string[];
+  /** ms since epoch */
+  ts: number[];
   valueNum: (number | null)[];
   valueBool: (boolean | null)[];
   valueText: (string | null)[];
@@ -115,7 +116,7 @@ export function samplesToColumns(samples: readonly { site: string; point: string
     const s = samples[i]!;
     cols.site[i] = s.site;
     cols.point[i] = s.point;
-    cols.ts[i] = new Date(s.ts).toISOString();
+    cols.ts[i] = s.ts;
     const v = s.value;
     cols.valueNum[i] = typeof v === 'number' && Number.isFinite(v) ? v : null;
     cols.valueBool[i] = typeof v === 'boolean' ? v : null;

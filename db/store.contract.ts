@@ -106,6 +106,12 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       expect((await store.series('tel', 'T101.level', T0 + 1, T0 + 2)).map((p) => p.ts)).toEqual([T0 + 1, T0 + 2]);
     });
 
+    it('keeps every millisecond of the source timestamp', async () => {
+      const stamps = Array.from({ length: 1000 }, (_, i) => T0 + i * 7919 + (i % 1000));
+      await store.writeSamples(stamps.map((ts, i) => ({ site: 'ms', point: 'P.x', ts, value: i, quality: 'good' as const })));
+      expect((await store.series('ms', 'P.x', ...ALL)).map((p) => p.ts)).toEqual(stamps);
+    });
+
     it('ignores a rewrite of the same (site, point, ts)', async () => {
       await store.writeSamples([sample('idem', 1), sample('idem', 2)]);
       await store.writeSamples([{ ...sample('idem', 1), value: 99 }, sample('idem', 2), sample('idem', 3)]);
