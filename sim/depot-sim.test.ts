@@ -1,11 +1,14 @@
+import { createRequire } from 'node:module';
 import { createConnection } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import ModbusRTU from 'modbus-serial';
 import { AttributeIds, DataType, MessageSecurityMode, OPCUAClient, SecurityPolicy, type ClientSession } from 'node-opcua';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Site } from '../model/index.ts';
 import { startDepotSim, type DepotSim } from './index.ts';
 
+// modbus-serial is CommonJS: its module.exports is the client class
+const ModbusRTU: typeof import('modbus-serial').default = createRequire(import.meta.url)('modbus-serial');
+type ModbusRTU = InstanceType<typeof ModbusRTU>;
 const siteFile = fileURLToPath(new URL('../sites/zhoushan-demo.yaml', import.meta.url));
 const MANUAL = 3_600_000; // no automatic scans: the tests call tick()
 
