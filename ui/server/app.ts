@@ -20,6 +20,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** at most one sample per point per client per this period, default 1 s */
   samplePeriodMs?: number;
+  /** an event-stream client with this much unread is dropped (it reconnects); default 1 MiB */
+  maxBufferedBytes?: number;
 }
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -40,6 +42,7 @@ export function createApp(options: AppOptions): Koa {
     logger,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     samplePeriodMs: options.samplePeriodMs ?? 1_000,
+    maxBufferedBytes: options.maxBufferedBytes,
   });
 
   app.use(errorHandler(logger));

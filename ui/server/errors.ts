@@ -16,7 +16,7 @@ export function errorHandler(logger: Logger): Middleware {
   return async (ctx, next) => {
     try {
       await next();
-      if (ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) {
+      if (ctx.respond !== false && ctx.status === 404 && ctx.body === undefined && ctx.path.startsWith('/api')) {
         ctx.status = 404;
         ctx.body = { error: `no such resource: ${ctx.method} ${ctx.path}` };
       }

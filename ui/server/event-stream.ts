@@ -12,7 +12,10 @@ export interface EventStreamOptions {
   heartbeatMs: number;
   /** reconnection delay the browser should use, ms */
   retryMs?: number;
-  onClose?: () => void;
+  /** a client that lets this much pile up unread is dropped; it reconnects and gets a fresh snapshot. Default 1 MiB */
+  maxBufferedBytes?: number;
+  /** called once when the stream ends, with why */
+  onClose?: (reason: 'ended' | 'slow-client') => void;
 }
 
 /**
@@ -34,13 +37,16 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
     if (!closed) res.write(': heartbeat\n\n');
   }, options.heartbeatMs);
 
-  const close = (): void => {
+  const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
+  const end = (reason: 'ended' | 'slow-client'): void => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    if (!res.writableEnded) res.end();
-    options.onClose?.();
+    if (reason === 'slow-client') res.destroy();
+    else if (!res.writableEnded) res.end();
+    options.onClose?.(reason);
   };
+  const close = (): void => end('ended');
   res.on('close', close);
 
   return {
@@ -48,6 +54,7 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
       if (closed) return;
       const lines = JSON.stringify(data).split('\n').map((line) => `data: ${line}`).join('\n');
       res.write(`id: ${nextId++}\nevent: ${event}\n${lines}\n\n`);
+      if (res.writableLength > maxBuffered) end('slow-client');
     },
     close,
     get closed() {

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClauseResult, Site } from '../../model/index.ts';
 import { createApp, startServer, type RunningServer, type SiteDetail, type SiteSummary } from './index.ts';
@@ -17,7 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(live: MemoryLiveView, options: { heartbeatMs?: number; samplePeriodMs?: number } = {}): Promise<string> {
+async function serve(live: MemoryLiveView, options: { heartbeatMs?: number; samplePeriodMs?: number; maxBufferedBytes?: number } = {}): Promise<string> {
   server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', ...options }), port: 0 });
   return server.url;
 }
@@ -125,6 +127,26 @@ describe('GET /api/events?site=<id>', () => {
     expect(observers()).toBe(2); // non-sample and sample branches
     c.close();
     await until(() => observers() === 0);
+  });
+
+  it('drops a client that stops reading instead of buffering for it without bound', async () => {
+    const live = createMemoryLiveView([site]);
+    const url = new URL(await serve(live, { maxBufferedBytes: 64 * 1024 }));
+    const socket = connect(Number(url.port), url.hostname);
+    await once(socket, 'connect');
+    socket.write('GET /api/events?site=zhoushan-demo HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
+    socket.pause(); // never reads: the kernel buffers fill, then the server's
+    try {
+      await until(() => live.observed() === 2);
+      const big = { ...failing('T101'), thresholds: { note: 'x'.repeat(4096) } };
+      for (let round = 0; round < 400 && live.observed() > 0; round++) {
+        for (let i = 0; i < 100; i++) live.push({ type: 'result', data: big });
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(live.observed()).toBe(0);
+    } finally {
+      socket.destroy();
+    }
   });
 
   it('closes open event streams on a graceful server close, releasing the port', async () => {

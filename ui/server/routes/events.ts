@@ -1,5 +1,6 @@
 import { Router } from '@koa/router';
 import type { Logger } from 'pino';
+import type { Subscription } from 'rxjs';
 import type { LiveView } from '../live-view.ts';
 import { clientEvents } from '../client-events.ts';
 import { ClientError } from '../errors.ts';
@@ -12,6 +13,7 @@ export interface EventsRouteOptions {
   logger: Logger;
   heartbeatMs: number;
   samplePeriodMs: number;
+  maxBufferedBytes?: number;
 }
 
 /**
@@ -31,17 +33,21 @@ export function eventsRoutes(options: EventsRouteOptions): Router {
     ctx.req.socket.setTimeout(0);
     ctx.req.socket.setNoDelay(true);
     ctx.respond = false;
+    let subscription: Subscription | undefined;
     const stream = createEventStream(ctx.res, {
       heartbeatMs: options.heartbeatMs,
-      onClose: () => {
-        subscription.unsubscribe();
+      maxBufferedBytes: options.maxBufferedBytes,
+      onClose: (reason) => {
+        subscription?.unsubscribe();
         streams.delete(stream);
-        logger.debug({ site: siteId, clients: streams.size }, 'event stream closed');
+        if (reason === 'slow-client') logger.warn({ site: siteId }, 'event stream client fell behind; dropped it');
+        else logger.debug({ site: siteId, clients: streams.size }, 'event stream closed');
       },
     });
     streams.add(stream);
     stream.send('snapshot', site ? siteDetail(live, site) : listSites(live));
-    const subscription = clientEvents(live.events$, siteId, options.samplePeriodMs).subscribe({
+    if (stream.closed) return;
+    subscription = clientEvents(live.events$, siteId, options.samplePeriodMs).subscribe({
       next: (event) => stream.send(event.type, event.data),
       error: (err: unknown) => {
         logger.error({ err, site: siteId }, 'live event source failed; closing event stream');
@@ -49,7 +55,7 @@ export function eventsRoutes(options: EventsRouteOptions): Router {
       },
       complete: () => stream.close(),
     });
-    if (stream.closed) subscription.unsubscribe();
+    if (stream.closed) subscription.unsubscribe(); // the source completed or failed at once
     logger.debug({ site: siteId, clients: streams.size }, 'event stream opened');
   });
   return router;
