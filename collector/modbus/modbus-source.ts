@@ -1,0 +1,195 @@
+import { pino, type Logger } from 'pino';
+import type { ModbusSource, Point, Sample, SampleValue } from '../../model/index.ts';
+import { CollectorError, type SampleSink, type Source } from '../source.ts';
+import { decodeRegister } from './decode.ts';
+import { describeFailure } from './failure-reason.ts';
+import { ModbusClient } from './modbus-client.ts';
+import { planRequests, registerWidth, type ReadRequest } from './plan-requests.ts';
+
+export interface ModbusSourceOptions {
+  /** site id stamped on every sample */
+  site: string;
+  source: ModbusSource;
+  /** the points read from this source (each with a `register`) */
+  points: Point[];
+  logger?: Logger;
+  /** reconnection back-off, ms (defaults 500 → 10 000) */
+  reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
+  now?: () => number;
+}
+
+/**
+ * A Modbus TCP device polled every pollIntervalMs, contiguous registers read together.
+ * Read-only: it only ever sends function codes 1–4.
+ */
+export function createModbusSource(options: ModbusSourceOptions): Source {
+  const { site, source } = options;
+  const where = `Modbus source ${source.id} (${source.endpoint})`;
+  const { host, port } = validate(options, where);
+  const plan = planRequests(options.points);
+  const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
+  let running: { stop(): Promise<void> } | undefined;
+
+  return {
+    id: source.id,
+    async start(sink) {
+      if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
+      running = poll({ ...options, logger, where, host, port, plan }, sink);
+    },
+    async stop() {
+      const current = running;
+      running = undefined;
+      await current?.stop();
+    },
+  };
+}
+
+function validate({ source, points }: ModbusSourceOptions, where: string): { host: string; port: number } {
+  if (source.protocol !== 'modbus') throw new CollectorError('COLLECTOR_CONFIG', `${where}: protocol is ${String(source.protocol)}, not modbus`);
+  const match = /^tcp:\/\/([^/\s:]+):(\d+)$/.exec(source.endpoint);
+  const port = Number(match?.[2]);
+  if (!match || !(port > 0 && port < 65536)) throw new CollectorError('COLLECTOR_CONFIG', `${where}: endpoint must look like tcp://host:502`);
+  for (const point of points) {
+    if (point.source !== source.id) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} belongs to source ${point.source}`);
+    if (!point.register) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} has no register`);
+    if (point.register.address + registerWidth(point.register) > 65536) {
+      throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} runs past register 65535`);
+    }
+  }
+  return { host: match[1]!, port };
+}
+
+interface PollOptions extends ModbusSourceOptions {
+  logger: Logger;
+  where: string;
+  host: string;
+  port: number;
+  plan: ReadRequest[];
+}
+
+function read(client: ModbusClient, request: ReadRequest): Promise<{ data: number[] | boolean[] }> {
+  switch (request.table) {
+    case 'holding':
+      return client.readHoldingRegisters(request.address, request.length);
+    case 'input':
+      return client.readInputRegisters(request.address, request.length);
+    case 'coil':
+      return client.readCoils(request.address, request.length);
+    case 'discrete':
+      return client.readDiscreteInputs(request.address, request.length);
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error('connect timed out'), { errno: 'ETIMEDOUT' })), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> } {
+  const { site, source, points, plan, logger, where } = options;
+  const now = options.now ?? Date.now;
+  const initialDelay = options.reconnect?.initialDelayMs ?? 500;
+  const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
+  const lastValues = new Map<string, SampleValue>();
+  const emit = (sample: Sample) => {
+    lastValues.set(sample.point, sample.value);
+    sink(sample);
+  };
+  const markBad = (targets: Point[], reason: string) => {
+    const ts = now();
+    for (const point of targets) {
+      emit({ site, point: point.id, value: lastValues.get(point.id) ?? (point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts });
+    }
+  };
+
+  let client: ModbusClient | undefined;
+  let failedConnects = 0;
+  let downReported = false;
+  let stopping = false;
+  let timer: NodeJS.Timeout | undefined;
+  let cycleDone: Promise<void> = Promise.resolve();
+
+  const closeClient = () => {
+    client?.close(() => {});
+    client = undefined;
+  };
+  const reportDown = (reason: string) => {
+    if (downReported) return;
+    downReported = true;
+    logger.warn({ reason }, `${where}: device unreachable`);
+    markBad(points, reason);
+  };
+
+  async function connect(): Promise<boolean> {
+    const candidate = new ModbusClient();
+    try {
+      await withTimeout(candidate.connectTCP(options.host, { port: options.port }), source.timeoutMs);
+      candidate.setID(source.unitId);
+      candidate.setTimeout(source.timeoutMs);
+      client = candidate;
+      failedConnects = 0;
+      downReported = false;
+      logger.info(`${where}: connected`);
+      return true;
+    } catch (error) {
+      candidate.close(() => {});
+      failedConnects++;
+      reportDown(describeFailure(error).reason);
+      return false;
+    }
+  }
+
+  async function cycle(): Promise<number> {
+    if (!client?.isOpen) {
+      closeClient();
+      if (!(await connect())) return Math.min(maxDelay, initialDelay * 2 ** (failedConnects - 1));
+    }
+    for (const request of plan) {
+      if (stopping || !client) break;
+      try {
+        const { data } = await read(client, request);
+        const ts = now();
+        const words = request.table === 'holding' || request.table === 'input' ? (data as number[]) : [];
+        const bits = request.table === 'coil' || request.table === 'discrete' ? (data as boolean[]) : [];
+        for (const { point, offset } of request.points) {
+          emit({ site, point: point.id, value: decodeRegister(point.register!, words, bits, offset), quality: 'good', ts });
+        }
+      } catch (error) {
+        if (stopping) break;
+        const { kind, reason } = describeFailure(error);
+        if (kind === 'connection') {
+          closeClient();
+          reportDown(reason);
+          return initialDelay;
+        }
+        logger.warn({ table: request.table, address: request.address, length: request.length, reason }, `${where}: read failed`);
+        markBad(request.points.map((p) => p.point), reason);
+      }
+    }
+    return source.pollIntervalMs;
+  }
+
+  const schedule = (delay: number) => {
+    if (stopping) return;
+    timer = setTimeout(() => {
+      cycleDone = cycle().then(schedule, (error: unknown) => {
+        logger.error({ err: error }, `${where}: poll failed`);
+        schedule(source.pollIntervalMs);
+      });
+    }, delay);
+  };
+  schedule(0);
+
+  return {
+    async stop() {
+      stopping = true;
+      clearTimeout(timer);
+      closeClient();
+      await cycleDone;
+      logger.info(`${where}: stopped`);
+    },
+  };
+}
