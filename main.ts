@@ -11,7 +11,7 @@ import { loadSite, type Sample, type Site } from './model/index.ts';
 import { loadStandards, type Standard } from './standards/index.ts';
 import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
-import { openStore, createStoreWriter } from './db/index.ts';
+import { openStore, createStoreWriter, type StoreWriterStats } from './db/index.ts';
 import { createApp, startServer, type LiveView } from './ui/server/index.ts';
 import { startDepotSim, type DepotSim } from './sim/index.ts';
 
@@ -21,8 +21,12 @@ const environmentSchema = z.object({
   KETWIN_DATA: z.string().min(1).default('./data'),
   KETWIN_SITES: z.string().min(1).default('./sites'),
   KETWIN_STANDARDS: z.string().min(1).default('./standards'),
-  KETWIN_SIM: z.enum(['on', 'off']).default('on'),
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  KETWIN_SIM: z.enum(['on', 'off', 'ephemeral']).default('on'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(postgres(ql)?:\/\/.*)?$/, 'must be a postgres:// URL')
+    .optional()
+    .transform((url) => url || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,6 +46,8 @@ export interface Ketwin {
   url: string;
   sites: Site[];
   sims: DepotSim[];
+  /** rows buffered, written and dropped by the database writer */
+  writerStats(): StoreWriterStats;
   close(): Promise<void>;
 }
 
@@ -59,7 +65,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     sitesDir: resolve(e.KETWIN_SITES),
     standardsDir: resolve(e.KETWIN_STANDARDS),
     databaseUrl: e.DATABASE_URL,
-    simulate: e.KETWIN_SIM === 'on' ? { ports: 'configured' } : false,
+    simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral' },
     logger: pino({ level: e.LOG_LEVEL }),
   };
 }
@@ -145,7 +151,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const server = await startServer({ app, port: options.port, host: options.host });
     stops.push(() => server.close());
 
-    return { url: server.url, sites, sims, close };
+    return { url: server.url, sites, sims, writerStats: () => writer.stats(), close };
   } catch (error) {
     await close();
     throw error;
@@ -179,8 +185,18 @@ async function main(argv: string[]): Promise<void> {
     stopping = true;
     options.logger.info({ signal }, 'shutting down');
     ketwin.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
+      () => {
+        options.logger.info({ writer: ketwin.writerStats() }, 'stopped');
+        // Everything is closed, so the process ends by itself; if a handle is still open, say so and go.
+        setTimeout(() => {
+          options.logger.error('a handle was still open 10 s after shutdown; exiting anyway');
+          process.exit(1);
+        }, 10_000).unref();
+      },
+      (error: unknown) => {
+        options.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
     );
   };
   process.on('SIGINT', () => stop('SIGINT'));

@@ -1,0 +1,122 @@
+// The whole pipeline over real sockets: simulated depot → OPC-UA/Modbus collectors → engine → db → HTTP API.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SiteDetail, SiteSummary, SubjectVerdict } from '../ui/server/index.ts';
+import { openStore } from '../db/index.ts';
+import { eventually, startTestSystem, type TestSystem } from './system.ts';
+
+const SITE = 'zhoushan-demo';
+const HH = 'GB50074-15.1.2-HH';
+const GAS = 'GBT50493-5.5.2-GAS1';
+const DIKE = 'GB50074-6.5.1-DIKE';
+
+let system: TestSystem;
+const sim = () => system.sims[0]!;
+
+async function detail(): Promise<SiteDetail> {
+  const response = await fetch(`${system.url}/api/sites/${SITE}`);
+  expect(response.status).toBe(200);
+  return (await response.json()) as SiteDetail;
+}
+
+async function verdictOf(clause: string, subject: string): Promise<SubjectVerdict | undefined> {
+  const site = await detail();
+  return site.clauses.find((c) => c.id === clause)?.subjects.find((s) => s.subject === subject);
+}
+
+function until(clause: string, subject: string, verdict: string) {
+  return eventually(`${clause} on ${subject} to be ${verdict}`, async () => {
+    const v = await verdictOf(clause, subject);
+    return v?.verdict === verdict ? v : undefined;
+  });
+}
+
+beforeAll(async () => {
+  system = await startTestSystem({ staleAfterMs: 3000 });
+});
+afterAll(async () => {
+  await system?.stop();
+});
+
+describe('live pipeline from the simulated depot to the API', () => {
+  it('scores the demo depot from live OPC-UA and Modbus readings', async () => {
+    const summary = await eventually('a site score with full coverage', async () => {
+      const sites = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+      const site = sites.find((s) => s.id === SITE);
+      return site && site.coverage === 1 ? site : undefined;
+    });
+    expect(summary.score).toBe(100);
+    expect(summary.risk).toBe('blue');
+    const site = await detail();
+    // one Modbus point and one OPC-UA point arrived good, with their source timestamps
+    expect(site.values['FWP1.level']).toMatchObject({ quality: 'good' });
+    expect(site.values['T101.level']).toMatchObject({ quality: 'good' });
+    expect(site.values['FP1.running']?.value).toBe(false);
+  });
+
+  it('fails the high-high clause and raises an overfill alert when a tank level passes HH', async () => {
+    sim().set('T201.level', 16.5); // levelHighHigh of T201 is 16.2 m
+    const verdict = await until(HH, 'T201', 'fail');
+    expect(verdict.evidence).toContainEqual(expect.objectContaining({ point: 'T201.level', value: 16.5, quality: 'good' }));
+    expect(verdict.thresholds).toMatchObject({ 'asset.levelHighHigh': 16.2 });
+    expect(verdict.standard).toBe('oil-depot-above-ground@0.1.0');
+    const alert = await eventually('an overfill alert', async () =>
+      (await detail()).alerts.find((a) => a.kind === 'overfill' && a.subjects.includes('T201')),
+    );
+    expect(alert.state).toBe('active');
+    sim().release('T201.level');
+    await until(HH, 'T201', 'pass');
+  });
+
+  it('fails the gas clause at the first alarm set-point and the dike clause when rainwater eats its capacity', async () => {
+    sim().set('GD201.gas', 30);
+    sim().set('D3.water_level', 0.5); // 11500 m³ − 5300 m² × 0.5 m < 10000 m³
+    await until(GAS, 'GD201', 'fail');
+    const dike = await until(DIKE, 'D3', 'fail');
+    expect(dike.thresholds).toMatchObject({ largestTank: 10000 });
+    const summary = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+    expect(summary[0]?.score).toBeLessThan(100);
+    sim().release('GD201.gas');
+    sim().release('D3.water_level');
+    await until(GAS, 'GD201', 'pass');
+    await until(DIKE, 'D3', 'pass');
+  });
+
+  it('turns each clause unknown when its point goes stale, and back when it reports again', async () => {
+    for (const point of ['T101.level', 'GD101.gas', 'D1.water_level']) sim().freeze(point);
+    await until(HH, 'T101', 'unknown');
+    await until(GAS, 'GD101', 'unknown');
+    const dike = await until(DIKE, 'D1', 'unknown');
+    expect(dike.evidence).toContainEqual(expect.objectContaining({ point: 'D1.water_level', quality: 'bad' }));
+    const summary = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+    expect(summary[0]?.coverage).toBeLessThan(1);
+    for (const point of ['T101.level', 'GD101.gas', 'D1.water_level']) sim().release(point);
+    await until(HH, 'T101', 'pass');
+    await until(DIKE, 'D1', 'pass');
+  });
+
+  it('a Modbus exception marks the point bad with its reason', async () => {
+    sim().failModbus('FWP1.level', 2);
+    const sample = await eventually('FWP1.level to be bad', async () => {
+      const value = (await detail()).values['FWP1.level'];
+      return value?.quality === 'bad' ? value : undefined;
+    });
+    expect(sample.reason).toMatch(/exception 2/i);
+    sim().release('FWP1.level');
+  });
+
+  it('stores telemetry, verdict changes, scores and alerts', async () => {
+    await system.close(); // flushes the writer; the test system's data stays until stop()
+    const store = await openStore({ dataDir: system.dataDir });
+    try {
+      const results = await store.latestResults(SITE);
+      expect(results.find((r) => r.clause === HH && r.subject === 'T201')?.verdict).toBe('pass');
+      expect((await store.latestScore(SITE))?.score).toBeGreaterThan(0);
+      const series = await store.series(SITE, 'T201.level', 0, Date.now() + 60_000);
+      expect(series.some((row) => row.value === 16.5)).toBe(true);
+      const cleared = await store.openAlerts(SITE);
+      expect(cleared.some((a) => a.kind === 'overfill' && a.subjects.includes('T201'))).toBe(false);
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -1,0 +1,62 @@
+// `npm start` as a user runs it: a child process that prints its URL, serves, and stops cleanly on Ctrl-C.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { openStore } from '../db/index.ts';
+import { eventually } from './system.ts';
+
+const dirs: string[] = [];
+afterAll(async () => {
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+});
+
+function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: hostname, port: Number(port) });
+    socket.once('connect', () => (socket.destroy(), resolve(false)));
+    socket.once('error', () => resolve(true));
+  });
+}
+
+describe('main.ts start', () => {
+  it('prints its URL, serves live scores, and on SIGINT closes every port and keeps every row', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'ketwin-main-'));
+    dirs.push(dataDir);
+    const child = spawn(process.execPath, ['--import', 'tsx', 'main.ts', 'start'], {
+      env: { ...process.env, PORT: '0', KETWIN_DATA: dataDir, KETWIN_SIM: 'ephemeral', LOG_LEVEL: 'info', DATABASE_URL: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      const url = await eventually('the printed URL', () => /ketwin is running: (http:\/\/\S+)/.exec(output)?.[1], 30_000);
+      await eventually('a scored site', async () => {
+        const sites = (await (await fetch(`${url}/api/sites`)).json()) as { coverage: number | null }[];
+        return sites[0]?.coverage === 1 ? true : undefined;
+      });
+      child.kill('SIGINT');
+      // exits on its own: no handle (socket, timer, session) left open
+      expect(await exited).toBe(0);
+      expect(await refused(url)).toBe(true);
+      const stopped = output.split('\n').filter((l) => l.includes('"stopped"')).map((l) => JSON.parse(l) as { writer: { buffered: number; dropped: number; written: number } });
+      expect(stopped).toHaveLength(1);
+      expect(stopped[0]!.writer).toMatchObject({ buffered: 0, dropped: 0 });
+      expect(stopped[0]!.writer.written).toBeGreaterThan(0);
+    } finally {
+      child.kill('SIGKILL');
+    }
+    const store = await openStore({ dataDir });
+    try {
+      const rows = await store.series('zhoushan-demo', 'T101.level', 0, Date.now() + 60_000);
+      expect(rows.length).toBeGreaterThan(0);
+    } finally {
+      await store.close();
+    }
+  });
+});

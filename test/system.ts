@@ -1,0 +1,55 @@
+// Starts the whole system for cross-part tests: simulated depot on free ports, a fresh database, UI on a free port.
+import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pino } from 'pino';
+import { startKetwin, type Ketwin } from '../main.ts';
+
+export interface TestSystem extends Ketwin {
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** Staleness is shortened so that "a point goes stale" happens within a test. */
+export async function startTestSystem(options: { staleAfterMs?: number; databaseUrl?: string } = {}): Promise<TestSystem> {
+  const root = await mkdtemp(join(tmpdir(), 'ketwin-test-'));
+  const sitesDir = join(root, 'sites');
+  await mkdir(sitesDir);
+  const demo = await readFile(resolve('sites/zhoushan-demo.yaml'), 'utf8');
+  await writeFile(join(sitesDir, 'zhoushan-demo.yaml'), demo.replaceAll('staleAfterMs: 10000', `staleAfterMs: ${options.staleAfterMs ?? 3000}`));
+  const dataDir = join(root, 'data');
+  const ketwin = await startKetwin({
+    port: 0,
+    host: '127.0.0.1',
+    dataDir,
+    sitesDir,
+    standardsDir: resolve('standards'),
+    databaseUrl: options.databaseUrl,
+    simulate: { ports: 'ephemeral' },
+    logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
+  });
+  return {
+    ...ketwin,
+    dataDir,
+    async stop() {
+      await ketwin.close();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails after `timeoutMs`. */
+export async function eventually<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
