@@ -89,6 +89,10 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
     }
   };
 
+  let session: ClientSession | undefined;
+  let subscription: ClientSubscription | undefined;
+  let stopping = false;
+
   const client = OPCUAClient.create({
     clientName: `${site}/${source.id}`,
     endpointMustExist: false,
@@ -100,14 +104,12 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
   });
   client.on('backoff', (attempt, delay) => logger.warn({ attempt, delayMs: delay }, `${options.where}: cannot connect, retrying`));
   client.on('connection_lost', () => {
+    if (stopping) return;
     logger.warn(`${options.where}: connection lost`);
     markAll('connection lost');
   });
   client.on('connection_reestablished', () => logger.info(`${options.where}: connection re-established`));
 
-  let session: ClientSession | undefined;
-  let subscription: ClientSubscription | undefined;
-  let stopping = false;
   let wake: (() => void) | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
