@@ -104,7 +104,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     if (options.simulate) {
       for (const site of sites) {
         const ports = options.simulate.ports === 'configured' ? configuredPorts(site) : {};
-        const sim = await startDepotSim(site, { ...ports, logger: logger.child({ part: 'sim', site: site.id }) });
+        const sim = await startDepotSim(site, { ...ports, logger: logger.child({ part: 'sim' }) });
         stops.push(() => sim.stop());
         sims.push(sim);
       }
@@ -133,7 +133,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     for (const site of sites) {
       const watchdog = createStaleWatchdog({ points: site.points, site: site.id, sink });
       stops.push(() => watchdog.stop());
-      for (const source of createSiteSources(site, logger.child({ part: 'collector', site: site.id }))) {
+      for (const source of createSiteSources(site, logger.child({ part: 'collector' }))) {
         sources.push(source);
         stops.push(() => source.stop());
         // A source that cannot connect yet keeps retrying on its own; start-up does not wait for it.
