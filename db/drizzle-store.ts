@@ -60,7 +60,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       if (results.length === 0) return;
       const batches = chunks(results.map(resultToRow), ROWS_PER_INSERT);
       await db.transaction(async (tx) => {
-        for (const rows of batches) await tx.insert(schema.clauseResults).values(rows);
+        for (const rows of batches) await tx.insert(schema.clauseResults).values(rows).onConflictDoNothing();
       });
     },
 
@@ -91,7 +91,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
           await tx.insert(schema.alerts).values(row).onConflictDoUpdate({ target: schema.alerts.id, set: changes });
           await tx.insert(schema.alertTransitions).values({
             alertId: alert.id, state: alert.state, at: new Date(alert.changedAt), data: alert,
-          });
+          }).onConflictDoNothing();
         }
       });
     },
@@ -123,6 +123,16 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       return rows.map(rowToAlert);
     },
 
+    async clauseHistory(site: string, clause: string, subject: string) {
+      open();
+      const t = schema.clauseResults;
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.site, site), eq(t.clause, clause), eq(t.subject, subject)))
+        .orderBy(asc(t.since), asc(t.id));
+      return rows.map(rowToResult);
+    },
     async alertHistory(alertId: string) {
       open();
       const t = schema.alertTransitions;

@@ -3,7 +3,7 @@
  * (and, in issue 6, TimescaleDB). Migrations are generated from this file with
  * `npm run db:generate` into db/migrations/ and committed.
  */
-import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { bigserial, boolean, doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 const tstz = (name: string) => timestamp(name, { withTimezone: true, mode: 'date' });
 
@@ -37,7 +37,11 @@ export const clauseResults = pgTable(
     thresholds: jsonb('thresholds').notNull(),
     standard: text('standard').notNull(),
   },
-  (t) => [index('clause_results_site_since_idx').on(t.site, t.since)],
+  // A retried batch (its commit acknowledged but the reply lost) must not record a change twice.
+  (t) => [
+    index('clause_results_site_since_idx').on(t.site, t.since),
+    uniqueIndex('clause_results_change_key').on(t.site, t.clause, t.subject, t.since, t.verdict),
+  ],
 );
 
 /** Site score changes. */
@@ -86,5 +90,8 @@ export const alertTransitions = pgTable(
     at: tstz('at').notNull(),
     data: jsonb('data').notNull(),
   },
-  (t) => [index('alert_transitions_alert_idx').on(t.alertId, t.at)],
+  (t) => [
+    index('alert_transitions_alert_idx').on(t.alertId, t.at),
+    uniqueIndex('alert_transitions_change_key').on(t.alertId, t.state, t.at),
+  ],
 );

@@ -7,9 +7,11 @@ import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import type { Store } from './store.ts';
 import type { StoreTarget } from './store-targets.ts';
 import { createStoreWriter } from './writer.ts';
+import journal from './migrations/meta/_journal.json' with { type: 'json' };
 
 const T0 = Date.UTC(2025, 2, 3, 8, 0, 0);
 const ALL = [0, Date.UTC(9999, 0, 1)] as const;
+const MIGRATIONS = journal.entries.length;
 
 function sample(site: string, i: number, point = 'T101.level'): Sample {
   return { site, point, ts: T0 + i * 1000, value: i, quality: 'good' };
@@ -73,13 +75,13 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
     it('apply on an empty database and are idempotent on reopen', async () => {
       await store.writeSamples([sample('mig', 1)]);
       await store.close();
-      expect(await target.migrationsApplied()).toBe(1);
+      expect(await target.migrationsApplied()).toBe(MIGRATIONS);
       store = await target.open();
       await store.close();
       store = await target.open();
       expect(await store.series('mig', 'T101.level', ...ALL)).toHaveLength(1);
       await store.close();
-      expect(await target.migrationsApplied()).toBe(1);
+      expect(await target.migrationsApplied()).toBe(MIGRATIONS);
       store = await target.open();
     });
   });
@@ -165,6 +167,16 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       const history = await store.alertHistory('a1');
       expect(history.map((h) => [h.state, h.at])).toEqual([['active', T0], ['acknowledged', T0 + 100], ['cleared', T0 + 200]]);
       expect(history[2]?.alert).toEqual(alert('alr', 'a1', 'cleared', T0 + 200));
+    });
+
+    it('records a retried batch of verdict changes and alert transitions once', async () => {
+      const changes = [result('rty', 'TANK-LEVEL-HH', 'T101', 'pass', T0), result('rty', 'TANK-LEVEL-HH', 'T101', 'fail', T0 + 1000)];
+      await store.writeResults(changes);
+      await store.writeResults(changes);
+      expect(await store.clauseHistory('rty', 'TANK-LEVEL-HH', 'T101')).toEqual(changes);
+      await store.writeAlerts([alert('rty', 'r1', 'active', T0)]);
+      await store.writeAlerts([alert('rty', 'r1', 'active', T0)]);
+      expect((await store.alertHistory('r1')).map((h) => h.state)).toEqual(['active']);
     });
 
     it('keeps everything across close and reopen', async () => {

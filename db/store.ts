@@ -22,6 +22,8 @@ export interface Store {
   writeAlerts(alerts: readonly Alert[]): Promise<void>;
   /** The latest verdict of every (clause, subject) of a site. */
   latestResults(site: string): Promise<ClauseResult[]>;
+  /** every recorded verdict change of one clause on one subject, oldest first */
+  clauseHistory(site: string, clause: string, subject: string): Promise<ClauseResult[]>;
   latestScore(site: string): Promise<SiteScore | undefined>;
   /** Alerts of a site that are not cleared, newest first. */
   openAlerts(site: string): Promise<Alert[]>;

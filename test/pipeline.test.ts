@@ -113,8 +113,13 @@ describe('live pipeline from the simulated depot to the API', () => {
       expect((await store.latestScore(SITE))?.score).toBeGreaterThan(0);
       const series = await store.series(SITE, 'T201.level', 0, Date.now() + 60_000);
       expect(series.some((row) => row.value === 16.5)).toBe(true);
-      const cleared = await store.openAlerts(SITE);
-      expect(cleared.some((a) => a.kind === 'overfill' && a.subjects.includes('T201'))).toBe(false);
+      const history = await store.clauseHistory(SITE, HH, 'T201');
+      expect(history.map((r) => r.verdict)).toEqual(expect.arrayContaining(['pass', 'fail']));
+      expect(history.find((r) => r.verdict === 'fail')?.evidence).toContainEqual(expect.objectContaining({ point: 'T201.level', value: 16.5 }));
+      expect((await store.openAlerts(SITE)).some((a) => a.kind === 'overfill')).toBe(false);
+      const overfill = history.find((r) => r.verdict === 'fail')!;
+      const transitions = await store.alertHistory(`${SITE}:${HH}:T201:${overfill.since}`);
+      expect(transitions.map((t) => t.state)).toEqual(['active', 'cleared']);
     } finally {
       await store.close();
     }

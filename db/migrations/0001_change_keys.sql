@@ -1,0 +1,2 @@
+CREATE UNIQUE INDEX "alert_transitions_change_key" ON "alert_transitions" USING btree ("alert_id","state","at");--> statement-breakpoint
+CREATE UNIQUE INDEX "clause_results_change_key" ON "clause_results" USING btree ("site","clause","subject","since","verdict");
