@@ -7,32 +7,88 @@ const position = z.strictObject({ x: z.number(), y: z.number() });
 const positive = z.number().positive();
 
 export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
+export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes256_Sha256_RsaPss'] as const;
+export const MODBUS_TRANSPORTS = ['tcp', 'rtu-over-tcp', 'rtu'] as const;
+export const MODBUS_WORD_ORDERS = ['ABCD', 'CDAB', 'BADC', 'DCBA'] as const;
 
-const opcuaSource = z.strictObject({
-  id,
-  protocol: z.literal('opcua'),
-  endpoint: z.string().regex(/^opc\.tcp:\/\/[^/\s:]+:\d+(\/\S*)?$/, 'must be an OPC-UA endpoint such as opc.tcp://host:4840/path'),
-  securityMode: z.enum(OPCUA_SECURITY_MODES).default('None'),
-  publishingIntervalMs: positive.default(500),
-  staleAfterMs: positive.default(10_000),
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable, e.g. KETWIN_PLC_PASSWORD');
+
+const opcuaSource = z
+  .strictObject({
+    id,
+    protocol: z.literal('opcua'),
+    endpoint: z.string().regex(/^opc\.tcp:\/\/[^/\s:]+:\d+(\/\S*)?$/, 'must be an OPC-UA endpoint such as opc.tcp://host:4840/path'),
+    securityMode: z.enum(OPCUA_SECURITY_MODES).default('None'),
+    /** required (and not None) with Sign / SignAndEncrypt */
+    securityPolicy: z.enum(OPCUA_SECURITY_POLICIES).optional(),
+    /** PKI folder (own certificate, trusted/ and rejected/ server certificates); default <data dir>/pki/<source id> */
+    pki: z.string().min(1).optional(),
+    /** trust the first server certificate seen when nothing is trusted yet; explicit trust otherwise */
+    trustOnFirstUse: z.boolean().default(false),
+    /** user name; the password is read from the environment variable named by passwordEnv, never from the file */
+    username: z.string().min(1).optional(),
+    passwordEnv: envName.optional(),
+    publishingIntervalMs: positive.default(500),
+    /** monitored items per subscription; more points open more subscriptions */
+    maxItemsPerSubscription: z.number().int().positive().default(1000),
+    staleAfterMs: positive.default(10_000),
+  })
+  .superRefine((source, ctx) => {
+    const policy = source.securityPolicy ?? 'None';
+    if (source.securityMode === 'None' && policy !== 'None') {
+      ctx.addIssue({ code: 'custom', path: ['securityPolicy'], message: `securityPolicy ${policy} needs securityMode Sign or SignAndEncrypt` });
+    }
+    if (source.securityMode !== 'None' && policy === 'None') {
+      ctx.addIssue({ code: 'custom', path: ['securityPolicy'], message: `securityMode ${source.securityMode} needs securityPolicy Basic256Sha256 or Aes256_Sha256_RsaPss` });
+    }
+    if ((source.username === undefined) !== (source.passwordEnv === undefined)) {
+      ctx.addIssue({ code: 'custom', path: [source.username === undefined ? 'username' : 'passwordEnv'], message: 'username and passwordEnv go together' });
+    }
+  });
+
+const serialLine = z.strictObject({
+  baudRate: z.number().int().positive().default(9600),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
 });
 
-const modbusSource = z.strictObject({
-  id,
-  protocol: z.literal('modbus'),
-  endpoint: z.string().regex(/^tcp:\/\/[^/\s:]+:\d+$/, 'must be a Modbus TCP endpoint such as tcp://host:502'),
-  unitId: z.number().int().min(0).max(255).default(1),
-  pollIntervalMs: positive.default(1000),
-  timeoutMs: positive.default(2000),
-  staleAfterMs: positive.default(10_000),
-});
+const modbusSource = z
+  .strictObject({
+    id,
+    protocol: z.literal('modbus'),
+    /** tcp: Modbus TCP (MBAP); rtu-over-tcp: RTU frames (with CRC) through a TCP gateway; rtu: RTU over a serial line */
+    transport: z.enum(MODBUS_TRANSPORTS).default('tcp'),
+    endpoint: z
+      .string()
+      .regex(/^(tcp:\/\/[^/\s:]+:\d+|serial:\/\/\/\S+)$/, 'must be tcp://host:502 (tcp, rtu-over-tcp) or serial:///dev/ttyUSB0 (rtu)'),
+    /** serial line settings, for transport rtu */
+    serial: serialLine.optional(),
+    unitId: z.number().int().min(0).max(255).default(1),
+    pollIntervalMs: positive.default(1000),
+    timeoutMs: positive.default(2000),
+    staleAfterMs: positive.default(10_000),
+  })
+  .superRefine((source, ctx) => {
+    const serial = source.endpoint.startsWith('serial://');
+    if (serial !== (source.transport === 'rtu')) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['endpoint'],
+        message: source.transport === 'rtu' ? 'transport rtu needs a serial:///dev/… endpoint' : `transport ${source.transport} needs a tcp://host:port endpoint`,
+      });
+    }
+    if (source.serial && source.transport !== 'rtu') ctx.addIssue({ code: 'custom', path: ['serial'], message: 'serial settings only apply to transport rtu' });
+  });
 
 export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource]);
 
 const registerSchema = z.strictObject({
   table: z.enum(['holding', 'input', 'coil', 'discrete']),
   address: z.number().int().min(0).max(65535),
-  type: z.enum(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32']).default('uint16'),
+  type: z.enum(['bool', 'int16', 'uint16', 'int32', 'uint32', 'float32', 'float64']).default('uint16'),
+  /** byte order of the value's bytes as they sit in the registers: ABCD big-endian, CDAB word-swapped, BADC byte-swapped, DCBA little-endian */
+  order: z.enum(MODBUS_WORD_ORDERS).default('ABCD'),
   scale: z.number().default(1),
   offset: z.number().default(0),
 });
@@ -46,6 +102,8 @@ export const pointSchema = z.strictObject({
   node: z.string().min(1).optional(),
   /** Modbus register, for points read from a modbus source */
   register: registerSchema.optional(),
+  /** absolute deadband for OPC-UA monitored items: changes smaller than this are not reported */
+  deadband: z.number().nonnegative().optional(),
   /** overrides the source's staleAfterMs */
   staleAfterMs: positive.optional(),
 });

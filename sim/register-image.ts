@@ -7,23 +7,25 @@ type Register = NonNullable<Point['register']>;
 /** Number of 16-bit words (or bits, for coils and discrete inputs) a register type takes. */
 export function registerWidth(register: Register): number {
   if (register.table === 'coil' || register.table === 'discrete') return 1;
-  return register.type === 'int32' || register.type === 'uint32' || register.type === 'float32' ? 2 : 1;
+  return register.type === 'float64' ? 4 : register.type === 'int32' || register.type === 'uint32' || register.type === 'float32' ? 2 : 1;
 }
 
-/** Encodes an engineering value into the raw words a device would hold (big-endian, high word first). */
+/**
+ * Encodes an engineering value into the raw words a device would hold, in the register's byte
+ * order (ABCD big-endian, CDAB words reversed, BADC bytes swapped in each word, DCBA little-endian).
+ */
 export function encodeRegister(register: Register, value: number | boolean): number[] {
   const numeric = typeof value === 'boolean' ? Number(value) : value;
   const raw = (numeric - register.offset) / register.scale;
-  const buffer = Buffer.alloc(4);
+  if (register.type === 'bool') return [raw ? 1 : 0];
+  const buffer = Buffer.alloc(registerWidth(register) * 2);
   switch (register.type) {
-    case 'bool':
-      return [raw ? 1 : 0];
     case 'int16':
       buffer.writeInt16BE(Math.round(raw));
-      return [buffer.readUInt16BE(0)];
+      break;
     case 'uint16':
       buffer.writeUInt16BE(Math.round(raw));
-      return [buffer.readUInt16BE(0)];
+      break;
     case 'int32':
       buffer.writeInt32BE(Math.round(raw));
       break;
@@ -33,8 +35,14 @@ export function encodeRegister(register: Register, value: number | boolean): num
     case 'float32':
       buffer.writeFloatBE(raw);
       break;
+    case 'float64':
+      buffer.writeDoubleBE(raw);
+      break;
   }
-  return [buffer.readUInt16BE(0), buffer.readUInt16BE(2)];
+  const order = register.order ?? 'ABCD';
+  if (order === 'BADC' || order === 'DCBA') buffer.swap16();
+  const words = Array.from({ length: buffer.length / 2 }, (_, i) => buffer.readUInt16BE(i * 2));
+  return order === 'CDAB' || order === 'DCBA' ? words.reverse() : words;
 }
 
 /** The memory of the simulated RTU: one map of address → word (or bit) per table. */

@@ -4,7 +4,7 @@ import { decodeRegister } from './decode.ts';
 import { describeFailure } from './failure-reason.ts';
 
 type Register = NonNullable<Point['register']>;
-const reg = (type: Register['type'], scale = 1, offset = 0, table: Register['table'] = 'holding'): Register => ({ table, address: 0, type, scale, offset });
+const reg = (type: Register['type'], scale = 1, offset = 0, table: Register['table'] = 'holding'): Register => ({ table, address: 0, type, order: 'ABCD', scale, offset });
 
 describe('decodeRegister', () => {
   it('decodes 16-bit words, signed and unsigned', () => {

@@ -128,7 +128,7 @@ describe('Modbus source against the simulated depot', () => {
         ['flag', 'holding', 22, 'bool', 1, 0, true],
       ] as const
     ).map(([name, table, address, type, scale, offset]) => ({
-      asset: 'FP1', name, id: `FP1.${name}`, unit: '%', source: 'rtu-fire', staleAfterMs: 10_000, register: { table, address, type, scale, offset },
+      asset: 'FP1', name, id: `FP1.${name}`, unit: '%', source: 'rtu-fire', staleAfterMs: 10_000, register: { table, address, type, order: 'ABCD' as const, scale, offset },
     }));
     const values: Record<string, number | boolean> = { 'FP1.i16': -123.4, 'FP1.u16': 512.25, 'FP1.i32': -70000, 'FP1.u32': 3000000.5, 'FP1.f32': 55.5, 'FP1.flag': true };
     const custom: Site = { ...demo, points: [...demo.points.filter((p) => p.source !== 'rtu-fire'), ...typed] };

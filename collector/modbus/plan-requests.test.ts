@@ -4,7 +4,7 @@ import { loadDemoSite } from '../test-support.ts';
 import { planRequests } from './plan-requests.ts';
 
 function point(name: string, table: 'holding' | 'input' | 'coil' | 'discrete', address: number, type: NonNullable<Point['register']>['type'] = 'uint16'): Point {
-  return { asset: 'A', name, id: `A.${name}`, unit: '%', source: 'rtu', staleAfterMs: 1000, register: { table, address, type, scale: 1, offset: 0 } };
+  return { asset: 'A', name, id: `A.${name}`, unit: '%', source: 'rtu', staleAfterMs: 1000, register: { table, address, type, order: 'ABCD', scale: 1, offset: 0 } };
 }
 const shape = (points: Point[]) => planRequests(points).map((r) => [r.table, r.address, r.length, r.points.map((p) => `${p.point.name}@${p.offset}`)]);
 

@@ -1,3 +1,4 @@
+import { wordsOf } from './decode.ts';
 import type { Point } from '../../model/index.ts';
 
 export type Table = 'holding' | 'input' | 'coil' | 'discrete';
@@ -20,7 +21,7 @@ export const isBitTable = (table: Table) => table === 'coil' || table === 'discr
 /** Words (or bits) a point's register takes. */
 export function registerWidth(register: Register): number {
   if (isBitTable(register.table)) return 1;
-  return register.type === 'int32' || register.type === 'uint32' || register.type === 'float32' ? 2 : 1;
+  return wordsOf(register.type);
 }
 
 /**
