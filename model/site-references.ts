@@ -30,6 +30,15 @@ export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
       issues.push({ path: ['assets', i, 'attributes'], message: 'level set-points must rise: levelHigh < levelHighHigh < levelCriticalHigh <= height' });
   });
 
+  const known = (key: string, list: { asset?: string; subject?: string }[], field: 'asset' | 'subject') =>
+    list.forEach((item, i) => {
+      const ref = item[field];
+      if (ref !== undefined && !assets.has(ref)) issues.push({ path: [key, i, field], message: `no asset "${ref}" on this site` });
+    });
+  known('instruments', site.instruments, 'asset');
+  known('releaseSources', site.releaseSources, 'asset');
+  known('evidence', site.evidence, 'subject');
+
   const pointIds = new Map<string, number>();
   site.points.forEach((point, i) => {
     const id = `${point.asset}.${point.name}`;

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { UNITS } from './units.ts';
+import { siteSections } from './site-sections.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 const position = z.strictObject({ x: z.number(), y: z.number() });
 const positive = z.number().positive();
+const nonNegative = z.number().min(0);
 
 export const OPCUA_SECURITY_MODES = ['None', 'Sign', 'SignAndEncrypt'] as const;
 export const OPCUA_SECURITY_POLICIES = ['None', 'Basic256Sha256', 'Aes256_Sha256_RsaPss'] as const;
@@ -134,6 +136,32 @@ const tank = z.strictObject({
     levelHighHigh: positive,
     levelCriticalHigh: positive,
     dike: id,
+    // What the guideline's design clauses read (all optional so a bare tank still loads;
+    // a clause that needs a missing one is unknown on that tank, never a pass).
+    /** level set-points below the working range, m */
+    levelLow: positive.optional(),
+    levelLowLow: positive.optional(),
+    /** floating roof landing height (roof on its legs), m */
+    roofLandingHeight: positive.optional(),
+    /** turnovers per year (GB 50074 §15.1.2) */
+    turnoversPerYear: nonNegative.optional(),
+    /** API 2350 overfill category 1..3 */
+    overfillCategory: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
+    /** highest storage temperature the tank is designed for, °C */
+    maxOperatingTemperature: z.number().optional(),
+    foamSystem: z.enum(['fixed', 'semi-fixed', 'mobile', 'none']).optional(),
+    /** foam application rate, L/(min·m²), and supply duration, min */
+    foamRate: positive.optional(),
+    foamDuration: positive.optional(),
+    /** foam makers on the rim-seal ring of a floating roof */
+    foamMakers: positive.optional(),
+    /** automatic foam start with human confirmation */
+    foamAutomatic: z.boolean().optional(),
+    /** foam dam: height above the rim seal and distance from the shell, m */
+    foamDamHeight: positive.optional(),
+    foamDamDistance: positive.optional(),
+    /** design cooling water flow for this tank on fire, L/s */
+    coolingWaterFlow: positive.optional(),
   }),
 });
 
@@ -148,6 +176,22 @@ const dike = z.strictObject({
     height: positive,
     /** polygon of the dike's footprint on the site plan, m */
     outline: z.array(position).min(3),
+    /** height above the outside grade, m (GB 50074 §6.5.3) */
+    heightOutside: positive.optional(),
+    /** fire resistance of the dike, h */
+    fireResistance: positive.optional(),
+    /** crossing steps, how many sides they are on, their largest spacing and rail height (GB 50351) */
+    crossingSteps: nonNegative.optional(),
+    stepSides: nonNegative.optional(),
+    stepSpacing: positive.optional(),
+    railHeight: positive.optional(),
+    /** rows of tanks in the group, and partition dikes inside it */
+    rows: positive.optional(),
+    partitions: positive.optional(),
+    /** the rainwater cut-off valve is outside the dike; water-seal and silt depth of its drain, m */
+    drainValveOutside: z.boolean().optional(),
+    waterSealDepth: positive.optional(),
+    siltDepth: positive.optional(),
   }),
 });
 
@@ -158,6 +202,15 @@ const gasDetector = z.strictObject({
     gas: z.enum(['combustible', 'toxic', 'oxygen']),
     /** the release source or asset it watches */
     watches: id.optional(),
+    /** configured first and second alarm set-points, in the detector's unit */
+    alarm1: nonNegative.optional(),
+    alarm2: nonNegative.optional(),
+    indoor: z.boolean().optional(),
+    /** mounting height above grade, m, and whether the gas is heavier than air (ratio ≥ 1.2) */
+    mountHeight: nonNegative.optional(),
+    heavierThanAir: z.boolean().optional(),
+    /** response time T90, s */
+    t90: positive.optional(),
   }),
 });
 
@@ -192,4 +245,5 @@ export const siteSchema = z.strictObject({
   sources: z.array(sourceSchema).min(1),
   assets: z.array(assetSchema).min(1),
   points: z.array(pointSchema),
+  ...siteSections,
 });
