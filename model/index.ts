@@ -5,7 +5,7 @@ export { VERDICTS } from './results.ts';
 export type { Unit } from './units.ts';
 export { UNITS } from './units.ts';
 export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, Point } from './site.ts';
-export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema } from './site-schema.ts';
+export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
 export { RELEASE_SOURCE_TYPES, type EvidenceRecord, type Instrument, type ReleaseSource } from './site-sections.ts';
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
 export { loadSite, parseSite } from './site-loader.ts';

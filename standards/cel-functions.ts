@@ -1,0 +1,64 @@
+import type { Environment } from '@marcbachmann/cel-js';
+
+// The functions expressions may call beyond CEL's own. Each is pure and total over valid
+// input; a function that cannot answer throws, and the clause is then `unknown`.
+
+const numbers = (list: unknown[]) => list.map(Number);
+
+function nonEmpty(name: string, list: unknown[]): number[] {
+  if (list.length === 0) throw new RangeError(`${name}() of an empty list`);
+  return numbers(list);
+}
+
+/** `step(x, bounds, values)`: the value of the last band whose lower bound x reaches; bounds rise. */
+export function step(x: number, bounds: unknown[], values: unknown[]): number {
+  if (bounds.length === 0 || bounds.length !== values.length) throw new RangeError('step() needs as many values as bounds');
+  let found: number | undefined;
+  for (let i = 0; i < bounds.length; i++) {
+    const bound = Number(bounds[i]);
+    if (i > 0 && bound <= Number(bounds[i - 1])) throw new RangeError('step() bounds must rise');
+    if (x >= bound) found = Number(values[i]);
+  }
+  if (found === undefined) throw new RangeError(`step(): ${x} is below the first bound ${String(bounds[0])}`);
+  return found;
+}
+
+/** Shortest distance from (x, y) to the edges of a closed polygon. */
+export function outlineDistance(x: number, y: number, outline: readonly { x: number; y: number }[]): number {
+  if (outline.length < 2) throw new RangeError('outlineDistance() needs a polygon');
+  let best = Infinity;
+  for (let i = 0; i < outline.length; i++) {
+    const a = outline[i]!;
+    const b = outline[(i + 1) % outline.length]!;
+    const dx = b.x - a.x;
+    const dy = b.y - a.y;
+    const length2 = dx * dx + dy * dy;
+    const t = length2 === 0 ? 0 : Math.max(0, Math.min(1, ((x - a.x) * dx + (y - a.y) * dy) / length2));
+    best = Math.min(best, Math.hypot(x - (a.x + t * dx), y - (a.y + t * dy)));
+  }
+  return best;
+}
+
+/** Registers every function on `env`; the signatures are what the type checker sees. */
+export function registerFunctions(env: Environment): void {
+  env.registerFunction('max(list<double>): double', (list: unknown[]) => Math.max(...nonEmpty('max', list)));
+  env.registerFunction('min(list<double>): double', (list: unknown[]) => Math.min(...nonEmpty('min', list)));
+  env.registerFunction('sum(list<double>): double', (list: unknown[]) => numbers(list).reduce((a, b) => a + b, 0));
+  env.registerFunction('hypot(double, double): double', (a: number, b: number) => Math.hypot(a, b));
+  env.registerFunction('circleArea(double): double', (d: number) => (Math.PI * d * d) / 4);
+  env.registerFunction('circumference(double): double', (d: number) => Math.PI * d);
+  env.registerFunction('step(double, list<double>, list<double>): double', step);
+  env.registerFunction('outlineDistance(double, double, list<Position>): double', outlineDistance);
+}
+
+/** What the clause table and README say about each function. */
+export const FUNCTION_DOCS: Record<string, string> = {
+  'max(list)': 'largest of a list of numbers (error on an empty list)',
+  'min(list)': 'smallest of a list of numbers (error on an empty list)',
+  'sum(list)': 'sum of a list of numbers (0 for an empty list)',
+  'hypot(dx, dy)': 'distance for coordinate differences',
+  'circleArea(d)': 'area of a circle of diameter d',
+  'circumference(d)': 'circumference of a circle of diameter d',
+  'step(x, bounds, values)': 'value of the last band whose lower bound x reaches (bounds rise)',
+  'outlineDistance(x, y, outline)': 'shortest distance from a point to the edges of a polygon',
+};
