@@ -5,6 +5,8 @@ import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import { alertToRow, resultToRow, rowToAlert, rowToResult, rowToScore, rowToValue, samplesToColumns, scoreToRow } from './rows.ts';
 import * as schema from './schema.ts';
 import { StoreError, type SeriesPoint, type Store } from './store.ts';
+import { encodeSamplesBinary } from './copy-binary.ts';
+import { createSeriesIds } from './series-ids.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -28,8 +30,16 @@ function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
   return [...byKey.values()];
 }
 
-export function createDrizzleStore(db: Db, backend: Store['backend'], closeClient: () => Promise<void>): Store {
+export interface DrizzleStoreOptions {
+  /** Binary COPY of `samples` rows (db/copy-binary.ts); rejects with code 23505 on a duplicate key. */
+  copySamples?: (data: Uint8Array) => Promise<void>;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+export function createDrizzleStore(db: Db, backend: Store['backend'], closeClient: () => Promise<void>, options: DrizzleStoreOptions = {}): Store {
   let closed = false;
+  const seriesIds = createSeriesIds(db);
   const open = (): void => {
     if (closed) throw new StoreError('CLOSED', `the ${backend} store is closed`);
   };
@@ -40,18 +50,27 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     async writeSamples(samples: readonly Sample[]) {
       open();
       if (samples.length === 0) return;
-      // One statement per batch whatever its size: eight array parameters, no 65535 limit.
-      // Timestamps travel as ms since epoch and are converted by the server (measured faster
-      // than ISO strings, and faster than a multi-row VALUES list; see bench/ingest.bench.ts).
       const c = samplesToColumns(samples);
+      const ids = await seriesIds.resolve(c.site, c.point);
+      if (options.copySamples !== undefined) {
+        // COPY straight into the table; a batch that repeats a stored reading (a retry after a
+        // lost reply, a replayed spill file) fails whole and goes through the idempotent path.
+        try {
+          await options.copySamples(encodeSamplesBinary(ids, c));
+          return;
+        } catch (err) {
+          if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
+        }
+      }
+      // One statement per batch whatever its size: array parameters, no 65535 limit.
       await db.execute(sql`
-        INSERT INTO telemetry (site, point, ts, value_num, value_bool, value_text, quality, reason)
-        SELECT u.site, u.point, to_timestamp(u.ms / 1000.0), u.num, u.bool, u.text, u.quality, u.reason
+        INSERT INTO samples (series_id, ts, value_num, value_bool, value_text, quality, reason)
+        SELECT u.id, to_timestamp(u.ms / 1000.0), u.num, u.bool, u.text, u.quality, u.reason
         FROM unnest(
-          ${sql.param(c.site)}::text[], ${sql.param(c.point)}::text[], ${sql.param(c.ts)}::float8[],
+          ${sql.param(Array.from(ids))}::int[], ${sql.param(c.ts)}::float8[],
           ${sql.param(c.valueNum)}::float8[], ${sql.param(c.valueBool)}::bool[], ${sql.param(c.valueText)}::text[],
           ${sql.param(c.quality)}::text[], ${sql.param(c.reason)}::text[]
-        ) AS u(site, point, ms, num, bool, text, quality, reason)
+        ) AS u(id, ms, num, bool, text, quality, reason)
         ON CONFLICT DO NOTHING`);
     },
 
@@ -142,11 +161,13 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
 
     async series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]> {
       open();
-      const t = schema.telemetry;
+      const id = await seriesIds.find(site, point);
+      if (id === undefined) return [];
+      const t = schema.samples;
       const rows = await db
         .select({ ts: t.ts, num: t.valueNum, bool: t.valueBool, text: t.valueText, quality: t.quality, reason: t.reason })
         .from(t)
-        .where(and(eq(t.site, site), eq(t.point, point), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
+        .where(and(eq(t.seriesId, id), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
         .orderBy(asc(t.ts));
       return rows.map((r) => {
         const p: SeriesPoint = { ts: r.ts.getTime(), value: rowToValue(r.num, r.bool, r.text), quality: r.quality as SeriesPoint['quality'] };

@@ -8,7 +8,11 @@ import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { pino, type Logger } from 'pino';
+import { from as copyFrom } from 'pg-copy-streams';
+import { SAMPLE_COPY_COLUMNS } from './copy-binary.ts';
 import { createDrizzleStore } from './drizzle-store.ts';
 import { migratePgliteInstance, migratePostgres, redact } from './migrate.ts';
 import * as schema from './schema.ts';
@@ -40,7 +44,21 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
   // process; the pool drops it and the next query connects again.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL connection lost'));
   logger.info({ url: redact(url) }, 'store open on PostgreSQL');
-  return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end());
+  return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end(), {
+    async copySamples(data) {
+      const client = await pool.connect();
+      let failure: Error | undefined;
+      try {
+        await pipeline(Readable.from([data]), client.query(copyFrom(`COPY samples ${SAMPLE_COPY_COLUMNS} FROM STDIN WITH (FORMAT binary)`)));
+      } catch (err) {
+        failure = err as Error;
+        throw err;
+      } finally {
+        // A connection cut mid-COPY is discarded; a refused batch (duplicate key) leaves it usable.
+        client.release(failure !== undefined && (failure as { code?: string }).code === undefined ? failure : undefined);
+      }
+    },
+  });
 }
 
 async function openPglite(dataDir: string, logger: Logger): Promise<Store> {
@@ -59,5 +77,9 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Store> {
     throw err;
   }
   logger.info({ dataDir: dir }, 'store open on embedded PGlite');
-  return createDrizzleStore(drizzlePglite(client, { schema }), 'pglite', () => client.close());
+  return createDrizzleStore(drizzlePglite(client, { schema }), 'pglite', () => client.close(), {
+    async copySamples(data) {
+      await client.query(`COPY samples ${SAMPLE_COPY_COLUMNS} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
+    },
+  });
 }
