@@ -53,7 +53,9 @@ describe('the whole collector of the demo site', () => {
       await Promise.all(sources.map((s) => s.stop()));
       watchdog.stop();
     }
-    expect(new Set(recorder.samples.map((s) => s.point)).size).toBe(33);
+    expect(new Set(recorder.samples.map((s) => s.point)).size).toBe(35); // 33 points and the two <source>.online
+    expect(recorder.latest('plc-tankfarm.online')?.value).toBe(true);
+    expect(recorder.latest('rtu-fire.online')?.value).toBe(true);
     expect(recorder.samples.every((s) => s.site === 'zhoushan-demo' && s.quality === 'good')).toBe(true);
     expect(opcuaWrite).not.toHaveBeenCalled();
     expect(opcuaCall).not.toHaveBeenCalled();

@@ -13,6 +13,28 @@ export interface Source {
   readonly id: string;
   start(sink: SampleSink): Promise<void>;
   stop(): Promise<void>;
+  /** live figures for the UI and metrics */
+  stats(): SourceStats;
+}
+
+/** Per-source figures. */
+export interface SourceStats {
+  source: string;
+  protocol: 'opcua' | 'modbus';
+  online: boolean;
+  /** samples delivered since start */
+  samples: number;
+  /** samples per second over the last few seconds */
+  samplesPerSec: number;
+  /** times the connection came back after a loss */
+  reconnects: number;
+  /** round trip of the last request (OPC-UA service other than Publish, Modbus read), ms; null before the first */
+  lastLatencyMs: number | null;
+}
+
+/** The id of the sample that tells whether a source is reachable: `<source id>.online`, a boolean. */
+export function onlinePointId(sourceId: string): string {
+  return `${sourceId}.online`;
 }
 
 export type CollectorErrorCode = 'COLLECTOR_CONFIG' | 'COLLECTOR_STATE';

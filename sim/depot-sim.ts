@@ -15,12 +15,20 @@ export interface DepotSimOptions {
   seed?: number;
   /** scan period, ms (default 1000) */
   tickMs?: number;
+  /** the OPC-UA server's PKI folder (default <tmp>/ketwin-sim-pki); it accepts every client certificate */
+  pkiDir?: string;
+  /** OPC-UA user name → password accepted besides anonymous */
+  users?: Record<string, string>;
+  /** cap on OPC-UA monitored items per subscription, like a real PLC's */
+  maxMonitoredItemsPerSubscription?: number;
   logger?: Logger;
 }
 
 /** A simulated depot serving a site's points over real OPC-UA and Modbus TCP on loopback. */
 export interface DepotSim {
   readonly endpoints: { opcua: string; modbus: string };
+  /** the OPC-UA server's certificate (PEM), for a collector's trusted/certs */
+  readonly certificateFile: string;
   /** the value currently served for a point */
   value(pointId: string): number | boolean;
   /** forces a value, held until release() */
@@ -57,7 +65,11 @@ export async function startDepotSim(site: Site, options: DepotSimOptions = {}): 
   let opcua: SimOpcuaServer | undefined;
   let modbus: SimModbusServer | undefined;
   try {
-    opcua = await startSimOpcuaServer(opcuaPoints, options.opcuaPort ?? 0, (id) => served.get(id)!);
+    opcua = await startSimOpcuaServer(
+      opcuaPoints,
+      { port: options.opcuaPort ?? 0, pkiDir: options.pkiDir, users: options.users, maxMonitoredItemsPerSubscription: options.maxMonitoredItemsPerSubscription },
+      (id) => served.get(id)!,
+    );
     modbus = await startSimModbusServer(modbusPoints, unitIds.size === 1 ? [...unitIds][0]! : 255, options.modbusPort ?? 0);
   } catch (error) {
     await opcua?.stop();
@@ -91,6 +103,7 @@ export async function startDepotSim(site: Site, options: DepotSimOptions = {}): 
 
   return {
     endpoints: { opcua: opcua.endpoint, modbus: modbus.endpoint },
+    certificateFile: opcua.certificateFile,
     value(id) {
       known(id);
       return served.get(id)!;

@@ -71,9 +71,9 @@ describe('Modbus source against the simulated depot', () => {
       });
     }
     const { recorder } = await startSource({ pollIntervalMs: 60_000 });
-    await waitFor(() => recorder.samples.length >= 9, 'one full poll');
+    await waitFor(() => recorder.samples.length >= 10, 'one full poll');
     expect(calls).toEqual(['readHoldingRegisters(0,10)', 'readCoils(0,2)', 'readDiscreteInputs(0,2)']);
-    expect(recorder.samples).toHaveLength(9);
+    expect(recorder.samples).toHaveLength(10); // nine points and rtu-fire.online
   });
 
   it('marks the points of a request that got an exception bad, with the reason, and recovers', async () => {
@@ -195,8 +195,10 @@ describe('Modbus source lifecycle', () => {
     const recorder = createRecorder();
     const modbus = createModbusSource({ site: demo.id, source, points, reconnect: fast });
     await modbus.start(recorder.sink);
-    await waitFor(() => recorder.samples.length === points.length, 'the outage to be reported');
-    expect(recorder.samples.every((s) => s.quality === 'bad' && s.reason === 'not connected (ECONNREFUSED)')).toBe(true);
+    await waitFor(() => recorder.samples.length === points.length + 1, 'the outage to be reported');
+    expect(recorder.samples[0]).toMatchObject({ point: 'rtu-fire.online', value: false, quality: 'good', reason: 'not connected (ECONNREFUSED)' });
+    expect(recorder.samples.slice(1).every((s) => s.quality === 'bad' && s.reason === 'not connected (ECONNREFUSED)')).toBe(true);
+    expect(modbus.stats()).toMatchObject({ source: 'rtu-fire', protocol: 'modbus', online: false, samples: points.length, reconnects: 0, lastLatencyMs: null });
     await modbus.stop();
     expect(timers()).toBeLessThanOrEqual(before);
   });

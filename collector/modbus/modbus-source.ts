@@ -1,6 +1,7 @@
 import { pino, type Logger } from 'pino';
 import type { ModbusSource, Point, Sample, SampleValue } from '../../model/index.ts';
-import { CollectorError, type SampleSink, type Source } from '../source.ts';
+import { createRateMeter, type RateMeter } from '../rate-meter.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { decodeRegister } from './decode.ts';
 import { describeFailure } from './failure-reason.ts';
 import { ModbusClient } from './modbus-client.ts';
@@ -19,52 +20,101 @@ export interface ModbusSourceOptions {
 }
 
 /**
- * A Modbus TCP device polled every pollIntervalMs, contiguous registers read together.
- * Read-only: it only ever sends function codes 1–4.
+ * A Modbus device (TCP, RTU over TCP, RTU over a serial line) polled every pollIntervalMs,
+ * contiguous registers read together. Read-only: it only ever sends function codes 1–4.
  */
 export function createModbusSource(options: ModbusSourceOptions): Source {
   const { site, source } = options;
   const where = `Modbus source ${source.id} (${source.endpoint})`;
-  const { host, port } = validate(options, where);
+  const target = validate(options, where);
   const plan = planRequests(options.points);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
+  const figures: Figures = { meter: createRateMeter(options.now ?? Date.now), reconnects: 0, lastLatencyMs: null, online: false };
   let running: { stop(): Promise<void> } | undefined;
 
   return {
     id: source.id,
     async start(sink) {
       if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = poll({ ...options, logger, where, host, port, plan }, sink);
+      running = poll({ ...options, logger, where, target, plan, figures }, sink);
     },
     async stop() {
       const current = running;
       running = undefined;
       await current?.stop();
     },
+    stats(): SourceStats {
+      return {
+        source: source.id,
+        protocol: 'modbus',
+        online: figures.online,
+        samples: figures.meter.total,
+        samplesPerSec: figures.meter.perSecond(),
+        reconnects: figures.reconnects,
+        lastLatencyMs: figures.lastLatencyMs,
+      };
+    },
   };
 }
 
-function validate({ source, points }: ModbusSourceOptions, where: string): { host: string; port: number } {
+interface Figures {
+  meter: RateMeter;
+  reconnects: number;
+  lastLatencyMs: number | null;
+  online: boolean;
+}
+
+/** Where the device is: a TCP host and port, or a serial line. */
+type Target = { kind: 'tcp' | 'rtu-over-tcp'; host: string; port: number } | { kind: 'rtu'; path: string };
+
+function validate({ source, points }: ModbusSourceOptions, where: string): Target {
   if (source.protocol !== 'modbus') throw new CollectorError('COLLECTOR_CONFIG', `${where}: protocol is ${String(source.protocol)}, not modbus`);
-  const match = /^tcp:\/\/([^/\s:]+):(\d+)$/.exec(source.endpoint);
-  const port = Number(match?.[2]);
-  if (!match || !(port > 0 && port < 65536)) throw new CollectorError('COLLECTOR_CONFIG', `${where}: endpoint must look like tcp://host:502`);
+  const transport = source.transport ?? 'tcp';
+  let target: Target;
+  if (transport === 'rtu') {
+    const serial = /^serial:\/\/(\/\S+)$/.exec(source.endpoint);
+    if (!serial) throw new CollectorError('COLLECTOR_CONFIG', `${where}: transport rtu needs an endpoint like serial:///dev/ttyUSB0`);
+    target = { kind: 'rtu', path: serial[1]! };
+  } else {
+    const match = /^tcp:\/\/([^/\s:]+):(\d+)$/.exec(source.endpoint);
+    const port = Number(match?.[2]);
+    if (!match || !(port > 0 && port < 65536)) throw new CollectorError('COLLECTOR_CONFIG', `${where}: endpoint must look like tcp://host:502`);
+    target = { kind: transport, host: match[1]!, port };
+  }
+  if (source.serial && transport !== 'rtu') throw new CollectorError('COLLECTOR_CONFIG', `${where}: serial settings only apply to transport rtu`);
+  if (transport !== 'tcp' && source.unitId === 0) throw new CollectorError('COLLECTOR_CONFIG', `${where}: unit id 0 is the RTU broadcast address, which never answers a read`);
   for (const point of points) {
     if (point.source !== source.id) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} belongs to source ${point.source}`);
     if (!point.register) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} has no register`);
     if (point.register.address + registerWidth(point.register) > 65536) {
       throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} runs past register 65535`);
     }
+    if ((point.register.table === 'coil' || point.register.table === 'discrete') && point.register.type !== 'bool') {
+      throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} is in the ${point.register.table} table, whose type can only be bool`);
+    }
   }
-  return { host: match[1]!, port };
+  return target;
 }
 
 interface PollOptions extends ModbusSourceOptions {
   logger: Logger;
   where: string;
-  host: string;
-  port: number;
+  target: Target;
   plan: ReadRequest[];
+  figures: Figures;
+}
+
+function open(client: ModbusClient, target: Target, source: ModbusSourceOptions['source']): Promise<void> {
+  switch (target.kind) {
+    case 'tcp':
+      return client.connectTCP(target.host, { port: target.port });
+    case 'rtu-over-tcp':
+      return client.connectTcpRTUBuffered(target.host, { port: target.port });
+    case 'rtu': {
+      const line = source.serial ?? { baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 };
+      return client.connectRTUBuffered(target.path, { baudRate: line.baudRate, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits });
+    }
+  }
 }
 
 function read(client: ModbusClient, request: ReadRequest): Promise<{ data: number[] | boolean[] }> {
@@ -89,14 +139,23 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 }
 
 function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> } {
-  const { site, source, points, plan, logger, where } = options;
+  const { site, source, points, plan, logger, where, figures } = options;
   const now = options.now ?? Date.now;
   const initialDelay = options.reconnect?.initialDelayMs ?? 500;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
   const lastValues = new Map<string, SampleValue>();
   const emit = (sample: Sample) => {
     lastValues.set(sample.point, sample.value);
+    figures.meter.add();
     sink(sample);
+  };
+  let onlineReported: boolean | undefined;
+  const setOnline = (online: boolean, reason?: string) => {
+    figures.online = online;
+    if (onlineReported === online) return;
+    if (online && onlineReported === false) figures.reconnects++;
+    onlineReported = online;
+    sink({ site, point: onlinePointId(source.id), value: online, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
   };
   const markBad = (targets: Point[], reason: string) => {
     const ts = now();
@@ -120,18 +179,20 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
     if (downReported) return;
     downReported = true;
     logger.warn({ reason }, `${where}: device unreachable`);
+    setOnline(false, reason);
     markBad(points, reason);
   };
 
   async function connect(): Promise<boolean> {
     const candidate = new ModbusClient();
     try {
-      await withTimeout(candidate.connectTCP(options.host, { port: options.port }), source.timeoutMs);
+      await withTimeout(open(candidate, options.target, source), source.timeoutMs);
       candidate.setID(source.unitId);
       candidate.setTimeout(source.timeoutMs);
       client = candidate;
       failedConnects = 0;
       downReported = false;
+      setOnline(true);
       logger.info(`${where}: connected`);
       return true;
     } catch (error) {
@@ -150,7 +211,9 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
     for (const request of plan) {
       if (stopping || !client) break;
       try {
+        const sentAt = performance.now();
         const { data } = await read(client, request);
+        figures.lastLatencyMs = performance.now() - sentAt;
         const ts = now();
         const words = request.table === 'holding' || request.table === 'input' ? (data as number[]) : [];
         const bits = request.table === 'coil' || request.table === 'discrete' ? (data as boolean[]) : [];
@@ -189,6 +252,7 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
       clearTimeout(timer);
       closeClient();
       await cycleDone;
+      figures.online = false;
       logger.info(`${where}: stopped`);
     },
   };

@@ -1,20 +1,11 @@
-import {
-  AttributeIds,
-  DataChangeFilter,
-  DataChangeTrigger,
-  DeadbandType,
-  MessageSecurityMode,
-  OPCUAClient,
-  SecurityPolicy,
-  TimestampsToReturn,
-  resolveNodeId,
-  type ClientSession,
-  type ClientSubscription,
-} from 'node-opcua';
+import { OPCUAClient, resolveNodeId, type ClientSession, type ClientSubscription, type OPCUACertificateManager } from 'node-opcua';
 import { pino, type Logger } from 'pino';
 import type { OpcuaSource, Point, Sample, SampleValue } from '../../model/index.ts';
-import { CollectorError, type SampleSink, type Source } from '../source.ts';
+import { createRateMeter } from '../rate-meter.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { dataValueToSample } from './data-value-to-sample.ts';
+import { groupPoints, monitorPoints } from './monitor-points.ts';
+import { explainSecurityFailure, openCertificateManager, prepareTrust, resolveSecurity, type OpcuaSecurity } from './opcua-security.ts';
 
 export interface OpcuaSourceOptions {
   /** site id stamped on every sample */
@@ -23,38 +14,59 @@ export interface OpcuaSourceOptions {
   /** the points read from this source (each with a `node`) */
   points: Point[];
   logger?: Logger;
+  /** PKI folder of this source; overrides source.pki (default <dataDir>/pki/<source id>) */
+  pkiDir?: string;
+  /** where PKI folders live by default (default ./data) */
+  dataDir?: string;
+  /** where passwordEnv is looked up (default process.env) */
+  env?: Record<string, string | undefined>;
   /** reconnection back-off, ms (defaults 500 → 10 000) */
   reconnect?: { initialDelayMs?: number; maxDelayMs?: number };
   now?: () => number;
 }
 
-/** An OPC-UA server read through one session and one subscription, a monitored item per point. */
+/**
+ * An OPC-UA server read through one session and as many subscriptions as maxItemsPerSubscription
+ * asks for, a monitored item per point. Read-only: no Write, no Call.
+ */
 export function createOpcuaSource(options: OpcuaSourceOptions): Source {
   const { site, source } = options;
   const where = `OPC-UA source ${source.id} (${source.endpoint})`;
   const points = validate(options, where);
+  const security = resolveSecurity(options, where);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
+  const now = options.now ?? Date.now;
+  const figures = { meter: createRateMeter(now), reconnects: 0, lastLatencyMs: null as number | null, online: false };
   let running: { stop(): Promise<void> } | undefined;
 
   return {
     id: source.id,
     async start(sink) {
       if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = run({ ...options, points, logger, where }, sink);
+      running = run({ ...options, points, logger, where, security, now, figures }, sink);
     },
     async stop() {
       const current = running;
       running = undefined;
       await current?.stop();
     },
+    stats(): SourceStats {
+      return {
+        source: source.id,
+        protocol: 'opcua',
+        online: figures.online,
+        samples: figures.meter.total,
+        samplesPerSec: figures.meter.perSecond(),
+        reconnects: figures.reconnects,
+        lastLatencyMs: figures.lastLatencyMs,
+      };
+    },
   };
 }
 
 function validate({ source, points }: OpcuaSourceOptions, where: string): Point[] {
   if (source.protocol !== 'opcua') throw new CollectorError('COLLECTOR_CONFIG', `${where}: protocol is ${String(source.protocol)}, not opcua`);
-  if (source.securityMode !== 'None') {
-    throw new CollectorError('COLLECTOR_CONFIG', `${where}: securityMode ${source.securityMode} is not supported yet; use None`);
-  }
+  if (!(source.maxItemsPerSubscription > 0)) throw new CollectorError('COLLECTOR_CONFIG', `${where}: maxItemsPerSubscription must be positive`);
   for (const point of points) {
     if (point.source !== source.id) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} belongs to source ${point.source}`);
     if (!point.node) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} has no node id`);
@@ -70,16 +82,19 @@ function validate({ source, points }: OpcuaSourceOptions, where: string): Point[
 interface RunOptions extends OpcuaSourceOptions {
   logger: Logger;
   where: string;
+  security: OpcuaSecurity;
+  now: () => number;
+  figures: { meter: ReturnType<typeof createRateMeter>; reconnects: number; lastLatencyMs: number | null; online: boolean };
 }
 
 function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
-  const { site, source, points, logger } = options;
-  const now = options.now ?? Date.now;
+  const { site, source, points, logger, where, security, now, figures } = options;
   const initialDelay = options.reconnect?.initialDelayMs ?? 500;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
   const lastValues = new Map<string, SampleValue>();
   const emit = (sample: Sample) => {
     lastValues.set(sample.point, sample.value);
+    figures.meter.add();
     sink(sample);
   };
   const markAll = (reason: string) => {
@@ -88,69 +103,96 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       emit({ site, point: point.id, value: lastValues.get(point.id) ?? (point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts });
     }
   };
+  /** `<source>.online`, on every change (and the first time) */
+  let onlineReported: boolean | undefined;
+  const setOnline = (online: boolean, reason?: string) => {
+    figures.online = online;
+    if (onlineReported === online) return;
+    onlineReported = online;
+    sink({ site, point: onlinePointId(source.id), value: online, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
+    if (!online && reason) markAll(reason);
+  };
 
   let session: ClientSession | undefined;
-  let subscription: ClientSubscription | undefined;
+  let subscriptions: ClientSubscription[] = [];
+  let certificates: OPCUACertificateManager | undefined;
+  let client: OPCUAClient | undefined;
   let stopping = false;
 
-  const client = OPCUAClient.create({
-    clientName: `${site}/${source.id}`,
-    endpointMustExist: false,
-    securityMode: MessageSecurityMode.None,
-    securityPolicy: SecurityPolicy.None,
-    connectionStrategy: { initialDelay, maxDelay, maxRetry: -1, randomisationFactor: 0.1 },
-    keepSessionAlive: true,
-    requestedSessionTimeout: 60_000,
-  });
-  client.on('backoff', (attempt, delay) => logger.warn({ attempt, delayMs: delay }, `${options.where}: cannot connect, retrying`));
-  client.on('connection_lost', () => {
+  function createClient(manager: OPCUACertificateManager | undefined): OPCUAClient {
+    const created = OPCUAClient.create({
+      applicationName: 'ketwin-collector',
+      clientName: `${site}/${source.id}`,
+      endpointMustExist: false,
+      securityMode: security.securityMode,
+      securityPolicy: security.securityPolicy,
+      ...(manager ? { clientCertificateManager: manager } : {}),
+      connectionStrategy: { initialDelay, maxDelay, maxRetry: -1, randomisationFactor: 0.1 },
+      keepSessionAlive: true,
+      requestedSessionTimeout: 60_000,
+    });
+    const sent = new Map<number, number>();
+    created.on('send_request', (request: { schema?: { name?: string }; requestHeader?: { requestHandle?: number } }) => {
+      const handle = request.requestHeader?.requestHandle;
+      if (handle !== undefined && request.schema?.name !== 'PublishRequest') sent.set(handle, performance.now());
+      if (sent.size > 1000) sent.clear();
+    });
+    created.on('receive_response', (response: { responseHeader?: { requestHandle?: number } }) => {
+      const started = sent.get(response.responseHeader?.requestHandle ?? -1);
+      if (started === undefined) return;
+      sent.delete(response.responseHeader!.requestHandle!);
+      figures.lastLatencyMs = performance.now() - started;
+    });
+    created.on('backoff', (attempt, delay) => logger.warn({ attempt, delayMs: delay }, `${where}: cannot reach the server, retrying`));
+    created.on('connection_lost', () => {
+      if (stopping) return;
+      logger.warn(`${where}: connection lost`);
+      setOnline(false, 'connection lost');
+    });
+    created.on('connection_reestablished', () => {
+      if (stopping) return;
+      figures.reconnects++;
+      logger.info(`${where}: connection re-established`);
+      setOnline(true);
+    });
+    return created;
+  }
+
+  async function connectOnce(): Promise<void> {
+    if (security.securityMode !== 1 /* None */) {
+      certificates ??= await openCertificateManager(security);
+      await prepareTrust(certificates, security);
+    }
+    client = createClient(certificates);
+    await client.connect(source.endpoint);
+    if (certificates) certificates.automaticallyAcceptUnknownCertificate = false;
     if (stopping) return;
-    logger.warn(`${options.where}: connection lost`);
-    markAll('connection lost');
-  });
-  client.on('connection_reestablished', () => logger.info(`${options.where}: connection re-established`));
+    session = await client.createSession(security.identity);
+    session.on('session_restored', () => logger.info(`${where}: session restored`));
+    const groups = groupPoints(points, source.maxItemsPerSubscription);
+    subscriptions = await monitorPoints(session, source, groups, {
+      changed: (point, dataValue) => emit(dataValueToSample(site, point, dataValue, lastValues.get(point.id), now)),
+      cannotMonitor: (point, status) => {
+        logger.error({ point: point.id, node: point.node, status: status.name }, `${where}: cannot monitor ${point.id}`);
+        emit({ site, point: point.id, value: point.unit === 'bool' ? false : Number.NaN, quality: 'bad', reason: status.name, ts: now() });
+      },
+      keepAlive: (group) => {
+        // deadband points: the server confirms that none of them moved past its deadband
+        const ts = now();
+        for (const point of group) {
+          const value = lastValues.get(point.id);
+          if (value !== undefined) emit({ site, point: point.id, value, quality: 'good', ts });
+        }
+      },
+    });
+    setOnline(true);
+    logger.info({ points: points.length, subscriptions: subscriptions.length, securityMode: source.securityMode }, `${where}: subscribed`);
+  }
 
   let wake: (() => void) | undefined;
   let retryTimer: NodeJS.Timeout | undefined;
 
-  async function connectOnce(): Promise<void> {
-    await client.connect(source.endpoint);
-    if (stopping) return;
-    session = await client.createSession();
-    session.on('session_restored', () => logger.info(`${options.where}: session restored`));
-    subscription = await session.createSubscription2({
-      requestedPublishingInterval: source.publishingIntervalMs,
-      requestedLifetimeCount: 1000,
-      requestedMaxKeepAliveCount: 10,
-      maxNotificationsPerPublish: 0,
-      publishingEnabled: true,
-      priority: 10,
-    });
-    const group = await subscription.monitorItems(
-      points.map((p) => ({ nodeId: p.node!, attributeId: AttributeIds.Value })),
-      {
-        samplingInterval: source.publishingIntervalMs,
-        queueSize: 10,
-        discardOldest: true,
-        filter: new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None }),
-      },
-      TimestampsToReturn.Both,
-    );
-    group.on('changed', (_item, dataValue, index) => {
-      const point = points[index];
-      if (point) emit(dataValueToSample(site, point, dataValue, lastValues.get(point.id), now));
-    });
-    group.monitoredItems.forEach((item, index) => {
-      const point = points[index]!;
-      if (item.statusCode.isBad()) {
-        logger.error({ point: point.id, node: point.node, status: item.statusCode.name }, `${options.where}: cannot monitor ${point.id}`);
-        emit({ site, point: point.id, value: point.unit === 'bool' ? false : Number.NaN, quality: 'bad', reason: item.statusCode.name, ts: now() });
-      }
-    });
-    logger.info({ points: points.length }, `${options.where}: subscribed`);
-  }
-
-  /** connects, and if setting up the session or subscription fails, starts over after a back-off */
+  /** connects, and if setting up the channel, session or subscriptions fails, starts over after a back-off */
   const done = (async () => {
     for (let attempt = 0; !stopping; attempt++) {
       try {
@@ -158,9 +200,14 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
         return;
       } catch (error) {
         if (stopping) return;
-        logger.error({ err: error, attempt }, `${options.where}: set-up failed: ${(error as Error).message}`);
-        await client.disconnect().catch(() => {});
-        session = subscription = undefined;
+        const securityProblem = explainSecurityFailure(error, security);
+        if (securityProblem) logger.error({ attempt, pki: security.pkiDir }, `${where}: ${securityProblem}`);
+        else logger.error({ err: error, attempt }, `${where}: set-up failed: ${(error as Error).message}`);
+        setOnline(false, securityProblem ? securityProblem.replace(/:.*$/, '') : 'not connected');
+        await client?.disconnect().catch(() => {});
+        client = undefined;
+        session = undefined;
+        subscriptions = [];
         await new Promise<void>((resolve) => {
           wake = resolve;
           retryTimer = setTimeout(resolve, Math.min(maxDelay, initialDelay * 2 ** attempt));
@@ -174,14 +221,18 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       stopping = true;
       clearTimeout(retryTimer);
       wake?.();
-      const connected = client.isReconnecting === false && session !== undefined;
+      const connected = client !== undefined && !client.isReconnecting && session !== undefined;
       if (connected) {
-        await subscription?.terminate().catch((error: Error) => logger.warn({ err: error }, `${options.where}: terminate subscription failed`));
-        await session?.close().catch((error: Error) => logger.warn({ err: error }, `${options.where}: close session failed`));
+        for (const subscription of subscriptions) {
+          await subscription.terminate().catch((error: Error) => logger.warn({ err: error }, `${where}: terminate subscription failed`));
+        }
+        await session?.close().catch((error: Error) => logger.warn({ err: error }, `${where}: close session failed`));
       }
-      await client.disconnect();
+      await client?.disconnect();
       await done;
-      logger.info(`${options.where}: stopped`);
+      await certificates?.dispose();
+      figures.online = false;
+      logger.info(`${where}: stopped`);
     },
   };
 }
