@@ -1,11 +1,12 @@
 import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Alert, ClauseResult, LiveEvent, Point, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
-import { renderTemplate, type Standard } from '../standards/index.ts';
+import { evaluateStatic, renderTemplate, type CompiledClause, type Standard } from '../standards/index.ts';
 import { alertLifecycle, type AlertSpec } from './operators/alert-lifecycle.ts';
+import { delayVerdict } from './operators/delay-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
 import { staleAfter } from './operators/stale-after.ts';
-import { createSubjectEvaluator, type SubjectEvaluator } from './subject-evaluator.ts';
+import { createSubjectEvaluator, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** The live twin of one site under one standard. */
 export interface SiteRuntime {
@@ -20,8 +21,18 @@ export interface SiteRuntime {
 interface PointState {
   point: Point;
   input: Subject<Sample>;
-  evaluators: SubjectEvaluator[];
+  evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
 }
+
+/** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
+interface StaticSlot {
+  clause: CompiledClause;
+  subject: SubjectRef;
+  result: ClauseResult;
+  changesAt?: number;
+}
+
+const keyOf = (clause: string, subject: string) => `${clause}\u0000${subject}`;
 
 export function createSiteRuntime(
   site: Site,
@@ -35,29 +46,46 @@ export function createSiteRuntime(
   const pointsById = new Map(site.points.map((p) => [p.id, p]));
   const cel = standard.cel.toCel(site);
   const now = scheduler.now();
+  const assetsOfKind = new Map<string, string[]>();
+  for (const asset of site.assets) assetsOfKind.set(asset.kind, [...(assetsOfKind.get(asset.kind) ?? []), asset.id]);
 
-  // every clause on every subject of its kind, in standard then site order
+  // every clause on every subject it applies to, in standard then site order
   const evaluators: SubjectEvaluator[] = [];
-  for (const clause of standard.clauses)
-    for (const asset of site.assets)
-      if (asset.kind === clause.appliesTo)
-        evaluators.push(createSubjectEvaluator(clause, asset, { siteId: site.id, standard, cel, points: pointsById, logger: log, now }));
-
-  const points = new Map<string, PointState>();
-  for (const point of site.points) points.set(point.id, { point, input: new Subject<Sample>(), evaluators: [] });
-  for (const evaluator of evaluators)
-    if (evaluator.result.verdict !== 'not-applicable')
-      for (const id of evaluator.points) points.get(id)?.evaluators.push(evaluator);
+  const statics: StaticSlot[] = [];
+  const order: string[] = [];
+  const context = { siteId: site.id, standard, cel, points: pointsById, assetsOfKind, logger: log, now };
+  for (const clause of standard.clauses) {
+    const subjects: SubjectRef[] =
+      clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
+    for (const subject of subjects) {
+      order.push(keyOf(clause.id, subject.id));
+      if (clause.check === 'live') evaluators.push(createSubjectEvaluator(clause, { id: subject.id, name: subject.name }, context));
+      else {
+        const verdict = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel, subject: subject.id, now });
+        statics.push({ clause, subject: { id: subject.id, name: subject.name }, ...verdict });
+      }
+    }
+  }
+  const current = new Map<string, ClauseResult>();
+  for (const e of evaluators) current.set(keyOf(e.clause.id, e.subject.id), e.result);
+  for (const s of statics) current.set(keyOf(s.clause.id, s.subject.id), s.result);
 
   const results = new Subject<ClauseResult>();
   const alerts = new Map<string, Alert>();
   let score: SiteScore | undefined;
   const subscriptions = new Subscription();
 
-  subscriptions.add(results.subscribe((data) => emit({ type: 'result', data })));
-  const byKey = new Map(evaluators.map((e) => [`${e.clause.id}\u0000${e.subject.id}`, e]));
   subscriptions.add(
-    results.pipe(alertLifecycle((failing) => describeAlert(byKey.get(`${failing.clause}\u0000${failing.subject}`), failing))).subscribe((alert) => {
+    results.subscribe((data) => {
+      current.set(keyOf(data.clause, data.subject), data);
+      emit({ type: 'result', data });
+    }),
+  );
+  const names = new Map<string, SubjectRef & { clause: CompiledClause }>();
+  for (const e of evaluators) names.set(keyOf(e.clause.id, e.subject.id), { ...e.subject, clause: e.clause });
+  for (const s of statics) names.set(keyOf(s.clause.id, s.subject.id), { ...s.subject, clause: s.clause });
+  subscriptions.add(
+    results.pipe(alertLifecycle((failing) => describeAlert(names.get(keyOf(failing.clause, failing.subject)), failing))).subscribe((alert) => {
       if (alert.state === 'cleared') alerts.delete(alert.id);
       else alerts.set(alert.id, alert);
       emit({ type: 'alert', data: alert });
@@ -70,7 +98,7 @@ export function createSiteRuntime(
           site: site.id,
           rules: { ...standard.grading, standard: standard.key },
           clauses: new Map(standard.clauses.map((c) => [c.id, c])),
-          initial: evaluators.map((e) => e.result),
+          initial: [...current.values()],
           scheduler,
           onInitial: (initial) => (score = initial),
         }),
@@ -81,6 +109,40 @@ export function createSiteRuntime(
       }),
   );
 
+  // design and evidence verdicts are known from the start: record them once the engine runs,
+  // and re-evaluate an evidence clause when its record expires (on the scheduler's time)
+  subscriptions.add(
+    scheduler.schedule(() => {
+      for (const slot of statics) if (slot.result.verdict !== 'not-applicable') emit({ type: 'result', data: slot.result });
+    }),
+  );
+  const watchExpiry = (slot: StaticSlot) => {
+    if (slot.changesAt === undefined || !Number.isFinite(slot.changesAt)) return;
+    subscriptions.add(
+      scheduler.schedule(() => {
+        const at = scheduler.now();
+        const next = evaluateStatic(slot.clause, { siteId: site.id, standard: standard.key, cel, subject: slot.subject.id, now: at });
+        slot.changesAt = next.changesAt;
+        if (next.result.verdict !== slot.result.verdict) {
+          slot.result = next.result;
+          results.next(next.result);
+        }
+        watchExpiry(slot);
+      }, Math.max(0, slot.changesAt - scheduler.now())),
+    );
+  };
+  statics.forEach(watchExpiry);
+
+  const points = new Map<string, PointState>();
+  for (const point of site.points) points.set(point.id, { point, input: new Subject<Sample>(), evaluators: [] });
+  for (const evaluator of evaluators) {
+    if (evaluator.result.verdict === 'not-applicable') continue;
+    const raw = new Subject<ClauseResult>();
+    const { delayOnMs, delayOffMs } = evaluator.clause;
+    subscriptions.add(raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, evaluator.result.verdict)).subscribe((r) => results.next(r)));
+    for (const id of evaluator.points) points.get(id)?.evaluators.push({ evaluator, raw });
+  }
+
   for (const state of points.values())
     subscriptions.add(
       state.input.pipe(staleAfter(state.point.staleAfterMs, scheduler)).subscribe((sample) => {
@@ -88,14 +150,14 @@ export function createSiteRuntime(
         emit({ type: 'sample', data: sample });
         if (state.evaluators.length === 0) return;
         const at = scheduler.now();
-        for (const evaluator of state.evaluators) {
+        for (const { evaluator, raw } of state.evaluators) {
           const changed = evaluator.evaluate(latest, at);
-          if (changed) results.next(changed);
+          if (changed) raw.next(changed);
         }
       }),
     );
 
-  log.debug({ evaluators: evaluators.length, points: points.size }, 'site compiled');
+  log.debug({ live: evaluators.length, static: statics.length, points: points.size }, 'site compiled');
 
   return {
     site,
@@ -109,7 +171,7 @@ export function createSiteRuntime(
     snapshot: () => ({
       site: site.id,
       score,
-      results: evaluators.map((e) => e.result),
+      results: order.map((key) => current.get(key)!),
       alerts: [...alerts.values()],
       values: Object.fromEntries(latest),
     }),
@@ -122,16 +184,15 @@ export function createSiteRuntime(
 }
 
 /** The alert a failing result raises, from the clause's `alert` with its templates filled. */
-function describeAlert(evaluator: SubjectEvaluator | undefined, failing: ClauseResult): AlertSpec | undefined {
-  const spec = evaluator?.clause.alert;
-  if (!evaluator || !spec) return undefined;
-  const values: Record<string, unknown> = { subject: evaluator.subject.id, ...evaluator.thresholds };
-  evaluator.clause.reads.forEach((name, i) => (values[name] = failing.evidence[i]?.value));
-  const name = evaluator.subject.name;
+function describeAlert(subject: (SubjectRef & { clause: CompiledClause }) | undefined, failing: ClauseResult): AlertSpec | undefined {
+  const spec = subject?.clause.alert;
+  if (!subject || !spec) return undefined;
+  const values: Record<string, unknown> = { subject: subject.id, ...failing.thresholds };
+  if (subject.clause.appliesTo !== 'site') subject.clause.reads.forEach((name, i) => (values[name] = failing.evidence[i]?.value));
   return {
     kind: spec.kind,
     severity: spec.severity,
-    message: renderTemplate(spec.message, values, name),
-    actions: spec.actions.map((a) => renderTemplate(a, values, name)),
+    message: renderTemplate(spec.message, values, subject.name),
+    actions: spec.actions.map((a) => renderTemplate(a, values, subject.name)),
   };
 }

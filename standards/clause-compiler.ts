@@ -1,6 +1,8 @@
 import type { Environment } from '@marcbachmann/cel-js';
-import type { AssetKind, Unit } from '../model/index.ts';
+import { ASSET_KINDS, type AssetKind, type Unit } from '../model/index.ts';
 import type { CelModel, CelObject } from './cel-model.ts';
+import { parseDuration, type Duration } from './duration.ts';
+import { staticPaths } from './expression-paths.ts';
 import type { ClauseDefinition, StandardDefinition } from './standard-schema.ts';
 import type { StandardIssue } from './standard-errors.ts';
 import { placeholders } from './templates.ts';
@@ -10,20 +12,39 @@ export type CelProgram = (context: Record<string, unknown>) => unknown;
 
 export type ReadType = 'double' | 'bool';
 
+/** How one `reads` entry reaches the expression. */
+export interface ReadBinding {
+  /** as written in the clause: "level", or "tank.level" on a site clause */
+  name: string;
+  /** the CEL variable: "level", or "tank_level" (a map from asset id to value) */
+  variable: string;
+  /** asset kind read from; undefined for the subject itself */
+  kind?: AssetKind;
+  point: string;
+  type: ReadType;
+  unit: Unit;
+}
+
 /** A clause whose expressions were parsed and type-checked at load. */
 export interface CompiledClause extends ClauseDefinition {
   /** CEL type of each read point */
   readTypes: Record<string, ReadType>;
   /** unit the standard expects each read point to carry */
   readUnits: Record<string, Unit>;
+  bindings: ReadBinding[];
   /** asset attributes the expression reads (reported as thresholds with each verdict) */
   assetFields: string[];
+  /** `asset.x` and `site.a.b` paths the clause reads of static data, recorded with each verdict */
+  staticPaths: string[];
+  delayOnMs: number;
+  delayOffMs: number;
+  validFor?: Duration;
   /** the clause's params as a CEL value */
   paramsValue: CelObject;
-  programs: { expression: CelProgram; when?: CelProgram; derive: [string, CelProgram][] };
+  programs: { expression?: CelProgram; when?: CelProgram; derive: [string, CelProgram][]; compute: [string, CelProgram][] };
 }
 
-const RESERVED = new Set(['asset', 'site', 'params', 'name', 'subject']);
+const RESERVED = new Set(['asset', 'site', 'params', 'name', 'subject', 'record']);
 
 /** Parses and type-checks one clause; returns it compiled, or the issues that stop it. */
 export function compileClause(
@@ -37,44 +58,34 @@ export function compileClause(
   const issue = (code: StandardIssue['code'], field: string, message: string) =>
     issues.push({ code, clause: clause.id, field: at(field), message });
 
-  if (clause.appliesTo === 'site') {
-    issue('STANDARD_REFERENCE', 'appliesTo', 'live checks on the whole site are not supported yet; apply the clause to an asset kind');
-    return { issues };
-  }
-  const kind: AssetKind = clause.appliesTo;
-  const vocabulary = points[kind] ?? {};
-  const readTypes: Record<string, ReadType> = {};
-  const readUnits: Record<string, Unit> = {};
-  clause.reads.forEach((name, i) => {
-    const point = vocabulary[name];
-    if (!point) {
-      const known = Object.keys(vocabulary);
-      issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown point name "${name}" on a ${kind}; the standard's points for ${kind} are: ${known.join(', ') || '(none)'}`);
-    } else if (RESERVED.has(name) || name in clause.derive) {
-      issue('STANDARD_REFERENCE', `reads[${i}]`, `point name "${name}" clashes with a reserved or derived name`);
-    } else {
-      readTypes[name] = point.unit === 'bool' ? 'bool' : 'double';
-      readUnits[name] = point.unit;
-    }
-  });
-  for (const name of Object.keys(clause.derive))
-    if (RESERVED.has(name)) issue('STANDARD_REFERENCE', `derive.${name}`, `"${name}" is reserved`);
+  const kind = clause.appliesTo === 'site' ? undefined : clause.appliesTo;
+  const bindings = bindReads(clause, kind, points, issue);
+  for (const name of [...Object.keys(clause.derive), ...Object.keys(clause.compute)])
+    if (RESERVED.has(name) || bindings.some((b) => b.variable === name)) issue('STANDARD_REFERENCE', `derive.${name}`, `"${name}" clashes with a reserved or read name`);
+  for (const name of Object.keys(clause.deadband))
+    if (!clause.reads.includes(name)) issue('STANDARD_REFERENCE', `deadband.${name}`, `deadband on "${name}", which the clause does not read`);
+  const delay = (field: 'delayOn' | 'delayOff') => {
+    const text = clause[field];
+    const parsed = text === undefined ? undefined : parseDuration(text);
+    if (parsed && (parsed.years || parsed.months)) issue('STANDARD_SCHEMA', field, 'a delay must be exact time (days, hours, minutes, seconds)');
+    return parsed?.ms ?? 0;
+  };
+  const delayOnMs = delay('delayOn');
+  const delayOffMs = delay('delayOff');
+  const validFor = clause.evidence ? parseDuration(clause.evidence.validFor) : undefined;
   if (issues.length > 0) return { issues };
 
-  const paramFields = Object.fromEntries(Object.keys(clause.params).map((k) => [k, 'double']));
+  const paramFields = Object.fromEntries(Object.entries(clause.params).map(([k, p]) => [k, paramType(p.value)]));
   const ParamsCtor = class Params {
     [key: string]: unknown;
     constructor(fields: CelObject) {
       Object.assign(this, fields);
     }
   };
-  const staticEnv = cel.env
-    .clone()
-    .registerType('Params', { ctor: ParamsCtor, fields: paramFields })
-    .registerVariable('asset', cel.assetType(kind))
-    .registerVariable('site', 'Site')
-    .registerVariable('params', 'Params');
+  let staticEnv = cel.env.clone().registerType('Params', { ctor: ParamsCtor, fields: paramFields }).registerVariable('site', 'Site').registerVariable('params', 'Params');
+  if (kind) staticEnv = staticEnv.registerVariable('asset', cel.assetType(kind));
 
+  const typeOf = new Map<string, string>();
   const check = (env: Environment, field: string, source: string, want?: string): CelProgram | undefined => {
     try {
       const parsed = env.parse(source);
@@ -84,6 +95,7 @@ export function compileClause(
         issue('STANDARD_EXPRESSION', field, `must be of type ${want} but is ${result.type}: ${JSON.stringify(source)}`);
         return undefined;
       }
+      typeOf.set(field, result.type ?? 'dyn');
       return parsed as unknown as CelProgram;
     } catch (error) {
       issue('STANDARD_EXPRESSION', field, describeCelError(error, source));
@@ -93,45 +105,85 @@ export function compileClause(
 
   const when = clause.when === undefined ? undefined : check(staticEnv, 'when', clause.when, 'bool');
   const derive: [string, CelProgram][] = [];
-  const derivedTypes: Record<string, string> = {};
+  let env = staticEnv.clone();
   for (const [name, source] of Object.entries(clause.derive)) {
-    const program = check(staticEnv, `derive.${name}`, source);
-    if (!program) {
-      derivedTypes[name] = 'dyn'; // already reported; keep the expression's own check meaningful
-      continue;
-    }
-    derive.push([name, program]);
-    derivedTypes[name] = staticEnv.check(source).type ?? 'dyn';
+    const program = check(env, `derive.${name}`, source);
+    if (program) derive.push([name, program]);
+    env = env.clone().registerVariable(name, typeOf.get(`derive.${name}`) ?? 'dyn');
   }
-  const liveEnv = staticEnv.clone();
-  for (const [name, type] of Object.entries(readTypes)) liveEnv.registerVariable(name, type);
-  for (const [name, type] of Object.entries(derivedTypes)) liveEnv.registerVariable(name, type);
-  const expression = check(liveEnv, 'expression', clause.expression, 'bool');
+  for (const b of bindings) env = env.registerVariable(b.variable, b.kind ? `map<string, ${b.type}>` : b.type);
+  if (clause.check === 'evidence') env = env.registerVariable('record', cel.recordType);
+  const compute: [string, CelProgram][] = [];
+  for (const [name, source] of Object.entries(clause.compute)) {
+    const program = check(env, `compute.${name}`, source);
+    if (program) compute.push([name, program]);
+    env = env.clone().registerVariable(name, typeOf.get(`compute.${name}`) ?? 'dyn');
+  }
+  const expression = clause.expression === undefined ? undefined : check(env, 'expression', clause.expression, 'bool');
 
-  const assetFields = expression ? assetFieldsOf((expression as unknown as { ast: AstLike }).ast) : [];
-  checkTemplates(clause, kind, cel, issue);
-  if (issues.length > 0 || !expression) return { issues };
+  const paths = expression ? staticPaths((expression as unknown as { ast: unknown }).ast) : [];
+  checkTemplates(clause, cel, issue);
+  if (issues.length > 0 || (clause.expression !== undefined && !expression)) return { issues };
 
   const paramsValue = new ParamsCtor(Object.fromEntries(Object.entries(clause.params).map(([k, p]) => [k, p.value])));
   return {
-    clause: { ...clause, readTypes, readUnits, assetFields, paramsValue, programs: { expression, when, derive } },
+    clause: {
+      ...clause,
+      readTypes: Object.fromEntries(bindings.map((b) => [b.name, b.type])),
+      readUnits: Object.fromEntries(bindings.map((b) => [b.name, b.unit])),
+      bindings,
+      assetFields: paths.filter((p) => /^asset\.[^.]+$/.test(p)).map((p) => p.slice(6)),
+      staticPaths: paths,
+      delayOnMs,
+      delayOffMs,
+      validFor,
+      paramsValue,
+      programs: { expression, when, derive, compute },
+    },
     issues,
   };
 }
 
-function checkTemplates(
+function bindReads(
   clause: ClauseDefinition,
-  kind: AssetKind,
-  cel: CelModel,
+  kind: AssetKind | undefined,
+  points: StandardDefinition['points'],
   issue: (code: StandardIssue['code'], field: string, message: string) => void,
-) {
+): ReadBinding[] {
+  const bindings: ReadBinding[] = [];
+  clause.reads.forEach((name, i) => {
+    const dot = name.indexOf('.');
+    const from = (dot < 0 ? kind : name.slice(0, dot)) as AssetKind | undefined;
+    const point = dot < 0 ? name : name.slice(dot + 1);
+    if (dot >= 0 && kind) return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a clause on a ${kind} reads its own points by name`);
+    if (!from) return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a site clause reads "<asset kind>.<point>"`);
+    if (!(ASSET_KINDS as readonly string[]).includes(from))
+      return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown asset kind "${from}"; expected one of ${ASSET_KINDS.join(', ')}`);
+    const vocabulary = points[from] ?? {};
+    const known = vocabulary[point];
+    if (!known)
+      return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown point name "${point}" on a ${from}; the standard's points for ${from} are: ${Object.keys(vocabulary).join(', ') || '(none)'}`);
+    const variable = dot < 0 ? point : `${from.replace(/-/g, '_')}_${point}`;
+    if (RESERVED.has(variable)) return issue('STANDARD_REFERENCE', `reads[${i}]`, `point name "${point}" is reserved`);
+    bindings.push({ name, variable, kind: dot < 0 ? undefined : from, point, type: known.unit === 'bool' ? 'bool' : 'double', unit: known.unit });
+  });
+  return bindings;
+}
+
+function paramType(value: number | number[] | Record<string, number>): string {
+  if (typeof value === 'number') return 'double';
+  return Array.isArray(value) ? 'list<double>' : 'map<string, double>';
+}
+
+function checkTemplates(clause: ClauseDefinition, cel: CelModel, issue: (code: StandardIssue['code'], field: string, message: string) => void) {
   if (!clause.alert) return;
-  const fields = cel.assetFields(kind);
+  const fields = clause.appliesTo === 'site' ? {} : cel.assetFields(clause.appliesTo);
   const known = (name: string) =>
     name === 'name' ||
     name === 'subject' ||
     clause.reads.includes(name) ||
     name in clause.derive ||
+    name in clause.compute ||
     (name.startsWith('params.') && name.slice(7) in clause.params) ||
     (name.startsWith('asset.') && (fields === undefined || name.slice(6) in fields));
   const texts: [string, string][] = [
@@ -144,7 +196,7 @@ function checkTemplates(
   ];
   for (const [field, text] of texts)
     for (const name of placeholders(text))
-      if (!known(name)) issue('STANDARD_TEMPLATE', field, `unknown placeholder {${name}}; use {name}, {subject}, a read point, {params.x}, {asset.x} or a derived name`);
+      if (!known(name)) issue('STANDARD_TEMPLATE', field, `unknown placeholder {${name}}; use {name}, {subject}, a read point, {params.x}, {asset.x} or a derived or computed name`);
 }
 
 function describeCelError(error: unknown, source: string): string {
@@ -154,26 +206,4 @@ function describeCelError(error: unknown, source: string): string {
   return position === undefined
     ? `${summary} in ${JSON.stringify(source)}`
     : `${summary} at position ${position + 1} of ${JSON.stringify(source)}`;
-}
-
-interface AstLike {
-  op: string;
-  args: unknown;
-}
-
-/** Names of `asset.<field>` accesses in an expression, in order of first use. */
-function assetFieldsOf(ast: AstLike): string[] {
-  const found = new Set<string>();
-  const walk = (node: unknown) => {
-    if (Array.isArray(node)) return node.forEach(walk);
-    if (!node || typeof node !== 'object' || !('op' in node)) return;
-    const { op, args } = node as AstLike;
-    if (op === '.' && Array.isArray(args)) {
-      const [target, field] = args as [AstLike, string];
-      if (target?.op === 'id' && target.args === 'asset') found.add(field);
-    }
-    walk(args);
-  };
-  walk(ast);
-  return [...found];
 }

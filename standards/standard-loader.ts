@@ -1,5 +1,5 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LineCounter, isNode, parseDocument, type Document } from 'yaml';
 import { createCelModel } from './cel-model.ts';
 import { compileClause, type CompiledClause } from './clause-compiler.ts';
@@ -18,11 +18,11 @@ export async function loadStandard(file: string): Promise<Standard> {
   return parseStandard(text, file);
 }
 
-/** Loads every `<id>/<version>.yaml` under `dir`, sorted by id then version. */
+/** Loads every `<id>/<version>.yaml` under `dir` (other YAML, such as fixtures, is not a standard), sorted by id then version. */
 export async function loadStandards(dir: string): Promise<Standard[]> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true });
   const files = entries
-    .filter((e) => e.isFile() && e.name.endsWith('.yaml'))
+    .filter((e) => e.isFile() && /^\d+\.\d+\.\d+\.yaml$/.test(e.name) && resolve(e.parentPath, '..') === resolve(dir))
     .map((e) => join(e.parentPath, e.name))
     .sort();
   const standards: Standard[] = [];

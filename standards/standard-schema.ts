@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ASSET_KINDS, UNITS } from '../model/index.ts';
+import { DURATION_PATTERN } from './duration.ts';
 
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
 const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
@@ -11,9 +12,13 @@ const assetKind = z.enum(ASSET_KINDS, {
   error: (issue) => `unknown asset kind ${JSON.stringify(issue.input)}; expected one of ${ASSET_KINDS.join(', ')}`,
 });
 
-/** A threshold of a clause: its value, unit and where the number comes from. */
+const duration = z.string().regex(DURATION_PATTERN, 'must be an ISO 8601 duration such as PT30S, P6M or P1Y');
+
+/** A threshold of a clause: its value (a number, a list, or a table by name), unit and where it comes from. */
 const paramSchema = z.strictObject({
-  value: z.number(),
+  value: z.union([z.number(), z.array(z.number()).min(1), z.record(z.string(), z.number())], {
+    error: 'must be a number, a list of numbers or a table of numbers by name',
+  }),
   unit: z.enum(UNITS).optional(),
   source: z.string().min(1, 'cite where the number comes from'),
 });
@@ -42,14 +47,38 @@ export const clauseSchema = z.strictObject({
   }),
   /** applicability over static site data; subjects where it is false are not-applicable */
   when: expression.optional(),
-  check: z.literal('live', { error: 'only "live" checks are supported in this version' }),
-  /** point names read on the subject asset */
-  reads: z.array(z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be a point name in lower_snake_case')).min(1),
+  /** live: over live points; design: over static site data; evidence: a dated record that expires */
+  check: z.enum(['live', 'design', 'evidence'], { error: 'must be live, design or evidence' }),
+  /** live: point names read on the subject; on a site clause "<asset kind>.<point>" (every asset of the kind) */
+  reads: z.array(z.string().regex(/^([a-z][a-z0-9-]*\.)?[a-z][a-z0-9_]*$/, 'must be a point name in lower_snake_case, or <asset kind>.<point> on a site clause')).default([]),
+  /** live: a failure must last this long before the verdict turns fail (ISO 8601, e.g. PT30S) */
+  delayOn: duration.optional(),
+  /** live: a recovery must last this long before a failing verdict turns pass */
+  delayOff: duration.optional(),
+  /** live: per read point, how far inside its limit a failing reading must come back before it passes again */
+  deadband: z.record(z.string(), z.number().positive()).default({}),
+  /** evidence: the record kind that satisfies the clause and how long one stays valid from its date */
+  evidence: z.strictObject({ kind: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'), validFor: duration }).optional(),
   params: z.record(identifier, paramSchema).default({}),
   /** named static values computed once per subject from the site definition */
   derive: z.record(identifier, expression).default({}),
-  expression,
+  /** live: named values computed from the readings on each evaluation and recorded with the verdict */
+  compute: z.record(identifier, expression).default({}),
+  /** must hold for a pass; optional on evidence clauses (then any valid record passes) */
+  expression: expression.optional(),
   alert: alertSchema.optional(),
+}).superRefine((clause, ctx) => {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (clause.check === 'live' && clause.reads.length === 0) issue('reads', 'a live clause must read at least one point');
+  if (clause.check !== 'live') {
+    for (const field of ['delayOn', 'delayOff'] as const) if (clause[field] !== undefined) issue(field, `only live clauses have ${field}`);
+    if (clause.reads.length > 0) issue('reads', `a ${clause.check} clause reads no live points`);
+    if (Object.keys(clause.deadband).length > 0) issue('deadband', 'only live clauses have a deadband');
+    if (Object.keys(clause.compute).length > 0) issue('compute', 'only live clauses compute from readings; use derive');
+  }
+  if (clause.check === 'evidence' && !clause.evidence) issue('evidence', 'an evidence clause names the record kind and how long it is valid');
+  if (clause.check !== 'evidence' && clause.evidence) issue('evidence', 'only evidence clauses name a record kind');
+  if (clause.check !== 'evidence' && clause.expression === undefined) issue('expression', 'must be a CEL expression');
 });
 
 const bandSchema = z.strictObject({
