@@ -141,15 +141,20 @@ describe('a broken standard is refused, naming file, clause, field and why', () 
   it('the same id and version in two files', async () => {
     const root = join(dir, 'twice');
     await mkdir(join(root, 'a'), { recursive: true });
+    await mkdir(join(root, 'b', 'fixtures'), { recursive: true });
     await writeFile(join(root, 'a', '0.1.0.yaml'), text);
-    await writeFile(join(root, 'a', 'copy.yaml'), text);
+    await writeFile(join(root, 'b', '0.1.0.yaml'), text);
+    // YAML that is not <id>/<version>.yaml (fixtures, notes) is not read as a standard
+    await writeFile(join(root, 'b', 'fixtures', '0.1.0.yaml'), 'not: a standard');
+    await writeFile(join(root, 'a', 'notes.yaml'), 'not: a standard');
     const error = await loadStandards(root).then(
       () => undefined,
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(StandardError);
     expect((error as StandardError).code).toBe('STANDARD_DUPLICATE');
-    expect((error as StandardError).message).toContain('copy.yaml');
+    expect((error as StandardError).message).toContain(join('b', '0.1.0.yaml'));
+    expect((error as StandardError).message).toContain(join('a', '0.1.0.yaml'));
   });
 
   it('a file that is not there', async () => {
