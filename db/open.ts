@@ -34,6 +34,8 @@ export async function openStore(options: OpenStoreOptions = {}): Promise<Store> 
   return openPglite(resolve(options.dataDir ?? './data'), logger);
 }
 
+const UNIQUE_VIOLATION = '23505';
+
 async function openPostgres(url: string, poolSize: number, logger: Logger): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new StoreError('INVALID_OPTIONS', `DATABASE_URL must be a postgres:// URL, got ${redact(url)}`);
@@ -48,6 +50,11 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
     async copySamples(data) {
       const client = await pool.connect();
       let failure: Error | undefined;
+      // A server-side cut while the client is checked out arrives as an 'error' event too.
+      const onError = (err: Error): void => {
+        failure ??= err;
+      };
+      client.on('error', onError);
       try {
         await pipeline(Readable.from([data]), client.query(copyFrom(`COPY samples ${SAMPLE_COPY_COLUMNS} FROM STDIN WITH (FORMAT binary)`)));
       } catch (err) {
@@ -55,7 +62,9 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
         throw err;
       } finally {
         // A connection cut mid-COPY is discarded; a refused batch (duplicate key) leaves it usable.
-        client.release(failure !== undefined && (failure as { code?: string }).code === undefined ? failure : undefined);
+        client.off('error', onError);
+        const broken = failure !== undefined && (failure as { code?: string }).code !== UNIQUE_VIOLATION;
+        client.release(broken ? failure : undefined);
       }
     },
   });

@@ -3,6 +3,9 @@
  * its own site ids, so one database per backend serves the whole suite.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import type { Store } from './store.ts';
 import type { StoreTarget } from './store-targets.ts';
@@ -204,7 +207,7 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       await expect.poll(() => writer.stats().written, { timeout: 10_000 }).toBeGreaterThanOrEqual(2000);
       await writer.close();
       expect(spy.calls.map((c) => c.length)).toEqual([1000, 1000, 500]);
-      expect(writer.stats()).toEqual({ buffered: 0, written: 2503, dropped: 0, failures: 0 });
+      expect(writer.stats()).toEqual({ buffered: 0, written: 2503, dropped: 0, failures: 0, spilledRows: 0, spilledBytes: 0 });
       expect(await store.series('batch', 'T101.level', ...ALL)).toHaveLength(2500);
       expect(await store.latestResults('batch')).toHaveLength(1);
       expect(await store.latestScore('batch')).toBeDefined();
@@ -224,7 +227,7 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       for (let i = 0; i < 350; i++) writer.sample(sample('retry', i));
       await writer.close();
       const stats = writer.stats();
-      expect(stats).toEqual({ buffered: 0, written: 350, dropped: 0, failures: 3 });
+      expect(stats).toEqual({ buffered: 0, written: 350, dropped: 0, failures: 3, spilledRows: 0, spilledBytes: 0 });
       const order = spy.calls.flat().map((s) => s.ts);
       expect(order).toEqual([...order].sort((a, b) => a - b));
       expect(order).toHaveLength(350);
@@ -243,6 +246,81 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       await writer.close();
       const stored = await store.series('bound', 'T101.level', ...ALL);
       expect(stored.map((p) => p.value)).toEqual(Array.from({ length: 100 }, (_, i) => i + 50));
+    });
+
+    it('spills past maxBuffered to disk, bounded, and writes it back first and in order', async () => {
+      const spillDir = await mkdtemp(join(tmpdir(), 'ketwin-spill-'));
+      try {
+        const spy = flaky(store, 0);
+        spy.failing = true;
+        const opts = { spillDir, maxBuffered: 100, maxBatch: 50, flushMs: 5, retryMinMs: 5, retryMaxMs: 10, drainTimeoutMs: 100 };
+        const first = createStoreWriter(spy, opts);
+        for (let i = 0; i < 1000; i++) first.sample({ ...sample('spill', i), value: i === 7 ? Number.NaN : i });
+        expect(first.stats()).toMatchObject({ buffered: 100, spilledRows: 900, dropped: 0 });
+        expect(first.stats().spilledBytes).toBeGreaterThan(0);
+        // The process "stops" during the outage: what reached the disk is written by the next one.
+        await expect(first.close()).rejects.toMatchObject({ code: 'DRAIN_TIMEOUT' });
+        spy.failing = false;
+        const second = createStoreWriter(spy, opts);
+        await second.close();
+        expect(second.stats()).toMatchObject({ buffered: 0, spilledRows: 0, spilledBytes: 0, written: 900 });
+        const order = spy.calls.flat().map((s) => s.ts);
+        expect(order).toEqual([...order].sort((a, b) => a - b));
+        const stored = await store.series('spill', 'T101.level', ...ALL);
+        expect(stored).toHaveLength(900);
+        expect(stored[7]?.value).toBe('NaN');
+        // the bound: with room for two files, the oldest go and are counted
+        spy.failing = true;
+        const bounded = createStoreWriter(spy, { ...opts, maxSpillBytes: 2 * 50 * 200 });
+        for (let i = 0; i < 1000; i++) bounded.sample(sample('spill-bound', i));
+        expect(bounded.stats().dropped).toBeGreaterThan(0);
+        expect(bounded.stats().spilledBytes).toBeLessThanOrEqual(2 * 50 * 200);
+        spy.failing = false;
+        await bounded.close();
+        const kept = await store.series('spill-bound', 'T101.level', ...ALL);
+        expect(kept.length + bounded.stats().dropped).toBe(1000);
+        expect(kept.at(-1)?.value).toBe(999);
+      } finally {
+        await rm(spillDir, { recursive: true, force: true });
+      }
+    });
+
+    it('loses nothing through an outage under load, spilling to disk, each sample stored once', async (ctx) => {
+      if (!target.outage) {
+        ctx.annotate?.(`${target.name} is embedded: no connection to cut; covered by the spill test`);
+        return;
+      }
+      const spillDir = await mkdtemp(join(tmpdir(), 'ketwin-spill-'));
+      const writer = createStoreWriter(store, { spillDir, maxBuffered: 2000, maxBatch: 1000, flushMs: 10, retryMinMs: 20, retryMaxMs: 200, drainTimeoutMs: 30_000 });
+      const total = 30_000;
+      let i = 0;
+      const load = async (until: number): Promise<void> => {
+        for (; i < until; i += 500) {
+          writer.samples(Array.from({ length: 500 }, (_, k) => sample('noloss', i + k, `P${(i + k) % 20}.x`)));
+          await new Promise((r) => setTimeout(r, 2));
+        }
+      };
+      try {
+        await load(5000);
+        await target.outage.begin();
+        await load(20_000);
+        await expect.poll(() => writer.stats().failures, { timeout: 10_000 }).toBeGreaterThan(0);
+        expect(writer.stats().spilledRows).toBeGreaterThan(0);
+        await target.outage.end();
+        await load(total);
+        await writer.close();
+        expect(writer.stats()).toMatchObject({ buffered: 0, dropped: 0, spilledRows: 0 });
+        let stored = 0;
+        for (let p = 0; p < 20; p++) {
+          const rows = await store.series('noloss', `P${p}.x`, ...ALL);
+          expect(new Set(rows.map((r) => r.ts)).size).toBe(rows.length);
+          stored += rows.length;
+        }
+        expect(stored).toBe(total);
+      } finally {
+        await target.outage.end();
+        await rm(spillDir, { recursive: true, force: true });
+      }
     });
 
     it('recovers after the database cuts and refuses connections', async (ctx) => {

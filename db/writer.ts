@@ -1,12 +1,15 @@
 /**
  * Batched, non-blocking writes to the store. Callers hand rows over and return at once; rows
  * are written in order, in batches, on a timer or as soon as a batch is full. When the
- * database is gone the rows stay buffered (bounded: the oldest telemetry is dropped first
- * and counted) and the writer retries with exponential backoff until it is back.
- * Spilling to disk is for later (issue 6).
+ * database is gone the rows stay buffered and the writer retries with exponential backoff
+ * until it is back. Past `maxBuffered` rows in memory, the oldest samples go to disk in
+ * batches (`spillDir`, bounded by `maxSpillBytes`) and are written back first, in order,
+ * when the database returns. Only past both bounds (or with no spill directory) is the
+ * oldest telemetry dropped, counted and logged.
  */
 import { pino, type Logger } from 'pino';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
+import { createSpill, type Spill } from './spill.ts';
 import { StoreError, type Store } from './store.ts';
 
 export interface StoreWriterOptions {
@@ -19,6 +22,10 @@ export interface StoreWriterOptions {
   /** First and longest wait between retries; default 100 ms and 10 s. */
   retryMinMs?: number;
   retryMaxMs?: number;
+  /** Where samples overflow to disk past maxBuffered; no spilling when absent. */
+  spillDir?: string;
+  /** Bytes on disk at most; default 1 GiB. */
+  maxSpillBytes?: number;
   /** How long flush() and close() keep retrying before they give up; default 30 s. */
   drainTimeoutMs?: number;
   logger?: Logger;
@@ -32,6 +39,9 @@ export interface StoreWriterStats {
   dropped: number;
   /** failed writes */
   failures: number;
+  /** samples waiting on disk (included in neither buffered nor written) */
+  spilledRows: number;
+  spilledBytes: number;
 }
 
 export interface StoreWriter {
@@ -62,6 +72,8 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
   const retryMaxMs = options.retryMaxMs ?? 10_000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const log = options.logger ?? pino({ level: 'silent' });
+  const spill: Spill | undefined = options.spillDir === undefined ? undefined : createSpill(options.spillDir, options.maxSpillBytes ?? 2 ** 30);
+  let lastSpillLog = 0;
 
   const samples: Lane<Sample> = { name: 'samples', rows: [], inFlight: 0, write: (r) => store.writeSamples(r) };
   const results: Lane<ClauseResult> = { name: 'results', rows: [], inFlight: 0, write: (r) => store.writeResults(r) };
@@ -91,10 +103,30 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     }
   }
 
-  /** Keeps the buffer bounded: the oldest queued telemetry goes first, then the lane's own oldest. */
+  /** Keeps the buffer bounded: the oldest queued telemetry goes first (to disk when it can), then the lane's own oldest. */
   function enforceBound(lane: Lane<unknown>): void {
     let excess = buffered() - maxBuffered;
     if (excess <= 0) return;
+    if (spill !== undefined) {
+      while (excess > 0 && samples.rows.length > 0) {
+        const rows = samples.rows.splice(0, Math.min(samples.rows.length, Math.max(excess, maxBatch)));
+        try {
+          const lost = spill.push(rows);
+          if (lost > 0) drop(lost);
+        } catch (err) {
+          samples.rows.unshift(...rows);
+          log.error({ err: (err as Error).message, dir: spill.dir }, 'store writer cannot spill to disk');
+          break;
+        }
+        excess -= rows.length;
+        const now = Date.now();
+        if (now - lastSpillLog >= 5000) {
+          lastSpillLog = now;
+          log.warn({ ...spill.stats(), dir: spill.dir, maxBuffered }, 'store writer buffer full: samples spilled to disk');
+        }
+      }
+      if (excess <= 0) return;
+    }
     for (const victim of [samples as Lane<unknown>, lane]) {
       const n = Math.min(excess, victim.rows.length);
       if (n > 0) {
@@ -133,6 +165,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     running = (async () => {
       try {
         for (const lane of lanes) {
+          if (lane === samples && spill !== undefined && !(await drainSpill(spill))) return;
           while (lane.rows.length > 0) {
             const batch = lane.rows.splice(0, maxBatch);
             lane.inFlight = batch.length;
@@ -140,7 +173,10 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
               await lane.write(batch);
             } catch (err) {
               lane.inFlight = 0;
-              lane.rows.unshift(...batch); // back at the head: order is kept
+              // back at the head: order is kept (in front of the spill if newer rows went there)
+              if (!(lane === samples && spill !== undefined && spill.stats().files > 0 && tryUnshiftSpill(spill, batch as Sample[]))) {
+                lane.rows.unshift(...batch);
+              }
               failures++;
               attempt++;
               const delay = backoffMs();
@@ -163,6 +199,37 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     return running;
   }
 
+  function tryUnshiftSpill(disk: Spill, rows: Sample[]): boolean {
+    try {
+      disk.unshift(rows);
+      return true;
+    } catch (err) {
+      log.error({ err: (err as Error).message, dir: disk.dir }, 'store writer cannot spill to disk');
+      return false;
+    }
+  }
+
+  /** Writes the spilled batches back, oldest first; false when a write failed (retry scheduled). */
+  async function drainSpill(disk: Spill): Promise<boolean> {
+    for (let rows = disk.peek(); rows !== undefined; rows = disk.peek()) {
+      try {
+        await store.writeSamples(rows);
+      } catch (err) {
+        failures++;
+        attempt++;
+        const delay = backoffMs();
+        log.warn({ err: (err as Error).message, lane: 'spill', rows: rows.length, spilled: disk.stats().rows, retryInMs: delay }, 'store write failed; keeping spilled rows and retrying');
+        scheduleRetry(delay);
+        return false;
+      }
+      disk.shift();
+      written += rows.length;
+      if (attempt > 0) log.info({ after: attempt, spilled: disk.stats().rows }, 'store writes resumed');
+      attempt = 0;
+    }
+    return true;
+  }
+
   function scheduleRetry(delay: number): void {
     clearTimeout(timer);
     timer = undefined;
@@ -178,7 +245,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     const deadline = Date.now() + drainTimeoutMs;
     for (;;) {
       await cycle();
-      if (buffered() === 0) return;
+      if (buffered() === 0 && (spill?.stats().rows ?? 0) === 0) return;
       if (running !== undefined) continue;
       const wait = Math.min(backoffMs(), deadline - Date.now());
       if (wait <= 0) {
@@ -188,13 +255,22 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     }
   }
 
+  if (spill !== undefined && spill.stats().rows > 0) {
+    log.warn({ ...spill.stats(), dir: spill.dir }, 'store writer found spilled samples of an earlier run; writing them first');
+    timer = setTimeout(() => {
+      timer = undefined;
+      void cycle();
+    }, 0);
+    timer.unref();
+  }
+
   return {
     sample: (s) => enqueue(samples, [s]),
     samples: (list) => enqueue(samples, list),
     result: (r) => enqueue(results, [r]),
     score: (s) => enqueue(scores, [s]),
     alert: (a) => enqueue(alerts, [a]),
-    stats: () => ({ buffered: buffered(), written, dropped, failures }),
+    stats: () => ({ buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0 }),
     flush,
     async close() {
       closed = true;
