@@ -7,6 +7,7 @@ import * as schema from './schema.ts';
 import { StoreError, type SeriesPoint, type Store } from './store.ts';
 import { encodeSamplesBinary } from './copy-binary.ts';
 import { createSeriesIds } from './series-ids.ts';
+import { createStoreExtras } from './store-extras.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -31,6 +32,8 @@ function lastPerKey<T>(items: readonly T[], key: (item: T) => string): T[] {
 }
 
 export interface DrizzleStoreOptions {
+  /** the TimescaleDB layer is in place (db/timescale.ts) */
+  timescale?: boolean;
   /** Binary COPY of `samples` rows (db/copy-binary.ts); rejects with code 23505 on a duplicate key. */
   copySamples?: (data: Uint8Array) => Promise<void>;
 }
@@ -44,8 +47,9 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     if (closed) throw new StoreError('CLOSED', `the ${backend} store is closed`);
   };
 
-  return {
+  const store = {
     backend,
+    timescale: options.timescale ?? false,
 
     async writeSamples(samples: readonly Sample[]) {
       open();
@@ -110,6 +114,10 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
           await tx.insert(schema.alerts).values(row).onConflictDoUpdate({ target: schema.alerts.id, set: changes });
           await tx.insert(schema.alertTransitions).values({
             alertId: alert.id, state: alert.state, at: new Date(alert.changedAt), data: alert,
+          }).onConflictDoNothing();
+          // for notify/: delivered at least once, recorded exactly once per transition
+          await tx.insert(schema.outbox).values({
+            topic: 'alert', key: `${alert.id}/${alert.state}/${alert.changedAt}`, payload: alert,
           }).onConflictDoNothing();
         }
       });
@@ -181,5 +189,13 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       closed = true;
       await closeClient();
     },
-  };
+  } as Store;
+  const extras = createStoreExtras(db, seriesIds, (...args) => store.series(...args), () => store.timescale);
+  for (const [name, fn] of Object.entries(extras) as [keyof typeof extras, (...args: unknown[]) => Promise<unknown>][]) {
+    (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
+      open();
+      return fn(...args);
+    };
+  }
+  return store;
 }

@@ -1,3 +1,10 @@
-export { openStore, type OpenStoreOptions } from './open.ts';
-export { StoreError, type Store, type StoreErrorCode, type SeriesPoint } from './store.ts';
+export { openStore, openStoreOnPglite, type OpenStoreOptions } from './open.ts';
+export {
+  StoreError, type Store, type StoreErrorCode, type SeriesPoint, type Chart, type ChartBucket, type ChartOptions,
+  type SiteStateAsOf, type EvidenceRecord, type Hold, type OutboxMessage,
+} from './store.ts';
 export { createStoreWriter, type StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './writer.ts';
+export { verifyAudit, canonicalJson, auditHash, GENESIS, type AuditEntry, type AuditRecord, type AuditProblem, type AuditVerification } from './audit.ts';
+export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPolicy, type RetentionTable } from './retention.ts';
+export { failurePeriods, type FailurePeriod } from './failures.ts';
+export type { TimescaleOptions } from './timescale.ts';

@@ -12,13 +12,15 @@ import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import { StoreError } from './store.ts';
+import { applyTimescale, detectTimescale, type Query, type TimescaleOptions } from './timescale.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('./migrations', import.meta.url));
 
 /** Arbitrary constant naming ketwin's migration lock among the server's advisory locks. */
 const MIGRATION_LOCK = 4_711_202_406;
 
-export async function migratePostgres(url: string): Promise<void> {
+/** Migrates, then applies the TimescaleDB layer when the extension is there; true if it is. */
+export async function migratePostgres(url: string, timescale: TimescaleOptions = {}): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   try {
     await client.connect();
@@ -28,6 +30,10 @@ export async function migratePostgres(url: string): Promise<void> {
   try {
     await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
     await migratePg(drizzlePg(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    const query: Query = (text) => client.query(text);
+    if (!(await detectTimescale(query))) return false;
+    await applyTimescale(query, timescale);
+    return true;
   } catch (cause) {
     throw new StoreError('MIGRATION_FAILED', `migrating PostgreSQL at ${redact(url)} failed: ${(cause as Error).message}`, { cause });
   } finally {
@@ -35,9 +41,13 @@ export async function migratePostgres(url: string): Promise<void> {
   }
 }
 
-export async function migratePgliteInstance(client: PGlite, dataDir: string): Promise<void> {
+export async function migratePgliteInstance(client: PGlite, dataDir: string, timescale: TimescaleOptions = {}): Promise<boolean> {
   try {
     await migratePglite(drizzlePglite(client), { migrationsFolder: MIGRATIONS_FOLDER });
+    const query: Query = (text) => client.query(text);
+    if (!(await detectTimescale(query))) return false;
+    await applyTimescale(query, timescale);
+    return true;
   } catch (cause) {
     throw new StoreError('MIGRATION_FAILED', `migrating PGlite in ${dataDir} failed: ${(cause as Error).message}`, { cause });
   }

@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises';
 import { pino, type Logger } from 'pino';
 import { from as copyFrom } from 'pg-copy-streams';
 import { SAMPLE_COPY_COLUMNS } from './copy-binary.ts';
+import type { TimescaleOptions } from './timescale.ts';
 import { createDrizzleStore } from './drizzle-store.ts';
 import { migratePgliteInstance, migratePostgres, redact } from './migrate.ts';
 import * as schema from './schema.ts';
@@ -25,28 +26,31 @@ export interface OpenStoreOptions {
   dataDir?: string;
   /** Maximum connections of the PostgreSQL pool; default 4. */
   poolSize?: number;
+  /** Retention and aggregate settings of the TimescaleDB layer, when the extension is present. */
+  timescale?: TimescaleOptions;
   logger?: Logger;
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, logger);
-  return openPglite(resolve(options.dataDir ?? './data'), logger);
+  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, options.timescale ?? {}, logger);
+  return openPglite(resolve(options.dataDir ?? './data'), options.timescale ?? {}, logger);
 }
 
 const UNIQUE_VIOLATION = '23505';
 
-async function openPostgres(url: string, poolSize: number, logger: Logger): Promise<Store> {
+async function openPostgres(url: string, poolSize: number, timescaleOptions: TimescaleOptions, logger: Logger): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new StoreError('INVALID_OPTIONS', `DATABASE_URL must be a postgres:// URL, got ${redact(url)}`);
   }
-  await migratePostgres(url);
+  const timescale = await migratePostgres(url, timescaleOptions);
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection cut by the server (restart, pg_terminate_backend) must not crash the
   // process; the pool drops it and the next query connects again.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL connection lost'));
-  logger.info({ url: redact(url) }, 'store open on PostgreSQL');
+  logger.info({ url: redact(url), timescale }, 'store open on PostgreSQL');
   return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end(), {
+    timescale,
     async copySamples(data) {
       const client = await pool.connect();
       let failure: Error | undefined;
@@ -70,7 +74,7 @@ async function openPostgres(url: string, poolSize: number, logger: Logger): Prom
   });
 }
 
-async function openPglite(dataDir: string, logger: Logger): Promise<Store> {
+async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, logger: Logger): Promise<Store> {
   const dir = join(dataDir, 'pglite');
   let client: PGlite;
   try {
@@ -79,14 +83,26 @@ async function openPglite(dataDir: string, logger: Logger): Promise<Store> {
   } catch (cause) {
     throw new StoreError('CONNECT_FAILED', `cannot open PGlite in ${dir}: ${(cause as Error).message}`, { cause });
   }
+  return openStoreOnPglite(client, { label: dir, timescale: timescaleOptions, logger });
+}
+
+/**
+ * A store over a PGlite instance created by the caller (e.g. a build with more extensions,
+ * such as the TimescaleDB one the tests use); the store closes it.
+ */
+export async function openStoreOnPglite(client: PGlite, options: { label?: string; timescale?: TimescaleOptions; logger?: Logger } = {}): Promise<Store> {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const label = options.label ?? 'memory';
+  let timescale: boolean;
   try {
-    await migratePgliteInstance(client, dir);
+    timescale = await migratePgliteInstance(client, label, options.timescale);
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
   }
-  logger.info({ dataDir: dir }, 'store open on embedded PGlite');
+  logger.info({ dataDir: label, timescale }, 'store open on embedded PGlite');
   return createDrizzleStore(drizzlePglite(client, { schema }), 'pglite', () => client.close(), {
+    timescale,
     async copySamples(data) {
       await client.query(`COPY samples ${SAMPLE_COPY_COLUMNS} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
     },

@@ -1,4 +1,6 @@
 import type { Alert, ClauseResult, Quality, Sample, SampleValue, SiteScore } from '../model/index.ts';
+import type { AuditEntry, AuditRecord } from './audit.ts';
+import type { RetentionPolicy, RetentionTable } from './retention.ts';
 
 /** One stored reading of a point, as the UI charts it. */
 export interface SeriesPoint {
@@ -9,16 +11,83 @@ export interface SeriesPoint {
   reason?: string;
 }
 
-/** The storage contract: every backend (PGlite, PostgreSQL) passes db/store.contract.ts. */
+/** A chart's worth of one point: raw readings for short spans, time buckets for long ones. */
+export type Chart =
+  | { resolution: 'raw'; points: SeriesPoint[] }
+  | { resolution: '1m' | '1h'; buckets: ChartBucket[] };
+
+/** Numeric readings of one time bucket (start ts); non-numeric readings count in n only. */
+export interface ChartBucket {
+  ts: number;
+  avg: number | null;
+  min: number | null;
+  max: number | null;
+  n: number;
+}
+
+/** Spans up to `rawMaxMs` are raw, up to `minuteMaxMs` in 1-minute buckets, beyond in 1-hour buckets. */
+export interface ChartOptions {
+  rawMaxMs?: number;
+  minuteMaxMs?: number;
+}
+
+/** What a site showed at an instant: the verdict in force per (clause, subject), and the score. */
+export interface SiteStateAsOf {
+  site: string;
+  at: number;
+  results: ClauseResult[];
+  score: SiteScore | undefined;
+  /** the standard versions the verdicts were reached under */
+  standards: string[];
+}
+
+/** A drill, siren test, inspection or certificate, as the standard's evidence clauses read it. */
+export interface EvidenceRecord {
+  site: string;
+  /** drill, siren-test, inspection, certificate, … */
+  kind: string;
+  /** an asset id, or the site id for site-wide records */
+  subject: string;
+  doneAt: number;
+  by: string;
+  validUntil?: number;
+  /** an attachment: file name, document number or URL */
+  reference?: string;
+  notes?: string;
+}
+
+/** A time range of a site that retention keeps (an open audit, an incident inquiry). */
+export interface Hold {
+  id: number;
+  site: string;
+  from: number;
+  to: number;
+  reason: string;
+}
+
+/** A message waiting in the outbox. */
+export interface OutboxMessage {
+  id: number;
+  topic: string;
+  key: string;
+  payload: unknown;
+  createdAt: number;
+  /** deliveries tried so far, this one included */
+  attempts: number;
+}
+
+/** The storage contract: every backend (PGlite, PostgreSQL, TimescaleDB) passes db/store.contract.ts. */
 export interface Store {
   readonly backend: 'pglite' | 'postgres';
+  /** true when the TimescaleDB layer (hypertables, compression, aggregates, jobs) is in place */
+  readonly timescale: boolean;
   /** Idempotent on (site, point, ts): rewriting a reading is a no-op. */
   writeSamples(samples: readonly Sample[]): Promise<void>;
   /** Appends verdict changes. */
   writeResults(results: readonly ClauseResult[]): Promise<void>;
   /** Upserts on (site, ts); the last score at an instant wins. */
   writeScores(scores: readonly SiteScore[]): Promise<void>;
-  /** Upserts each alert and appends its transition, all in one transaction. */
+  /** Upserts each alert, appends its transition and an outbox row (topic `alert`), all in one transaction. */
   writeAlerts(alerts: readonly Alert[]): Promise<void>;
   /** The latest verdict of every (clause, subject) of a site. */
   latestResults(site: string): Promise<ClauseResult[]>;
@@ -31,6 +100,27 @@ export interface Store {
   alertHistory(alertId: string): Promise<{ state: Alert['state']; at: number; alert: Alert }[]>;
   /** Raw readings of one point with from <= ts <= to (ms since epoch), oldest first. */
   series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]>;
+  /** One point over any span, downsampled by the span's length (raw / 1 min / 1 h), oldest first. */
+  chart(site: string, point: string, from: number, to: number, options?: ChartOptions): Promise<Chart>;
+  /** The verdict of every (clause, subject) and the score in force at `at` (ms since epoch). */
+  stateAsOf(site: string, at: number): Promise<SiteStateAsOf>;
+  /** Appends to the hash chain, serialised so that it never forks; returns the stored row. */
+  appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /** Rows of the chain with seq > afterSeq, in order, at most `limit`. */
+  auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]>;
+  /** Claims up to `limit` undelivered messages for `leaseMs` (default 30 s), oldest first. */
+  claimOutbox(limit: number, leaseMs?: number): Promise<OutboxMessage[]>;
+  markDelivered(ids: readonly number[]): Promise<void>;
+  /** Idempotent on (site, kind, subject, doneAt): a rewrite replaces the record. */
+  writeEvidence(records: readonly EvidenceRecord[]): Promise<void>;
+  /** Records of a site (optionally of one kind / subject) done at or before `asOf`, newest first. */
+  evidence(site: string, filter?: { kind?: string; subject?: string; asOf?: number }): Promise<EvidenceRecord[]>;
+  addHold(hold: Omit<Hold, 'id'>): Promise<Hold>;
+  releaseHold(id: number): Promise<void>;
+  /** Open holds of a site. */
+  holds(site: string): Promise<Hold[]>;
+  /** Deletes what `policy` no longer keeps (see db/retention.ts); rows deleted per table. */
+  purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>>;
   close(): Promise<void>;
 }
 

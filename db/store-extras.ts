@@ -1,0 +1,165 @@
+/**
+ * The store's history, audit, outbox, evidence, hold and retention functions, over any
+ * drizzle PostgreSQL database (PGlite, PostgreSQL, TimescaleDB).
+ */
+import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
+import { auditHash, GENESIS, type AuditRecord } from './audit.ts';
+import type { Db } from './drizzle-store.ts';
+import { retentionStatements, type RetentionTable } from './retention.ts';
+import { rowToResult, rowToScore } from './rows.ts';
+import * as schema from './schema.ts';
+import type { SeriesIds } from './series-ids.ts';
+import type { ChartBucket, EvidenceRecord, Hold, OutboxMessage, Store } from './store.ts';
+
+type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'openAlerts' | 'alertHistory' | 'series' | 'close'>;
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+async function rows<T>(db: Db, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
+}
+
+function affected(result: unknown): number {
+  const r = result as { rowCount?: number | null; affectedRows?: number };
+  return Number(r.rowCount ?? r.affectedRows ?? 0);
+}
+
+function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
+  return {
+    seq: r.seq, at: r.at.getTime(), actor: r.actor, action: r.action, subject: r.subject, site: r.site,
+    details: r.details as Record<string, unknown>, prevHash: r.prevHash, hash: r.hash,
+  };
+}
+
+function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): EvidenceRecord {
+  const e: EvidenceRecord = { site: r.site, kind: r.kind, subject: r.subject, doneAt: r.doneAt.getTime(), by: r.by };
+  if (r.validUntil !== null) e.validUntil = r.validUntil.getTime();
+  if (r.reference !== null) e.reference = r.reference;
+  if (r.notes !== null) e.notes = r.notes;
+  return e;
+}
+
+export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['series'], timescale: () => boolean): Extras {
+  return {
+    async chart(site, point, from, to, options = {}) {
+      const span = to - from;
+      if (span <= (options.rawMaxMs ?? 6 * HOUR)) return { resolution: 'raw', points: await series(site, point, from, to) };
+      const resolution = span <= (options.minuteMaxMs ?? 7 * DAY) ? '1m' : '1h';
+      const id = await seriesIds.find(site, point);
+      if (id === undefined) return { resolution, buckets: [] };
+      const width = resolution === '1m' ? sql.raw(`INTERVAL '1 minute'`) : sql.raw(`INTERVAL '1 hour'`);
+      const f = new Date(from);
+      const t = new Date(to);
+      // TimescaleDB: the continuous aggregate (real-time, so the newest buckets are included).
+      const query = timescale()
+        ? sql`SELECT bucket AS ts, avg::float8 AS avg, min::float8 AS min, max::float8 AS max, n::int AS n
+              FROM ${sql.raw(resolution === '1m' ? 'samples_1m' : 'samples_1h')}
+              WHERE series_id = ${id} AND bucket >= date_bin(${width}, ${f}::timestamptz, TIMESTAMPTZ '2000-01-01') AND bucket <= ${t}
+              ORDER BY bucket`
+        : sql`SELECT date_bin(${width}, ts, TIMESTAMPTZ '2000-01-01') AS ts, avg(value_num) AS avg, min(value_num) AS min,
+                     max(value_num) AS max, count(*)::int AS n
+              FROM samples WHERE series_id = ${id} AND ts >= ${f} AND ts <= ${t}
+              GROUP BY 1 ORDER BY 1`;
+      const got = await rows<{ ts: Date | string; avg: number | null; min: number | null; max: number | null; n: number }>(db, query);
+      const buckets: ChartBucket[] = got.map((r) => ({ ts: new Date(r.ts).getTime(), avg: r.avg, min: r.min, max: r.max, n: Number(r.n) }));
+      return { resolution, buckets };
+    },
+
+    async stateAsOf(site, at) {
+      const c = schema.clauseResults;
+      const results = (await db.selectDistinctOn([c.clause, c.subject]).from(c)
+        .where(and(eq(c.site, site), lte(c.since, new Date(at))))
+        .orderBy(asc(c.clause), asc(c.subject), desc(c.since), desc(c.id))).map(rowToResult);
+      const s = schema.siteScores;
+      const score = (await db.select().from(s).where(and(eq(s.site, site), lte(s.ts, new Date(at)))).orderBy(desc(s.ts)).limit(1))[0];
+      const standards = [...new Set(results.map((r) => r.standard))].sort();
+      return { site, at, results, score: score === undefined ? undefined : rowToScore(score), standards };
+    },
+
+    async appendAudit(entry) {
+      return db.transaction(async (tx) => {
+        // One writer at a time, in every process: the chain never forks.
+        await tx.execute(sql`LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE`);
+        const a = schema.auditLog;
+        const last = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
+        const content = {
+          at: Math.round(entry.at ?? Date.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
+          site: entry.site ?? null, details: entry.details ?? {}, prevHash: last[0]?.hash ?? GENESIS,
+        };
+        const hash = auditHash(content);
+        const [row] = await tx.insert(a).values({ ...content, at: new Date(content.at), hash }).returning();
+        return toRecord(row!);
+      });
+    },
+
+    async auditRecords(afterSeq = 0, limit = 5000) {
+      const a = schema.auditLog;
+      return (await db.select().from(a).where(gt(a.seq, afterSeq)).orderBy(asc(a.seq)).limit(limit)).map(toRecord);
+    },
+
+    async claimOutbox(limit, leaseMs = 30_000) {
+      const got = await rows<{ id: number | string; topic: string; key: string; payload: unknown; created_at: Date | string; attempts: number }>(db, sql`
+        UPDATE outbox SET claimed_until = now() + ${`${Math.max(0, leaseMs)} milliseconds`}::interval, attempts = attempts + 1
+        WHERE id IN (
+          SELECT id FROM outbox WHERE delivered_at IS NULL AND (claimed_until IS NULL OR claimed_until < now())
+          ORDER BY id LIMIT ${limit} FOR UPDATE SKIP LOCKED)
+        RETURNING id, topic, key, payload, created_at, attempts`);
+      return got
+        .map((r): OutboxMessage => ({ id: Number(r.id), topic: r.topic, key: r.key, payload: r.payload, createdAt: new Date(r.created_at).getTime(), attempts: Number(r.attempts) }))
+        .sort((x, y) => x.id - y.id);
+    },
+
+    async markDelivered(ids) {
+      if (ids.length === 0) return;
+      const o = schema.outbox;
+      await db.update(o).set({ deliveredAt: sql`now()`, claimedUntil: null }).where(and(inArray(o.id, [...ids]), isNull(o.deliveredAt)));
+    },
+
+    async writeEvidence(records) {
+      if (records.length === 0) return;
+      const e = schema.evidenceRecords;
+      const values = records.map((r) => ({
+        site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
+        validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
+      }));
+      await db.insert(e).values(values).onConflictDoUpdate({
+        target: [e.site, e.kind, e.subject, e.doneAt],
+        set: { by: sql`excluded.by`, validUntil: sql`excluded.valid_until`, reference: sql`excluded.reference`, notes: sql`excluded.notes` },
+      });
+    },
+
+    async evidence(site, filter = {}) {
+      const e = schema.evidenceRecords;
+      const where = [eq(e.site, site)];
+      if (filter.kind !== undefined) where.push(eq(e.kind, filter.kind));
+      if (filter.subject !== undefined) where.push(eq(e.subject, filter.subject));
+      if (filter.asOf !== undefined) where.push(lte(e.doneAt, new Date(filter.asOf)));
+      return (await db.select().from(e).where(and(...where)).orderBy(desc(e.doneAt), asc(e.kind), asc(e.subject))).map(toEvidence);
+    },
+
+    async addHold(hold) {
+      const [row] = await db.insert(schema.holds).values({ site: hold.site, fromTs: new Date(hold.from), toTs: new Date(hold.to), reason: hold.reason }).returning();
+      return { id: row!.id, site: row!.site, from: row!.fromTs.getTime(), to: row!.toTs.getTime(), reason: row!.reason };
+    },
+
+    async releaseHold(id) {
+      await db.update(schema.holds).set({ releasedAt: sql`now()` }).where(and(eq(schema.holds.id, id), isNull(schema.holds.releasedAt)));
+    },
+
+    async holds(site) {
+      const h = schema.holds;
+      const got = await db.select().from(h).where(and(eq(h.site, site), isNull(h.releasedAt))).orderBy(asc(h.fromTs), asc(h.id));
+      return got.map((r): Hold => ({ id: r.id, site: r.site, from: r.fromTs.getTime(), to: r.toTs.getTime(), reason: r.reason }));
+    },
+
+    async purge(policy, now) {
+      const counts = {} as Record<RetentionTable, number>;
+      const at = `'${new Date(now).toISOString()}'::timestamptz`;
+      for (const s of retentionStatements(policy)) {
+        counts[s.table] = affected(await db.execute(sql.raw(s.sql.replaceAll('$1', at))));
+      }
+      return counts;
+    },
+  };
+}
