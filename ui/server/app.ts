@@ -1,18 +1,46 @@
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
 import type { LiveView } from './live-view.ts';
-import { errorHandler } from './errors.ts';
+import { openApiDocument } from './api/openapi.ts';
+import { createRouteTable } from './api/route-table.ts';
+import { type AuthOptions, createAuth, csrfGuard } from './auth/authenticate.ts';
+import { ClientError, errorHandler } from './errors.ts';
+import { createEventHub, type EventHub } from './event-hub.ts';
 import { createStreamRegistry } from './event-stream.ts';
+import { createMetricsRegistry } from './metrics.ts';
 import { eventsRoutes } from './routes/events.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { seriesRoutes } from './routes/series.ts';
+import { sessionRoutes } from './routes/session.ts';
 import { sitesRoutes } from './routes/sites.ts';
+import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
+import type { HealthView, HistoryView, MetricsView } from './views.ts';
 
 /** Emitted on the app by startServer's close(): open event streams end so nothing holds the port. */
 export const CLOSE_STREAMS = 'ketwin:close-streams';
 
 export interface AppOptions {
   live: LiveView;
+  /** users and sessions; without it every caller is an admin — development only, logged as a warning */
+  auth?: AuthOptions;
+  /** stored readings for trend charts */
+  history?: HistoryView;
+  /** readiness checks for /healthz */
+  health?: HealthView;
+  /** figures for /metrics beyond what the live events show */
+  metrics?: MetricsView;
+  /** a Prometheus scraper sends this as a bearer token; without it only signed-in admins read /metrics */
+  metricsToken?: string;
+  /** keys that sign cookies; default random per process (sessions live in memory anyway) */
+  cookieKeys?: string[];
+  /** origins besides the server's own that may send state-changing requests */
+  trustedOrigins?: string[];
+  /** trust X-Forwarded-* from a reverse proxy (TLS terminated there) */
+  trustProxy?: boolean;
   /** the built web app; default ui/web/dist */
   staticDir?: string;
   logger?: Logger;
@@ -22,6 +50,8 @@ export interface AppOptions {
   samplePeriodMs?: number;
   /** an event-stream client with this much unread is dropped (it reconnects); default 1 MiB */
   maxBufferedBytes?: number;
+  /** results, scores and alerts kept for clients that reconnect; default 10,000 */
+  eventBufferSize?: number;
 }
 
 export const DEFAULT_STATIC_DIR = fileURLToPath(new URL('../web/dist', import.meta.url));
@@ -31,26 +61,61 @@ export function createApp(options: AppOptions): Koa {
   const logger = options.logger ?? pino({ level: 'silent' });
   const staticDir = options.staticDir ?? DEFAULT_STATIC_DIR;
   const streams = createStreamRegistry();
-  const app = new Koa();
-  app.silent = true; // errors are logged by errorHandler
-  app.on(CLOSE_STREAMS, () => streams.closeAll());
+  const auth = createAuth(options.auth);
+  if (!auth.enabled) logger.warn('authentication is off: every caller acts as an admin (pass auth to createApp)');
+  let hub: EventHub | undefined;
+  const getHub = (): EventHub => (hub ??= createEventHub(options.live.events$, { capacity: options.eventBufferSize }));
 
-  const sites = sitesRoutes(options.live);
-  const events = eventsRoutes({
+  const app = new Koa({ keys: options.cookieKeys ?? [randomBytes(32).toString('base64url')], proxy: options.trustProxy === true });
+  app.silent = true; // errors are logged by errorHandler
+  app.on(CLOSE_STREAMS, () => {
+    streams.closeAll();
+    hub?.close();
+    hub = undefined;
+  });
+
+  const api = createRouteTable();
+  sessionRoutes(api, auth);
+  sitesRoutes(api, options.live);
+  seriesRoutes(api, { live: options.live, history: options.history });
+  eventsRoutes(api, {
     live: options.live,
+    auth,
+    hub: getHub,
     streams,
     logger,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     samplePeriodMs: options.samplePeriodMs ?? 1_000,
     maxBufferedBytes: options.maxBufferedBytes,
   });
+  healthRoutes(api, options.health, logger);
+  const registry = createMetricsRegistry({ live: options.live, view: options.metrics, streams: () => streams.size, sessions: () => auth.sessions.size });
+  metricsRoutes(api, registry, options.metricsToken);
+  let document: unknown;
+  api.add(
+    {
+      method: 'get', path: '/api/openapi.json', tags: ['meta'], access: { kind: 'public' },
+      summary: 'This document',
+      responses: { 200: { description: 'the OpenAPI 3.1 document' } },
+    },
+    ({ ctx }) => {
+      document ??= openApiDocument(api.routes, { title: 'ketwin API', version: '0.1.0' });
+      ctx.body = document;
+    },
+  );
 
+  app.use(securityHeaders());
   app.use(errorHandler(logger));
   app.use(spaFallback(staticDir));
-  app.use(sites.routes());
-  app.use(sites.allowedMethods());
-  app.use(events.routes());
-  app.use(events.allowedMethods());
+  app.use(auth.middleware);
+  app.use(csrfGuard(options.trustedOrigins));
+  app.use(api.router.routes());
+  app.use(
+    api.router.allowedMethods({
+      throw: true,
+      methodNotAllowed: () => new ClientError(405, 'method-not-allowed', 'this method is not allowed on this resource'),
+    }),
+  );
   app.use(staticFiles(staticDir));
   return app;
 }

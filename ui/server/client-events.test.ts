@@ -2,11 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { TestScheduler } from 'rxjs/testing';
 import type { LiveEvent } from '../../model/index.ts';
 import { clientEvents } from './client-events.ts';
+import type { StampedEvent } from './event-hub.ts';
 
-const sample = (point: string, value: number, site = 's1'): LiveEvent => ({
+let ids = 0;
+const stamp = (event: LiveEvent): StampedEvent => ({ id: ++ids, event });
+const sample = (point: string, value: number, site = 's1'): StampedEvent => stamp({
   type: 'sample', data: { site, point, value, quality: 'good', ts: value },
 });
-const score = (site: string): LiveEvent => ({
+const score = (site: string): StampedEvent => stamp({
   type: 'score',
   data: { site, ts: 0, score: 50, grade: 'C', risk: 'orange', coverage: 1, standard: 'x@1',
     counts: { pass: 1, fail: 1, unknown: 0, 'not-applicable': 0 } },
@@ -29,6 +32,20 @@ describe('clientEvents', () => {
       const values = { a: score('s1'), b: score('s2'), c: sample('p', 1, 's2') };
       expectObservable(clientEvents(hot('abc', values), 's2', 1000)).toBe('-bc', values);
       expectObservable(clientEvents(hot('abc', values), undefined, 1000)).toBe('ab-', values);
+    });
+  });
+
+  it('without a site keeps only the sites the client may see', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const values = { a: score('s1'), b: score('s2') };
+      expectObservable(clientEvents(hot('ab', values), undefined, 1000, { visible: (s) => s === 's2' })).toBe('-b', values);
+    });
+  });
+
+  it('never throttles results, scores or alerts, however fast they come', () => {
+    scheduler().run(({ hot, expectObservable }) => {
+      const values = { a: score('s1'), b: score('s1'), c: score('s1') };
+      expectObservable(clientEvents(hot('abc', values), 's1', 1000)).toBe('abc', values);
     });
   });
 });

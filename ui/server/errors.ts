@@ -25,6 +25,7 @@ export function errorHandler(logger: Logger): Middleware {
       const status = typeof e.status === 'number' ? e.status : typeof e.statusCode === 'number' ? e.statusCode : 500;
       if (status >= 400 && status < 500) {
         ctx.status = status;
+        if (err instanceof ClientError) ctx.set(err.headers);
         ctx.body = { error: typeof e.message === 'string' && e.message ? e.message : 'Bad Request' };
         logger.debug({ status, path: ctx.path, err }, 'client error');
       } else {
@@ -36,16 +37,22 @@ export function errorHandler(logger: Logger): Middleware {
   };
 }
 
-export type ClientErrorCode = 'not-found' | 'bad-request' | 'not-built';
+export type ClientErrorCode =
+  | 'not-found' | 'bad-request' | 'not-built' | 'unauthenticated' | 'forbidden' | 'csrf'
+  | 'unsupported-media-type' | 'payload-too-large' | 'rate-limited' | 'method-not-allowed';
 
-/** A request the client got wrong; its message is shown to the client. */
+export type ClientErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429;
+
+/** A request the client got wrong or may not make; its message is shown to the client. */
 export class ClientError extends Error {
   override readonly name = 'ClientError';
   readonly expose = true;
   constructor(
-    readonly status: 400 | 404,
+    readonly status: ClientErrorStatus,
     readonly code: ClientErrorCode,
     message: string,
+    /** response headers to add, e.g. Retry-After */
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }

@@ -1,8 +1,8 @@
 import type { ServerResponse } from 'node:http';
 
 export interface EventStream {
-  /** writes one event with the next id; ignored once closed */
-  send(event: string, data: unknown): void;
+  /** writes one event with its id; ignored once closed */
+  send(event: string, data: unknown, id: string): void;
   /** ends the response; safe to call twice */
   close(): void;
   readonly closed: boolean;
@@ -15,7 +15,9 @@ export interface EventStreamOptions {
   /** a client that lets this much pile up unread is dropped; it reconnects and gets a fresh snapshot. Default 1 MiB */
   maxBufferedBytes?: number;
   /** called once when the stream ends, with why */
-  onClose?: (reason: 'ended' | 'slow-client') => void;
+  onClose?: (reason: 'ended' | 'slow-client' | 'signed-out') => void;
+  /** checked at every heartbeat; the stream ends when it says no (the session ended) */
+  stillAllowed?: () => boolean;
 }
 
 /**
@@ -24,7 +26,6 @@ export interface EventStreamOptions {
  * and one close path whether the client left or the server is shutting down.
  */
 export function createEventStream(res: ServerResponse, options: EventStreamOptions): EventStream {
-  let nextId = 1;
   let closed = false;
   res.writeHead(200, {
     'Content-Type': 'text/event-stream; charset=utf-8',
@@ -34,11 +35,13 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   });
   res.write(`retry: ${options.retryMs ?? 3000}\n\n`);
   const heartbeat = setInterval(() => {
-    if (!closed) res.write(': heartbeat\n\n');
+    if (closed) return;
+    if (options.stillAllowed && !options.stillAllowed()) end('signed-out');
+    else res.write(': heartbeat\n\n');
   }, options.heartbeatMs);
 
   const maxBuffered = options.maxBufferedBytes ?? 1024 * 1024;
-  const end = (reason: 'ended' | 'slow-client'): void => {
+  const end = (reason: 'ended' | 'slow-client' | 'signed-out'): void => {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
@@ -50,10 +53,10 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   res.on('close', close);
 
   return {
-    send(event, data) {
+    send(event, data, id) {
       if (closed) return;
       const lines = JSON.stringify(data).split('\n').map((line) => `data: ${line}`).join('\n');
-      res.write(`id: ${nextId++}\nevent: ${event}\n${lines}\n\n`);
+      res.write(`id: ${id.replace(/[\r\n]/g, '')}\nevent: ${event}\n${lines}\n\n`);
       if (res.writableLength > maxBuffered) end('slow-client');
     },
     close,

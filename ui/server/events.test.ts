@@ -20,9 +20,19 @@ afterEach(async () => {
 });
 
 async function serve(live: MemoryLiveView, options: { heartbeatMs?: number; samplePeriodMs?: number; maxBufferedBytes?: number } = {}): Promise<string> {
-  server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', ...options }), port: 0 });
+  server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', metricsToken: TOKEN, ...options }), port: 0 });
   return server.url;
 }
+
+const TOKEN = 'metrics-token-for-tests';
+/** open event streams, as the server counts them */
+async function streamClients(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+  return Number(/^ketwin_event_stream_clients (\d+)$/m.exec(text)?.[1]);
+}
+
+/** the running number in an event id "<epoch>-<n>" */
+const seq = (id: string | undefined): number => Number(id?.split('-')[1]);
 
 async function open(url: string): Promise<SseClient> {
   const client = await openSse(url);
@@ -36,10 +46,12 @@ const failing = (subject: string): ClauseResult => ({
   thresholds: { levelHighHigh: 19.6 }, standard: 'oil-depot-above-ground@0.1.0-test',
 });
 
-/** Resolves once the server has subscribed the client to the live events. */
-async function until(check: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await new Promise((r) => setTimeout(r, 10));
-  if (!check()) throw new Error('condition not reached');
+async function untilAsync(check: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('condition not reached');
 }
 
 describe('GET /api/events?site=<id>', () => {
@@ -51,7 +63,7 @@ describe('GET /api/events?site=<id>', () => {
 
     const snapshot = await c.next();
     expect(snapshot.event).toBe('snapshot');
-    expect(snapshot.id).toBe('1');
+    expect(snapshot.id).toMatch(/^[0-9a-z]+-0$/);
     expect((snapshot.data as SiteDetail).site.id).toBe('zhoushan-demo');
     expect((snapshot.data as SiteDetail).clauses).toHaveLength(3);
 
@@ -60,9 +72,11 @@ describe('GET /api/events?site=<id>', () => {
     live.push({ type: 'score', data: { ...(live.snapshot(site.id)?.score as NonNullable<ReturnType<typeof live.snapshot>>['score'] & object), score: 80 } });
 
     const result = await c.next();
-    expect(result).toMatchObject({ id: '2', event: 'result', data: { clause: 'tank-level-hh', subject: 'T101', verdict: 'fail' } });
+    expect(result).toMatchObject({ event: 'result', data: { clause: 'tank-level-hh', subject: 'T101', verdict: 'fail' } });
     const score = await c.next();
-    expect(score).toMatchObject({ id: '3', event: 'score', data: { site: 'zhoushan-demo', score: 80 } });
+    expect(score).toMatchObject({ event: 'score', data: { site: 'zhoushan-demo', score: 80 } });
+    // ids count every event of the server, including the other site's result this client did not get
+    expect([seq(result.id), seq(score.id)]).toEqual([1, 3]);
   });
 
   it('sends samples at most once per point per period, the latest one', async () => {
@@ -118,15 +132,21 @@ describe('GET /api/events?site=<id>', () => {
     expect(await res.json()).toEqual({ error: 'unknown site "atlantis"' });
   });
 
-  it('unsubscribes from the live events when the client goes away', async () => {
+  it('forgets a client that goes away, and follows the live events once for all clients', async () => {
     const live = createMemoryLiveView([site]);
     const url = await serve(live);
-    const observers = () => live.observed();
-    const c = await open(`${url}/api/events?site=zhoushan-demo`);
-    await c.next();
-    expect(observers()).toBe(2); // non-sample and sample branches
-    c.close();
-    await until(() => observers() === 0);
+    const a = await open(`${url}/api/events?site=zhoushan-demo`);
+    const b = await open(`${url}/api/events`);
+    await a.next();
+    await b.next();
+    expect(live.observed()).toBe(1);
+    expect(await streamClients(url)).toBe(2);
+    a.close();
+    b.close();
+    await untilAsync(async () => (await streamClients(url)) === 0);
+    await server?.close();
+    server = undefined;
+    expect(live.observed()).toBe(0);
   });
 
   it('drops a client that stops reading instead of buffering for it without bound', async () => {
@@ -137,13 +157,13 @@ describe('GET /api/events?site=<id>', () => {
     socket.write('GET /api/events?site=zhoushan-demo HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n');
     socket.pause(); // never reads: the kernel buffers fill, then the server's
     try {
-      await until(() => live.observed() === 2);
+      await untilAsync(async () => (await streamClients(url.origin)) === 1);
       const big = { ...failing('T101'), thresholds: { note: 'x'.repeat(4096) } };
-      for (let round = 0; round < 400 && live.observed() > 0; round++) {
+      for (let round = 0; round < 400 && (await streamClients(url.origin)) > 0; round++) {
         for (let i = 0; i < 100; i++) live.push({ type: 'result', data: big });
         await new Promise((r) => setImmediate(r));
       }
-      expect(live.observed()).toBe(0);
+      expect(await streamClients(url.origin)).toBe(0);
     } finally {
       socket.destroy();
     }

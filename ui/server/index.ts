@@ -1,4 +1,10 @@
 export { createApp, type AppOptions, DEFAULT_STATIC_DIR } from './app.ts';
 export { startServer, type StartServerOptions, type RunningServer } from './server.ts';
 export type { LiveView } from './live-view.ts';
+export type { HistoryView, HealthView, HealthCheck, MetricsView, SourceMetrics, SeriesPoint } from './views.ts';
+export type { AuthOptions } from './auth/authenticate.ts';
+export { ROLES, type Role, type SiteBinding, type SessionUser, type UserRecord, type UserDirectory, UserDirectoryError, createMemoryUserDirectory } from './auth/users.ts';
+export { createFileUserDirectory } from './auth/file-user-directory.ts';
+export { createUser, createDemoUsers, generatePassword, MIN_PASSWORD_LENGTH, type NewUser, type DemoUser } from './auth/create-user.ts';
+export { signIn, type SignedIn } from './sign-in.ts';
 export type { SiteSummary, SiteDetail, ClauseView, SubjectVerdict, EvidenceView, AssetView, PointView, ApiError } from './api-types.ts';

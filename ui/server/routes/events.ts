@@ -1,14 +1,20 @@
-import { Router } from '@koa/router';
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
 import type { LiveView } from '../live-view.ts';
+import { canSee } from '../auth/access.ts';
+import type { Auth, AuthState } from '../auth/authenticate.ts';
+import type { RouteTable } from '../api/route-table.ts';
+import { errorSchema, eventsQuery } from '../api/schemas.ts';
 import { clientEvents } from '../client-events.ts';
-import { ClientError } from '../errors.ts';
+import type { EventHub } from '../event-hub.ts';
 import { createEventStream, type StreamRegistry } from '../event-stream.ts';
 import { findSite, listSites, siteDetail } from '../site-views.ts';
 
 export interface EventsRouteOptions {
   live: LiveView;
+  auth: Auth;
+  /** the server's event hub, made on first use */
+  hub: () => EventHub;
   streams: StreamRegistry;
   logger: Logger;
   heartbeatMs: number;
@@ -17,46 +23,79 @@ export interface EventsRouteOptions {
 }
 
 /**
- * GET /api/events?site=<id>: a `snapshot` event (the site detail, or the site list without `site`),
- * then `result`, `score`, `alert` and throttled `sample` events as they happen.
+ * GET /api/events?site=<id>: a `snapshot` event (the site detail, or the list of the user's sites
+ * without `site`), then `result`, `score`, `alert` and throttled `sample` events as they happen.
+ * Ids are global to the server; a client reconnecting with Last-Event-ID gets what it missed
+ * instead of a snapshot, or a fresh snapshot when that has left the server's memory.
  */
-export function eventsRoutes(options: EventsRouteOptions): Router {
+export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void {
   const { live, streams, logger } = options;
-  const router = new Router();
-  router.get('/api/events', (ctx) => {
-    const param = ctx.query['site'];
-    if (Array.isArray(param)) throw new ClientError(400, 'bad-request', 'give "site" at most once');
-    const siteId = param === '' ? undefined : param;
-    const site = siteId === undefined ? undefined : findSite(live, siteId);
-    if (siteId !== undefined && !site) throw new ClientError(404, 'not-found', `unknown site ${JSON.stringify(siteId)}`);
+  api.add(
+    {
+      method: 'get', path: '/api/events', tags: ['events'], query: eventsQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
+      siteExists: (id) => findSite(live, id) !== undefined,
+      summary: 'Server-sent events: snapshot, then result, score, alert and sample; resumes from Last-Event-ID',
+      responses: {
+        200: { description: 'an event stream', contentType: 'text/event-stream' },
+        400: { description: 'a malformed query', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+        403: { description: 'the user is not bound to this site', schema: errorSchema },
+        404: { description: 'no such site', schema: errorSchema },
+      },
+    },
+    ({ ctx, query, user }) => {
+      const siteId = query.site;
+      const site = siteId === undefined ? undefined : findSite(live, siteId);
+      const visible = (id: string) => user !== undefined && canSee(user, id);
+      const { session } = ctx.state as AuthState;
+      const hub = options.hub();
+      const resumeFrom = hub.parseId(ctx.get('last-event-id') || query.lastEventId);
+      const missed$ = resumeFrom === undefined ? undefined : hub.since(resumeFrom);
 
-    ctx.req.socket.setTimeout(0);
-    ctx.req.socket.setNoDelay(true);
-    ctx.respond = false;
-    let subscription: Subscription | undefined;
-    const stream = createEventStream(ctx.res, {
-      heartbeatMs: options.heartbeatMs,
-      maxBufferedBytes: options.maxBufferedBytes,
-      onClose: (reason) => {
-        subscription?.unsubscribe();
-        streams.delete(stream);
-        if (reason === 'slow-client') logger.warn({ site: siteId }, 'event stream client fell behind; dropped it');
-        else logger.debug({ site: siteId, clients: streams.size }, 'event stream closed');
-      },
-    });
-    streams.add(stream);
-    stream.send('snapshot', site ? siteDetail(live, site) : listSites(live));
-    if (stream.closed) return;
-    subscription = clientEvents(live.events$, siteId, options.samplePeriodMs).subscribe({
-      next: (event) => stream.send(event.type, event.data),
-      error: (err: unknown) => {
-        logger.error({ err, site: siteId }, 'live event source failed; closing event stream');
+      ctx.req.socket.setTimeout(0);
+      ctx.req.socket.setNoDelay(true);
+      ctx.respond = false;
+      let subscription: Subscription | undefined;
+      const stream = createEventStream(ctx.res, {
+        heartbeatMs: options.heartbeatMs,
+        maxBufferedBytes: options.maxBufferedBytes,
+        // a signed-out or expired session ends its streams
+        stillAllowed: session ? () => options.auth.sessions.touch(session.id) !== undefined : undefined,
+        onClose: (reason) => {
+          subscription?.unsubscribe();
+          streams.delete(stream);
+          if (reason === 'slow-client') logger.warn({ site: siteId }, 'event stream client fell behind; dropped it');
+          else logger.debug({ site: siteId, reason, clients: streams.size }, 'event stream closed');
+        },
+      });
+      streams.add(stream);
+      let sentUpTo = hub.lastId;
+      let events$ = missed$;
+      if (!events$) {
+        stream.send('snapshot', site ? siteDetail(live, site) : listSites(live).filter((s) => visible(s.id)), hub.formatId(sentUpTo));
+        events$ = hub.since(sentUpTo);
+      } else {
+        sentUpTo = resumeFrom ?? 0;
+      }
+      if (stream.closed || !events$) {
         stream.close();
-      },
-      complete: () => stream.close(),
-    });
-    if (stream.closed) subscription.unsubscribe(); // the source completed or failed at once
-    logger.debug({ site: siteId, clients: streams.size }, 'event stream opened');
-  });
-  return router;
+        return;
+      }
+      subscription = clientEvents(events$, siteId, options.samplePeriodMs, { visible }).subscribe({
+        next: ({ id, event }) => {
+          // a throttled sample may trail a later event; the id written never goes back
+          sentUpTo = Math.max(sentUpTo, id);
+          stream.send(event.type, event.data, hub.formatId(sentUpTo));
+        },
+        error: (err: unknown) => {
+          logger.error({ err, site: siteId }, 'live event source failed; closing event stream');
+          stream.close();
+        },
+        complete: () => stream.close(),
+      });
+      if (stream.closed) subscription.unsubscribe();
+      logger.debug({ site: siteId, resumed: missed$ !== undefined, clients: streams.size }, 'event stream opened');
+    },
+  );
 }

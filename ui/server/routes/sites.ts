@@ -1,19 +1,41 @@
-import { Router } from '@koa/router';
-import { ClientError } from '../errors.ts';
 import type { LiveView } from '../live-view.ts';
+import { canSee } from '../auth/access.ts';
+import type { RouteTable } from '../api/route-table.ts';
+import { errorSchema, siteDetailSchema, siteParams, siteSummarySchema } from '../api/schemas.ts';
 import { findSite, listSites, siteDetail } from '../site-views.ts';
+import { z } from 'zod';
 
-/** GET /api/sites and GET /api/sites/:id */
-export function sitesRoutes(live: LiveView): Router {
-  const router = new Router({ prefix: '/api/sites' });
-  router.get('/', (ctx) => {
-    ctx.body = listSites(live);
-  });
-  router.get('/:id', (ctx) => {
-    const id = ctx.params['id'] ?? '';
-    const site = findSite(live, id);
-    if (!site) throw new ClientError(404, 'not-found', `unknown site ${JSON.stringify(id)}`);
-    ctx.body = siteDetail(live, site);
-  });
-  return router;
+const denied = {
+  401: { description: 'not signed in', schema: errorSchema },
+  403: { description: 'the user is not bound to this site', schema: errorSchema },
+};
+
+/** GET /api/sites (the sites the user may see) and GET /api/sites/:id */
+export function sitesRoutes(api: RouteTable, live: LiveView): void {
+  api.add(
+    {
+      method: 'get', path: '/api/sites', tags: ['sites'], access: { kind: 'permission', permission: 'read' },
+      summary: 'The sites the user may see, each with score, grade, risk, coverage and open alerts',
+      responses: { 200: { description: 'site summaries', schema: z.array(siteSummarySchema) }, 401: denied[401] },
+    },
+    ({ ctx, user }) => {
+      ctx.body = listSites(live).filter((s) => user && canSee(user, s.id));
+    },
+  );
+  api.add(
+    {
+      method: 'get', path: '/api/sites/:id', tags: ['sites'], params: siteParams,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists: (id) => findSite(live, id) !== undefined,
+      summary: 'One site: plan, assets, points, score, clauses with verdicts and evidence, alerts and latest values',
+      responses: {
+        200: { description: 'the site', schema: siteDetailSchema },
+        ...denied,
+        404: { description: 'no such site', schema: errorSchema },
+      },
+    },
+    ({ ctx, params }) => {
+      ctx.body = siteDetail(live, findSite(live, params.id)!);
+    },
+  );
 }

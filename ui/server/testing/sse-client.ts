@@ -9,19 +9,23 @@ export interface SseClient {
   contentType: string | null;
   /** the next event (comments and the retry line skipped) */
   next(timeoutMs?: number): Promise<ReceivedEvent>;
+  /** events already received and not yet taken with next() */
+  readonly pending: number;
   /** how many heartbeat comments were seen so far */
   readonly heartbeats: number;
   close(): void;
 }
 
 /** A minimal event-stream reader over fetch, for tests. */
-export async function openSse(url: string): Promise<SseClient> {
+export async function openSse(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
   const abort = new AbortController();
-  const res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: abort.signal });
+  const res = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: abort.signal });
   if (!res.body) throw new Error('no body');
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = '';
   let heartbeats = 0;
+  // a read still under way when next() timed out is kept for the next call, so no chunk is lost
+  let reading: ReturnType<typeof reader.read> | undefined;
   const queue: ReceivedEvent[] = [];
 
   const parseBlocks = (): void => {
@@ -45,6 +49,9 @@ export async function openSse(url: string): Promise<SseClient> {
   return {
     status: res.status,
     contentType: res.headers.get('content-type'),
+    get pending() {
+      return queue.length;
+    },
     get heartbeats() {
       return heartbeats;
     },
@@ -55,11 +62,12 @@ export async function openSse(url: string): Promise<SseClient> {
         if (left <= 0) throw new Error('no event within timeout');
         let timer: NodeJS.Timeout | undefined;
         const chunk = await Promise.race([
-          reader.read(),
+          (reading ??= reader.read()),
           new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left))),
         ]);
         clearTimeout(timer);
         if (chunk === 'timeout') throw new Error('no event within timeout');
+        reading = undefined;
         if (chunk.done) throw new Error('stream ended');
         buffer += chunk.value;
         parseBlocks();

@@ -1,0 +1,108 @@
+import { Counter, Gauge, Registry } from 'prom-client';
+import type { LiveView } from './live-view.ts';
+import { isOpenAlert } from './site-views.ts';
+import type { MetricsView } from './views.ts';
+
+export interface MetricsSources {
+  live: LiveView;
+  view?: MetricsView;
+  /** open event-stream clients */
+  streams: () => number;
+  sessions: () => number;
+}
+
+/** A counter that follows a running total read at scrape time. */
+function totalCounter(registry: Registry, name: string, help: string, labelNames: string[], read: () => { labels: Record<string, string>; total: number }[]): void {
+  const seen = new Map<string, number>();
+  new Counter({
+    name, help, labelNames, registers: [registry],
+    collect() {
+      for (const { labels, total } of read()) {
+        const key = JSON.stringify(labels);
+        const delta = total - (seen.get(key) ?? 0);
+        if (delta > 0) this.inc(labels, delta);
+        seen.set(key, Math.max(total, seen.get(key) ?? 0));
+      }
+    },
+  });
+}
+
+/** The server's Prometheus registry (one per app, nothing global), read at scrape time. */
+export function createMetricsRegistry(sources: MetricsSources): Registry {
+  const { live, view } = sources;
+  const registry = new Registry();
+  const sites = () => live.sites().map((site) => ({ site, snapshot: live.snapshot(site.id) }));
+
+  new Gauge({
+    name: 'ketwin_site_score', help: 'Compliance score of each site, 0..100', labelNames: ['site'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, snapshot } of sites()) if (snapshot?.score) this.set({ site: site.id }, snapshot.score.score);
+    },
+  });
+  new Gauge({
+    name: 'ketwin_site_coverage_ratio', help: 'Share of applicable clauses with a known verdict', labelNames: ['site'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, snapshot } of sites()) if (snapshot?.score) this.set({ site: site.id }, snapshot.score.coverage);
+    },
+  });
+  new Gauge({
+    name: 'ketwin_verdicts', help: 'Current clause verdicts per site', labelNames: ['site', 'verdict'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, snapshot } of sites()) {
+        const counts: Record<string, number> = { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 };
+        for (const r of snapshot?.results ?? []) counts[r.verdict] = (counts[r.verdict] ?? 0) + 1;
+        for (const [verdict, n] of Object.entries(counts)) this.set({ site: site.id, verdict }, n);
+      }
+    },
+  });
+  new Gauge({
+    name: 'ketwin_alarms', help: 'Alarms not cleared, per site, state and severity', labelNames: ['site', 'state', 'severity'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, snapshot } of sites()) {
+        for (const alert of snapshot?.alerts ?? []) this.inc({ site: site.id, state: alert.state, severity: String(alert.severity) });
+      }
+    },
+  });
+  new Gauge({
+    name: 'ketwin_alarms_open', help: 'Alarms active or acknowledged (not shelved), per site', labelNames: ['site'], registers: [registry],
+    collect() {
+      this.reset();
+      for (const { site, snapshot } of sites()) this.set({ site: site.id }, (snapshot?.alerts ?? []).filter(isOpenAlert).length);
+    },
+  });
+  new Gauge({ name: 'ketwin_event_stream_clients', help: 'Open event-stream connections', registers: [registry], collect() { this.set(sources.streams()); } });
+  new Gauge({ name: 'ketwin_sessions', help: 'Signed-in sessions', registers: [registry], collect() { this.set(sources.sessions()); } });
+
+  if (view?.samplesIngested) {
+    const read = view.samplesIngested.bind(view);
+    totalCounter(registry, 'ketwin_samples_ingested_total', 'Samples the engine has taken in (rate() gives samples/s)', [], () => [{ labels: {}, total: read() }]);
+  }
+  if (view?.writer) {
+    const writer = view.writer.bind(view);
+    new Gauge({ name: 'ketwin_db_writer_buffered_rows', help: 'Rows waiting in the database writer buffer', registers: [registry], collect() { this.set(writer().buffered); } });
+    totalCounter(registry, 'ketwin_db_writer_written_rows_total', 'Rows the database writer has written', [], () => [{ labels: {}, total: writer().written }]);
+    totalCounter(registry, 'ketwin_db_writer_dropped_rows_total', 'Rows the database writer had to drop', [], () => [{ labels: {}, total: writer().dropped }]);
+  }
+  if (view?.dbLagMs) {
+    const lag = view.dbLagMs.bind(view);
+    new Gauge({ name: 'ketwin_db_lag_seconds', help: 'How far stored telemetry is behind the newest sample', registers: [registry], collect() { this.set(lag() / 1000); } });
+  }
+  if (view?.sources) {
+    const list = view.sources.bind(view);
+    new Gauge({
+      name: 'ketwin_source_connected', help: '1 when the telemetry source is connected', labelNames: ['site', 'source'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const s of list()) this.set({ site: s.site, source: s.id }, s.connected ? 1 : 0);
+      },
+    });
+    totalCounter(registry, 'ketwin_source_samples_total', 'Samples delivered by each source', ['site', 'source'], () =>
+      list().flatMap((s) => (s.samples === undefined ? [] : [{ labels: { site: s.site, source: s.id }, total: s.samples }])),
+    );
+  }
+  return registry;
+}
