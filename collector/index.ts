@@ -1,6 +1,7 @@
-export type { Source, SampleSink } from './source.ts';
-export { CollectorError, type CollectorErrorCode } from './source.ts';
+export type { Source, SampleSink, SourceStats } from './source.ts';
+export { CollectorError, onlinePointId, type CollectorErrorCode } from './source.ts';
 export { createOpcuaSource, type OpcuaSourceOptions } from './opcua/opcua-source.ts';
 export { createModbusSource, type ModbusSourceOptions } from './modbus/modbus-source.ts';
 export { createStaleWatchdog, type StaleWatchdog, type StaleWatchdogOptions } from './stale-watchdog.ts';
-export { createSiteSources } from './site-sources.ts';
+export { createSiteSources, type SiteSourcesOptions } from './site-sources.ts';
+export { createSampleBuffer, BUFFER_FULL_POINT, type SampleBuffer, type SampleBufferOptions, type SampleBufferStats, type SampleDownstream } from './sample-buffer.ts';

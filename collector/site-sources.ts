@@ -4,12 +4,19 @@ import { createModbusSource } from './modbus/modbus-source.ts';
 import { createOpcuaSource } from './opcua/opcua-source.ts';
 import type { Source } from './source.ts';
 
+export interface SiteSourcesOptions {
+  /** default home of OPC-UA PKI folders: <dataDir>/pki/<source id> (default ./data) */
+  dataDir?: string;
+  /** where passwordEnv variables are looked up (default process.env) */
+  env?: Record<string, string | undefined>;
+}
+
 /** One Source per source of the site, each with the points it serves. Nothing connects until start(). */
-export function createSiteSources(site: Site, logger?: Logger): Source[] {
+export function createSiteSources(site: Site, logger?: Logger, options: SiteSourcesOptions = {}): Source[] {
   return site.sources.map((source) => {
     const points = site.points.filter((p) => p.source === source.id);
     return source.protocol === 'opcua'
-      ? createOpcuaSource({ site: site.id, source, points, logger })
+      ? createOpcuaSource({ site: site.id, source, points, logger, dataDir: options.dataDir, env: options.env })
       : createModbusSource({ site: site.id, source, points, logger });
   });
 }
