@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser } from 'playwright-core';
 import { startTestSystem, type TestSystem } from './system.ts';
+import { openSignedIn } from './sign-in.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HH = 'GB50074-15.1.2-HH';
@@ -25,7 +26,7 @@ describe('site page in a browser', () => {
   it('lists the demo depot, opens it, shows clause verdicts and follows a live change', async () => {
     const page = await browser.newPage({ locale: 'en-US' });
     try {
-      await page.goto(system.url);
+      await openSignedIn(page, system, 'manager');
       const row = page.getByTestId('site-zhoushan-demo');
       await row.waitFor();
       await row.getByRole('link').first().click();

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SiteDetail, SiteSummary, SubjectVerdict } from '../ui/server/index.ts';
 import { openStore } from '../db/index.ts';
 import { eventually, startTestSystem, type TestSystem } from './system.ts';
+import { apiAs } from './sign-in.ts';
 
 const SITE = 'zhoushan-demo';
 const HH = 'GB50074-15.1.2-HH';
@@ -10,10 +11,11 @@ const GAS = 'GBT50493-5.5.2-GAS1';
 const DIKE = 'GB50074-6.5.1-DIKE';
 
 let system: TestSystem;
+let api: (path: string) => Promise<Response>;
 const sim = () => system.sims[0]!;
 
 async function detail(): Promise<SiteDetail> {
-  const response = await fetch(`${system.url}/api/sites/${SITE}`);
+  const response = await api(`/api/sites/${SITE}`);
   expect(response.status).toBe(200);
   return (await response.json()) as SiteDetail;
 }
@@ -32,6 +34,8 @@ function until(clause: string, subject: string, verdict: string) {
 
 beforeAll(async () => {
   system = await startTestSystem({ staleAfterMs: 3000 });
+  const manager = await apiAs(system, 'manager');
+  api = (path) => manager.fetch(path);
 });
 afterAll(async () => {
   await system?.stop();
@@ -40,7 +44,7 @@ afterAll(async () => {
 describe('live pipeline from the simulated depot to the API', () => {
   it('scores the demo depot from live OPC-UA and Modbus readings', async () => {
     const summary = await eventually('a site score with full coverage', async () => {
-      const sites = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+      const sites = (await (await api('/api/sites')).json()) as SiteSummary[];
       const site = sites.find((s) => s.id === SITE);
       return site && site.coverage === 1 ? site : undefined;
     });
@@ -73,7 +77,7 @@ describe('live pipeline from the simulated depot to the API', () => {
     await until(GAS, 'GD201', 'fail');
     const dike = await until(DIKE, 'D3', 'fail');
     expect(dike.thresholds).toMatchObject({ largestTank: 10000 });
-    const summary = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+    const summary = (await (await api('/api/sites')).json()) as SiteSummary[];
     expect(summary[0]?.score).toBeLessThan(100);
     sim().release('GD201.gas');
     sim().release('D3.water_level');
@@ -87,7 +91,7 @@ describe('live pipeline from the simulated depot to the API', () => {
     await until(GAS, 'GD101', 'unknown');
     const dike = await until(DIKE, 'D1', 'unknown');
     expect(dike.evidence).toContainEqual(expect.objectContaining({ point: 'D1.water_level', quality: 'bad' }));
-    const summary = (await (await fetch(`${system.url}/api/sites`)).json()) as SiteSummary[];
+    const summary = (await (await api('/api/sites')).json()) as SiteSummary[];
     expect(summary[0]?.coverage).toBeLessThan(1);
     for (const point of ['T101.level', 'GD101.gas', 'D1.water_level']) sim().release(point);
     await until(HH, 'T101', 'pass');

@@ -16,8 +16,15 @@ export class ApiError extends Error {
   }
 }
 
+/** Called on any 401, so the app can show the sign-in page. */
+let onUnauthenticated: () => void = () => undefined;
+export function whenSignedOut(callback: () => void): void {
+  onUnauthenticated = callback;
+}
+
 async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
+  if (res.status === 401) onUnauthenticated();
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(res.status, body.error ?? res.statusText);
@@ -32,3 +39,47 @@ export const fetchSite = (id: string, signal?: AbortSignal): Promise<SiteDetail>
 
 export const eventsUrl = (site?: string): string =>
   site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}`;
+
+export interface SessionUser {
+  name: string;
+  role: 'manager' | 'auditor' | 'rescue' | 'admin';
+  sites: string[] | '*';
+}
+
+export interface SessionAnswer {
+  user: SessionUser | null;
+  csrf: string | null;
+  authentication: 'on' | 'off';
+  demo: boolean;
+}
+
+export const fetchSession = (): Promise<SessionAnswer> => getJson('/api/session');
+
+async function send<T>(method: 'POST' | 'DELETE', path: string, body: unknown, csrf: string | null): Promise<T | undefined> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (csrf) headers['x-csrf-token'] = csrf;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  if (!res.ok) {
+    const answer = (await res.json().catch(() => ({}))) as { error?: string };
+    throw new ApiError(res.status, answer.error ?? res.statusText);
+  }
+  return res.status === 204 ? undefined : ((await res.json()) as T);
+}
+
+export const signIn = async (name: string, password: string): Promise<SessionAnswer> =>
+  (await send<SessionAnswer>('POST', '/api/session', { name, password }, null)) as SessionAnswer;
+
+export const signOut = (csrf: string | null): Promise<unknown> => send('DELETE', '/api/session', undefined, csrf);
+
+export interface SeriesAnswer {
+  site: string;
+  point: string;
+  from: number;
+  to: number;
+  thinned: boolean;
+  points: { ts: number; value: number | boolean | string | null; quality: 'good' | 'uncertain' | 'bad' }[];
+}
+
+export const fetchSeries = (site: string, point: string, from: number, to: number, signal?: AbortSignal): Promise<SeriesAnswer> =>
+  getJson(`/api/sites/${encodeURIComponent(site)}/points/${encodeURIComponent(point)}/series?from=${Math.floor(from)}&to=${Math.ceil(to)}`, signal);
