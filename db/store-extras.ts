@@ -51,7 +51,8 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
       const width = resolution === '1m' ? sql.raw(`INTERVAL '1 minute'`) : sql.raw(`INTERVAL '1 hour'`);
       const f = new Date(from);
       const t = new Date(to);
-      // TimescaleDB: the continuous aggregate (real-time, so the newest buckets are included).
+      // Whole buckets whose start lies in [from, to]. TimescaleDB: the continuous aggregate
+      // (real-time, so the newest buckets are included); elsewhere date_bin over raw rows.
       const query = timescale()
         ? sql`SELECT bucket AS ts, avg::float8 AS avg, min::float8 AS min, max::float8 AS max, n::int AS n
               FROM ${sql.raw(resolution === '1m' ? 'samples_1m' : 'samples_1h')}
@@ -59,7 +60,8 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
               ORDER BY bucket`
         : sql`SELECT date_bin(${width}, ts, TIMESTAMPTZ '2000-01-01') AS ts, avg(value_num) AS avg, min(value_num) AS min,
                      max(value_num) AS max, count(*)::int AS n
-              FROM samples WHERE series_id = ${id} AND ts >= ${f} AND ts <= ${t}
+              FROM samples WHERE series_id = ${id} AND ts >= date_bin(${width}, ${f}::timestamptz, TIMESTAMPTZ '2000-01-01')
+                AND ts < date_bin(${width}, ${t}::timestamptz, TIMESTAMPTZ '2000-01-01') + ${width}
               GROUP BY 1 ORDER BY 1`;
       const got = await rows<{ ts: Date | string; avg: number | null; min: number | null; max: number | null; n: number }>(db, query);
       const buckets: ChartBucket[] = got.map((r) => ({ ts: new Date(r.ts).getTime(), avg: r.avg, min: r.min, max: r.max, n: Number(r.n) }));

