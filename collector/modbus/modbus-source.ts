@@ -109,7 +109,9 @@ function open(client: ModbusClient, target: Target, source: ModbusSourceOptions[
     case 'tcp':
       return client.connectTCP(target.host, { port: target.port });
     case 'rtu-over-tcp':
-      return client.connectTcpRTUBuffered(target.host, { port: target.port });
+      // raw RTU frames (unit id, PDU, CRC) on a TCP socket, as a transparent serial gateway passes them;
+      // modbus-serial calls this port "telnet" (its connectTcpRTUBuffered wraps frames in MBAP instead)
+      return client.connectTelnet(target.host, { port: target.port });
     case 'rtu': {
       const line = source.serial ?? { baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 };
       return client.connectRTUBuffered(target.path, { baudRate: line.baudRate, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits });
