@@ -33,7 +33,7 @@ export async function startSecuredServer(sites: Site[], options: Partial<AppOpti
   const users = createMemoryUserDirectory(TEST_USERS.map((u) => ({ ...hashed, ...u })));
   const live = createMemoryLiveView(sites);
   const server: RunningServer = await startServer({
-    app: createApp({ live, staticDir: '/nonexistent', auth: { users }, ...options }),
+    app: createApp({ live, staticDir: '/nonexistent', ...options, auth: { users, ...options.auth } }),
     port: 0,
   });
   const sessions = new Map<string, SignedIn>();
