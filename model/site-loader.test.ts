@@ -96,7 +96,7 @@ describe('site definition loader', () => {
 
   it('rejects a tank whose dike is not on the site and set-points that do not rise', () => {
     const text = demoText
-      .replace('levelCriticalHigh: 20.4, dike: D1 }', 'levelCriticalHigh: 20.4, dike: D9 }')
+      .replace('levelCriticalHigh: 20.4, dike: D1,', 'levelCriticalHigh: 20.4, dike: D9,')
       .replace('levelHighHigh: 16.2, levelCriticalHigh: 16.9, dike: D3', 'levelHighHigh: 17.2, levelCriticalHigh: 16.9, dike: D3');
     const messages = rejection(text).issues.map((i) => `${i.path}: ${i.message}`);
     expect(messages).toContain('assets[3].attributes.dike: no dike "D9" on this site');

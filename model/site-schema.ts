@@ -145,6 +145,8 @@ const tank = z.strictObject({
     roofLandingHeight: positive.optional(),
     /** turnovers per year (GB 50074 §15.1.2) */
     turnoversPerYear: nonNegative.optional(),
+    /** largest filling rate, m³/h (API 2350 response time) */
+    maxFillRate: positive.optional(),
     /** API 2350 overfill category 1..3 */
     overfillCategory: z.union([z.literal(1), z.literal(2), z.literal(3)]).optional(),
     /** highest storage temperature the tank is designed for, °C */

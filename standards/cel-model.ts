@@ -49,8 +49,9 @@ export function createCelModel(): CelModel {
   }
 
   const siteFields: Record<string, string> = { id: 'string', points: 'list<SitePoint>' };
+  const PointCtor = namedClass('SitePoint');
   env.registerType('SitePoint', {
-    ctor: namedClass('SitePoint'),
+    ctor: PointCtor,
     fields: { id: 'string', asset: 'string', name: 'string', unit: 'string', source: 'string' },
   });
   for (const kind of ASSET_KINDS) siteFields[siteListName(kind)] = `list<${kinds.get(kind)!.shape?.type ?? 'map<string, dyn>'}>`;
@@ -63,7 +64,6 @@ export function createCelModel(): CelModel {
   }
   const SiteCtor = namedClass('Site');
   env.registerType('Site', { ctor: SiteCtor, fields: siteFields });
-  const PointCtor = namedClass('SitePoint');
   registerFunctions(env);
 
   return {
