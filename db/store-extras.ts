@@ -69,10 +69,23 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
     },
 
     async stateAsOf(site, at) {
-      const c = schema.clauseResults;
-      const results = (await db.selectDistinctOn([c.clause, c.subject]).from(c)
-        .where(and(eq(c.site, site), lte(c.since, new Date(at))))
-        .orderBy(asc(c.clause), asc(c.subject), desc(c.since), desc(c.id))).map(rowToResult);
+      // A skip scan over the primary key (site, clause, subject, since, verdict): one probe per
+      // (clause, subject) instead of reading every change of the site.
+      const found = await rows<typeof schema.clauseResults.$inferSelect & { since: Date | string }>(db, sql`
+        WITH RECURSIVE k AS (
+          (SELECT clause, subject FROM clause_results WHERE site = ${site} ORDER BY clause, subject LIMIT 1)
+          UNION ALL
+          SELECT n.clause, n.subject FROM k CROSS JOIN LATERAL (
+            SELECT clause, subject FROM clause_results
+            WHERE site = ${site} AND (clause, subject) > (k.clause, k.subject) ORDER BY clause, subject LIMIT 1) n
+        )
+        SELECT r.id, r.site, r.clause, r.subject, r.verdict, r.since, r.evidence, r.thresholds, r.standard
+        FROM k CROSS JOIN LATERAL (
+          SELECT * FROM clause_results c
+          WHERE c.site = ${site} AND c.clause = k.clause AND c.subject = k.subject AND c.since <= ${new Date(at)}
+          ORDER BY c.since DESC, c.id DESC LIMIT 1) r
+        ORDER BY r.clause, r.subject`);
+      const results = found.map((r) => rowToResult({ ...r, since: new Date(r.since) }));
       const s = schema.siteScores;
       const score = (await db.select().from(s).where(and(eq(s.site, site), lte(s.ts, new Date(at)))).orderBy(desc(s.ts)).limit(1))[0];
       const standards = [...new Set(results.map((r) => r.standard))].sort();
