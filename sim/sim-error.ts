@@ -1,4 +1,4 @@
-export type SimErrorCode = 'SIM_POINT' | 'SIM_NODE' | 'SIM_LISTEN';
+export type SimErrorCode = 'SIM_POINT' | 'SIM_NODE' | 'SIM_LISTEN' | 'SIM_SCENARIO';
 
 /** A simulator set-up or control error; `code` is stable. */
 export class SimError extends Error {
