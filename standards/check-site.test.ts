@@ -1,0 +1,54 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SiteDefinitionError } from '../model/index.ts';
+import { StandardError, checkSite, formatCheckReport, loadStandards, type Standard } from './index.ts';
+
+const DEMO = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
+const AT = Date.parse('2026-11-23T00:00:00Z');
+let standards: Standard[];
+let dir: string;
+beforeAll(async () => {
+  standards = await loadStandards(new URL('.', import.meta.url).pathname);
+  dir = await mkdtemp(join(tmpdir(), 'ketwin-check-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+describe('checkSite: the design and evidence clauses of a site file, offline', () => {
+  it('reports the demo depot under the newest version, with its three deliberate failures explained', async () => {
+    const report = await checkSite(DEMO, standards, { now: AT });
+    expect(report.standard).toBe('oil-depot-above-ground@1.0.0');
+    expect(report.results.every((r) => r.check !== ('live' as string))).toBe(true);
+    const failing = report.results.filter((r) => r.verdict === 'fail').map((r) => `${r.clause}/${r.subject}`);
+    expect(failing).toEqual(['GB50351-3.1.7-STEPS/D3', 'GBT50493-4.2-DISTANCE/zhoushan-demo', 'ORDER40-21-ONSITE-DRILL/zhoushan-demo']);
+    expect(report.counts.fail).toBe(3);
+    expect(report.counts.unknown).toBe(0);
+    const text = formatCheckReport(report);
+    expect(text).toContain('standard:   oil-depot-above-ground@1.0.0');
+    expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步');
+    expect(text).toContain('uncovered: ["VG-D1"]');
+    expect(text).toContain('"validUntil":"2026-09-12"');
+    expect(text).toMatch(/\d+ pass, 3 fail, 0 unknown/);
+  });
+
+  it('judges evidence at the given time: a year on, the yearly records have run out too', async () => {
+    const report = await checkSite(DEMO, standards, { now: Date.parse('2027-10-01T00:00:00Z') });
+    const failing = report.results.filter((r) => r.verdict === 'fail').map((r) => r.clause);
+    expect(failing).toEqual(expect.arrayContaining(['ORDER40-21-SPECIAL-DRILL', 'ZJ-SIREN-TEST', 'RF-EVACUATION-DRILL', 'ORDER40-11-ASSESSMENT']));
+  });
+
+  it('refuses a broken site file with SiteDefinitionError (the CLI exits 2 on it)', async () => {
+    const file = join(dir, 'broken.yaml');
+    await writeFile(file, (await readFile(DEMO, 'utf8')).replace('kind: siren', 'kind: sirene'));
+    const error = await checkSite(file, standards).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SiteDefinitionError);
+    expect((error as Error).message).toContain('sirene');
+  });
+
+  it('refuses a site that names no loaded standard', async () => {
+    const file = join(dir, 'other.yaml');
+    await writeFile(file, (await readFile(DEMO, 'utf8')).replace('standards: [oil-depot-above-ground]', 'standards: [pipeline-guideline]'));
+    await expect(checkSite(file, standards)).rejects.toBeInstanceOf(StandardError);
+  });
+});
