@@ -25,6 +25,11 @@ export interface Engine {
   /** everything above and every sample (after the staleness watch), in the order it happened */
   readonly events$: Observable<LiveEvent>;
   snapshot(siteId: string): SiteSnapshot | undefined;
+  /**
+   * Replaces a site's definition (same id): design and evidence clauses are evaluated again from
+   * the new data, live clauses start over from the latest readings. Emits the new verdicts and score.
+   */
+  updateSite(site: Site): void;
   clauses(siteId: string): ClauseInfo[];
   dispose(): void;
 }
@@ -63,6 +68,18 @@ export function createEngine(options: EngineOptions): Engine {
     alerts$: of('alert'),
     events$: events.asObservable(),
     snapshot: (siteId) => runtimes.get(siteId)?.snapshot(),
+    updateSite(site) {
+      const old = runtimes.get(site.id);
+      if (!old) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${site.id} is not in this engine; it holds ${[...runtimes.keys()].join(', ')}`);
+      const runtime = createSiteRuntime(site, standardFor(site, options.standards, logger), scheduler, emit, logger);
+      const readings = Object.values(old.snapshot().values);
+      old.dispose();
+      runtimes.set(site.id, runtime);
+      for (const sample of readings) runtime.ingest(sample);
+      const score = runtime.snapshot().score;
+      if (score) emit({ type: 'score', data: { ...score, ts: scheduler.now() } });
+      logger.info({ site: site.id, readings: readings.length }, 'site definition replaced');
+    },
     clauses: (siteId) => {
       const runtime = runtimes.get(siteId);
       return runtime ? clauseInfo(runtime.standard) : [];
