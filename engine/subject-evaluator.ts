@@ -85,11 +85,15 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
       return s ? { point: id, value: s.value, quality: s.quality, ts: s.ts } : { point: id, value: null, quality: 'bad', ts: now };
     });
   /** the clause's verdict for the readings in `context`, with what it computed */
+  const noComputed: Record<string, unknown> = {};
+  const compute = clause.programs.compute;
+  // the context object is reused: readings and computed values are written into it, never copied
   const judge = (values: Record<string, unknown>): { ok: unknown; computed: Record<string, unknown> } => {
-    const scope = { ...context, ...values };
+    for (const key in values) context[key] = values[key];
+    if (compute.length === 0) return { ok: expression(context), computed: noComputed };
     const computed: Record<string, unknown> = {};
-    for (const [name, program] of clause.programs.compute) scope[name] = computed[name] = program(scope);
-    return { ok: expression(scope), computed };
+    for (const [name, program] of compute) context[name] = computed[name] = program(context);
+    return { ok: expression(context), computed };
   };
 
   const evaluator: SubjectEvaluator = {
