@@ -12,7 +12,10 @@ import { loadStandards, type Standard } from './standards/index.ts';
 import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
 import { openStore, createStoreWriter, type StoreWriterStats } from './db/index.ts';
-import { createApp, startServer, type LiveView } from './ui/server/index.ts';
+import {
+  createApp, startServer, createFileUserDirectory, createDemoUsers,
+  type LiveView, type UserDirectory, type HealthView, type MetricsView,
+} from './ui/server/index.ts';
 import { startDepotSim, type DepotSim } from './sim/index.ts';
 
 const environmentSchema = z.object({
@@ -28,6 +31,12 @@ const environmentSchema = z.object({
     .optional()
     .transform((url) => url || undefined),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** users file; default <KETWIN_DATA>/users.json */
+  KETWIN_USERS: z.string().min(1).optional(),
+  /** create demo users (manager, auditor, rescue) with printed passwords; default on while simulating */
+  KETWIN_DEMO_USERS: z.enum(['on', 'off']).optional(),
+  /** bearer token a Prometheus scraper sends to /metrics */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 export interface KetwinOptions {
@@ -40,6 +49,12 @@ export interface KetwinOptions {
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
   simulate: false | { ports: 'configured' | 'ephemeral' };
   logger: Logger;
+  /** who may sign in; default a JSON file <dataDir>/users.json */
+  users?: UserDirectory;
+  usersFile?: string;
+  /** create demo users with generated passwords (printed) */
+  demoUsers?: boolean;
+  metricsToken?: string;
 }
 
 export interface Ketwin {
@@ -67,6 +82,9 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     databaseUrl: e.DATABASE_URL,
     simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral' },
     logger: pino({ level: e.LOG_LEVEL }),
+    usersFile: e.KETWIN_USERS ? resolve(e.KETWIN_USERS) : undefined,
+    demoUsers: (e.KETWIN_DEMO_USERS ?? (e.KETWIN_SIM === 'off' ? 'off' : 'on')) === 'on',
+    metricsToken: e.METRICS_TOKEN,
   };
 }
 
@@ -130,11 +148,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       writer.sample(sample);
     };
     const sources: Source[] = [];
+    const sourceSites = new Map<Source, string>();
     for (const site of sites) {
       const watchdog = createStaleWatchdog({ points: site.points, site: site.id, sink });
       stops.push(() => watchdog.stop());
       for (const source of createSiteSources(site, logger.child({ part: 'collector' }))) {
         sources.push(source);
+        sourceSites.set(source, site.id);
         stops.push(() => source.stop());
         // A source that cannot connect yet keeps retrying on its own; start-up does not wait for it.
         source.start(watchdog.sink).catch((error) => logger.error({ err: error, source: source.id }, 'source failed to start'));
@@ -147,7 +167,32 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       clauses: (id) => engine.clauses(id),
       events$: engine.events$,
     };
-    const app = createApp({ live, logger: logger.child({ part: 'ui' }) });
+    const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
+    if (options.demoUsers) {
+      for (const demo of await createDemoUsers(users, sites.map((s) => s.id))) {
+        logger.warn({ user: demo.name, role: demo.role }, 'demo user created; its password is printed once on the console');
+        console.log(`  demo user ${demo.name} (${demo.role}): ${demo.password}`);
+      }
+    }
+    const health: HealthView = {
+      checks: async () => [
+        await store.latestScore(sites[0]?.id ?? '').then(() => ({ name: 'db', ok: true }), (err: unknown) => ({ name: 'db', ok: false, detail: String(err) })),
+        ...sources.map((s) => ({ name: `source:${s.id}`, ok: s.stats().online })),
+      ],
+    };
+    const metrics: MetricsView = {
+      writer: () => writer.stats(),
+      sources: () => sources.map((s) => ({ id: s.id, site: sourceSites.get(s) ?? '', connected: s.stats().online, samples: s.stats().samples })),
+    };
+    const app = createApp({
+      live,
+      logger: logger.child({ part: 'ui' }),
+      auth: { users, demo: options.demoUsers },
+      history: { series: (site, point, from, to) => store.series(site, point, from, to) },
+      health,
+      metrics,
+      metricsToken: options.metricsToken,
+    });
     const server = await startServer({ app, port: options.port, host: options.host });
     stops.push(() => server.close());
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../db/index.ts';
 import { eventually } from './system.ts';
+import { signIn } from '../ui/server/index.ts';
 
 const dirs: string[] = [];
 afterAll(async () => {
@@ -36,8 +37,12 @@ describe('main.ts start', () => {
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
       const url = await eventually('the printed URL', () => /ketwin is running: (http:\/\/\S+)/.exec(output)?.[1], 30_000);
+      // the demo prints its users' passwords once
+      const password = /demo user manager \(manager\): (\S+)/.exec(output)?.[1];
+      expect(password).toBeDefined();
+      const manager = await signIn(url, 'manager', password!);
       await eventually('a scored site', async () => {
-        const sites = (await (await fetch(`${url}/api/sites`)).json()) as { coverage: number | null }[];
+        const sites = (await (await manager.fetch('/api/sites')).json()) as { coverage: number | null }[];
         return sites[0]?.coverage === 1 ? true : undefined;
       });
       child.kill('SIGINT');

@@ -4,9 +4,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pino } from 'pino';
 import { startKetwin, type Ketwin } from '../main.ts';
+import { createMemoryUserDirectory, createUser, generatePassword } from '../ui/server/index.ts';
 
 export interface TestSystem extends Ketwin {
   dataDir: string;
+  /** one user per role, bound to the demo site (the auditor and admin to all) */
+  users: Record<string, { name: string; password: string }>;
   stop(): Promise<void>;
 }
 
@@ -18,7 +21,18 @@ export async function startTestSystem(options: { staleAfterMs?: number; database
   const demo = await readFile(resolve('sites/zhoushan-demo.yaml'), 'utf8');
   await writeFile(join(sitesDir, 'zhoushan-demo.yaml'), demo.replaceAll('staleAfterMs: 10000', `staleAfterMs: ${options.staleAfterMs ?? 3000}`));
   const dataDir = join(root, 'data');
+  const directory = createMemoryUserDirectory();
+  const users: TestSystem['users'] = {};
+  for (const [name, role, sites] of [
+    ['manager', 'manager', ['zhoushan-demo']], ['auditor', 'auditor', '*'], ['rescue', 'rescue', ['zhoushan-demo']],
+    ['admin', 'admin', '*'], ['elsewhere', 'manager', ['another-depot']],
+  ] as const) {
+    const password = generatePassword();
+    await createUser(directory, { name, role, sites: sites === '*' ? '*' : [...sites], password });
+    users[name] = { name, password };
+  }
   const ketwin = await startKetwin({
+    users: directory,
     port: 0,
     host: '127.0.0.1',
     dataDir,
@@ -31,6 +45,7 @@ export async function startTestSystem(options: { staleAfterMs?: number; database
   return {
     ...ketwin,
     dataDir,
+    users,
     async stop() {
       await ketwin.close();
       await rm(root, { recursive: true, force: true });

@@ -56,7 +56,8 @@ export interface DemoUser {
 
 /**
  * Demo mode: one manager, auditor and rescue user bound to the given sites (the auditor to all),
- * with passwords generated now. Users that already exist are left alone and not returned.
+ * with passwords generated now, every time (an existing demo account is replaced), so the console
+ * always shows passwords that work. Only for demo mode, which runs simulated depots.
  * The caller prints the list; the login screen says demo users exist.
  */
 export async function createDemoUsers(directory: UserDirectory, sites: string[]): Promise<DemoUser[]> {
@@ -67,7 +68,8 @@ export async function createDemoUsers(directory: UserDirectory, sites: string[])
   ];
   const made: DemoUser[] = [];
   for (const user of wanted) {
-    if (await directory.findByName(user.name)) continue;
+    // Demo accounts get a fresh password on every start, so the console always shows one that works.
+    if (await directory.findByName(user.name)) await directory.remove(user.name);
     const demo = { ...user, password: generatePassword() };
     await createUser(directory, demo);
     made.push(demo);

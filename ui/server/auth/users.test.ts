@@ -65,14 +65,17 @@ describe('createUser', () => {
     expect((duplicate as UserDirectoryError).code).toBe('exists');
   });
 
-  it('demo users get generated passwords, once', async () => {
+  it('demo users get fresh generated passwords at every start', async () => {
     const users = createMemoryUserDirectory();
     const made = await createDemoUsers(users, ['zhoushan-demo']);
     expect(made.map((u) => [u.name, u.role])).toEqual([['manager', 'manager'], ['auditor', 'auditor'], ['rescue', 'rescue']]);
     expect(new Set(made.map((u) => u.password)).size).toBe(3);
     expect(made[0]!.password).toMatch(/^[a-zA-Z2-9]{20}$/);
     expect(await verifyPassword(made[0]!.password, (await users.findByName('manager'))!.password)).toBe(true);
-    expect(await createDemoUsers(users, ['zhoushan-demo'])).toEqual([]);
+    const again = await createDemoUsers(users, ['zhoushan-demo']);
+    expect(again.map((u) => u.name)).toEqual(['manager', 'auditor', 'rescue']);
+    expect(await verifyPassword(made[0]!.password, (await users.findByName('manager'))!.password)).toBe(false);
+    expect(await verifyPassword(again[0]!.password, (await users.findByName('manager'))!.password)).toBe(true);
     expect(generatePassword(8)).toHaveLength(8);
   });
 });
