@@ -11,9 +11,9 @@ import { loadSite, type Sample, type Site } from './model/index.ts';
 import { loadStandards, type Standard } from './standards/index.ts';
 import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
-import { openStore, createStoreWriter, type StoreWriterStats } from './db/index.ts';
+import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, createDemoUsers,
+  createApp, startServer, createFileUserDirectory, createDemoUsers, createUser, generatePassword, type Role,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
 import { startDepotSim, type DepotSim } from './sim/index.ts';
@@ -38,6 +38,8 @@ const environmentSchema = z.object({
   /** bearer token a Prometheus scraper sends to /metrics */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 });
+
+const RETENTION_EVERY_MS = 60 * 60 * 1000;
 
 export interface KetwinOptions {
   port: number;
@@ -131,8 +133,24 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
 
     const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
     stops.push(() => store.close());
-    const writer = createStoreWriter(store, { logger: logger.child({ part: 'db-writer' }) });
+    const writer = createStoreWriter(store, { spillDir: join(options.dataDir, 'spill'), logger: logger.child({ part: 'db-writer' }) });
     stops.push(() => writer.close());
+    const audit = (entry: AuditEntry) => {
+      store.appendAudit(entry).catch((error: unknown) => logger.error({ err: error, audit: entry }, 'audit entry not recorded'));
+    };
+    audit({
+      actor: 'system:ketwin', action: 'start', subject: 'ketwin',
+      details: { sites: sites.map((s) => s.id), standards: configuration.standards.map((s) => s.key) },
+    });
+    stops.push(() => store.appendAudit({ actor: 'system:ketwin', action: 'stop', subject: 'ketwin', details: { writer: writer.stats() } }).then(() => undefined));
+    if (!store.timescale) {
+      // TimescaleDB runs retention as a database job; elsewhere ketwin runs it itself.
+      const retention = setInterval(() => {
+        runRetention(store).catch((error: unknown) => logger.error({ err: error }, 'retention run failed'));
+      }, RETENTION_EVERY_MS);
+      retention.unref();
+      stops.push(() => clearInterval(retention));
+    }
 
     const engine = createEngine({ sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
     stops.push(() => engine.dispose());
@@ -187,7 +205,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const app = createApp({
       live,
       logger: logger.child({ part: 'ui' }),
-      auth: { users, demo: options.demoUsers },
+      auth: { users, demo: options.demoUsers, audit },
       history: { series: (site, point, from, to) => store.series(site, point, from, to) },
       health,
       metrics,
@@ -211,16 +229,55 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const command = argv[0] ?? 'start';
-  const options = optionsFromEnvironment(process.env);
-  if (command === 'check') {
-    const { sites, standards } = await loadConfiguration(options.sitesDir, options.standardsDir);
-    console.log(`ok: ${sites.length} site(s), ${standards.length} standard(s)`);
-    return;
-  }
-  if (command !== 'start') throw new Error(`unknown command "${command}"; expected start or check`);
+const USAGE = `usage: ketwin [start] | check | audit verify | user add <name> <role> <site,...|*>`;
 
+/** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
+export async function main(argv: string[]): Promise<number> {
+  const [command = 'start', ...rest] = argv;
+  const options = optionsFromEnvironment(process.env);
+  switch (command) {
+    case 'start':
+      await runStart(options);
+      return 0;
+    case 'check': {
+      const { sites, standards } = await loadConfiguration(options.sitesDir, options.standardsDir);
+      console.log(`ok: ${sites.length} site(s), ${standards.length} standard(s)`);
+      return 0;
+    }
+    case 'audit':
+      if (rest[0] !== 'verify') break;
+      return runAuditVerify(options);
+    case 'user':
+      if (rest[0] !== 'add' || rest.length !== 4) break;
+      return runUserAdd(options, rest[1]!, rest[2]!, rest[3]!);
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+/** Walks the audit log's hash chain and names every changed or missing row. */
+async function runAuditVerify(options: KetwinOptions): Promise<number> {
+  const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: options.logger.child({ part: 'db' }) });
+  try {
+    const report = await verifyAudit(store);
+    for (const problem of report.problems) console.error(`audit row ${problem.seq}: ${problem.message}`);
+    console.log(report.ok ? `audit log intact: ${report.rows} rows, head ${report.head}` : `audit log TAMPERED: ${report.problems.length} problem(s) in ${report.rows} rows`);
+    return report.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Adds a user with a generated password, printed once: there is no default password. */
+async function runUserAdd(options: KetwinOptions, name: string, role: string, sites: string): Promise<number> {
+  const users = createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
+  const password = generatePassword();
+  await createUser(users, { name, role: role as Role, sites: sites === '*' ? '*' : sites.split(','), password });
+  console.log(`user ${name} (${role}) added; password (shown once): ${password}`);
+  return 0;
+}
+
+async function runStart(options: KetwinOptions): Promise<void> {
   const ketwin = await startKetwin(options);
   options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id) }, 'ketwin is running');
   console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
@@ -249,8 +306,13 @@ async function main(argv: string[]): Promise<void> {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main(process.argv.slice(2)).catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : error);
-    process.exit(1);
-  });
+  main(process.argv.slice(2)).then(
+    (code) => {
+      if (code !== 0) process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : error);
+      process.exit(2);
+    },
+  );
 }

@@ -1,6 +1,6 @@
 // `npm start` as a user runs it: a child process that prints its URL, serves, and stops cleanly on Ctrl-C.
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -60,8 +60,17 @@ describe('main.ts start', () => {
     try {
       const rows = await store.series('zhoushan-demo', 'T101.level', 0, Date.now() + 60_000);
       expect(rows.length).toBeGreaterThan(0);
+      const actions = (await store.auditRecords()).map((r) => `${r.actor} ${r.action}`);
+      expect(actions).toEqual(['system:ketwin start', 'manager login', 'system:ketwin stop']);
     } finally {
       await store.close();
     }
+    // the audit chain the run left verifies
+    const verify = spawnSync(process.execPath, ['--import', 'tsx', 'main.ts', 'audit', 'verify'], {
+      env: { ...process.env, KETWIN_DATA: dataDir, DATABASE_URL: '', LOG_LEVEL: 'silent' },
+      encoding: 'utf8',
+    });
+    expect(verify.status).toBe(0);
+    expect(verify.stdout).toMatch(/audit log intact: 3 rows/);
   });
 });

@@ -25,6 +25,8 @@ export interface AuthOptions {
   perUser?: { limit: number; windowMs: number };
   /** the login screen says demo users exist (their passwords were printed at start) */
   demo?: boolean;
+  /** told of every sign-in, failed sign-in and sign-out, for the audit log; must not throw */
+  audit?: (entry: { actor: string; action: 'login' | 'login.failed' | 'logout'; subject: string; details?: Record<string, unknown> }) => void;
   /** mark cookies Secure even on plain HTTP behind a TLS-terminating proxy; default: only on HTTPS requests */
   secureCookies?: boolean;
   now?: () => number;
@@ -99,6 +101,7 @@ export function createAuth(options: AuthOptions | undefined): Auth {
       if (!record || !ok) {
         byAddress.hit(address);
         byUser.hit(userKey);
+        options.audit?.({ actor: name, action: 'login.failed', subject: name, details: { address } });
         throw new ClientError(401, 'unauthenticated', 'wrong user name or password');
       }
       byUser.reset(userKey);
@@ -107,11 +110,14 @@ export function createAuth(options: AuthOptions | undefined): Auth {
       const session = sessions.create(sessionUser(record));
       ctx.cookies.set(SESSION_COOKIE, session.id, cookieOptions(ctx));
       ctx.cookies.set(CSRF_COOKIE, session.csrf, { ...cookieOptions(ctx), httpOnly: false, signed: false });
+      options.audit?.({ actor: record.name, action: 'login', subject: record.name, details: { address, role: record.role } });
       return session;
     },
     logout(ctx) {
       const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
+      const user = (ctx.state as AuthState).user;
       if (id) sessions.delete(id);
+      if (user) options.audit?.({ actor: user.name, action: 'logout', subject: user.name });
       ctx.cookies.set(SESSION_COOKIE, null, cookieOptions(ctx));
       ctx.cookies.set(CSRF_COOKIE, null, { ...cookieOptions(ctx), httpOnly: false, signed: false });
     },
