@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { asyncScheduler } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { loadSite, type Sample, type Site } from './model/index.ts';
-import { loadStandards, type Standard } from './standards/index.ts';
+import { loadSite, SiteDefinitionError, type Sample, type Site } from './model/index.ts';
+import { checkSite, formatCheckReport, loadStandards, StandardError, type Standard } from './standards/index.ts';
 import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
@@ -229,7 +229,7 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start] | check | audit verify | user add <name> <role> <site,...|*>`;
+const USAGE = `usage: ketwin [start] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
 export async function main(argv: string[]): Promise<number> {
@@ -239,11 +239,8 @@ export async function main(argv: string[]): Promise<number> {
     case 'start':
       await runStart(options);
       return 0;
-    case 'check': {
-      const { sites, standards } = await loadConfiguration(options.sitesDir, options.standardsDir);
-      console.log(`ok: ${sites.length} site(s), ${standards.length} standard(s)`);
-      return 0;
-    }
+    case 'check':
+      return runCheck(options, rest);
     case 'audit':
       if (rest[0] !== 'verify') break;
       return runAuditVerify(options);
@@ -253,6 +250,31 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.error(USAGE);
   return 2;
+}
+
+/**
+ * Offline compliance of site definitions (design and evidence clauses), what a depot engineer runs
+ * before commissioning; without files, every site under KETWIN_SITES. Exit 2 on a broken file,
+ * 1 when a clause fails, 0 otherwise.
+ */
+async function runCheck(options: KetwinOptions, files: string[]): Promise<number> {
+  const standards = await loadStandards(options.standardsDir);
+  const siteFiles = files.length > 0 ? files : (await readdir(options.sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(options.sitesDir, f));
+  let failing = 0;
+  for (const file of siteFiles) {
+    try {
+      const report = await checkSite(file, standards);
+      console.log(formatCheckReport(report));
+      failing += report.counts.fail;
+    } catch (error) {
+      if (error instanceof SiteDefinitionError || error instanceof StandardError) {
+        console.error(error.message);
+        return 2;
+      }
+      throw error;
+    }
+  }
+  return failing > 0 ? 1 : 0;
 }
 
 /** Walks the audit log's hash chain and names every changed or missing row. */
