@@ -61,6 +61,58 @@ export interface Alert {
   /** clause whose failure raised it, as "<clause id>" */
   clause?: string;
   standard?: string;
+  /** ISA-18.2 lifecycle detail behind `state` (issue 5): is the condition still present, acknowledged, shelved, suppressed */
+  lifecycle?: AlertLifecycle;
+  /** the transition that produced this version of the alert: who, when, why */
+  transition?: AlertTransition;
+  /** present when the alert is a secondary-disaster incident (engine/hazards) */
+  incident?: IncidentDetails;
+  /** raised by a drill or scenario in exercise mode: never reaches live-only subscribers */
+  exercise?: boolean;
+}
+
+export interface AlertLifecycle {
+  /** the condition is present ('active') or has returned to normal ('returned') */
+  condition: 'active' | 'returned';
+  acknowledged: boolean;
+  shelved?: { by: string; until: number; reason: string };
+  /** suppressed by design, e.g. asset out of service */
+  suppressed?: { reason: string };
+  /** how many times the alarm escalated for want of an acknowledgement */
+  escalations: number;
+}
+
+export interface AlertTransition {
+  at: number;
+  /** a user name, or "system:<part>" */
+  by: string;
+  action: 'raise' | 'update' | 'return' | 'acknowledge' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'escalate' | 'clear' | 'respond';
+  comment?: string;
+  /** for 'respond': en-route, on-scene, … (rescue team progress) */
+  status?: string;
+}
+
+/** What a rescue team needs on the way to a secondary-disaster incident. */
+export interface IncidentDetails {
+  hazard: 'overfill' | 'gas-cloud' | 'tank-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack';
+  /** hazard zones as GeoJSON features in WGS84 (lon, lat); properties: { name: Bilingual, kind, radiusM?, kWm2? } */
+  zones: { type: 'FeatureCollection'; features: GeoFeature[] };
+  /** the same zones on the site plan, metres (x east, y north) */
+  planZones?: { type: 'FeatureCollection'; features: GeoFeature[] };
+  affected: string[];
+  inventory: { asset: string; product: string; tonnes: number }[];
+  wind?: { speedMs: number; fromDeg: number };
+  countdowns: { kind: string; label: Bilingual; deadline: number }[];
+  /** id of the incident this one is consequential to (grouping during a flood) */
+  cause?: string;
+}
+
+export interface GeoFeature {
+  type: 'Feature';
+  geometry:
+    | { type: 'Point'; coordinates: [number, number] }
+    | { type: 'Polygon'; coordinates: [number, number][][] };
+  properties: Record<string, unknown>;
 }
 
 /** What the UI needs to show a clause: from the standard, not the verdict. */
