@@ -5,3 +5,4 @@ export { findFreePort } from './free-port.ts';
 export { loadScenario, parseScenario, SCENARIOS, type Scenario, type ScenarioStep } from './scenario.ts';
 export { checkScenario, type Playback, type PlayOptions } from './play.ts';
 export type { DepotModel, FireStage } from './depot-model.ts';
+export { createSyntheticSite, type SyntheticSiteOptions } from './synthetic-site.ts';

@@ -121,7 +121,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
 
   function createClient(manager: OPCUACertificateManager | undefined): OPCUAClient {
     const created = OPCUAClient.create({
-      applicationName: 'ketwin-collector',
+      ...(manager ? { applicationName: 'ketwin-collector' } : {}),
       clientName: `${site}/${source.id}`,
       endpointMustExist: false,
       securityMode: security.securityMode,
