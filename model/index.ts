@@ -9,3 +9,4 @@ export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY
 export { RELEASE_SOURCE_TYPES, type EvidenceRecord, type Instrument, type ReleaseSource } from './site-sections.ts';
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
 export { loadSite, parseSite } from './site-loader.ts';
+export { escalationSchema, CONTACT_ROLES, WEBHOOK_FORMATS, type EscalationPolicy, type EscalationContact, type EscalationStep } from './escalation.ts';

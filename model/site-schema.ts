@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { UNITS } from './units.ts';
 import { siteSections } from './site-sections.ts';
+import { escalationSchema } from './escalation.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
@@ -248,4 +249,6 @@ export const siteSchema = z.strictObject({
   assets: z.array(assetSchema).min(1),
   points: z.array(pointSchema),
   ...siteSections,
+  /** who is told of an incident at once and who next when nobody acknowledges (notify/) */
+  escalation: escalationSchema.optional(),
 });
