@@ -68,8 +68,10 @@ async function benchOpcua() {
   await new Promise((r) => setTimeout(r, 1000));
   samples = 0;
   const m0 = performance.now();
+  const elu0 = performance.eventLoopUtilization();
   await new Promise((r) => setTimeout(r, RUN_MS));
   const perSec = samples / ((performance.now() - m0) / 1000);
+  const busy = performance.eventLoopUtilization(elu0).utilization; // the collector's thread only (the server runs in a worker)
   await settle();
   const heapAfter = process.memoryUsage().heapUsed;
   const stats = opcua.stats();
@@ -80,6 +82,10 @@ async function benchOpcua() {
     opcuaScanMs: SCAN_MS,
     opcuaOfferedPerSec: (OPCUA_POINTS * 1000) / SCAN_MS,
     opcuaNotificationsPerSec: Math.round(perSec),
+    /** share of the collector thread busy at that rate; the one server thread, not the collector, is the limit when this is well under 1 */
+    opcuaCollectorThreadBusy: Number(busy.toFixed(2)),
+    /** notifications/s the collector thread could take if the server kept up (measured rate ÷ busy share) */
+    opcuaCollectorCapacityPerSec: Math.round(perSec / Math.max(busy, 0.01)),
     opcuaSubscribeMs: Math.round(subscribedMs),
     opcuaLastLatencyMs: stats.lastLatencyMs === null ? null : Number(stats.lastLatencyMs.toFixed(2)),
     heapMiBPer10kPoints: Number((((heapAfter - heapBefore) / 2 ** 20) * (10_000 / OPCUA_POINTS)).toFixed(1)),
