@@ -1,0 +1,50 @@
+/** How each kind of incident reads in CAP: category, event name, response and certainty. */
+import type { Alert, Bilingual, IncidentDetails } from '../../model/index.ts';
+
+export type CapCategory = 'Geo' | 'Met' | 'Safety' | 'Security' | 'Rescue' | 'Fire' | 'Health' | 'Env' | 'Transport' | 'Infra' | 'CBRNE' | 'Other';
+export type CapResponse = 'Shelter' | 'Evacuate' | 'Prepare' | 'Execute' | 'Avoid' | 'Monitor' | 'Assess' | 'AllClear' | 'None';
+export type CapCertainty = 'Observed' | 'Likely' | 'Possible' | 'Unlikely' | 'Unknown';
+export type CapSeverity = 'Extreme' | 'Severe' | 'Moderate' | 'Minor' | 'Unknown';
+export type CapUrgency = 'Immediate' | 'Expected' | 'Future' | 'Past' | 'Unknown';
+
+interface HazardWords {
+  category: CapCategory[];
+  event: Bilingual;
+  response: CapResponse[];
+  certainty: CapCertainty;
+}
+
+const HAZARDS: Record<IncidentDetails['hazard'], HazardWords> = {
+  overfill: { category: ['Safety'], event: { zh: '储罐溢油', en: 'Tank overfill' }, response: ['Execute', 'Avoid'], certainty: 'Observed' },
+  'gas-cloud': { category: ['Safety', 'Env'], event: { zh: '可燃气体泄漏扩散', en: 'Flammable vapour cloud' }, response: ['Evacuate', 'Avoid'], certainty: 'Observed' },
+  'tank-fire': { category: ['Fire'], event: { zh: '储罐火灾', en: 'Tank fire' }, response: ['Evacuate', 'Execute'], certainty: 'Observed' },
+  domino: { category: ['Fire'], event: { zh: '火灾蔓延至邻罐', en: 'Fire spreading to neighbouring tanks' }, response: ['Evacuate', 'Execute'], certainty: 'Likely' },
+  boilover: { category: ['Fire'], event: { zh: '储罐沸溢', en: 'Tank boilover' }, response: ['Evacuate'], certainty: 'Likely' },
+  'spill-to-sea': { category: ['Env'], event: { zh: '油品入海', en: 'Oil spill to sea' }, response: ['Execute', 'Monitor'], certainty: 'Observed' },
+  'protection-lost': { category: ['Fire', 'Infra'], event: { zh: '消防保护失效', en: 'Fire protection lost' }, response: ['Prepare', 'Assess'], certainty: 'Observed' },
+  'suspected-attack': { category: ['Security'], event: { zh: '疑似袭击', en: 'Suspected attack' }, response: ['Shelter', 'Avoid'], certainty: 'Possible' },
+};
+
+const ALARM: HazardWords = { category: ['Safety'], event: { zh: '储库报警', en: 'Depot alarm' }, response: ['Assess'], certainty: 'Observed' };
+
+export function hazardWords(alert: Alert): HazardWords {
+  return alert.incident ? HAZARDS[alert.incident.hazard] : ALARM;
+}
+
+export const CAP_SEVERITY: Record<Alert['severity'], CapSeverity> = { 1: 'Extreme', 2: 'Severe', 3: 'Moderate', 4: 'Minor' };
+
+/** GB/T 35965 warning colours: red 一级 … blue 四级, from the alert's severity */
+export const WARNING_LEVEL: Record<Alert['severity'], Bilingual> = {
+  1: { zh: '红色（一级）', en: 'red (level 1)' },
+  2: { zh: '橙色（二级）', en: 'orange (level 2)' },
+  3: { zh: '黄色（三级）', en: 'yellow (level 3)' },
+  4: { zh: '蓝色（四级）', en: 'blue (level 4)' },
+};
+
+/** an hour or less to a countdown's deadline, or severity 1, is Immediate */
+export function urgencyOf(alert: Alert, at: number, cancel: boolean): CapUrgency {
+  if (cancel) return 'Past';
+  const soonest = Math.min(...(alert.incident?.countdowns ?? []).map((c) => c.deadline));
+  if (alert.severity === 1 || soonest - at <= 3_600_000) return 'Immediate';
+  return 'Expected';
+}
