@@ -5,19 +5,32 @@ import { createApp } from './index.ts';
 import { createMemoryLiveView } from './testing/memory-live-view.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, TEST_USERS, type SecuredServer } from './testing/secured-app.ts';
-import type { HistoryView } from './views.ts';
+import type { HistoryView, InspectionRecord, InspectionsView } from './views.ts';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let site: Site;
 let server: SecuredServer;
 const history: HistoryView = {
   series: async (_site, _point, from) => [{ ts: from + 1, value: 12.5, quality: 'good' }],
+  stateAsOf: async (site, at) => ({ site, at, results: [], score: undefined, standards: [] }),
+  clauseHistory: async () => [],
 };
+const recorded: InspectionRecord[] = [];
+const inspections: InspectionsView = { list: async () => recorded, record: async (r) => void recorded.push(r) };
+let keyDir: string;
 beforeAll(async () => {
   site = await loadDemoSite();
-  server = await startSecuredServer([site], { history, metricsToken: 'scrape-me' });
+  keyDir = await mkdtemp(join(tmpdir(), 'ketwin-keys-'));
+  server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
+    history, inspections, reports: { keyDir }, metricsToken: 'scrape-me',
+    standards: [{ key: 'oil-depot-above-ground@1.0.0', markdown: '# table' }],
+  });
 });
 afterAll(async () => {
   await server?.close();
+  if (keyDir) await rm(keyDir, { recursive: true, force: true });
 });
 
 type Caller = 'anonymous' | (typeof TEST_USERS)[number]['name'];
@@ -36,14 +49,44 @@ const CASES: { route: string; method: string; path: string; expect: Record<Calle
   { route: 'GET /healthz', method: 'GET', path: '/healthz', expect: { anonymous: 200, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /metrics', method: 'GET', path: '/metrics', expect: { anonymous: 401, manager: 403, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 } },
   { route: 'GET /api/openapi.json', method: 'GET', path: '/api/openapi.json', expect: { anonymous: 200, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  { route: 'GET /api/sites/:id/as-of', method: 'GET', path: '/api/sites/zhoushan-demo/as-of?at=1000', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
+  {
+    route: 'GET /api/sites/:id/clauses/:clause/history', method: 'GET', path: '/api/sites/zhoushan-demo/clauses/tank-level-hh/history?subject=T101',
+    expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'GET /api/sites/:id/clauses/:clause/history.csv', method: 'GET', path: '/api/sites/zhoushan-demo/clauses/tank-level-hh/history.csv?subject=T101',
+    expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 },
+  },
+  { route: 'GET /api/compare', method: 'GET', path: '/api/compare?sites=zhoushan-demo,zhoushan-demo-2', expect: { anonymous: 401, manager: 403, auditor: 200, rescue: 403, admin: 200, elsewhere: 403 } },
+  { route: 'GET /api/sites/:id/report.pdf', method: 'GET', path: '/api/sites/zhoushan-demo/report.pdf', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
+  // a report of no site was made: 404 for whoever may read at all
+  { route: 'GET /api/reports/:digest/signature', method: 'GET', path: `/api/reports/${'0'.repeat(64)}/signature`, expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 } },
+  { route: 'GET /api/reports/public-key', method: 'GET', path: '/api/reports/public-key', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  { route: 'GET /api/sites/:id/evidence', method: 'GET', path: '/api/sites/zhoushan-demo/evidence', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
+  {
+    route: 'POST /api/sites/:id/evidence', method: 'POST', path: '/api/sites/zhoushan-demo/evidence',
+    expect: { anonymous: 401, manager: 201, auditor: 403, rescue: 403, admin: 201, elsewhere: 403 },
+  },
+  { route: 'GET /api/standards', method: 'GET', path: '/api/standards', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  {
+    route: 'GET /api/standards/:key/clauses.md', method: 'GET', path: '/api/standards/oil-depot-above-ground@1.0.0/clauses.md',
+    expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 },
+  },
   // signing in and out are tested on their own below
   { route: 'POST /api/session', method: 'POST', path: '', expect: {} as Record<Caller, number> },
   { route: 'DELETE /api/session', method: 'DELETE', path: '', expect: {} as Record<Caller, number> },
 ];
 
+const DRILL = JSON.stringify({ kind: 'evacuation-drill', subject: 'zhoushan-demo', doneAt: '2026-01-10T09:00:00Z', by: '安全科 王工' });
+
 async function call(caller: Caller, method: string, path: string): Promise<Response> {
   const abort = new AbortController();
   const init: RequestInit = { method, signal: abort.signal };
+  if (method === 'POST') {
+    init.body = DRILL;
+    init.headers = { 'content-type': 'application/json' };
+  }
   const res = caller === 'anonymous' ? await fetch(`${server.url}${path}`, init) : await (await server.as(caller)).fetch(path, init);
   if (res.headers.get('content-type')?.startsWith('text/event-stream')) abort.abort();
   return res;
@@ -67,7 +110,7 @@ describe('every route as every role', () => {
         expect(res.status).toBe(c.expect[caller]);
         if (res.status === 401 || res.status === 403) {
           const body = (await res.json()) as { error: string };
-          expect(body.error).toMatch(res.status === 401 ? /sign in|bearer token/ : /no access to site "zhoushan-demo"|may not|only admins/);
+          expect(body.error).toMatch(res.status === 401 ? /sign in|bearer token/ : /no access to site "zhoushan-demo(-2)?"|may not|only admins/);
         } else if (!res.bodyUsed) {
           await res.body?.cancel().catch(() => undefined); // an event stream was aborted already
         }

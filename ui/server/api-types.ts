@@ -71,3 +71,68 @@ export interface SiteDetail {
 export interface ApiError {
   error: string;
 }
+
+/** GET /api/sites/:id/as-of?at= — the site's verdicts and score in force at `at`. */
+export interface SiteAsOf {
+  site: string;
+  at: number;
+  score: SiteScore | null;
+  /** the standard versions the verdicts then in force were reached under */
+  standards: string[];
+  clauses: ClauseView[];
+}
+
+export interface FailurePeriodView {
+  from: number;
+  /** undefined while it still fails */
+  to?: number;
+  durationMs: number;
+  evidence: Evidence[];
+  standard: string;
+}
+
+/** GET /api/sites/:id/clauses/:clause/history?subject= */
+export interface ClauseHistory {
+  site: string;
+  clause: string;
+  subject: string;
+  /** the server's clock when answering: an open failure lasts until now */
+  now: number;
+  history: SubjectVerdict[];
+  failures: FailurePeriodView[];
+}
+
+export type CompareVerdict = Verdict | 'none';
+
+/** One site's standing on one clause: the worst verdict over its subjects, and the count of each. */
+export interface CompareCell {
+  verdict: CompareVerdict;
+  counts: Record<Verdict, number>;
+}
+
+/** GET /api/compare?sites=a,b[&at=] */
+export interface Comparison {
+  /** null: live */
+  at: number | null;
+  sites: SiteSummary[];
+  clauses: { id: string; title: Bilingual; category: string; source: { standard: string; clause: string }; cells: Record<string, CompareCell> }[];
+}
+
+/** A drill, siren test or inspection on record. */
+export interface InspectionView {
+  site: string;
+  kind: string;
+  subject: string;
+  doneAt: number;
+  by: string;
+  validUntil?: number;
+  reference?: string;
+  notes?: string;
+  /** entered through ketwin, or from the site definition file */
+  source: 'recorded' | 'site-file';
+}
+
+export interface StandardSummary {
+  key: string;
+  title?: Bilingual;
+}

@@ -16,9 +16,14 @@ import { metricsRoutes } from './routes/metrics.ts';
 import { seriesRoutes } from './routes/series.ts';
 import { sessionRoutes } from './routes/session.ts';
 import { sitesRoutes } from './routes/sites.ts';
+import { asOfRoutes } from './routes/as-of.ts';
+import { compareRoutes } from './routes/compare.ts';
+import { inspectionRoutes } from './routes/inspections.ts';
+import { reportRoutes, type ReportOptions } from './routes/reports.ts';
+import { standardsRoutes } from './routes/standards.ts';
 import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
-import type { HealthView, HistoryView, MetricsView } from './views.ts';
+import type { AuditSink, HealthView, HistoryView, InspectionsView, MetricsView, StandardTable } from './views.ts';
 
 /** Emitted on the app by startServer's close(): open event streams end so nothing holds the port. */
 export const CLOSE_STREAMS = 'ketwin:close-streams';
@@ -29,6 +34,16 @@ export interface AppOptions {
   auth?: AuthOptions;
   /** stored readings for trend charts */
   history?: HistoryView;
+  /** drills, siren tests and inspections: listed on the site page, entered by its managers */
+  inspections?: InspectionsView;
+  /** signed PDF reports; without it the report routes answer 404 */
+  reports?: ReportOptions;
+  /** told of each export (report.export) and evidence entry (inspection.record); must not throw */
+  audit?: AuditSink;
+  /** the clause table of each loaded standard (renderClauseTable), for GET /api/standards */
+  standards?: StandardTable[];
+  /** the clock for reports, evidence and failure durations; default Date.now */
+  now?: () => number;
   /** readiness checks for /healthz */
   health?: HealthView;
   /** figures for /metrics beyond what the live events show */
@@ -78,6 +93,13 @@ export function createApp(options: AppOptions): Koa {
   sessionRoutes(api, auth);
   sitesRoutes(api, options.live);
   seriesRoutes(api, { live: options.live, history: options.history });
+  const now = options.now ?? Date.now;
+  const audit: AuditSink = options.audit ?? (() => undefined);
+  asOfRoutes(api, { live: options.live, history: options.history, audit, now });
+  compareRoutes(api, { live: options.live, history: options.history });
+  reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });
+  inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
+  standardsRoutes(api, options.standards ?? []);
   eventsRoutes(api, {
     live: options.live,
     auth,

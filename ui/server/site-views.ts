@@ -33,36 +33,6 @@ export function findSite(live: LiveView, id: string): Site | undefined {
 
 export function siteDetail(live: LiveView, site: Site): SiteDetail {
   const snapshot = live.snapshot(site.id);
-  const names = new Map<string, Bilingual>(site.assets.map((a) => [a.id, a.name]));
-  names.set(site.id, site.name);
-  const units = new Map(site.points.map((p) => [p.id, p.unit]));
-  const subjectVerdict = (r: ClauseResult): SubjectVerdict => ({
-    subject: r.subject,
-    subjectName: names.get(r.subject) ?? { zh: r.subject, en: r.subject },
-    verdict: r.verdict,
-    since: r.since,
-    evidence: r.evidence.map((e): EvidenceView => ({ ...e, unit: units.get(e.point) ?? null })),
-    thresholds: r.thresholds,
-    standard: r.standard,
-  });
-
-  const byClause = new Map<string, ClauseResult[]>();
-  for (const result of snapshot?.results ?? []) {
-    const list = byClause.get(result.clause) ?? [];
-    list.push(result);
-    byClause.set(result.clause, list);
-  }
-  const infos = live.clauses(site.id);
-  const known = new Set(infos.map((c) => c.id));
-  // Results for clauses the standard no longer describes still show, under their bare id.
-  const orphans = [...byClause.keys()].filter((id) => !known.has(id)).map((id) => bareClause(id, byClause.get(id)?.[0]?.standard ?? ''));
-  const clauses: ClauseView[] = [...infos, ...orphans].map((info) => ({
-    ...info,
-    subjects: (byClause.get(info.id) ?? [])
-      .map(subjectVerdict)
-      .sort((a, b) => a.subject.localeCompare(b.subject)),
-  }));
-
   return {
     site: {
       id: site.id,
@@ -74,10 +44,43 @@ export function siteDetail(live: LiveView, site: Site): SiteDetail {
       points: site.points.map((p) => ({ id: p.id, asset: p.asset, name: p.name, unit: p.unit })),
     },
     score: snapshot?.score ?? null,
-    clauses,
+    clauses: clauseViews(site, live.clauses(site.id), snapshot?.results ?? []),
     alerts: snapshot?.alerts ?? [],
     values: snapshot?.values ?? {},
   };
+}
+
+/** Turns results of a site into verdicts with the subject's name (an asset, or the site) and each reading's unit. */
+export function subjectVerdicts(site: Site): (r: ClauseResult) => SubjectVerdict {
+  const names = new Map<string, Bilingual>(site.assets.map((a) => [a.id, a.name]));
+  names.set(site.id, site.name);
+  const units = new Map(site.points.map((p) => [p.id, p.unit]));
+  return (r) => ({
+    subject: r.subject,
+    subjectName: names.get(r.subject) ?? { zh: r.subject, en: r.subject },
+    verdict: r.verdict,
+    since: r.since,
+    evidence: r.evidence.map((e): EvidenceView => ({ ...e, unit: units.get(e.point) ?? null })),
+    thresholds: r.thresholds,
+    standard: r.standard,
+  });
+}
+
+/** Each clause of the standard with the verdicts of its subjects; results of clauses the standard no longer has show under their bare id. */
+export function clauseViews(site: Site, infos: ClauseInfo[], results: readonly ClauseResult[]): ClauseView[] {
+  const toView = subjectVerdicts(site);
+  const byClause = new Map<string, ClauseResult[]>();
+  for (const result of results) {
+    const list = byClause.get(result.clause) ?? [];
+    list.push(result);
+    byClause.set(result.clause, list);
+  }
+  const known = new Set(infos.map((c) => c.id));
+  const orphans = [...byClause.keys()].filter((id) => !known.has(id)).map((id) => bareClause(id, byClause.get(id)?.[0]?.standard ?? ''));
+  return [...infos, ...orphans].map((info) => ({
+    ...info,
+    subjects: (byClause.get(info.id) ?? []).map(toView).sort((a, b) => a.subject.localeCompare(b.subject)),
+  }));
 }
 
 function bareClause(id: string, standard: string): ClauseInfo {

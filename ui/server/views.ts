@@ -1,4 +1,4 @@
-import type { Quality, SampleValue } from '../../model/index.ts';
+import type { Bilingual, ClauseResult, Quality, SampleValue, SiteScore } from '../../model/index.ts';
 
 /** One stored reading of a point (db's store.series has this shape). */
 export interface SeriesPoint {
@@ -8,10 +8,18 @@ export interface SeriesPoint {
   reason?: string;
 }
 
-/** Stored history for trend charts; main.ts wires it to the store's series(). */
+/**
+ * Stored history; main.ts wires each method to the store method of the same name (the Store
+ * itself fits). Without stateAsOf / clauseHistory the auditor's as-of, clause-history, report and
+ * compare-as-of routes answer 404 "this server keeps no history".
+ */
 export interface HistoryView {
   /** readings of one point with from <= ts <= to, oldest first */
   series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]>;
+  /** the verdict in force per (clause, subject) at `at`, and the score */
+  stateAsOf?(site: string, at: number): Promise<SiteStateAsOf>;
+  /** every verdict change of one clause on one subject, oldest first */
+  clauseHistory?(site: string, clause: string, subject: string): Promise<ClauseResult[]>;
 }
 
 export interface HealthCheck {
@@ -47,4 +55,53 @@ export interface MetricsView {
   /** how far the database writer is behind the newest sample, ms */
   dbLagMs?(): number;
   sources?(): SourceMetrics[];
+}
+
+/** What a site showed at an instant (db's store.stateAsOf has this shape). */
+export interface SiteStateAsOf {
+  site: string;
+  at: number;
+  results: ClauseResult[];
+  score: SiteScore | undefined;
+  standards: string[];
+}
+
+/** A drill, siren test, inspection or certificate (db's EvidenceRecord has this shape). */
+export interface InspectionRecord {
+  site: string;
+  kind: string;
+  /** an asset id, or the site id for site-wide records */
+  subject: string;
+  doneAt: number;
+  by: string;
+  validUntil?: number;
+  reference?: string;
+  notes?: string;
+}
+
+/**
+ * Evidence records entered by managers; main.ts implements record() as store.writeEvidence plus
+ * engine.updateSite(siteWithEvidence(site, [record])) so that evidence clauses see the record at once.
+ */
+export interface InspectionsView {
+  list(site: string): Promise<InspectionRecord[]>;
+  record(record: InspectionRecord): Promise<void>;
+}
+
+/** An action for the audit log (db's store.appendAudit takes this shape); must not throw. */
+export interface AuditEntryView {
+  actor: string;
+  action: string;
+  subject: string;
+  site?: string;
+  details?: Record<string, unknown>;
+}
+export type AuditSink = (entry: AuditEntryView) => void;
+
+/** A loaded standard's clause table (standards' renderClauseTable), handed over by main.ts. */
+export interface StandardTable {
+  /** "<id>@<version>" */
+  key: string;
+  title?: Bilingual;
+  markdown: string;
 }

@@ -91,3 +91,86 @@ export const siteDetailSchema = z
     values: z.record(z.string(), z.object({}).loose()),
   })
   .describe('SiteDetail');
+
+// ---- the auditor's and the manager's record-keeping routes ----
+
+export const asOfQuery = z.strictObject({ at: ms('at') });
+
+const clauseId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be a clause id (letters, digits, ".", "-", "_")');
+const subjectId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be an asset id or the site id');
+
+export const clauseParams = z.object({ id: siteId, clause: clauseId });
+export const clauseHistoryQuery = z.strictObject({ subject: subjectId });
+
+export const compareQuery = z.strictObject({
+  sites: z
+    .string({ error: 'expected sites as a comma-separated list of site ids' })
+    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .pipe(z.array(siteId).min(2, 'name at least two sites').max(12, 'compare at most 12 sites')),
+  at: ms('at').optional(),
+});
+
+export const reportQuery = z.strictObject({ at: ms('at').optional() });
+export const signatureParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the report\'s SHA-256 in lower-case hex') });
+
+/** ms since 1970, or an ISO 8601 date or date-time */
+const instant = (name: string) =>
+  z.union([
+    z.number().int().nonnegative(),
+    z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
+    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
+  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` });
+
+export const inspectionBody = z
+  .strictObject({
+    kind: z.string({ error: 'expected a kind such as drill, siren-test, inspection' }).regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be kebab-case (drill, siren-test, inspection, …)'),
+    /** an asset id, or the site id for site-wide records */
+    subject: subjectId,
+    doneAt: instant('doneAt'),
+    by: z.string({ error: 'expected who did it' }).trim().min(1, 'must not be empty').max(120),
+    validUntil: instant('validUntil').optional(),
+    reference: z.string().trim().min(1).max(200).optional(),
+    notes: z.string().max(2000).optional(),
+  })
+  .refine((b) => b.validUntil === undefined || b.validUntil > b.doneAt, { message: 'must be after doneAt', path: ['validUntil'] })
+  .describe('InspectionInput');
+
+export const inspectionSchema = z
+  .object({
+    site: z.string(), kind: z.string(), subject: z.string(), doneAt: z.number(), by: z.string(),
+    validUntil: z.number().optional(), reference: z.string().optional(), notes: z.string().optional(),
+    /** recorded through ketwin, or part of the site definition file */
+    source: z.enum(['recorded', 'site-file']),
+  })
+  .describe('Inspection');
+
+export const standardParams = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*@\d+\.\d+\.\d+$/, 'must be "<standard id>@<version>"') });
+export const standardSchema = z
+  .object({ key: z.string(), title: z.object({ zh: z.string(), en: z.string() }).optional() })
+  .describe('Standard');
+
+export const asOfAnswer = z
+  .object({
+    site: z.string(),
+    at: z.number(),
+    score: z.object({}).loose().nullable(),
+    standards: z.array(z.string()),
+    clauses: z.array(z.object({ id: z.string() }).loose()),
+  })
+  .describe('SiteAsOf');
+
+export const clauseHistoryAnswer = z
+  .object({
+    site: z.string(), clause: z.string(), subject: z.string(), now: z.number(),
+    history: z.array(z.object({ verdict: z.string(), since: z.number() }).loose()),
+    failures: z.array(z.object({ from: z.number(), to: z.number().optional(), durationMs: z.number() }).loose()),
+  })
+  .describe('ClauseHistory');
+
+export const compareAnswer = z
+  .object({
+    at: z.number().nullable(),
+    sites: z.array(z.object({ id: z.string() }).loose()),
+    clauses: z.array(z.object({ id: z.string(), cells: z.record(z.string(), z.object({}).loose()) }).loose()),
+  })
+  .describe('Comparison');
