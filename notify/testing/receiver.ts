@@ -24,7 +24,8 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
-export async function startReceiver(secret: string, mode: Receiver['mode'] = 'ok'): Promise<Receiver> {
+/** `now` is the receiver's clock for the timestamp check (a virtual clock in escalation tests) */
+export async function startReceiver(secret: string, mode: Receiver['mode'] = 'ok', now: () => number = Date.now): Promise<Receiver> {
   const received: Received[] = [];
   const accepted = new Set<string>();
   const server = createServer((req, res) => {
@@ -32,7 +33,7 @@ export async function startReceiver(secret: string, mode: Receiver['mode'] = 'ok
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const r: Received = { at: Date.now(), key: String(req.headers[IDEMPOTENCY_HEADER]), headers: req.headers, body, signature: verifySignature({ secret, body, headers: req.headers }) };
+      const r: Received = { at: Date.now(), key: String(req.headers[IDEMPOTENCY_HEADER]), headers: req.headers, body, signature: verifySignature({ secret, body, headers: req.headers, nowMs: now() }) };
       received.push(r);
       receiver.onReceive?.(r);
       if (receiver.mode === 'hang') return;

@@ -17,7 +17,11 @@ export function backoffMs(policy: RetryPolicy, failures: number): number {
   return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));
 }
 
-/** 408, 425, 429 and 5xx are worth another try; other 4xx mean the request itself is refused */
+/**
+ * 5xx, timeouts, rate limits and refused credentials (a receiver's secret or clock being fixed)
+ * are worth another try; other 4xx (400, 404, 410, 413, 422, …) mean this request will never be
+ * taken, so it goes to the dead letters at once.
+ */
 export function retryable(status: number): boolean {
-  return status === 408 || status === 425 || status === 429 || status >= 500;
+  return status >= 500 || [401, 403, 408, 409, 425, 429].includes(status);
 }
