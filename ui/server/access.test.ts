@@ -26,6 +26,7 @@ beforeAll(async () => {
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
     history, inspections, reports: { keyDir }, metricsToken: 'scrape-me',
     standards: [{ key: 'oil-depot-above-ground@1.0.0', markdown: '# table' }],
+    cap: { capFeed: () => '<feed xmlns="http://www.w3.org/2005/Atom"/>', deliveryStatus: () => [], retryDeadLetters: () => 0 },
   });
 });
 afterAll(async () => {
@@ -73,6 +74,10 @@ const CASES: { route: string; method: string; path: string; expect: Record<Calle
     route: 'GET /api/standards/:key/clauses.md', method: 'GET', path: '/api/standards/oil-depot-above-ground@1.0.0/clauses.md',
     expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 },
   },
+  { route: 'GET /cap/feed.xml', method: 'GET', path: '/cap/feed.xml?site=zhoushan-demo', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
+  { route: 'GET /api/notify/deliveries', method: 'GET', path: '/api/notify/deliveries', expect: { anonymous: 401, manager: 403, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 } },
+  // the drill body is not a retry request: an admin gets past access to validation
+  { route: 'POST /api/notify/retry', method: 'POST', path: '/api/notify/retry', expect: { anonymous: 401, manager: 403, auditor: 403, rescue: 403, admin: 400, elsewhere: 403 } },
   // signing in and out are tested on their own below
   { route: 'POST /api/session', method: 'POST', path: '', expect: {} as Record<Caller, number> },
   { route: 'DELETE /api/session', method: 'DELETE', path: '', expect: {} as Record<Caller, number> },

@@ -10,6 +10,7 @@ import { ClientError, errorHandler } from './errors.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
 import { createStreamRegistry } from './event-stream.ts';
 import { createMetricsRegistry } from './metrics.ts';
+import { capRoutes, type CapView } from './routes/cap.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -59,6 +60,8 @@ export interface AppOptions {
   /** the built web app; default ui/web/dist */
   staticDir?: string;
   logger?: Logger;
+  /** CAP feed and webhook delivery state (notify/'s notifier); without it those routes answer 404 */
+  cap?: CapView;
   /** event-stream heartbeat period, default 15 s */
   heartbeatMs?: number;
   /** at most one sample per point per client per this period, default 1 s */
@@ -111,6 +114,7 @@ export function createApp(options: AppOptions): Koa {
     maxBufferedBytes: options.maxBufferedBytes,
   });
   healthRoutes(api, options.health, logger);
+  capRoutes(api, options.live, options.cap);
   const registry = createMetricsRegistry({ live: options.live, view: options.metrics, streams: () => streams.size, sessions: () => auth.sessions.size });
   metricsRoutes(api, registry, options.metricsToken);
   let document: unknown;

@@ -1,7 +1,10 @@
-import type { SiteDetail, SiteSummary } from '../../../server/api-types.ts';
+import type {
+  ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
+} from '../../../server/api-types.ts';
 
 export type {
   SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView,
+  SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary,
 } from '../../../server/api-types.ts';
 export type { Alert, ClauseResult, Sample, SiteScore, Verdict, RiskColour, Quality, Bilingual } from '../../../../model/index.ts';
 
@@ -55,7 +58,7 @@ export interface SessionAnswer {
 
 export const fetchSession = (): Promise<SessionAnswer> => getJson('/api/session');
 
-async function send<T>(method: 'POST' | 'DELETE', path: string, body: unknown, csrf: string | null): Promise<T | undefined> {
+export async function send<T>(method: 'POST' | 'DELETE', path: string, body: unknown, csrf: string | null): Promise<T | undefined> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (csrf) headers['x-csrf-token'] = csrf;
@@ -83,3 +86,42 @@ export interface SeriesAnswer {
 
 export const fetchSeries = (site: string, point: string, from: number, to: number, signal?: AbortSignal): Promise<SeriesAnswer> =>
   getJson(`/api/sites/${encodeURIComponent(site)}/points/${encodeURIComponent(point)}/series?from=${Math.floor(from)}&to=${Math.ceil(to)}`, signal);
+
+const site = (id: string) => `/api/sites/${encodeURIComponent(id)}`;
+
+export const fetchAsOf = (id: string, at: number, signal?: AbortSignal): Promise<SiteAsOf> => getJson(`${site(id)}/as-of?at=${Math.floor(at)}`, signal);
+
+const historyPath = (id: string, clause: string, subject: string, csv = false) =>
+  `${site(id)}/clauses/${encodeURIComponent(clause)}/history${csv ? '.csv' : ''}?subject=${encodeURIComponent(subject)}`;
+export const fetchClauseHistory = (id: string, clause: string, subject: string, signal?: AbortSignal): Promise<ClauseHistory> =>
+  getJson(historyPath(id, clause, subject), signal);
+export const clauseHistoryCsvUrl = (id: string, clause: string, subject: string): string => historyPath(id, clause, subject, true);
+
+export const reportUrl = (id: string, at?: number): string => `${site(id)}/report.pdf${at === undefined ? '' : `?at=${Math.floor(at)}`}`;
+export const signatureUrl = (sha256: string): string => `/api/reports/${sha256}/signature`;
+
+export const fetchCompare = (sites: readonly string[], at?: number, signal?: AbortSignal): Promise<Comparison> =>
+  getJson(`/api/compare?sites=${sites.map(encodeURIComponent).join(',')}${at === undefined ? '' : `&at=${Math.floor(at)}`}`, signal);
+
+export const fetchEvidence = (id: string, signal?: AbortSignal): Promise<InspectionView[]> => getJson(`${site(id)}/evidence`, signal);
+
+export interface InspectionInput {
+  kind: string;
+  subject: string;
+  doneAt: number;
+  by: string;
+  validUntil?: number;
+  reference?: string;
+  notes?: string;
+}
+export const recordEvidence = async (id: string, input: InspectionInput, csrf: string | null): Promise<InspectionView> =>
+  (await send<InspectionView>('POST', `${site(id)}/evidence`, input, csrf)) as InspectionView;
+
+export const fetchStandards = (signal?: AbortSignal): Promise<StandardSummary[]> => getJson('/api/standards', signal);
+
+export async function fetchStandardMarkdown(key: string, signal?: AbortSignal): Promise<string> {
+  const res = await fetch(`/api/standards/${encodeURIComponent(key)}/clauses.md`, { signal });
+  if (res.status === 401) onUnauthenticated();
+  if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.statusText);
+  return res.text();
+}

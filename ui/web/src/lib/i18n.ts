@@ -93,6 +93,42 @@ const strings = {
   'kind.foam-station': { zh: '泡沫站', en: 'foam station' },
   'kind.generator': { zh: '发电机', en: 'generator' },
   'kind.weather-station': { zh: '气象站', en: 'weather station' },
+  asOf: { zh: '历史状态', en: 'As of' },
+  asOfTitle: { zh: '站点历史状态（审核）', en: 'Site as of an instant (audit)' },
+  asOfBanner: { zh: '截至', en: 'As of' },
+  asOfPick: { zh: '选择时刻', en: 'Pick an instant' },
+  show: { zh: '显示', en: 'Show' },
+  liveView: { zh: '实时视图', en: 'Live view' },
+  auditLink: { zh: '审核：查看历史状态与导出报告', en: 'Audit: the site as of a date, and reports' },
+  noScoreThen: { zh: '该时刻尚无评分', en: 'no score recorded by then' },
+  reportPdf: { zh: '下载签名的合规报告（PDF）', en: 'Download the signed compliance report (PDF)' },
+  reportSig: { zh: '下载签名文件（.sig）', en: 'Download the signature (.sig)' },
+  reportBusy: { zh: '正在生成报告…', en: 'Making the report…' },
+  reportSigned: { zh: '报告 SHA-256', en: 'Report SHA-256' },
+  clauseHistory: { zh: '条款历史', en: 'Clause history' },
+  pickClause: { zh: '选择条款与对象', en: 'Pick a clause and subject' },
+  failedFor: { zh: '不合格时段', en: 'Failed' },
+  stillFailing: { zh: '仍不合格', en: 'still failing' },
+  duration: { zh: '持续', en: 'Duration' },
+  until: { zh: '至', en: 'Until' },
+  neverFailed: { zh: '该时段内未出现不合格', en: 'It never failed' },
+  downloadCsv: { zh: '导出 CSV', en: 'Export CSV' },
+  compare: { zh: '站点对比', en: 'Compare sites' },
+  compareHint: { zh: '选择至少两个站点', en: 'Pick at least two sites' },
+  live: { zh: '实时', en: 'live' },
+  standards: { zh: '标准条款', en: 'Standards' },
+  evidenceRecords: { zh: '演练、试验与检查记录', en: 'Drills, tests and inspections' },
+  recordEvidence: { zh: '登记记录', en: 'Record' },
+  evidenceKind: { zh: '类型', en: 'Kind' },
+  doneAt: { zh: '完成时间', en: 'Done at' },
+  by: { zh: '执行人', en: 'By' },
+  validUntil: { zh: '有效期至', en: 'Valid until' },
+  reference: { zh: '编号/附件', en: 'Reference' },
+  notes: { zh: '备注', en: 'Notes' },
+  saved: { zh: '已登记', en: 'Recorded' },
+  noRecords: { zh: '暂无记录', en: 'No records' },
+  'evidenceSource.recorded': { zh: '系统登记', en: 'recorded' },
+  'evidenceSource.site-file': { zh: '站点文件', en: 'site file' },
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof strings;
@@ -121,4 +157,24 @@ export function formatValue(lang: Lang, value: unknown): string {
   if (typeof value === 'boolean') return value ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
   if (value === null || value === undefined) return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** "2 d 3 h", "45 min", "12 s" */
+export function formatDuration(lang: Lang, ms: number): string {
+  const s = Math.round(ms / 1000);
+  const d = Math.floor(s / 86_400);
+  const h = Math.floor((s % 86_400) / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const zh = lang === 'zh';
+  if (d > 0) return zh ? `${d}天${h}小时` : `${d} d ${h} h`;
+  if (h > 0) return zh ? `${h}小时${m}分` : `${h} h ${m} min`;
+  if (m > 0) return zh ? `${m}分` : `${m} min`;
+  return zh ? `${s}秒` : `${s} s`;
+}
+
+/** ms since 1970 as the value of an <input type="datetime-local"> (the browser's local time) */
+export function toLocalInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }

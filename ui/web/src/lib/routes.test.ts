@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseHash, siteHref } from './routes.ts';
+import { asOfHref, compareHref, parseHash, siteHref, standardHref } from './routes.ts';
 
 describe('hash routes', () => {
   it('maps the empty hash and #/ to the site list', () => {
@@ -14,5 +14,19 @@ describe('hash routes', () => {
 
   it('reports anything else as missing', () => {
     expect(parseHash('#/nowhere')).toEqual({ page: 'missing', hash: '#/nowhere' });
+  });
+});
+
+describe('the auditor\'s routes', () => {
+  it('maps the as-of page with and without an instant', () => {
+    expect(parseHash(asOfHref('zhoushan-demo', 1_700_000_000_123.4))).toEqual({ page: 'as-of', id: 'zhoushan-demo', at: 1_700_000_000_123 });
+    expect(parseHash(asOfHref('zhoushan-demo'))).toEqual({ page: 'as-of', id: 'zhoushan-demo', at: null });
+  });
+
+  it('maps compare and standards pages', () => {
+    expect(parseHash(compareHref(['a', 'b']))).toEqual({ page: 'compare', sites: ['a', 'b'] });
+    expect(parseHash('#/compare')).toEqual({ page: 'compare', sites: [] });
+    expect(parseHash(standardHref('oil-depot-above-ground@1.0.0'))).toEqual({ page: 'standards', key: 'oil-depot-above-ground@1.0.0' });
+    expect(parseHash(standardHref())).toEqual({ page: 'standards', key: null });
   });
 });

@@ -1,14 +1,41 @@
-/** Hash routes: `#/` → site list, `#/sites/<id>` → one site. */
-export type Route = { page: 'sites' } | { page: 'site'; id: string } | { page: 'missing'; hash: string };
+/**
+ * Hash routes: `#/` → site list, `#/sites/<id>` → one site, `#/sites/<id>/as-of[/<ms>]` → the site as of
+ * an instant, `#/compare[/<id>,<id>…]` → sites side by side, `#/standards[/<key>]` → clause tables.
+ */
+export type Route =
+  | { page: 'sites' }
+  | { page: 'site'; id: string }
+  | { page: 'as-of'; id: string; at: number | null }
+  | { page: 'compare'; sites: string[] }
+  | { page: 'standards'; key: string | null }
+  | { page: 'missing'; hash: string };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
   if (path === '/') return { page: 'sites' };
-  const match = /^\/sites\/([^/]+)\/?$/.exec(path);
-  if (match?.[1]) return { page: 'site', id: decodeURIComponent(match[1]) };
+  const site = /^\/sites\/([^/]+)\/?$/.exec(path);
+  if (site?.[1]) return { page: 'site', id: decodeURIComponent(site[1]) };
+  const asOf = /^\/sites\/([^/]+)\/as-of(?:\/(\d+))?\/?$/.exec(path);
+  if (asOf?.[1]) return { page: 'as-of', id: decodeURIComponent(asOf[1]), at: asOf[2] ? Number(asOf[2]) : null };
+  const compare = /^\/compare(?:\/([^/]*))?\/?$/.exec(path);
+  if (compare) return { page: 'compare', sites: (compare[1] ?? '').split(',').filter(Boolean).map(decodeURIComponent) };
+  const standards = /^\/standards(?:\/([^/]+))?\/?$/.exec(path);
+  if (standards) return { page: 'standards', key: standards[1] ? decodeURIComponent(standards[1]) : null };
   return { page: 'missing', hash };
 }
 
 export function siteHref(id: string): string {
   return `#/sites/${encodeURIComponent(id)}`;
+}
+
+export function asOfHref(id: string, at?: number): string {
+  return `#/sites/${encodeURIComponent(id)}/as-of${at === undefined ? '' : `/${Math.floor(at)}`}`;
+}
+
+export function compareHref(sites: readonly string[]): string {
+  return `#/compare/${sites.map(encodeURIComponent).join(',')}`;
+}
+
+export function standardHref(key?: string): string {
+  return key === undefined ? '#/standards' : `#/standards/${encodeURIComponent(key)}`;
 }
