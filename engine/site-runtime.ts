@@ -3,9 +3,10 @@ import type { Logger } from 'pino';
 import type { Alert, ClauseResult, LiveEvent, Point, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { evaluateStatic, renderTemplate, type CompiledClause, type Standard } from '../standards/index.ts';
 import { alertLifecycle, type AlertSpec } from './operators/alert-lifecycle.ts';
+import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
-import { staleAfter } from './operators/stale-after.ts';
+import { createStaleWatch } from './stale-watch.ts';
 import { createSubjectEvaluator, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** The live twin of one site under one standard. */
@@ -20,8 +21,9 @@ export interface SiteRuntime {
 
 interface PointState {
   point: Point;
-  input: Subject<Sample>;
   evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
+  /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
+  coalesced: Subject<void>[];
 }
 
 /** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
@@ -33,6 +35,8 @@ interface StaticSlot {
 }
 
 const keyOf = (clause: string, subject: string) => `${clause}\u0000${subject}`;
+/** the longest delay a timer takes (setTimeout's limit); a later expiry is re-armed when it fires */
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 export function createSiteRuntime(
   site: Site,
@@ -128,34 +132,48 @@ export function createSiteRuntime(
           results.next(next.result);
         }
         watchExpiry(slot);
-      }, Math.max(0, slot.changesAt - scheduler.now())),
+      }, Math.min(MAX_TIMER_MS, Math.max(0, slot.changesAt - scheduler.now()))),
     );
   };
   statics.forEach(watchExpiry);
 
   const points = new Map<string, PointState>();
-  for (const point of site.points) points.set(point.id, { point, input: new Subject<Sample>(), evaluators: [] });
+  for (const point of site.points) points.set(point.id, { point, evaluators: [], coalesced: [] });
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
     const { delayOnMs, delayOffMs } = evaluator.clause;
     subscriptions.add(raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, evaluator.result.verdict)).subscribe((r) => results.next(r)));
-    for (const id of evaluator.points) points.get(id)?.evaluators.push({ evaluator, raw });
+    if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
+      // a clause over every asset of a kind (e.g. the GB 18218 R value over every tank) is evaluated
+      // once per scheduler tick however many of its points changed in it, not once per sample
+      const dirty = new Subject<void>();
+      subscriptions.add(
+        dirty.pipe(coalesceFrame(scheduler)).subscribe(() => {
+          const changed = evaluator.evaluate(latest, scheduler.now());
+          if (changed) raw.next(changed);
+        }),
+      );
+      for (const id of new Set(evaluator.points)) points.get(id)?.coalesced.push(dirty);
+    } else for (const id of evaluator.points) points.get(id)?.evaluators.push({ evaluator, raw });
   }
 
-  for (const state of points.values())
-    subscriptions.add(
-      state.input.pipe(staleAfter(state.point.staleAfterMs, scheduler)).subscribe((sample) => {
-        latest.set(sample.point, sample);
-        emit({ type: 'sample', data: sample });
-        if (state.evaluators.length === 0) return;
-        const at = scheduler.now();
-        for (const { evaluator, raw } of state.evaluators) {
-          const changed = evaluator.evaluate(latest, at);
-          if (changed) raw.next(changed);
-        }
-      }),
-    );
+  const accept = (state: PointState, sample: Sample) => {
+    latest.set(sample.point, sample);
+    emit({ type: 'sample', data: sample });
+    for (const dirty of state.coalesced) dirty.next();
+    if (state.evaluators.length === 0) return;
+    const at = scheduler.now();
+    for (const { evaluator, raw } of state.evaluators) {
+      const changed = evaluator.evaluate(latest, at);
+      if (changed) raw.next(changed);
+    }
+  };
+  const stale = createStaleWatch(scheduler, (sample) => {
+    const state = points.get(sample.point);
+    if (state) accept(state, sample);
+  });
+  subscriptions.add(() => stale.dispose());
 
   log.debug({ live: evaluators.length, static: statics.length, points: points.size }, 'site compiled');
 
@@ -165,7 +183,8 @@ export function createSiteRuntime(
     ingest(sample) {
       const state = points.get(sample.point);
       if (!state) return false;
-      state.input.next(sample);
+      stale.seen(sample, state.point.staleAfterMs);
+      accept(state, sample);
       return true;
     },
     snapshot: () => ({
@@ -177,7 +196,6 @@ export function createSiteRuntime(
     }),
     dispose() {
       subscriptions.unsubscribe();
-      for (const state of points.values()) state.input.complete();
       results.complete();
     },
   };

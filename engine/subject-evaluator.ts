@@ -46,7 +46,8 @@ interface Slot {
 /** Builds the evaluator of a live `clause` on `subject`, computing its static values once. */
 export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectRef, ctx: EvaluatorContext): SubjectEvaluator {
   const { siteId, standard, logger } = ctx;
-  const log = logger.child({ clause: clause.id, subject: subject.id });
+  // a child logger per clause and subject only when there is something to say (thousands of subjects per site)
+  const log = { warn: (obj: object, msg: string) => logger.warn({ clause: clause.id, subject: subject.id, ...obj }, msg) };
   const slots: Slot[] = [];
   for (const b of clause.bindings) {
     const jsType = b.type === 'bool' ? 'boolean' : 'number';
@@ -96,6 +97,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     return { ok: expression(context), computed };
   };
 
+  const lastValues: unknown[] = [];
   const evaluator: SubjectEvaluator = {
     clause,
     subject,
@@ -106,15 +108,22 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
       if (!base.applicable || base.broken !== undefined) return undefined;
       const values: Record<string, unknown> = {};
       let complete = true;
-      for (const slot of slots) {
+      // the same good readings as last time give the same verdict: no need to run the expression
+      let same = lastValues.length === slots.length;
+      for (let i = 0; i < slots.length; i++) {
+        const slot = slots[i]!;
         const sample = latest.get(slot.point);
         if (!sample || sample.quality !== 'good' || typeof sample.value !== slot.jsType) {
           complete = false;
           break;
         }
+        if (same && lastValues[i] !== sample.value) same = false;
         if (slot.key === undefined) values[slot.variable] = sample.value;
         else ((values[slot.variable] ??= {}) as Record<string, unknown>)[slot.key] = sample.value;
       }
+      if (complete && same) return undefined;
+      lastValues.length = 0;
+      if (complete) for (const slot of slots) lastValues.push(latest.get(slot.point)!.value);
       let verdict: Verdict = 'unknown';
       let computed: Record<string, unknown> = {};
       if (complete) {
