@@ -107,7 +107,7 @@ export async function openFileJournal(file: string, options: { delayMs?: number 
     }
   }
   await mkdir(dirname(file), { recursive: true });
-  const delayMs = options.delayMs ?? 200;
+  const delayMs = options.delayMs ?? 1_000;
   let dirty = false;
   let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;

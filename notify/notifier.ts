@@ -56,7 +56,7 @@ export interface NotifierOptions {
   /** status Test on every message (a test installation) */
   test?: boolean;
   retry?: Partial<RetryPolicy>;
-  /** outbox poll period when idle, ms; default 200 */
+  /** outbox poll period when idle, ms; default 100 */
   pollMs?: number;
   batchSize?: number;
   leaseMs?: number;
@@ -91,7 +91,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
   const sites = new Map((options.sites ?? []).map((s) => [s.id, s]));
   const policies: Record<string, EscalationPolicy | undefined> = { ...Object.fromEntries([...sites].map(([id, s]) => [id, s.escalation])), ...options.policies };
   const subscribers = resolveSubscribers(options.subscribers ?? [], policies, options.env ?? process.env);
-  const pollMs = options.pollMs ?? 200;
+  const pollMs = options.pollMs ?? 100;
   const batchSize = options.batchSize ?? 200;
   const feedKeepMs = options.feedKeepMs ?? DAY;
   const fetchFn = options.fetch ?? globalThis.fetch;
