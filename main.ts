@@ -16,7 +16,7 @@ import {
   createApp, startServer, createFileUserDirectory, createDemoUsers, createUser, generatePassword, type Role,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
-import { startDepotSim, type DepotSim } from './sim/index.ts';
+import { loadScenario, startDepotSim, SCENARIOS, type DepotSim } from './sim/index.ts';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -49,7 +49,7 @@ export interface KetwinOptions {
   standardsDir: string;
   databaseUrl?: string;
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
-  simulate: false | { ports: 'configured' | 'ephemeral' };
+  simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string };
   logger: Logger;
   /** who may sign in; default a JSON file <dataDir>/users.json */
   users?: UserDirectory;
@@ -127,6 +127,11 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         const sim = await startDepotSim(site, { ...ports, logger: logger.child({ part: 'sim' }) });
         stops.push(() => sim.stop());
         sims.push(sim);
+        if (options.simulate.scenario) {
+          const scenario = await loadScenario(options.simulate.scenario);
+          logger.info({ site: site.id, scenario: options.simulate.scenario }, 'playing scenario');
+          sim.play(scenario, { logger: logger.child({ part: 'scenario' }) });
+        }
       }
       sites = sims.map((sim) => sim.siteWithEndpoints());
     }
@@ -170,7 +175,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     for (const site of sites) {
       const watchdog = createStaleWatchdog({ points: site.points, site: site.id, sink });
       stops.push(() => watchdog.stop());
-      for (const source of createSiteSources(site, logger.child({ part: 'collector' }))) {
+      for (const source of createSiteSources(site, logger.child({ part: 'collector' }), { dataDir: options.dataDir })) {
         sources.push(source);
         sourceSites.set(source, site.id);
         stops.push(() => source.stop());
@@ -229,16 +234,22 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>`;
+const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
 export async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = argv;
   const options = optionsFromEnvironment(process.env);
   switch (command) {
-    case 'start':
+    case 'start': {
+      const scenario = parseStartArguments(rest);
+      if (scenario) {
+        if (!options.simulate) throw new Error('--scenario plays in the simulated depots: not with KETWIN_SIM=off');
+        options.simulate.scenario = scenario;
+      }
       await runStart(options);
       return 0;
+    }
     case 'check':
       return runCheck(options, rest);
     case 'audit':
@@ -250,6 +261,13 @@ export async function main(argv: string[]): Promise<number> {
   }
   console.error(USAGE);
   return 2;
+}
+
+/** `start [--scenario <name|file.yaml>]` */
+function parseStartArguments(args: string[]): string | undefined {
+  if (args.length === 0) return undefined;
+  if (args[0] === '--scenario' && args.length === 2) return args[1];
+  throw new Error(`start takes only --scenario <name|file.yaml> (scenarios: ${SCENARIOS.join(', ')})`);
 }
 
 /**

