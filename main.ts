@@ -8,12 +8,12 @@ import { asyncScheduler } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { loadSite, SiteDefinitionError, type Sample, type Site } from './model/index.ts';
-import { checkSite, formatCheckReport, loadStandards, StandardError, type Standard } from './standards/index.ts';
+import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, createDemoUsers, createUser, generatePassword, type Role,
+  createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
 import { loadScenario, startDepotSim, SCENARIOS, type DepotSim } from './sim/index.ts';
@@ -157,6 +157,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       stops.push(() => clearInterval(retention));
     }
 
+    // evidence recorded through the UI in earlier runs joins the site definitions' own records
+    sites = await Promise.all(sites.map(async (site) => siteWithEvidence(site, await store.evidence(site.id))));
     const engine = createEngine({ sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
     stops.push(() => engine.dispose());
     const subscriptions = [
@@ -211,7 +213,21 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       live,
       logger: logger.child({ part: 'ui' }),
       auth: { users, demo: options.demoUsers, audit },
-      history: { series: (site, point, from, to) => store.series(site, point, from, to) },
+      history: store,
+      inspections: {
+        list: (site) => store.evidence(site),
+        record: async (record) => {
+          await store.writeEvidence([record]);
+          const current = sites.find((s) => s.id === record.site);
+          if (!current) return;
+          const updated = siteWithEvidence(current, [record]);
+          sites = sites.map((s) => (s.id === updated.id ? updated : s));
+          engine.updateSite(updated); // evidence clauses are judged again at once
+        },
+      },
+      audit,
+      reports: { keyDir: join(options.dataDir, 'keys') },
+      standards: configuration.standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
       health,
       metrics,
       metricsToken: options.metricsToken,
