@@ -16,6 +16,7 @@ import {
   createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
+import { createNotifier, loadSubscribers } from './notify/index.ts';
 import { loadScenario, startDepotSim, SCENARIOS, type DepotSim } from './sim/index.ts';
 
 const environmentSchema = z.object({
@@ -37,6 +38,8 @@ const environmentSchema = z.object({
   KETWIN_DEMO_USERS: z.enum(['on', 'off']).optional(),
   /** bearer token a Prometheus scraper sends to /metrics */
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  /** webhook subscribers (YAML or JSON): rescue teams, emergency platforms */
+  KETWIN_SUBSCRIBERS: z.string().min(1).optional(),
 });
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
@@ -57,6 +60,8 @@ export interface KetwinOptions {
   /** create demo users with generated passwords (printed) */
   demoUsers?: boolean;
   metricsToken?: string;
+  /** file of webhook subscribers; none: alerts are only in the CAP feed */
+  subscribersFile?: string;
 }
 
 export interface Ketwin {
@@ -87,6 +92,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     usersFile: e.KETWIN_USERS ? resolve(e.KETWIN_USERS) : undefined,
     demoUsers: (e.KETWIN_DEMO_USERS ?? (e.KETWIN_SIM === 'off' ? 'off' : 'on')) === 'on',
     metricsToken: e.METRICS_TOKEN,
+    subscribersFile: e.KETWIN_SUBSCRIBERS ? resolve(e.KETWIN_SUBSCRIBERS) : undefined,
   };
 }
 
@@ -156,6 +162,16 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       retention.unref();
       stops.push(() => clearInterval(retention));
     }
+
+    const notifier = createNotifier({
+      store,
+      sites,
+      dataDir: options.dataDir,
+      subscribers: options.subscribersFile ? await loadSubscribers(options.subscribersFile) : [],
+      logger: logger.child({ part: 'notify' }),
+    });
+    await notifier.start();
+    stops.push(() => notifier.stop());
 
     // evidence recorded through the UI in earlier runs joins the site definitions' own records
     sites = await Promise.all(sites.map(async (site) => siteWithEvidence(site, await store.evidence(site.id))));
@@ -227,6 +243,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       },
       audit,
       reports: { keyDir: join(options.dataDir, 'keys') },
+      cap: notifier,
       standards: configuration.standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
       health,
       metrics,
