@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { loadStandard, renderClauseTable } from './index.ts';
+import { standardDocuments } from './write-documents.ts';
 
 const DIR = new URL('./oil-depot-above-ground/', import.meta.url).pathname;
 
@@ -9,6 +10,12 @@ describe('the clause table in the repository', () => {
     const standard = await loadStandard(`${DIR}${version}.yaml`);
     const committed = await readFile(`${DIR}${version}.md`, 'utf8');
     expect(committed).toBe(renderClauseTable(standard));
+  });
+
+  it('keeps every generated document (clause tables, changelogs) up to date: `npm run standards:docs`', async () => {
+    const documents = await standardDocuments(new URL('.', import.meta.url).pathname);
+    expect([...documents.keys()].map((p) => p.slice(DIR.length))).toEqual(['0.1.0.md', '1.0.0.md', 'changes-0.1.0-to-1.0.0.md']);
+    for (const [path, text] of documents) expect(await readFile(path, 'utf8'), path).toBe(text);
   });
 
   it('has one row per clause with its source, check kind, threshold and confidence', async () => {
