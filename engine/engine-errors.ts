@@ -1,6 +1,18 @@
-export type EngineErrorCode = 'ENGINE_NO_STANDARD' | 'ENGINE_UNIT_MISMATCH' | 'ENGINE_DUPLICATE_SITE' | 'ENGINE_UNKNOWN_SITE';
+export type EngineErrorCode =
+  | 'ENGINE_NO_STANDARD'
+  | 'ENGINE_UNIT_MISMATCH'
+  | 'ENGINE_DUPLICATE_SITE'
+  | 'ENGINE_UNKNOWN_SITE'
+  /** a command names an alert the engine does not hold open */
+  | 'ENGINE_UNKNOWN_ALERT'
+  /** a command names an asset the site does not have */
+  | 'ENGINE_UNKNOWN_ASSET'
+  /** a command that the alert's state does not allow (acknowledging twice, unshelving what is not shelved…) */
+  | 'ENGINE_ALERT_STATE'
+  /** a command with a missing or invalid argument (no comment, a shelve time in the past or too long…) */
+  | 'ENGINE_BAD_COMMAND';
 
-/** A site and standard that cannot be run together; says which and why. */
+/** A site and standard that cannot be run together, or a command the engine refuses; says which and why. */
 export class EngineError extends Error {
   override readonly name = 'EngineError';
   constructor(

@@ -65,7 +65,7 @@ describe('tank high-high level (GB 50074-2014 §15.1.2)', () => {
     });
   });
 
-  it('raises an overfill alert on failure and clears it on return below high-high', () => {
+  it('raises an overfill alert on failure; on return below high-high it stays open until acknowledged (ISA-18.2)', () => {
     const { alerts, snapshot } = play([[0, 'T201.level', 16.3], [5000, 'T201.level', 15]], 6000);
     expect(alerts).toHaveLength(2);
     expect(alerts[0]).toMatchObject({
@@ -81,8 +81,8 @@ describe('tank high-high level (GB 50074-2014 §15.1.2)', () => {
     expect(alerts[0]!.message.en).toBe('Gasoline tank 1: level 16.3 m has reached high-high 16.2 m; overfill danger');
     expect(alerts[0]!.message.zh).toContain('1号汽油储罐液位 16.3 m');
     expect(alerts[0]!.actions.length).toBeGreaterThan(0);
-    expect(alerts[1]).toMatchObject({ id: alerts[0]!.id, state: 'cleared', changedAt: 5000 });
-    expect(snapshot.alerts).toEqual([]);
+    expect(alerts[1]).toMatchObject({ id: alerts[0]!.id, state: 'active', changedAt: 5000, lifecycle: { condition: 'returned', acknowledged: false }, transition: { action: 'return', at: 5000 } });
+    expect(snapshot.alerts.map((a) => a.id)).toEqual([alerts[0]!.id]);
   });
 
   it('goes unknown on a stale-marked sample from the collector', () => {
@@ -107,7 +107,7 @@ describe('combustible gas first alarm (GB/T 50493-2019 §5.5.2)', () => {
     const gd = results.filter((r) => r.subject === 'GD102');
     expect(gd.map((r) => [r.since, r.verdict])).toEqual([[0, 'pass'], [1000, 'fail'], [3000, 'pass']]);
     expect(gd[1]).toMatchObject({ clause: GAS, thresholds: { 'params.firstAlarmLEL': 25 }, evidence: [{ point: 'GD102.gas', value: 25 }] });
-    expect(alerts.map((a) => [a.kind, a.state, a.severity])).toEqual([['gas-leak', 'active', 2], ['gas-leak', 'cleared', 2]]);
+    expect(alerts.map((a) => [a.kind, a.state, a.severity, a.lifecycle?.condition])).toEqual([['gas-leak', 'active', 2, 'active'], ['gas-leak', 'active', 2, 'returned']]);
     expect(alerts[0]!.message.en).toContain('25 %LEL is over the first alarm of 25 %LEL');
   });
 
@@ -139,7 +139,7 @@ describe('dike effective capacity against the largest tank (GB 50074-2014 §6.5.
       thresholds: { 'asset.effectiveCapacity': 108_000, 'asset.floorArea': 36_700, largestTank: 100_000 },
       evidence: [{ point: 'D1.water_level', value: 0.3, quality: 'good' }],
     });
-    expect(alerts.map((a) => [a.kind, a.state])).toEqual([['dike-capacity', 'active'], ['dike-capacity', 'cleared']]);
+    expect(alerts.map((a) => [a.kind, a.transition?.action])).toEqual([['dike-capacity', 'raise'], ['dike-capacity', 'return']]);
   });
 
   it('takes the largest tank of each dike from the site, not a number in the code', () => {
@@ -189,9 +189,9 @@ describe('site score', () => {
 describe('alert lifecycle and determinism', () => {
   it('keeps an alert active while its clause is unknown, with no duplicate when it fails again', () => {
     const { alerts } = play([[0, 'T101.level', 19.8], [1000, 'T101.level', 0, 'bad'], [2000, 'T101.level', 19.9], [3000, 'T101.level', 10]], 4000);
-    expect(alerts.map((a) => [a.id, a.state])).toEqual([
-      [`zhoushan-demo:${HH}:T101:0`, 'active'],
-      [`zhoushan-demo:${HH}:T101:0`, 'cleared'],
+    expect(alerts.map((a) => [a.id, a.transition?.action])).toEqual([
+      [`zhoushan-demo:${HH}:T101:0`, 'raise'],
+      [`zhoushan-demo:${HH}:T101:0`, 'return'],
     ]);
   });
 

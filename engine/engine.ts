@@ -31,6 +31,24 @@ export interface Engine {
    */
   updateSite(site: Site): void;
   clauses(siteId: string): ClauseInfo[];
+  /**
+   * Takes back the open alerts db stored before a restart (store.openAlerts per site), before the
+   * first sample: same ids and lifecycle, escalation and shelving timers re-armed, and no duplicate
+   * when their conditions come back. Alerts of sites this engine does not run are ignored.
+   */
+  restoreAlerts(alerts: readonly Alert[]): void;
+  /** operator acknowledges an alarm; a comment is required. Throws EngineError (ENGINE_UNKNOWN_ALERT, ENGINE_ALERT_STATE, ENGINE_BAD_COMMAND). */
+  acknowledge(alertId: string, by: string, comment: string): Alert;
+  /** shelves an alarm until `untilMs` (at most the standard's maxShelve); it unshelves itself then */
+  shelve(alertId: string, by: string, untilMs: number, reason: string): Alert;
+  unshelve(alertId: string, by: string, comment?: string): Alert;
+  /** suppresses by design every alarm on an asset (out of service), now and until unsuppressed; returns the alarms it touched */
+  suppress(siteId: string, assetId: string, by: string, reason: string): Alert[];
+  unsuppress(siteId: string, assetId: string, by: string): Alert[];
+  /** a rescue team reports its progress on an incident: acknowledged, en-route, on-scene */
+  respond(alertId: string, by: string, status: string): Alert;
+  /** an open alert by id */
+  alert(alertId: string): Alert | undefined;
   dispose(): void;
 }
 
@@ -58,7 +76,29 @@ export function createEngine(options: EngineOptions): Engine {
       map((e) => e.data as Extract<LiveEvent, { type: T }>['data']),
     );
 
+  const runtimeOfAlert = (alertId: string) => {
+    const runtime = runtimes.get(alertId.split(':')[0] ?? '');
+    if (!runtime?.alarms.get(alertId)) throw new EngineError('ENGINE_UNKNOWN_ALERT', `no open alert ${alertId}`);
+    return runtime;
+  };
+  const runtimeOfAsset = (siteId: string, assetId: string) => {
+    const runtime = runtimes.get(siteId);
+    if (!runtime) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${siteId} is not in this engine`);
+    if (!runtime.site.assets.some((a) => a.id === assetId)) throw new EngineError('ENGINE_UNKNOWN_ASSET', `site ${siteId} has no asset ${assetId}`);
+    return runtime;
+  };
+
   return {
+    restoreAlerts(alerts) {
+      for (const runtime of runtimes.values()) runtime.restore(alerts);
+    },
+    acknowledge: (alertId, by, comment) => runtimeOfAlert(alertId).alarms.acknowledge(alertId, by, comment),
+    shelve: (alertId, by, untilMs, reason) => runtimeOfAlert(alertId).alarms.shelve(alertId, by, untilMs, reason),
+    unshelve: (alertId, by, comment) => runtimeOfAlert(alertId).alarms.unshelve(alertId, by, comment),
+    suppress: (siteId, assetId, by, reason) => runtimeOfAsset(siteId, assetId).alarms.suppress(assetId, by, reason),
+    unsuppress: (siteId, assetId, by) => runtimeOfAsset(siteId, assetId).alarms.unsuppress(assetId, by),
+    respond: (alertId, by, status) => runtimeOfAlert(alertId).alarms.respond(alertId, by, status),
+    alert: (alertId) => runtimes.get(alertId.split(':')[0] ?? '')?.alarms.get(alertId),
     ingest(sample) {
       const runtime = runtimes.get(sample.site);
       if (!runtime || !runtime.ingest(sample)) logger.debug({ site: sample.site, point: sample.point }, 'sample for no known point dropped');
@@ -73,8 +113,10 @@ export function createEngine(options: EngineOptions): Engine {
       if (!old) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${site.id} is not in this engine; it holds ${[...runtimes.keys()].join(', ')}`);
       const runtime = createSiteRuntime(site, standardFor(site, options.standards, logger), scheduler, emit, logger);
       const readings = Object.values(old.snapshot().values);
+      const open = old.alarms.open();
       old.dispose();
       runtimes.set(site.id, runtime);
+      runtime.restore(open); // alarm state survives a new site definition
       for (const sample of readings) runtime.ingest(sample);
       const score = runtime.snapshot().score;
       if (score) emit({ type: 'score', data: { ...score, ts: scheduler.now() } });

@@ -4,3 +4,7 @@ export { computeScore, type ScoreRules } from './score.ts';
 export { staleAfter } from './operators/stale-after.ts';
 export { alertLifecycle, type AlertSpec } from './operators/alert-lifecycle.ts';
 export { siteScore } from './operators/site-score.ts';
+export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayOutput, type VirtualClock } from './replay.ts';
+export { coalesceFrame } from './operators/coalesce-frame.ts';
+export { summaryState, RESPONSE_STATUSES, type ResponseStatus } from './alarms/alarm-state.ts';
+export type { AlarmSpec } from './alarms/alarm-book.ts';

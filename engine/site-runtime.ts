@@ -2,7 +2,9 @@ import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Alert, ClauseResult, LiveEvent, Point, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { evaluateStatic, renderTemplate, type CompiledClause, type Standard } from '../standards/index.ts';
-import { alertLifecycle, type AlertSpec } from './operators/alert-lifecycle.ts';
+import type { AlertSpec } from './operators/alert-lifecycle.ts';
+import { createAlarmBook, type AlarmBook } from './alarms/alarm-book.ts';
+import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts';
 import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
@@ -15,6 +17,10 @@ export interface SiteRuntime {
   readonly standard: Standard;
   /** hands a sample of this site to its point; false when the site has no such point */
   ingest(sample: Sample): boolean;
+  /** the site's alarms and their lifecycle commands */
+  readonly alarms: AlarmBook;
+  /** takes back open alerts stored before a restart (no duplicates when their conditions come back) */
+  restore(alerts: readonly Alert[]): void;
   snapshot(): SiteSnapshot;
   dispose(): void;
 }
@@ -75,7 +81,6 @@ export function createSiteRuntime(
   for (const s of statics) current.set(keyOf(s.clause.id, s.subject.id), s.result);
 
   const results = new Subject<ClauseResult>();
-  const alerts = new Map<string, Alert>();
   let score: SiteScore | undefined;
   const subscriptions = new Subscription();
 
@@ -88,11 +93,22 @@ export function createSiteRuntime(
   const names = new Map<string, SubjectRef & { clause: CompiledClause }>();
   for (const e of evaluators) names.set(keyOf(e.clause.id, e.subject.id), { ...e.subject, clause: e.clause });
   for (const s of statics) names.set(keyOf(s.clause.id, s.subject.id), { ...s.subject, clause: s.clause });
+  const alarms = createAlarmBook({
+    site: site.id,
+    scheduler,
+    ...alarmTimings(standard),
+    emit: (alert) => emit({ type: 'alert', data: alert }),
+  });
+  subscriptions.add(() => alarms.dispose());
   subscriptions.add(
-    results.pipe(alertLifecycle((failing) => describeAlert(names.get(keyOf(failing.clause, failing.subject)), failing))).subscribe((alert) => {
-      if (alert.state === 'cleared') alerts.delete(alert.id);
-      else alerts.set(alert.id, alert);
-      emit({ type: 'alert', data: alert });
+    results.subscribe((result) => {
+      if (result.verdict !== 'fail' && result.verdict !== 'pass') return; // unknown holds the alarm as it is
+      const named = names.get(keyOf(result.clause, result.subject));
+      if (!named?.clause.alert) return;
+      const key = clauseAlarmKey(result.clause, result.subject);
+      if (result.verdict === 'pass') return alarms.condition(key, undefined, false, result.since);
+      const spec = describeAlert(named, result)!;
+      alarms.condition(key, { ...spec, subjects: [result.subject], clause: result.clause, standard: result.standard }, true, result.since);
     }),
   );
   subscriptions.add(
@@ -180,6 +196,10 @@ export function createSiteRuntime(
   return {
     site,
     standard,
+    alarms,
+    restore(stored) {
+      for (const alert of stored) if (alert.site === site.id) alarms.restore(alert, alarmKeyOf(alert));
+    },
     ingest(sample) {
       const state = points.get(sample.point);
       if (!state) return false;
@@ -191,7 +211,7 @@ export function createSiteRuntime(
       site: site.id,
       score,
       results: order.map((key) => current.get(key)!),
-      alerts: [...alerts.values()],
+      alerts: alarms.open(),
       values: Object.fromEntries(latest),
     }),
     dispose() {

@@ -87,6 +87,39 @@ const bandSchema = z.strictObject({
   risk: z.enum(['red', 'orange', 'yellow', 'blue']),
 });
 
+/** Alarm management (ISA-18.2 / EEMUA 191): escalation, shelving limits, alarm-system health figures. */
+const alarmsSchema = z.strictObject({
+  source: z.string().min(1, 'cite where the numbers come from'),
+  /** an unacknowledged alarm of this severity escalates after this long, and again each time it elapses */
+  escalateAfter: z.strictObject({ '1': duration, '2': duration, '3': duration, '4': duration }),
+  /** the longest an operator may shelve an alarm */
+  maxShelve: duration,
+  health: z.strictObject({
+    /** the rolling window alarms are counted over, and a flood: at least floodAlarms in it */
+    window: duration,
+    floodAlarms: z.number().int().positive(),
+    /** chattering: the same alarm at least chatterCount times within chatterWindow */
+    chatterWindow: duration,
+    chatterCount: z.number().int().positive(),
+    /** standing: active longer than this */
+    standingAfter: duration,
+    topContributors: z.number().int().positive(),
+  }),
+});
+
+const hazardSchema = z.strictObject({
+  severity,
+  title: bilingual,
+  /** templates filled by the hazard model: {name} is the subject's name, other {placeholders} its figures */
+  message: bilingual,
+  actions: z.array(bilingual).min(1, 'a hazard tells the responders what to do'),
+  params: z.record(identifier, paramSchema).default({}),
+  /** asset kinds this hazard treats as ignition sources or protection, where it needs a list */
+  kinds: z.array(assetKind).default([]),
+});
+
+export const HAZARDS = ['overfill', 'gas-cloud', 'tank-fire', 'domino', 'boilover', 'spill-to-sea', 'protection-lost', 'suspected-attack'] as const;
+
 export const standardSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
   version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.0.0'),
@@ -104,9 +137,14 @@ export const standardSchema = z.strictObject({
   /** live point vocabulary per asset kind: name → unit */
   points: z.partialRecord(assetKind, z.record(z.string(), z.strictObject({ unit: z.enum(UNITS) }))),
   clauses: z.array(clauseSchema).min(1),
+  alarms: alarmsSchema.optional(),
+  /** secondary-disaster (次生灾害) models' parameters and response data, by hazard */
+  hazards: z.partialRecord(z.enum(HAZARDS), hazardSchema).default({}),
 });
 
 export type StandardDefinition = z.infer<typeof standardSchema>;
 export type ClauseDefinition = z.infer<typeof clauseSchema>;
 export type ParamDefinition = z.infer<typeof paramSchema>;
 export type AlertDefinition = z.infer<typeof alertSchema>;
+export type AlarmsDefinition = z.infer<typeof alarmsSchema>;
+export type HazardDefinition = z.infer<typeof hazardSchema>;

@@ -1,0 +1,274 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { Alert, AlertLifecycle, AlertTransition, Bilingual, IncidentDetails } from '../../model/index.ts';
+import { EngineError } from '../engine-errors.ts';
+import { RESPONSE_STATUSES, summaryState, type ResponseStatus } from './alarm-state.ts';
+
+/** What a condition raises: from a clause's `alert`, or a hazard model's finding. */
+export interface AlarmSpec {
+  kind: string;
+  severity: Alert['severity'];
+  message: Bilingual;
+  actions: Bilingual[];
+  subjects: string[];
+  clause?: string;
+  standard: string;
+  incident?: IncidentDetails;
+}
+
+export interface AlarmBookOptions {
+  site: string;
+  scheduler: SchedulerLike;
+  /** ms after which an unacknowledged alarm of a severity escalates (and again each time); none when absent */
+  escalateAfterMs?: Record<Alert['severity'], number>;
+  /** the longest shelving allowed, ms */
+  maxShelveMs?: number;
+  /** every new version of an alert, with the transition that made it */
+  emit: (alert: Alert) => void;
+}
+
+interface Entry {
+  key: string;
+  alert: Alert;
+  escalation?: Subscription;
+  unshelve?: Subscription;
+  /** when the escalation clock last started: raise, last escalation, re-alarm, unshelve, unsuppress */
+  clockFrom?: number;
+}
+
+const SYSTEM = 'system:engine';
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The alarms of one site with their ISA-18.2 / OPC UA Part 9 lifecycle: raised and returned by
+ * their condition (keyed by clause or hazard and subject, so one condition holds one alarm),
+ * acknowledged with a comment, shelved for a time by a named person, suppressed by design while an
+ * asset is out of service, escalated on the scheduler while unacknowledged, responded to by rescue
+ * teams. Every change is emitted with the transition that made it.
+ */
+export function createAlarmBook(options: AlarmBookOptions) {
+  const { site, scheduler } = options;
+  const byKey = new Map<string, Entry>();
+  const byId = new Map<string, Entry>();
+  const suppressed = new Map<string, string>();
+
+  const change = (entry: Entry, lifecycle: AlertLifecycle, transition: AlertTransition, patch: Partial<Alert> = {}) => {
+    const state = summaryState(lifecycle);
+    entry.alert = { ...entry.alert, ...patch, lifecycle, state, changedAt: transition.at, transition };
+    if (state === 'cleared') forget(entry);
+    else armEscalation(entry);
+    options.emit(entry.alert);
+  };
+  const forget = (entry: Entry) => {
+    entry.escalation?.unsubscribe();
+    entry.unshelve?.unsubscribe();
+    byKey.delete(entry.key);
+    byId.delete(entry.alert.id);
+  };
+  /** escalation runs while the condition is active, unacknowledged and neither shelved nor suppressed */
+  const armEscalation = (entry: Entry) => {
+    const l = entry.alert.lifecycle!;
+    const every = options.escalateAfterMs?.[entry.alert.severity];
+    const due = every !== undefined && l.condition === 'active' && !l.acknowledged && !l.shelved && !l.suppressed;
+    if (!due) {
+      entry.escalation?.unsubscribe();
+      entry.escalation = undefined;
+      entry.clockFrom = undefined; // restarts when the alarm needs attention again
+      return;
+    }
+    if (entry.escalation) return;
+    entry.clockFrom ??= scheduler.now();
+    const at = entry.clockFrom + every;
+    entry.escalation = scheduler.schedule(() => {
+      entry.escalation = undefined;
+      if (scheduler.now() < at) return armEscalation(entry); // a delay longer than a timer takes
+      entry.clockFrom = scheduler.now();
+      const now = entry.alert.lifecycle!;
+      change(entry, { ...now, escalations: now.escalations + 1 }, { at: scheduler.now(), by: SYSTEM, action: 'escalate' });
+    }, Math.min(MAX_TIMER_MS, Math.max(0, at - scheduler.now())));
+  };
+  const armUnshelve = (entry: Entry) => {
+    entry.unshelve?.unsubscribe();
+    entry.unshelve = undefined;
+    const until = entry.alert.lifecycle?.shelved?.until;
+    if (until === undefined) return;
+    entry.unshelve = scheduler.schedule(() => {
+      entry.unshelve = undefined;
+      if (scheduler.now() < until) return armUnshelve(entry);
+      const { shelved: _, ...rest } = entry.alert.lifecycle!;
+      change(entry, rest, { at: scheduler.now(), by: SYSTEM, action: 'unshelve', comment: 'shelving time is over' });
+    }, Math.min(MAX_TIMER_MS, Math.max(0, until - scheduler.now())));
+  };
+  const entryOf = (id: string): Entry => {
+    const entry = byId.get(id);
+    if (!entry) throw new EngineError('ENGINE_UNKNOWN_ALERT', `site ${site} holds no open alert ${id}`);
+    return entry;
+  };
+  const required = (value: string | undefined, what: string) => {
+    if (typeof value !== 'string' || value.trim() === '') throw new EngineError('ENGINE_BAD_COMMAND', `${what} is required`);
+    return value.trim();
+  };
+  const suppressionOf = (subjects: string[]) => {
+    for (const s of subjects) {
+      const reason = suppressed.get(s);
+      if (reason !== undefined) return { reason };
+    }
+    return undefined;
+  };
+
+  return {
+    /** the condition behind `key` is present (`active`) or not; `spec` says what it raises */
+    condition(key: string, spec: AlarmSpec | undefined, active: boolean, at: number): void {
+      const entry = byKey.get(key);
+      if (active) {
+        if (!spec) return;
+        if (!entry) {
+          const suppression = suppressionOf(spec.subjects);
+          const lifecycle: AlertLifecycle = { condition: 'active', acknowledged: false, escalations: 0, ...(suppression ? { suppressed: suppression } : {}) };
+          const alert: Alert = {
+            id: `${site}:${key.replaceAll('\u0000', ':')}:${at}`,
+            site,
+            kind: spec.kind,
+            severity: spec.severity,
+            state: summaryState(lifecycle),
+            raisedAt: at,
+            changedAt: at,
+            subjects: spec.subjects,
+            message: spec.message,
+            actions: spec.actions,
+            ...(spec.clause ? { clause: spec.clause } : {}),
+            standard: spec.standard,
+            lifecycle,
+            transition: { at, by: SYSTEM, action: 'raise' },
+            ...(spec.incident ? { incident: spec.incident } : {}),
+          };
+          const created: Entry = { key, alert };
+          byKey.set(key, created);
+          byId.set(alert.id, created);
+          armEscalation(created);
+          options.emit(alert);
+          return;
+        }
+        const l = entry.alert.lifecycle!;
+        if (l.condition === 'returned') {
+          // re-alarm: the condition came back before the alarm was acknowledged
+          change(entry, { ...l, condition: 'active', acknowledged: false }, { at, by: SYSTEM, action: 'raise', comment: 're-alarm after return' }, specPatch(spec));
+        } else if (spec.incident && changed(entry.alert, spec)) {
+          change(entry, l, { at, by: SYSTEM, action: 'update' }, specPatch(spec));
+        }
+        return;
+      }
+      if (!entry || entry.alert.lifecycle!.condition === 'returned') return;
+      change(entry, { ...entry.alert.lifecycle!, condition: 'returned' }, { at, by: SYSTEM, action: 'return' });
+    },
+    acknowledge(id: string, by: string, comment: string): Alert {
+      const entry = entryOf(id);
+      const who = required(by, 'who acknowledges (by)');
+      const why = required(comment, 'an acknowledgement comment');
+      const l = entry.alert.lifecycle!;
+      if (l.acknowledged) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is already acknowledged`);
+      change(entry, { ...l, acknowledged: true }, { at: scheduler.now(), by: who, action: 'acknowledge', comment: why });
+      return entry.alert;
+    },
+    shelve(id: string, by: string, untilMs: number, reason: string): Alert {
+      const entry = entryOf(id);
+      const who = required(by, 'who shelves (by)');
+      const why = required(reason, 'a reason for shelving');
+      const now = scheduler.now();
+      if (!Number.isFinite(untilMs) || untilMs <= now) throw new EngineError('ENGINE_BAD_COMMAND', `shelve until ${untilMs} is not in the future (now ${now})`);
+      if (options.maxShelveMs !== undefined && untilMs - now > options.maxShelveMs)
+        throw new EngineError('ENGINE_BAD_COMMAND', `an alarm may be shelved for at most ${options.maxShelveMs / 60_000} min`);
+      const l = entry.alert.lifecycle!;
+      if (l.shelved) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is already shelved until ${new Date(l.shelved.until).toISOString()}`);
+      change(entry, { ...l, shelved: { by: who, until: untilMs, reason: why } }, { at: now, by: who, action: 'shelve', comment: why });
+      armUnshelve(entry);
+      return entry.alert;
+    },
+    unshelve(id: string, by: string, comment?: string): Alert {
+      const entry = entryOf(id);
+      const who = required(by, 'who unshelves (by)');
+      const { shelved, ...rest } = entry.alert.lifecycle!;
+      if (!shelved) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is not shelved`);
+      entry.unshelve?.unsubscribe();
+      entry.unshelve = undefined;
+      change(entry, rest, { at: scheduler.now(), by: who, action: 'unshelve', ...(comment ? { comment } : {}) });
+      return entry.alert;
+    },
+    /** suppresses by design every alarm on `asset`, now and until unsuppressed */
+    suppress(asset: string, by: string, reason: string): Alert[] {
+      const why = required(reason, 'a reason for suppressing');
+      const who = required(by, 'who suppresses (by)');
+      suppressed.set(asset, why);
+      const touched: Alert[] = [];
+      for (const entry of [...byId.values()])
+        if (entry.alert.subjects.includes(asset) && !entry.alert.lifecycle!.suppressed) {
+          change(entry, { ...entry.alert.lifecycle!, suppressed: { reason: why } }, { at: scheduler.now(), by: who, action: 'suppress', comment: why });
+          touched.push(entry.alert);
+        }
+      return touched;
+    },
+    unsuppress(asset: string, by: string): Alert[] {
+      const who = required(by, 'who unsuppresses (by)');
+      if (!suppressed.delete(asset)) throw new EngineError('ENGINE_ALERT_STATE', `asset ${asset} is not suppressed`);
+      const touched: Alert[] = [];
+      for (const entry of [...byId.values()]) {
+        const { suppressed: was, ...rest } = entry.alert.lifecycle!;
+        if (!was || suppressionOf(entry.alert.subjects)) continue;
+        change(entry, rest, { at: scheduler.now(), by: who, action: 'unsuppress' });
+        touched.push(entry.alert);
+      }
+      return touched;
+    },
+    isSuppressed: (asset: string) => suppressed.has(asset),
+    respond(id: string, by: string, status: string): Alert {
+      const entry = entryOf(id);
+      const who = required(by, 'who responds (by)');
+      if (!(RESPONSE_STATUSES as readonly string[]).includes(status))
+        throw new EngineError('ENGINE_BAD_COMMAND', `response status must be one of ${RESPONSE_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
+      if (!entry.alert.incident) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is not an incident; rescue teams respond to incidents`);
+      change(entry, entry.alert.lifecycle!, { at: scheduler.now(), by: who, action: 'respond', status: status as ResponseStatus });
+      return entry.alert;
+    },
+    /** takes back an open alert stored before a restart: same id, its lifecycle, timers re-armed; emits nothing */
+    restore(alert: Alert, key: string): void {
+      if (alert.state === 'cleared' || byId.has(alert.id)) return;
+      const lifecycle: AlertLifecycle = alert.lifecycle ?? {
+        condition: 'active',
+        acknowledged: alert.state === 'acknowledged',
+        escalations: 0,
+      };
+      const entry: Entry = { key, alert: { ...alert, lifecycle }, clockFrom: alert.changedAt };
+      const old = byKey.get(key);
+      if (old) forget(old);
+      byKey.set(key, entry);
+      byId.set(alert.id, entry);
+      armEscalation(entry);
+      armUnshelve(entry);
+    },
+    get: (id: string) => byId.get(id)?.alert,
+    keyOf: (id: string) => byId.get(id)?.key,
+    open: () => [...byId.values()].map((e) => e.alert),
+    dispose() {
+      for (const entry of byId.values()) {
+        entry.escalation?.unsubscribe();
+        entry.unshelve?.unsubscribe();
+      }
+      byId.clear();
+      byKey.clear();
+    },
+  };
+}
+
+export type AlarmBook = ReturnType<typeof createAlarmBook>;
+
+function specPatch(spec: AlarmSpec): Partial<Alert> {
+  return { severity: spec.severity, message: spec.message, actions: spec.actions, subjects: spec.subjects, ...(spec.incident ? { incident: spec.incident } : {}) };
+}
+
+/** An incident changed enough to tell the responders: severity, message, affected assets, zones or countdowns. */
+function changed(alert: Alert, spec: AlarmSpec): boolean {
+  return (
+    alert.severity !== spec.severity ||
+    alert.message.en !== spec.message.en ||
+    JSON.stringify(alert.incident) !== JSON.stringify(spec.incident)
+  );
+}

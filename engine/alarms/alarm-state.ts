@@ -1,0 +1,16 @@
+import type { AlertLifecycle, AlertState } from '../../model/index.ts';
+
+/**
+ * The one-word state behind the ISA-18.2 lifecycle: shelved (or suppressed by design) hides it,
+ * cleared only once the condition has returned AND the alarm is acknowledged (a returned,
+ * unacknowledged alarm stays visible), acknowledged, or active.
+ */
+export function summaryState(lifecycle: AlertLifecycle): AlertState {
+  if (lifecycle.shelved || lifecycle.suppressed) return 'shelved';
+  if (lifecycle.condition === 'returned' && lifecycle.acknowledged) return 'cleared';
+  return lifecycle.acknowledged ? 'acknowledged' : 'active';
+}
+
+/** Responses a rescue team reports on an incident, in the order they usually come. */
+export const RESPONSE_STATUSES = ['acknowledged', 'en-route', 'on-scene'] as const;
+export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];
