@@ -177,6 +177,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     sites = await Promise.all(sites.map(async (site) => siteWithEvidence(site, await store.evidence(site.id))));
     const engine = createEngine({ sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
     stops.push(() => engine.dispose());
+    // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
+    for (const site of sites) engine.restoreAlerts(await store.openAlerts(site.id));
     const subscriptions = [
       engine.results$.subscribe((r) => writer.result(r)),
       engine.scores$.subscribe((s) => writer.score(s)),

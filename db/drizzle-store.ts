@@ -1,5 +1,5 @@
 /** The Store over any drizzle PostgreSQL database: the same SQL serves PGlite and `pg`. */
-import { and, asc, desc, eq, gte, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import { alertToRow, resultToRow, rowToAlert, rowToResult, rowToScore, rowToValue, samplesToColumns, scoreToRow } from './rows.ts';
@@ -147,7 +147,16 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       const rows = await db.select().from(t)
         .where(and(eq(t.site, site), ne(t.state, 'cleared')))
         .orderBy(desc(t.raisedAt), asc(t.id));
-      return rows.map(rowToAlert);
+      if (rows.length === 0) return [];
+      // The latest transition holds the whole alert (lifecycle, incident, …), which a restart must restore.
+      const tr = schema.alertTransitions;
+      const latest = await db
+        .selectDistinctOn([tr.alertId], { alertId: tr.alertId, data: tr.data })
+        .from(tr)
+        .where(inArray(tr.alertId, rows.map((r) => r.id)))
+        .orderBy(asc(tr.alertId), desc(tr.at), desc(tr.id));
+      const full = new Map(latest.map((l) => [l.alertId, l.data as Alert]));
+      return rows.map((row) => full.get(row.id) ?? rowToAlert(row));
     },
 
     async clauseHistory(site: string, clause: string, subject: string) {

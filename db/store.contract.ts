@@ -172,6 +172,16 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       expect(history[2]?.alert).toEqual(alert('alr', 'a1', 'cleared', T0 + 200));
     });
 
+    it('returns open alerts whole, with their lifecycle and incident, so a restart restores them', async () => {
+      const acknowledged: Alert = {
+        ...alert('lfc', 'l1', 'active', T0 + 50),
+        lifecycle: { condition: 'active', acknowledged: true, escalations: 1, shelved: { by: 'li', until: T0 + 9000, reason: 'maintenance' } },
+        transition: { at: T0 + 50, by: 'li', action: 'acknowledge', comment: 'crew on the way' },
+      };
+      await store.writeAlerts([alert('lfc', 'l1', 'active', T0), acknowledged]);
+      expect(await store.openAlerts('lfc')).toEqual([acknowledged]);
+    });
+
     it('records a retried batch of verdict changes and alert transitions once', async () => {
       const changes = [result('rty', 'TANK-LEVEL-HH', 'T101', 'pass', T0), result('rty', 'TANK-LEVEL-HH', 'T101', 'fail', T0 + 1000)];
       await store.writeResults(changes);
