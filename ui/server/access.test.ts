@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Koa from 'koa';
-import type { Site } from '../../model/index.ts';
+import type { Alert, Site } from '../../model/index.ts';
+import type { CommandsView } from './commands.ts';
 import { createApp } from './index.ts';
 import { createMemoryLiveView } from './testing/memory-live-view.ts';
 import { loadDemoSite } from './testing/fixture.ts';
@@ -19,6 +20,15 @@ const history: HistoryView = {
 };
 const recorded: InspectionRecord[] = [];
 const inspections: InspectionsView = { list: async () => recorded, record: async (r) => void recorded.push(r) };
+/** one open alarm of the demo site; every command succeeds (the real engine's refusals are tested in test/alarm-commands.test.ts) */
+const ALERT_ID = 'zhoushan-demo:GB50074-15.1.2-HH:T201:0';
+const commands: CommandsView = {
+  alert: (id) => (id === ALERT_ID ? ({ id, site: 'zhoushan-demo', state: 'active' } as Alert) : undefined),
+  acknowledge: (id) => ({ id, site: 'zhoushan-demo', state: 'acknowledged' }) as Alert,
+  shelve: (id) => ({ id, site: 'zhoushan-demo', state: 'shelved' }) as Alert,
+  unshelve: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
+  respond: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
+};
 let keyDir: string;
 beforeAll(async () => {
   site = await loadDemoSite();
@@ -26,6 +36,7 @@ beforeAll(async () => {
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
     history, inspections, reports: { keyDir }, metricsToken: 'scrape-me',
     standards: [{ key: 'oil-depot-above-ground@1.0.0', markdown: '# table' }],
+    commands,
     cap: { capFeed: () => '<feed xmlns="http://www.w3.org/2005/Atom"/>', deliveryStatus: () => [], retryDeadLetters: () => 0 },
   });
 });
@@ -38,7 +49,7 @@ type Caller = 'anonymous' | (typeof TEST_USERS)[number]['name'];
 const CALLERS: Caller[] = ['anonymous', ...TEST_USERS.map((u) => u.name)];
 
 /** Every route, called as it would be on the demo site, and who gets what. */
-const CASES: { route: string; method: string; path: string; expect: Record<Caller, number> }[] = [
+const CASES: { route: string; method: string; path: string; body?: unknown; expect: Record<Caller, number> }[] = [
   { route: 'GET /api/session', method: 'GET', path: '/api/session', expect: { anonymous: 200, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /api/sites', method: 'GET', path: '/api/sites', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /api/sites/:id', method: 'GET', path: '/api/sites/zhoushan-demo', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
@@ -78,6 +89,22 @@ const CASES: { route: string; method: string; path: string; expect: Record<Calle
   { route: 'GET /api/notify/deliveries', method: 'GET', path: '/api/notify/deliveries', expect: { anonymous: 401, manager: 403, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 } },
   // the drill body is not a retry request: an admin gets past access to validation
   { route: 'POST /api/notify/retry', method: 'POST', path: '/api/notify/retry', expect: { anonymous: 401, manager: 403, auditor: 403, rescue: 403, admin: 400, elsewhere: 403 } },
+  {
+    route: 'POST /api/alerts/:id/ack', method: 'POST', path: `/api/alerts/${ALERT_ID}/ack`, body: { comment: 'transfer stopped' },
+    expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'POST /api/alerts/:id/shelve', method: 'POST', path: `/api/alerts/${ALERT_ID}/shelve`, body: { minutes: 30, reason: 'sensor maintenance' },
+    expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'POST /api/alerts/:id/unshelve', method: 'POST', path: `/api/alerts/${ALERT_ID}/unshelve`, body: {},
+    expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'POST /api/alerts/:id/respond', method: 'POST', path: `/api/alerts/${ALERT_ID}/respond`, body: { status: 'en-route' },
+    expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 200, admin: 200, elsewhere: 403 },
+  },
   // signing in and out are tested on their own below
   { route: 'POST /api/session', method: 'POST', path: '', expect: {} as Record<Caller, number> },
   { route: 'DELETE /api/session', method: 'DELETE', path: '', expect: {} as Record<Caller, number> },
@@ -85,11 +112,11 @@ const CASES: { route: string; method: string; path: string; expect: Record<Calle
 
 const DRILL = JSON.stringify({ kind: 'evacuation-drill', subject: 'zhoushan-demo', doneAt: '2026-01-10T09:00:00Z', by: '安全科 王工' });
 
-async function call(caller: Caller, method: string, path: string): Promise<Response> {
+async function call(caller: Caller, method: string, path: string, body?: unknown): Promise<Response> {
   const abort = new AbortController();
   const init: RequestInit = { method, signal: abort.signal };
   if (method === 'POST') {
-    init.body = DRILL;
+    init.body = body === undefined ? DRILL : JSON.stringify(body);
     init.headers = { 'content-type': 'application/json' };
   }
   const res = caller === 'anonymous' ? await fetch(`${server.url}${path}`, init) : await (await server.as(caller)).fetch(path, init);
@@ -111,7 +138,7 @@ describe('every route as every role', () => {
   for (const c of CASES.filter((c) => c.path)) {
     for (const caller of CALLERS) {
       it(`${c.route} as ${caller}: ${c.expect[caller]}`, async () => {
-        const res = await call(caller, c.method, c.path);
+        const res = await call(caller, c.method, c.path, c.body);
         expect(res.status).toBe(c.expect[caller]);
         if (res.status === 401 || res.status === 403) {
           const body = (await res.json()) as { error: string };

@@ -11,6 +11,8 @@ import { createEventHub, type EventHub } from './event-hub.ts';
 import { createStreamRegistry } from './event-stream.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { capRoutes, type CapView } from './routes/cap.ts';
+import { alarmRoutes } from './routes/alarms.ts';
+import type { CommandsView } from './commands.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -60,6 +62,8 @@ export interface AppOptions {
   /** the built web app; default ui/web/dist */
   staticDir?: string;
   logger?: Logger;
+  /** alarm commands (acknowledge, shelve, unshelve, respond): main.ts passes the engine; without it those routes answer 404 */
+  commands?: CommandsView;
   /** CAP feed and webhook delivery state (notify/'s notifier); without it those routes answer 404 */
   cap?: CapView;
   /** event-stream heartbeat period, default 15 s */
@@ -103,6 +107,7 @@ export function createApp(options: AppOptions): Koa {
   reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   standardsRoutes(api, options.standards ?? []);
+  alarmRoutes(api, { commands: options.commands, audit, now });
   eventsRoutes(api, {
     live: options.live,
     auth,

@@ -39,9 +39,9 @@ export function errorHandler(logger: Logger): Middleware {
 
 export type ClientErrorCode =
   | 'not-found' | 'bad-request' | 'not-built' | 'unauthenticated' | 'forbidden' | 'csrf'
-  | 'unsupported-media-type' | 'payload-too-large' | 'rate-limited' | 'method-not-allowed';
+  | 'unsupported-media-type' | 'payload-too-large' | 'rate-limited' | 'method-not-allowed' | 'conflict';
 
-export type ClientErrorStatus = 400 | 401 | 403 | 404 | 405 | 413 | 415 | 429;
+export type ClientErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429;
 
 /** A request the client got wrong or may not make; its message is shown to the client. */
 export class ClientError extends Error {

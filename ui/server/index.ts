@@ -15,3 +15,4 @@ export { siteWithEvidence, toSiteEvidence, fromSiteEvidence } from './evidence-s
 export { loadReportSigner, verifyReport, ReportSigningError, SIGNATURE_FORMAT, type ReportSignature, type ReportSigner, type VerifyResult } from './report/signing.ts';
 export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/fonts.ts';
 export { clauseHistoryCsv } from './report/clause-csv.ts';
+export type { CommandsView, ResponseStatus } from './commands.ts';

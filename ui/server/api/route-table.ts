@@ -14,7 +14,7 @@ export type Method = 'get' | 'post' | 'put' | 'delete';
 export type Access<I> =
   | { kind: 'public' }
   | { kind: 'signed-in' }
-  | { kind: 'permission'; permission: Permission; site?: (input: I) => string | undefined };
+  | { kind: 'permission'; permission: Permission | readonly Permission[]; site?: (input: I) => string | undefined };
 
 export interface ResponseDoc {
   description: string;
@@ -58,7 +58,7 @@ export interface RouteDoc {
   path: string;
   summary: string;
   tags: string[];
-  access: { kind: Access<never>['kind']; permission?: Permission };
+  access: { kind: Access<never>['kind']; permission?: Permission | readonly Permission[] };
   params?: z.ZodType;
   query?: z.ZodType;
   body?: z.ZodType;
@@ -89,7 +89,7 @@ export function createRouteTable(): RouteTable {
         const { user } = ctx.state as AuthState;
         if (spec.access.kind !== 'public') {
           if (!user) throw new ClientError(401, 'unauthenticated', 'sign in first');
-          if (spec.access.kind === 'permission' && !may(user, spec.access.permission)) {
+          if (spec.access.kind === 'permission' && !mayAny(user, spec.access.permission)) {
             throw new ClientError(403, 'forbidden', `the ${user.role} role may not ${describe(spec.access.permission)}`);
           }
         }
@@ -100,7 +100,7 @@ export function createRouteTable(): RouteTable {
         } as RouteInput<P, Q, B>;
         if (spec.access.kind === 'permission' && user) {
           const site = spec.access.site?.(input);
-          if (site !== undefined && !may(user, spec.access.permission, site)) {
+          if (site !== undefined && !mayAny(user, spec.access.permission, site)) {
             throw new ClientError(403, 'forbidden', `no access to site ${JSON.stringify(site)}`);
           }
           if (site !== undefined && spec.siteExists && !spec.siteExists(site)) {
@@ -115,7 +115,13 @@ export function createRouteTable(): RouteTable {
   };
 }
 
-function describe(permission: Permission): string {
+/** a route open to several permissions (respond: rescue teams and managers) admits whoever holds one of them */
+function mayAny(user: SessionUser, permission: Permission | readonly Permission[], site?: string): boolean {
+  return (typeof permission === 'string' ? [permission] : permission).some((p) => may(user, p, site));
+}
+
+function describe(permission: Permission | readonly Permission[]): string {
+  if (typeof permission !== 'string') return permission.map(describe).join(' or ');
   switch (permission) {
     case 'read': return 'read site data';
     case 'operate': return 'operate alarms or enter evidence';

@@ -174,3 +174,33 @@ export const compareAnswer = z
     clauses: z.array(z.object({ id: z.string(), cells: z.record(z.string(), z.object({}).loose()) }).loose()),
   })
   .describe('Comparison');
+
+// ---- alarm commands: acknowledge, shelve, unshelve, respond ----
+
+export const alertParams = z.object({
+  id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]{0,255}$/, 'must be an alert id (letters, digits, ".", ":", "-", "_")'),
+});
+
+const comment = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, 'must not be empty').max(2000);
+
+export const ackBody = z.strictObject({ comment: comment('a comment saying what was done') }).describe('AcknowledgeInput');
+
+export const shelveBody = z
+  .strictObject({
+    minutes: z.number({ error: 'expected minutes as a number' }).int('must be a whole number of minutes').positive('must be at least 1'),
+    reason: comment('a reason for shelving'),
+  })
+  .describe('ShelveInput');
+
+export const unshelveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() }).describe('UnshelveInput');
+
+export const RESPONSE_STATUSES = ['acknowledged', 'en-route', 'on-scene'] as const;
+export const respondBody = z
+  .strictObject({ status: z.enum(RESPONSE_STATUSES, { error: 'expected acknowledged, en-route or on-scene' }) })
+  .describe('RespondInput');
+
+/** The alert after the command; its full shape is Alert in model/results.ts. */
+export const alertSchema = z
+  .object({ id: z.string(), site: z.string(), state: z.enum(['active', 'acknowledged', 'shelved', 'cleared']) })
+  .loose()
+  .describe('Alert');
