@@ -1,3 +1,4 @@
+import type { Alert } from '../../../../model/index.ts';
 import type {
   ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
 } from '../../../server/api-types.ts';
@@ -125,3 +126,13 @@ export async function fetchStandardMarkdown(key: string, signal?: AbortSignal): 
   if (!res.ok) throw new ApiError(res.status, ((await res.json().catch(() => ({}))) as { error?: string }).error ?? res.statusText);
   return res.text();
 }
+
+export type AlarmCommand =
+  | { command: 'ack'; body: { comment: string } }
+  | { command: 'shelve'; body: { minutes: number; reason: string } }
+  | { command: 'unshelve'; body: { comment?: string } }
+  | { command: 'respond'; body: { status: 'acknowledged' | 'en-route' | 'on-scene' } };
+
+/** POST /api/alerts/:id/<command>; answers the alert after the command. */
+export const alarmCommand = async (alertId: string, c: AlarmCommand, csrf: string | null): Promise<Alert> =>
+  (await send<Alert>('POST', `/api/alerts/${encodeURIComponent(alertId)}/${c.command}`, c.body, csrf)) as Alert;

@@ -1,4 +1,4 @@
-import { ApiError, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
+import { ApiError, type Alert, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
 import { applyEvent, type StreamEvent } from './apply-event.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -60,6 +60,15 @@ export class SiteLive {
         this.#connection = 'reconnecting';
       }
     });
+  }
+
+  /** Folds in an alert a command answered with, before its event arrives on the stream. */
+  applyAlert(alert: Alert): void {
+    if (!this.#detail) return;
+    const known = this.#detail.alerts.find((a) => a.id === alert.id);
+    const at = (a: Alert) => a.transition?.at ?? a.changedAt;
+    if (known && at(known) > at(alert)) return; // the stream brought a newer version already
+    applyEvent(this.#detail, { type: 'alert', data: alert });
   }
 
   close(): void {
