@@ -229,6 +229,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     };
     const app = createApp({
       live,
+      commands: engine,
       logger: logger.child({ part: 'ui' }),
       auth: { users, demo: options.demoUsers, audit },
       history: store,
