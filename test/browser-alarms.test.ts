@@ -1,11 +1,11 @@
 // A real browser against the whole running system: the manager acknowledges an overfill alarm.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { startTestSystem, type TestSystem } from './system.ts';
 import { apiAs, openSignedIn } from './sign-in.ts';
 import type { SiteDetail } from '../ui/server/index.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HH = 'GB50074-15.1.2-HH';
 
 let system: TestSystem;
@@ -13,10 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   system = await startTestSystem();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();

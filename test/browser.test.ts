@@ -1,10 +1,10 @@
 // A real browser (Debian's chromium via playwright-core) against the whole running system.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { launchChromium } from './chromium.ts';
 import { startTestSystem, type TestSystem } from './system.ts';
 import { openSignedIn } from './sign-in.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const HH = 'GB50074-15.1.2-HH';
 
 let system: TestSystem;
@@ -12,10 +12,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   system = await startTestSystem();
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
