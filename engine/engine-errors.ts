@@ -10,7 +10,9 @@ export type EngineErrorCode =
   /** a command that the alert's state does not allow (acknowledging twice, unshelving what is not shelved…) */
   | 'ENGINE_ALERT_STATE'
   /** a command with a missing or invalid argument (no comment, a shelve time in the past or too long…) */
-  | 'ENGINE_BAD_COMMAND';
+  | 'ENGINE_BAD_COMMAND'
+  /** a hazard model's parameter is missing from the standard or has the wrong shape */
+  | 'ENGINE_HAZARD_PARAM';
 
 /** A site and standard that cannot be run together, or a command the engine refuses; says which and why. */
 export class EngineError extends Error {

@@ -8,6 +8,7 @@ import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts
 import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
+import { createHazardWatchers } from './hazards/hazards.ts';
 import { createStaleWatch } from './stale-watch.ts';
 import { createSubjectEvaluator, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
@@ -30,6 +31,8 @@ interface PointState {
   evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
   coalesced: Subject<void>[];
+  /** hazard models reading this point (engine/hazards); empty for most points */
+  hazards: ((sample: Sample) => void)[];
 }
 
 /** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
@@ -154,7 +157,7 @@ export function createSiteRuntime(
   statics.forEach(watchExpiry);
 
   const points = new Map<string, PointState>();
-  for (const point of site.points) points.set(point.id, { point, evaluators: [], coalesced: [] });
+  for (const point of site.points) points.set(point.id, { point, evaluators: [], coalesced: [], hazards: [] });
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
@@ -174,9 +177,21 @@ export function createSiteRuntime(
     } else for (const id of evaluator.points) points.get(id)?.evaluators.push({ evaluator, raw });
   }
 
+  const hazardWatchers = createHazardWatchers({
+    site,
+    standard,
+    now: () => scheduler.now(),
+    latest: (id) => latest.get(id),
+    condition: (key, spec, active, at) => alarms.condition(key, spec, active, at),
+    logger: log,
+  });
+  for (const watcher of hazardWatchers) for (const id of watcher.points) points.get(id)?.hazards.push(watcher.onSample);
+
   const accept = (state: PointState, sample: Sample) => {
     latest.set(sample.point, sample);
     emit({ type: 'sample', data: sample });
+    // hazard models first: an incident forecast comes before the clause alarms of the same reading
+    if (state.hazards.length > 0) for (const onSample of state.hazards) onSample(sample);
     for (const dirty of state.coalesced) dirty.next();
     if (state.evaluators.length === 0) return;
     const at = scheduler.now();

@@ -1,0 +1,23 @@
+import type { Logger } from 'pino';
+import type { Sample, Site } from '../../model/index.ts';
+import type { Standard } from '../../standards/index.ts';
+import type { AlarmSpec } from '../alarms/alarm-book.ts';
+
+/** What a hazard model is given: the site, its standard, the scheduler's clock and the alarm book's condition. */
+export interface HazardContext {
+  site: Site;
+  standard: Standard;
+  /** scheduler time, ms: the only clock a model reads */
+  now(): number;
+  /** the latest accepted sample of a point, if any */
+  latest(pointId: string): Sample | undefined;
+  /** raises / updates (active) or returns (inactive) the alarm held under `key` */
+  condition(key: string, spec: AlarmSpec | undefined, active: boolean, at: number): void;
+  logger: Logger;
+}
+
+/** A hazard model on one subject: the points it reads and what it does with each accepted sample. */
+export interface HazardWatcher {
+  points: string[];
+  onSample(sample: Sample): void;
+}

@@ -1,0 +1,12 @@
+import type { HazardContext, HazardWatcher } from './hazard-model.ts';
+import { createOverfillWatchers } from './overfill.ts';
+import { createTankFireWatchers } from './tank-fire.ts';
+
+/** Every hazard model the standard gives parameters for, on every subject it applies to. */
+export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
+  const { hazards } = context.standard;
+  return [
+    ...(hazards.overfill ? createOverfillWatchers(context, hazards.overfill) : []),
+    ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
+  ];
+}

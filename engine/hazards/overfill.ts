@@ -1,0 +1,99 @@
+import type { Bilingual, Dike, IncidentDetails, Sample, Tank } from '../../model/index.ts';
+import { renderTemplate, type HazardDefinition } from '../../standards/index.ts';
+import type { AlarmSpec } from '../alarms/alarm-book.ts';
+import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
+import { polygonFeatures } from './geo.ts';
+import type { HazardContext, HazardWatcher } from './hazard-model.ts';
+import { hazardParams } from './hazard-params.ts';
+
+const HOUR_MS = 3_600_000;
+const COUNTDOWN_LABEL: Bilingual = { zh: '预计冒罐时间', en: 'Forecast overfill' };
+
+/**
+ * Overfill forecast (API 2350): the filling rate is the least-squares slope of the tank's level over
+ * the trend window (scheduler time); time to critical high = (levelCriticalHigh − level) / rate.
+ * While that is shorter than the tank's response time (by overfill category), an incident is held
+ * open with the countdown, inventory and the dike's outline; it returns when the rise stops.
+ */
+export function createOverfillWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
+  const params = hazardParams('overfill', definition);
+  const responseMinutes = params.list('responseMinutes');
+  const windowMs = params.number('trendWindowSeconds') * 1000;
+  const minSamples = params.number('minTrendSamples');
+  const minRate = params.number('minRate');
+  const stepMs = params.number('deadlineStepSeconds') * 1000;
+  const density = params.table('density');
+  const { site, standard } = context;
+  const watchers: HazardWatcher[] = [];
+
+  for (const tank of site.assets.filter((a): a is Tank => a.kind === 'tank')) {
+    const point = site.points.find((p) => p.asset === tank.id && p.name === 'level');
+    const category = tank.attributes.overfillCategory;
+    if (!point || category === undefined) continue;
+    const response = responseMinutes[category - 1];
+    if (response === undefined) continue;
+    const dike = site.assets.find((a): a is Dike => a.kind === 'dike' && a.id === tank.attributes.dike);
+    const key = hazardAlarmKey('overfill', tank.id);
+    const area = (Math.PI * tank.attributes.diameter ** 2) / 4;
+    const critical = tank.attributes.levelCriticalHigh;
+    const readings: { at: number; level: number }[] = [];
+    let held: { spec: AlarmSpec; deadline: number } | undefined;
+
+    const onSample = (sample: Sample) => {
+      if (sample.quality !== 'good' || typeof sample.value !== 'number') return; // bad readings hold the forecast
+      const at = context.now();
+      readings.push({ at, level: sample.value });
+      while (readings.length > 0 && readings[0]!.at < at - windowMs) readings.shift();
+      const rate = readings.length >= minSamples ? slopePerHour(readings) : undefined;
+      if (rate === undefined) return;
+      const minutes = rate >= minRate ? (Math.max(0, critical - sample.value) / rate) * 60 : Infinity;
+      if (!(minutes < response)) {
+        held = undefined;
+        return context.condition(key, undefined, false, at);
+      }
+      const deadline = at + Math.round(minutes * 60_000);
+      if (!held || Math.abs(deadline - held.deadline) > stepMs) {
+        const values = { rate: round(rate, 2), minutes: Math.round(minutes), response, 'asset.levelCriticalHigh': critical };
+        const zones = dike ? polygonFeatures(site.location, dike.attributes.outline, { name: dike.name, kind: 'dike' }) : undefined;
+        const incident: IncidentDetails = {
+          hazard: 'overfill',
+          zones: { type: 'FeatureCollection', features: zones ? [zones.wgs84] : [] },
+          planZones: { type: 'FeatureCollection', features: zones ? [zones.plan] : [] },
+          affected: [tank.id],
+          inventory: [{ asset: tank.id, product: tank.attributes.product, tonnes: round(sample.value * area * (density[tank.attributes.product] ?? 0), 0) }],
+          countdowns: [{ kind: 'overfill', label: COUNTDOWN_LABEL, deadline }],
+        };
+        held = {
+          deadline,
+          spec: {
+            kind: 'hazard-overfill',
+            severity: definition.severity,
+            message: renderTemplate(definition.message, values, tank.name),
+            actions: definition.actions.map((a) => renderTemplate(a, values, tank.name)),
+            subjects: [tank.id],
+            standard: standard.key,
+            incident,
+          },
+        };
+      }
+      context.condition(key, held.spec, true, at);
+    };
+    watchers.push({ points: [point.id], onSample });
+  }
+  return watchers;
+}
+
+/** least-squares slope of level over time, m/h */
+function slopePerHour(readings: { at: number; level: number }[]): number | undefined {
+  const n = readings.length;
+  const t0 = readings[0]!.at;
+  let st = 0, sl = 0, stt = 0, stl = 0;
+  for (const r of readings) {
+    const t = (r.at - t0) / HOUR_MS;
+    st += t; sl += r.level; stt += t * t; stl += t * r.level;
+  }
+  const d = n * stt - st * st;
+  return d > 0 ? (n * stl - st * sl) / d : undefined;
+}
+
+const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
