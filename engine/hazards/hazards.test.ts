@@ -117,7 +117,7 @@ describe('tank fire (point-source radiation, GB 50074 §12.5.4 cooling)', () => 
     // ≈ 3,096 MW; radiated χQ = 0.3 × Q ≈ 929 MW. r = √(χQ / 4πq): 37.5 kW/m² → 44.4 m,
     // 12.5 → 76.9 m, 4 → 135.9 m. T202's nearest shell is 60 − 20.25 = 39.75 m away: ≈ 46.8 kW/m² > 15;
     // T102 (147 m centre to centre, D 80) gets ≈ 6.4 kW/m²: not exposed.
-    const { alerts } = play([[0, 'T201.flame', false], [60_000, 'T201.flame', true], [120_000, 'T201.flame', true]], 5 * MIN);
+    const { alerts } = play([[0, 'T201.level', 10], [0, 'T201.flame', false], [60_000, 'T201.flame', true], [120_000, 'T201.flame', true]], 5 * MIN);
     const fires = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
     expect(fires).toHaveLength(1); // a repeated reading changes nothing
     const fire = fires[0]!;
@@ -139,6 +139,8 @@ describe('tank fire (point-source radiation, GB 50074 §12.5.4 cooling)', () => 
     for (const [x, y] of ring) expect(Math.hypot(x - t201.x, y - t201.y)).toBeCloseTo(76.9, 0);
     for (const f of details.zones.features) expect((f.geometry as { coordinates: [number, number][][] }).coordinates[0]!.every(near)).toBe(true);
     expect(fire.message.en).toContain('T202');
+    // 10 m × 1,288 m² × 0.75 t/m³ ≈ 9,662 t in T201; T202 has no reading yet
+    expect(details.inventory).toEqual([{ asset: 'T201', product: 'gasoline', tonnes: 9662 }]);
   });
 
   it('returns when the flame is gone', () => {

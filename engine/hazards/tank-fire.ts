@@ -42,6 +42,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   const exposureFlux = params.number('exposureFlux');
   const coolBurningMs = params.number('coolBurningMinutes') * MINUTE_MS;
   const coolNeighbourMs = params.number('coolNeighbourMinutes') * MINUTE_MS;
+  const density = params.table('density');
   const { site, standard } = context;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
   const watchers: HazardWatcher[] = [];
@@ -67,6 +68,15 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
       exposed: exposed.map((t) => t.id).join(', ') || '—',
     };
     let held: AlarmSpec | undefined;
+    /** tonnes in the burning and exposed tanks, from their latest level readings (tanks without one are left out) */
+    const inventoryOf = (list: Tank[]) =>
+      list.flatMap((t) => {
+        const level = site.points.find((p) => p.asset === t.id && p.name === 'level');
+        const value = level ? context.latest(level.id)?.value : undefined;
+        if (typeof value !== 'number') return [];
+        const tonnes = Math.round(value * ((Math.PI * t.attributes.diameter ** 2) / 4) * (density[t.attributes.product] ?? 0));
+        return [{ asset: t.id, product: t.attributes.product, tonnes }];
+      });
 
     const onSample = (sample: Sample) => {
       if (sample.quality !== 'good' || typeof sample.value !== 'boolean') return;
@@ -82,7 +92,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
           zones: { type: 'FeatureCollection', features: features('wgs84') },
           planZones: { type: 'FeatureCollection', features: features('plan') },
           affected: [tank.id, ...exposed.map((t) => t.id)],
-          inventory: [],
+          inventory: inventoryOf([tank, ...exposed]),
           countdowns: [
             { kind: 'cooling', label: { zh: `${tank.id} 冷却`, en: `Cool ${tank.id}` }, deadline: at + coolBurningMs },
             ...exposed.map((t) => ({ kind: 'cooling', label: { zh: `${t.id} 冷却`, en: `Cool ${t.id}` }, deadline: at + coolNeighbourMs })),
