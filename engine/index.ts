@@ -8,3 +8,5 @@ export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayO
 export { coalesceFrame } from './operators/coalesce-frame.ts';
 export { summaryState, RESPONSE_STATUSES, type ResponseStatus } from './alarms/alarm-state.ts';
 export type { AlarmSpec } from './alarms/alarm-book.ts';
+export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';
+export { poolFire, type PoolFire } from './hazards/tank-fire.ts';
