@@ -3,10 +3,10 @@ import { renderTemplate, type HazardDefinition } from '../../standards/index.ts'
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { polygonFeatures } from './geo.ts';
+import { TrendWindow } from './trend-window.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
 
-const HOUR_MS = 3_600_000;
 const COUNTDOWN_LABEL: Bilingual = { zh: '预计冒罐时间', en: 'Forecast overfill' };
 
 /**
@@ -36,15 +36,15 @@ export function createOverfillWatchers(context: HazardContext, definition: Hazar
     const key = hazardAlarmKey('overfill', tank.id);
     const area = (Math.PI * tank.attributes.diameter ** 2) / 4;
     const critical = tank.attributes.levelCriticalHigh;
-    const readings: { at: number; level: number }[] = [];
+    const readings = new TrendWindow();
     let held: { spec: AlarmSpec; deadline: number } | undefined;
 
     const onSample = (sample: Sample) => {
       if (sample.quality !== 'good' || typeof sample.value !== 'number') return; // bad readings hold the forecast
       const at = context.now();
-      readings.push({ at, level: sample.value });
-      while (readings.length > 0 && readings[0]!.at < at - windowMs) readings.shift();
-      const rate = readings.length >= minSamples ? slopePerHour(readings) : undefined;
+      readings.push(at, sample.value);
+      readings.evictBefore(at - windowMs);
+      const rate = readings.size >= minSamples ? readings.slopePerHour() : undefined;
       if (rate === undefined) return;
       const minutes = rate >= minRate ? (Math.max(0, critical - sample.value) / rate) * 60 : Infinity;
       if (!(minutes < response)) {
@@ -81,19 +81,6 @@ export function createOverfillWatchers(context: HazardContext, definition: Hazar
     watchers.push({ points: [point.id], onSample });
   }
   return watchers;
-}
-
-/** least-squares slope of level over time, m/h */
-function slopePerHour(readings: { at: number; level: number }[]): number | undefined {
-  const n = readings.length;
-  const t0 = readings[0]!.at;
-  let st = 0, sl = 0, stt = 0, stl = 0;
-  for (const r of readings) {
-    const t = (r.at - t0) / HOUR_MS;
-    st += t; sl += r.level; stt += t * t; stl += t * r.level;
-  }
-  const d = n * stt - st * st;
-  return d > 0 ? (n * stl - st * sl) / d : undefined;
 }
 
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
