@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { ModbusSource, Point, Sample, SampleValue } from '../../model/index.ts';
-import { createRateMeter, type RateMeter } from '../rate-meter.ts';
+import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { decodeRegister } from './decode.ts';
 import { describeFailure } from './failure-reason.ts';
@@ -29,7 +29,7 @@ export function createModbusSource(options: ModbusSourceOptions): Source {
   const target = validate(options, where);
   const plan = planRequests(options.points);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
-  const figures: Figures = { meter: createRateMeter(options.now ?? Date.now), reconnects: 0, lastLatencyMs: null, online: false };
+  const figures = createSourceFigures(options.now);
   let running: { stop(): Promise<void> } | undefined;
 
   return {
@@ -43,25 +43,8 @@ export function createModbusSource(options: ModbusSourceOptions): Source {
       running = undefined;
       await current?.stop();
     },
-    stats(): SourceStats {
-      return {
-        source: source.id,
-        protocol: 'modbus',
-        online: figures.online,
-        samples: figures.meter.total,
-        samplesPerSec: figures.meter.perSecond(),
-        reconnects: figures.reconnects,
-        lastLatencyMs: figures.lastLatencyMs,
-      };
-    },
+    stats: (): SourceStats => sourceStats(source.id, 'modbus', figures),
   };
-}
-
-interface Figures {
-  meter: RateMeter;
-  reconnects: number;
-  lastLatencyMs: number | null;
-  online: boolean;
 }
 
 /** Where the device is: a TCP host and port, or a serial line. */
@@ -101,7 +84,7 @@ interface PollOptions extends ModbusSourceOptions {
   where: string;
   target: Target;
   plan: ReadRequest[];
-  figures: Figures;
+  figures: SourceFigures;
 }
 
 function open(client: ModbusClient, target: Target, source: ModbusSourceOptions['source']): Promise<void> {

@@ -1,7 +1,7 @@
 import { OPCUAClient, resolveNodeId, type ClientSession, type ClientSubscription, type OPCUACertificateManager } from 'node-opcua';
 import { pino, type Logger } from 'pino';
 import type { OpcuaSource, Point, Sample, SampleValue } from '../../model/index.ts';
-import { createRateMeter } from '../rate-meter.ts';
+import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { dataValueToSample } from './data-value-to-sample.ts';
 import { groupPoints, monitorPoints } from './monitor-points.ts';
@@ -36,7 +36,7 @@ export function createOpcuaSource(options: OpcuaSourceOptions): Source {
   const security = resolveSecurity(options, where);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
   const now = options.now ?? Date.now;
-  const figures = { meter: createRateMeter(now), reconnects: 0, lastLatencyMs: null as number | null, online: false };
+  const figures = createSourceFigures(now);
   let running: { stop(): Promise<void> } | undefined;
 
   return {
@@ -50,17 +50,7 @@ export function createOpcuaSource(options: OpcuaSourceOptions): Source {
       running = undefined;
       await current?.stop();
     },
-    stats(): SourceStats {
-      return {
-        source: source.id,
-        protocol: 'opcua',
-        online: figures.online,
-        samples: figures.meter.total,
-        samplesPerSec: figures.meter.perSecond(),
-        reconnects: figures.reconnects,
-        lastLatencyMs: figures.lastLatencyMs,
-      };
-    },
+    stats: (): SourceStats => sourceStats(source.id, 'opcua', figures),
   };
 }
 
@@ -84,7 +74,7 @@ interface RunOptions extends OpcuaSourceOptions {
   where: string;
   security: OpcuaSecurity;
   now: () => number;
-  figures: { meter: ReturnType<typeof createRateMeter>; reconnects: number; lastLatencyMs: number | null; online: boolean };
+  figures: SourceFigures;
 }
 
 function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {

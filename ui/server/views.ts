@@ -1,4 +1,5 @@
-import type { Bilingual, ClauseResult, Quality, SampleValue, SiteScore } from '../../model/index.ts';
+import type { Bilingual, ClauseResult, Quality, SampleValue } from '../../model/index.ts';
+import type { EvidenceRecord, SiteStateAsOf as StoredSiteState } from '../../db/index.ts';
 
 /** One stored reading of a point (db's store.series has this shape). */
 export interface SeriesPoint {
@@ -57,27 +58,11 @@ export interface MetricsView {
   sources?(): SourceMetrics[];
 }
 
-/** What a site showed at an instant (db's store.stateAsOf has this shape). */
-export interface SiteStateAsOf {
-  site: string;
-  at: number;
-  results: ClauseResult[];
-  score: SiteScore | undefined;
-  standards: string[];
-}
+/** What a site showed at an instant: db's store.stateAsOf. */
+export type SiteStateAsOf = StoredSiteState;
 
-/** A drill, siren test, inspection or certificate (db's EvidenceRecord has this shape). */
-export interface InspectionRecord {
-  site: string;
-  kind: string;
-  /** an asset id, or the site id for site-wide records */
-  subject: string;
-  doneAt: number;
-  by: string;
-  validUntil?: number;
-  reference?: string;
-  notes?: string;
-}
+/** A drill, siren test, inspection or certificate: db's EvidenceRecord. */
+export type InspectionRecord = EvidenceRecord;
 
 /**
  * Evidence records entered by managers; main.ts implements record() as store.writeEvidence plus
