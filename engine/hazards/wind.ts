@@ -1,0 +1,27 @@
+import type { IncidentDetails, Site } from '../../model/index.ts';
+import type { HazardContext } from './hazard-model.ts';
+
+/** The wind points of the site's weather stations (the first station with both points wins). */
+export function windPoints(site: Site): { speed: string; direction: string } | undefined {
+  for (const station of site.assets.filter((a) => a.kind === 'weather-station')) {
+    const speed = site.points.find((p) => p.asset === station.id && p.name === 'wind_speed');
+    const direction = site.points.find((p) => p.asset === station.id && p.name === 'wind_direction');
+    if (speed && direction) return { speed: speed.id, direction: direction.id };
+  }
+  return undefined;
+}
+
+/**
+ * The wind now, from the latest good readings of the weather station (meteorological convention:
+ * the direction it blows FROM, degrees clockwise from north); undefined when either is missing or
+ * not good — an incident then says nothing about the wind rather than something wrong.
+ */
+export function windNow(context: Pick<HazardContext, 'site' | 'latest'>): IncidentDetails['wind'] {
+  const points = windPoints(context.site);
+  if (!points) return undefined;
+  const speed = context.latest(points.speed);
+  const direction = context.latest(points.direction);
+  if (speed?.quality !== 'good' || direction?.quality !== 'good') return undefined;
+  if (typeof speed.value !== 'number' || typeof direction.value !== 'number') return undefined;
+  return { speedMs: speed.value, fromDeg: ((direction.value % 360) + 360) % 360 };
+}
