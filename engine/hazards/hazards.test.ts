@@ -109,6 +109,15 @@ describe('overfill forecast (API 2350 response time)', () => {
     const { alerts } = play(filling(14, 0.5, 240, 0, 60_000), 241 * MIN);
     expect(alerts.filter((a) => a.incident)).toEqual([]);
   });
+
+  it('carries the wind of the weather station when raised, and none when the wind reading is bad', () => {
+    const wind = filling(14, 3, 30).flatMap(([t]): Step[] => [[t, 'WS1.wind_speed', 4.2], [t, 'WS1.wind_direction', 370]]);
+    const { alerts } = play([...wind, ...filling(14, 3, 30)], 31 * MIN);
+    expect(alerts.find((a) => a.incident?.hazard === 'overfill')!.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 10 });
+    // one wind reading at the start only: stale (bad) long before the incident
+    const stale = play([...wind.slice(0, 2), ...filling(14, 3, 30)], 31 * MIN);
+    expect(stale.alerts.find((a) => a.incident?.hazard === 'overfill')!.incident!.wind).toBeUndefined();
+  });
 });
 
 describe('tank fire (point-source radiation, GB 50074 §12.5.4 cooling)', () => {

@@ -6,6 +6,7 @@ import { polygonFeatures } from './geo.ts';
 import { TrendWindow } from './trend-window.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
+import { windNow } from './wind.ts';
 
 const COUNTDOWN_LABEL: Bilingual = { zh: '预计冒罐时间', en: 'Forecast overfill' };
 
@@ -62,6 +63,7 @@ export function createOverfillWatchers(context: HazardContext, definition: Hazar
           affected: [tank.id],
           inventory: [{ asset: tank.id, product: tank.attributes.product, tonnes: round(sample.value * area * (density[tank.attributes.product] ?? 0), 0) }],
           countdowns: [{ kind: 'overfill', label: COUNTDOWN_LABEL, deadline }],
+          wind: windNow(context),
         };
         held = {
           deadline,
