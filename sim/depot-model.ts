@@ -30,6 +30,8 @@ export type FireStage = 'none' | 'rim-seal' | 'full-surface';
 
 const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v));
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** a floating roof (external or internal) has a rim seal, watched by a linear heat detector */
+const floatingRoof = (asset: Asset): boolean => String((asset.attributes as Record<string, unknown>)['roof'] ?? '').endsWith('-floating');
 const num = (asset: Asset | undefined, name: string, fallback: number): number => {
   const v = (asset?.attributes as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'number' ? v : fallback;
@@ -99,6 +101,7 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
   };
   for (const tank of tanks.values()) {
     extra(tank.asset.id, 'flame', 'bool');
+    if (floatingRoof(tank.asset)) extra(tank.asset.id, 'rim_seal_fire', 'bool');
     extra(tank.asset.id, 'shell_temperature', 'degC');
   }
   for (const gen of site.assets.filter((a) => a.kind === 'generator')) {
@@ -197,7 +200,11 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
     for (const tank of tanks.values()) {
       values.set(`${tank.asset.id}.level`, round(tank.level));
       values.set(`${tank.asset.id}.temperature`, round(tank.temperature, 2));
-      values.set(`${tank.asset.id}.flame`, tank.fire !== 'none');
+      // flame detectors over the tank see a full-surface fire; on a fixed roof every fire is one.
+      // The linear heat detector along a floating roof's seal is hot in either stage.
+      const floating = floatingRoof(tank.asset);
+      values.set(`${tank.asset.id}.flame`, tank.fire === 'full-surface' || (!floating && tank.fire !== 'none'));
+      if (floating) values.set(`${tank.asset.id}.rim_seal_fire`, tank.fire !== 'none');
       values.set(`${tank.asset.id}.shell_temperature`, round(tank.shell, 1));
     }
     for (const asset of site.assets) {
@@ -255,7 +262,7 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
     },
     fire(tank, stage) {
       const state = tankOf(tank);
-      state.fire = stage;
+      state.fire = stage === 'rim-seal' && !floatingRoof(state.asset) ? 'full-surface' : stage; // a fixed roof has no rim seal
       if (stage === 'none') state.fireSeconds = 0;
     },
     explosion(at) {

@@ -107,15 +107,20 @@ describe('playing the scenarios', () => {
     await playback.done;
   });
 
-  it('rim-seal-fire: flame, fire pumps running, pool and foam drawing down, siren, a hot shell', async () => {
+  it('rim-seal-fire: seal detector, then flame, fire pumps running, pool and foam drawing down, siren, a hot shell; out at the end', async () => {
     const sim = await start(20);
     const pool = sim.value('FWP1.level') as number;
-    const playback = sim.play(await loadScenario('rim-seal-fire'), { speed: 20 });
-    await until(() => sim.value('T101.flame') === true && sim.value('FP1.running') === true && sim.value('SR1.sounding') === true, 'the fire response');
-    await until(() => (sim.value('T101.shell_temperature') as number) > 200, 'the full-surface fire');
+    const playback = sim.play(await loadScenario('rim-seal-fire'), { speed: 30 });
+    // the rim-seal stage: the seal's heat detector alarms, the flame detectors over the tank do not
+    await until(() => sim.value('T101.rim_seal_fire') === true && sim.value('FP1.running') === true, 'the rim-seal fire');
+    expect(sim.value('T101.flame')).toBe(false);
+    await until(() => sim.value('T101.flame') === true && sim.value('SR1.sounding') === true, 'the full-surface fire');
+    expect(sim.value('T101.rim_seal_fire')).toBe(true);
+    await until(() => (sim.value('T101.shell_temperature') as number) > 200, 'a hot shell');
     expect(sim.value('FWP1.level') as number).toBeLessThan(pool);
     expect(sim.value('FP1.pressure') as number).toBeGreaterThan(0.5);
-    playback.stop();
+    await playback.done;
+    await until(() => sim.value('T101.flame') === false && sim.value('T101.rim_seal_fire') === false && sim.value('FP1.running') === false, 'the fire out');
   });
 
   it('mains-power-loss: the generator starts, burns fuel, and stops when mains returns', async () => {
