@@ -12,7 +12,9 @@ export type EngineErrorCode =
   /** a command with a missing or invalid argument (no comment, a shelve time in the past or too long…) */
   | 'ENGINE_BAD_COMMAND'
   /** a hazard model's parameter is missing from the standard or has the wrong shape */
-  | 'ENGINE_HAZARD_PARAM';
+  | 'ENGINE_HAZARD_PARAM'
+  /** the standard's alarms.health section has a figure the engine cannot use */
+  | 'ENGINE_ALARM_PARAM';
 
 /** A site and standard that cannot be run together, or a command the engine refuses; says which and why. */
 export class EngineError extends Error {

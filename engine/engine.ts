@@ -1,9 +1,10 @@
 import { asyncScheduler, filter, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
 import { pino, type Logger } from 'pino';
-import type { Alert, ClauseInfo, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
+import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { clauseInfo, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
+import { createSiteHealths } from './alarms/alarm-health.ts';
 
 export interface EngineOptions {
   sites: Site[];
@@ -49,6 +50,8 @@ export interface Engine {
   respond(alertId: string, by: string, status: string): Alert;
   /** an open alert by id */
   alert(alertId: string): Alert | undefined;
+  /** the site's alarm-system health now (EEMUA 191 / ISA-18.2); also emitted as `health` events when it changes. Undefined for an unknown site or a standard without an alarms section */
+  health(siteId: string): AlarmHealth | undefined;
   dispose(): void;
 }
 
@@ -58,15 +61,21 @@ export function createEngine(options: EngineOptions): Engine {
   const logger = options.logger ?? pino({ level: 'silent' });
   const events = new Subject<LiveEvent>();
   const emit = (event: LiveEvent) => events.next(event);
+  const healths = createSiteHealths(scheduler, (data) => emit({ type: 'health', data }));
+  const createRuntime = (site: Site) => {
+    const standard = standardFor(site, options.standards, logger);
+    return createSiteRuntime(site, standard, scheduler, emit, logger, healths.of(site.id, standard));
+  };
 
   const runtimes = new Map<string, SiteRuntime>();
   try {
     for (const site of options.sites) {
       if (runtimes.has(site.id)) throw new EngineError('ENGINE_DUPLICATE_SITE', `site ${site.id} is given twice`);
-      runtimes.set(site.id, createSiteRuntime(site, standardFor(site, options.standards, logger), scheduler, emit, logger));
+      runtimes.set(site.id, createRuntime(site));
     }
   } catch (error) {
     for (const runtime of runtimes.values()) runtime.dispose();
+    healths.dispose();
     throw error;
   }
 
@@ -99,6 +108,7 @@ export function createEngine(options: EngineOptions): Engine {
     unsuppress: (siteId, assetId, by) => runtimeOfAsset(siteId, assetId).alarms.unsuppress(assetId, by),
     respond: (alertId, by, status) => runtimeOfAlert(alertId).alarms.respond(alertId, by, status),
     alert: (alertId) => runtimes.get(alertId.split(':')[0] ?? '')?.alarms.get(alertId),
+    health: (siteId) => (runtimes.has(siteId) ? healths.figures(siteId) : undefined),
     ingest(sample) {
       const runtime = runtimes.get(sample.site);
       if (!runtime || !runtime.ingest(sample)) logger.debug({ site: sample.site, point: sample.point }, 'sample for no known point dropped');
@@ -111,7 +121,7 @@ export function createEngine(options: EngineOptions): Engine {
     updateSite(site) {
       const old = runtimes.get(site.id);
       if (!old) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${site.id} is not in this engine; it holds ${[...runtimes.keys()].join(', ')}`);
-      const runtime = createSiteRuntime(site, standardFor(site, options.standards, logger), scheduler, emit, logger);
+      const runtime = createRuntime(site);
       const readings = Object.values(old.snapshot().values);
       const open = old.alarms.open();
       old.dispose();
@@ -129,6 +139,7 @@ export function createEngine(options: EngineOptions): Engine {
     dispose() {
       for (const runtime of runtimes.values()) runtime.dispose();
       runtimes.clear();
+      healths.dispose();
       events.complete();
     },
   };

@@ -4,6 +4,8 @@ import type { Alert, ClauseResult, LiveEvent, Point, Sample, Site, SiteScore, Si
 import { evaluateStatic, renderTemplate, type CompiledClause, type Standard } from '../standards/index.ts';
 import type { AlertSpec } from './operators/alert-lifecycle.ts';
 import { createAlarmBook, type AlarmBook } from './alarms/alarm-book.ts';
+import type { AlarmHealthTracker } from './alarms/alarm-health.ts';
+import { causeAmong, floodGroups } from './alarms/alarm-health-grouping.ts';
 import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts';
 import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
@@ -54,6 +56,8 @@ export function createSiteRuntime(
   emit: (event: LiveEvent) => void,
   logger: Logger,
 ): SiteRuntime {
+  /** the site's alarm-system health, kept by the engine across site updates; none when the standard has no alarms section */
+  health?: AlarmHealthTracker,
   const log = logger.child({ site: site.id, standard: standard.key });
   const latest = new Map<string, Sample>();
   const pointsById = new Map(site.points.map((p) => [p.id, p]));
@@ -100,7 +104,12 @@ export function createSiteRuntime(
     site: site.id,
     scheduler,
     ...alarmTimings(standard),
-    emit: (alert) => emit({ type: 'alert', data: alert }),
+    // during an alarm flood, alarms on the assets of an open incident are shown under it
+    causeOf: (subjects) => (health?.flooded() ? causeAmong(subjects, alarms.open()) : undefined),
+    emit: (alert) => {
+      emit({ type: 'alert', data: alert });
+      if (health?.observe(alert)) for (const [id, cause] of floodGroups(alarms.open())) alarms.groupUnder(id, cause);
+    },
   });
   subscriptions.add(() => alarms.dispose());
   subscriptions.add(
@@ -224,6 +233,7 @@ export function createSiteRuntime(
     },
     snapshot: () => ({
       site: site.id,
+      if (health) for (const alert of alarms.open()) health.restore(alert);
       score,
       results: order.map((key) => current.get(key)!),
       alerts: alarms.open(),

@@ -1,5 +1,6 @@
 import type { Quality } from './sample.ts';
 import type { Sample } from './sample.ts';
+import type { AlarmHealth } from './alarm-health.ts';
 
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unknown', 'not-applicable'];
@@ -69,6 +70,8 @@ export interface Alert {
   incident?: IncidentDetails;
   /** raised by a drill or scenario in exercise mode: never reaches live-only subscribers */
   exercise?: boolean;
+  /** id of the open incident this alarm is consequential to, marked during an alarm flood so it is shown under its cause */
+  cause?: string;
 }
 
 export interface AlertLifecycle {
@@ -147,4 +150,5 @@ export type LiveEvent =
   | { type: 'result'; data: ClauseResult }
   | { type: 'score'; data: SiteScore }
   | { type: 'alert'; data: Alert }
-  | { type: 'sample'; data: Sample };
+  | { type: 'sample'; data: Sample }
+  | { type: 'health'; data: AlarmHealth };

@@ -98,13 +98,17 @@ const alarmsSchema = z.strictObject({
     /** the rolling window alarms are counted over, and a flood: at least floodAlarms in it */
     window: duration,
     floodAlarms: z.number().int().positive(),
+    /** a flood ends when the window holds fewer than this */
+    floodEndBelow: z.number().int().positive(),
     /** chattering: the same alarm at least chatterCount times within chatterWindow */
     chatterWindow: duration,
     chatterCount: z.number().int().positive(),
     /** standing: active longer than this */
     standingAfter: duration,
     topContributors: z.number().int().positive(),
-  }),
+    /** the period averages, flood share, chattering and top contributors are taken over */
+    period: duration,
+  }).refine((h) => h.floodEndBelow <= h.floodAlarms, 'floodEndBelow must not exceed floodAlarms'),
 });
 
 const hazardSchema = z.strictObject({

@@ -24,6 +24,8 @@ export interface AlarmBookOptions {
   maxShelveMs?: number;
   /** every new version of an alert, with the transition that made it */
   emit: (alert: Alert) => void;
+  /** the incident a new alarm on these subjects is consequential to (flood grouping); none when absent */
+  causeOf?: (subjects: string[]) => string | undefined;
 }
 
 interface Entry {
@@ -124,6 +126,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
         if (!entry) {
           const suppression = suppressionOf(spec.subjects);
           const lifecycle: AlertLifecycle = { condition: 'active', acknowledged: false, escalations: 0, ...(suppression ? { suppressed: suppression } : {}) };
+          const cause = spec.incident ? undefined : options.causeOf?.(spec.subjects);
           const alert: Alert = {
             id: `${site}:${key.replaceAll('\u0000', ':')}:${at}`,
             site,
@@ -140,6 +143,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
             lifecycle,
             transition: { at, by: SYSTEM, action: 'raise' },
             ...(spec.incident ? { incident: spec.incident } : {}),
+            ...(cause ? { cause } : {}),
           };
           const created: Entry = { key, alert };
           byKey.set(key, created);
@@ -219,6 +223,12 @@ export function createAlarmBook(options: AlarmBookOptions) {
       return touched;
     },
     isSuppressed: (asset: string) => suppressed.has(asset),
+    /** shows an open alarm under the incident it is consequential to (flood grouping); emits an update */
+    groupUnder(id: string, cause: string): void {
+      const entry = byId.get(id);
+      if (!entry || entry.alert.cause === cause || entry.alert.incident) return;
+      change(entry, entry.alert.lifecycle!, { at: scheduler.now(), by: SYSTEM, action: 'update', comment: `consequential to ${cause} (alarm flood)` }, { cause });
+    },
     respond(id: string, by: string, status: string): Alert {
       const entry = entryOf(id);
       const who = required(by, 'who responds (by)');
