@@ -12,6 +12,7 @@ import { delayVerdict } from './operators/delay-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
 import { createStaleWatch } from './stale-watch.ts';
+import { sourceOnlinePoints } from './comms-loss.ts';
 import { createSubjectEvaluator, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** The live twin of one site under one standard. */
@@ -167,6 +168,7 @@ export function createSiteRuntime(
 
   const points = new Map<string, PointState>();
   for (const point of site.points) points.set(point.id, { point, evaluators: [], coalesced: [], hazards: [] });
+  for (const point of sourceOnlinePoints(site)) points.set(point.id, { point, evaluators: [], coalesced: [], hazards: [] });
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
@@ -192,6 +194,14 @@ export function createSiteRuntime(
     now: () => scheduler.now(),
     latest: (id) => latest.get(id),
     condition: (key, spec, active, at) => alarms.condition(key, spec, active, at),
+    schedule: (work, delayMs) => {
+      const timer: Subscription = scheduler.schedule(() => {
+        subscriptions.remove(timer);
+        work();
+      }, Math.max(0, delayMs));
+      subscriptions.add(timer);
+      return timer;
+    },
     logger: log,
   });
   for (const watcher of hazardWatchers) for (const id of watcher.points) points.get(id)?.hazards.push(watcher.onSample);
@@ -227,7 +237,7 @@ export function createSiteRuntime(
     ingest(sample) {
       const state = points.get(sample.point);
       if (!state) return false;
-      stale.seen(sample, state.point.staleAfterMs);
+      if (Number.isFinite(state.point.staleAfterMs)) stale.seen(sample, state.point.staleAfterMs); // `<source>.online` never goes stale
       accept(state, sample);
       return true;
     },

@@ -13,6 +13,8 @@ export interface HazardContext {
   latest(pointId: string): Sample | undefined;
   /** raises / updates (active) or returns (inactive) the alarm held under `key` */
   condition(key: string, spec: AlarmSpec | undefined, active: boolean, at: number): void;
+  /** runs `work` after `delayMs` of scheduler time (a model's delay-on); unsubscribe cancels it */
+  schedule(work: () => void, delayMs: number): { unsubscribe(): void };
   logger: Logger;
 }
 

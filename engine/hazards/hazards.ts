@@ -1,6 +1,9 @@
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
+import { createProtectionLostWatchers } from './protection-lost.ts';
+import { createSuspectedAttackWatchers } from './suspected-attack.ts';
+import { createCommsLossWatchers } from '../comms-loss.ts';
 
 /** Every hazard model the standard gives parameters for, on every subject it applies to. */
 export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
@@ -10,3 +13,6 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
   ];
 }
+    ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),
+    ...(hazards['suspected-attack'] ? createSuspectedAttackWatchers(context, hazards['suspected-attack']) : []),
+    ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
