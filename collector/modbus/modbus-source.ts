@@ -65,6 +65,7 @@ function validate({ source, points }: ModbusSourceOptions, where: string): Targe
     target = { kind: transport, host: match[1]!, port };
   }
   if (source.serial && transport !== 'rtu') throw new CollectorError('COLLECTOR_CONFIG', `${where}: serial settings only apply to transport rtu`);
+  if (source.serial) validateSerialLine(source.serial, where);
   if (transport !== 'tcp' && source.unitId === 0) throw new CollectorError('COLLECTOR_CONFIG', `${where}: unit id 0 is the RTU broadcast address, which never answers a read`);
   for (const point of points) {
     if (point.source !== source.id) throw new CollectorError('COLLECTOR_CONFIG', `${where}: point ${point.id} belongs to source ${point.source}`);
@@ -77,6 +78,20 @@ function validate({ source, points }: ModbusSourceOptions, where: string): Targe
     }
   }
   return target;
+}
+
+const PARITIES = ['none', 'even', 'odd'];
+
+/** Checked here too: a source built in code (not from a site file) skips the schema. */
+function validateSerialLine(line: NonNullable<ModbusSource['serial']>, where: string): void {
+  const fail = (message: string) => {
+    throw new CollectorError('COLLECTOR_CONFIG', `${where}: serial ${message}`);
+  };
+  if (!Number.isInteger(line.baudRate) || line.baudRate < 50 || line.baudRate > 4_000_000) fail(`baudRate ${String(line.baudRate)} must be a whole number of bits per second, 50 to 4000000 (e.g. 9600, 19200)`);
+  if (!PARITIES.includes(line.parity)) fail(`parity ${JSON.stringify(line.parity)} must be one of none, even, odd`);
+  // Modbus RTU carries 8-bit bytes (7 data bits is Modbus ASCII, which this driver does not speak)
+  if (line.dataBits !== 8) fail(`dataBits ${String(line.dataBits)} must be 8: Modbus RTU frames are 8-bit bytes (7 is Modbus ASCII)`);
+  if (line.stopBits !== 1 && line.stopBits !== 2) fail(`stopBits ${String(line.stopBits)} must be 1 or 2`);
 }
 
 interface PollOptions extends ModbusSourceOptions {
@@ -193,11 +208,14 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
       closeClient();
       if (!(await connect())) return Math.min(maxDelay, initialDelay * 2 ** (failedConnects - 1));
     }
+    let answered = false;
+    let timeouts = 0;
     for (const request of plan) {
       if (stopping || !client) break;
       try {
         const sentAt = performance.now();
         const { data } = await read(client, request);
+        answered = true;
         figures.lastLatencyMs = performance.now() - sentAt;
         const ts = now();
         const words = request.table === 'holding' || request.table === 'input' ? (data as number[]) : [];
@@ -213,9 +231,17 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
           reportDown(reason);
           return initialDelay;
         }
+        if (kind === 'exception') answered = true;
+        else timeouts++;
         logger.warn({ table: request.table, address: request.address, length: request.length, reason }, `${where}: read failed`);
         markBad(request.points.map((p) => p.point), reason);
       }
+    }
+    // a port that stays open says nothing on a serial line (or behind a gateway): a poll nobody answered is a lost device
+    if (answered) setOnline(true);
+    else if (timeouts > 0 && !stopping) {
+      if (onlineReported !== false) logger.warn(`${where}: device silent, no answer from unit ${source.unitId}`);
+      setOnline(false, `timeout (no answer from unit ${source.unitId})`);
     }
     return source.pollIntervalMs;
   }
