@@ -6,3 +6,4 @@ export { loadScenario, parseScenario, SCENARIOS, type Scenario, type ScenarioSte
 export { checkScenario, type Playback, type PlayOptions } from './play.ts';
 export type { DepotModel, FireStage } from './depot-model.ts';
 export { createSyntheticSite, type SyntheticSiteOptions } from './synthetic-site.ts';
+export { scenarioSamples, type ScenarioSamplesOptions, type TimedSamples } from './scenario-samples.ts';

@@ -34,8 +34,9 @@ type Job = { ms: number; order: 0 | 1; seq: number; run: () => void };
  * startDepotSim + sim.play: every site point published at 0 and on each scan (`tickMs`, the model
  * stepped `secondsPerTick`), a `set` (and each 100 ms step of a `ramp`) published at once; a step
  * runs before a scan due at the same instant. Field faults as the collector reports them: a failed
- * point reads `bad` on every scan, a frozen point says nothing, a dropped source's points read `bad`
- * ('connection lost') once and then nothing until it is restored.
+ * point reads `bad` on every scan, a frozen point says nothing, a dropped source reports
+ * `<source>.online` false and its points `bad` ('connection lost') once, then nothing until it is
+ * restored (`<source>.online` true again).
  */
 export function* scenarioSamples(site: Site, scenario: Scenario, options: ScenarioSamplesOptions = {}): Generator<TimedSamples> {
   const model = createDepotModel(site, createRandom(options.seed ?? 1));
@@ -64,6 +65,9 @@ export function* scenarioSamples(site: Site, scenario: Scenario, options: Scenar
     const reason = lost ?? failed.get(id);
     out.push({ site: site.id, point: id, value: current(id), quality: reason ? 'bad' : 'good', ts: start + now, ...(reason ? { reason } : {}) });
   };
+
+  /** `<source>.online`, as the collector reports it on a change (its first report, online, is left out) */
+  const online = (source: string, value: boolean) => out.push({ site: site.id, point: `${source}.online`, value, quality: 'good', ts: start + now });
 
   const queue: Job[] = [];
   let seq = 0;
@@ -100,10 +104,12 @@ export function* scenarioSamples(site: Site, scenario: Scenario, options: Scenar
         failed.set(step.point, step.failure === undefined ? 'device failure' : step.failure === 'timeout' ? 'timeout' : `exception ${step.failure}`);
         return publish(step.point);
       case 'drop':
+        online(step.source, false);
         for (const point of site.points) if (point.source === step.source) publish(point.id, 'connection lost');
         return void dropped.add(step.source);
       case 'restore':
-        return void dropped.delete(step.source);
+        dropped.delete(step.source);
+        return online(step.source, true);
       case 'leak':
         return model.leak(positionOf(step.where), step.rate);
       case 'fire':
