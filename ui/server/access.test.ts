@@ -105,6 +105,14 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     route: 'POST /api/alerts/:id/respond', method: 'POST', path: `/api/alerts/${ALERT_ID}/respond`, body: { status: 'en-route' },
     expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 200, admin: 200, elsewhere: 403 },
   },
+  { route: 'GET /api/incidents', method: 'GET', path: '/api/incidents', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  // no incident is open on the seeded site: 404 for whoever may read at all (the site check needs an incident to find)
+  { route: 'GET /api/incidents/:id', method: 'GET', path: '/api/incidents/zhoushan-demo:hazard-overfill:T201', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 } },
+  // re-scoring is not wired here (no replay): 404 for whoever may re-score this site
+  {
+    route: 'GET /api/sites/:id/rescore', method: 'GET', path: '/api/sites/zhoushan-demo/rescore?from=1000&to=2000&standard=oil-depot-above-ground@1.0.0',
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 403, admin: 404, elsewhere: 403 },
+  },
   // signing in and out are tested on their own below
   { route: 'POST /api/session', method: 'POST', path: '', expect: {} as Record<Caller, number> },
   { route: 'DELETE /api/session', method: 'DELETE', path: '', expect: {} as Record<Caller, number> },

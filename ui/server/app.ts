@@ -24,6 +24,10 @@ import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
 import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
+import { incidentRoutes } from './routes/incidents.ts';
+import { rescoreRoutes } from './routes/rescore.ts';
+import { createResponseLog } from './incident-responses.ts';
+import type { RescoreView } from './rescore-types.ts';
 import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
 import type { AuditSink, HealthView, HistoryView, InspectionsView, MetricsView, StandardTable } from './views.ts';
@@ -64,6 +68,8 @@ export interface AppOptions {
   logger?: Logger;
   /** alarm commands (acknowledge, shelve, unshelve, respond): main.ts passes the engine; without it those routes answer 404 */
   commands?: CommandsView;
+  /** re-scoring stored history under a loaded standard version (engine/replay.ts); without it GET /api/sites/:id/rescore answers 404 */
+  rescore?: RescoreView;
   /** CAP feed and webhook delivery state (notify/'s notifier); without it those routes answer 404 */
   cap?: CapView;
   /** event-stream heartbeat period, default 15 s */
@@ -101,13 +107,16 @@ export function createApp(options: AppOptions): Koa {
   sitesRoutes(api, options.live);
   seriesRoutes(api, { live: options.live, history: options.history });
   const now = options.now ?? Date.now;
-  const audit: AuditSink = options.audit ?? (() => undefined);
+  const responses = createResponseLog(now);
+  const audit: AuditSink = responses.tap(options.audit ?? (() => undefined));
   asOfRoutes(api, { live: options.live, history: options.history, audit, now });
   compareRoutes(api, { live: options.live, history: options.history });
   reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands, audit, now });
+  incidentRoutes(api, { live: options.live, responses });
+  rescoreRoutes(api, { live: options.live, history: options.history, rescore: options.rescore, audit });
   eventsRoutes(api, {
     live: options.live,
     auth,

@@ -16,3 +16,5 @@ export { loadReportSigner, verifyReport, ReportSigningError, SIGNATURE_FORMAT, t
 export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/fonts.ts';
 export { clauseHistoryCsv } from './report/clause-csv.ts';
 export type { CommandsView, ResponseStatus } from './commands.ts';
+export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-types.ts';
+export type { Rescore, RescoreClause, RescoreView } from './rescore-types.ts';

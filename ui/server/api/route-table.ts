@@ -126,6 +126,7 @@ function describe(permission: Permission | readonly Permission[]): string {
     case 'read': return 'read site data';
     case 'operate': return 'operate alarms or enter evidence';
     case 'respond': return 'respond to incidents';
+    case 'audit': return 're-score history';
     case 'admin': return 'administer the system';
   }
 }

@@ -5,13 +5,14 @@ export type Permission =
   | 'read' // live twin, clauses, trends, alerts, the event stream
   | 'operate' // acknowledge or shelve alarms, enter evidence
   | 'respond' // acknowledge / en route / on scene on an incident
+  | 'audit' // re-score stored history under another standard version
   | 'admin'; // users, metrics
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  manager: ['read', 'operate'],
-  auditor: ['read'],
+  manager: ['read', 'operate', 'audit'],
+  auditor: ['read', 'audit'],
   rescue: ['read', 'respond'],
-  admin: ['read', 'operate', 'respond', 'admin'],
+  admin: ['read', 'operate', 'respond', 'audit', 'admin'],
 };
 
 export function canSee(user: SessionUser, site: string): boolean {

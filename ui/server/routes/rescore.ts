@@ -1,0 +1,147 @@
+import { z } from 'zod';
+import type { ClauseResult, Sample, Site, Verdict } from '../../../model/index.ts';
+import type { RouteTable } from '../api/route-table.ts';
+import { errorSchema, siteParams } from '../api/schemas.ts';
+import { ClientError } from '../errors.ts';
+import type { LiveView } from '../live-view.ts';
+import type { Rescore, RescoreClause, RescoreView } from '../rescore-types.ts';
+import { findSite, subjectVerdicts } from '../site-views.ts';
+import type { AuditSink, HistoryView } from '../views.ts';
+import { noHistory } from './as-of.ts';
+
+const DAY = 86_400_000;
+/** longest period one request replays; a longer audit is re-scored a month at a time */
+export const MAX_RESCORE_PERIOD_MS = 31 * DAY;
+/** most readings one request replays (about a second of engine time) */
+export const MAX_RESCORE_SAMPLES = 2_000_000;
+
+const ms = (name: string) =>
+  z.coerce.number({ error: `expected ${name} as milliseconds since 1970` }).int('must be a whole number of milliseconds').nonnegative();
+
+export const rescoreQuery = z
+  .strictObject({
+    from: ms('from'),
+    to: ms('to'),
+    standard: z.string({ error: 'expected standard as "<standard id>@<version>"' }).regex(/^[a-z][a-z0-9-]*@\d+\.\d+\.\d+$/, 'must be "<standard id>@<version>"'),
+  })
+  .refine((q) => q.to > q.from, { message: 'must be after from', path: ['to'] })
+  .refine((q) => q.to - q.from <= MAX_RESCORE_PERIOD_MS, { message: `the period must be at most ${MAX_RESCORE_PERIOD_MS / DAY} days`, path: ['to'] });
+
+const rescoreAnswer = z
+  .object({
+    site: z.string(), from: z.number(), to: z.number(), standard: z.string(), samples: z.number(),
+    recorded: z.object({ score: z.object({}).loose().nullable(), standards: z.array(z.string()) }),
+    rescored: z.object({ score: z.object({}).loose().nullable(), lowest: z.object({}).loose().nullable() }),
+    clauses: z.array(z.object({ clause: z.string(), subject: z.string(), changed: z.boolean() }).loose()),
+  })
+  .describe('Rescore');
+
+export interface RescoreRouteOptions {
+  live: LiveView;
+  history: HistoryView | undefined;
+  rescore: RescoreView | undefined;
+  audit: AuditSink;
+}
+
+/** The stored readings of every point of the site, merged in time order (ties keep the site's point order). */
+async function storedSamples(history: HistoryView, site: Site, from: number, to: number): Promise<Sample[]> {
+  const perPoint = await Promise.all(site.points.map((p) => history.series(site.id, p.id, from, to)));
+  const samples: Sample[] = [];
+  perPoint.forEach((rows, i) => {
+    const point = site.points[i]!.id;
+    for (const r of rows) {
+      // a reading stored without a value is missing data: the engine judges it unknown
+      samples.push(r.value === null
+        ? { site: site.id, point, ts: r.ts, value: Number.NaN, quality: 'bad', reason: r.reason ?? 'no value stored' }
+        : { site: site.id, point, ts: r.ts, value: r.value, quality: r.quality, ...(r.reason ? { reason: r.reason } : {}) });
+    }
+    if (samples.length > MAX_RESCORE_SAMPLES) {
+      throw new ClientError(400, 'bad-request', `more than ${MAX_RESCORE_SAMPLES} readings in this period: re-score a shorter one`);
+    }
+  });
+  return samples.sort((a, b) => a.ts - b.ts);
+}
+
+const key = (r: Pick<ClauseResult, 'clause' | 'subject'>) => `${r.clause}\u0000${r.subject}`;
+
+/**
+ * GET /api/sites/:id/rescore?from=&to=&standard= — replays the stored readings of a period through the
+ * engine (engine/replay.ts, virtual time) under the chosen standard version, and sets the verdicts and
+ * score it gives at the end of the period beside those recorded then. Readings from one staleness
+ * period before `from` are replayed too, so that points reporting rarely have a value at `from`.
+ */
+export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): void {
+  const { live } = options;
+  api.add(
+    {
+      method: 'get', path: '/api/sites/:id/rescore', tags: ['audit'], params: siteParams, query: rescoreQuery,
+      access: { kind: 'permission', permission: 'audit', site: (i) => i.params.id },
+      siteExists: (id) => findSite(live, id) !== undefined,
+      summary: 'Re-scores a period (at most 31 days) under a loaded standard version by replaying its stored readings, and compares verdicts and score with what was recorded; recorded in the audit log as history.rescore',
+      responses: {
+        200: { description: 'recorded and re-scored verdicts at the end of the period, clause by clause', schema: rescoreAnswer },
+        400: { description: 'a malformed query, a standard version that is not loaded, or too many readings', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+        403: { description: 'not an auditor, admin or manager of this site', schema: errorSchema },
+        404: { description: 'no such site, or this server keeps no history', schema: errorSchema },
+      },
+    },
+    async ({ ctx, params, query, user }) => {
+      const { history, rescore } = options;
+      if (!history?.stateAsOf || !rescore) throw noHistory();
+      if (!rescore.standards.includes(query.standard)) {
+        throw new ClientError(400, 'bad-request', `query.standard: ${query.standard} is not loaded (loaded: ${rescore.standards.join(', ') || 'none'})`);
+      }
+      const site = findSite(live, params.id)!;
+      const warmUp = Math.max(0, ...site.points.map((p) => p.staleAfterMs));
+      const start = Math.max(0, query.from - warmUp);
+      const [samples, recorded] = await Promise.all([storedSamples(history, site, start, query.to), history.stateAsOf.call(history, site.id, query.to)]);
+      const replayed = rescore.replay({ samples, site, standard: query.standard, from: start, until: query.to });
+      const inPeriod = replayed.scores.filter((s) => s.ts >= query.from && s.ts <= query.to);
+      const answer: Rescore = {
+        site: site.id, from: query.from, to: query.to, standard: query.standard, samples: samples.length,
+        recorded: { score: recorded.score ?? null, standards: recorded.standards },
+        rescored: {
+          score: replayed.snapshot.score ?? null,
+          lowest: inPeriod.reduce<(typeof inPeriod)[number] | null>((low, s) => (low === null || s.score < low.score ? s : low), null),
+        },
+        clauses: compareClauses(site, live, recorded.results, replayed.snapshot.results),
+      };
+      options.audit({
+        actor: user!.name, action: 'history.rescore', subject: site.id, site: site.id,
+        details: {
+          from: query.from, to: query.to, standard: query.standard, samples: samples.length,
+          recordedScore: answer.recorded.score?.score ?? null, rescoredScore: answer.rescored.score?.score ?? null,
+          changed: answer.clauses.filter((c) => c.changed).length,
+        },
+      });
+      ctx.body = answer;
+    },
+  );
+}
+
+/** Every (clause, subject) either side has, changed ones first, then in clause order. */
+function compareClauses(site: Site, live: LiveView, recorded: readonly ClauseResult[], rescored: readonly ClauseResult[]): RescoreClause[] {
+  const titles = new Map(live.clauses(site.id).map((c) => [c.id, c.title]));
+  const toView = subjectVerdicts(site);
+  const then = new Map(recorded.map((r) => [key(r), r]));
+  const now = new Map(rescored.map((r) => [key(r), r]));
+  const keys = [...new Set([...then.keys(), ...now.keys()])];
+  const rows = keys.map((k): RescoreClause => {
+    const a = then.get(k);
+    const b = now.get(k);
+    const any = (a ?? b)!;
+    const view = toView(any);
+    const verdict = (r: ClauseResult | undefined): Verdict | undefined => r?.verdict;
+    return {
+      clause: any.clause,
+      title: titles.get(any.clause) ?? { zh: any.clause, en: any.clause },
+      subject: any.subject,
+      subjectName: view.subjectName,
+      recorded: a ? { verdict: a.verdict, since: a.since, standard: a.standard } : null,
+      rescored: b ? { verdict: b.verdict, since: b.since, standard: b.standard, evidence: toView(b).evidence, thresholds: b.thresholds } : null,
+      changed: verdict(a) !== verdict(b),
+    };
+  });
+  return rows.sort((x, y) => Number(y.changed) - Number(x.changed) || x.clause.localeCompare(y.clause) || x.subject.localeCompare(y.subject));
+}
