@@ -158,8 +158,17 @@ describe('alarm-system health on virtual time', () => {
     const { emitted } = run((book, _h, at) => {
       at(0, () => raise(book, 'T1', 0));
       at(MIN, () => book.acknowledge('s:HIGH:T1:0', 'wang', 'seen'));
+      // an incident's countdown and message change with every reading: updates, not annunciations
+      const incident = (minutes: number): AlarmSpec => ({
+        ...spec('T2', 'hazard-overfill'), message: { zh: `${minutes} 分钟后溢罐`, en: `overfill in ${minutes} min` },
+        incident: { hazard: 'overfill', zones: { type: 'FeatureCollection', features: [] }, affected: ['T2'], inventory: [], countdowns: [] },
+      });
+      at(2 * MIN, () => book.condition('hazard\u0000overfill\u0000T2', incident(30), true, 2 * MIN));
+      at(3 * MIN, () => book.condition('hazard\u0000overfill\u0000T2', incident(29), true, 3 * MIN));
+      at(4 * MIN, () => book.condition('hazard\u0000overfill\u0000T2', incident(28), true, 4 * MIN));
     }, 12 * MIN);
-    expect(emitted.map((h) => h.at)).toEqual([0, 10 * MIN]);
+    expect(emitted.map((h) => h.at)).toEqual([0, 2 * MIN, 10 * MIN]);
+    expect(emitted.at(-1)!.top.find((c) => c.key === 'hazard:overfill:T2')!.message.en).toBe('overfill in 28 min');
   });
 
   it('is deterministic: the same alarms give the same figures', () => {

@@ -172,9 +172,12 @@ export function createAlarmHealth(options: AlarmHealthOptions) {
     };
   };
 
-  /** what, when it changes, is worth telling: everything but the clock and the figures that only drift with it */
+  /** what, when it changes, is worth telling: counts and lists, not the clock, the figures that only drift with it, or a message's new wording */
   const digest = (h: AlarmHealth) =>
-    JSON.stringify([h.lastWindow, h.period.annunciations, h.period.peakPerWindow, h.period.floodedWindows, h.flood, h.floods, h.chattering, h.standing.map((s) => [s.id, s.state]), h.top]);
+    JSON.stringify([
+      h.lastWindow, h.period.annunciations, h.period.peakPerWindow, h.period.floodedWindows, h.flood, h.floods,
+      h.chattering.map((c) => [c.key, c.count, c.active]), h.standing.map((s) => [s.id, s.state]), h.top.map((c) => [c.key, c.count]),
+    ]);
 
   const publish = () => {
     const now = scheduler.now();
