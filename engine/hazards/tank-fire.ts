@@ -1,43 +1,68 @@
-import type { Bilingual, GeoFeature, IncidentDetails, Sample, Tank } from '../../model/index.ts';
-import { renderTemplate, type HazardDefinition } from '../../standards/index.ts';
+import type { Bilingual, IncidentDetails, Sample, Tank } from '../../model/index.ts';
+import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
+import { inventoryOf, joinBilingual, renderBilingual, zonesOf } from './incident-parts.ts';
+import { poolFire, rimSealFire, type PoolFire } from './tank-fire-radiation.ts';
+import { windNow } from './wind.ts';
+
+export { poolFire, rimSealFire, type PoolFire } from './tank-fire-radiation.ts';
 
 const MINUTE_MS = 60_000;
 
-/** Thermal radiation of a burning tank, point-source model: Q = m″ · πD²/4 · ΔHc, q(r) = χ · Q / (4π r²). */
-export interface PoolFire {
-  /** heat release, kW */
-  heatReleaseKw: number;
-  /** distance from the tank's centre at which the flux falls to q (kW/m²), m */
-  radiusAt(fluxKwM2: number): number;
-  /** flux at r metres from the centre, kW/m² */
-  fluxAt(r: number): number;
+type Stage = 'rim-seal' | 'full-surface';
+const STAGE_WORDS: Record<Stage, Bilingual> = {
+  'rim-seal': { zh: '密封圈火灾', en: 'rim-seal fire' },
+  'full-surface': { zh: '全液面火灾', en: 'full-surface fire' },
+};
+
+/** What one stage of fire on one tank does around it; fixed by the tank and the standard, computed once. */
+interface StageModel {
+  radii: { q: number; r: number }[];
+  /** neighbours whose nearest shell receives more than the exposure flux */
+  exposed: Tank[];
 }
 
-export function poolFire(diameterM: number, burningRateKgM2s: number, heatOfCombustionMJkg: number, radiativeFraction: number): PoolFire {
-  const heatReleaseKw = burningRateKgM2s * ((Math.PI * diameterM ** 2) / 4) * heatOfCombustionMJkg * 1000;
-  const radiated = radiativeFraction * heatReleaseKw;
-  return {
-    heatReleaseKw,
-    radiusAt: (q) => Math.sqrt(radiated / (4 * Math.PI * q)),
-    fluxAt: (r) => radiated / (4 * Math.PI * r * r),
-  };
+/** One tank's fire as its detectors tell it, and the incident it holds. */
+interface TankFire {
+  tank: Tank;
+  key: string;
+  flamePoint: string;
+  rimPoint?: string;
+  /** latest good readings; a detector that went bad keeps its last word (missing data is not "out") */
+  flame: boolean;
+  rim: boolean;
+  stage?: Stage;
+  models: Partial<Record<Stage, StageModel>>;
+  /** when the fire was first detected (the burning tank's cooling deadline counts from it) */
+  since: number;
+  /** when each neighbour became exposed (its cooling deadline counts from it) */
+  exposedSince: Map<string, number>;
+  /** stage, exposed and burning neighbours: the incident is re-issued when it changes */
+  signature?: string;
+  held?: AlarmSpec;
 }
 
 /**
- * Tank fire: while `<tank>.flame` is true, an incident with the 37.5 / 12.5 / 4 kW/m² radiation
- * zones (circles in plan metres and WGS84), the neighbouring tanks whose nearest shell receives more
- * than the exposure flux, and cooling deadlines counted from the detection (GB 50074 §12.5.4).
+ * Tank fire, staged as a depot senses it: the linear heat detector on a floating roof's seal
+ * (`<tank>.rim_seal_fire`) alone is a rim-seal fire — a burning annulus of the seal's width with
+ * small radiation zones along the shell; the flame detectors over the tank (`<tank>.flame`) are a
+ * full-surface fire, the pool-fire model. Each burning tank holds one incident with its 37.5 / 12.5
+ * / 4 kW/m² zones (plan metres and WGS84), the neighbours exposed above the exposure flux with
+ * cooling deadlines (GB 50074 §12.5.4), inventory and the wind. The incident is re-issued when the
+ * fire spreads — rim-seal to full-surface, a neighbour newly exposed, another tank catching fire
+ * (its own incident; this one then names it as burning instead of exposed) — and returns when both
+ * detectors read false.
  */
 export function createTankFireWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('tank-fire', definition);
   const burningRate = params.table('burningRate');
   const heat = params.table('heatOfCombustion');
   const chi = params.number('radiativeFraction');
+  const sealWidth = params.number('rimSealWidth');
   const fluxes = params.list('zoneFluxes');
   const exposureFlux = params.number('exposureFlux');
   const coolBurningMs = params.number('coolBurningMinutes') * MINUTE_MS;
@@ -45,72 +70,110 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   const density = params.table('density');
   const { site, standard } = context;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
-  const watchers: HazardWatcher[] = [];
+  const pointOf = (tank: Tank, name: string) => site.points.find((p) => p.asset === tank.id && p.name === name)?.id;
 
+  const stageModel = (tank: Tank, fire: PoolFire): StageModel => ({
+    radii: fluxes.map((q) => ({ q, r: fire.radiusAt(q) })),
+    // a neighbour is exposed by the flux at its nearest shell
+    exposed: tanks.filter((t) => t.id !== tank.id && fire.fluxAt(Math.max(1, distance(tank.position, t.position) - t.attributes.diameter / 2)) > exposureFlux),
+  });
+
+  const fires: TankFire[] = [];
   for (const tank of tanks) {
-    const point = site.points.find((p) => p.asset === tank.id && p.name === 'flame');
+    const flamePoint = pointOf(tank, 'flame');
+    const rimPoint = tank.attributes.roof === 'fixed' ? undefined : pointOf(tank, 'rim_seal_fire');
     const rate = burningRate[tank.attributes.product];
     const hc = heat[tank.attributes.product];
-    if (!point || rate === undefined || hc === undefined) continue;
-    const fire = poolFire(tank.attributes.diameter, rate, hc, chi);
-    const radii = fluxes.map((q) => ({ q, r: fire.radiusAt(q) }));
-    // a neighbour is exposed by the flux at its nearest shell
-    const exposed = tanks.filter((t) => t.id !== tank.id && fire.fluxAt(Math.max(1, distance(tank.position, t.position) - t.attributes.diameter / 2)) > exposureFlux);
-    const key = hazardAlarmKey('tank-fire', tank.id);
-    const zoneParts = radii.map(({ q, r }) => {
-      const name: Bilingual = { zh: `热辐射 ${q} kW/m² 区`, en: `${q} kW/m² radiation zone` };
-      return polygonFeatures(site.location, circleRing(tank.position, r), { name, kind: 'thermal-radiation', radiusM: Math.round(r), kWm2: q });
+    if (!flamePoint || rate === undefined || hc === undefined) continue;
+    const d = tank.attributes.diameter;
+    fires.push({
+      tank, key: hazardAlarmKey('tank-fire', tank.id), flamePoint, rimPoint, flame: false, rim: false, since: 0, exposedSince: new Map(),
+      models: {
+        'full-surface': stageModel(tank, poolFire(d, rate, hc, chi)),
+        ...(rimPoint ? { 'rim-seal': stageModel(tank, rimSealFire(d, sealWidth, rate, hc, chi)) } : {}),
+      },
     });
-    const values = {
-      r37: Math.round(radii[0]?.r ?? 0),
-      r12: Math.round(radii[1]?.r ?? 0),
-      r4: Math.round(radii[2]?.r ?? 0),
-      exposed: exposed.map((t) => t.id).join(', ') || '—',
-    };
-    let held: AlarmSpec | undefined;
-    /** tonnes in the burning and exposed tanks, from their latest level readings (tanks without one are left out) */
-    const inventoryOf = (list: Tank[]) =>
-      list.flatMap((t) => {
-        const level = site.points.find((p) => p.asset === t.id && p.name === 'level');
-        const value = level ? context.latest(level.id)?.value : undefined;
-        if (typeof value !== 'number') return [];
-        const tonnes = Math.round(value * ((Math.PI * t.attributes.diameter ** 2) / 4) * (density[t.attributes.product] ?? 0));
-        return [{ asset: t.id, product: t.attributes.product, tonnes }];
-      });
-
-    const onSample = (sample: Sample) => {
-      if (sample.quality !== 'good' || typeof sample.value !== 'boolean') return;
-      const at = context.now();
-      if (!sample.value) {
-        held = undefined;
-        return context.condition(key, undefined, false, at);
-      }
-      if (!held) {
-        const features = (pick: 'plan' | 'wgs84'): GeoFeature[] => zoneParts.map((z) => z[pick]);
-        const incident: IncidentDetails = {
-          hazard: 'tank-fire',
-          zones: { type: 'FeatureCollection', features: features('wgs84') },
-          planZones: { type: 'FeatureCollection', features: features('plan') },
-          affected: [tank.id, ...exposed.map((t) => t.id)],
-          inventory: inventoryOf([tank, ...exposed]),
-          countdowns: [
-            { kind: 'cooling', label: { zh: `${tank.id} 冷却`, en: `Cool ${tank.id}` }, deadline: at + coolBurningMs },
-            ...exposed.map((t) => ({ kind: 'cooling', label: { zh: `${t.id} 冷却`, en: `Cool ${t.id}` }, deadline: at + coolNeighbourMs })),
-          ],
-        };
-        held = {
-          kind: 'hazard-tank-fire',
-          severity: definition.severity,
-          message: renderTemplate(definition.message, values, tank.name),
-          actions: definition.actions.map((a) => renderTemplate(a, values, tank.name)),
-          subjects: [tank.id],
-          standard: standard.key,
-          incident,
-        };
-      }
-      context.condition(key, held, true, at);
-    };
-    watchers.push({ points: [point.id], onSample });
   }
-  return watchers;
+
+  const specOf = (fire: TankFire, stage: Stage, exposed: Tank[], burning: Tank[], at: number): AlarmSpec => {
+    const { tank } = fire;
+    const model = fire.models[stage]!;
+    const zoneParts = model.radii.map(({ q, r }) =>
+      polygonFeatures(site.location, circleRing(tank.position, r), {
+        name: { zh: `热辐射 ${q} kW/m² 区`, en: `${q} kW/m² radiation zone` }, kind: 'thermal-radiation', radiusM: Math.round(r), kWm2: q, stage,
+      }),
+    );
+    const names = (list: Tank[]) => joinBilingual(list.map((t) => ({ zh: t.id, en: t.id })));
+    const values = {
+      stage: STAGE_WORDS[stage],
+      r37: Math.round(model.radii[0]?.r ?? 0),
+      r12: Math.round(model.radii[1]?.r ?? 0),
+      r4: Math.round(model.radii[2]?.r ?? 0),
+      exposed: names(exposed),
+      burning: names(burning),
+    };
+    const wind = windNow(context);
+    const incident: IncidentDetails = {
+      hazard: 'tank-fire',
+      ...zonesOf(zoneParts),
+      affected: [tank.id, ...exposed.map((t) => t.id)],
+      inventory: inventoryOf(context, [tank, ...exposed], density),
+      ...(wind ? { wind } : {}),
+      countdowns: [
+        { kind: 'cooling', label: { zh: `${tank.id} 冷却`, en: `Cool ${tank.id}` }, deadline: fire.since + coolBurningMs },
+        ...exposed.map((t) => ({ kind: 'cooling', label: { zh: `${t.id} 冷却`, en: `Cool ${t.id}` }, deadline: (fire.exposedSince.get(t.id) ?? at) + coolNeighbourMs })),
+      ],
+    };
+    return {
+      kind: 'hazard-tank-fire',
+      severity: definition.severity,
+      message: renderBilingual(definition.message, values, tank.name),
+      actions: definition.actions.map((a) => renderBilingual(a, values, tank.name)),
+      subjects: [tank.id],
+      standard: standard.key,
+      incident,
+    };
+  };
+
+  /** brings every burning tank's incident up to date: a stage change anywhere can change each one's neighbours */
+  const evaluate = (at: number) => {
+    const burning = fires.filter((f) => f.stage !== undefined);
+    for (const fire of burning) {
+      const stage = fire.stage!;
+      const others = burning.filter((f) => f !== fire).map((f) => f.tank);
+      const exposed = fire.models[stage]!.exposed.filter((t) => !others.includes(t));
+      for (const id of [...fire.exposedSince.keys()]) if (!exposed.some((t) => t.id === id)) fire.exposedSince.delete(id);
+      for (const t of exposed) if (!fire.exposedSince.has(t.id)) fire.exposedSince.set(t.id, at);
+      const signature = [stage, exposed.map((t) => t.id).join(','), others.map((t) => t.id).join(',')].join('|');
+      if (signature !== fire.signature) {
+        fire.signature = signature;
+        fire.held = specOf(fire, stage, exposed, others, at);
+      }
+      context.condition(fire.key, fire.held, true, at);
+    }
+  };
+
+  const onSample = (fire: TankFire, sample: Sample) => {
+    if (sample.quality !== 'good' || typeof sample.value !== 'boolean') return;
+    if (sample.point === fire.flamePoint) fire.flame = sample.value;
+    else fire.rim = sample.value;
+    const at = context.now();
+    const stage: Stage | undefined = fire.flame ? 'full-surface' : fire.rim ? 'rim-seal' : undefined;
+    if (stage === fire.stage) {
+      if (fire.stage) context.condition(fire.key, fire.held, true, at);
+      else context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
+      return;
+    }
+    if (!fire.stage) fire.since = at;
+    fire.stage = stage;
+    if (!stage) {
+      fire.signature = undefined;
+      fire.held = undefined;
+      fire.exposedSince.clear();
+      context.condition(fire.key, undefined, false, at);
+    }
+    evaluate(at);
+  };
+
+  return fires.map((fire) => ({ points: fire.rimPoint ? [fire.flamePoint, fire.rimPoint] : [fire.flamePoint], onSample: (s: Sample) => onSample(fire, s) }));
 }
