@@ -112,9 +112,9 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
     const at = context.now();
     if (lost.size === 0) return context.condition(key, undefined, false, at);
     const list = protections.filter((p) => lost.has(p));
-    const unmitigated = HAZARDS.filter((h) => list.some((p) => mitigates.get(p.id)!.includes(h)));
-    const hazardTitle = (h: string): Bilingual => standard.hazards[h as keyof typeof standard.hazards]?.title ?? { zh: h, en: h };
-    const values = { lost: joinBilingual(list.map((p) => p.label)), unmitigated: joinBilingual(unmitigated.map(hazardTitle)), count: list.length };
+    // hazards the standard models (has a block for), in its order
+    const unmitigated = HAZARDS.filter((h) => standard.hazards[h] && list.some((p) => mitigates.get(p.id)!.includes(h)));
+    const values = { lost: joinBilingual(list.map((p) => p.label)), unmitigated: joinBilingual(unmitigated.map((h) => standard.hazards[h]!.title)), count: list.length };
     const assets = list.flatMap((p) => p.assets);
     const wind = windNow(context);
     const incident: IncidentDetails = {
