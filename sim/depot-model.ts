@@ -253,6 +253,7 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
       else if (asset === pool.asset?.id && name === 'level') pool.level = value;
       else if (name === 'wind_direction') weather.direction = value;
       else if (name === 'wind_speed') weather.speed = value;
+      else if (name === 'fuel_level' && assets.get(asset)?.kind === 'generator') fuel = clamp(value, 0, 100); // an empty tank: the generator cannot start
     },
     leak(at, rate) {
       const existing = leaks.find((l) => l.x === at.x && l.y === at.y);
