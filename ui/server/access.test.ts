@@ -4,6 +4,7 @@ import type { Alert, Site } from '../../model/index.ts';
 import type { CommandsView } from './commands.ts';
 import { createApp } from './index.ts';
 import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { quietAlarmHealth } from './testing/alarm-health-fixture.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, TEST_USERS, type SecuredServer } from './testing/secured-app.ts';
 import type { HistoryView, InspectionRecord, InspectionsView } from './views.ts';
@@ -39,6 +40,7 @@ beforeAll(async () => {
     commands,
     cap: { capFeed: () => '<feed xmlns="http://www.w3.org/2005/Atom"/>', deliveryStatus: () => [], retryDeadLetters: () => 0 },
   });
+  server.live.push({ type: 'health', data: quietAlarmHealth('zhoushan-demo', Date.now()) });
 });
 afterAll(async () => {
   await server?.close();
@@ -105,6 +107,7 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     route: 'POST /api/alerts/:id/respond', method: 'POST', path: `/api/alerts/${ALERT_ID}/respond`, body: { status: 'en-route' },
     expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 200, admin: 200, elsewhere: 403 },
   },
+  { route: 'GET /api/sites/:id/alarm-health', method: 'GET', path: '/api/sites/zhoushan-demo/alarm-health', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
   { route: 'GET /api/incidents', method: 'GET', path: '/api/incidents', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   // no incident is open on the seeded site: 404 for whoever may read at all (the site check needs an incident to find)
   { route: 'GET /api/incidents/:id', method: 'GET', path: '/api/incidents/zhoushan-demo:hazard-overfill:T201', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 } },

@@ -12,6 +12,7 @@ import { createStreamRegistry } from './event-stream.ts';
 import { createMetricsRegistry } from './metrics.ts';
 import { capRoutes, type CapView } from './routes/cap.ts';
 import { alarmRoutes } from './routes/alarms.ts';
+import { alarmHealthRoutes } from './routes/alarm-health.ts';
 import type { CommandsView } from './commands.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -115,6 +116,7 @@ export function createApp(options: AppOptions): Koa {
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands, audit, now });
+  alarmHealthRoutes(api, options.live);
   incidentRoutes(api, { live: options.live, responses });
   rescoreRoutes(api, { live: options.live, history: options.history, rescore: options.rescore, audit });
   eventsRoutes(api, {

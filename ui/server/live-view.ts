@@ -1,5 +1,5 @@
 import type { Observable } from 'rxjs';
-import type { Site, SiteSnapshot, ClauseInfo, LiveEvent } from '../../model/index.ts';
+import type { AlarmHealth, Site, SiteSnapshot, ClauseInfo, LiveEvent } from '../../model/index.ts';
 
 /** What the UI server reads from the running engine; the composition root implements it. */
 export interface LiveView {
@@ -10,4 +10,6 @@ export interface LiveView {
   clauses(siteId: string): ClauseInfo[];
   /** results, scores, alerts and samples as they happen, for every site */
   events$: Observable<LiveEvent>;
+  /** the site's alarm-system health now (the engine's health); without it GET /api/sites/:id/alarm-health answers 404 */
+  alarmHealth?(siteId: string): AlarmHealth | undefined;
 }

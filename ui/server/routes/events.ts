@@ -24,7 +24,8 @@ export interface EventsRouteOptions {
 
 /**
  * GET /api/events?site=<id>: a `snapshot` event (the site detail, or the list of the user's sites
- * without `site`), then `result`, `score`, `alert` and throttled `sample` events as they happen.
+ * without `site`), then `result`, `score`, `alert`, `health` (the site's alarm-system health; site streams only)
+ * and throttled `sample` events as they happen.
  * Ids are global to the server; a client reconnecting with Last-Event-ID gets what it missed
  * instead of a snapshot, or a fresh snapshot when that has left the server's memory.
  */
@@ -35,7 +36,7 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       method: 'get', path: '/api/events', tags: ['events'], query: eventsQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
       siteExists: (id) => findSite(live, id) !== undefined,
-      summary: 'Server-sent events: snapshot, then result, score, alert and sample; resumes from Last-Event-ID',
+      summary: 'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample; resumes from Last-Event-ID',
       responses: {
         200: { description: 'an event stream', contentType: 'text/event-stream' },
         400: { description: 'a malformed query', schema: errorSchema },

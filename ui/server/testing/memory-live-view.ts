@@ -1,5 +1,5 @@
 import { Observable, Subject } from 'rxjs';
-import type { Alert, ClauseResult, LiveEvent, Site, SiteSnapshot } from '../../../model/index.ts';
+import type { AlarmHealth, Alert, ClauseResult, LiveEvent, Site, SiteSnapshot } from '../../../model/index.ts';
 import type { LiveView } from '../live-view.ts';
 import { demoClauses, demoResults, demoScore } from './demo-state.ts';
 
@@ -30,6 +30,7 @@ export function createMemoryLiveView(sites: Site[], options: { now?: number; see
   });
   const clauses = demoClauses();
   const state = new Map<string, SiteSnapshot>();
+  const health = new Map<string, AlarmHealth>(); // the latest `health` event per site
   for (const site of sites) {
     const results = options.seed === false ? [] : demoResults(site, now);
     state.set(site.id, {
@@ -49,6 +50,7 @@ export function createMemoryLiveView(sites: Site[], options: { now?: number; see
       case 'score': snap.score = event.data; break;
       case 'alert': upsertAlert(snap, event.data); break;
       case 'sample': snap.values[event.data.point] = event.data; break;
+      case 'health': health.set(event.data.site, event.data); break;
     }
   };
 
@@ -59,6 +61,7 @@ export function createMemoryLiveView(sites: Site[], options: { now?: number; see
       return snap && structuredClone(snap);
     },
     clauses: (id) => (state.has(id) ? clauses : []),
+    alarmHealth: (id) => health.get(id),
     events$: counted$,
     push(event) {
       apply(event);
