@@ -1,6 +1,8 @@
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
+import { createGasCloudWatchers } from './gas-cloud.ts';
+import { createBoiloverWatchers } from './boilover.ts';
 import { createProtectionLostWatchers } from './protection-lost.ts';
 import { createSuspectedAttackWatchers } from './suspected-attack.ts';
 import { createCommsLossWatchers } from '../comms-loss.ts';
@@ -11,6 +13,8 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
   return [
     ...(hazards.overfill ? createOverfillWatchers(context, hazards.overfill) : []),
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
+    ...(hazards['gas-cloud'] ? createGasCloudWatchers(context, hazards['gas-cloud']) : []),
+    ...(hazards.boilover ? createBoiloverWatchers(context, hazards.boilover) : []),
   ];
 }
     ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),

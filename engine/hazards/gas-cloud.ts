@@ -1,0 +1,184 @@
+import type { Asset, Bilingual, GeoFeature, IncidentDetails, Sample, Tank } from '../../model/index.ts';
+import { renderTemplate, type HazardDefinition } from '../../standards/index.ts';
+import type { AlarmSpec } from '../alarms/alarm-book.ts';
+import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
+import { downwind, reaches, swept } from './gas-cloud-extent.ts';
+import { planToWgs84, polygonFeatures, type PlanPoint } from './geo.ts';
+import type { HazardContext, HazardWatcher } from './hazard-model.ts';
+import { hazardParams } from './hazard-params.ts';
+import { windNow, windPoints } from './wind.ts';
+
+type GasDetector = Extract<Asset, { kind: 'gas-detector' }>;
+/** 0 clear, 1 over its first alarm, 2 over its second */
+type AlarmLevel = 0 | 1 | 2;
+
+interface Watched {
+  detector: GasDetector;
+  alarm1: number;
+  alarm2: number;
+  level: AlarmLevel;
+  /** the latest reading, good or not, and the latest good value */
+  reading: Sample | undefined;
+  lastGood: number | undefined;
+}
+
+const CLOUD: Bilingual = { zh: '估算可燃气云', en: 'Estimated flammable cloud' };
+const CORDON: Bilingual = { zh: '警戒隔离区', en: 'Cordon' };
+
+/**
+ * Gas cloud: the site's combustible gas detectors against their own configured first and second
+ * alarm set-points (`alarm1` / `alarm2` on the detector, the values the GB/T 50493 set-point clause
+ * checks). While any is in alarm, one incident for the site: the cloud estimated as the area within
+ * the detector reach of every detector in alarm, stretched downwind (or to every side when the wind
+ * is unknown) by the first- or second-alarm length; the cordon around it; the ignition sources and
+ * assets that lie inside. Re-issued when the detectors in alarm, their levels, the detectors without
+ * a good reading change, or the wind turns by more than `windShiftDeg`; returns when every detector is back below its
+ * first alarm. A detector whose reading turns bad or stale keeps the state of its last good reading:
+ * a silent detector in a cloud is never taken as clear.
+ */
+export function createGasCloudWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
+  const params = hazardParams('gas-cloud', definition);
+  const reachM = params.number('detectorReachM');
+  const [firstLengthM, secondLengthM] = lengths(params.list('downwindM'));
+  const isolationM = params.number('isolationM');
+  const evacuationM = params.number('downwindEvacuationM');
+  const windShiftDeg = params.number('windShiftDeg');
+  const deadband = params.number('deadbandLEL');
+  const density = params.table('density');
+  const { site, standard } = context;
+
+  const watched = new Map<string, Watched>();
+  for (const detector of site.assets) {
+    if (detector.kind !== 'gas-detector' || detector.attributes.gas !== 'combustible') continue;
+    const point = site.points.find((p) => p.asset === detector.id && p.name === 'gas');
+    const { alarm1, alarm2 } = detector.attributes;
+    if (!point) continue;
+    if (alarm1 === undefined || alarm2 === undefined) {
+      context.logger.warn({ detector: detector.id }, 'gas-cloud: detector without alarm1/alarm2 set-points is not watched');
+      continue;
+    }
+    watched.set(point.id, { detector, alarm1, alarm2, level: 0, reading: undefined, lastGood: undefined });
+  }
+  if (watched.size === 0) return [];
+  const wind = windPoints(site);
+  const ignitionSources = site.assets.filter((a) => isIgnitionSource(a, definition.kinds));
+  const key = hazardAlarmKey('gas-cloud', site.id);
+  let held: { signature: string; fromDeg: number | undefined; spec: AlarmSpec } | undefined;
+
+  const levelOf = (w: Watched, v: number): AlarmLevel => {
+    if (v >= w.alarm2 || (w.level === 2 && v > w.alarm2 - deadband)) return 2;
+    if (v >= w.alarm1 || (w.level >= 1 && v > w.alarm1 - deadband)) return 1;
+    return 0;
+  };
+
+  const build = (alarming: Watched[], unreadable: string[], now: IncidentDetails['wind']): AlarmSpec => {
+    const second = alarming.some((w) => w.level === 2);
+    const lengthM = second ? secondLengthM : firstLengthM;
+    const positions = alarming.map((w) => w.detector.position);
+    const towards = now ? downwind(now.fromDeg) : undefined;
+    const cloud = towards ? swept(positions, reachM, scale(towards, lengthM)) : swept(positions, reachM + lengthM);
+    const cordonShift = second && towards ? scale(towards, evacuationM) : undefined;
+    const cordon = swept(cloud, second && !towards ? isolationM + evacuationM : isolationM, cordonShift);
+    const inCloud = site.assets.filter((a) => a.kind !== 'gas-detector' && reaches(a, cloud));
+    const ignitionInCordon = ignitionSources.filter((a) => reaches(a, cordon));
+    const zones = [
+      polygonFeatures(site.location, cloud, { name: CLOUD, kind: 'gas-cloud', lengthM }),
+      polygonFeatures(site.location, cordon, { name: CORDON, kind: 'cordon', isolationM, ...(second ? { downwindEvacuationM: evacuationM } : {}) }),
+    ];
+    const detectorFeatures = (pick: 'plan' | 'wgs84'): GeoFeature[] =>
+      alarming.map((w) => ({
+        type: 'Feature',
+        geometry: { type: 'Point', coordinates: pick === 'plan' ? [w.detector.position.x, w.detector.position.y] : planToWgs84(site.location, w.detector.position) },
+        properties: { name: w.detector.name, kind: 'gas-detector', asset: w.detector.id, alarm: w.level, lel: w.lastGood },
+      }));
+    const watchedTanks = site.assets.filter((a): a is Tank => a.kind === 'tank' && (inCloud.includes(a) || alarming.some((w) => w.detector.attributes.watches === a.id)));
+    const incident: IncidentDetails = {
+      hazard: 'gas-cloud',
+      zones: { type: 'FeatureCollection', features: [...zones.map((z) => z.wgs84), ...detectorFeatures('wgs84')] },
+      planZones: { type: 'FeatureCollection', features: [...zones.map((z) => z.plan), ...detectorFeatures('plan')] },
+      affected: [...alarming.map((w) => w.detector.id), ...inCloud.map((a) => a.id)],
+      inventory: watchedTanks.flatMap((t) => inventoryOf(t)),
+      countdowns: [],
+      wind: now,
+    };
+    const values = {
+      count: alarming.length,
+      second: alarming.filter((w) => w.level === 2).length,
+      detectors: alarming.map((w) => `${w.detector.id} ${w.lastGood} %LEL`).join(', '),
+      lengthM,
+      downwind: now ? `${Math.round((now.fromDeg + 180) % 360)}°` : '—',
+      isolationM,
+      ignition: ignitionInCordon.map((a) => a.id).join(', ') || '—',
+      assets: inCloud.map((a) => a.id).join(', ') || '—',
+      unreadable: unreadable.join(', ') || '—',
+    };
+    return {
+      kind: 'hazard-gas-cloud',
+      severity: definition.severity,
+      message: renderTemplate(definition.message, values, site.name),
+      actions: definition.actions.map((a) => renderTemplate(a, values, site.name)),
+      subjects: incident.affected,
+      standard: standard.key,
+      incident,
+    };
+  };
+
+  const inventoryOf = (tank: Tank) => {
+    const level = context.latest(`${tank.id}.level`);
+    if (level?.quality !== 'good' || typeof level.value !== 'number') return [];
+    const tonnes = Math.round(level.value * ((Math.PI * tank.attributes.diameter ** 2) / 4) * (density[tank.attributes.product] ?? 0));
+    return [{ asset: tank.id, product: tank.attributes.product, tonnes }];
+  };
+
+  const evaluate = () => {
+    const at = context.now();
+    const all = [...watched.values()];
+    const alarming = all.filter((w) => w.level > 0);
+    if (alarming.length === 0) {
+      held = undefined;
+      return context.condition(key, undefined, false, at);
+    }
+    const unreadable = all.filter((w) => w.reading !== undefined && w.reading.quality !== 'good').map((w) => w.detector.id);
+    const now = windNow(context);
+    const signature = JSON.stringify([alarming.map((w) => [w.detector.id, w.level]), unreadable]);
+    if (!held || held.signature !== signature || windShifted(held.fromDeg, now?.fromDeg, windShiftDeg)) {
+      held = { signature, fromDeg: now?.fromDeg, spec: build(alarming, unreadable, now) };
+    }
+    context.condition(key, held.spec, true, at);
+  };
+
+  const onSample = (sample: Sample) => {
+    const w = watched.get(sample.point);
+    if (!w) {
+      if (held) evaluate(); // a wind reading: only matters to an open incident
+      return;
+    }
+    w.reading = sample;
+    if (sample.quality === 'good' && typeof sample.value === 'number') {
+      w.level = levelOf(w, sample.value);
+      w.lastGood = sample.value;
+    }
+    evaluate();
+  };
+  return [{ points: [...watched.keys(), ...(wind ? [wind.speed, wind.direction] : [])], onSample }];
+}
+
+/** An ignition source by the site's word (`ignitionSource: true/false` on the asset), else by the hazard's kind list. */
+function isIgnitionSource(asset: Asset, kinds: readonly string[]): boolean {
+  const marked = (asset.attributes as Record<string, unknown>)['ignitionSource'];
+  return typeof marked === 'boolean' ? marked : kinds.includes(asset.kind);
+}
+
+/** The wind came up, dropped out, or turned by more than `limitDeg` since the incident was last issued. */
+function windShifted(heldDeg: number | undefined, nowDeg: number | undefined, limitDeg: number): boolean {
+  if (heldDeg === undefined || nowDeg === undefined) return heldDeg !== nowDeg;
+  const turn = Math.abs(nowDeg - heldDeg) % 360;
+  return Math.min(turn, 360 - turn) > limitDeg;
+}
+
+function lengths(list: number[]): [number, number] {
+  const [first, second = first] = list;
+  return [first!, second!];
+}
+
+const scale = (v: PlanPoint, by: number): PlanPoint => ({ x: v.x * by, y: v.y * by });
