@@ -15,8 +15,8 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
     ...(hazards['gas-cloud'] ? createGasCloudWatchers(context, hazards['gas-cloud']) : []),
     ...(hazards.boilover ? createBoiloverWatchers(context, hazards.boilover) : []),
-  ];
-}
     ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),
     ...(hazards['suspected-attack'] ? createSuspectedAttackWatchers(context, hazards['suspected-attack']) : []),
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
+  ];
+}
