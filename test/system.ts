@@ -14,7 +14,12 @@ export interface TestSystem extends Ketwin {
 }
 
 /** Staleness is shortened so that "a point goes stale" happens within a test. */
-export async function startTestSystem(options: { staleAfterMs?: number; databaseUrl?: string } = {}): Promise<TestSystem> {
+export async function startTestSystem(options: {
+  staleAfterMs?: number;
+  databaseUrl?: string;
+  /** a sim/scenarios name (tank-overfill, rim-seal-fire, …) played in the demo depot from the start */
+  scenario?: string;
+} = {}): Promise<TestSystem> {
   const root = await mkdtemp(join(tmpdir(), 'ketwin-test-'));
   const sitesDir = join(root, 'sites');
   await mkdir(sitesDir);
@@ -39,7 +44,7 @@ export async function startTestSystem(options: { staleAfterMs?: number; database
     sitesDir,
     standardsDir: resolve('standards'),
     databaseUrl: options.databaseUrl,
-    simulate: { ports: 'ephemeral' },
+    simulate: { ports: 'ephemeral', ...(options.scenario ? { scenario: options.scenario } : {}) },
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   return {

@@ -1,4 +1,4 @@
-import type { Alert } from '../../../../model/index.ts';
+import type { AlarmHealth, Alert } from '../../../../model/index.ts';
 import type {
   ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
 } from '../../../server/api-types.ts';
@@ -7,6 +7,11 @@ export type {
   SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView,
   SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary,
 } from '../../../server/api-types.ts';
+import type { IncidentSummary, IncidentView } from '../../../server/incident-types.ts';
+import type { Rescore } from '../../../server/rescore-types.ts';
+export type { IncidentSummary, IncidentView, ResponseRecord } from '../../../server/incident-types.ts';
+export type { Rescore, RescoreClause } from '../../../server/rescore-types.ts';
+export type { GeoFeature, IncidentDetails } from '../../../../model/index.ts';
 export type { Alert, ClauseResult, Sample, SiteScore, Verdict, RiskColour, Quality, Bilingual } from '../../../../model/index.ts';
 
 /** An API answer that was not 2xx; `message` is the server's { error } text. */
@@ -43,6 +48,11 @@ export const fetchSite = (id: string, signal?: AbortSignal): Promise<SiteDetail>
 
 export const eventsUrl = (site?: string): string =>
   site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}`;
+
+/** GET /api/sites/:id/alarm-health: the site's alarm-system health now (404 when its standard has no alarms section) */
+export const fetchAlarmHealth = (id: string, signal?: AbortSignal): Promise<AlarmHealth> =>
+  getJson(`/api/sites/${encodeURIComponent(id)}/alarm-health`, signal);
+export type { AlarmHealth } from '../../../../model/index.ts';
 
 export interface SessionUser {
   name: string;
@@ -136,3 +146,12 @@ export type AlarmCommand =
 /** POST /api/alerts/:id/<command>; answers the alert after the command. */
 export const alarmCommand = async (alertId: string, c: AlarmCommand, csrf: string | null): Promise<Alert> =>
   (await send<Alert>('POST', `/api/alerts/${encodeURIComponent(alertId)}/${c.command}`, c.body, csrf)) as Alert;
+
+export const fetchIncidents = (signal?: AbortSignal): Promise<IncidentSummary[]> => getJson('/api/incidents', signal);
+
+export const fetchIncident = (alertId: string, signal?: AbortSignal): Promise<IncidentView> =>
+  getJson(`/api/incidents/${encodeURIComponent(alertId)}`, signal);
+
+/** GET /api/sites/:id/rescore: the period's stored readings replayed under `standard` ("<id>@<version>") */
+export const fetchRescore = (id: string, from: number, to: number, standard: string, signal?: AbortSignal): Promise<Rescore> =>
+  getJson(`${site(id)}/rescore?from=${Math.floor(from)}&to=${Math.floor(to)}&standard=${encodeURIComponent(standard)}`, signal);

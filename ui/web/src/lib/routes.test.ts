@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { asOfHref, compareHref, parseHash, siteHref, standardHref } from './routes.ts';
+import { asOfHref, compareHref, incidentHref, parseHash, siteHref, standardHref } from './routes.ts';
 
 describe('hash routes', () => {
   it('maps the empty hash and #/ to the site list', () => {
@@ -28,5 +28,14 @@ describe('the auditor\'s routes', () => {
     expect(parseHash('#/compare')).toEqual({ page: 'compare', sites: [] });
     expect(parseHash(standardHref('oil-depot-above-ground@1.0.0'))).toEqual({ page: 'standards', key: 'oil-depot-above-ground@1.0.0' });
     expect(parseHash(standardHref())).toEqual({ page: 'standards', key: null });
+  });
+});
+
+describe('the rescue team\'s routes', () => {
+  it('maps #/incidents to the open incidents and #/incidents/<id> to one, round-tripping alert ids with colons', () => {
+    expect(parseHash(incidentHref())).toEqual({ page: 'incidents' });
+    const id = 'zhoushan-demo:hazard:overfill:T201:1780000002000';
+    expect(incidentHref(id)).toBe('#/incidents/zhoushan-demo%3Ahazard%3Aoverfill%3AT201%3A1780000002000');
+    expect(parseHash(incidentHref(id))).toEqual({ page: 'incident', id });
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Hash routes: `#/` → site list, `#/sites/<id>` → one site, `#/sites/<id>/as-of[/<ms>]` → the site as of
- * an instant, `#/compare[/<id>,<id>…]` → sites side by side, `#/standards[/<key>]` → clause tables.
+ * an instant, `#/compare[/<id>,<id>…]` → sites side by side, `#/standards[/<key>]` → clause tables,
+ * `#/incidents` → open incidents, `#/incidents/<alert id>` → one incident (the rescue team's page).
  */
 export type Route =
   | { page: 'sites' }
@@ -8,11 +9,13 @@ export type Route =
   | { page: 'as-of'; id: string; at: number | null }
   | { page: 'compare'; sites: string[] }
   | { page: 'standards'; key: string | null }
+  | { page: 'incidents' }
+  | { page: 'incident'; id: string }
   | { page: 'missing'; hash: string };
 
 export function parseHash(hash: string): Route {
   const path = hash.replace(/^#/, '') || '/';
-  if (path === '/') return { page: 'sites' };
+  if (path === '/' || /^\/sites\/?$/.test(path)) return { page: 'sites' };
   const site = /^\/sites\/([^/]+)\/?$/.exec(path);
   if (site?.[1]) return { page: 'site', id: decodeURIComponent(site[1]) };
   const asOf = /^\/sites\/([^/]+)\/as-of(?:\/(\d+))?\/?$/.exec(path);
@@ -21,8 +24,14 @@ export function parseHash(hash: string): Route {
   if (compare) return { page: 'compare', sites: (compare[1] ?? '').split(',').filter(Boolean).map(decodeURIComponent) };
   const standards = /^\/standards(?:\/([^/]+))?\/?$/.exec(path);
   if (standards) return { page: 'standards', key: standards[1] ? decodeURIComponent(standards[1]) : null };
+  if (/^\/incidents\/?$/.test(path)) return { page: 'incidents' };
+  const incident = /^\/incidents\/([^/]+)\/?$/.exec(path);
+  if (incident?.[1]) return { page: 'incident', id: decodeURIComponent(incident[1]) };
   return { page: 'missing', hash };
 }
+
+/** the site list itself, also for roles whose start page is another (the rescue team's incidents) */
+export const SITES_HREF = '#/sites';
 
 export function siteHref(id: string): string {
   return `#/sites/${encodeURIComponent(id)}`;
@@ -38,4 +47,8 @@ export function compareHref(sites: readonly string[]): string {
 
 export function standardHref(key?: string): string {
   return key === undefined ? '#/standards' : `#/standards/${encodeURIComponent(key)}`;
+}
+
+export function incidentHref(id?: string): string {
+  return id === undefined ? '#/incidents' : `#/incidents/${encodeURIComponent(id)}`;
 }
