@@ -1,4 +1,4 @@
-import { ApiError, type Alert, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
+import { ApiError, type AlarmHealth, type Alert, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
 import { applyEvent, type StreamEvent } from './apply-event.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -14,6 +14,7 @@ export class SiteLive {
   #detail = $state<SiteDetail | null>(null);
   #connection = $state<Connection>('connecting');
   #error = $state<{ status: number; message: string } | null>(null);
+  #health = $state<AlarmHealth | null>(null);
   #source: EventSource | null = null;
   readonly id: string;
 
@@ -23,6 +24,11 @@ export class SiteLive {
 
   get detail(): SiteDetail | null {
     return this.#detail;
+  }
+
+  /** the latest alarm-system health figures from the stream (`health` events); null until one comes */
+  get health(): AlarmHealth | null {
+    return this.#health;
   }
 
   get connection(): Connection {
@@ -52,6 +58,9 @@ export class SiteLive {
         applyEvent(this.#detail, { type, data: JSON.parse((e as MessageEvent<string>).data) } as StreamEvent);
       });
     }
+    source.addEventListener('health', (e) => {
+      this.#health = JSON.parse((e as MessageEvent<string>).data) as AlarmHealth;
+    });
     source.addEventListener('error', () => {
       if (source.readyState === EventSource.CLOSED) {
         this.#connection = 'closed';
