@@ -9,7 +9,7 @@ import { hazardParams } from './hazard-params.ts';
 import { windNow, windPoints } from './wind.ts';
 
 type GasDetector = Extract<Asset, { kind: 'gas-detector' }>;
-/** 0 clear, 1 over its first alarm, 2 over its second */
+/** 0 clear, 1 over its first alarm, 2 has reached its second (latched while the detector stays in the cloud) */
 type AlarmLevel = 0 | 1 | 2;
 
 interface Watched {
@@ -17,6 +17,8 @@ interface Watched {
   alarm1: number;
   alarm2: number;
   level: AlarmLevel;
+  /** below its first alarm, leaving the cloud when the clear delay has passed */
+  clearing: { unsubscribe(): void } | undefined;
   /** the latest reading, good or not, and the latest good value */
   reading: Sample | undefined;
   lastGood: number | undefined;
@@ -31,10 +33,12 @@ const CORDON: Bilingual = { zh: '警戒隔离区', en: 'Cordon' };
  * checks). While any is in alarm, one incident for the site: the cloud estimated as the area within
  * the detector reach of every detector in alarm, stretched downwind (or to every side when the wind
  * is unknown) by the first- or second-alarm length; the cordon around it; the ignition sources and
- * assets that lie inside. Re-issued when the detectors in alarm, their levels, the detectors without
- * a good reading change, or the wind turns by more than `windShiftDeg`; returns when every detector is back below its
- * first alarm. A detector whose reading turns bad or stale keeps the state of its last good reading:
- * a silent detector in a cloud is never taken as clear.
+ * assets that lie inside. A detector that reached its second alarm keeps the larger zones until it
+ * leaves the cloud, which it does after reading below its first alarm for `clearDelaySeconds` — so
+ * readings swinging about a set-point do not redraw the zones. Re-issued when the detectors in the
+ * cloud, their levels or the detectors without a good reading change, or the wind turns by more than
+ * `windShiftDeg`; returns when none is left. A detector whose reading turns bad or stale keeps its
+ * state: a silent detector in a cloud is never taken as clear.
  */
 export function createGasCloudWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('gas-cloud', definition);
@@ -43,7 +47,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const isolationM = params.number('isolationM');
   const evacuationM = params.number('downwindEvacuationM');
   const windShiftDeg = params.number('windShiftDeg');
-  const deadband = params.number('deadbandLEL');
+  const clearDelayMs = params.number('clearDelaySeconds') * 1000;
   const density = params.table('density');
   const { site, standard } = context;
 
@@ -57,7 +61,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       context.logger.warn({ detector: detector.id }, 'gas-cloud: detector without alarm1/alarm2 set-points is not watched');
       continue;
     }
-    watched.set(point.id, { detector, alarm1, alarm2, level: 0, reading: undefined, lastGood: undefined });
+    watched.set(point.id, { detector, alarm1, alarm2, level: 0, clearing: undefined, reading: undefined, lastGood: undefined });
   }
   if (watched.size === 0) return [];
   const wind = windPoints(site);
@@ -65,10 +69,23 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const key = hazardAlarmKey('gas-cloud', site.id);
   let held: { signature: string; fromDeg: number | undefined; spec: AlarmSpec } | undefined;
 
-  const levelOf = (w: Watched, v: number): AlarmLevel => {
-    if (v >= w.alarm2 || (w.level === 2 && v > w.alarm2 - deadband)) return 2;
-    if (v >= w.alarm1 || (w.level >= 1 && v > w.alarm1 - deadband)) return 1;
-    return 0;
+  const stopClearing = (w: Watched) => {
+    w.clearing?.unsubscribe();
+    w.clearing = undefined;
+  };
+  /** a good reading: over a set-point joins (or raises the level of) the cloud; below the first alarm leaves it after the delay */
+  const read = (w: Watched, v: number) => {
+    const now: AlarmLevel = v >= w.alarm2 ? 2 : v >= w.alarm1 ? 1 : 0;
+    if (now > 0) {
+      stopClearing(w);
+      w.level = Math.max(w.level, now) as AlarmLevel;
+    } else if (w.level > 0 && !w.clearing) {
+      w.clearing = context.schedule(() => {
+        w.clearing = undefined;
+        w.level = 0;
+        evaluate();
+      }, clearDelayMs);
+    }
   };
 
   const build = (alarming: Watched[], unreadable: string[], now: IncidentDetails['wind']): AlarmSpec => {
@@ -155,9 +172,9 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     }
     w.reading = sample;
     if (sample.quality === 'good' && typeof sample.value === 'number') {
-      w.level = levelOf(w, sample.value);
+      read(w, sample.value);
       w.lastGood = sample.value;
-    }
+    } else stopClearing(w); // a silent detector is not taken as clear
     evaluate();
   };
   return [{ points: [...watched.keys(), ...(wind ? [wind.speed, wind.direction] : [])], onSample }];
