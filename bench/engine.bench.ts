@@ -89,6 +89,11 @@ const seconds = Number(process.hrtime.bigint() - start) / 1e9;
 const snapshot = engine.snapshot(site.id)!;
 counted.unsubscribe();
 engine.dispose();
+if (process.env['BENCH_ENGINE_PART'] === 'throughput') {
+  // throughput alone, e.g. to profile it: node --cpu-prof --import tsx bench/engine.bench.ts
+  console.log(JSON.stringify({ bench: 'engine', samples: SAMPLES, seconds, samplesPerSecond: Math.round(SAMPLES / seconds), events, alertEmissions: alerts }));
+  process.exit(0);
+}
 
 // ── 2. latency at 200,000 samples/s on the real clock ─────────────────────────
 const latency = await measureLatency(200_000, 3);

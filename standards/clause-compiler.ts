@@ -3,6 +3,7 @@ import { ASSET_KINDS, type AssetKind, type Unit } from '../model/index.ts';
 import type { CelModel, CelObject } from './cel-model.ts';
 import { parseDuration, type Duration } from './duration.ts';
 import { staticPaths } from './expression-paths.ts';
+import { withFastPath, type ParsedCel } from './expression-compiler.ts';
 import type { ClauseDefinition, StandardDefinition } from './standard-schema.ts';
 import type { StandardIssue } from './standard-errors.ts';
 import { placeholders } from './templates.ts';
@@ -96,7 +97,7 @@ export function compileClause(
         return undefined;
       }
       typeOf.set(field, result.type ?? 'dyn');
-      return parsed as unknown as CelProgram;
+      return withFastPath(parsed as unknown as ParsedCel);
     } catch (error) {
       issue('STANDARD_EXPRESSION', field, describeCelError(error, source));
       return undefined;
