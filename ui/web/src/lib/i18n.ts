@@ -28,6 +28,7 @@ const strings = {
   'health.target': { zh: '目标', en: 'target' },
   'health.period': { zh: '统计周期', en: 'Period' },
   'health.annunciations': { zh: '报警次数', en: 'Alarms' },
+  'health.alarms': { zh: '条报警', en: 'alarms' },
   'health.flood': { zh: '报警泛滥', en: 'Alarm flood' },
   'health.floodBanner': { zh: '报警泛滥：事故置顶，次生报警归入其起因之下', en: 'Alarm flood: incidents on top, consequential alarms grouped under their cause' },
   'health.floods': { zh: '泛滥时段', en: 'Flood periods' },
