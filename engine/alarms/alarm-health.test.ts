@@ -171,6 +171,18 @@ describe('alarm-system health on virtual time', () => {
     expect(emitted.at(-1)!.top.find((c) => c.key === 'hazard:overfill:T2')!.message.en).toBe('overfill in 28 min');
   });
 
+  it('takes back an alarm restored after a restart: standing from when it was raised, no new annunciation', () => {
+    const { emitted } = run((book, health, at) => {
+      at(HOUR, () => {
+        const stored = { ...spec('T1'), id: 's:HIGH:T1:0', site: 's', state: 'active' as const, raisedAt: 0, changedAt: 0,
+          lifecycle: { condition: 'active' as const, acknowledged: false, escalations: 0 } };
+        book.restore(stored, 'HIGH\u0000T1');
+        health.restore(stored);
+      });
+    }, 25 * HOUR);
+    expect(emitted.map((h) => [h.at, h.period.annunciations, h.standing.map((x) => x.id)])).toEqual([[24 * HOUR, 0, ['s:HIGH:T1:0']]]);
+  });
+
   it('is deterministic: the same alarms give the same figures', () => {
     const play = () =>
       run((book, _h, at) => {
