@@ -150,6 +150,11 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(box(ring(alerts[0]!, 'cordon')).y[0]).toBe(-160); // the second-alarm cordon throughout
   });
 
+  it('returns once when two detectors leave the cloud at the same instant', () => {
+    const alerts = play([...readings(0, 30_000, { GD201: 30, GD202: 30 }, { speed: 1.5, from: 10 }), ...readings(35_000, 120_000, {}, { speed: 1.5, from: 10 })], 121_000);
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000]]);
+  });
+
   it('without a wind reading spreads the cloud to every side and says nothing of the wind', () => {
     const alerts = play(readings(0, 30_000, { GD301: 30 }), 31_000);
     const cloud = alerts[0]!;

@@ -17,8 +17,8 @@ interface Watched {
   alarm1: number;
   alarm2: number;
   level: AlarmLevel;
-  /** below its first alarm, leaving the cloud when the clear delay has passed */
-  clearing: { unsubscribe(): void } | undefined;
+  /** below its first alarm since: it leaves the cloud when the clear delay has passed */
+  clearing: { at: number; timer: { unsubscribe(): void } } | undefined;
   /** the latest reading, good or not, and the latest good value */
   reading: Sample | undefined;
   lastGood: number | undefined;
@@ -70,8 +70,19 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   let held: { signature: string; fromDeg: number | undefined; spec: AlarmSpec } | undefined;
 
   const stopClearing = (w: Watched) => {
-    w.clearing?.unsubscribe();
+    w.clearing?.timer.unsubscribe();
     w.clearing = undefined;
+  };
+  /** every detector whose delay is up leaves at once: one re-issue (or the return), not one per detector */
+  const clearDue = () => {
+    const now = context.now();
+    for (const w of watched.values()) {
+      if (w.clearing && w.clearing.at + clearDelayMs <= now) {
+        w.clearing = undefined;
+        w.level = 0;
+      }
+    }
+    evaluate();
   };
   /** a good reading: over a set-point joins (or raises the level of) the cloud; below the first alarm leaves it after the delay */
   const read = (w: Watched, v: number) => {
@@ -80,11 +91,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       stopClearing(w);
       w.level = Math.max(w.level, now) as AlarmLevel;
     } else if (w.level > 0 && !w.clearing) {
-      w.clearing = context.schedule(() => {
-        w.clearing = undefined;
-        w.level = 0;
-        evaluate();
-      }, clearDelayMs);
+      w.clearing = { at: context.now(), timer: context.schedule(clearDue, clearDelayMs) };
     }
   };
 
@@ -164,10 +171,19 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     context.condition(key, held.spec, true, at);
   };
 
+  /** once per instant, after every reading of it: a scan's readings of several detectors make one re-issue, not one each */
+  let pending: { unsubscribe(): void } | undefined;
+  const soon = () => {
+    pending ??= context.schedule(() => {
+      pending = undefined;
+      evaluate();
+    }, 0);
+  };
+
   const onSample = (sample: Sample) => {
     const w = watched.get(sample.point);
     if (!w) {
-      if (held) evaluate(); // a wind reading: only matters to an open incident
+      if (held) soon(); // a wind reading: only matters to an open incident
       return;
     }
     w.reading = sample;
@@ -175,7 +191,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       read(w, sample.value);
       w.lastGood = sample.value;
     } else stopClearing(w); // a silent detector is not taken as clear
-    evaluate();
+    if (held || w.level > 0) soon(); // all clear and nothing open: nothing to do
   };
   return [{ points: [...watched.keys(), ...(wind ? [wind.speed, wind.direction] : [])], onSample }];
 }
