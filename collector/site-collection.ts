@@ -1,0 +1,80 @@
+import { pino, type Logger } from 'pino';
+import type { Sample, Site } from '../model/index.ts';
+import { createSampleBuffer, type SampleBufferOptions, type SampleBufferStats, type SampleDownstream } from './sample-buffer.ts';
+import { createSiteSources } from './site-sources.ts';
+import type { Source, SourceStats } from './source.ts';
+import { createStaleWatchdog, type StaleWatchdog } from './stale-watchdog.ts';
+
+export interface SiteCollectionOptions {
+  sites: Site[];
+  /**
+   * Where every sample goes, a batch at a time, in arrival order (in main: the engine and the db
+   * writer). A Promise is backpressure; a rejection means "down": the batch is offered again.
+   */
+  consume: SampleDownstream;
+  /** the buffer's spill folder (e.g. <dataDir>/buffer); what a previous run left there is consumed first */
+  bufferDir: string;
+  /** the buffer's bounds and batch size (defaults: 100,000 in memory, 10,000,000 on disk, 1000 a batch) */
+  buffer?: Pick<SampleBufferOptions, 'maxInMemory' | 'maxOnDisk' | 'batchSize' | 'segmentSize' | 'retry'>;
+  /** home of the OPC-UA PKI folders (default ./data) */
+  dataDir?: string;
+  env?: Record<string, string | undefined>;
+  logger?: Logger;
+}
+
+export interface SiteCollectionStats {
+  sources: (SourceStats & { site: string })[];
+  buffer: SampleBufferStats;
+  /** samples taken from the sources and watchdogs since start (delivered + depth + dropped) */
+  collected: number;
+}
+
+/** Every source of every site, through a stale watchdog per site, into one bounded spilling buffer. */
+export interface SiteCollection {
+  readonly sources: readonly { site: string; source: Source }[];
+  stats(): SiteCollectionStats;
+  /** resolves once everything collected so far has been consumed */
+  drained(): Promise<void>;
+  /** sources first, then the watchdogs, then the buffer: what is not consumed yet stays on disk for the next start */
+  stop(): Promise<void>;
+}
+
+/**
+ * The collector in front of a consumer that may be slow or down: sources never wait for it and
+ * nothing is lost or reordered; past the buffer's memory bound samples go to disk, past its disk
+ * bound they are counted, logged and reported as `collector.buffer_full`.
+ */
+export function startSiteCollection(options: SiteCollectionOptions): SiteCollection {
+  const logger = options.logger ?? pino({ level: 'silent' });
+  const buffer = createSampleBuffer({ dir: options.bufferDir, downstream: options.consume, logger, ...options.buffer });
+  let collected = 0;
+  const sink = (sample: Sample) => {
+    collected++;
+    buffer.sink(sample);
+  };
+  const watchdogs: StaleWatchdog[] = [];
+  const sources: { site: string; source: Source }[] = [];
+  for (const site of options.sites) {
+    const watchdog = createStaleWatchdog({ site: site.id, points: site.points, sink });
+    watchdogs.push(watchdog);
+    for (const source of createSiteSources(site, logger, { dataDir: options.dataDir, env: options.env })) {
+      sources.push({ site: site.id, source });
+      // a source that cannot connect keeps retrying on its own; start() only fails on misuse
+      source.start(watchdog.sink).catch((error: unknown) => logger.error({ err: error, site: site.id, source: source.id }, 'source failed to start'));
+    }
+  }
+  let stopped: Promise<void> | undefined;
+  return {
+    sources,
+    stats: () => ({ sources: sources.map(({ site, source }) => ({ site, ...source.stats() })), buffer: buffer.stats(), collected }),
+    drained: () => buffer.drained(),
+    stop() {
+      stopped ??= (async () => {
+        await Promise.all(sources.map(({ source }) => source.stop()));
+        for (const watchdog of watchdogs) watchdog.stop();
+        await buffer.close();
+      })();
+      return stopped;
+    },
+  };
+}
