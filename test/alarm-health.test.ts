@@ -110,6 +110,14 @@ describe('GET /api/sites/:id/alarm-health', () => {
     }
   });
 
+  it('gives Prometheus the flood and the counts per site', async () => {
+    const text = await (await (await server.as('admin')).fetch('/metrics')).text();
+    expect(text).toMatch(/^ketwin_alarm_flood\{site="zhoushan-demo"\} 1$/m);
+    expect(text).toMatch(/^ketwin_alarm_flood\{site="zhoushan-demo-2"\} 0$/m);
+    expect(text).toMatch(new RegExp(`^ketwin_alarms_last_window\\{site="zhoushan-demo"\\} ${engine.health(site.id)!.lastWindow}$`, 'm'));
+    expect(text).toMatch(/^ketwin_alarms_standing\{site="zhoushan-demo"\} 0$/m);
+  });
+
   it('is in the OpenAPI document with its AlarmHealth schema', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { responses: Record<string, unknown> }>> };
     const op = doc.paths['/api/sites/{id}/alarm-health']?.get;

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { AlarmHealth } from '../../model/index.ts';
 import type { LiveView } from './live-view.ts';
 import { isOpenAlert } from './site-views.ts';
 import type { MetricsView } from './views.ts';
@@ -74,6 +75,24 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       for (const { site, snapshot } of sites()) this.set({ site: site.id }, (snapshot?.alerts ?? []).filter(isOpenAlert).length);
     },
   });
+  // alarm-system health (EEMUA 191 / ISA-18.2), per site, where the live view has the engine's figures
+  const health = () => live.sites().flatMap((site) => {
+    const h = live.alarmHealth?.(site.id);
+    return h ? [{ site: site.id, h }] : [];
+  });
+  const healthGauge = (name: string, help: string, value: (h: AlarmHealth) => number) =>
+    new Gauge({
+      name, help, labelNames: ['site'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const { site, h } of health()) this.set({ site }, value(h));
+      },
+    });
+  healthGauge('ketwin_alarm_flood', '1 while the site is in an alarm flood (at least floodAlarms in the window)', (h) => (h.flood.active ? 1 : 0));
+  healthGauge('ketwin_alarms_last_window', 'Alarms annunciated in the last health window (10 min)', (h) => h.lastWindow);
+  healthGauge('ketwin_alarm_flood_share_ratio', 'Share of the period\'s windows in flood (EEMUA 191 target: under 0.01)', (h) => h.period.floodShare);
+  healthGauge('ketwin_alarms_chattering', 'Alarms chattering now', (h) => h.chattering.filter((c) => c.active).length);
+  healthGauge('ketwin_alarms_standing', 'Alarms standing longer than standingAfter', (h) => h.standing.length);
   new Gauge({ name: 'ketwin_event_stream_clients', help: 'Open event-stream connections', registers: [registry], collect() { this.set(sources.streams()); } });
   new Gauge({ name: 'ketwin_sessions', help: 'Signed-in sessions', registers: [registry], collect() { this.set(sources.sessions()); } });
 
