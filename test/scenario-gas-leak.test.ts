@@ -1,0 +1,94 @@
+// sim/scenarios/gas-leak.yaml through the engine: a 4 kg/s leak on the crude manifold (215, 320) at
+// 2 s, the wind from the east at 1.5 m/s, veering to the west from 30 s over 90 s (2°/s), the leak
+// isolated at 150 s, the wind let go at 180 s. The leak's plume moves with the wind at once, so the
+// depot's physics run in real time (a simulated second a 1-second scan).
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Alert } from '../model/index.ts';
+import { runScenario, T0, type ScenarioRun } from './scenario-support.ts';
+
+const S = 1_000;
+let run: ScenarioRun;
+beforeAll(async () => {
+  run = await runScenario('gas-leak', { secondsPerTick: 1 });
+}, 120_000);
+
+const transitions = (alerts: Alert[]) => alerts.filter((a) => a.transition?.action !== 'escalate');
+const gas = (detector: string) => run.samples.filter((s) => s.point === `${detector}.gas`);
+/** the first reading of `detector` below its first alarm (20 %LEL) after `from` ms */
+const firstBelow = (detector: string, from: number) => gas(detector).find((s) => s.ts > T0 + from && (s.value as number) < 20)!.ts - T0;
+const ring = (alert: Alert, kind: string) =>
+  (alert.incident!.planZones!.features.find((f) => f.properties['kind'] === kind)!.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
+
+describe('scenario gas-leak', () => {
+  it('raises the gas cloud with the GD101 clause alarm when the leak starts, downwind (west) of GD101, at its second alarm', () => {
+    const clouds = run.alertsOf('gas-cloud');
+    const first = clouds[0]!;
+    expect(first.raisedAt - T0).toBe(2 * S);
+    const gd101 = run.alerts.find((a) => a.kind === 'gas-leak' && a.subjects[0] === 'GD101')!;
+    expect(gd101.raisedAt).toBe(first.raisedAt);
+    expect(first.incident!.affected).toEqual(['GD101', 'D1']);
+    expect(first.incident!.wind).toEqual({ speedMs: 1.5, fromDeg: 90 });
+    expect(first.message.en).toContain('towards 270°');
+    expect(first.message.en).toContain('1 of them having reached the second alarm');
+    // second alarm: the cloud 100 m west of GD101 (150, 300) and 10 m east; the cordon 50 m round it and 300 m further west
+    const cloud = ring(first, 'gas-cloud').map((p) => p[0]);
+    expect([Math.min(...cloud), Math.max(...cloud)]).toEqual([150 - 110, 150 + 10]);
+    const cordon = ring(first, 'cordon').map((p) => p[0]);
+    expect([Math.min(...cordon), Math.max(...cordon)]).toEqual([150 - 110 - 50 - 300, 150 + 10 + 50]);
+    // GD101 watches T101
+    expect(first.incident!.inventory.map((i) => i.asset)).toEqual(['T101']);
+    expect(first.incident!.zones.features.every((f) => f.geometry.type === 'Point' || f.geometry.coordinates[0]!.every(([lon, lat]) => Math.abs(lon - 122.03) < 0.02 && Math.abs(lat - 30.05) < 0.02))).toBe(true);
+  });
+
+  it('redraws the zones each time the veering wind turns past 22.5° (every 11.3 s at 2°/s) and returns 60 s after GD101 clears', () => {
+    const first = transitions(run.alertsOf('gas-cloud')).filter((a) => a.changedAt - T0 < 100 * S);
+    const timeline = run.timeline(first);
+    expect(timeline.slice(0, 7)).toEqual([
+      ['raise', 2 * S],
+      ['update', 41_300],
+      ['update', 52_600],
+      ['update', 63_900],
+      ['update', 75_200],
+      ['update', 86_500],
+      ['update', 97_800],
+    ]);
+    expect(first.slice(1, 7).map((a) => Math.round(a.incident!.wind!.fromDeg))).toEqual([113, 135, 158, 180, 203, 226]);
+    // the cloud swings with the wind: at 75.2 s the wind is from the south, the cloud north of GD101
+    const north = ring(first[4]!, 'gas-cloud').map((p) => p[1]);
+    expect(Math.max(...north)).toBe(300 + 110);
+    expect(timeline[7]).toEqual(['return', firstBelow('GD101', 2 * S) + 60 * S]);
+  });
+
+  it('raises the cloud again (re-alarm: it was never acknowledged) when the swung plume reaches the gasoline and diesel detectors, and returns 60 s after the leak is isolated', () => {
+    const clouds = transitions(run.alertsOf('gas-cloud'));
+    expect(new Set(clouds.map((a) => a.id)).size).toBe(1);
+    const second = clouds.filter((a) => a.changedAt - T0 > 100 * S);
+    expect(second[0]!.transition).toMatchObject({ action: 'raise', comment: 're-alarm after return' });
+    expect(second[0]!.changedAt - T0).toBe(107 * S);
+    expect(second[0]!.incident!.affected.filter((id) => id.startsWith('GD'))).toEqual(['GD201']);
+    // the cloud grows as the plume crosses GD102, GD202 and GD301: the largest version holds all four
+    const largest = second.reduce((a, b) => (b.incident!.affected.length > a.incident!.affected.length ? b : a));
+    expect(largest.incident!.affected.filter((id) => id.startsWith('GD'))).toEqual(['GD102', 'GD201', 'GD202', 'GD301']);
+    expect(largest.incident!.inventory.map((i) => i.asset)).toEqual(expect.arrayContaining(['T102', 'T201', 'T202', 'T301']));
+    const end = second.at(-1)!;
+    expect(end.transition?.action).toBe('return');
+    // every detector under its first alarm after the leak stops at 150 s; the last one leaves 60 s later
+    const lastBelow = Math.max(...['GD102', 'GD201', 'GD202', 'GD301'].map((d) => firstBelow(d, 149 * S)));
+    expect(end.changedAt - T0).toBe(lastBelow + 60 * S);
+    expect(end.changedAt - T0).toBe(210 * S);
+    // the gas alarms of the clause have all returned by then
+    const open = run.snapshot.alerts.filter((a) => a.kind === 'gas-leak' && a.lifecycle?.condition === 'active');
+    expect(open).toEqual([]);
+  });
+
+  it('tells responders what to do, in both languages', () => {
+    const first = run.alertsOf('gas-cloud')[0]!;
+    expect(first.actions).toHaveLength(4);
+    for (const action of first.actions) {
+      expect(action.zh.length).toBeGreaterThan(5);
+      expect(action.en.length).toBeGreaterThan(5);
+    }
+    expect(first.message.zh).toContain('GD101');
+    expect(first.standard).toBe('oil-depot-above-ground@1.0.0');
+  });
+});
