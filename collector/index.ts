@@ -5,3 +5,4 @@ export { createModbusSource, type ModbusSourceOptions } from './modbus/modbus-so
 export { createStaleWatchdog, type StaleWatchdog, type StaleWatchdogOptions } from './stale-watchdog.ts';
 export { createSiteSources, type SiteSourcesOptions } from './site-sources.ts';
 export { createSampleBuffer, BUFFER_FULL_POINT, type SampleBuffer, type SampleBufferOptions, type SampleBufferStats, type SampleDownstream } from './sample-buffer.ts';
+export { startSiteCollection, type SiteCollection, type SiteCollectionOptions, type SiteCollectionStats } from './site-collection.ts';
