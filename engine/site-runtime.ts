@@ -56,9 +56,9 @@ export function createSiteRuntime(
   scheduler: SchedulerLike,
   emit: (event: LiveEvent) => void,
   logger: Logger,
-): SiteRuntime {
   /** the site's alarm-system health, kept by the engine across site updates; none when the standard has no alarms section */
   health?: AlarmHealthTracker,
+): SiteRuntime {
   const log = logger.child({ site: site.id, standard: standard.key });
   const latest = new Map<string, Sample>();
   const pointsById = new Map(site.points.map((p) => [p.id, p]));
@@ -233,6 +233,7 @@ export function createSiteRuntime(
     alarms,
     restore(stored) {
       for (const alert of stored) if (alert.site === site.id) alarms.restore(alert, alarmKeyOf(alert));
+      if (health) for (const alert of alarms.open()) health.restore(alert);
     },
     ingest(sample) {
       const state = points.get(sample.point);
@@ -243,7 +244,6 @@ export function createSiteRuntime(
     },
     snapshot: () => ({
       site: site.id,
-      if (health) for (const alert of alarms.open()) health.restore(alert);
       score,
       results: order.map((key) => current.get(key)!),
       alerts: alarms.open(),
