@@ -195,6 +195,8 @@ const dike = z.strictObject({
     drainValveOutside: z.boolean().optional(),
     waterSealDepth: positive.optional(),
     siltDepth: positive.optional(),
+    /** where the dike's rainwater drain discharges (the sea outfall on a coastal depot), plan m */
+    drainOutfall: position.optional(),
   }),
 });
 

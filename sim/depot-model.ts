@@ -32,6 +32,15 @@ const clamp = (v: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, v
 const round = (v: number, digits = 3) => Math.round(v * 10 ** digits) / 10 ** digits;
 /** a floating roof (external or internal) has a rim seal, watched by a linear heat detector */
 const floatingRoof = (asset: Asset): boolean => String((asset.attributes as Record<string, unknown>)['roof'] ?? '').endsWith('-floating');
+/** ray casting: is p inside the polygon? */
+const inside = (ring: { x: number; y: number }[], p: { x: number; y: number }): boolean => {
+  let result = false;
+  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+    const [a, b] = [ring[i]!, ring[j]!];
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) result = !result;
+  }
+  return result;
+};
 const num = (asset: Asset | undefined, name: string, fallback: number): number => {
   const v = (asset?.attributes as Record<string, unknown> | undefined)?.[name];
   return typeof v === 'number' ? v : fallback;
@@ -207,7 +216,13 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
       if (floating) values.set(`${tank.asset.id}.rim_seal_fire`, tank.fire !== 'none');
       values.set(`${tank.asset.id}.shell_temperature`, round(tank.shell, 1));
     }
+    for (const tank of tanks.values()) values.set(`${tank.asset.id}.outlet_valve_open`, tank.flow < 0); // transferring out
     for (const asset of site.assets) {
+      // product in the dike's sump: a tank of the dike overflowing, or a leak inside its outline
+      if (asset.kind === 'dike') {
+        const overflowing = [...tanks.values()].some((t) => t.asset.kind === 'tank' && t.asset.attributes.dike === asset.id && t.overflow.rate > 0);
+        values.set(`${asset.id}.hydrocarbon_detected`, overflowing || leaks.some((l) => l.rate > 0 && inside(asset.attributes.outline, l)));
+      }
       if (asset.kind === 'gas-detector' && (leaks.length > 0 || explosions.length > 0)) {
         const base = values.get(`${asset.id}.gas`);
         values.set(`${asset.id}.gas`, round(clamp((typeof base === 'number' ? base : 0) + gasAt(asset.position.x, asset.position.y), 0, 100), 2));

@@ -5,6 +5,7 @@ import { createGasCloudWatchers } from './gas-cloud.ts';
 import { createBoiloverWatchers } from './boilover.ts';
 import { createProtectionLostWatchers } from './protection-lost.ts';
 import { createSuspectedAttackWatchers } from './suspected-attack.ts';
+import { createSpillToSeaWatchers } from './spill-to-sea.ts';
 import { createCommsLossWatchers } from '../comms-loss.ts';
 
 /** Every hazard model the standard gives parameters for, on every subject it applies to. */
@@ -17,6 +18,7 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards.boilover ? createBoiloverWatchers(context, hazards.boilover) : []),
     ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),
     ...(hazards['suspected-attack'] ? createSuspectedAttackWatchers(context, hazards['suspected-attack']) : []),
+    ...(hazards['spill-to-sea'] ? createSpillToSeaWatchers(context, hazards['spill-to-sea']) : []),
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
   ];
 }
