@@ -66,18 +66,21 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   const base = staticBase(clause, ctx.cel, subject.id);
   if (base.broken !== undefined) log.warn({ err: base.broken }, 'static part of the clause cannot be evaluated on this subject; the verdict stays unknown');
   const { thresholds } = base;
+  // one context per subject, reused: readings and computed values are written into it, never copied
   const context: Record<string, unknown> = { ...base.context };
+  for (const slot of slots) if (slot.key !== undefined) context[slot.variable] ??= {};
   const expression = clause.programs.expression!;
+  const compute = clause.programs.compute;
   const deadband = Object.entries(clause.deadband).map(([name, band]) => [clause.bindings.find((b) => b.name === name)!.variable, band] as const);
 
-  const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed: Record<string, unknown> = {}): ClauseResult => ({
+  const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>): ClauseResult => ({
     site: siteId,
     clause: clause.id,
     subject: subject.id,
     verdict,
     since,
     evidence,
-    thresholds: Object.keys(computed).length > 0 ? { ...thresholds, ...computed } : thresholds,
+    thresholds: computed ? { ...thresholds, ...computed } : thresholds,
     standard: standard.key,
   });
   const evidenceOf = (latest: ReadonlyMap<string, Sample>, now: number): Evidence[] =>
@@ -85,19 +88,22 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
       const s = latest.get(id);
       return s ? { point: id, value: s.value, quality: s.quality, ts: s.ts } : { point: id, value: null, quality: 'bad', ts: now };
     });
-  /** the clause's verdict for the readings in `context`, with what it computed */
-  const noComputed: Record<string, unknown> = {};
-  const compute = clause.programs.compute;
-  // the context object is reused: readings and computed values are written into it, never copied
-  const judge = (values: Record<string, unknown>): { ok: unknown; computed: Record<string, unknown> } => {
-    for (const key in values) context[key] = values[key];
-    if (compute.length === 0) return { ok: expression(context), computed: noComputed };
+  /** the clause's verdict on the readings now in `context` (computed values are left in it) */
+  const judge = (): unknown => {
+    for (const [name, program] of compute) context[name] = program(context);
+    return expression(context);
+  };
+  /** the computed values a verdict rests on, copied out of the context */
+  const computedNow = (): Record<string, unknown> | undefined => {
+    if (compute.length === 0) return undefined;
     const computed: Record<string, unknown> = {};
-    for (const [name, program] of compute) context[name] = computed[name] = program(context);
-    return { ok: expression(context), computed };
+    for (const [name] of compute) computed[name] = context[name];
+    return computed;
   };
 
-  const lastValues: unknown[] = [];
+  /** the good readings the context holds, by slot; `filled` once every slot has one */
+  const readings: unknown[] = new Array<unknown>(slots.length);
+  let filled = false;
   const evaluator: SubjectEvaluator = {
     clause,
     subject,
@@ -106,10 +112,9 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     result: makeResult(base.applicable ? 'unknown' : 'not-applicable', evidenceOf(new Map(), ctx.now), ctx.now),
     evaluate(latest, now) {
       if (!base.applicable || base.broken !== undefined) return undefined;
-      const values: Record<string, unknown> = {};
       let complete = true;
       // the same good readings as last time give the same verdict: no need to run the expression
-      let same = lastValues.length === slots.length;
+      let same = filled;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
         const sample = latest.get(slot.point);
@@ -117,22 +122,24 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
           complete = false;
           break;
         }
-        if (same && lastValues[i] !== sample.value) same = false;
-        if (slot.key === undefined) values[slot.variable] = sample.value;
-        else ((values[slot.variable] ??= {}) as Record<string, unknown>)[slot.key] = sample.value;
+        const value = sample.value;
+        if (same && readings[i] === value) continue;
+        same = false;
+        readings[i] = value;
+        if (slot.key === undefined) context[slot.variable] = value;
+        else (context[slot.variable] as Record<string, unknown>)[slot.key] = value;
       }
+      filled = complete;
       if (complete && same) return undefined;
-      lastValues.length = 0;
-      if (complete) for (const slot of slots) lastValues.push(latest.get(slot.point)!.value);
       let verdict: Verdict = 'unknown';
-      let computed: Record<string, unknown> = {};
+      let computed: Record<string, unknown> | undefined;
       if (complete) {
         try {
-          const judged = judge(values);
-          computed = judged.computed;
-          verdict = judged.ok === true ? 'pass' : judged.ok === false ? 'fail' : 'unknown';
+          const ok = judge();
+          verdict = ok === true ? 'pass' : ok === false ? 'fail' : 'unknown';
+          if (verdict !== evaluator.result.verdict) computed = computedNow();
           // hysteresis: a failing clause passes again only when it passes with every deadband read moved both ways
-          if (verdict === 'pass' && evaluator.result.verdict === 'fail' && !clearOfDeadband(values, deadband, judge)) verdict = 'fail';
+          if (verdict === 'pass' && evaluator.result.verdict === 'fail' && !clearOfDeadband(context, deadband, judge)) verdict = 'fail';
         } catch (error) {
           log.warn({ err: (error as Error).message }, 'expression failed on live values; verdict unknown');
         }
@@ -145,19 +152,25 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   return evaluator;
 }
 
-function clearOfDeadband(
-  values: Record<string, unknown>,
-  deadband: readonly (readonly [string, number])[],
-  judge: (values: Record<string, unknown>) => { ok: unknown },
-): boolean {
-  for (const [variable, band] of deadband)
+/** Whether the clause still passes with each deadband reading moved by its band both ways; `context` is left as it was found. */
+function clearOfDeadband(context: Record<string, unknown>, deadband: readonly (readonly [string, number])[], judge: () => unknown): boolean {
+  let clear = true;
+  for (const [variable, band] of deadband) {
+    const value = context[variable];
     for (const sign of [1, -1]) {
-      const value = values[variable];
-      const moved =
+      context[variable] =
         typeof value === 'number'
           ? value + sign * band
           : Object.fromEntries(Object.entries(value as Record<string, number>).map(([k, v]) => [k, v + sign * band]));
-      if (judge({ ...values, [variable]: moved }).ok !== true) return false;
+      try {
+        clear = judge() === true;
+      } finally {
+        context[variable] = value;
+      }
+      if (!clear) break;
     }
-  return true;
+    if (!clear) break;
+  }
+  judge(); // computed values back to the unmoved readings
+  return clear;
 }
