@@ -38,7 +38,8 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
   const pumpMinPressure = params.number('pumpMinPressure');
   const density = params.table('density');
   const { site, standard } = context;
-  const pointOf = (asset: Asset, name: string) => site.points.find((p) => p.asset === asset.id && p.name === name)?.id;
+  const pointIds = new Map(site.points.map((p) => [`${p.asset}.${p.name}`, p.id]));
+  const pointOf = (asset: Asset, name: string) => pointIds.get(`${asset.id}.${name}`);
   const good = (id: string | undefined) => {
     const s = id ? context.latest(id) : undefined;
     return s?.quality === 'good' ? s.value : undefined;
