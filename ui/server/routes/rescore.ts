@@ -120,7 +120,7 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
   );
 }
 
-/** Every (clause, subject) either side has, changed ones first, then in clause order. */
+/** Every (clause, subject) either side has: differences first, then in clause order. */
 function compareClauses(site: Site, live: LiveView, recorded: readonly ClauseResult[], rescored: readonly ClauseResult[]): RescoreClause[] {
   const titles = new Map(live.clauses(site.id).map((c) => [c.id, c.title]));
   const toView = subjectVerdicts(site);
@@ -143,5 +143,7 @@ function compareClauses(site: Site, live: LiveView, recorded: readonly ClauseRes
       changed: verdict(a) !== verdict(b),
     };
   });
-  return rows.sort((x, y) => Number(y.changed) - Number(x.changed) || x.clause.localeCompare(y.clause) || x.subject.localeCompare(y.subject));
+  // a verdict that turned first, then clauses only one version has, then the unchanged
+  const rank = (r: RescoreClause) => (!r.changed ? 2 : r.recorded && r.rescored ? 0 : 1);
+  return rows.sort((x, y) => rank(x) - rank(y) || x.clause.localeCompare(y.clause) || x.subject.localeCompare(y.subject));
 }
