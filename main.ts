@@ -209,6 +209,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       snapshot: (id) => engine.snapshot(id),
       clauses: (id) => engine.clauses(id),
       events$: engine.events$,
+      alarmHealth: (id) => engine.health(id),
     };
     const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
     if (options.demoUsers) {
