@@ -64,7 +64,7 @@ async function main() {
       const online = new Set(site.sources.map((s) => onlinePointId(s.id)));
       const sink = (sample: Sample) => {
         if (online.has(sample.point)) return;
-        if (!counting) return void seen.add(sample.point);
+        if (!counting) return void (sample.quality === 'good' && seen.add(sample.point));
         if (sample.quality !== 'good') return void bad.push(sample);
         counts.set(sample.point, (counts.get(sample.point) ?? 0) + 1);
         byProtocol[protocolOf.get(`${site.id}/${sample.point}`)!]++;
@@ -82,7 +82,7 @@ async function main() {
     while (arrived() < total) {
       if (performance.now() - c0 > 180_000) throw new Error(`only ${arrived()} of ${total} points arrived in 180 s`);
       await new Promise((r) => setTimeout(r, 1000));
-      process.stderr.write(`${arrived()} of ${total} points have arrived\n`);
+      process.stderr.write(`${arrived()} of ${total} points have arrived good\n`);
     }
     const upMs = performance.now() - t0;
     await new Promise((r) => setTimeout(r, 2 * SCAN_MS));
