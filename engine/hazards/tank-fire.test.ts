@@ -70,7 +70,8 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
       [10 * MIN, 'T101.rim_seal_fire', false],
     ];
     const fire = fireAlerts(steps, 11 * MIN);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [4 * MIN, 'update'], [9 * MIN, 'update'], [10 * MIN, 'return']]);
+    // the smaller fire is re-issued once the detectors have agreed for the settle time (10 s)
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN, 'return']]);
     const [rim, full, back] = fire as [Alert, Alert, Alert];
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
 
@@ -98,6 +99,12 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     expect(radii(back)).toEqual(radii(rim));
     expect(back.incident!.affected).toEqual(['T101']);
     expect(fire.at(-1)!.lifecycle?.condition).toBe('returned');
+  });
+
+  it('goes straight from full-surface to out when both detectors fall together, whichever reports first', () => {
+    const fire = fireAlerts([[0, 'T101.rim_seal_fire', true], [0, 'T101.flame', true], [MIN, 'T101.flame', false], [MIN + 300, 'T101.rim_seal_fire', false]], 2 * MIN);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [0, 'update'], [MIN + 300, 'return']]);
+    expect(fire.at(-1)!.message.en).toContain('full-surface fire'); // the last word is the fire as it was
   });
 
   it('a fixed-roof tank has no seal: its flame detectors alone make a full-surface fire', () => {

@@ -44,7 +44,11 @@ interface TankFire {
   /** stage, exposed and burning neighbours: the incident is re-issued when it changes */
   signature?: string;
   held?: AlarmSpec;
+  /** a smaller stage waiting for the detectors to settle */
+  shrinking?: { stage: Stage; timer: { unsubscribe(): void } };
 }
+
+const SIZE: Record<Stage, number> = { 'rim-seal': 1, 'full-surface': 2 };
 
 /**
  * Tank fire, staged as a depot senses it: the linear heat detector on a floating roof's seal
@@ -55,7 +59,9 @@ interface TankFire {
  * cooling deadlines (GB 50074 §12.5.4), inventory and the wind. The incident is re-issued when the
  * fire spreads — rim-seal to full-surface, a neighbour newly exposed, another tank catching fire
  * (its own incident; this one then names it as burning instead of exposed) — and returns when both
- * detectors read false.
+ * detectors read false. A fire that shrinks (full-surface back to the seal) is re-issued only once the
+ * detectors have agreed for the settle time: when a fire goes out the flame detectors usually report
+ * before the seal's, and "rim-seal fire" would be the wrong last word.
  */
 export function createTankFireWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('tank-fire', definition);
@@ -67,6 +73,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   const exposureFlux = params.number('exposureFlux');
   const coolBurningMs = params.number('coolBurningMinutes') * MINUTE_MS;
   const coolNeighbourMs = params.number('coolNeighbourMinutes') * MINUTE_MS;
+  const settleMs = params.number('shrinkSettleSeconds') * 1000;
   const density = params.table('density');
   const { site, standard } = context;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
@@ -159,11 +166,28 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     else fire.rim = sample.value;
     const at = context.now();
     const stage: Stage | undefined = fire.flame ? 'full-surface' : fire.rim ? 'rim-seal' : undefined;
+    if (stage && fire.stage && SIZE[stage] < SIZE[fire.stage]) {
+      if (fire.shrinking?.stage !== stage) {
+        fire.shrinking?.timer.unsubscribe();
+        const settled = () => {
+          fire.shrinking = undefined;
+          moveTo(fire, stage, context.now());
+        };
+        fire.shrinking = { stage, timer: context.schedule(settled, settleMs) };
+      }
+      return;
+    }
+    fire.shrinking?.timer.unsubscribe();
+    fire.shrinking = undefined;
     if (stage === fire.stage) {
       if (fire.stage) context.condition(fire.key, fire.held, true, at);
       else context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
       return;
     }
+    moveTo(fire, stage, at);
+  };
+
+  const moveTo = (fire: TankFire, stage: Stage | undefined, at: number) => {
     if (!fire.stage) fire.since = at;
     fire.stage = stage;
     if (!stage) {
