@@ -9,6 +9,7 @@ import { causeAmong, floodGroups } from './alarms/alarm-health-grouping.ts';
 import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts';
 import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
+import { latchVerdict } from './operators/latch-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
 import { createStaleWatch } from './stale-watch.ts';
@@ -101,6 +102,13 @@ export function createSiteRuntime(
   const names = new Map<string, SubjectRef & { clause: CompiledClause }>();
   for (const e of evaluators) names.set(keyOf(e.clause.id, e.subject.id), { ...e.subject, clause: e.clause });
   for (const s of statics) names.set(keyOf(s.clause.id, s.subject.id), { ...s.subject, clause: s.clause });
+  // a latched clause is reset when its alarm is acknowledged (engine/operators/latch-verdict.ts)
+  const latchResets = new Map<string, Subject<void>>();
+  const latchReset = (e: SubjectEvaluator) => {
+    const reset = new Subject<void>();
+    latchResets.set(clauseAlarmKey(e.clause.id, e.subject.id), reset);
+    return reset;
+  };
   const alarms = createAlarmBook({
     site: site.id,
     scheduler,
@@ -109,6 +117,9 @@ export function createSiteRuntime(
     causeOf: (subjects) => (health?.flooded() ? causeAmong(subjects, alarms.open()) : undefined),
     emit: (alert) => {
       emit({ type: 'alert', data: alert });
+      // after the acknowledgement has gone out whole: the release it may cause comes as its own change
+      const reset = alert.transition?.action === 'acknowledge' ? latchResets.get(alarmKeyOf(alert)) : undefined;
+      if (reset) subscriptions.add(scheduler.schedule(() => reset.next()));
       if (health?.observe(alert)) for (const [id, cause] of floodGroups(alarms.open())) alarms.groupUnder(id, cause);
     },
   });
@@ -173,7 +184,8 @@ export function createSiteRuntime(
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
     const { delayOnMs, delayOffMs } = evaluator.clause;
-    subscriptions.add(raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, evaluator.result.verdict)).subscribe((r) => results.next(r)));
+    const delayed = raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, evaluator.result.verdict));
+    subscriptions.add((evaluator.clause.latch ? delayed.pipe(latchVerdict(latchReset(evaluator), scheduler, evaluator.result.verdict)) : delayed).subscribe((r) => results.next(r)));
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // a clause over every asset of a kind (e.g. the GB 18218 R value over every tank) is evaluated
       // once per scheduler tick however many of its points changed in it, not once per sample

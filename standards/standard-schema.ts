@@ -57,6 +57,8 @@ export const clauseSchema = z.strictObject({
   delayOff: duration.optional(),
   /** live: per read point, how far inside its limit a failing reading must come back before it passes again */
   deadband: z.record(z.string(), z.number().positive()).default({}),
+  /** live, with an alert: after a failure the clause stays failing until its alarm is acknowledged with the condition returned (a latched alarm) */
+  latch: z.boolean().default(false),
   /** evidence: the record kind that satisfies the clause and how long one stays valid from its date */
   evidence: z.strictObject({ kind: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'), validFor: duration }).optional(),
   params: z.record(identifier, paramSchema).default({}),
@@ -76,6 +78,7 @@ export const clauseSchema = z.strictObject({
     if (Object.keys(clause.deadband).length > 0) issue('deadband', 'only live clauses have a deadband');
     if (Object.keys(clause.compute).length > 0) issue('compute', 'only live clauses compute from readings; use derive');
   }
+  if (clause.latch && (clause.check !== 'live' || !clause.alert)) issue('latch', 'only a live clause with an alert latches (acknowledging its alarm resets it)');
   if (clause.check === 'evidence' && !clause.evidence) issue('evidence', 'an evidence clause names the record kind and how long it is valid');
   if (clause.check !== 'evidence' && clause.evidence) issue('evidence', 'only evidence clauses name a record kind');
   if (clause.check !== 'evidence' && clause.expression === undefined) issue('expression', 'must be a CEL expression');

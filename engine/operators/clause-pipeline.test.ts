@@ -5,7 +5,9 @@ import { filter, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import { loadSite, type Sample } from '../../model/index.ts';
-import { loadStandard } from '../../standards/index.ts';
+import { parseDocument } from 'yaml';
+import { readFileSync } from 'node:fs';
+import { loadStandard, parseStandard, type Standard } from '../../standards/index.ts';
 import { createEngine, type Engine } from '../index.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -19,11 +21,11 @@ const t101 = site.assets.find((a) => a.id === 'T101')!.attributes as { levelHigh
 
 type Helpers = Parameters<Parameters<TestScheduler['run']>[0]>[0];
 /** Runs marbles with an engine on the test scheduler; the clock stops at `untilMs` (escalations never end by themselves). */
-function withEngine(untilMs: number, body: (helpers: Helpers, engine: Engine, s: TestScheduler) => void) {
+function withEngine(untilMs: number, body: (helpers: Helpers, engine: Engine, s: TestScheduler) => void, standards: Standard[] = [standard]) {
   const s = new TestScheduler((a, b) => expect(a).toEqual(b));
   s.run((helpers) => {
     s.maxFrames = untilMs;
-    const engine = createEngine({ sites: [site], standards: [standard], scheduler: s });
+    const engine = createEngine({ sites: [site], standards, scheduler: s });
     body(helpers, engine, s);
   });
 }
@@ -91,4 +93,41 @@ describe('clause pipelines on virtual time (demo depot, 1.0.0)', () => {
       feed(helpers, engine, s, 'a 999ms b 999ms a', levels);
     });
   });
+
+  it('latch: a latched high-high stays failing after the level returns, until its alarm is acknowledged', () => {
+    const latched = withLatch(HH.id);
+    withEngine(
+      60_000,
+      (helpers, engine, s) => {
+        const levels = { a: t101.levelHighHigh - 1, b: t101.levelHighHigh + 0.5 };
+        helpers.cold('5s k').subscribe(() => {
+          const open = engine.snapshot(site.id)!.alerts.find((a) => a.clause === HH.id)!;
+          engine.acknowledge(open.id, 'operator', 'level back under high-high, inlet checked');
+        });
+        const states = engine.alerts$.pipe(
+          filter((a) => a.clause === HH.id),
+          map((a) => `${a.lifecycle!.condition[0]}${a.lifecycle!.acknowledged ? 'A' : 'U'}`),
+        );
+        // fails at 1 s; the return at 2 s is held; acknowledged at 5 s, the reset shows the pass then
+        helpers.expectObservable(verdicts(engine, HH.id), '^ 9s !').toBe('p 999ms f 3999ms p');
+        // raised at 1 s; still active (not returned) at 2 s; acknowledged at 5 s, returned at once after it
+        helpers.expectObservable(states, '^ 9s !').toBe('1s x 3999ms (yz)', { x: 'aU', y: 'aA', z: 'rA' });
+        feed(helpers, engine, s, 'a 999ms b 999ms a 9999ms a', levels);
+      },
+      [latched],
+    );
+  });
+
+  it('latch: only a live clause with an alert may latch (the standard is refused otherwise, naming the field)', () => {
+    expect(() => withLatch('GB50074-6.5.1-DIKE-DESIGN')).toThrow(/latch.*only a live clause with an alert latches/s);
+  });
 });
+
+/** oil-depot-above-ground 1.0.0 with `latch: true` on one clause */
+function withLatch(clauseId: string): Standard {
+  const file = `${root}standards/oil-depot-above-ground/1.0.0.yaml`;
+  const doc = parseDocument(readFileSync(file, 'utf8'));
+  const clauses = doc.toJS().clauses as { id: string }[];
+  doc.setIn(['clauses', clauses.findIndex((c) => c.id === clauseId), 'latch'], true);
+  return parseStandard(doc.toString(), file);
+}
