@@ -1,0 +1,125 @@
+// The rim-seal-fire scenario's samples (sim/scenario-samples, no sockets) through the real engine on virtual time.
+import { TestScheduler } from 'rxjs/testing';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createEngine } from '../engine/index.ts';
+import { loadSite, type Alert, type Sample, type Site, type Tank } from '../model/index.ts';
+import { loadScenario, scenarioSamples, type Scenario } from '../sim/index.ts';
+import { loadStandard, type Standard } from '../standards/index.ts';
+
+const SITE = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
+const STANDARD = new URL('../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
+const MIN = 60_000;
+const END = 6 * MIN;
+
+let site: Site;
+let standard: Standard;
+let scenario: Scenario;
+let alerts: Alert[];
+let samples: Sample[];
+let acknowledged: Alert | undefined;
+
+beforeAll(async () => {
+  [site, standard, scenario] = await Promise.all([loadSite(SITE), loadStandard(STANDARD), loadScenario('rim-seal-fire')]);
+  alerts = [];
+  samples = [];
+  const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
+  scheduler.run(({ flush }) => {
+    const engine = createEngine({ sites: [site], standards: [standard], scheduler });
+    engine.alerts$.subscribe((a) => alerts.push(a));
+    // one simulated second per scan: the depot's time is the scenario's timeline
+    for (const batch of scenarioSamples(site, scenario, { secondsPerTick: 1, untilMs: END })) {
+      samples.push(...batch.samples);
+      scheduler.schedule(() => batch.samples.forEach((s) => engine.ingest(s)), batch.at);
+    }
+    // the incident commander confirms the fire is out
+    scheduler.schedule(() => {
+      const fire = engine.snapshot(site.id)!.alerts.find((a) => a.incident?.hazard === 'tank-fire')!;
+      acknowledged = engine.acknowledge(fire.id, 'manager', 'foam blanket holds; T101 out, cooling continues');
+    }, 5 * MIN + 30_000);
+    scheduler.schedule(() => engine.dispose(), END);
+    flush();
+  });
+});
+
+const stepAt = (stage: string) => scenario.steps.find((s) => s.action === 'fire' && s.tank === 'T101' && s.stage === stage)!.at * 1000;
+/** the detectors are read on each scan, every second from 1 s (0 is the first read, before any step); a step runs before a scan due with it */
+const seen = (ms: number) => Math.max(1_000, Math.ceil(ms / 1_000) * 1_000);
+const radii = (a: Alert) => a.incident!.planZones!.features.map((f) => [f.properties['kWm2'], f.properties['radiusM']]);
+const near = (c: [number, number]) => Math.abs(c[0] - site.location.lon) < 0.01 && Math.abs(c[1] - site.location.lat) < 0.01;
+
+describe('rim-seal-fire through the engine', () => {
+  it('raises the T101 tank fire first, when the seal detector alarms; any other incident only once the fire is full-surface', () => {
+    const raised = alerts.filter((a) => a.incident && a.transition?.action === 'raise');
+    expect(raised[0]).toMatchObject({ kind: 'hazard-tank-fire', subjects: ['T101'], raisedAt: seen(stepAt('rim-seal')), severity: 1 });
+    // a crude tank in a full-surface fire may bring a boilover forecast; nothing else happens in this scenario
+    for (const other of raised.slice(1)) {
+      expect(other.incident!.hazard).toBe('boilover');
+      expect(other.subjects).toEqual(['T101']);
+      expect(other.raisedAt).toBeGreaterThanOrEqual(stepAt('full-surface'));
+    }
+    expect(alerts.filter((a) => !a.incident)).toEqual([]); // no clause alarm either: levels, gas, fire water all stay in bounds
+  });
+
+  it('re-issues the incident as the fire spreads and returns it when the foam puts it out', () => {
+    const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
+    expect(new Set(fire.map((a) => a.id)).size).toBe(1);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.transition?.by])).toEqual([
+      [seen(stepAt('rim-seal')), 'raise', 'system:engine'],
+      [seen(stepAt('full-surface')), 'update', 'system:engine'],
+      [seen(stepAt('none')), 'return', 'system:engine'],
+      [5 * MIN + 30_000, 'acknowledge', 'manager'],
+    ]);
+    const [rim, full, out] = fire as [Alert, Alert, Alert];
+
+    // rim-seal: the seal annulus (π·80 m·0.9 m) burning, zones hugging the 40 m shell; nobody exposed
+    expect(rim.message.en).toMatch(/^Crude tank 1: rim-seal fire — /);
+    expect(rim.message.zh).toMatch(/^1号原油储罐密封圈火灾：/);
+    expect(radii(rim)).toEqual([[37.5, 42], [12.5, 48], [4, 62]]);
+    expect(rim.incident!.affected).toEqual(['T101']);
+    expect(rim.incident!.countdowns).toEqual([{ kind: 'cooling', label: { zh: 'T101 冷却', en: 'Cool T101' }, deadline: seen(stepAt('rim-seal')) + 5 * MIN }]);
+
+    // full-surface: the pool fire; T102's shell, 90 m from T101's centre, gets ≈ 24.6 kW/m² > 15 and must be cooled within 10 min
+    expect(full.message.en).toContain('full-surface fire');
+    expect(full.message.en).toContain('exposed neighbours: T102');
+    expect(radii(full)).toEqual([[37.5, 73], [12.5, 126], [4, 223]]);
+    expect(full.incident!.affected).toEqual(['T101', 'T102']);
+    expect(full.incident!.countdowns.map((c) => [c.label.en, c.deadline])).toEqual([
+      ['Cool T101', seen(stepAt('rim-seal')) + 5 * MIN], // counted from the first detection
+      ['Cool T102', seen(stepAt('full-surface')) + 10 * MIN],
+    ]);
+
+    // out: the condition returned, the incident as it last was; open until somebody confirms (ISA-18.2), then cleared
+    expect(out.lifecycle).toMatchObject({ condition: 'returned', acknowledged: false });
+    expect(out.state).toBe('active');
+    expect(radii(out)).toEqual(radii(full)); // no "rim-seal fire" on the way out
+    expect(acknowledged?.state).toBe('cleared');
+    expect(fire.at(-1)!.state).toBe('cleared');
+  });
+
+  it('carries zones on the plan and in WGS84, inventory from the levels, the wind and the standard\'s actions', () => {
+    const [rim, full] = alerts.filter((a) => a.incident?.hazard === 'tank-fire') as [Alert, Alert];
+    const t101 = site.assets.find((a): a is Tank => a.id === 'T101')!;
+    for (const alert of [rim, full]) {
+      const { zones, planZones } = alert.incident!;
+      expect(zones.features).toHaveLength(3);
+      for (const [i, f] of planZones!.features.entries()) {
+        const ring = (f.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
+        for (const [x, y] of ring) expect(Math.hypot(x - t101.position.x, y - t101.position.y)).toBeCloseTo(f.properties['radiusM'] as number, -0.5);
+        expect(zones.features[i]!.properties).toEqual(f.properties);
+        expect((zones.features[i]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!.every(near)).toBe(true);
+      }
+      // the weather station's latest wind when the detector reported (the simulator's wind drifts)
+      const trigger = samples.findIndex((s) => s.ts === alert.changedAt && /^T101\.(flame|rim_seal_fire)$/.test(s.point) && s.value === true);
+      const last = (point: string) => samples.slice(0, trigger).filter((s) => s.point === point).at(-1)!.value;
+      expect(alert.incident!.wind!.speedMs).toBe(last('WS1.wind_speed'));
+      expect(alert.incident!.wind!.fromDeg).toBeCloseTo(last('WS1.wind_direction') as number, 9);
+      // what the standard tells the responders, in both languages
+      expect(alert.actions.map((a) => a.en)).toEqual(standard.hazards['tank-fire']!.actions.map((a) => a.en));
+      expect(alert.actions.every((a) => a.zh.length > 0)).toBe(true);
+    }
+    // inventory: T101's level at detection × π·80²/4 × 0.86 t/m³
+    const level = samples.filter((s) => s.point === 'T101.level' && s.ts < rim.changedAt).at(-1)!.value as number; // published before the detectors
+    expect(rim.incident!.inventory).toEqual([{ asset: 'T101', product: 'crude', tonnes: Math.round(level * ((Math.PI * 80 ** 2) / 4) * 0.86) }]);
+    expect(full.incident!.inventory.map((i) => i.asset)).toEqual(['T101', 'T102']);
+  });
+});
