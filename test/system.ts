@@ -19,6 +19,8 @@ export async function startTestSystem(options: {
   databaseUrl?: string;
   /** a sim/scenarios name (tank-overfill, rim-seal-fire, …) played in the demo depot from the start */
   scenario?: string;
+  /** webhook subscribers file (notify/): who is told of the alerts */
+  subscribersFile?: string;
 } = {}): Promise<TestSystem> {
   const root = await mkdtemp(join(tmpdir(), 'ketwin-test-'));
   const sitesDir = join(root, 'sites');
@@ -45,6 +47,7 @@ export async function startTestSystem(options: {
     standardsDir: resolve('standards'),
     databaseUrl: options.databaseUrl,
     simulate: { ports: 'ephemeral', ...(options.scenario ? { scenario: options.scenario } : {}) },
+    subscribersFile: options.subscribersFile,
     logger: pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' }),
   });
   return {
