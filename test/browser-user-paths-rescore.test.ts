@@ -32,6 +32,8 @@ function readings(): Sample[] {
     for (const p of site.points) {
       let value: number | boolean = p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
       if (p.name === 'flame' || p.name === 'sounding') value = false;
+      if (p.name.endsWith('temperature')) value = 25;
+      if (p.name === 'water_level') value = 0.05;
       if (p.id === 'T201.level') value = s < 30 ? 15 + s * 0.05 : 14;
       out.push({ site: site.id, point: p.id, value, quality: 'good', ts: T0 + s * 1000 });
     }

@@ -41,7 +41,8 @@ async function screenshot(page: Page, name: string, fullPage = false): Promise<v
 
 /** a page that records uncaught errors, so that a path that "works" while throwing fails */
 async function newPage(viewport?: { width: number; height: number }): Promise<{ page: Page; problems: string[] }> {
-  const page = await browser.newPage({ locale: 'en-US', ...(viewport ? { viewport, isMobile: true, hasTouch: true } : {}) });
+  const phone = viewport !== undefined && viewport.width < 600;
+  const page = await browser.newPage({ locale: 'en-US', ...(viewport ? { viewport } : {}), ...(phone ? { isMobile: true, hasTouch: true } : {}) });
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(String(e)));
   return { page, problems };
@@ -128,6 +129,24 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       await page.close();
     }
   }, 120_000);
+
+  it('the manager follows the same incident from the alarm list on a control-room screen', async () => {
+    const { alert } = await overfillIncident();
+    const { page, problems } = await newPage({ width: 1920, height: 1080 });
+    try {
+      await openSignedIn(page, system, 'manager');
+      await page.evaluate((hash) => (location.hash = hash), `#/sites/${SITE}`);
+      await page.getByTestId(`incident-open-${alert.id}`).click();
+      await page.getByTestId('incident').waitFor();
+      await page.getByTestId('site-plan').locator('[data-testid^="zone-"]').first().waitFor({ timeout: 20_000 });
+      // the rescue team's report is there for the control room to see
+      await page.locator('[data-testid="incident-reports"] li[data-status="en-route"][data-by="rescue"]').waitFor();
+      await screenshot(page, 'incident-control-room');
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 
   it('the auditor opens the site as of an earlier time and downloads the signed PDF, which names the site and its score then', async () => {
     const auditorApi = await apiAs(system, 'auditor');

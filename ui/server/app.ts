@@ -108,14 +108,14 @@ export function createApp(options: AppOptions): Koa {
   sitesRoutes(api, options.live);
   seriesRoutes(api, { live: options.live, history: options.history });
   const now = options.now ?? Date.now;
-  const responses = createResponseLog(now);
-  const audit: AuditSink = responses.tap(options.audit ?? (() => undefined));
+  const audit: AuditSink = options.audit ?? (() => undefined);
+  const responses = createResponseLog();
   asOfRoutes(api, { live: options.live, history: options.history, audit, now });
   compareRoutes(api, { live: options.live, history: options.history });
   reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   standardsRoutes(api, options.standards ?? []);
-  alarmRoutes(api, { commands: options.commands, audit, now });
+  alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });
   alarmHealthRoutes(api, options.live);
   incidentRoutes(api, { live: options.live, responses });
   rescoreRoutes(api, { live: options.live, history: options.history, rescore: options.rescore, audit });

@@ -1,36 +1,41 @@
+import type { CommandsView } from './commands.ts';
 import type { ResponseRecord } from './incident-types.ts';
-import type { AuditEntryView, AuditSink } from './views.ts';
 
 const STATUSES = new Set<string>(['acknowledged', 'en-route', 'on-scene']);
 
 export interface ResponseLog {
   /** every report on the alert made through this server since it started, newest first */
   of(alertId: string): ResponseRecord[];
-  /** the audit sink, passing every entry on and keeping the rescue teams' reports (alert.respond) */
-  tap(audit: AuditSink): AuditSink;
+  /** the alarm commands, keeping the respond transition of every report that goes through */
+  watch(commands: CommandsView): CommandsView;
 }
 
 /**
- * Rescue teams' reports on incidents, kept from the alert.respond audit entries of the respond route.
+ * Rescue teams' reports on incidents, kept from the `respond` transitions the commands answer with.
  * An alert carries only its latest transition, so a later update would hide who is on the way; this
  * keeps them for the incident page. Bounded: the reports of at most `maxAlerts` alerts, oldest forgotten first.
  */
-export function createResponseLog(now: () => number, maxAlerts = 1000): ResponseLog {
+export function createResponseLog(maxAlerts = 1000): ResponseLog {
   const log = new Map<string, ResponseRecord[]>();
-  const keep = (entry: AuditEntryView) => {
-    const status = entry.details?.['status'];
-    if (entry.action !== 'alert.respond' || typeof status !== 'string' || !STATUSES.has(status)) return;
-    const list = log.get(entry.subject) ?? [];
-    list.unshift({ status: status as ResponseRecord['status'], by: entry.actor, at: now() });
-    log.delete(entry.subject);
-    log.set(entry.subject, list);
-    while (log.size > maxAlerts) log.delete(log.keys().next().value!);
-  };
   return {
     of: (alertId) => [...(log.get(alertId) ?? [])],
-    tap: (audit) => (entry) => {
-      keep(entry);
-      audit(entry);
-    },
+    watch: (commands) => ({
+      alert: (id) => commands.alert(id),
+      acknowledge: (id, by, comment) => commands.acknowledge(id, by, comment),
+      shelve: (id, by, until, reason) => commands.shelve(id, by, until, reason),
+      unshelve: (id, by, comment) => commands.unshelve(id, by, comment),
+      respond: (id, by, status) => {
+        const alert = commands.respond(id, by, status);
+        const t = alert.transition;
+        const report: ResponseRecord = t?.action === 'respond' && t.status && STATUSES.has(t.status)
+          ? { status: t.status as ResponseRecord['status'], by: t.by, at: t.at }
+          : { status, by, at: alert.changedAt };
+        const list = log.get(alert.id) ?? [];
+        log.delete(alert.id);
+        log.set(alert.id, [report, ...list]);
+        while (log.size > maxAlerts) log.delete(log.keys().next().value!);
+        return alert;
+      },
+    }),
   };
 }
