@@ -38,9 +38,11 @@ const cpuCores = (a: NodeJS.CpuUsage, b: NodeJS.CpuUsage, ms: number) => Number(
 
 async function main() {
   const opcuaPoints = Math.floor(POINTS_PER_SITE / 2);
-  const sites = Array.from({ length: SITES }, (_, i) =>
-    createSyntheticSite({ id: `site${String(i).padStart(2, '0')}`, opcuaPoints, modbusPoints: POINTS_PER_SITE - opcuaPoints }),
-  );
+  const sites = Array.from({ length: SITES }, (_, i) => {
+    const site = createSyntheticSite({ id: `site${String(i).padStart(2, '0')}`, opcuaPoints, modbusPoints: POINTS_PER_SITE - opcuaPoints });
+    // a depot's pace: published and polled once a second, as the points move
+    return { ...site, sources: site.sources.map((s) => (s.protocol === 'opcua' ? { ...s, publishingIntervalMs: SCAN_MS } : { ...s, pollIntervalMs: SCAN_MS })) };
+  });
   const t0 = performance.now();
   const sim: SimProcess = await startSimProcess(sites, { tickMs: SCAN_MS, pkiDir: join(tmpdir(), 'ketwin-sim-pki') });
   process.stderr.write(`simulator pid ${sim.pid}: ${SITES} sites × ${POINTS_PER_SITE} points up in ${(performance.now() - t0).toFixed(0)} ms\n`);
@@ -130,6 +132,8 @@ async function main() {
       sitesMissingPoints: missing.map((s) => `${s.site}: ${s.points - s.arrived}`),
       badSamples: bad.length,
       badReasons: [...new Set(bad.map((s) => s.reason))].slice(0, 5),
+      /** the last Modbus read's round trip, ms, the slowest site's */
+      modbusWorstLastLatencyMs: Math.max(...sources.map((s) => s.stats()).filter((s) => s.protocol === 'modbus').map((s) => s.lastLatencyMs ?? 0)),
       collectorHeapMiB: mib(heapAfter - heapBefore),
       collectorHeapMiBPer10kPoints: mib(((heapAfter - heapBefore) * 10_000) / total),
       collectorRssMiB: mib(rssAfter),

@@ -111,6 +111,21 @@ describe('Modbus source against the simulated depot', () => {
     await waitFor(() => recorder.latest('GEN1.ready')?.quality === 'good', 'recovery after release');
   });
 
+  it('polls every pollIntervalMs from start to start, however long the reads take', async () => {
+    const starts: number[] = [];
+    const original = ModbusClient.prototype.readHoldingRegisters;
+    vi.spyOn(ModbusClient.prototype, 'readHoldingRegisters').mockImplementation(async function (this: ModbusClient, address: number, length: number) {
+      starts.push(performance.now()); // the holding read opens each poll
+      await new Promise((r) => setTimeout(r, 150)); // a slow device: 150 ms of a 200 ms period
+      return original.call(this, address, length);
+    });
+    await startSource({ pollIntervalMs: 200, timeoutMs: 1000 });
+    await waitFor(() => starts.length >= 8, 'eight polls');
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
+    // were the interval a pause after each poll, no gap could be under 350 ms
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(300);
+  });
+
   it('lets two instances of the driver poll side by side', async () => {
     const a = await startSource();
     const b = await startSource();

@@ -208,6 +208,7 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
       closeClient();
       if (!(await connect())) return Math.min(maxDelay, initialDelay * 2 ** (failedConnects - 1));
     }
+    const startedAt = performance.now();
     let answered = false;
     let timeouts = 0;
     for (const request of plan) {
@@ -243,7 +244,8 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
       if (onlineReported !== false) logger.warn(`${where}: device silent, no answer from unit ${source.unitId}`);
       setOnline(false, `timeout (no answer from unit ${source.unitId})`);
     }
-    return source.pollIntervalMs;
+    // a poll every pollIntervalMs from start to start, however long the reads took (at once when they took longer)
+    return Math.max(0, source.pollIntervalMs - (performance.now() - startedAt));
   }
 
   const schedule = (delay: number) => {
