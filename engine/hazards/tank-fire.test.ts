@@ -107,6 +107,11 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     expect(fire.at(-1)!.message.en).toContain('full-surface fire'); // the last word is the fire as it was
   });
 
+  it('a fire seen before the wind is re-issued with the wind once the weather station reports', () => {
+    const fire = fireAlerts([[0, 'T201.flame', true], [1_000, 'WS1.wind_speed', 3], [1_000, 'WS1.wind_direction', 45], [2_000, 'T201.flame', true], [3_000, 'T201.flame', true]], 4_000);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([[0, 'raise', undefined], [2_000, 'update', { speedMs: 3, fromDeg: 45 }]]);
+  });
+
   it('a fixed-roof tank has no seal: its flame detectors alone make a full-surface fire', () => {
     const fire = fireAlerts([[0, 'T301.flame', true], [MIN, 'T301.flame', false]], 2 * MIN);
     expect(fire.map((a) => a.transition?.action)).toEqual(['raise', 'return']);
