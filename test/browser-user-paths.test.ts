@@ -120,6 +120,11 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       // nothing wider than the phone
       expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
       await screenshot(page, 'incident-phone', true);
+      // in Chinese, the team's language on site
+      await page.getByTestId('language-toggle').click();
+      await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐冒顶');
+      expect(await page.getByTestId('incident-respond-en-route').innerText()).toBe('正在赶赴');
+      await screenshot(page, 'incident-phone-zh', true);
 
       // the server recorded it
       const view = (await (await (await apiAs(system, 'rescue')).fetch(`/api/incidents/${encodeURIComponent(alert.id)}`)).json()) as IncidentView;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { GeoFeature } from './api.ts';
-import { centreOf, compassPoint, contains, formatCountdown, formatLatLon, geoUri, incidentCentre, planBearing, zoneText } from './incident-geo.ts';
+import { centreOf, compassPoint, contains, focusBox, formatCountdown, formatLatLon, geoUri, incidentCentre, planBearing, zoneText } from './incident-geo.ts';
 
 const square = (x: number, y: number, side: number, properties: Record<string, unknown> = {}): GeoFeature => ({
   type: 'Feature',
@@ -45,5 +45,19 @@ describe('incident geometry', () => {
     expect(formatCountdown(299_400)).toBe('04:59');
     expect(formatCountdown(3_723_000)).toBe('1:02:03');
     expect(formatCountdown(-62_000)).toBe('−01:02');
+  });
+});
+
+describe('the part of the plan around an incident', () => {
+  const plan = { width: 700, height: 500 };
+  it('frames the zones with a margin, at least the minimum span', () => {
+    expect(focusBox([{ x: 340, y: 330 }, { x: 480, y: 420 }], plan)).toEqual({ minX: 280, minY: 270, maxX: 540, maxY: 480 });
+    expect(focusBox([{ x: 400, y: 300 }], plan)).toEqual({ minX: 300, minY: 200, maxX: 500, maxY: 400 });
+  });
+
+  it('stays inside the plan, and is the whole plan when the zones reach past it', () => {
+    expect(focusBox([{ x: 10, y: 490 }], plan)).toEqual({ minX: 0, minY: 300, maxX: 200, maxY: 500 });
+    expect(focusBox([{ x: -200, y: -100 }, { x: 900, y: 700 }], plan)).toEqual({ minX: 0, minY: 0, maxX: 700, maxY: 500 });
+    expect(focusBox([], plan)).toBeUndefined();
   });
 });

@@ -88,3 +88,23 @@ export function formatCountdown(ms: number): string {
   const body = h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${pad(m)}:${pad(s % 60)}`;
   return ms < 0 ? `−${body}` : body;
 }
+
+/**
+ * The part of the plan to show for an incident: its zones and affected assets with `marginM` around,
+ * at least `minSpanM` wide and high, kept inside the plan.
+ */
+export function focusBox(points: readonly XY[], plan: { width: number; height: number }, marginM = 60, minSpanM = 200): { minX: number; minY: number; maxX: number; maxY: number } | undefined {
+  if (points.length === 0) return undefined;
+  const span = (lo: number, hi: number, size: number) => {
+    const grow = Math.max(0, minSpanM - (hi - lo + 2 * marginM)) / 2;
+    let a = lo - marginM - grow;
+    let b = hi + marginM + grow;
+    if (b - a >= size) return [0, size] as const;
+    if (a < 0) [a, b] = [0, b - a];
+    if (b > size) [a, b] = [a - (b - size), size];
+    return [a, b] as const;
+  };
+  const [minX, maxX] = span(Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x)), plan.width);
+  const [minY, maxY] = span(Math.min(...points.map((p) => p.y)), Math.max(...points.map((p) => p.y)), plan.height);
+  return { minX, minY, maxX, maxY };
+}
