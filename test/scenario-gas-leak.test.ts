@@ -81,6 +81,15 @@ describe('scenario gas-leak', () => {
     expect(open).toEqual([]);
   });
 
+  it('groups the chattering detector alarms under the cloud once they flood (ten in ten minutes, at 124 s)', () => {
+    const cloud = run.alertsOf('gas-cloud')[0]!;
+    const gas = run.alerts.filter((a) => a.kind === 'gas-leak');
+    const grouped = gas.filter((a) => a.cause === cloud.id);
+    expect(grouped[0]!.changedAt - T0).toBe(124 * S);
+    expect(gas.filter((a) => a.changedAt - T0 < 124 * S).every((a) => a.cause === undefined)).toBe(true);
+    expect(new Set(grouped.map((a) => a.subjects[0]))).toEqual(new Set(['GD102', 'GD201', 'GD202']));
+  });
+
   it('tells responders what to do, in both languages', () => {
     const first = run.alertsOf('gas-cloud')[0]!;
     expect(first.actions).toHaveLength(4);

@@ -59,7 +59,7 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     const alerts = play([...level, ...readings(0, 55_000, {}, { speed: 2, from: 90 }), ...readings(60_000, 120_000, { GD101: 30 }, { speed: 2, from: 90 })], 121_000);
     expect(alerts).toHaveLength(1);
     const cloud = alerts[0]!;
-    expect(cloud).toMatchObject({ kind: 'hazard-gas-cloud', severity: 1, raisedAt: 60_000, standard: 'oil-depot-above-ground@1.0.0' });
+    expect(cloud).toMatchObject({ kind: 'hazard-gas-cloud', severity: 1, raisedAt: 60_000, subjects: [site.id], standard: 'oil-depot-above-ground@1.0.0' });
     // x from 150 − 50 − 10 = 90 (downwind) to 160 (10 m upwind), y 300 ± 10
     expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [90, 160], y: [290, 310] });
     // the cordon: 50 m beyond the cloud on every side (first alarm: no downwind evacuation)

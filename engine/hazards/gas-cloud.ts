@@ -141,7 +141,8 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       severity: definition.severity,
       message: renderTemplate(definition.message, values, site.name),
       actions: definition.actions.map((a) => renderTemplate(a, values, site.name)),
-      subjects: incident.affected,
+      // one cloud for the site: taking an asset out of service must not suppress it (the affected assets group alarms under it)
+      subjects: [site.id],
       standard: standard.key,
       incident,
     };
