@@ -7,6 +7,8 @@ export class IncidentList {
   #error = $state<string | null>(null);
   #connection = $state<Connection>('connecting');
   #source: EventSource | null = null;
+  #loading: Promise<void> | null = null;
+  #again = false;
 
   get incidents(): IncidentSummary[] | null {
     return this.#incidents;
@@ -33,13 +35,24 @@ export class IncidentList {
     });
   }
 
-  async reload(): Promise<void> {
-    try {
-      this.#incidents = await fetchIncidents();
-      this.#error = null;
-    } catch (err) {
-      this.#error = err instanceof ApiError ? err.message : String(err);
+  /** one request at a time: alerts that change while it runs ask for one more, not one each */
+  reload(): Promise<void> {
+    if (this.#loading) {
+      this.#again = true;
+      return this.#loading;
     }
+    this.#loading = (async () => {
+      do {
+        this.#again = false;
+        try {
+          this.#incidents = await fetchIncidents();
+          this.#error = null;
+        } catch (err) {
+          this.#error = err instanceof ApiError ? err.message : String(err);
+        }
+      } while (this.#again);
+    })().finally(() => (this.#loading = null));
+    return this.#loading;
   }
 
   close(): void {
