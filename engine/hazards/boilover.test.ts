@@ -56,6 +56,10 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
     for (const [x, y] of ring) expect(Math.hypot(x - t101.x, y - t101.y)).toBeCloseTo(800, 6);
     expect(details.planZones!.features[0]!.properties).toMatchObject({ kind: 'evacuation', radiusM: 800 });
     expect(details.zones.features).toHaveLength(1);
+    // the same circle in WGS84: 800 m is about 0.0072° of latitude at the site
+    const wgs = (details.zones.features[0]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
+    const lats = wgs.map(([, lat]) => lat);
+    expect(Math.max(...lats) - Math.min(...lats)).toBeCloseTo((2 * 800 * 180) / (Math.PI * 6_371_008.8), 5);
     // 10.5 m × π·80²/4 × 0.86 t/m³ ≈ 45,390 t
     expect(details.inventory).toEqual([{ asset: 'T101', product: 'crude', tonnes: 45390 }]);
     expect(boilover.message.en).toContain('about 10 m of oil above the water bottom (0.5 m)');

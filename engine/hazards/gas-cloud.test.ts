@@ -64,9 +64,13 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [90, 160], y: [290, 310] });
     // the cordon: 50 m beyond the cloud on every side (first alarm: no downwind evacuation)
     expect(box(ring(cloud, 'cordon'))).toEqual({ x: [40, 210], y: [240, 360] });
-    const wgs = (cloud.incident!.zones.features[0]!.geometry as { coordinates: Ring[] }).coordinates[0]!;
+    const wgs = (cloud.incident!.zones.features.find((f) => f.properties['kind'] === 'gas-cloud')!.geometry as { coordinates: Ring[] }).coordinates[0]!;
     expect(wgs[0]).toEqual(planToWgs84(site.location, { x: ring(cloud, 'gas-cloud')[0]![0], y: ring(cloud, 'gas-cloud')[0]![1] }));
     expect(cloud.incident!.wind).toEqual({ speedMs: 2, fromDeg: 90 });
+    // cordon, cloud, then GD101 as a point standing for its 10 m reach, in both projections
+    expect(cloud.incident!.zones.features.map((f) => [f.properties['kind'], f.geometry.type])).toEqual([['cordon', 'Polygon'], ['gas-cloud', 'Polygon'], ['gas-detector', 'Point']]);
+    expect(cloud.incident!.planZones!.features[2]).toMatchObject({ geometry: { coordinates: [150, 300] }, properties: { asset: 'GD101', radiusM: 10, alarm: 1, lel: 30 } });
+    expect(cloud.incident!.zones.features[2]!.geometry.coordinates).toEqual(planToWgs84(site.location, { x: 150, y: 300 }));
     // the cloud lies inside dike D1; T101's shell (x ≤ 145 at y 310… ) is touched at its north-east
     expect(cloud.incident!.affected).toContain('GD101');
     expect(cloud.incident!.affected).toContain('D1');

@@ -105,15 +105,16 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     const cordon = swept(cloud, second && !towards ? isolationM + evacuationM : isolationM, cordonShift);
     const inCloud = site.assets.filter((a) => a.kind !== 'gas-detector' && reaches(a, cloud));
     const ignitionInCordon = ignitionSources.filter((a) => reaches(a, cordon));
+    // outer first: the cordon, then the cloud on it, then what each detector in the cloud stands for
     const zones = [
-      polygonFeatures(site.location, cloud, { name: CLOUD, kind: 'gas-cloud', lengthM }),
       polygonFeatures(site.location, cordon, { name: CORDON, kind: 'cordon', isolationM, ...(second ? { downwindEvacuationM: evacuationM } : {}) }),
+      polygonFeatures(site.location, cloud, { name: CLOUD, kind: 'gas-cloud', lengthM }),
     ];
     const detectorFeatures = (pick: 'plan' | 'wgs84'): GeoFeature[] =>
       alarming.map((w) => ({
         type: 'Feature',
         geometry: { type: 'Point', coordinates: pick === 'plan' ? [w.detector.position.x, w.detector.position.y] : planToWgs84(site.location, w.detector.position) },
-        properties: { name: w.detector.name, kind: 'gas-detector', asset: w.detector.id, alarm: w.level, lel: w.lastGood },
+        properties: { name: w.detector.name, kind: 'gas-detector', asset: w.detector.id, radiusM: reachM, alarm: w.level, lel: w.lastGood },
       }));
     const watchedTanks = site.assets.filter((a): a is Tank => a.kind === 'tank' && (inCloud.includes(a) || alarming.some((w) => w.detector.attributes.watches === a.id)));
     const incident: IncidentDetails = {
