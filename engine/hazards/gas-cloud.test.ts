@@ -96,6 +96,12 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(zone(cloud, 'cordon').properties).toMatchObject({ isolationM: 50, downwindEvacuationM: 300 });
   });
 
+  it('takes the site\'s word on ignition sources: an asset marked ignitionSource false (explosion-proof) is left out', () => {
+    const marked: Site = { ...site, assets: site.assets.map((a) => (a.id === 'FP2' && a.kind === 'fire-pump' ? { ...a, attributes: { ...a.attributes, ignitionSource: false } } : a)) };
+    const cloud = play(readings(0, 30_000, { GD101: 45 }, { speed: 1.5, from: 0 }), 31_000, marked)[0]!;
+    expect(cloud.message.en).toContain('ignition sources in the cordon: FP1;');
+  });
+
   it('is re-issued when another detector joins or leaves or the wind turns by more than 22.5°, not on a small turn; returns when all are clear', () => {
     // every detector reports each 5 s; a change of wind below 22.5° (0° → 10°) re-issues nothing; a detector
     // leaves the cloud 60 s after its first reading below the first alarm
