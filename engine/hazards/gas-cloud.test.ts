@@ -165,6 +165,13 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000]]);
   });
 
+  it('in a calm (under 0.5 m/s) spreads the cloud to every side, still reporting the wind', () => {
+    const cloud = play(readings(0, 30_000, { GD301: 30 }, { speed: 0.3, from: 90 }), 31_000)[0]!;
+    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [515, 635], y: [285, 405] });
+    expect(cloud.incident!.wind).toEqual({ speedMs: 0.3, fromDeg: 90 });
+    expect(cloud.message.en).toContain('towards —');
+  });
+
   it('without a wind reading spreads the cloud to every side and says nothing of the wind', () => {
     const alerts = play(readings(0, 30_000, { GD301: 30 }), 31_000);
     const cloud = alerts[0]!;

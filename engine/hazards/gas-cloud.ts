@@ -32,7 +32,7 @@ const CORDON: Bilingual = { zh: '警戒隔离区', en: 'Cordon' };
  * alarm set-points (`alarm1` / `alarm2` on the detector, the values the GB/T 50493 set-point clause
  * checks). While any is in alarm, one incident for the site: the cloud estimated as the area within
  * the detector reach of every detector in alarm, stretched downwind (or to every side when the wind
- * is unknown) by the first- or second-alarm length; the cordon around it; the ignition sources and
+ * is unknown or calm) by the first- or second-alarm length; the cordon around it; the ignition sources and
  * assets that lie inside. A detector that reached its second alarm keeps the larger zones until it
  * leaves the cloud, which it does after reading below its first alarm for `clearDelaySeconds` — so
  * readings swinging about a set-point do not redraw the zones. Re-issued when the detectors in the
@@ -48,6 +48,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const evacuationM = params.number('downwindEvacuationM');
   const windShiftDeg = params.number('windShiftDeg');
   const clearDelayMs = params.number('clearDelaySeconds') * 1000;
+  const calmBelowMs = params.number('calmBelowMs');
   const density = params.table('density');
   const { site, standard } = context;
 
@@ -68,6 +69,9 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const ignitionSources = site.assets.filter((a) => isIgnitionSource(a, definition.kinds));
   const key = hazardAlarmKey('gas-cloud', site.id);
   let held: { signature: string; fromDeg: number | undefined; spec: AlarmSpec } | undefined;
+
+  /** the direction the wind carries the cloud from; none when it is unknown or too light to carry it one way */
+  const blowingFrom = (now: IncidentDetails['wind']) => (now && now.speedMs >= calmBelowMs ? now.fromDeg : undefined);
 
   const stopClearing = (w: Watched) => {
     w.clearing?.timer.unsubscribe();
@@ -99,7 +103,8 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     const second = alarming.some((w) => w.level === 2);
     const lengthM = second ? secondLengthM : firstLengthM;
     const positions = alarming.map((w) => w.detector.position);
-    const towards = now ? downwind(now.fromDeg) : undefined;
+    const from = blowingFrom(now);
+    const towards = from === undefined ? undefined : downwind(from);
     const cloud = towards ? swept(positions, reachM, scale(towards, lengthM)) : swept(positions, reachM + lengthM);
     const cordonShift = second && towards ? scale(towards, evacuationM) : undefined;
     const cordon = swept(cloud, second && !towards ? isolationM + evacuationM : isolationM, cordonShift);
@@ -131,7 +136,7 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       second: alarming.filter((w) => w.level === 2).length,
       detectors: alarming.map((w) => `${w.detector.id} ${w.lastGood} %LEL`).join(', '),
       lengthM,
-      downwind: now ? `${Math.round((now.fromDeg + 180) % 360)}°` : '—',
+      downwind: from === undefined ? '—' : `${Math.round((from + 180) % 360)}°`,
       isolationM,
       ignition: ignitionInCordon.map((a) => a.id).join(', ') || '—',
       assets: inCloud.map((a) => a.id).join(', ') || '—',
@@ -167,8 +172,9 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     const unreadable = all.filter((w) => w.reading !== undefined && w.reading.quality !== 'good').map((w) => w.detector.id);
     const now = windNow(context);
     const signature = JSON.stringify([alarming.map((w) => [w.detector.id, w.level]), unreadable]);
-    if (!held || held.signature !== signature || windShifted(held.fromDeg, now?.fromDeg, windShiftDeg)) {
-      held = { signature, fromDeg: now?.fromDeg, spec: build(alarming, unreadable, now) };
+    const from = blowingFrom(now);
+    if (!held || held.signature !== signature || windShifted(held.fromDeg, from, windShiftDeg)) {
+      held = { signature, fromDeg: from, spec: build(alarming, unreadable, now) };
     }
     context.condition(key, held.spec, true, at);
   };
