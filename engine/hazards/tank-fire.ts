@@ -180,12 +180,10 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     fire.shrinking?.timer.unsubscribe();
     fire.shrinking = undefined;
     if (stage === fire.stage) {
-      // a fire seen before the weather station (at start-up) is re-issued with the wind once it is known
-      if (fire.stage && fire.held?.incident?.wind === undefined && windNow(context)) fire.signature = undefined;
-      if (fire.stage && fire.signature === undefined) evaluate(at);
-      else if (fire.stage) context.condition(fire.key, fire.held, true, at);
-      else context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
-      return;
+      if (!fire.stage) return context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
+      // a fire seen before the weather station reported (start-up) is re-issued with the wind once it is known
+      if (fire.held?.incident?.wind === undefined && windNow(context)) fire.signature = undefined;
+      return evaluate(at);
     }
     moveTo(fire, stage, at);
   };
