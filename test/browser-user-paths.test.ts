@@ -112,7 +112,11 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       // where, in WGS84 for the phone's map app
       expect(await page.getByTestId('incident-geo-link').getAttribute('href')).toMatch(/^geo:30\.05\d{4},122\.03\d{4}$/);
       expect(await page.getByTestId('incident-inventory').innerText()).toContain('T201');
-      await expect.poll(() => page.getByTestId('countdown-0').innerText()).toMatch(/^−?\d{2}:\d{2}$/);
+      const countdown = page.getByTestId('countdown-0');
+      await expect.poll(() => countdown.innerText()).toMatch(/^−?\d{2}:\d{2}$/);
+      // it ticks
+      const first = await countdown.innerText();
+      await expect.poll(() => countdown.innerText(), { timeout: 5_000 }).not.toBe(first);
 
       await page.getByTestId('incident-respond-en-route').click();
       await page.locator('[data-testid="incident-reports"] li[data-status="en-route"][data-by="rescue"]').waitFor({ timeout: 10_000 });
@@ -146,6 +150,12 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       await page.getByTestId('site-plan').locator('[data-testid^="zone-"]').first().waitFor({ timeout: 20_000 });
       // the rescue team's report is there for the control room to see
       await page.locator('[data-testid="incident-reports"] li[data-status="en-route"][data-by="rescue"]').waitFor();
+      // and follows the next one live, over the event stream
+      const onScene = await (await apiAs(system, 'rescue')).fetch(`/api/alerts/${encodeURIComponent(alert.id)}/respond`, {
+        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'on-scene' }),
+      });
+      expect(onScene.status).toBe(200);
+      await page.locator('[data-testid="incident-reports"] li[data-status="on-scene"][data-by="rescue"]').waitFor({ timeout: 10_000 });
       await screenshot(page, 'incident-control-room');
       expect(problems).toEqual([]);
     } finally {
