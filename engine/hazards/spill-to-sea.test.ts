@@ -31,9 +31,9 @@ describe('spill to sea (product in a dike while its rainwater drain valve is ope
       [4 * MIN, 'D2.drain_valve_open', false],
     ];
     const seen = spills(playOnVirtualTime(site, standard, steps, 6 * MIN).alerts);
-    // the trend needs three readings: 0, 10 and 20 s
+    // the trend must have lost 10 mm (minLossMetres): 72 s at 0.5 m/h, so the reading at 80 s
     expect(seen.map((a) => [a.transition?.action, a.changedAt])).toEqual([
-      ['raise', 20_000],
+      ['raise', 80_000],
       ['return', 4 * MIN],
     ]);
     const spill = seen[0]!;

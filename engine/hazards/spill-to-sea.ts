@@ -13,7 +13,8 @@ const DETECTOR: Bilingual = { zh: '防火堤油品检测器报警', en: 'the dik
 
 /**
  * Spill to sea: product in a dike WHILE its rainwater drain valve is open. Product in the dike is
- * the dike's hydrocarbon detector, or a tank of the dike losing level without outflow: falling
+ * the dike's hydrocarbon detector, or a tank of the dike losing level without outflow (a trend over
+ * at least `minTrendSpanSeconds` that has lost `minLossMetres`, so gauge noise is not a leak): falling
  * faster than `minLossRate` while its outlet valve reads shut, or faster than any transfer could
  * (`transferMargin` × its maxFillRate over its cross-section). A tank seen losing stays evidence
  * until the drain valve is shut. The incident has the dike outline, the outfall (if the site gives
@@ -23,6 +24,8 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
   const params = hazardParams('spill-to-sea', definition);
   const windowMs = params.number('trendWindowSeconds') * 1000;
   const minSamples = params.number('minTrendSamples');
+  const minSpanMs = params.number('minTrendSpanSeconds') * 1000;
+  const minLossMetres = params.number('minLossMetres');
   const minLossRate = params.number('minLossRate');
   const transferMargin = params.number('transferMargin');
   const boomRadius = params.number('boomRadiusMetres');
@@ -127,8 +130,10 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
       if (!watched || typeof sample.value !== 'number') return;
       watched.trend.push(at, sample.value);
       watched.trend.evictBefore(at - windowMs);
-      const slope = watched.trend.size >= minSamples ? watched.trend.slopePerHour() : undefined;
-      if (slope === undefined) return;
+      // a few seconds of gauge noise is no trend: the window must span long enough and show a real drop
+      const span = watched.trend.spanMs;
+      const slope = watched.trend.size >= minSamples && span >= minSpanMs ? watched.trend.slopePerHour() : undefined;
+      if (slope === undefined || -slope * (span / 3_600_000) < minLossMetres) return;
       const outlet = watched.outlet ? context.latest(watched.outlet) : undefined;
       const outletShut = outlet?.quality === 'good' && outlet.value === false;
       const loss = -slope;

@@ -19,6 +19,11 @@ export class TrendWindow {
     return this.#at.length - this.#head;
   }
 
+  /** ms from the oldest to the newest reading held */
+  get spanMs(): number {
+    return this.size === 0 ? 0 : this.#at[this.#at.length - 1]! - this.#at[this.#head]!;
+  }
+
   push(at: number, value: number): void {
     if (this.size === 0) this.#reset(at);
     this.#at.push(at);
