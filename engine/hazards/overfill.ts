@@ -14,7 +14,8 @@ const COUNTDOWN_LABEL: Bilingual = { zh: '预计冒罐时间', en: 'Forecast ove
  * Overfill forecast (API 2350): the filling rate is the least-squares slope of the tank's level over
  * the trend window (scheduler time); time to critical high = (levelCriticalHigh − level) / rate.
  * While that is shorter than the tank's response time (by overfill category), an incident is held
- * open with the countdown, inventory and the dike's outline; it returns when the rise stops.
+ * open with the countdown, inventory and the dike's outline; it returns when the rise stops below
+ * critical high (at or above it, it holds until the level is brought back down).
  */
 export function createOverfillWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('overfill', definition);
@@ -47,6 +48,8 @@ export function createOverfillWatchers(context: HazardContext, definition: Hazar
       readings.evictBefore(at - windowMs);
       const rate = readings.size >= minSamples ? readings.slopePerHour() : undefined;
       if (rate === undefined) return;
+      // at or past critical high the forecast has come true: a gauge pegged at the shell top stops rising, which is no all-clear
+      if (held && sample.value >= critical) return context.condition(key, held.spec, true, at);
       const minutes = rate >= minRate ? (Math.max(0, critical - sample.value) / rate) * 60 : Infinity;
       if (!(minutes < response)) {
         held = undefined;
