@@ -112,6 +112,10 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       // where, in WGS84 for the phone's map app
       expect(await page.getByTestId('incident-geo-link').getAttribute('href')).toMatch(/^geo:30\.05\d{4},122\.03\d{4}$/);
       expect(await page.getByTestId('incident-inventory').innerText()).toContain('T201');
+      // the scenario holds the wind from 10°: approach from the north, the shelter is outside the dike's zone
+      await expect.poll(() => page.getByTestId('incident-wind').getAttribute('data-from'), { timeout: 10_000 }).toBe('10');
+      expect(await page.getByTestId('incident-approach').innerText()).toBe('Approach from upwind: from the N');
+      expect(await page.getByTestId('incident-access').locator('li[data-asset="SH1"]').getAttribute('data-inside')).toBe('false');
       const countdown = page.getByTestId('countdown-0');
       await expect.poll(() => countdown.innerText()).toMatch(/^−?\d{2}:\d{2}$/);
       // it ticks
@@ -128,6 +132,7 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       await page.getByTestId('language-toggle').click();
       await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐冒顶');
       expect(await page.getByTestId('incident-respond-en-route').innerText()).toBe('正在赶赴');
+      expect(await page.getByTestId('incident-approach').innerText()).toBe('建议从上风向进场：从北侧');
       await screenshot(page, 'incident-phone-zh', true);
 
       // the server recorded it

@@ -214,8 +214,8 @@ const strings = {
   windUnknown: { zh: '无有效风速风向数据', en: 'No good wind reading' },
   windLive: { zh: '气象站实时值', en: 'live from the weather station' },
   access: { zh: '进场与疏散', en: 'Access' },
-  approachUpwind: { zh: '建议从上风向进场：从', en: 'Approach from upwind: from the' },
-  approachSide: { zh: '侧', en: '' },
+  /** {side}: a compass point */
+  approachUpwind: { zh: '建议从上风向进场：从{side}侧', en: 'Approach from upwind: from the {side}' },
   insideZone: { zh: '位于危险区内', en: 'inside a zone' },
   outsideZones: { zh: '位于危险区外', en: 'outside the zones' },
   noAccessData: { zh: '站点定义中未登记道路、大门或避难所', en: 'The site definition records no roads, gates or shelters' },
