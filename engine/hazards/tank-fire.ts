@@ -182,8 +182,12 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     if (stage === fire.stage) {
       if (!fire.stage) return context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
       // a fire seen before the weather station reported (start-up) is re-issued with the wind once it is known
-      if (fire.held?.incident?.wind === undefined && windNow(context)) fire.signature = undefined;
-      return evaluate(at);
+      if (fire.held?.incident?.wind === undefined && windNow(context)) {
+        fire.signature = undefined;
+        return evaluate(at);
+      }
+      // the same reading again changes no neighbour: only this fire's condition is asserted (O(1), not every fire's)
+      return context.condition(fire.key, fire.held, true, at);
     }
     moveTo(fire, stage, at);
   };

@@ -23,5 +23,7 @@ export function windNow(context: Pick<HazardContext, 'site' | 'latest'>): Incide
   const direction = context.latest(points.direction);
   if (speed?.quality !== 'good' || direction?.quality !== 'good') return undefined;
   if (typeof speed.value !== 'number' || typeof direction.value !== 'number') return undefined;
-  return { speedMs: speed.value, fromDeg: ((direction.value % 360) + 360) % 360 };
+  // the reading as it came when it is already a bearing: normalising 274.3 would print 274.29999999999995
+  const fromDeg = direction.value >= 0 && direction.value < 360 ? direction.value : ((direction.value % 360) + 360) % 360;
+  return { speedMs: speed.value, fromDeg };
 }
