@@ -10,6 +10,8 @@ import type { EvidenceView } from './api-types.ts';
 export interface RescoreView {
   /** "<id>@<version>" of every loaded standard */
   standards: readonly string[];
+  /** most readings one request replays; default 2,000,000 (about a second of engine time) */
+  maxSamples?: number;
   replay(input: { samples: readonly Sample[]; site: Site; standard: string; alerts?: readonly Alert[]; from?: number; until?: number }): {
     results: ClauseResult[];
     scores: SiteScore[];

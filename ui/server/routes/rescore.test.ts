@@ -133,6 +133,14 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(await error(period(T0, T0 + 32 * 86_400_000, v1.key))).toBe('query.to: the period must be at most 31 days');
     expect(await error(path(`from=yesterday&to=${T0}&standard=${v1.key}`))).toMatch(/^query\.from: /);
     expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(/9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0\)/);
+    // a period with more readings than one request replays
+    const small = await startSecuredServer([site], { history: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
+    try {
+      const res = await (await small.as('auditor')).fetch(period(T0, T0 + 60_000, v1.key));
+      expect([res.status, await res.json()]).toEqual([400, { error: 'more than 1000 readings in this period: re-score a shorter one' }]);
+    } finally {
+      await small.close();
+    }
     const unknown = await auditor.fetch(`/api/sites/atlantis/rescore?from=${T0}&to=${T0 + 1000}&standard=${v1.key}`);
     expect(unknown.status).toBe(404);
   });

@@ -12,7 +12,7 @@ import { noHistory } from './as-of.ts';
 const DAY = 86_400_000;
 /** longest period one request replays; a longer audit is re-scored a month at a time */
 export const MAX_RESCORE_PERIOD_MS = 31 * DAY;
-/** most readings one request replays (about a second of engine time) */
+/** most readings one request replays unless the RescoreView says otherwise (about a second of engine time) */
 export const MAX_RESCORE_SAMPLES = 2_000_000;
 
 const ms = (name: string) =>
@@ -43,22 +43,24 @@ export interface RescoreRouteOptions {
   audit: AuditSink;
 }
 
-/** The stored readings of every point of the site, merged in time order (ties keep the site's point order). */
-async function storedSamples(history: HistoryView, site: Site, from: number, to: number): Promise<Sample[]> {
-  const perPoint = await Promise.all(site.points.map((p) => history.series(site.id, p.id, from, to)));
+/**
+ * The stored readings of every point of the site, merged in time order (ties keep the site's point order).
+ * Point by point, so that a period with too many readings is refused before they all sit in memory.
+ */
+async function storedSamples(history: HistoryView, site: Site, from: number, to: number, max: number): Promise<Sample[]> {
   const samples: Sample[] = [];
-  perPoint.forEach((rows, i) => {
-    const point = site.points[i]!.id;
-    for (const r of rows) {
+  for (const { id: point } of site.points) {
+    for (const r of await history.series(site.id, point, from, to)) {
       // a reading stored without a value is missing data: the engine judges it unknown
       samples.push(r.value === null
         ? { site: site.id, point, ts: r.ts, value: Number.NaN, quality: 'bad', reason: r.reason ?? 'no value stored' }
         : { site: site.id, point, ts: r.ts, value: r.value, quality: r.quality, ...(r.reason ? { reason: r.reason } : {}) });
     }
-    if (samples.length > MAX_RESCORE_SAMPLES) {
-      throw new ClientError(400, 'bad-request', `more than ${MAX_RESCORE_SAMPLES} readings in this period: re-score a shorter one`);
+    if (samples.length > max) {
+      throw new ClientError(400, 'bad-request', `more than ${max} readings in this period: re-score a shorter one`);
     }
-  });
+  }
+  // stable: readings of one instant stay in the site's point order
   return samples.sort((a, b) => a.ts - b.ts);
 }
 
@@ -95,7 +97,7 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
       const site = findSite(live, params.id)!;
       const warmUp = Math.max(0, ...site.points.map((p) => p.staleAfterMs));
       const start = Math.max(0, query.from - warmUp);
-      const [samples, recorded] = await Promise.all([storedSamples(history, site, start, query.to), history.stateAsOf.call(history, site.id, query.to)]);
+      const [samples, recorded] = await Promise.all([storedSamples(history, site, start, query.to, rescore.maxSamples ?? MAX_RESCORE_SAMPLES), history.stateAsOf.call(history, site.id, query.to)]);
       const replayed = rescore.replay({ samples, site, standard: query.standard, from: start, until: query.to });
       const inPeriod = replayed.scores.filter((s) => s.ts >= query.from && s.ts <= query.to);
       const answer: Rescore = {
