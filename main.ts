@@ -7,9 +7,9 @@ import { pathToFileURL } from 'node:url';
 import { asyncScheduler } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { loadSite, SiteDefinitionError, type Sample, type Site } from './model/index.ts';
+import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
 import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
-import { createSiteSources, createStaleWatchdog, type Source } from './collector/index.ts';
+import { startSiteCollection, type Source } from './collector/index.ts';
 import { createEngine } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
@@ -186,23 +186,21 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     ];
     stops.push(() => subscriptions.forEach((s) => s.unsubscribe()));
 
-    const sink = (sample: Sample) => {
-      engine.ingest(sample);
-      writer.sample(sample);
-    };
-    const sources: Source[] = [];
-    const sourceSites = new Map<Source, string>();
-    for (const site of sites) {
-      const watchdog = createStaleWatchdog({ points: site.points, site: site.id, sink });
-      stops.push(() => watchdog.stop());
-      for (const source of createSiteSources(site, logger.child({ part: 'collector' }), { dataDir: options.dataDir })) {
-        sources.push(source);
-        sourceSites.set(source, site.id);
-        stops.push(() => source.stop());
-        // A source that cannot connect yet keeps retrying on its own; start-up does not wait for it.
-        source.start(watchdog.sink).catch((error) => logger.error({ err: error, source: source.id }, 'source failed to start'));
-      }
-    }
+    // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
+    // and what a stop leaves unconsumed is delivered first at the next start
+    const collection = startSiteCollection({
+      sites,
+      bufferDir: join(options.dataDir, 'buffer'),
+      dataDir: options.dataDir,
+      logger: logger.child({ part: 'collector' }),
+      consume: (batch) => {
+        for (const sample of batch) engine.ingest(sample);
+        writer.samples(batch);
+      },
+    });
+    stops.push(() => collection.stop());
+    const sources: Source[] = collection.sources.map(({ source }) => source);
+    const sourceSites = new Map<Source, string>(collection.sources.map(({ site, source }) => [source, site]));
 
     const live: LiveView = {
       sites: () => sites,
