@@ -130,7 +130,9 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     if (options.simulate) {
       for (const site of sites) {
         const ports = options.simulate.ports === 'configured' ? configuredPorts(site) : {};
-        const sim = await startDepotSim(site, { ...ports, logger: logger.child({ part: 'sim' }) });
+        // a simulated minute per 1 s scan so that scenarios unfold in minutes, with the routine
+        // transfers slowed back to real-world rates: an ordinary fill must not look like a runaway
+        const sim = await startDepotSim(site, { ...ports, tickMs: 1000, secondsPerTick: 60, routineRate: 1 / 60, logger: logger.child({ part: 'sim' }) });
         stops.push(() => sim.stop());
         sims.push(sim);
         if (options.simulate.scenario) {

@@ -63,7 +63,17 @@ interface TankState {
   overflow: { x: number; y: number; rate: number };
 }
 
-export function createDepotModel(site: Site, random: Random): DepotModel {
+export interface DepotModelOptions {
+  /**
+   * Factor on the routine transfers' rates (default 1). A simulator that runs faster than real time
+   * passes real seconds per simulated second, so that the twin sees ordinary transfers at ordinary
+   * rates (an overfill forecast would rightly take a 60×-fast fill for a runaway); scenario flows,
+   * fires, gas and weather keep the simulated pace.
+   */
+  routineRate?: number;
+}
+
+export function createDepotModel(site: Site, random: Random, options: DepotModelOptions = {}): DepotModel {
   const assets = new Map(site.assets.map((a) => [a.id, a]));
   const opcuaSource = site.sources.find((s) => s.protocol === 'opcua')?.id;
   const tanks = new Map<string, TankState>();
@@ -73,7 +83,7 @@ export function createDepotModel(site: Site, random: Random): DepotModel {
     const area = (Math.PI * diameter * diameter) / 4;
     const high = num(asset, 'levelHigh', 10) - 0.2;
     const low = 2;
-    const cruise = Math.min(num(asset, 'maxFillRate', area) * 0.9, area * 1.2) * (0.6 + random() * 0.4);
+    const cruise = Math.min(num(asset, 'maxFillRate', area) * 0.9, area * 1.2) * (0.6 + random() * 0.4) * (options.routineRate ?? 1);
     const baseTemperature = 25 + random() * 10;
     tanks.set(asset.id, {
       asset, area, low, high, cruise, baseTemperature,

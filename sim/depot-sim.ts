@@ -19,6 +19,11 @@ export interface DepotSimOptions {
   tickMs?: number;
   /** simulated seconds per scan (default 60: a scan a second shows an hour of depot life a minute) */
   secondsPerTick?: number;
+  /**
+   * factor on the routine transfers' rates (default 1); the demo, running a simulated minute per 1 s
+   * scan, passes 1/60 so that ordinary transfers look ordinary to the twin (see DepotModelOptions)
+   */
+  routineRate?: number;
   /** the OPC-UA server's PKI folder (default <tmp>/ketwin-sim-pki); it accepts every client certificate */
   pkiDir?: string;
   /** OPC-UA user name → password accepted besides anonymous */
@@ -64,7 +69,7 @@ export interface DepotSim {
 
 export async function startDepotSim(site: Site, options: DepotSimOptions = {}): Promise<DepotSim> {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ component: 'sim', site: site.id });
-  const model = createDepotModel(site, createRandom(options.seed ?? 1));
+  const model = createDepotModel(site, createRandom(options.seed ?? 1), { routineRate: options.routineRate ?? 1 });
   const protocolOf = new Map(site.sources.map((s) => [s.id, s.protocol]));
   const allPoints = [...site.points, ...model.extraPoints];
   const opcuaPoints = allPoints.filter((p) => protocolOf.get(p.source) === 'opcua');
