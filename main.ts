@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
 import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 import { startSiteCollection, type Source } from './collector/index.ts';
-import { createEngine } from './engine/index.ts';
+import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
   createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
@@ -247,6 +247,11 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       },
       audit,
       reports: { keyDir: join(options.dataDir, 'keys') },
+      // re-scoring a stored period under another loaded version of the standard
+      rescore: {
+        standards: configuration.standards.map((s) => s.key),
+        replay: ({ standard, ...input }) => replay({ ...input, standard: configuration.standards.find((s) => s.key === standard)!, logger: logger.child({ part: 'rescore' }) }),
+      },
       cap: notifier,
       standards: configuration.standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
       health,
