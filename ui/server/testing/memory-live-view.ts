@@ -1,6 +1,7 @@
 import { Observable, Subject } from 'rxjs';
 import type { AlarmHealth, Alert, ClauseResult, LiveEvent, Site, SiteSnapshot } from '../../../model/index.ts';
 import type { LiveView } from '../live-view.ts';
+import { quietAlarmHealth } from './alarm-health-fixture.ts';
 import { demoClauses, demoResults, demoScore } from './demo-state.ts';
 
 export interface MemoryLiveView extends LiveView {
@@ -32,6 +33,7 @@ export function createMemoryLiveView(sites: Site[], options: { now?: number; see
   const state = new Map<string, SiteSnapshot>();
   const health = new Map<string, AlarmHealth>(); // the latest `health` event per site
   for (const site of sites) {
+    if (options.seed !== false) health.set(site.id, quietAlarmHealth(site.id, now)); // as the engine answers at start
     const results = options.seed === false ? [] : demoResults(site, now);
     state.set(site.id, {
       site: site.id,
