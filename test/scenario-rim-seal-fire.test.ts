@@ -60,6 +60,24 @@ describe('rim-seal-fire through the engine', () => {
     expect(alerts.filter((a) => !a.incident)).toEqual([]); // no clause alarm either: levels, gas, fire water all stay in bounds
   });
 
+  it('forecasts a boilover of crude T101 from the moment its fire is full-surface, counting down from its oil height, until the flame is out', () => {
+    const boilover = alerts.filter((a) => a.incident?.hazard === 'boilover');
+    expect(boilover.map((a) => a.transition?.action).filter((a) => a !== 'escalate')).toEqual(['raise', 'return']);
+    const [raised, returned] = boilover as [Alert, Alert];
+    expect(raised.changedAt).toBe(seen(stepAt('full-surface')));
+    expect(returned.changedAt).toBe(seen(scenario.steps.find((s) => s.action === 'fire' && s.tank === 'T101' && s.stage === 'none')!.at * 1000));
+    // earliest boilover: oil above the assumed 0.5 m water bottom sinking at the fastest 1.2 m/h (standard), from the last level read
+    const level = samples.filter((x) => x.point === 'T101.level' && x.ts <= raised.changedAt).at(-1)!.value as number;
+    const countdown = raised.incident!.countdowns.find((c) => c.kind === 'boilover')!;
+    expect(Math.abs(countdown.deadline - (raised.changedAt + ((level - 0.5) / 1.2) * 3_600_000))).toBeLessThan(60_000);
+    // evacuation: the larger of 10 diameters and ERG guide 128's 800 m
+    const tank = site.assets.find((a): a is Tank => a.id === 'T101')!;
+    const radius = Math.max(10 * tank.attributes.diameter, 800);
+    expect(raised.incident!.planZones!.features.some((f) => Math.abs(Number(f.properties['radiusM']) - radius) < 1)).toBe(true);
+    expect(raised.actions.map((a) => a.en).join(' ')).toContain(`Evacuate everyone within ${radius} m`);
+    expect(raised.incident!.inventory.map((i) => i.asset)).toContain('T101');
+  });
+
   it('re-issues the incident as the fire spreads and returns it when the foam puts it out', () => {
     const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
