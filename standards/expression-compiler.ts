@@ -179,6 +179,25 @@ function compileId(node: CelNode, scope: Scope): Fast | undefined {
   if (slot !== undefined) return (_ctx, locals) => locals[slot];
   const guard = guardOf(node.checkedType);
   if (!guard) return undefined;
+  // readings are mostly doubles, and the subject an asset: checked inline, without a call
+  if (node.checkedType!.name === 'double')
+    return (ctx) => {
+      const v = ctx[name];
+      return typeof v === 'number' ? v : fallback();
+    };
+  if (node.checkedType!.kind === 'message') {
+    const type = node.checkedType!.name;
+    let known: unknown; // the class last seen: its name is compared once, not per value
+    return (ctx) => {
+      const v = ctx[name];
+      if (typeof v !== 'object' || v === null) return fallback();
+      const ctor = (v as object).constructor;
+      if (ctor === known) return v;
+      if (ctor?.name !== type) return fallback();
+      known = ctor;
+      return v;
+    };
+  }
   return (ctx) => {
     const v = ctx[name];
     return guard(v) ? v : fallback();
@@ -191,6 +210,11 @@ function compileField(node: CelNode, scope: Scope): Fast | undefined {
   const leftType = left.checkedType;
   const guard = guardOf(node.checkedType);
   if (!of || !guard || !leftType || typeof key !== 'string') return undefined;
+  if (leftType.kind === 'message' && node.checkedType!.name === 'double')
+    return (ctx, locals) => {
+      const v = (of(ctx, locals) as Record<string, unknown>)[key];
+      return typeof v === 'number' ? v : fallback();
+    };
   if (leftType.kind === 'message')
     return (ctx, locals) => {
       const v = (of(ctx, locals) as Record<string, unknown>)[key];
@@ -280,6 +304,13 @@ function compileCall(node: CelNode, scope: Scope): Fast | undefined {
     // the overload cel-js's check chose; resolved once here, as cel-js does for static argument types
     const handler = node.candidates?.findFunction(argNodes.map((a) => a.checkedType!))?.handler;
     if (!handler) return undefined;
+    if (compiled.length === 1 && node.checkedType!.name === 'double') {
+      const [a] = compiled as [Fast];
+      return (ctx, locals) => {
+        const v = handler(a(ctx, locals));
+        return typeof v === 'number' ? v : fallback();
+      };
+    }
     if (compiled.length === 1) {
       const [a] = compiled as [Fast];
       return (ctx, locals) => {
