@@ -279,6 +279,7 @@ function changed(alert: Alert, spec: AlarmSpec): boolean {
   return (
     alert.severity !== spec.severity ||
     alert.message.en !== spec.message.en ||
-    JSON.stringify(alert.incident) !== JSON.stringify(spec.incident)
+    // hazard models hand back the same held incident until it changes: identity first, serialising only when it differs
+    (alert.incident !== spec.incident && JSON.stringify(alert.incident) !== JSON.stringify(spec.incident))
   );
 }

@@ -191,6 +191,17 @@ export function createAlarmHealth(options: AlarmHealthOptions) {
     arm(now);
   };
 
+  // a burst of alarm transitions at one instant (a fire re-issuing every incident, a flood) is published once
+  let publishPending = false;
+  const publishSoon = () => {
+    if (publishPending || disposed) return;
+    publishPending = true;
+    scheduler.schedule(() => {
+      publishPending = false;
+      if (!disposed) publish();
+    }, 0);
+  };
+
   const arm = (now: number) => {
     const next = nextChange(now);
     if (next === timerAt && timer) return;
@@ -248,7 +259,7 @@ export function createAlarmHealth(options: AlarmHealthOptions) {
         const activeSince = !active ? undefined : raised ? (alert.transition?.at ?? now) : (was?.activeSince ?? alert.raisedAt);
         open.set(alert.id, { contributor, state: alert.state, ...(activeSince === undefined ? {} : { activeSince }) });
       }
-      publish();
+      publishSoon();
       return regroup || (flood !== undefined && alert.incident !== undefined && (raised || alert.transition?.action === 'update'));
     },
     /** takes back an open alert restored after a restart: it may be standing, but it is no new annunciation */
