@@ -8,6 +8,7 @@ export { UNITS } from './units.ts';
 export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, Point } from './site.ts';
 export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
 export { RELEASE_SOURCE_TYPES, type EvidenceRecord, type Instrument, type ReleaseSource } from './site-sections.ts';
+export { ROAD_KINDS, GATE_ROLES, type SitePlan, type Road, type Gate } from './site-plan.ts';
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
 export { loadSite, parseSite } from './site-loader.ts';
 export { escalationSchema, CONTACT_ROLES, WEBHOOK_FORMATS, type EscalationPolicy, type EscalationContact, type EscalationStep } from './escalation.ts';

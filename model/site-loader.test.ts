@@ -81,10 +81,10 @@ describe('site definition loader', () => {
   });
 
   it('rejects malformed YAML with the line it breaks on', () => {
-    const text = demoText.replace('plan: { width: 700, height: 500 }', 'plan: { width: 700, height: 500');
+    const text = demoText.replace('location: { lat: 30.0531, lon: 122.0312 }', 'location: { lat: 30.0531, lon: 122.0312');
     const error = rejection(text);
     expect(error.code).toBe('SITE_YAML');
-    expect(error.issues[0]?.line).toBeGreaterThanOrEqual(lineOf(text, 'plan:'));
+    expect(error.issues[0]?.line).toBeGreaterThanOrEqual(lineOf(text, 'location:'));
     expect(error.message).toMatch(/broken\.yaml: invalid site definition\n.*\(line \d+\)/);
   });
 

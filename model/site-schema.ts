@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { UNITS } from './units.ts';
 import { siteSections } from './site-sections.ts';
 import { escalationSchema } from './escalation.ts';
+import { planSchema } from './site-plan.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
@@ -243,8 +244,8 @@ export const siteSchema = z.strictObject({
   name: bilingual,
   /** WGS84 reference of the plan's origin */
   location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
-  /** site plan extent in metres; x east, y north */
-  plan: z.strictObject({ width: positive, height: positive }),
+  /** site plan extent in metres (x east, y north), with its roads and gates */
+  plan: planSchema,
   /** standard ids this site is scored against */
   standards: z.array(z.string().min(1)).min(1),
   sources: z.array(sourceSchema).min(1),

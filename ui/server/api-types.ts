@@ -1,6 +1,6 @@
 /** Shapes of the JSON the API returns; the web app imports these as types only. */
 import type {
-  Alert, Bilingual, ClauseInfo, Evidence, Sample, SiteScore, Verdict, RiskColour, Unit,
+  Alert, Bilingual, ClauseInfo, Evidence, Gate, Road, Sample, SiteScore, Verdict, RiskColour, Unit,
 } from '../../model/index.ts';
 
 export interface SiteSummary {
@@ -24,6 +24,14 @@ export interface AssetView {
   name: Bilingual;
   position: { x: number; y: number };
   attributes: Record<string, unknown>;
+}
+
+/** The site plan's extent with its roads and gates; older clients and fixtures may leave the lists out. */
+export interface PlanView {
+  width: number;
+  height: number;
+  roads?: Road[];
+  gates?: Gate[];
 }
 
 export interface PointView {
@@ -57,7 +65,7 @@ export interface SiteDetail {
     id: string;
     name: Bilingual;
     location: { lat: number; lon: number };
-    plan: { width: number; height: number };
+    plan: PlanView;
     standards: string[];
     assets: AssetView[];
     points: PointView[];

@@ -4,14 +4,14 @@ import type {
 } from '../../../server/api-types.ts';
 
 export type {
-  SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView,
+  SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView, PlanView,
   SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary,
 } from '../../../server/api-types.ts';
 import type { IncidentSummary, IncidentView } from '../../../server/incident-types.ts';
 import type { Rescore } from '../../../server/rescore-types.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from '../../../server/incident-types.ts';
 export type { Rescore, RescoreClause } from '../../../server/rescore-types.ts';
-export type { GeoFeature, IncidentDetails } from '../../../../model/index.ts';
+export type { GeoFeature, IncidentDetails, Gate, Road } from '../../../../model/index.ts';
 export type { Alert, ClauseResult, Sample, SiteScore, Verdict, RiskColour, Quality, Bilingual } from '../../../../model/index.ts';
 
 /** An API answer that was not 2xx; `message` is the server's { error } text. */
