@@ -7,7 +7,6 @@ import { createAlarmBook, type AlarmBook } from './alarms/alarm-book.ts';
 import type { AlarmHealthTracker } from './alarms/alarm-health.ts';
 import { causeAmong, floodGroups } from './alarms/alarm-health-grouping.ts';
 import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts';
-import { coalesceFrame } from './operators/coalesce-frame.ts';
 import { delayVerdict } from './operators/delay-verdict.ts';
 import { latchVerdict } from './operators/latch-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
@@ -34,7 +33,7 @@ interface PointState {
   point: Point;
   evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
-  coalesced: Subject<void>[];
+  coalesced: (() => void)[];
   /** hazard models reading this point (engine/hazards); empty for most points */
   hazards: ((sample: Sample) => void)[];
 }
@@ -189,13 +188,17 @@ export function createSiteRuntime(
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // a clause over every asset of a kind (e.g. the GB 18218 R value over every tank) is evaluated
       // once per scheduler tick however many of its points changed in it, not once per sample
-      const dirty = new Subject<void>();
-      subscriptions.add(
-        dirty.pipe(coalesceFrame(scheduler)).subscribe(() => {
-          const changed = evaluator.evaluate(latest, scheduler.now());
-          if (changed) raw.next(changed);
-        }),
-      );
+      // (as the coalesceFrame operator does, without a Subject and an operator chain per sample)
+      let pending: Subscription | undefined;
+      const run = () => {
+        pending = undefined;
+        const changed = evaluator.evaluate(latest, scheduler.now());
+        if (changed) raw.next(changed);
+      };
+      const dirty = () => {
+        pending ??= scheduler.schedule(run);
+      };
+      subscriptions.add(() => pending?.unsubscribe());
       for (const id of new Set(evaluator.points)) points.get(id)?.coalesced.push(dirty);
     } else for (const id of evaluator.points) points.get(id)?.evaluators.push({ evaluator, raw });
   }
@@ -223,7 +226,7 @@ export function createSiteRuntime(
     emit({ type: 'sample', data: sample });
     // hazard models first: an incident forecast comes before the clause alarms of the same reading
     if (state.hazards.length > 0) for (const onSample of state.hazards) onSample(sample);
-    for (const dirty of state.coalesced) dirty.next();
+    for (const dirty of state.coalesced) dirty();
     if (state.evaluators.length === 0) return;
     const at = scheduler.now();
     for (const { evaluator, raw } of state.evaluators) {
