@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bilingual, ClauseResult, Evidence, Point, Sample, Verdict } from '../model/index.ts';
-import { staticBase, type CompiledClause, type SiteCel, type Standard } from '../standards/index.ts';
+import { staticBase, type CelProgram, type CompiledClause, type SiteCel, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 
 /** What a clause is evaluated on: an asset, or the site itself. */
@@ -69,8 +69,11 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   // one context per subject, reused: readings and computed values are written into it, never copied
   const context: Record<string, unknown> = { ...base.context };
   for (const slot of slots) if (slot.key !== undefined) context[slot.variable] ??= {};
-  const expression = clause.programs.expression!;
-  const compute = clause.programs.compute;
+  // the asset, params, site and derived values stay as they are: what reads only them is computed once per subject
+  const usable = base.applicable && base.broken === undefined;
+  const specialize = (program: CelProgram) => (usable && program.specialize ? program.specialize(base.context) : program);
+  const expression = specialize(clause.programs.expression!);
+  const compute = clause.programs.compute.map(([name, program]) => [name, specialize(program)] as const);
   const deadband = Object.entries(clause.deadband).map(([name, band]) => [clause.bindings.find((b) => b.name === name)!.variable, band] as const);
 
   const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>): ClauseResult => ({

@@ -9,7 +9,10 @@ import type { StandardIssue } from './standard-errors.ts';
 import { placeholders } from './templates.ts';
 
 /** A checked, parsed CEL expression, ready to evaluate against a context. */
-export type CelProgram = (context: Record<string, unknown>) => unknown;
+export type CelProgram = ((context: Record<string, unknown>) => unknown) & {
+  /** the same program for contexts whose names in `fixed` always hold those values (standards/expression-compiler.ts) */
+  specialize?(fixed: Readonly<Record<string, unknown>>): (context: Record<string, unknown>) => unknown;
+};
 
 export type ReadType = 'double' | 'bool';
 

@@ -5,22 +5,12 @@
 // cel-js's. Whenever a value is not of the checked type, or anything throws, the whole expression
 // is evaluated again by cel-js, which gives the exact value or error; an expression with any other
 // node shape is never compiled and always runs on cel-js.
+// A program can also be specialised for the values of the names that stay the same from one call to
+// the next (a clause on one subject: its asset, params, site and derived values): every part of the
+// expression that reads nothing else is evaluated once, and a map() over such a list is unrolled.
 
-/** What this file reads of a cel-js AST node after the type check (internal to cel-js 8, pinned). */
-interface CelNode {
-  op: string;
-  args: unknown;
-  checkedType?: CelType;
-  meta: { alternate?: CelNode; macro?: unknown };
-  handle?: (...args: unknown[]) => unknown;
-  candidates?: { findFunction(types: CelType[]): { handler: (...args: unknown[]) => unknown } | null };
-}
-interface CelType {
-  kind: string;
-  name: string;
-  hasDynType: boolean;
-  valueType?: CelType;
-}
+import { callOf, DOUBLE_OPERATORS, fallback, guardOf, isDouble, isStatic, type CelNode, type CelType, type Inline } from './expression-types.ts';
+
 interface ComprehensionArgs {
   errorsAreFatal: boolean;
   iterable: CelNode;
@@ -44,6 +34,12 @@ export interface FastCel extends ParsedCel {
   readonly slow: ParsedCel;
   /** whether the expression was compiled (false: every call runs on cel-js) */
   readonly compiled: boolean;
+  /**
+   * The same program for contexts in which each name of `fixed` always holds the value it has there;
+   * the parts reading only those are computed here, once. The context of each call must still hold them
+   * (cel-js evaluates it whole when the fast path falls back).
+   */
+  specialize(fixed: Readonly<Record<string, unknown>>): (context: Record<string, unknown>) => unknown;
 }
 
 type Locals = unknown[];
@@ -52,74 +48,56 @@ interface Scope {
   vars: Map<string, number>;
   accu?: number;
   slots: { count: number };
+  /** when specialising: the names whose values stay the same from call to call, with those values */
+  fixed?: Readonly<Record<string, unknown>>;
+  /** iteration variables of an unrolled map() bound to their element */
+  known?: Map<string, unknown>;
 }
 
-/** Thrown by a closure that meets a value it does not handle; never escapes this file. */
-const FALLBACK = Symbol('cel fallback');
-const fallback = (): never => {
-  throw FALLBACK;
-};
 const hasOwn = Object.hasOwn;
+
+/** A closure that returns a value computed beforehand; its operands need not run. */
+const KNOWN = Symbol('known value');
+type Known = Fast & { [KNOWN]: unknown };
+const known = (value: unknown): Known => Object.assign(() => value, { [KNOWN]: value });
+const isKnown = (f: Fast): f is Known => KNOWN in f;
+const NO_LOCALS: Locals = [];
 
 /** Wraps a checked program with its compiled fast path, when every node of its AST is supported. */
 export function withFastPath(program: ParsedCel): FastCel {
-  const slots = { count: 0 };
-  const fast = compile(program.ast as CelNode, { vars: new Map(), slots });
-  if (!fast) return Object.assign((ctx: Record<string, unknown>) => program(ctx), { ast: program.ast, slow: program, compiled: false });
-  const locals: Locals = new Array<unknown>(slots.count);
-  const run = (ctx: Record<string, unknown>): unknown => {
-    try {
-      return fast(ctx, locals);
-    } catch {
-      return program(ctx); // cel-js decides: the exact error, or a value the fast path does not handle
-    }
+  const build = (fixed?: Readonly<Record<string, unknown>>) => {
+    const slots = { count: 0 };
+    const fast = compile(program.ast as CelNode, { vars: new Map(), slots, fixed, known: new Map() });
+    if (!fast) return undefined;
+    const locals: Locals = new Array<unknown>(slots.count);
+    return (ctx: Record<string, unknown>): unknown => {
+      try {
+        return fast(ctx, locals);
+      } catch {
+        return program(ctx); // cel-js decides: the exact error, or a value the fast path does not handle
+      }
+    };
   };
-  return Object.assign(run, { ast: program.ast, slow: program, compiled: true });
+  const run = build();
+  if (!run) {
+    const slow = (ctx: Record<string, unknown>) => program(ctx);
+    return Object.assign(slow, { ast: program.ast, slow: program, compiled: false, specialize: () => slow });
+  }
+  return Object.assign(run, { ast: program.ast, slow: program, compiled: true, specialize: (fixed: Readonly<Record<string, unknown>>) => build(fixed) ?? run });
 }
 
-/** A check that a runtime value is of a checked type, as far as the fast path handles it. */
-function guardOf(type: CelType | undefined): ((v: unknown) => boolean) | undefined {
-  if (!type) return undefined;
-  switch (type.kind) {
-    case 'primitive':
-      switch (type.name) {
-        case 'double':
-          return (v) => typeof v === 'number';
-        case 'int':
-          return (v) => typeof v === 'bigint';
-        case 'bool':
-          return (v) => typeof v === 'boolean';
-        case 'string':
-          return (v) => typeof v === 'string';
-        default:
-          return undefined;
-      }
-    case 'message': {
-      // the site model builds each CEL object type as a class of the same name (standards/cel-types.ts);
-      // the class last seen is remembered, so the name is compared once per class, not per value
-      const name = type.name;
-      let known: unknown;
-      return (v) => {
-        if (typeof v !== 'object' || v === null) return false;
-        const ctor = (v as object).constructor;
-        if (ctor === known) return true;
-        if (ctor?.name !== name) return false;
-        known = ctor;
-        return true;
-      };
-    }
-    case 'list':
-      return (v) => Array.isArray(v);
-    case 'map':
-      return (v) => typeof v === 'object' && v !== null && ((v as object).constructor === Object || (v as object).constructor === undefined);
-    case 'dyn':
-      return (v) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint';
-    default:
-      return undefined;
+/**
+ * When specialising and every operand is known, the node is evaluated now and its value kept; a
+ * node that throws (cel-js has the last word) or needs a value of the call is left to run.
+ */
+function folded(fast: Fast, operands: readonly Fast[], scope: Scope): Fast {
+  if (!scope.fixed || !operands.every(isKnown)) return fast;
+  try {
+    return known(fast(scope.fixed, NO_LOCALS));
+  } catch {
+    return fast;
   }
 }
-
-const isStatic = (type: CelType | undefined): type is CelType => type !== undefined && !type.hasDynType;
 
 function compile(node: CelNode, scope: Scope): Fast | undefined {
   if (node.meta.alternate) return compile(node.meta.alternate, scope);
@@ -169,14 +147,20 @@ function compile(node: CelNode, scope: Scope): Fast | undefined {
 }
 
 function compileValue(value: unknown): Fast | undefined {
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return () => value;
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'string' || typeof value === 'boolean') return known(value);
   return undefined;
 }
 
 function compileId(node: CelNode, scope: Scope): Fast | undefined {
   const name = node.args as string;
+  if (scope.known?.has(name)) return known(scope.known.get(name));
   const slot = scope.vars.get(name);
   if (slot !== undefined) return (_ctx, locals) => locals[slot];
+  const read = compileRead(node, name);
+  return read && scope.fixed && hasOwn(scope.fixed, name) ? folded(read, [], scope) : read;
+}
+
+function compileRead(node: CelNode, name: string): Fast | undefined {
   const guard = guardOf(node.checkedType);
   if (!guard) return undefined;
   // readings are mostly doubles, and the subject an asset: checked inline, without a call
@@ -207,9 +191,13 @@ function compileId(node: CelNode, scope: Scope): Fast | undefined {
 function compileField(node: CelNode, scope: Scope): Fast | undefined {
   const [left, key] = node.args as [CelNode, string];
   const of = compile(left, scope);
-  const leftType = left.checkedType;
+  const field = of && fieldOf(node, of, left.checkedType, key);
+  return field && folded(field, [of], scope);
+}
+
+function fieldOf(node: CelNode, of: Fast, leftType: CelType | undefined, key: string): Fast | undefined {
   const guard = guardOf(node.checkedType);
-  if (!of || !guard || !leftType || typeof key !== 'string') return undefined;
+  if (!guard || !leftType || typeof key !== 'string') return undefined;
   if (leftType.kind === 'message' && node.checkedType!.name === 'double')
     return (ctx, locals) => {
       const v = (of(ctx, locals) as Record<string, unknown>)[key];
@@ -233,15 +221,28 @@ function compileIndex(node: CelNode, scope: Scope): Fast | undefined {
   const [left, right] = node.args as [CelNode, CelNode];
   const of = compile(left, scope);
   const at = compile(right, scope);
-  const leftType = left.checkedType;
+  const index = of && at && indexOf(node, of, at, left.checkedType, right.checkedType);
+  return index && folded(index, [of, at], scope);
+}
+
+function indexOf(node: CelNode, of: Fast, at: Fast, leftType: CelType | undefined, rightType: CelType | undefined): Fast | undefined {
   const guard = guardOf(node.checkedType);
-  if (!of || !at || !guard || !leftType || !isStatic(right.checkedType)) return undefined;
-  if (leftType.kind === 'list' && right.checkedType.name === 'int')
+  if (!guard || !leftType || !isStatic(rightType)) return undefined;
+  if (leftType.kind === 'map' && isKnown(at) && typeof at[KNOWN] === 'string' && node.checkedType!.name === 'double') {
+    // a reading of one asset in a site clause's map (tank_level["T101"] in an unrolled map())
+    const key = at[KNOWN];
+    return (ctx, locals) => {
+      const obj = of(ctx, locals) as Record<string, unknown>;
+      const v = hasOwn(obj, key) ? obj[key] : undefined;
+      return typeof v === 'number' ? v : fallback();
+    };
+  }
+  if (leftType.kind === 'list' && rightType.name === 'int')
     return (ctx, locals) => {
       const v = (of(ctx, locals) as unknown[])[Number(at(ctx, locals) as bigint)];
       return guard(v) ? v : fallback();
     };
-  if (leftType.kind === 'map' && right.checkedType.name === 'string')
+  if (leftType.kind === 'map' && rightType.name === 'string')
     return (ctx, locals) => {
       const obj = of(ctx, locals) as Record<string, unknown>;
       const key = at(ctx, locals) as string;
@@ -256,7 +257,7 @@ function compileUnary(node: CelNode, scope: Scope): Fast | undefined {
   const of = compile(arg, scope);
   const handle = node.handle;
   if (!of || !handle || !isStatic(arg.checkedType)) return undefined;
-  return (ctx, locals) => handle(of(ctx, locals), node, undefined);
+  return folded((ctx, locals) => handle(of(ctx, locals), node, undefined), [of], scope);
 }
 
 /** A binary operator on static types: cel-js resolved its overload at the type check. */
@@ -266,7 +267,14 @@ function compileBinary(node: CelNode, scope: Scope): Fast | undefined {
   const r = compile(right, scope);
   const handle = node.handle;
   if (!l || !r || !handle || !isStatic(left.checkedType) || !isStatic(right.checkedType)) return undefined;
-  return (ctx, locals) => handle(l(ctx, locals), r(ctx, locals), node, undefined);
+  const inline = isDouble(left.checkedType) && isDouble(right.checkedType) ? DOUBLE_OPERATORS[node.op] : undefined;
+  return folded(inline ? inlined(inline, l, r) : (ctx, locals) => handle(l(ctx, locals), r(ctx, locals), node, undefined), [l, r], scope);
+}
+
+function inlined(op: Inline, l: Fast, r: Fast): Fast {
+  if (isKnown(r) && typeof r[KNOWN] === 'number') return op.right(l, r[KNOWN]);
+  if (isKnown(l) && typeof l[KNOWN] === 'number') return op.left(l[KNOWN], r);
+  return op.both(l, r);
 }
 
 function compileLogical(node: CelNode, scope: Scope): Fast | undefined {
@@ -275,22 +283,24 @@ function compileLogical(node: CelNode, scope: Scope): Fast | undefined {
   const r = compile(right, scope);
   if (!l || !r) return undefined;
   const decided = node.op === '||'; // the left value that decides without the right
-  return (ctx, locals) => {
+  const logical: Fast = (ctx, locals) => {
     const a = l(ctx, locals);
     if (a === decided) return a;
     if (a !== !decided) return fallback();
     const b = r(ctx, locals);
     return typeof b === 'boolean' ? b : fallback();
   };
+  return folded(logical, [l, r], scope);
 }
 
 function compileTernary(node: CelNode, scope: Scope): Fast | undefined {
   const [condition, yes, no] = (node.args as CelNode[]).map((n) => compile(n, scope));
   if (!condition || !yes || !no) return undefined;
-  return (ctx, locals) => {
+  const ternary: Fast = (ctx, locals) => {
     const c = condition(ctx, locals);
     return c === true ? yes(ctx, locals) : c === false ? no(ctx, locals) : fallback();
   };
+  return folded(ternary, [condition, yes, no], scope);
 }
 
 function compileCall(node: CelNode, scope: Scope): Fast | undefined {
@@ -298,40 +308,8 @@ function compileCall(node: CelNode, scope: Scope): Fast | undefined {
   const args = argNodes.map((a) => compile(a, scope));
   if (args.some((a) => !a)) return undefined;
   const compiled = args as Fast[];
-  const result = guardOf(node.checkedType);
-  if (!result) return undefined;
-  if (argNodes.every((a) => isStatic(a.checkedType))) {
-    // the overload cel-js's check chose; resolved once here, as cel-js does for static argument types
-    const handler = node.candidates?.findFunction(argNodes.map((a) => a.checkedType!))?.handler;
-    if (!handler) return undefined;
-    if (compiled.length === 1 && node.checkedType!.name === 'double') {
-      const [a] = compiled as [Fast];
-      return (ctx, locals) => {
-        const v = handler(a(ctx, locals));
-        return typeof v === 'number' ? v : fallback();
-      };
-    }
-    if (compiled.length === 1) {
-      const [a] = compiled as [Fast];
-      return (ctx, locals) => {
-        const v = handler(a(ctx, locals));
-        return result(v) ? v : fallback();
-      };
-    }
-    return (ctx, locals) => {
-      const v = handler(...compiled.map((f) => f(ctx, locals)));
-      return result(v) ? v : fallback();
-    };
-  }
-  // double(x) of a free-form (dyn) attribute: the identity on a number; anything else goes to cel-js
-  if (name === 'double' && compiled.length === 1) {
-    const [a] = compiled as [Fast];
-    return (ctx, locals) => {
-      const v = a(ctx, locals);
-      return typeof v === 'number' ? v : fallback();
-    };
-  }
-  return undefined;
+  const call = callOf(node, name, argNodes, compiled);
+  return call && folded(call, compiled, scope);
 }
 
 function compileList(node: CelNode, scope: Scope): Fast | undefined {
@@ -363,13 +341,18 @@ function compileComprehension(node: CelNode, scope: Scope): Fast | undefined {
   if (!args.errorsAreFatal || args.iterable.checkedType?.kind !== 'list') return undefined;
   const element = guardOf(args.iterCtx?.iterType);
   const iterable = compile(args.iterable, scope);
-  const init = compile(args.init, scope);
+  // the accumulator is pushed to: it is built afresh on every call, never computed beforehand
+  const init = compile(args.init, { ...scope, fixed: undefined });
   const item = scope.slots.count++;
   const accu = scope.slots.count++;
-  const inner: Scope = { vars: new Map(scope.vars).set(args.iterVarName, item), accu, slots: scope.slots };
+  const known = new Map(scope.known);
+  known.delete(args.iterVarName);
+  const inner: Scope = { ...scope, vars: new Map(scope.vars).set(args.iterVarName, item), accu, known };
   const step = compile(args.step, inner);
   if (!element || !iterable || !init || !step) return undefined;
   const { condition, result } = args;
+  const unrolled = isKnown(iterable) ? unroll(args, iterable[KNOWN], element, inner, init) : undefined;
+  if (unrolled) return unrolled;
   return (ctx, locals) => {
     const items = iterable(ctx, locals) as unknown[];
     let value = init(ctx, locals);
@@ -380,6 +363,30 @@ function compileComprehension(node: CelNode, scope: Scope): Fast | undefined {
       if (!element(v)) return fallback();
       locals[item] = v;
       value = step(ctx, locals);
+    }
+    return result(value);
+  };
+}
+
+/** A comprehension over a list known beforehand: the step compiled once per element, with the element known. */
+function unroll(args: ComprehensionArgs, items: unknown, element: (v: unknown) => boolean, inner: Scope, init: Fast): Fast | undefined {
+  if (!Array.isArray(items) || !items.every(element)) return undefined;
+  const vars = new Map(inner.vars);
+  vars.delete(args.iterVarName);
+  const steps: Fast[] = [];
+  for (const v of items) {
+    const step = compile(args.step, { ...inner, vars, known: new Map(inner.known).set(args.iterVarName, v) });
+    if (!step) return undefined;
+    steps.push(step);
+  }
+  const accu = inner.accu!;
+  const { condition, result } = args;
+  return (ctx, locals) => {
+    let value = init(ctx, locals);
+    locals[accu] = value;
+    for (let i = 0; i < steps.length; i++) {
+      if (condition && !condition(value)) break;
+      value = steps[i]!(ctx, locals);
     }
     return result(value);
   };
