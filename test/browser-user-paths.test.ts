@@ -116,6 +116,17 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       await expect.poll(() => page.getByTestId('incident-wind').getAttribute('data-from'), { timeout: 10_000 }).toBe('10');
       expect(await page.getByTestId('incident-approach').innerText()).toBe('Approach from upwind: from the N');
       expect(await page.getByTestId('incident-access').locator('li[data-asset="SH1"]').getAttribute('data-inside')).toBe('false');
+      // the plan draws the fire lanes to scale and the gates; of the two gates, both outside the dike, the team is sent to
+      // the east emergency gate, crosswind and nearer, not the main gate downwind in the south; then along a road to the zone's edge
+      const plan = page.getByTestId('site-plan');
+      expect(await plan.getByTestId('road-R1').getAttribute('data-width')).toBe('6');
+      expect(await plan.locator('[data-testid^="road-"]').count()).toBe(5);
+      expect(await plan.locator('[data-testid^="gate-"]').count()).toBe(2);
+      const recommended = page.getByTestId('recommended-gate');
+      expect(await recommended.getAttribute('data-gate')).toBe('G2');
+      expect(await recommended.innerText()).toMatch(/^Come in by the East emergency gate — \d+ m SE · crosswind · outside the zones$/);
+      expect(await page.getByTestId('incident-gates').locator('li[data-gate="G1"]').getAttribute('data-side')).toBe('downwind');
+      expect(await page.getByTestId('road-approach').innerText()).toMatch(/^Road approach: Fire lane between the .+, to \d+ m [NESW]+ of the incident/);
       const countdown = page.getByTestId('countdown-0');
       await expect.poll(() => countdown.innerText()).toMatch(/^−?\d{2}:\d{2}$/);
       // it ticks
@@ -133,6 +144,7 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐冒顶');
       expect(await page.getByTestId('incident-respond-en-route').innerText()).toBe('正在赶赴');
       expect(await page.getByTestId('incident-approach').innerText()).toBe('建议从上风向进场：从北侧');
+      expect(await page.getByTestId('recommended-gate').innerText()).toMatch(/^建议从东侧应急出入口进场/);
       await screenshot(page, 'incident-phone-zh', true);
 
       // the server recorded it
