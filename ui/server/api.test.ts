@@ -64,7 +64,10 @@ describe('GET /api/sites/:id', () => {
     expect(res.status).toBe(200);
     const body = (await res.json()) as SiteDetail;
     expect(body.site.id).toBe('zhoushan-demo');
-    expect(body.site.plan).toEqual({ width: 700, height: 500 });
+    expect(body.site.plan).toMatchObject({ width: 700, height: 500 });
+    // the roads and gates a rescue team drives in by
+    expect(body.site.plan.roads?.find((r) => r.id === 'R1')).toMatchObject({ kind: 'fire-lane', width: 6 });
+    expect(body.site.plan.gates?.map((g) => `${g.id}:${g.role}`)).toEqual(['G1:main', 'G2:emergency']);
     const t101 = body.site.assets.find((a) => a.id === 'T101');
     expect(t101).toMatchObject({ kind: 'tank', position: { x: 105, y: 350 }, attributes: { diameter: 80 } });
     expect(body.score?.score).toBe(93);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/users.ts';
+import { GATE_ROLES, ROAD_KINDS } from '../../../model/index.ts';
 
 /** Zod schemas of inputs and of the smaller answers; they feed validation and the OpenAPI document. */
 export const errorSchema = z.object({ error: z.string() }).describe('Error');
@@ -84,7 +85,22 @@ export const siteSummarySchema = z
 /** The site detail is large; its full shape is SiteDetail in ui/server/api-types.ts. */
 export const siteDetailSchema = z
   .object({
-    site: z.object({ id: z.string() }).loose(),
+    site: z
+      .object({
+        id: z.string(),
+        plan: z
+          .object({
+            width: z.number(),
+            height: z.number(),
+            roads: z.array(z.object({ id: z.string(), kind: z.enum(ROAD_KINDS), width: z.number(), points: z.array(z.object({ x: z.number(), y: z.number() })) }).loose())
+              .describe('roads as polylines on the plan, metres; width of the carriageway'),
+            gates: z.array(z.object({ id: z.string(), role: z.enum(GATE_ROLES), position: z.object({ x: z.number(), y: z.number() }) }).loose())
+              .describe('openings in the perimeter wall'),
+          })
+          .loose()
+          .describe('site plan extent in metres, x east, y north'),
+      })
+      .loose(),
     score: z.object({}).loose().nullable(),
     clauses: z.array(z.object({ id: z.string() }).loose()),
     alerts: z.array(z.object({ id: z.string() }).loose()),
