@@ -190,13 +190,17 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
 
     // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
     // and what a stop leaves unconsumed is delivered first at the next start
+    let newestSampleTs = 0;
     const collection = startSiteCollection({
       sites,
       bufferDir: join(options.dataDir, 'buffer'),
       dataDir: options.dataDir,
       logger: logger.child({ part: 'collector' }),
       consume: (batch) => {
-        for (const sample of batch) engine.ingest(sample);
+        for (const sample of batch) {
+          engine.ingest(sample);
+          if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
+        }
         writer.samples(batch);
       },
     });
@@ -226,6 +230,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     };
     const metrics: MetricsView = {
       writer: () => writer.stats(),
+      samplesIngested: () => collection.stats().buffer.delivered,
+      collectorBuffer: () => collection.stats().buffer,
+      // stored telemetry behind the newest sample the engine took; nothing waiting is no lag
+      dbLagMs: () => {
+        const w = writer.stats();
+        return w.buffered + w.spilledRows === 0 ? 0 : Math.max(0, newestSampleTs - w.newestWrittenSampleTs);
+      },
       sources: () => sources.map((s) => ({ id: s.id, site: sourceSites.get(s) ?? '', connected: s.stats().online, samples: s.stats().samples })),
     };
     const app = createApp({

@@ -42,6 +42,8 @@ export interface StoreWriterStats {
   /** samples waiting on disk (included in neither buffered nor written) */
   spilledRows: number;
   spilledBytes: number;
+  /** source timestamp of the newest sample written, ms (0 before the first) */
+  newestWrittenSampleTs: number;
 }
 
 export interface StoreWriter {
@@ -82,6 +84,10 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
   const lanes = [samples, results, scores, alerts] as Lane<unknown>[];
 
   let written = 0;
+  let newestWrittenSampleTs = 0;
+  const noteWritten = (rows: readonly Sample[]) => {
+    for (const row of rows) if (row.ts > newestWrittenSampleTs) newestWrittenSampleTs = row.ts;
+  };
   let dropped = 0;
   let failures = 0;
   let attempt = 0; // consecutive failures
@@ -188,6 +194,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
               lane.inFlight = 0;
             }
             written += batch.length;
+            if (lane === samples) noteWritten(batch as Sample[]);
             if (attempt > 0) log.info({ after: attempt, buffered: buffered() }, 'store writes resumed');
             attempt = 0;
           }
@@ -224,6 +231,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
       }
       disk.shift();
       written += rows.length;
+      noteWritten(rows);
       if (attempt > 0) log.info({ after: attempt, spilled: disk.stats().rows }, 'store writes resumed');
       attempt = 0;
     }
@@ -270,7 +278,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     result: (r) => enqueue(results, [r]),
     score: (s) => enqueue(scores, [s]),
     alert: (a) => enqueue(alerts, [a]),
-    stats: () => ({ buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0 }),
+    stats: () => ({ buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0, newestWrittenSampleTs }),
     flush,
     async close() {
       closed = true;

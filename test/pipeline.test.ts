@@ -136,6 +136,21 @@ describe('live pipeline from the simulated depot to the API', () => {
     sim().release('FWP1.level');
   });
 
+  it('tells a Prometheus scraper (an admin) the samples taken, the collector buffer and the database lag', async () => {
+    const admin = await apiAs(system, 'admin');
+    const metric = (text: string, name: string) => Number(text.match(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm'))?.[1]);
+    const text = await eventually('samples counted in /metrics', async () => {
+      const body = await (await admin.fetch('/metrics')).text();
+      return metric(body, 'ketwin_samples_ingested_total') > 0 ? body : undefined;
+    });
+    expect(metric(text, 'ketwin_collector_buffer_samples')).toBeGreaterThanOrEqual(0);
+    expect(metric(text, 'ketwin_collector_buffer_on_disk_samples')).toBe(0);
+    expect(metric(text, 'ketwin_collector_buffer_dropped_total')).toBe(0);
+    // the writer flushes every 200 ms: stored telemetry is at most seconds behind
+    expect(metric(text, 'ketwin_db_lag_seconds')).toBeGreaterThanOrEqual(0);
+    expect(metric(text, 'ketwin_db_lag_seconds')).toBeLessThan(10);
+  });
+
   it('stores telemetry, verdict changes, scores and alerts', async () => {
     await system.close(); // flushes the writer; the test system's data stays until stop()
     const store = await openStore({ dataDir: system.dataDir });

@@ -106,6 +106,12 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     totalCounter(registry, 'ketwin_db_writer_written_rows_total', 'Rows the database writer has written', [], () => [{ labels: {}, total: writer().written }]);
     totalCounter(registry, 'ketwin_db_writer_dropped_rows_total', 'Rows the database writer had to drop', [], () => [{ labels: {}, total: writer().dropped }]);
   }
+  if (view?.collectorBuffer) {
+    const buffer = view.collectorBuffer.bind(view);
+    new Gauge({ name: 'ketwin_collector_buffer_samples', help: 'Samples waiting in the collector buffer (memory and disk)', registers: [registry], collect() { this.set(buffer().depth); } });
+    new Gauge({ name: 'ketwin_collector_buffer_on_disk_samples', help: 'Samples of the collector buffer spilled to disk', registers: [registry], collect() { this.set(buffer().onDisk); } });
+    totalCounter(registry, 'ketwin_collector_buffer_dropped_total', 'Samples refused by a full collector buffer (each also reported as collector.buffer_full)', [], () => [{ labels: {}, total: buffer().dropped }]);
+  }
   if (view?.dbLagMs) {
     const lag = view.dbLagMs.bind(view);
     new Gauge({ name: 'ketwin_db_lag_seconds', help: 'How far stored telemetry is behind the newest sample', registers: [registry], collect() { this.set(lag() / 1000); } });

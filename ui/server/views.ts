@@ -56,6 +56,8 @@ export interface MetricsView {
   /** how far the database writer is behind the newest sample, ms */
   dbLagMs?(): number;
   sources?(): SourceMetrics[];
+  /** the collector's store-and-forward buffer between the sources and the engine and writer */
+  collectorBuffer?(): { depth: number; onDisk: number; dropped: number };
 }
 
 /** What a site showed at an instant: db's store.stateAsOf. */
