@@ -127,6 +127,8 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       expect(await recommended.innerText()).toMatch(/^Come in by the East emergency gate — \d+ m SE · crosswind · outside the zones$/);
       expect(await page.getByTestId('incident-gates').locator('li[data-gate="G1"]').getAttribute('data-side')).toBe('downwind');
       expect(await page.getByTestId('road-approach').innerText()).toMatch(/^Road approach: Fire lane between the .+, to \d+ m [NESW]+ of the incident/);
+      expect(await page.getByTestId('road-route').getAttribute('data-roads')).toMatch(/^R5 R4 R[123]/);
+      expect(await page.getByTestId('road-route').innerText()).toMatch(/^From the East emergency gate: Service road → Main road → .+, about \d+ m, clear of the zones$/);
       const countdown = page.getByTestId('countdown-0');
       await expect.poll(() => countdown.innerText()).toMatch(/^−?\d{2}:\d{2}$/);
       // it ticks

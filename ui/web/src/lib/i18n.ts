@@ -227,6 +227,9 @@ const strings = {
   /** {road}: its name; {distance}: metres; {side}: a compass point */
   roadApproach: { zh: '道路进场：沿{road}至事故点{side}侧{distance}米处（危险区外最近的道路点）', en: 'Road approach: {road}, to {distance} m {side} of the incident (the nearest point of road outside the zones)' },
   noRoadOutside: { zh: '所有道路均位于危险区内', en: 'Every road lies inside the hazard zones' },
+  /** {gate}: its name; {roads}: the roads driven, in order; {length}: metres */
+  roadRoute: { zh: '从{gate}出发：{roads}，约{length}米，不经过危险区', en: 'From the {gate}: {roads}, about {length} m, clear of the zones' },
+  noRoadRoute: { zh: '从建议入口沿道路无法在不穿越危险区的情况下到达该处', en: 'No road from the recommended gate reaches it without crossing a zone' },
   noRoads: { zh: '站点定义中未登记道路', en: 'The site definition records no roads' },
   'windSide.upwind': { zh: '上风侧', en: 'upwind' },
   'windSide.crosswind': { zh: '侧风侧', en: 'crosswind' },

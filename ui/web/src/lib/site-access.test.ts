@@ -52,7 +52,7 @@ describe('site access for a rescue team', () => {
     const all = siteAccess({ gates }, centre, [circle(100, 100, 250)], 0);
     expect(all.recommended).toBeUndefined();
     expect(all.gates.every((g) => g.zones.length === 1)).toBe(true);
-    expect(siteAccess({}, centre, [], 0)).toEqual({ gates: [], recommended: undefined, approach: undefined });
+    expect(siteAccess({}, centre, [], 0)).toEqual({ gates: [], recommended: undefined, approach: undefined, route: undefined });
   });
 
   it('finds the nearest point of road outside the zones', () => {
@@ -68,5 +68,15 @@ describe('site access for a rescue team', () => {
     const covered = siteAccess({ roads }, centre, [square(-10, 140, 220)], 0).approach;
     expect(covered).toMatchObject({ road: { id: 'R2' }, point: { x: 250, y: 100 }, distance: 150, bearing: 90 });
     expect(siteAccess({ roads }, centre, [circle(100, 100, 1000)], 0).approach).toBeUndefined();
+  });
+
+  it('routes from the recommended gate along the roads to the approach point, and not from a gate in a zone', () => {
+    // R1 runs 150 m north of the incident from x 0 to 200, R3 comes down to it from a gate at (200, 400)
+    const roads = [road('R1', [[0, 150], [200, 150]]), road('R3', [[200, 400], [200, 150]])];
+    const access = siteAccess({ roads, gates: [gate('N', 200, 400)] }, centre, [circle(100, 100, 20)], 0);
+    expect(access.approach).toMatchObject({ road: { id: 'R1' }, point: { x: 100, y: 150 } });
+    expect(access.route?.roads.map((r) => r.id)).toEqual(['R3', 'R1']);
+    expect(access.route?.length).toBeCloseTo(250 + 100, 6);
+    expect(siteAccess({ roads, gates: [gate('N', 200, 400)] }, centre, [circle(200, 400, 5)], 0).route).toBeUndefined();
   });
 });

@@ -1,5 +1,6 @@
 import type { Gate, GeoFeature, Road } from './api.ts';
 import { contains, planBearing, planDistance, type XY } from './incident-geo.ts';
+import { roadRoute, type RoadRoute } from './road-route.ts';
 
 /** Where a place lies against the wind, seen from the incident. */
 export type WindSide = 'upwind' | 'crosswind' | 'downwind' | 'unknown';
@@ -29,6 +30,8 @@ export interface SiteAccess {
   recommended: GateAccess | undefined;
   /** undefined when the site has no roads or all of them lie in the zones */
   approach: RoadApproach | undefined;
+  /** the drive from the recommended gate to the approach point, outside the zones; undefined when there is none */
+  route: RoadRoute | undefined;
 }
 
 /** within this angle of the direction the wind comes from, a place is upwind; within it of the opposite, downwind */
@@ -69,7 +72,10 @@ export function siteAccess(
   const recommended = gates
     .filter((g) => g.zones.length === 0)
     .sort((a, b) => SIDE_RANK[a.side] - SIDE_RANK[b.side] || a.distance - b.distance)[0];
-  return { gates, recommended, approach: roadApproach(plan.roads ?? [], centre, (p) => zonesOf(p).length > 0) };
+  const inAnyZone = (p: XY) => zones.some((z) => inZone(z, p));
+  const approach = roadApproach(plan.roads ?? [], centre, inAnyZone);
+  const route = recommended && approach ? roadRoute(plan.roads ?? [], recommended.gate.position, approach.point, inAnyZone) : undefined;
+  return { gates, recommended, approach, route };
 }
 
 /** The point of road nearest the incident that lies outside every zone: where the engines stop and set up. */
