@@ -1,8 +1,9 @@
 import type { Bilingual, IncidentDetails, Sample, Tank } from '../../model/index.ts';
-import { renderTemplate, type HazardDefinition } from '../../standards/index.ts';
+import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, polygonFeatures } from './geo.ts';
+import { hazardSpec } from './incident-parts.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
 import { windNow } from './wind.ts';
@@ -82,15 +83,7 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
         radius: Math.round(radius),
         threatened: threatened.map((t) => t.id).join(', ') || '—',
       };
-      const spec: AlarmSpec = {
-        kind: 'hazard-boilover',
-        severity: definition.severity,
-        message: renderTemplate(definition.message, values, tank.name),
-        actions: definition.actions.map((a) => renderTemplate(a, values, tank.name)),
-        subjects: [tank.id],
-        standard: standard.key,
-        incident,
-      };
+      const spec: AlarmSpec = hazardSpec(definition, standard, 'boilover', { values, name: tank.name, subjects: [tank.id], incident });
       return { spec, counted: earliest !== undefined };
     };
 

@@ -1,9 +1,10 @@
 import type { Asset, Bilingual, GeoFeature, IncidentDetails, Sample, Tank } from '../../model/index.ts';
-import { renderTemplate, type HazardDefinition } from '../../standards/index.ts';
+import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { downwind, reaches, swept } from './gas-cloud-extent.ts';
 import { planToWgs84, polygonFeatures, type PlanPoint } from './geo.ts';
+import { hazardSpec } from './incident-parts.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
 import { windNow, windPoints } from './wind.ts';
@@ -142,16 +143,8 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       assets: inCloud.map((a) => a.id).join(', ') || '—',
       unreadable: unreadable.join(', ') || '—',
     };
-    return {
-      kind: 'hazard-gas-cloud',
-      severity: definition.severity,
-      message: renderTemplate(definition.message, values, site.name),
-      actions: definition.actions.map((a) => renderTemplate(a, values, site.name)),
-      // one cloud for the site: taking an asset out of service must not suppress it (the affected assets group alarms under it)
-      subjects: [site.id],
-      standard: standard.key,
-      incident,
-    };
+    // one cloud for the site: taking an asset out of service must not suppress it (the affected assets group alarms under it)
+    return hazardSpec(definition, standard, 'gas-cloud', { values, name: site.name, subjects: [site.id], incident });
   };
 
   const inventoryOf = (tank: Tank) => {

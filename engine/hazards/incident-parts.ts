@@ -1,5 +1,6 @@
 import type { Bilingual, GeoFeature, IncidentDetails, Tank } from '../../model/index.ts';
-import { renderTemplate } from '../../standards/index.ts';
+import { renderTemplate, type HazardDefinition, type Standard } from '../../standards/index.ts';
+import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { planToWgs84, type PlanPoint } from './geo.ts';
 import type { HazardContext } from './hazard-model.ts';
 
@@ -45,5 +46,24 @@ export function zonesOf(parts: { plan: GeoFeature; wgs84: GeoFeature }[]): Pick<
   return {
     zones: { type: 'FeatureCollection', features: parts.map((p) => p.wgs84) },
     planZones: { type: 'FeatureCollection', features: parts.map((p) => p.plan) },
+  };
+}
+
+/** What a hazard model raises: kind `hazard-<name>`, the standard's severity, message and actions filled with `values`. */
+export function hazardSpec(
+  definition: HazardDefinition,
+  standard: Pick<Standard, 'key'>,
+  hazard: string,
+  parts: { values: Record<string, unknown | Bilingual>; name: Bilingual; subjects: string[]; incident: IncidentDetails },
+): AlarmSpec {
+  const { values, name } = parts;
+  return {
+    kind: `hazard-${hazard}`,
+    severity: definition.severity,
+    message: renderBilingual(definition.message, values, name),
+    actions: definition.actions.map((a) => renderBilingual(a, values, name)),
+    subjects: parts.subjects,
+    standard: standard.key,
+    incident: parts.incident,
   };
 }

@@ -3,7 +3,7 @@ import { HAZARDS, type HazardDefinition } from '../../standards/index.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
-import { inventoryOf, joinBilingual, pointFeatures, renderBilingual, zonesOf } from './incident-parts.ts';
+import { inventoryOf, joinBilingual, pointFeatures, zonesOf, hazardSpec } from './incident-parts.ts';
 import { windNow } from './wind.ts';
 
 type Status = 'lost' | 'ok' | 'unknown';
@@ -129,15 +129,7 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
     };
     context.condition(
       key,
-      {
-        kind: 'hazard-protection-lost',
-        severity: definition.severity,
-        message: renderBilingual(definition.message, values, site.name),
-        actions: definition.actions.map((a) => renderBilingual(a, values, site.name)),
-        subjects: [site.id],
-        standard: standard.key,
-        incident,
-      },
+      hazardSpec(definition, standard, 'protection-lost', { values, name: site.name, subjects: [site.id], incident }),
       true,
       at,
     );

@@ -5,7 +5,7 @@ import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, planToWgs84, polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
-import { inventoryOf, joinBilingual, renderBilingual, zonesOf } from './incident-parts.ts';
+import { inventoryOf, joinBilingual, zonesOf, hazardSpec } from './incident-parts.ts';
 import { TrendWindow } from './trend-window.ts';
 import { windNow } from './wind.ts';
 
@@ -98,15 +98,7 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
         };
         held = {
           evidence: signature,
-          spec: {
-            kind: 'hazard-spill-to-sea',
-            severity: definition.severity,
-            message: renderBilingual(definition.message, values, dike.name),
-            actions: definition.actions.map((a) => renderBilingual(a, values, dike.name)),
-            subjects: [dike.id],
-            standard: standard.key,
-            incident,
-          },
+          spec: hazardSpec(definition, standard, 'spill-to-sea', { values, name: dike.name, subjects: [dike.id], incident }),
         };
       }
       context.condition(key, held.spec, true, at);

@@ -6,7 +6,7 @@ import { onlinePoint } from '../comms-loss.ts';
 import { polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
-import { inventoryOf, joinBilingual, renderBilingual, zonesOf } from './incident-parts.ts';
+import { inventoryOf, joinBilingual, zonesOf, hazardSpec } from './incident-parts.ts';
 import { windNow } from './wind.ts';
 
 /** What a fire or explosion indicator reads: a tank's flame or rim-seal detector, or a gas detector at full scale. */
@@ -80,15 +80,7 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
       ...(wind ? { wind } : {}),
       countdowns: [],
     };
-    return {
-      kind: 'hazard-suspected-attack',
-      severity: definition.severity,
-      message: renderBilingual(definition.message, values, name),
-      actions: definition.actions.map((a) => renderBilingual(a, values, name)),
-      subjects: [site.id],
-      standard: standard.key,
-      incident,
-    };
+    return hazardSpec(definition, standard, 'suspected-attack', { values, name, subjects: [site.id], incident });
   };
 
   const evaluate = (at: number) => {

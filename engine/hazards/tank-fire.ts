@@ -5,7 +5,7 @@ import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
-import { inventoryOf, joinBilingual, renderBilingual, zonesOf } from './incident-parts.ts';
+import { inventoryOf, joinBilingual, zonesOf, hazardSpec } from './incident-parts.ts';
 import { poolFire, rimSealFire, type PoolFire } from './tank-fire-radiation.ts';
 import { windNow } from './wind.ts';
 
@@ -131,15 +131,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
         ...exposed.map((t) => ({ kind: 'cooling', label: { zh: `${t.id} 冷却`, en: `Cool ${t.id}` }, deadline: (fire.exposedSince.get(t.id) ?? at) + coolNeighbourMs })),
       ],
     };
-    return {
-      kind: 'hazard-tank-fire',
-      severity: definition.severity,
-      message: renderBilingual(definition.message, values, tank.name),
-      actions: definition.actions.map((a) => renderBilingual(a, values, tank.name)),
-      subjects: [tank.id],
-      standard: standard.key,
-      incident,
-    };
+    return hazardSpec(definition, standard, 'tank-fire', { values, name: tank.name, subjects: [tank.id], incident });
   };
 
   /** brings every burning tank's incident up to date: a stage change anywhere can change each one's neighbours */
