@@ -37,6 +37,8 @@ export interface EvaluatorContext {
 
 interface Slot {
   variable: string;
+  /** where the variable sits in the values the clause's programs are called on */
+  position: number;
   /** the asset id, for a read that fills a map; undefined for a read of the subject itself */
   key?: string;
   point: string;
@@ -48,11 +50,14 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   const { siteId, standard, logger } = ctx;
   // a child logger per clause and subject only when there is something to say (thousands of subjects per site)
   const log = { warn: (obj: object, msg: string) => logger.warn({ clause: clause.id, subject: subject.id, ...obj }, msg) };
+  // the names the programs read that change between calls: readings, then computed values
+  const names = [...new Set(clause.bindings.map((b) => b.variable)), ...clause.programs.compute.map(([name]) => name)];
   const slots: Slot[] = [];
   for (const b of clause.bindings) {
     const jsType = b.type === 'bool' ? 'boolean' : 'number';
-    if (b.kind) for (const asset of ctx.assetsOfKind.get(b.kind) ?? []) slots.push({ variable: b.variable, key: asset, point: `${asset}.${b.point}`, jsType });
-    else slots.push({ variable: b.variable, point: `${subject.id}.${b.point}`, jsType });
+    const position = names.indexOf(b.variable);
+    if (b.kind) for (const asset of ctx.assetsOfKind.get(b.kind) ?? []) slots.push({ variable: b.variable, position, key: asset, point: `${asset}.${b.point}`, jsType });
+    else slots.push({ variable: b.variable, position, point: `${subject.id}.${b.point}`, jsType });
   }
   const points = slots.map((s) => s.point);
   for (const [i, slot] of slots.entries()) {
@@ -66,15 +71,17 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   const base = staticBase(clause, ctx.cel, subject.id);
   if (base.broken !== undefined) log.warn({ err: base.broken }, 'static part of the clause cannot be evaluated on this subject; the verdict stays unknown');
   const { thresholds } = base;
-  // one context per subject, reused: readings and computed values are written into it, never copied
-  const context: Record<string, unknown> = { ...base.context };
-  for (const slot of slots) if (slot.key !== undefined) context[slot.variable] ??= {};
-  // the asset, params, site and derived values stay as they are: what reads only them is computed once per subject
+  // one array of values per subject, reused: readings and computed values are written into it, never copied
+  const values: unknown[] = Array.from({ length: names.length }, () => undefined);
+  for (const slot of slots) if (slot.key !== undefined) values[slot.position] ??= {};
+  // the asset, params, site and derived values stay as they are: what reads only them is computed once per
+  // subject (standards/expression-compiler.ts), and the programs read the other names by position
   const usable = base.applicable && base.broken === undefined;
-  const specialize = (program: CelProgram) => (usable && program.specialize ? program.specialize(base.context) : program);
+  const specialize = (program: CelProgram) =>
+    usable && program.specialize ? program.specialize(base.context, names) : (v: unknown[]) => program({ ...base.context, ...Object.fromEntries(names.map((n, i) => [n, v[i]])) });
   const expression = specialize(clause.programs.expression!);
-  const compute = clause.programs.compute.map(([name, program]) => [name, specialize(program)] as const);
-  const deadband = Object.entries(clause.deadband).map(([name, band]) => [clause.bindings.find((b) => b.name === name)!.variable, band] as const);
+  const compute = clause.programs.compute.map(([name, program]) => [names.indexOf(name), name, specialize(program)] as const);
+  const deadband = Object.entries(clause.deadband).map(([name, band]) => [names.indexOf(clause.bindings.find((b) => b.name === name)!.variable), band] as const);
 
   const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>): ClauseResult => ({
     site: siteId,
@@ -91,16 +98,19 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
       const s = latest.get(id);
       return s ? { point: id, value: s.value, quality: s.quality, ts: s.ts } : { point: id, value: null, quality: 'bad', ts: now };
     });
-  /** the clause's verdict on the readings now in `context` (computed values are left in it) */
+  /** the clause's verdict on the readings now in `values` (computed values are left in it) */
   const judge = (): unknown => {
-    for (const [name, program] of compute) context[name] = program(context);
-    return expression(context);
+    for (let i = 0; i < compute.length; i++) {
+      const [position, , program] = compute[i]!;
+      values[position] = program(values);
+    }
+    return expression(values);
   };
-  /** the computed values a verdict rests on, copied out of the context */
+  /** the computed values a verdict rests on, copied out of the values */
   const computedNow = (): Record<string, unknown> | undefined => {
     if (compute.length === 0) return undefined;
     const computed: Record<string, unknown> = {};
-    for (const [name] of compute) computed[name] = context[name];
+    for (const [position, name] of compute) computed[name] = values[position];
     return computed;
   };
 
@@ -129,8 +139,8 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
         if (same && readings[i] === value) continue;
         same = false;
         readings[i] = value;
-        if (slot.key === undefined) context[slot.variable] = value;
-        else (context[slot.variable] as Record<string, unknown>)[slot.key] = value;
+        if (slot.key === undefined) values[slot.position] = value;
+        else (values[slot.position] as Record<string, unknown>)[slot.key] = value;
       }
       filled = complete;
       if (complete && same) return undefined;
@@ -142,7 +152,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
           verdict = ok === true ? 'pass' : ok === false ? 'fail' : 'unknown';
           if (verdict !== evaluator.result.verdict) computed = computedNow();
           // hysteresis: a failing clause passes again only when it passes with every deadband read moved both ways
-          if (verdict === 'pass' && evaluator.result.verdict === 'fail' && !clearOfDeadband(context, deadband, judge)) verdict = 'fail';
+          if (verdict === 'pass' && evaluator.result.verdict === 'fail' && !clearOfDeadband(values, deadband, judge)) verdict = 'fail';
         } catch (error) {
           log.warn({ err: (error as Error).message }, 'expression failed on live values; verdict unknown');
         }
@@ -155,20 +165,20 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   return evaluator;
 }
 
-/** Whether the clause still passes with each deadband reading moved by its band both ways; `context` is left as it was found. */
-function clearOfDeadband(context: Record<string, unknown>, deadband: readonly (readonly [string, number])[], judge: () => unknown): boolean {
+/** Whether the clause still passes with each deadband reading (by position) moved by its band both ways; `values` is left as it was found. */
+function clearOfDeadband(values: unknown[], deadband: readonly (readonly [number, number])[], judge: () => unknown): boolean {
   let clear = true;
-  for (const [variable, band] of deadband) {
-    const value = context[variable];
+  for (const [position, band] of deadband) {
+    const value = values[position];
     for (const sign of [1, -1]) {
-      context[variable] =
+      values[position] =
         typeof value === 'number'
           ? value + sign * band
           : Object.fromEntries(Object.entries(value as Record<string, number>).map(([k, v]) => [k, v + sign * band]));
       try {
         clear = judge() === true;
       } finally {
-        context[variable] = value;
+        values[position] = value;
       }
       if (!clear) break;
     }

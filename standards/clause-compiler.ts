@@ -10,8 +10,8 @@ import { placeholders } from './templates.ts';
 
 /** A checked, parsed CEL expression, ready to evaluate against a context. */
 export type CelProgram = ((context: Record<string, unknown>) => unknown) & {
-  /** the same program for contexts whose names in `fixed` always hold those values (standards/expression-compiler.ts) */
-  specialize?(fixed: Readonly<Record<string, unknown>>): (context: Record<string, unknown>) => unknown;
+  /** the same program for one subject: `fixed` names known, `names[i]` read from `values[i]` (standards/expression-compiler.ts) */
+  specialize?(fixed: Readonly<Record<string, unknown>>, names: readonly string[]): (values: unknown[]) => unknown;
 };
 
 export type ReadType = 'double' | 'bool';

@@ -7,7 +7,8 @@
 // node shape is never compiled and always runs on cel-js.
 // A program can also be specialised for the values of the names that stay the same from one call to
 // the next (a clause on one subject: its asset, params, site and derived values): every part of the
-// expression that reads nothing else is evaluated once, and a map() over such a list is unrolled.
+// expression that reads nothing else is evaluated once, a map() over such a list is unrolled, and the
+// other names (readings, computed values) are read by position from an array rather than by name.
 
 import { callOf, DOUBLE_OPERATORS, fallback, guardOf, isDouble, isStatic, type CelNode, type CelType, type Inline } from './expression-types.ts';
 
@@ -35,12 +36,15 @@ export interface FastCel extends ParsedCel {
   /** whether the expression was compiled (false: every call runs on cel-js) */
   readonly compiled: boolean;
   /**
-   * The same program for contexts in which each name of `fixed` always holds the value it has there;
-   * the parts reading only those are computed here, once. The context of each call must still hold them
-   * (cel-js evaluates it whole when the fast path falls back).
+   * The same program where each name of `fixed` always holds the value it has there (the parts
+   * reading only those are computed here, once) and `names[i]` is `values[i]` of the array each call
+   * is given; any other name is absent. cel-js, when the fast path falls back, gets that context whole.
    */
-  specialize(fixed: Readonly<Record<string, unknown>>): (context: Record<string, unknown>) => unknown;
+  specialize(fixed: Readonly<Record<string, unknown>>, names: readonly string[]): Positional;
 }
+
+/** A program specialised for one subject: called on the values of its names, by position. */
+export type Positional = (values: unknown[]) => unknown;
 
 type Locals = unknown[];
 type Fast = (ctx: Record<string, unknown>, locals: Locals) => unknown;
@@ -50,6 +54,8 @@ interface Scope {
   slots: { count: number };
   /** when specialising: the names whose values stay the same from call to call, with those values */
   fixed?: Readonly<Record<string, unknown>>;
+  /** when specialising: the position of every other name in the values array */
+  positions?: ReadonlyMap<string, number>;
   /** iteration variables of an unrolled map() bound to their element */
   known?: Map<string, unknown>;
 }
@@ -65,25 +71,39 @@ const NO_LOCALS: Locals = [];
 
 /** Wraps a checked program with its compiled fast path, when every node of its AST is supported. */
 export function withFastPath(program: ParsedCel): FastCel {
-  const build = (fixed?: Readonly<Record<string, unknown>>) => {
+  const slots = { count: 0 };
+  const fast = compile(program.ast as CelNode, { vars: new Map(), slots, known: new Map() });
+  const specialize = (fixed: Readonly<Record<string, unknown>>, names: readonly string[]): Positional => {
     const slots = { count: 0 };
-    const fast = compile(program.ast as CelNode, { vars: new Map(), slots, fixed, known: new Map() });
-    if (!fast) return undefined;
+    const positions = new Map(names.map((name, i) => [name, i]));
+    const bound = fast && compile(program.ast as CelNode, { vars: new Map(), slots, fixed, positions, known: new Map() });
+    if (!bound) return (values) => program(contextOf(fixed, names, values));
     const locals: Locals = new Array<unknown>(slots.count);
-    return (ctx: Record<string, unknown>): unknown => {
+    return (values) => {
       try {
-        return fast(ctx, locals);
+        return bound(values as unknown as Record<string, unknown>, locals);
       } catch {
-        return program(ctx); // cel-js decides: the exact error, or a value the fast path does not handle
+        return program(contextOf(fixed, names, values)); // cel-js decides, as below
       }
     };
   };
-  const run = build();
-  if (!run) {
-    const slow = (ctx: Record<string, unknown>) => program(ctx);
-    return Object.assign(slow, { ast: program.ast, slow: program, compiled: false, specialize: () => slow });
-  }
-  return Object.assign(run, { ast: program.ast, slow: program, compiled: true, specialize: (fixed: Readonly<Record<string, unknown>>) => build(fixed) ?? run });
+  if (!fast) return Object.assign((ctx: Record<string, unknown>) => program(ctx), { ast: program.ast, slow: program, compiled: false, specialize });
+  const locals: Locals = new Array<unknown>(slots.count);
+  const run = (ctx: Record<string, unknown>): unknown => {
+    try {
+      return fast(ctx, locals);
+    } catch {
+      return program(ctx); // cel-js decides: the exact error, or a value the fast path does not handle
+    }
+  };
+  return Object.assign(run, { ast: program.ast, slow: program, compiled: true, specialize });
+}
+
+/** The context a specialised program stands for: its fixed names, and `names[i]` holding `values[i]`. */
+function contextOf(fixed: Readonly<Record<string, unknown>>, names: readonly string[], values: unknown[]): Record<string, unknown> {
+  const ctx: Record<string, unknown> = { ...fixed };
+  for (let i = 0; i < names.length; i++) ctx[names[i]!] = values[i];
+  return ctx;
 }
 
 /**
@@ -156,8 +176,37 @@ function compileId(node: CelNode, scope: Scope): Fast | undefined {
   if (scope.known?.has(name)) return known(scope.known.get(name));
   const slot = scope.vars.get(name);
   if (slot !== undefined) return (_ctx, locals) => locals[slot];
+  if (scope.positions) return compileBound(node, name, scope.positions, scope);
+  return compileRead(node, name);
+}
+
+/**
+ * A name in a specialised program: read by position, or known when fixed — a fixed value that does
+ * not fit its type falls back on every call, as it would when read; a name it is not given is absent.
+ */
+function compileBound(node: CelNode, name: string, positions: ReadonlyMap<string, number>, scope: Scope): Fast | undefined {
+  const position = positions.get(name);
+  if (position !== undefined) return compileAt(node, position);
+  if (!scope.fixed || !hasOwn(scope.fixed, name)) return guardOf(node.checkedType) && fallback;
   const read = compileRead(node, name);
-  return read && scope.fixed && hasOwn(scope.fixed, name) ? folded(read, [], scope) : read;
+  if (!read) return undefined;
+  const value = folded(read, [], scope);
+  return isKnown(value) ? value : fallback;
+}
+
+/** A read of a specialised program's value at `position` (its `ctx` is the values array). */
+function compileAt(node: CelNode, position: number): Fast | undefined {
+  const guard = guardOf(node.checkedType);
+  if (!guard) return undefined;
+  if (node.checkedType!.name === 'double')
+    return (values) => {
+      const v = (values as unknown as unknown[])[position];
+      return typeof v === 'number' ? v : fallback();
+    };
+  return (values) => {
+    const v = (values as unknown as unknown[])[position];
+    return guard(v) ? v : fallback();
+  };
 }
 
 function compileRead(node: CelNode, name: string): Fast | undefined {
