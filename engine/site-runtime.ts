@@ -13,7 +13,7 @@ import { siteScore } from './operators/site-score.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
 import { createStaleWatch } from './stale-watch.ts';
 import { sourceOnlinePoints } from './comms-loss.ts';
-import { createSubjectEvaluator, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
+import { createSubjectEvaluator, type PointCell, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** The live twin of one site under one standard. */
 export interface SiteRuntime {
@@ -29,7 +29,7 @@ export interface SiteRuntime {
   dispose(): void;
 }
 
-interface PointState {
+interface PointState extends PointCell {
   point: Point;
   evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
@@ -71,7 +71,10 @@ export function createSiteRuntime(
   const evaluators: SubjectEvaluator[] = [];
   const statics: StaticSlot[] = [];
   const order: string[] = [];
-  const context = { siteId: site.id, standard, cel, points: pointsById, assetsOfKind, logger: log, now };
+  // each point's latest sample (the cell the clauses on it read) and what reads it
+  const points = new Map<string, PointState>();
+  for (const point of [...site.points, ...sourceOnlinePoints(site)]) points.set(point.id, { point, sample: undefined, evaluators: [], coalesced: [], hazards: [] });
+  const context = { siteId: site.id, standard, cel, points: pointsById, cells: points, assetsOfKind, logger: log, now };
   for (const clause of standard.clauses) {
     const subjects: SubjectRef[] =
       clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
@@ -176,9 +179,6 @@ export function createSiteRuntime(
   };
   statics.forEach(watchExpiry);
 
-  const points = new Map<string, PointState>();
-  for (const point of site.points) points.set(point.id, { point, evaluators: [], coalesced: [], hazards: [] });
-  for (const point of sourceOnlinePoints(site)) points.set(point.id, { point, evaluators: [], coalesced: [], hazards: [] });
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
@@ -192,7 +192,7 @@ export function createSiteRuntime(
       let pending: Subscription | undefined;
       const run = () => {
         pending = undefined;
-        const changed = evaluator.evaluate(latest, scheduler.now());
+        const changed = evaluator.evaluate(scheduler.now());
         if (changed) raw.next(changed);
       };
       const dirty = () => {
@@ -223,6 +223,7 @@ export function createSiteRuntime(
 
   const accept = (state: PointState, sample: Sample) => {
     latest.set(sample.point, sample);
+    state.sample = sample;
     emit({ type: 'sample', data: sample });
     // hazard models first: an incident forecast comes before the clause alarms of the same reading
     if (state.hazards.length > 0) for (const onSample of state.hazards) onSample(sample);
@@ -230,7 +231,7 @@ export function createSiteRuntime(
     if (state.evaluators.length === 0) return;
     const at = scheduler.now();
     for (const { evaluator, raw } of state.evaluators) {
-      const changed = evaluator.evaluate(latest, at);
+      const changed = evaluator.evaluate(at);
       if (changed) raw.next(changed);
     }
   };

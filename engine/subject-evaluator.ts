@@ -19,8 +19,13 @@ export interface SubjectEvaluator {
   readonly thresholds: Readonly<Record<string, unknown>>;
   /** current verdict with its evidence, before delay-on / delay-off */
   result: ClauseResult;
-  /** re-evaluates from the latest samples; returns the new result only when the verdict changed */
-  evaluate(latest: ReadonlyMap<string, Sample>, now: number): ClauseResult | undefined;
+  /** re-evaluates from the latest samples (the context's cells); returns the new result only when the verdict changed */
+  evaluate(now: number): ClauseResult | undefined;
+}
+
+/** Where the site runtime keeps the latest sample of one point: one holder per point, read without a lookup. */
+export interface PointCell {
+  sample?: Sample;
 }
 
 export interface EvaluatorContext {
@@ -29,6 +34,8 @@ export interface EvaluatorContext {
   cel: SiteCel;
   /** the site's points by id */
   points: ReadonlyMap<string, Point>;
+  /** the latest sample of each point the site runtime accepts samples of, by point id */
+  cells: ReadonlyMap<string, PointCell>;
   /** asset ids by kind, in site order */
   assetsOfKind: ReadonlyMap<string, readonly string[]>;
   logger: Logger;
@@ -42,6 +49,8 @@ interface Slot {
   /** the asset id, for a read that fills a map; undefined for a read of the subject itself */
   key?: string;
   point: string;
+  /** the point's latest sample; none when the site has no such point */
+  cell?: PointCell;
   jsType: 'number' | 'boolean';
 }
 
@@ -56,8 +65,9 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   for (const b of clause.bindings) {
     const jsType = b.type === 'bool' ? 'boolean' : 'number';
     const position = names.indexOf(b.variable);
-    if (b.kind) for (const asset of ctx.assetsOfKind.get(b.kind) ?? []) slots.push({ variable: b.variable, position, key: asset, point: `${asset}.${b.point}`, jsType });
-    else slots.push({ variable: b.variable, position, point: `${subject.id}.${b.point}`, jsType });
+    const slot = (point: string, key?: string): Slot => ({ variable: b.variable, position, key, point, cell: ctx.cells.get(point), jsType });
+    if (b.kind) for (const asset of ctx.assetsOfKind.get(b.kind) ?? []) slots.push(slot(`${asset}.${b.point}`, asset));
+    else slots.push(slot(`${subject.id}.${b.point}`));
   }
   const points = slots.map((s) => s.point);
   for (const [i, slot] of slots.entries()) {
@@ -93,9 +103,9 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     thresholds: computed ? { ...thresholds, ...computed } : thresholds,
     standard: standard.key,
   });
-  const evidenceOf = (latest: ReadonlyMap<string, Sample>, now: number): Evidence[] =>
-    points.map((id) => {
-      const s = latest.get(id);
+  const evidenceOf = (now: number): Evidence[] =>
+    slots.map(({ point: id, cell }) => {
+      const s = cell?.sample;
       return s ? { point: id, value: s.value, quality: s.quality, ts: s.ts } : { point: id, value: null, quality: 'bad', ts: now };
     });
   /** the clause's verdict on the readings now in `values` (computed values are left in it) */
@@ -122,15 +132,15 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     subject,
     points,
     thresholds,
-    result: makeResult(base.applicable ? 'unknown' : 'not-applicable', evidenceOf(new Map(), ctx.now), ctx.now),
-    evaluate(latest, now) {
+    result: makeResult(base.applicable ? 'unknown' : 'not-applicable', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now),
+    evaluate(now) {
       if (!base.applicable || base.broken !== undefined) return undefined;
       let complete = true;
       // the same good readings as last time give the same verdict: no need to run the expression
       let same = filled;
       for (let i = 0; i < slots.length; i++) {
         const slot = slots[i]!;
-        const sample = latest.get(slot.point);
+        const sample = slot.cell?.sample;
         if (!sample || sample.quality !== 'good' || typeof sample.value !== slot.jsType) {
           complete = false;
           break;
@@ -158,7 +168,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
         }
       }
       if (verdict === evaluator.result.verdict) return undefined;
-      evaluator.result = makeResult(verdict, evidenceOf(latest, now), now, computed);
+      evaluator.result = makeResult(verdict, evidenceOf(now), now, computed);
       return evaluator.result;
     },
   };
