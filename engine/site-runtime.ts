@@ -226,11 +226,14 @@ export function createSiteRuntime(
     state.sample = sample;
     emit({ type: 'sample', data: sample });
     // hazard models first: an incident forecast comes before the clause alarms of the same reading
-    if (state.hazards.length > 0) for (const onSample of state.hazards) onSample(sample);
-    for (const dirty of state.coalesced) dirty();
-    if (state.evaluators.length === 0) return;
+    // indexed loops: for-of over these arrays left an iterator per loop per sample to collect
+    const { hazards, coalesced, evaluators } = state;
+    for (let i = 0; i < hazards.length; i++) hazards[i]!(sample);
+    for (let i = 0; i < coalesced.length; i++) coalesced[i]!();
+    if (evaluators.length === 0) return;
     const at = scheduler.now();
-    for (const { evaluator, raw } of state.evaluators) {
+    for (let i = 0; i < evaluators.length; i++) {
+      const { evaluator, raw } = evaluators[i]!;
       const changed = evaluator.evaluate(at);
       if (changed) raw.next(changed);
     }
