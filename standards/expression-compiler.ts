@@ -107,8 +107,9 @@ function contextOf(fixed: Readonly<Record<string, unknown>>, names: readonly str
 }
 
 /**
- * When specialising and every operand is known, the node is evaluated now and its value kept; a
- * node that throws (cel-js has the last word) or needs a value of the call is left to run.
+ * When specialising and every operand is known, the node is evaluated now and its value kept (CEL
+ * functions are pure, the standards' own included: standards/cel-functions.ts); a node that throws
+ * (cel-js has the last word) or needs a value of the call is left to run.
  */
 function folded(fast: Fast, operands: readonly Fast[], scope: Scope): Fast {
   if (!scope.fixed || !operands.every(isKnown)) return fast;
