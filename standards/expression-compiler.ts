@@ -56,6 +56,8 @@ interface Scope {
   fixed?: Readonly<Record<string, unknown>>;
   /** when specialising: the position of every other name in the values array */
   positions?: ReadonlyMap<string, number>;
+  /** when specialising: the read of each position, made once (an unrolled map() reads the same name once per element) */
+  reads?: Map<number, Fast>;
   /** iteration variables of an unrolled map() bound to their element */
   known?: Map<string, unknown>;
 }
@@ -76,7 +78,7 @@ export function withFastPath(program: ParsedCel): FastCel {
   const specialize = (fixed: Readonly<Record<string, unknown>>, names: readonly string[]): Positional => {
     const slots = { count: 0 };
     const positions = new Map(names.map((name, i) => [name, i]));
-    const bound = fast && compile(program.ast as CelNode, { vars: new Map(), slots, fixed, positions, known: new Map() });
+    const bound = fast && compile(program.ast as CelNode, { vars: new Map(), slots, fixed, positions, reads: new Map(), known: new Map() });
     if (!bound) return (values) => program(contextOf(fixed, names, values));
     const locals: Locals = new Array<unknown>(slots.count);
     return (values) => {
@@ -187,7 +189,13 @@ function compileId(node: CelNode, scope: Scope): Fast | undefined {
  */
 function compileBound(node: CelNode, name: string, positions: ReadonlyMap<string, number>, scope: Scope): Fast | undefined {
   const position = positions.get(name);
-  if (position !== undefined) return compileAt(node, position);
+  if (position !== undefined) {
+    const made = scope.reads?.get(position);
+    if (made) return made;
+    const read = compileAt(node, position);
+    if (read) scope.reads?.set(position, read);
+    return read;
+  }
   if (!scope.fixed || !hasOwn(scope.fixed, name)) return guardOf(node.checkedType) && fallback;
   const read = compileRead(node, name);
   if (!read) return undefined;
@@ -195,20 +203,33 @@ function compileBound(node: CelNode, name: string, positions: ReadonlyMap<string
   return isKnown(value) ? value : fallback;
 }
 
+/** the double under a known key of a map: a closure holding only the map's and the key (one per element of an unrolled map()) */
+const doubleAtKey =
+  (of: Fast, key: string): Fast =>
+  (ctx, locals) => {
+    const obj = of(ctx, locals) as Record<string, unknown>;
+    const v = hasOwn(obj, key) ? obj[key] : undefined;
+    return typeof v === 'number' ? v : fallback();
+  };
+
 /** A read of a specialised program's value at `position` (its `ctx` is the values array). */
 function compileAt(node: CelNode, position: number): Fast | undefined {
+  if (node.checkedType?.kind === 'primitive' && node.checkedType.name === 'double') return doubleAt(position);
   const guard = guardOf(node.checkedType);
   if (!guard) return undefined;
-  if (node.checkedType!.name === 'double')
-    return (values) => {
-      const v = (values as unknown as unknown[])[position];
-      return typeof v === 'number' ? v : fallback();
-    };
   return (values) => {
     const v = (values as unknown as unknown[])[position];
     return guard(v) ? v : fallback();
   };
 }
+
+/** a reading of a double, the most common value: a closure holding nothing but its position (one per clause and subject) */
+const doubleAt =
+  (position: number): Fast =>
+  (values) => {
+    const v = (values as unknown as unknown[])[position];
+    return typeof v === 'number' ? v : fallback();
+  };
 
 function compileRead(node: CelNode, name: string): Fast | undefined {
   const guard = guardOf(node.checkedType);
@@ -278,15 +299,8 @@ function compileIndex(node: CelNode, scope: Scope): Fast | undefined {
 function indexOf(node: CelNode, of: Fast, at: Fast, leftType: CelType | undefined, rightType: CelType | undefined): Fast | undefined {
   const guard = guardOf(node.checkedType);
   if (!guard || !leftType || !isStatic(rightType)) return undefined;
-  if (leftType.kind === 'map' && isKnown(at) && typeof at[KNOWN] === 'string' && node.checkedType!.name === 'double') {
-    // a reading of one asset in a site clause's map (tank_level["T101"] in an unrolled map())
-    const key = at[KNOWN];
-    return (ctx, locals) => {
-      const obj = of(ctx, locals) as Record<string, unknown>;
-      const v = hasOwn(obj, key) ? obj[key] : undefined;
-      return typeof v === 'number' ? v : fallback();
-    };
-  }
+  // a reading of one asset in a site clause's map (tank_level["T101"] in an unrolled map())
+  if (leftType.kind === 'map' && isKnown(at) && typeof at[KNOWN] === 'string' && node.checkedType!.name === 'double') return doubleAtKey(of, at[KNOWN]);
   if (leftType.kind === 'list' && rightType.name === 'int')
     return (ctx, locals) => {
       const v = (of(ctx, locals) as unknown[])[Number(at(ctx, locals) as bigint)];
