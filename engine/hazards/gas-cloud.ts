@@ -154,14 +154,18 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     return [{ asset: tank.id, product: tank.attributes.product, tonnes }];
   };
 
+  const anyAlarming = () => {
+    for (const w of watched.values()) if (w.level > 0) return true;
+    return false;
+  };
   const evaluate = () => {
     const at = context.now();
+    if (!anyAlarming()) {
+      held = undefined;
+      return context.condition(key, undefined, false, at); // the usual case, once per instant with gas readings: nothing to copy
+    }
     const all = [...watched.values()];
     const alarming = all.filter((w) => w.level > 0);
-    if (alarming.length === 0) {
-      held = undefined;
-      return context.condition(key, undefined, false, at);
-    }
     const unreadable = all.filter((w) => w.reading !== undefined && w.reading.quality !== 'good').map((w) => w.detector.id);
     const now = windNow(context);
     const signature = JSON.stringify([alarming.map((w) => [w.detector.id, w.level]), unreadable]);
