@@ -16,6 +16,8 @@ export interface TestSystem extends Ketwin {
 /** Staleness is shortened so that "a point goes stale" happens within a test. */
 export async function startTestSystem(options: {
   staleAfterMs?: number;
+  /** the demo OPC-UA source's publishing interval (default the site file's, 500 ms) */
+  publishingIntervalMs?: number;
   databaseUrl?: string;
   /** a sim/scenarios name (tank-overfill, rim-seal-fire, …) played in the demo depot from the start */
   scenario?: string;
@@ -26,7 +28,9 @@ export async function startTestSystem(options: {
   const sitesDir = join(root, 'sites');
   await mkdir(sitesDir);
   const demo = await readFile(resolve('sites/zhoushan-demo.yaml'), 'utf8');
-  await writeFile(join(sitesDir, 'zhoushan-demo.yaml'), demo.replaceAll('staleAfterMs: 10000', `staleAfterMs: ${options.staleAfterMs ?? 3000}`));
+  let site = demo.replaceAll('staleAfterMs: 10000', `staleAfterMs: ${options.staleAfterMs ?? 3000}`);
+  if (options.publishingIntervalMs !== undefined) site = site.replace('publishingIntervalMs: 500', `publishingIntervalMs: ${options.publishingIntervalMs}`);
+  await writeFile(join(sitesDir, 'zhoushan-demo.yaml'), site);
   const dataDir = join(root, 'data');
   const directory = createMemoryUserDirectory();
   const users: TestSystem['users'] = {};
