@@ -33,6 +33,12 @@ const opcuaSource = z
     username: z.string().min(1).optional(),
     passwordEnv: envName.optional(),
     publishingIntervalMs: positive.default(500),
+    /**
+     * how often the server samples each point, ms; default the publishing interval. 0 asks for the
+     * server's fastest practical rate, which servers that report on change (node-opcua, many PLC
+     * gateways) turn into "on every change": a change waits only for the next publish
+     */
+    samplingIntervalMs: z.number().int().min(0).optional(),
     /** monitored items per subscription; more points open more subscriptions */
     maxItemsPerSubscription: z.number().int().positive().default(1000),
     staleAfterMs: positive.default(10_000),

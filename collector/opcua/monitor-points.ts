@@ -65,7 +65,7 @@ export async function monitorPoints(session: ClientSession, source: OpcuaSource,
         : new DataChangeFilter({ trigger: DataChangeTrigger.StatusValue, deadbandType: DeadbandType.Absolute, deadbandValue: group.deadband });
     const monitored = await subscription.monitorItems(
       group.points.map((p) => ({ nodeId: p.node!, attributeId: AttributeIds.Value })),
-      { samplingInterval: source.publishingIntervalMs, queueSize: 10, discardOldest: true, filter },
+      { samplingInterval: source.samplingIntervalMs ?? source.publishingIntervalMs, queueSize: 10, discardOldest: true, filter },
       TimestampsToReturn.Both,
     );
     monitored.on('changed', (_item, dataValue, index) => {

@@ -187,3 +187,32 @@ describe('OPC-UA source lifecycle', () => {
     expect(timers()).toBeLessThanOrEqual(before);
   });
 });
+
+describe('OPC-UA sampling interval', () => {
+  let sim: DepotSim;
+  afterAll(async () => {
+    await sim?.stop();
+  });
+
+  it('samplingIntervalMs 0 reports every change, two within one publishing interval included, in order', async () => {
+    sim = await startDepotSim(demo, { tickMs: 3_600_000, seed: 5 }); // scans only when the test runs one
+    const site = sim.siteWithEndpoints();
+    const { source, points } = opcuaOf(site, 1000);
+    const opcua = createOpcuaSource({ site: site.id, source: { ...source, samplingIntervalMs: 0 }, points, reconnect: fast });
+    const recorder = createRecorder();
+    try {
+      await opcua.start(recorder.sink);
+      await waitFor(() => recorder.latest('T101.level') !== undefined, 'the first value');
+      // 2 ms apart: a server sampling once per second would see only the second
+      for (const value of [7.25, 7.5]) {
+        sim.set('T101.level', value);
+        sim.tick();
+        await new Promise((r) => setTimeout(r, 2));
+      }
+      await waitFor(() => recorder.latest('T101.level')?.value === 7.5, 'the second change');
+      expect(recorder.of('T101.level').map((s) => s.value).slice(-2)).toEqual([7.25, 7.5]);
+    } finally {
+      await opcua.stop();
+    }
+  });
+});
