@@ -1,10 +1,11 @@
-import { asyncScheduler, filter, map, Subject, type Observable, type SchedulerLike } from 'rxjs';
+import { asyncScheduler, filter, map, type Observable, type SchedulerLike } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { clauseInfo, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
 import { createSiteHealths } from './alarms/alarm-health.ts';
+import { EventChannel } from './event-channel.ts';
 
 export interface EngineOptions {
   sites: Site[];
@@ -59,7 +60,7 @@ export interface Engine {
 export function createEngine(options: EngineOptions): Engine {
   const scheduler = options.scheduler ?? asyncScheduler;
   const logger = options.logger ?? pino({ level: 'silent' });
-  const events = new Subject<LiveEvent>();
+  const events = new EventChannel<LiveEvent>();
   const emit = (event: LiveEvent) => events.next(event);
   const healths = createSiteHealths(scheduler, (data) => emit({ type: 'health', data }));
   const createRuntime = (site: Site) => {
@@ -80,7 +81,7 @@ export function createEngine(options: EngineOptions): Engine {
   }
 
   const of = <T extends LiveEvent['type']>(type: T) =>
-    events.pipe(
+    events.observable.pipe(
       filter((e): e is Extract<LiveEvent, { type: T }> => e.type === type),
       map((e) => e.data as Extract<LiveEvent, { type: T }>['data']),
     );
@@ -116,7 +117,7 @@ export function createEngine(options: EngineOptions): Engine {
     results$: of('result'),
     scores$: of('score'),
     alerts$: of('alert'),
-    events$: events.asObservable(),
+    events$: events.observable,
     snapshot: (siteId) => runtimes.get(siteId)?.snapshot(),
     updateSite(site) {
       const old = runtimes.get(site.id);
