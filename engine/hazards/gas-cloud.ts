@@ -154,9 +154,30 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     return [{ asset: tank.id, product: tank.attributes.product, tonnes }];
   };
 
+  // the watched detectors never change: an indexed array, no Map iterator on every instant
+  const detectors = [...watched.values()];
   const anyAlarming = () => {
-    for (const w of watched.values()) if (w.level > 0) return true;
+    for (let i = 0; i < detectors.length; i++) if (detectors[i]!.level > 0) return true;
     return false;
+  };
+  const unreadable = (w: Watched) => w.reading !== undefined && w.reading.quality !== 'good';
+  /** the detectors' levels and readability the signature was last made from: it is made again only when one changed */
+  const signed = { states: detectors.map(() => -1), signature: '' };
+  const signatureNow = () => {
+    let same = true;
+    for (let i = 0; i < detectors.length; i++) {
+      const w = detectors[i]!;
+      const state = w.level * 2 + (unreadable(w) ? 1 : 0);
+      if (signed.states[i] !== state) {
+        signed.states[i] = state;
+        same = false;
+      }
+    }
+    if (!same) {
+      const alarming = detectors.filter((w) => w.level > 0);
+      signed.signature = JSON.stringify([alarming.map((w) => [w.detector.id, w.level]), detectors.filter(unreadable).map((w) => w.detector.id)]);
+    }
+    return signed.signature;
   };
   const evaluate = () => {
     const at = context.now();
@@ -164,14 +185,12 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       held = undefined;
       return context.condition(key, undefined, false, at); // the usual case, once per instant with gas readings: nothing to copy
     }
-    const all = [...watched.values()];
-    const alarming = all.filter((w) => w.level > 0);
-    const unreadable = all.filter((w) => w.reading !== undefined && w.reading.quality !== 'good').map((w) => w.detector.id);
-    const now = windNow(context);
-    const signature = JSON.stringify([alarming.map((w) => [w.detector.id, w.level]), unreadable]);
+    const now = windNow(context, wind);
+    const signature = signatureNow();
     const from = blowingFrom(now);
     if (!held || held.signature !== signature || windShifted(held.fromDeg, from, windShiftDeg)) {
-      held = { signature, fromDeg: from, spec: build(alarming, unreadable, now) };
+      const alarming = detectors.filter((w) => w.level > 0);
+      held = { signature, fromDeg: from, spec: build(alarming, detectors.filter(unreadable).map((w) => w.detector.id), now) };
     }
     context.condition(key, held.spec, true, at);
   };

@@ -16,8 +16,11 @@ export function windPoints(site: Site): { speed: string; direction: string } | u
  * the direction it blows FROM, degrees clockwise from north); undefined when either is missing or
  * not good — an incident then says nothing about the wind rather than something wrong.
  */
-export function windNow(context: Pick<HazardContext, 'site' | 'latest'>): IncidentDetails['wind'] {
-  const points = windPoints(context.site);
+export function windNow(
+  context: Pick<HazardContext, 'site' | 'latest'>,
+  /** the site's wind points, when the caller found them once already (a model asking on every instant) */
+  points = windPoints(context.site),
+): IncidentDetails['wind'] {
   if (!points) return undefined;
   const speed = context.latest(points.speed);
   const direction = context.latest(points.direction);
