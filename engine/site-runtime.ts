@@ -11,7 +11,7 @@ import { delayVerdict } from './operators/delay-verdict.ts';
 import { latchVerdict } from './operators/latch-verdict.ts';
 import { siteScore } from './operators/site-score.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
-import { createStaleWatch } from './stale-watch.ts';
+import { createStaleWatch, type StaleCell } from './stale-watch.ts';
 import { sourceOnlinePoints } from './comms-loss.ts';
 import { createSubjectEvaluator, type PointCell, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
@@ -29,7 +29,7 @@ export interface SiteRuntime {
   dispose(): void;
 }
 
-interface PointState extends PointCell {
+interface PointState extends PointCell, StaleCell {
   point: Point;
   evaluators: { evaluator: SubjectEvaluator; raw: Subject<ClauseResult> }[];
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
@@ -60,7 +60,8 @@ export function createSiteRuntime(
   health?: AlarmHealthTracker,
 ): SiteRuntime {
   const log = logger.child({ site: site.id, standard: standard.key });
-  const latest = new Map<string, Sample>();
+  // the points with a sample, in the order they had their first (each point's latest is its cell's sample)
+  const seenOrder: PointState[] = [];
   const pointsById = new Map(site.points.map((p) => [p.id, p]));
   const cel = standard.cel.toCel(site);
   const now = scheduler.now();
@@ -73,7 +74,7 @@ export function createSiteRuntime(
   const order: string[] = [];
   // each point's latest sample (the cell the clauses on it read) and what reads it
   const points = new Map<string, PointState>();
-  for (const point of [...site.points, ...sourceOnlinePoints(site)]) points.set(point.id, { point, sample: undefined, evaluators: [], coalesced: [], hazards: [] });
+  for (const point of [...site.points, ...sourceOnlinePoints(site)]) points.set(point.id, { point, sample: undefined, watched: undefined, evaluators: [], coalesced: [], hazards: [] });
   const context = { siteId: site.id, standard, cel, points: pointsById, cells: points, assetsOfKind, logger: log, now };
   for (const clause of standard.clauses) {
     const subjects: SubjectRef[] =
@@ -207,7 +208,7 @@ export function createSiteRuntime(
     site,
     standard,
     now: () => scheduler.now(),
-    latest: (id) => latest.get(id),
+    latest: (id) => points.get(id)?.sample,
     condition: (key, spec, active, at) => alarms.condition(key, spec, active, at),
     schedule: (work, delayMs) => {
       const timer: Subscription = scheduler.schedule(() => {
@@ -222,7 +223,7 @@ export function createSiteRuntime(
   for (const watcher of hazardWatchers) for (const id of watcher.points) points.get(id)?.hazards.push(watcher.onSample);
 
   const accept = (state: PointState, sample: Sample) => {
-    latest.set(sample.point, sample);
+    if (state.sample === undefined) seenOrder.push(state);
     state.sample = sample;
     emit({ type: 'sample', data: sample });
     // hazard models first: an incident forecast comes before the clause alarms of the same reading
@@ -257,7 +258,7 @@ export function createSiteRuntime(
     ingest(sample) {
       const state = points.get(sample.point);
       if (!state) return false;
-      if (Number.isFinite(state.point.staleAfterMs)) stale.seen(sample, state.point.staleAfterMs); // `<source>.online` never goes stale
+      if (Number.isFinite(state.point.staleAfterMs)) stale.seen(sample, state.point.staleAfterMs, state); // `<source>.online` never goes stale
       accept(state, sample);
       return true;
     },
@@ -266,7 +267,7 @@ export function createSiteRuntime(
       score,
       results: order.map((key) => current.get(key)!),
       alerts: alarms.open(),
-      values: Object.fromEntries(latest),
+      values: Object.fromEntries(seenOrder.map((state) => [state.point.id, state.sample!])),
     }),
     dispose() {
       subscriptions.unsubscribe();

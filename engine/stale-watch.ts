@@ -3,12 +3,17 @@ import type { Sample } from '../model/index.ts';
 
 /** One staleness watch for every point of a site: one timer, not one per point. */
 export interface StaleWatch {
-  /** records a sample; a good one re-arms its point's silence limit */
-  seen(sample: Sample, staleAfterMs: number): void;
+  /** records a sample of the point `cell` stands for; a good one re-arms its point's silence limit */
+  seen(sample: Sample, staleAfterMs: number, cell: StaleCell): void;
   dispose(): void;
 }
 
-interface Watched {
+/** Where the watch keeps one point's state: held by the caller, one per point, so a sample is recorded without a lookup. */
+export interface StaleCell {
+  watched?: Watched;
+}
+
+export interface Watched {
   sample: Sample;
   lastGoodAt: number;
   ms: number;
@@ -21,7 +26,12 @@ interface Watched {
  * deadline and re-armed lazily, so a point that keeps reporting costs no timer at all.
  */
 export function createStaleWatch(scheduler: SchedulerLike, onStale: (sample: Sample) => void): StaleWatch {
-  const watched = new Map<string, Watched>();
+  // in the order points were first seen, as they are checked (and reported stale)
+  const watched: Watched[] = [];
+  const watch = (cell: StaleCell, w: Watched) => {
+    cell.watched = w;
+    watched.push(w);
+  };
   let timer: Subscription | undefined;
   let armedFor = Infinity;
   const arm = (at: number) => {
@@ -36,7 +46,7 @@ export function createStaleWatch(scheduler: SchedulerLike, onStale: (sample: Sam
     const now = scheduler.now();
     let next = Infinity;
     const stale: Sample[] = [];
-    for (const w of watched.values()) {
+    for (const w of watched) {
       if (w.sample.quality !== 'good') continue;
       const deadline = w.lastGoodAt + w.ms;
       if (deadline <= now) {
@@ -48,25 +58,25 @@ export function createStaleWatch(scheduler: SchedulerLike, onStale: (sample: Sam
     for (const sample of stale) onStale(sample);
   };
   return {
-    seen(sample, ms) {
+    seen(sample, ms, cell) {
       const now = scheduler.now();
-      const w = watched.get(sample.point);
+      const w = cell.watched;
       if (sample.quality !== 'good') {
         if (w) w.sample = sample;
-        else watched.set(sample.point, { sample, lastGoodAt: now, ms });
+        else watch(cell, { sample, lastGoodAt: now, ms });
         return;
       }
       if (w) {
         w.sample = sample;
         w.lastGoodAt = now;
         w.ms = ms;
-      } else watched.set(sample.point, { sample, lastGoodAt: now, ms });
+      } else watch(cell, { sample, lastGoodAt: now, ms });
       arm(now + ms);
     },
     dispose() {
       timer?.unsubscribe();
       timer = undefined;
-      watched.clear();
+      watched.length = 0;
     },
   };
 }

@@ -38,8 +38,11 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
   const pumpMinPressure = params.number('pumpMinPressure');
   const density = params.table('density');
   const { site, standard } = context;
-  const pointIds = new Map(site.points.map((p) => [`${p.asset}.${p.name}`, p.id]));
-  const pointOf = (asset: Asset, name: string) => pointIds.get(`${asset.id}.${name}`);
+  // each asset's point ids by name, found once: a status is read on every sample of its points, and a key built
+  // from the asset and point name per read showed in the profile
+  const pointIds = new Map<string, Map<string, string>>();
+  for (const p of site.points) pointIds.set(p.asset, (pointIds.get(p.asset) ?? new Map<string, string>()).set(p.name, p.id));
+  const pointOf = (asset: Asset, name: string) => pointIds.get(asset.id)?.get(name);
   const good = (id: string | undefined) => {
     const s = id ? context.latest(id) : undefined;
     return s?.quality === 'good' ? s.value : undefined;
