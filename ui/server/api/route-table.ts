@@ -6,6 +6,7 @@ import type { AuthState } from '../auth/authenticate.ts';
 import type { SessionUser } from '../auth/users.ts';
 import { ClientError } from '../errors.ts';
 import { readJsonBody } from './json-body.ts';
+import { refuseBadText } from './text-check.ts';
 import { validate } from './validate.ts';
 
 export type Method = 'get' | 'post' | 'put' | 'delete';
@@ -67,7 +68,8 @@ export interface RouteDoc {
 
 /**
  * One place where every /api route gets the same treatment, in this order: authentication (401),
- * role (403), validation of path, query and body (400 naming the field), site binding (403),
+ * role (403), text that cannot be stored (NUL, lone surrogates: 400 naming the field), validation of
+ * path, query and body (400 naming the field), site binding (403),
  * then the handler. Each route is recorded for the OpenAPI document.
  */
 export interface RouteTable {
@@ -93,10 +95,16 @@ export function createRouteTable(): RouteTable {
             throw new ClientError(403, 'forbidden', `the ${user.role} role may not ${describe(spec.access.permission)}`);
           }
         }
+        // text that no column can hold (NUL, lone surrogates) is refused here, naming the field, before
+        // it can reach a writer lane — whatever the route's own schema says
+        refuseBadText(ctx.params, 'path');
+        refuseBadText(ctx.query, 'query');
+        const rawBody = spec.body ? await readJsonBody(ctx) : undefined;
+        refuseBadText(rawBody, 'body');
         const input = {
           params: spec.params ? validate(spec.params, ctx.params, 'path') : undefined,
           query: spec.query ? validate(spec.query, ctx.query, 'query') : undefined,
-          body: spec.body ? validate(spec.body, await readJsonBody(ctx), 'body') : undefined,
+          body: spec.body ? validate(spec.body, rawBody, 'body') : undefined,
         } as RouteInput<P, Q, B>;
         if (spec.access.kind === 'permission' && user) {
           const site = spec.access.site?.(input);
