@@ -190,7 +190,7 @@ const strings = {
   'hazard.protection-lost': { zh: '防护能力丧失', en: 'Protection lost' },
   'hazard.suspected-attack': { zh: '疑似袭击', en: 'Suspected attack' },
   whatsHappening: { zh: '发生了什么', en: 'What is happening' },
-  where: { zh: '位置与危险区', en: 'Where: the danger zones' },
+  where: { zh: '位置', en: 'Where' },
   centre: { zh: '事故中心（WGS84）', en: 'Incident centre (WGS84)' },
   openInMaps: { zh: '在地图应用中打开', en: 'Open in the map app' },
   copy: { zh: '复制', en: 'Copy' },
@@ -211,9 +211,35 @@ const strings = {
   total: { zh: '合计', en: 'Total' },
   wind: { zh: '风', en: 'Wind' },
   windFrom: { zh: '风向（来向）', en: 'from' },
-  windUnknown: { zh: '无有效风速风向数据', en: 'No good wind reading' },
+  windUnknown: { zh: '风向未知', en: 'Wind unknown' },
+  'windUnknown.stale': { zh: '气象站读数已过时（超时未更新）', en: 'the weather station\'s reading is stale' },
+  'windUnknown.bad': { zh: '气象站读数无效', en: 'the weather station\'s reading is bad' },
+  'windUnknown.uncertain': { zh: '气象站读数可疑', en: 'the weather station\'s reading is uncertain' },
+  'windUnknown.no-station': { zh: '站点未配置气象站', en: 'the site has no weather station' },
+  'windUnknown.no-reading': { zh: '尚未收到气象站读数', en: 'no reading from the weather station yet' },
+  'windUnknown.link-lost': { zh: '本页与服务器的实时连接中断', en: 'this page has lost its live link' },
+  /** {side}: a compass point; {speed}: m/s */
+  windLastReading: { zh: '最后读数：{side}风 {speed} m/s（非当前值，勿据此判断上下风）', en: 'last reading: from the {side}, {speed} m/s (not current: do not judge upwind by it)' },
+  /** {speed}: m/s */
+  windCalm: { zh: '静风（{speed} m/s）：风向不可靠', en: 'Calm ({speed} m/s): wind direction unreliable' },
   windLive: { zh: '气象站实时值', en: 'live from the weather station' },
+  /** {time}: clock time */
+  windReadingAt: { zh: '读数时间 {time}', en: 'reading of {time}' },
+  /** {side}: a compass point; {deg}: degrees; {speed}: m/s */
+  windAtIssue: { zh: '危险区按发布时的风计算：{side}风 {deg}°，{speed} m/s', en: 'The zones were drawn with the wind at issue: from the {side} ({deg}°), {speed} m/s' },
   access: { zh: '进场与疏散', en: 'Access' },
+  approach: { zh: '建议进场路线', en: 'Recommended approach' },
+  places: { zh: '避难所与消防水源', en: 'Shelters and fire water' },
+  accessWindUnknown: { zh: '风向未知：不推荐进场大门和路线。下列为各出入口与危险区的关系；到场前须确认风向。', en: 'Wind unknown: no gate or approach is recommended. Every gate is listed with its zones; confirm the wind before going in.' },
+  accessCalm: { zh: '静风：风向不可靠，推荐危险区外最近的出入口；到场后观察烟气飘向，风可能从任何方向起。', en: 'Calm: wind direction unreliable — the nearest gate outside the zones; watch the smoke on arrival, the wind may rise from any side.' },
+  noGateAllowed: { zh: '没有可安全进场的出入口：每个出入口都位于危险区内或下风向±45°以内。', en: 'No gate is safe to come in by: every gate lies inside a zone or within 45° of downwind.' },
+  /** {distance}: metres; {side}: a compass point; {bearing}: degrees; {zone}: the zone's name */
+  stagingAt: { zh: '在上风向最大危险区外集结：事故点{side}侧{distance}米（方位{bearing}°），{zone}外', en: 'Stage upwind outside the largest zone: {distance} m {side} of the incident (bearing {bearing}°), beyond the {zone}' },
+  stagingPoint: { zh: '集结点', en: 'Staging point' },
+  approachPoint: { zh: '停靠点', en: 'Approach point' },
+  'excluded.zone': { zh: '位于危险区内，勿用', en: 'inside a zone: do not use' },
+  'excluded.downwind': { zh: '位于下风向，勿用', en: 'downwind: do not use' },
+  routeDownwind: { zh: '注意：沿道路无法避开下风侧，路线在危险区外经过事故点下风方向', en: 'Caution: no road avoids the downwind side; the route passes downwind of the incident, outside the zones' },
   /** {side}: a compass point */
   approachUpwind: { zh: '建议从上风向进场：从{side}侧', en: 'Approach from upwind: from the {side}' },
   insideZone: { zh: '位于危险区内', en: 'inside a zone' },
@@ -225,8 +251,8 @@ const strings = {
   recommendedGate: { zh: '建议从{gate}进场', en: 'Come in by the {gate}' },
   noGateOutside: { zh: '所有出入口均位于危险区内：进场路线须由现场指挥确定', en: 'Every gate lies inside a hazard zone: the incident commander must choose the way in' },
   /** {road}: its name; {distance}: metres; {side}: a compass point */
-  roadApproach: { zh: '道路进场：沿{road}至事故点{side}侧{distance}米处（危险区外最近的道路点）', en: 'Road approach: {road}, to {distance} m {side} of the incident (the nearest point of road outside the zones)' },
-  noRoadOutside: { zh: '所有道路均位于危险区内', en: 'Every road lies inside the hazard zones' },
+  roadApproach: { zh: '道路进场：沿{road}至事故点{side}侧{distance}米处（危险区外、非下风向的最近道路点）', en: 'Road approach: {road}, to {distance} m {side} of the incident (the nearest point of road outside the zones and not downwind)' },
+  noRoadOutside: { zh: '危险区外且非下风向的道路点不存在', en: 'No point of road lies outside the zones and off the downwind side' },
   /** {gate}: its name; {roads}: the roads driven, in order; {length}: metres */
   roadRoute: { zh: '从{gate}出发：{roads}，约{length}米，不经过危险区', en: 'From the {gate}: {roads}, about {length} m, clear of the zones' },
   noRoadRoute: { zh: '从建议入口沿道路无法在不穿越危险区的情况下到达该处', en: 'No road from the recommended gate reaches it without crossing a zone' },
@@ -235,6 +261,7 @@ const strings = {
   'windSide.crosswind': { zh: '侧风侧', en: 'crosswind' },
   'windSide.downwind': { zh: '下风侧', en: 'downwind' },
   'windSide.unknown': { zh: '风向未知', en: 'wind unknown' },
+  'windSide.calm': { zh: '静风', en: 'calm' },
   'gateRole.main': { zh: '主出入口', en: 'main gate' },
   'gateRole.emergency': { zh: '应急出入口', en: 'emergency gate' },
   'gateRole.service': { zh: '辅助出入口', en: 'service gate' },
@@ -244,6 +271,11 @@ const strings = {
   recommendedActions: { zh: '建议措施', en: 'Recommended actions' },
   countdowns: { zh: '倒计时', en: 'Countdowns' },
   overdue: { zh: '已超时', en: 'overdue' },
+  /** {duration}: how long past the deadline */
+  overdueBy: { zh: '已超时 {duration}', en: 'overdue by {duration}' },
+  conditionCleared: { zh: '条件已解除，待关闭', en: 'Condition cleared, awaiting close' },
+  conditionClearedHint: { zh: '引发事故的条件已恢复正常，倒计时停止；事故须由人员填写说明后关闭。', en: 'The condition that raised the incident has returned to normal; the countdowns have stopped. A person closes the incident with a comment.' },
+  liveRisk: { zh: '站点当前风险', en: 'Site risk now' },
   deadlineAt: { zh: '截止', en: 'due' },
   yourResponse: { zh: '救援队响应', en: 'Your team' },
   respondHint: {

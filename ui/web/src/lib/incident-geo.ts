@@ -48,6 +48,15 @@ export function contains(feature: GeoFeature, p: XY): boolean {
   return inside;
 }
 
+/** mean Earth radius, m (IUGG), as engine/hazards/geo.ts draws the zones */
+const EARTH_RADIUS_M = 6_371_008.8;
+
+/** Plan metres to WGS84 about the site's origin (`site.location` is plan (0, 0)), as the engine projects the zones. */
+export function planToLatLon(origin: { lat: number; lon: number }, p: XY): { lat: number; lon: number } {
+  const deg = 180 / Math.PI;
+  return { lat: origin.lat + (p.y / EARTH_RADIUS_M) * deg, lon: origin.lon + (p.x / (EARTH_RADIUS_M * Math.cos(origin.lat / deg))) * deg };
+}
+
 export const planDistance = (a: XY, b: XY): number => Math.hypot(a.x - b.x, a.y - b.y);
 
 /** compass bearing from `a` to `b` on the plan, degrees clockwise from north */
@@ -79,14 +88,14 @@ export function zoneText(feature: GeoFeature): string {
   return vertices(feature).map((p) => `${p.y.toFixed(6)},${p.x.toFixed(6)}`).join('\n');
 }
 
-/** "04:59", "1:02:03"; negative: past the deadline */
+/** "04:59", "1:02:03"; never negative: past the deadline reads "00:00" (countdown.ts says how long overdue) */
 export function formatCountdown(ms: number): string {
-  const s = Math.floor(Math.abs(ms) / 1000);
+  const s = Math.floor(Math.max(0, ms) / 1000);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
   const pad = (n: number) => String(n).padStart(2, '0');
   const body = h > 0 ? `${h}:${pad(m)}:${pad(s % 60)}` : `${pad(m)}:${pad(s % 60)}`;
-  return ms < 0 ? `−${body}` : body;
+  return body;
 }
 
 /**

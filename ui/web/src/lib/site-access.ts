@@ -1,9 +1,12 @@
 import type { Gate, GeoFeature, Road } from './api.ts';
-import { contains, planBearing, planDistance, type XY } from './incident-geo.ts';
+import { planBearing, planDistance, type XY } from './incident-geo.ts';
 import { roadRoute, type RoadRoute } from './road-route.ts';
+import { stagingPoint, type Staging } from './staging.ts';
+import { isDownwind, offDownwind, windSide, type WindSide } from './wind-side.ts';
+import { inZone } from './zones.ts';
 
-/** Where a place lies against the wind, seen from the incident. */
-export type WindSide = 'upwind' | 'crosswind' | 'downwind' | 'unknown';
+export { inZone } from './zones.ts';
+export { windSide, type WindSide } from './wind-side.ts';
 
 export interface GateAccess {
   gate: Gate;
@@ -13,73 +16,85 @@ export interface GateAccess {
   side: WindSide;
   /** the zones it lies in, by index in the zone list */
   zones: number[];
+  /** why it may not be used: it lies in a zone, or within ±45° of downwind; undefined when it may */
+  excluded: 'zone' | 'downwind' | undefined;
 }
 
 export interface RoadApproach {
   road: Road;
-  /** the nearest point of road outside every zone */
+  /** the nearest point of road outside every zone (and, with a known wind, not downwind) */
   point: XY;
   distance: number;
   /** bearing from the incident to the point */
   bearing: number;
 }
 
+/** The wind as the access rule reads it: a direction only when it is known (station-wind.ts decides). */
+export type AccessWind = { state: 'known'; fromDeg: number } | { state: 'calm' } | { state: 'unknown' };
+
 export interface SiteAccess {
+  wind: AccessWind['state'];
+  /** every gate, nearest first */
   gates: GateAccess[];
-  /** the nearest gate outside every zone, upwind before crosswind before downwind; undefined when none is outside */
+  /**
+   * known wind: the gate outside every zone and not downwind, upwind before crosswind, nearest first
+   * (to the metre; then the one farther from downwind);
+   * calm: the nearest gate outside every zone; unknown wind: none
+   */
   recommended: GateAccess | undefined;
-  /** undefined when the site has no roads or all of them lie in the zones */
+  /** the road point to drive to; none when the wind is unknown, the site has no roads or none is allowed */
   approach: RoadApproach | undefined;
   /** the drive from the recommended gate to the approach point, outside the zones; undefined when there is none */
   route: RoadRoute | undefined;
+  /** the route passes through the downwind sector: no road from the gate avoids it */
+  routeDownwind: boolean;
+  /** known wind and no gate may be used: where to gather instead, upwind beyond the largest zone */
+  staging: Staging | undefined;
 }
 
-/** within this angle of the direction the wind comes from, a place is upwind; within it of the opposite, downwind */
-const SIDE_HALF_ANGLE = 60;
 /** roads are walked in steps of this length to find their nearest point outside the zones, m */
 const ROAD_STEP = 2;
-
-/** A zone contains a point: inside its polygon, or within radiusM of a point zone. */
-export function inZone(zone: GeoFeature, p: XY): boolean {
-  if (zone.geometry.type === 'Polygon') return contains(zone, p);
-  const radius = zone.properties['radiusM'];
-  const [x, y] = zone.geometry.coordinates;
-  return typeof radius === 'number' && planDistance({ x, y }, p) <= radius;
-}
-
-export function windSide(bearingFromIncident: number, windFromDeg: number | undefined): WindSide {
-  if (windFromDeg === undefined) return 'unknown';
-  const off = Math.abs(((bearingFromIncident - windFromDeg + 540) % 360) - 180);
-  return off <= SIDE_HALF_ANGLE ? 'upwind' : off >= 180 - SIDE_HALF_ANGLE ? 'downwind' : 'crosswind';
-}
-
-const SIDE_RANK: Record<WindSide, number> = { upwind: 0, unknown: 1, crosswind: 1, downwind: 2 };
+const SIDE_RANK: Record<WindSide, number> = { upwind: 0, crosswind: 1, calm: 1, unknown: 1, downwind: 2 };
 
 /** The gates against the incident, the one to come in by, and the road approach to the incident. */
-export function siteAccess(
-  plan: { roads?: Road[]; gates?: Gate[] },
-  centre: XY,
-  zones: readonly GeoFeature[],
-  windFromDeg: number | undefined,
-): SiteAccess {
-  const zonesOf = (p: XY) => zones.flatMap((z, i) => (inZone(z, p) ? [i] : []));
+export function siteAccess(plan: { roads?: Road[]; gates?: Gate[] }, centre: XY, zones: readonly GeoFeature[], wind: AccessWind): SiteAccess {
+  const from = wind.state === 'known' ? wind.fromDeg : undefined;
+  const inAnyZone = (p: XY) => zones.some((z) => inZone(z, p));
+  const downwind = (p: XY) => from !== undefined && isDownwind(planBearing(centre, p), from);
   const gates = (plan.gates ?? [])
     .map((gate): GateAccess => {
       const bearing = planBearing(centre, gate.position);
-      return { gate, distance: planDistance(centre, gate.position), bearing, side: windSide(bearing, windFromDeg), zones: zonesOf(gate.position) };
+      const inside = zones.flatMap((z, i) => (inZone(z, gate.position) ? [i] : []));
+      const side = wind.state === 'calm' ? 'calm' : windSide(bearing, from);
+      const excluded = inside.length > 0 ? 'zone' : side === 'downwind' ? 'downwind' : undefined;
+      return { gate, distance: planDistance(centre, gate.position), bearing, side, zones: inside, excluded };
     })
     .sort((a, b) => a.distance - b.distance);
+  /** between gates as near as each other to the metre, the one farther from downwind */
+  const moreUpwind = (a: GateAccess, b: GateAccess) => (from === undefined ? 0 : offDownwind(b.bearing, from) - offDownwind(a.bearing, from));
+  const none = { wind: wind.state, gates, recommended: undefined, approach: undefined, route: undefined, routeDownwind: false, staging: undefined };
+  if (wind.state === 'unknown') return none;
+
   const recommended = gates
-    .filter((g) => g.zones.length === 0)
-    .sort((a, b) => SIDE_RANK[a.side] - SIDE_RANK[b.side] || a.distance - b.distance)[0];
-  const inAnyZone = (p: XY) => zones.some((z) => inZone(z, p));
-  const approach = roadApproach(plan.roads ?? [], centre, inAnyZone);
-  const route = recommended && approach ? roadRoute(plan.roads ?? [], recommended.gate.position, approach.point, inAnyZone) : undefined;
-  return { gates, recommended, approach, route };
+    .filter((g) => g.excluded === undefined)
+    .sort((a, b) => SIDE_RANK[a.side] - SIDE_RANK[b.side] || Math.round(a.distance) - Math.round(b.distance) || moreUpwind(a, b))[0];
+  const roads = plan.roads ?? [];
+  const approach = roadApproach(roads, centre, (p) => inAnyZone(p) || downwind(p));
+  let route: RoadRoute | undefined;
+  let routeDownwind = false;
+  if (recommended && approach) {
+    route = roadRoute(roads, recommended.gate.position, approach.point, (p) => inAnyZone(p) || downwind(p));
+    if (!route && from !== undefined) {
+      route = roadRoute(roads, recommended.gate.position, approach.point, inAnyZone);
+      routeDownwind = route !== undefined;
+    }
+  }
+  const staging = from !== undefined && !recommended ? stagingPoint(centre, zones, from) : undefined;
+  return { ...none, recommended, approach, route, routeDownwind, staging };
 }
 
-/** The point of road nearest the incident that lies outside every zone: where the engines stop and set up. */
-export function roadApproach(roads: readonly Road[], centre: XY, inAnyZone: (p: XY) => boolean): RoadApproach | undefined {
+/** The point of road nearest the incident that is not `blocked`: where the engines stop and set up. */
+export function roadApproach(roads: readonly Road[], centre: XY, blocked: (p: XY) => boolean): RoadApproach | undefined {
   let best: RoadApproach | undefined;
   for (const road of roads) {
     for (let i = 1; i < road.points.length; i++) {
@@ -89,7 +104,7 @@ export function roadApproach(roads: readonly Road[], centre: XY, inAnyZone: (p: 
       for (let s = 0; s <= steps; s++) {
         const point = { x: a.x + ((b.x - a.x) * s) / steps, y: a.y + ((b.y - a.y) * s) / steps };
         const distance = planDistance(centre, point);
-        if ((best === undefined || distance < best.distance) && !inAnyZone(point)) {
+        if ((best === undefined || distance < best.distance) && !blocked(point)) {
           best = { road, point, distance, bearing: planBearing(centre, point) };
         }
       }
