@@ -9,6 +9,8 @@ export type EngineErrorCode =
   | 'ENGINE_UNKNOWN_ASSET'
   /** a command that the alert's state does not allow (acknowledging twice, unshelving what is not shelved…) */
   | 'ENGINE_ALERT_STATE'
+  /** shelving or suppressing an alarm the standard never lets be shelved (severity 1, incidents) */
+  | 'ENGINE_NOT_SHELVABLE'
   /** a command with a missing or invalid argument (no comment, a shelve time in the past or too long…) */
   | 'ENGINE_BAD_COMMAND'
   /** a hazard model's parameter is missing from the standard or has the wrong shape */

@@ -41,12 +41,14 @@ export interface Engine {
   restoreAlerts(alerts: readonly Alert[]): void;
   /** operator acknowledges an alarm; a comment is required. Throws EngineError (ENGINE_UNKNOWN_ALERT, ENGINE_ALERT_STATE, ENGINE_BAD_COMMAND). */
   acknowledge(alertId: string, by: string, comment: string): Alert;
-  /** shelves an alarm until `untilMs` (at most the standard's maxShelve); it unshelves itself then */
+  /** shelves an alarm until `untilMs` (at most the standard's maxShelve); it unshelves itself then. Throws ENGINE_NOT_SHELVABLE for what the standard never lets be shelved (severity 1, incidents) */
   shelve(alertId: string, by: string, untilMs: number, reason: string): Alert;
   unshelve(alertId: string, by: string, comment?: string): Alert;
-  /** suppresses by design every alarm on an asset (out of service), now and until unsuppressed; returns the alarms it touched */
+  /** suppresses by design every alarm on an asset (out of service), now and until unsuppressed; returns the alarms it touched. Never-shelve alarms stay in view (ENGINE_NOT_SHELVABLE while one is open on the asset) */
   suppress(siteId: string, assetId: string, by: string, reason: string): Alert[];
   unsuppress(siteId: string, assetId: string, by: string): Alert[];
+  /** a person closes an incident whose condition has cleared ("awaiting close"), with a comment */
+  close(alertId: string, by: string, comment: string): Alert;
   /** a rescue team reports its progress on an incident: acknowledged, en-route, on-scene */
   respond(alertId: string, by: string, status: string): Alert;
   /** an open alert by id */
@@ -108,6 +110,7 @@ export function createEngine(options: EngineOptions): Engine {
     suppress: (siteId, assetId, by, reason) => runtimeOfAsset(siteId, assetId).alarms.suppress(assetId, by, reason),
     unsuppress: (siteId, assetId, by) => runtimeOfAsset(siteId, assetId).alarms.unsuppress(assetId, by),
     respond: (alertId, by, status) => runtimeOfAlert(alertId).alarms.respond(alertId, by, status),
+    close: (alertId, by, comment) => runtimeOfAlert(alertId).alarms.close(alertId, by, comment),
     alert: (alertId) => runtimes.get(alertId.split(':')[0] ?? '')?.alarms.get(alertId),
     health: (siteId) => (runtimes.has(siteId) ? healths.figures(siteId) : undefined),
     ingest(sample) {

@@ -13,6 +13,8 @@ import { siteScore } from './operators/site-score.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
 import { createStaleWatch, type StaleCell } from './stale-watch.ts';
 import { sourceOnlinePoints } from './comms-loss.ts';
+import { liveRisk } from './live-risk.ts';
+import { siteClock } from './site-clock.ts';
 import { createSubjectEvaluator, type PointCell, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** The live twin of one site under one standard. */
@@ -93,8 +95,21 @@ export function createSiteRuntime(
   for (const s of statics) current.set(keyOf(s.clause.id, s.subject.id), s.result);
 
   const results = new Subject<ClauseResult>();
+  // the score as compliance alone makes it, and as the site shows it: with its live risk (engine/live-risk.ts)
+  let compliance: SiteScore | undefined;
   let score: SiteScore | undefined;
+  // sources serving a point that a critical clause or a hazard model reads: losing one raises the live risk
+  const criticalSources = new Set<string>();
   const subscriptions = new Subscription();
+  /** the live risk now, from the latest compliance score and the open alarms; undefined before the first score */
+  const riskNow = () => (compliance ? liveRisk(compliance, alarms.open(), standard.liveRisk, criticalSources) : undefined);
+  /** brings the shown score up to date with the live risk; emits it when the risk or its reason changed */
+  const showScore = (at: number) => {
+    const live = riskNow();
+    if (!compliance || !live || !score || (score.risk === live.risk && score.riskReason.en === live.reason.en)) return;
+    score = { ...compliance, risk: live.risk, riskReason: live.reason, ts: Math.max(at, compliance.ts) };
+    emit({ type: 'score', data: score });
+  };
 
   subscriptions.add(
     results.subscribe((data) => {
@@ -119,7 +134,11 @@ export function createSiteRuntime(
     // during an alarm flood, alarms on the assets of an open incident are shown under it
     causeOf: (subjects) => (health?.flooded() ? causeAmong(subjects, alarms.open()) : undefined),
     emit: (alert) => {
+      // the alert carries the site's live risk it makes (CAP, webhooks and the rescue page show it); the score follows
+      const live = riskNow();
+      if (live) alert.siteRisk = live;
       emit({ type: 'alert', data: alert });
+      showScore(alert.changedAt);
       // after the acknowledgement has gone out whole: the release it may cause comes as its own change
       const reset = alert.transition?.action === 'acknowledge' ? latchResets.get(alarmKeyOf(alert)) : undefined;
       if (reset) subscriptions.add(scheduler.schedule(() => reset.next()));
@@ -143,16 +162,18 @@ export function createSiteRuntime(
       .pipe(
         siteScore({
           site: site.id,
-          rules: { ...standard.grading, standard: standard.key },
+          rules: { ...standard.grading, holdSeverities: standard.liveRisk.criticalSeverities, standard: standard.key, formatTime: siteClock(site.timeZone) },
           clauses: new Map(standard.clauses.map((c) => [c.id, c])),
           initial: [...current.values()],
           scheduler,
-          onInitial: (initial) => (score = initial),
+          onInitial: (initial) => (compliance = score = initial),
         }),
       )
       .subscribe((next) => {
-        score = next;
-        emit({ type: 'score', data: next });
+        compliance = next;
+        const live = riskNow()!;
+        score = { ...next, risk: live.risk, riskReason: live.reason };
+        emit({ type: 'score', data: score });
       }),
   );
 
@@ -221,6 +242,15 @@ export function createSiteRuntime(
     logger: log,
   });
   for (const watcher of hazardWatchers) for (const id of watcher.points) points.get(id)?.hazards.push(watcher.onSample);
+  const critical = new Set(standard.liveRisk.criticalSeverities);
+  const criticalPoints = [
+    ...evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points),
+    ...hazardWatchers.flatMap((w) => w.points),
+  ];
+  for (const id of criticalPoints) {
+    const source = pointsById.get(id)?.source; // `<source>.online` is no site point: the comms-loss model reads it, it serves nothing
+    if (source) criticalSources.add(source);
+  }
 
   const accept = (state: PointState, sample: Sample) => {
     if (state.sample === undefined) seenOrder.push(state);
@@ -254,6 +284,7 @@ export function createSiteRuntime(
     restore(stored) {
       for (const alert of stored) if (alert.site === site.id) alarms.restore(alert, alarmKeyOf(alert));
       if (health) for (const alert of alarms.open()) health.restore(alert);
+      showScore(scheduler.now());
     },
     ingest(sample) {
       const state = points.get(sample.point);

@@ -93,7 +93,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   const compute = clause.programs.compute.map(([name, program]) => [names.indexOf(name), name, specialize(program)] as const);
   const deadband = Object.entries(clause.deadband).map(([name, band]) => [names.indexOf(clause.bindings.find((b) => b.name === name)!.variable), band] as const);
 
-  const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>): ClauseResult => ({
+  const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>, reason?: Bilingual): ClauseResult => ({
     site: siteId,
     clause: clause.id,
     subject: subject.id,
@@ -102,7 +102,17 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     evidence,
     thresholds: computed ? { ...thresholds, ...computed } : thresholds,
     standard: standard.key,
+    ...(reason ? { reason } : {}),
   });
+  // a point the site does not map leaves the clause unknown for good: it is the reason, whatever else is missing
+  const unmapped = slots.find((slot) => !ctx.points.has(slot.point));
+  /** why the verdict is unknown: a point not mapped, else the first slot without a good reading of its type, or a broken static part */
+  const unknownBecause = (missing: Slot | undefined): Bilingual | undefined => {
+    if (base.broken !== undefined) return { zh: `条款无法在此对象上求值：${base.broken}`, en: `the clause cannot be evaluated on this subject: ${base.broken}` };
+    const slot = unmapped ?? missing;
+    if (!slot) return undefined;
+    return readingMissing(slot.point, ctx.points.get(slot.point), slot.cell?.sample, slot.jsType);
+  };
   const evidenceOf = (now: number): Evidence[] =>
     slots.map(({ point: id, cell }) => {
       const s = cell?.sample;
@@ -132,10 +142,13 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     subject,
     points,
     thresholds,
-    result: makeResult(base.applicable ? 'unknown' : 'not-applicable', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now),
+    result: base.applicable
+      ? makeResult('unknown', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now, undefined, unknownBecause(slots[0]))
+      : makeResult('not-applicable', [], ctx.now),
     evaluate(now) {
       if (!base.applicable || base.broken !== undefined) return undefined;
       let complete = true;
+      let missing: Slot | undefined;
       // the same good readings as last time give the same verdict: no need to run the expression
       let same = filled;
       for (let i = 0; i < slots.length; i++) {
@@ -143,6 +156,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
         const sample = slot.cell?.sample;
         if (!sample || sample.quality !== 'good' || typeof sample.value !== slot.jsType) {
           complete = false;
+          missing = slot;
           break;
         }
         const value = sample.value;
@@ -168,11 +182,25 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
         }
       }
       if (verdict === evaluator.result.verdict) return undefined;
-      evaluator.result = makeResult(verdict, evidenceOf(now), now, computed);
+      evaluator.result = makeResult(verdict, evidenceOf(now), now, computed, verdict === 'unknown' ? unknownBecause(missing) : undefined);
       return evaluator.result;
     },
   };
   return evaluator;
+}
+
+/**
+ * Why a point gives the clause no reading: not mapped by the site ("not monitored" — never "not
+ * applicable"), nothing delivered yet, a reading that is not good, or one of the wrong type.
+ */
+export function readingMissing(id: string, point: Point | undefined, sample: Sample | undefined, jsType: 'number' | 'boolean'): Bilingual {
+  if (!point) return { zh: `未监测：站点未映射 ${id}`, en: `not monitored: ${id} is not mapped` };
+  if (!sample) return { zh: `未监测：${id} 尚无读数（数据源 ${point.source}）`, en: `not monitored: no reading of ${id} has arrived (source ${point.source})` };
+  if (sample.quality !== 'good') {
+    const why = sample.reason ? `: ${sample.reason}` : '';
+    return sample.quality === 'bad' ? { zh: `${id} 读数无效${why}`, en: `${id} is bad${why}` } : { zh: `${id} 读数可疑${why}`, en: `${id} is uncertain${why}` };
+  }
+  return { zh: `${id} 读数类型不符（应为${jsType === 'number' ? '数值' : '布尔'}）`, en: `${id} is not a ${jsType}` };
 }
 
 /** Whether the clause still passes with each deadband reading (by position) moved by its band both ways; `values` is left as it was found. */

@@ -26,9 +26,25 @@ export interface ClauseResult {
   thresholds: Record<string, unknown>;
   /** "<standard id>@<version>" the verdict was reached under */
   standard: string;
+  /** why the verdict is unknown: a point not mapped ("not monitored"), no reading yet, a bad or stale reading */
+  reason?: Bilingual;
 }
 
 export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
+/** worst first */
+export const RISK_COLOURS: readonly RiskColour[] = ['red', 'orange', 'yellow', 'blue'];
+
+/** The worse of two colours (red is worst). */
+export function worseRisk(a: RiskColour, b: RiskColour): RiskColour {
+  return RISK_COLOURS.indexOf(a) <= RISK_COLOURS.indexOf(b) ? a : b;
+}
+
+/** A site's live risk with what drives it (DESIGN.md "Live risk is not the compliance score"). */
+export interface LiveRisk {
+  risk: RiskColour;
+  /** what drives it, in words */
+  reason: Bilingual;
+}
 
 export interface SiteScore {
   site: string;
@@ -36,7 +52,16 @@ export interface SiteScore {
   /** 0..100; unknown clauses earn nothing */
   score: number;
   grade: string;
+  /**
+   * The site's live risk, shown first everywhere: the worst of its compliance colour (held while the
+   * data of a failing severity-1/2 clause is lost), every open incident's severity (by the standard's
+   * table), and communications loss on a safety-critical point.
+   */
   risk: RiskColour;
+  /** what drives `risk`, in words */
+  riskReason: Bilingual;
+  /** the colour from compliance alone (score band; red when a clause of a force-red severity fails), held while data is lost */
+  complianceRisk: RiskColour;
   counts: Record<Verdict, number>;
   /** share of applicable clauses whose verdict is not unknown, 0..1 */
   coverage: number;
@@ -72,6 +97,8 @@ export interface Alert {
   exercise?: boolean;
   /** id of the open incident this alarm is consequential to, marked during an alarm flood so it is shown under its cause */
   cause?: string;
+  /** the site's live risk when this version of the alert was made (CAP, webhooks and the rescue page show it) */
+  siteRisk?: LiveRisk;
 }
 
 export interface AlertLifecycle {
@@ -83,13 +110,15 @@ export interface AlertLifecycle {
   suppressed?: { reason: string };
   /** how many times the alarm escalated for want of an acknowledgement */
   escalations: number;
+  /** an incident: once its condition has cleared it awaits closing by a person with a comment, and only then clears */
+  closeRequired?: boolean;
 }
 
 export interface AlertTransition {
   at: number;
   /** a user name, or "system:<part>" */
   by: string;
-  action: 'raise' | 'update' | 'return' | 'acknowledge' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'escalate' | 'clear' | 'respond';
+  action: 'raise' | 'update' | 'return' | 'acknowledge' | 'shelve' | 'unshelve' | 'suppress' | 'unsuppress' | 'escalate' | 'clear' | 'close' | 'respond';
   comment?: string;
   /** for 'respond': en-route, on-scene, … (rescue team progress) */
   status?: string;

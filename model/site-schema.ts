@@ -245,11 +245,22 @@ export const assetSchema = z.discriminatedUnion('kind', [tank, dike, gasDetector
       : undefined,
 });
 
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export const siteSchema = z.strictObject({
   id,
   name: bilingual,
   /** WGS84 reference of the plan's origin */
   location: z.strictObject({ lat: z.number().min(-90).max(90), lon: z.number().min(-180).max(180) }),
+  /** the site's IANA time zone: what the twin's words ("data lost at 14:02:05") are written in; China's by default */
+  timeZone: z.string().refine(isTimeZone, 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
   /** site plan extent in metres (x east, y north), with its roads and gates */
   plan: planSchema,
   /** standard ids this site is scored against */

@@ -1,6 +1,6 @@
 import { loadSite, type ClauseResult, type Site, type Verdict } from '../model/index.ts';
 import { StandardError } from './standard-errors.ts';
-import { evaluateStatic } from './static-evaluator.ts';
+import { evaluateStatic, staticBase } from './static-evaluator.ts';
 import type { Standard } from './standard.ts';
 
 /** The offline compliance report of a site definition: its design and evidence clauses. */
@@ -14,6 +14,8 @@ export interface CheckReport {
   counts: Record<Verdict, number>;
   /** live clauses not checked offline */
   liveClauses: number;
+  /** points a live clause needs on a subject it applies to that the site does not map: those verdicts stay unknown, "not monitored" */
+  unmonitored: { clause: string; subject: string; point: string }[];
 }
 
 export interface CheckOptions {
@@ -58,7 +60,26 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
     results,
     counts,
     liveClauses: standard.clauses.filter((c) => c.check === 'live').length,
+    unmonitored: unmonitoredPoints(site, standard, cel),
   };
+}
+
+/** Each point a live clause reads on a subject it applies to that the site does not map. */
+function unmonitoredPoints(site: Site, standard: Standard, cel: ReturnType<Standard['cel']['toCel']>): CheckReport['unmonitored'] {
+  const mapped = new Set(site.points.map((p) => p.id));
+  const out: CheckReport['unmonitored'] = [];
+  for (const clause of standard.clauses) {
+    if (clause.check !== 'live') continue;
+    const subjects = clause.appliesTo === 'site' ? [site.id] : site.assets.filter((a) => a.kind === clause.appliesTo).map((a) => a.id);
+    for (const subject of subjects) {
+      if (!staticBase(clause, cel, subject).applicable) continue;
+      const needed = clause.bindings.flatMap((b) =>
+        b.kind ? site.assets.filter((a) => a.kind === b.kind).map((a) => `${a.id}.${b.point}`) : [`${subject}.${b.point}`],
+      );
+      for (const point of new Set(needed)) if (!mapped.has(point)) out.push({ clause: clause.id, subject, point });
+    }
+  }
+  return out;
 }
 
 /** The report as text for a terminal or a printer. */
@@ -76,6 +97,10 @@ export function formatCheckReport(report: CheckReport): string {
     const subject = r.subject === report.site.id ? 'site' : r.subject;
     lines.push(`${mark[r.verdict]}  ${r.clause} [${r.check}] ${subject}: ${r.title.en} / ${r.title.zh}`);
     if (r.verdict !== 'pass') lines.push(...explain(r).map((l) => `        ${l}`));
+  }
+  for (const u of report.unmonitored) {
+    const subject = u.subject === report.site.id ? 'site' : u.subject;
+    lines.push(`WARN  not monitored: ${u.point} is not mapped; ${u.clause} on ${subject} stays unknown and counts against coverage`);
   }
   const c = report.counts;
   lines.push(

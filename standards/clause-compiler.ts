@@ -108,6 +108,10 @@ export function compileClause(
   };
 
   const when = clause.when === undefined ? undefined : check(staticEnv, 'when', clause.when, 'bool');
+  // only a design fact makes a clause not applicable: whether a point is mapped is monitoring, not design,
+  // and a clause whose point is missing is "not monitored" (unknown, against coverage) in the engine
+  if (when && staticPaths((when as unknown as { ast: unknown }).ast).some((p) => p === 'site.points' || p.startsWith('site.points.')))
+    issue('STANDARD_EXPRESSION', 'when', 'must not ask whether a point is mapped (site.points): a clause whose point is missing is not monitored, not "not applicable"');
   const derive: [string, CelProgram][] = [];
   let env = staticEnv.clone();
   for (const [name, source] of Object.entries(clause.derive)) {

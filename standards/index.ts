@@ -1,7 +1,7 @@
 export type { Standard } from './standard.ts';
 export type { CompiledClause, CelProgram, ReadType, ReadBinding } from './clause-compiler.ts';
 export type { CelModel, CelObject, SiteCel } from './cel-model.ts';
-export type { StandardDefinition, ClauseDefinition, ParamDefinition, AlertDefinition, AlarmsDefinition, HazardDefinition } from './standard-schema.ts';
+export type { StandardDefinition, ClauseDefinition, ParamDefinition, AlertDefinition, AlarmsDefinition, HazardDefinition, LiveRiskDefinition } from './standard-schema.ts';
 export { HAZARDS } from './standard-schema.ts';
 export { StandardError, type StandardErrorCode, type StandardIssue } from './standard-errors.ts';
 export { loadStandard, loadStandards, parseStandard } from './standard-loader.ts';

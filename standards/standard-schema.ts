@@ -97,6 +97,10 @@ const alarmsSchema = z.strictObject({
   escalateAfter: z.strictObject({ '1': duration, '2': duration, '3': duration, '4': duration }),
   /** the longest an operator may shelve an alarm */
   maxShelve: duration,
+  /** alarms that may never be shelved nor suppressed: these severities, and (when true) every secondary-disaster incident */
+  neverShelve: z.strictObject({ severities: z.array(severity).default([]), incidents: z.boolean().default(false) }).default({ severities: [], incidents: false }),
+  /** how long an incident's condition must stay clear before it awaits closing */
+  incidentDelayOff: duration.optional(),
   health: z.strictObject({
     /** the rolling window alarms are counted over, and a flood: at least floodAlarms in it */
     window: duration,
@@ -112,6 +116,19 @@ const alarmsSchema = z.strictObject({
     /** the period averages, flood share, chattering and top contributors are taken over */
     period: duration,
   }).refine((h) => h.floodEndBelow <= h.floodAlarms, 'floodEndBelow must not exceed floodAlarms'),
+});
+
+const riskColour = z.enum(['red', 'orange', 'yellow', 'blue']);
+
+/** How a site's live risk is made from its compliance colour, open incidents and comms loss (DESIGN.md). */
+const liveRiskSchema = z.strictObject({
+  source: z.string().min(1, 'cite where the colours come from'),
+  /** an open incident of this severity makes the site at least this colour */
+  incidentSeverity: z.strictObject({ '1': riskColour, '2': riskColour, '3': riskColour, '4': riskColour }),
+  /** communications lost with a source serving a safety-critical point */
+  commsLoss: riskColour,
+  /** clauses of these severities (and hazard models) make their points safety-critical; failing, they hold the risk while their data is lost */
+  criticalSeverities: z.array(severity).min(1),
 });
 
 const hazardSchema = z.strictObject({
@@ -144,6 +161,7 @@ export const standardSchema = z.strictObject({
   /** live point vocabulary per asset kind: name → unit */
   points: z.partialRecord(assetKind, z.record(z.string(), z.strictObject({ unit: z.enum(UNITS) }))),
   clauses: z.array(clauseSchema).min(1),
+  liveRisk: liveRiskSchema,
   alarms: alarmsSchema.optional(),
   /** secondary-disaster (次生灾害) models' parameters and response data, by hazard */
   hazards: z.partialRecord(z.enum(HAZARDS), hazardSchema).default({}),
@@ -155,3 +173,4 @@ export type ParamDefinition = z.infer<typeof paramSchema>;
 export type AlertDefinition = z.infer<typeof alertSchema>;
 export type AlarmsDefinition = z.infer<typeof alarmsSchema>;
 export type HazardDefinition = z.infer<typeof hazardSchema>;
+export type LiveRiskDefinition = z.infer<typeof liveRiskSchema>;

@@ -22,6 +22,10 @@ export interface AlarmBookOptions {
   escalateAfterMs?: Record<Alert['severity'], number>;
   /** the longest shelving allowed, ms */
   maxShelveMs?: number;
+  /** alarms never shelved nor suppressed: these severities, and every incident when `incidents` */
+  neverShelve?: { severities: readonly number[]; incidents: boolean };
+  /** how long an incident's condition must stay clear before it awaits closing, ms (0 when absent) */
+  incidentDelayOffMs?: number;
   /** every new version of an alert, with the transition that made it */
   emit: (alert: Alert) => void;
   /** the incident a new alarm on these subjects is consequential to (flood grouping); none when absent */
@@ -35,6 +39,8 @@ interface Entry {
   unshelve?: Subscription;
   /** when the escalation clock last started: raise, last escalation, re-alarm, unshelve, unsuppress */
   clockFrom?: number;
+  /** an incident's return waiting out its delay-off */
+  returning?: Subscription;
 }
 
 const SYSTEM = 'system:engine';
@@ -45,7 +51,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  * their condition (keyed by clause or hazard and subject, so one condition holds one alarm),
  * acknowledged with a comment, shelved for a time by a named person, suppressed by design while an
  * asset is out of service, escalated on the scheduler while unacknowledged, responded to by rescue
- * teams. Every change is emitted with the transition that made it.
+ * teams. Severity-1 alarms and incidents (by the standard's `neverShelve`) cannot be shelved nor
+ * suppressed. An incident whose condition stays clear for its delay-off awaits closing by a person
+ * with a comment, and reopens if the condition returns first. Every change is emitted with the
+ * transition that made it.
  */
 export function createAlarmBook(options: AlarmBookOptions) {
   const { site, scheduler } = options;
@@ -63,6 +72,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
   const forget = (entry: Entry) => {
     entry.escalation?.unsubscribe();
     entry.unshelve?.unsubscribe();
+    entry.returning?.unsubscribe();
     byKey.delete(entry.key);
     byId.delete(entry.alert.id);
   };
@@ -109,6 +119,22 @@ export function createAlarmBook(options: AlarmBookOptions) {
     if (typeof value !== 'string' || value.trim() === '') throw new EngineError('ENGINE_BAD_COMMAND', `${what} is required`);
     return value.trim();
   };
+  /** why an alarm may not be shelved nor suppressed, or undefined when it may */
+  const protectedBecause = (alert: Pick<Alert, 'severity' | 'incident'>): string | undefined => {
+    const rule = options.neverShelve;
+    if (!rule) return undefined;
+    if (rule.incidents && alert.incident) return `a ${alert.incident.hazard} incident is never shelved nor suppressed: it is the present danger`;
+    if (rule.severities.includes(alert.severity)) return `a severity-${alert.severity} alarm is never shelved nor suppressed`;
+    return undefined;
+  };
+  /** the condition has returned: an incident awaits closing by a person (its countdowns are over), an alarm follows ISA-18.2 */
+  const returnNow = (entry: Entry, at: number) => {
+    entry.returning = undefined;
+    const incident = entry.alert.incident;
+    const patch: Partial<Alert> = incident && incident.countdowns.length > 0 ? { incident: { ...incident, countdowns: [] } } : {};
+    const comment = incident ? 'condition cleared, awaiting close' : undefined;
+    change(entry, { ...entry.alert.lifecycle!, condition: 'returned' }, { at, by: SYSTEM, action: 'return', ...(comment ? { comment } : {}) }, patch);
+  };
   const suppressionOf = (subjects: string[]) => {
     for (const s of subjects) {
       const reason = suppressed.get(s);
@@ -123,9 +149,20 @@ export function createAlarmBook(options: AlarmBookOptions) {
       const entry = byKey.get(key);
       if (active) {
         if (!spec) return;
+        if (entry?.returning) {
+          // back within its delay-off: the incident never left
+          entry.returning.unsubscribe();
+          entry.returning = undefined;
+        }
         if (!entry) {
-          const suppression = suppressionOf(spec.subjects);
-          const lifecycle: AlertLifecycle = { condition: 'active', acknowledged: false, escalations: 0, ...(suppression ? { suppressed: suppression } : {}) };
+          const suppression = protectedBecause(spec) ? undefined : suppressionOf(spec.subjects);
+          const lifecycle: AlertLifecycle = {
+            condition: 'active',
+            acknowledged: false,
+            escalations: 0,
+            ...(suppression ? { suppressed: suppression } : {}),
+            ...(spec.incident ? { closeRequired: true } : {}),
+          };
           const cause = spec.incident ? undefined : options.causeOf?.(spec.subjects);
           const alert: Alert = {
             id: `${site}:${key.replaceAll('\u0000', ':')}:${at}`,
@@ -154,15 +191,18 @@ export function createAlarmBook(options: AlarmBookOptions) {
         }
         const l = entry.alert.lifecycle!;
         if (l.condition === 'returned') {
-          // re-alarm: the condition came back before the alarm was acknowledged
-          change(entry, { ...l, condition: 'active', acknowledged: false }, { at, by: SYSTEM, action: 'raise', comment: 're-alarm after return' }, specPatch(spec));
+          // re-alarm: the condition came back before the alarm was cleared (an incident before it was closed): the same alarm reopens
+          const comment = entry.alert.incident ? 'reopened: the condition returned before the incident was closed' : 're-alarm after return';
+          change(entry, { ...l, condition: 'active', acknowledged: false }, { at, by: SYSTEM, action: 'raise', comment }, specPatch(spec));
         } else if (spec.incident && changed(entry.alert, spec)) {
           change(entry, l, { at, by: SYSTEM, action: 'update' }, specPatch(spec));
         }
         return;
       }
-      if (!entry || entry.alert.lifecycle!.condition === 'returned') return;
-      change(entry, { ...entry.alert.lifecycle!, condition: 'returned' }, { at, by: SYSTEM, action: 'return' });
+      if (!entry || entry.alert.lifecycle!.condition === 'returned' || entry.returning) return;
+      const delayOff = entry.alert.incident ? (options.incidentDelayOffMs ?? 0) : 0;
+      if (delayOff <= 0) return returnNow(entry, at);
+      entry.returning = scheduler.schedule(() => returnNow(entry, scheduler.now()), delayOff);
     },
     acknowledge(id: string, by: string, comment: string): Alert {
       const entry = entryOf(id);
@@ -182,6 +222,8 @@ export function createAlarmBook(options: AlarmBookOptions) {
       if (options.maxShelveMs !== undefined && untilMs - now > options.maxShelveMs)
         throw new EngineError('ENGINE_BAD_COMMAND', `an alarm may be shelved for at most ${options.maxShelveMs / 60_000} min`);
       const l = entry.alert.lifecycle!;
+      const refused = protectedBecause(entry.alert);
+      if (refused) throw new EngineError('ENGINE_NOT_SHELVABLE', `alert ${id} cannot be shelved: ${refused}`);
       if (l.shelved) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is already shelved until ${new Date(l.shelved.until).toISOString()}`);
       change(entry, { ...l, shelved: { by: who, until: untilMs, reason: why } }, { at: now, by: who, action: 'shelve', comment: why });
       armUnshelve(entry);
@@ -201,6 +243,10 @@ export function createAlarmBook(options: AlarmBookOptions) {
     suppress(asset: string, by: string, reason: string): Alert[] {
       const why = required(reason, 'a reason for suppressing');
       const who = required(by, 'who suppresses (by)');
+      for (const entry of byId.values()) {
+        const refused = entry.alert.subjects.includes(asset) ? protectedBecause(entry.alert) : undefined;
+        if (refused) throw new EngineError('ENGINE_NOT_SHELVABLE', `${asset} cannot be suppressed while alert ${entry.alert.id} is open: ${refused}`);
+      }
       suppressed.set(asset, why);
       const touched: Alert[] = [];
       for (const entry of [...byId.values()])
@@ -221,6 +267,17 @@ export function createAlarmBook(options: AlarmBookOptions) {
         touched.push(entry.alert);
       }
       return touched;
+    },
+    /** a person closes an incident whose condition has cleared, with a comment; it is cleared then */
+    close(id: string, by: string, comment: string): Alert {
+      const entry = entryOf(id);
+      const who = required(by, 'who closes (by)');
+      const why = required(comment, 'a closing comment');
+      const l = entry.alert.lifecycle!;
+      if (!l.closeRequired) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is not an incident; an alarm clears when its condition has returned and it is acknowledged`);
+      if (l.condition !== 'returned') throw new EngineError('ENGINE_ALERT_STATE', `incident ${id} cannot be closed: its condition is still present`);
+      change(entry, { ...l, acknowledged: true, closeRequired: false }, { at: scheduler.now(), by: who, action: 'close', comment: why });
+      return entry.alert;
     },
     isSuppressed: (asset: string) => suppressed.has(asset),
     /** shows an open alarm under the incident it is consequential to (flood grouping); emits an update */
@@ -245,6 +302,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
         condition: 'active',
         acknowledged: alert.state === 'acknowledged',
         escalations: 0,
+        ...(alert.incident ? { closeRequired: true } : {}),
       };
       const entry: Entry = { key, alert: { ...alert, lifecycle }, clockFrom: alert.changedAt };
       const old = byKey.get(key);
@@ -261,6 +319,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
       for (const entry of byId.values()) {
         entry.escalation?.unsubscribe();
         entry.unshelve?.unsubscribe();
+        entry.returning?.unsubscribe();
       }
       byId.clear();
       byKey.clear();

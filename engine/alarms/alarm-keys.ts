@@ -1,5 +1,6 @@
 import type { Alert } from '../../model/index.ts';
 import { parseDuration, type Standard } from '../../standards/index.ts';
+import type { AlarmBookOptions } from './alarm-book.ts';
 
 /** One condition holds one alarm: a clause on a subject, or a hazard on a subject. */
 export const clauseAlarmKey = (clause: string, subject: string) => `${clause}\u0000${subject}`;
@@ -17,13 +18,15 @@ export function alarmKeyOf(alert: Alert): string {
   return clauseAlarmKey(alert.clause ?? alert.kind, subject);
 }
 
-/** Escalation and shelving limits from the standard's `alarms` section (none when it has none). */
-export function alarmTimings(standard: Standard): { escalateAfterMs?: Record<Alert['severity'], number>; maxShelveMs?: number } {
+/** Escalation, shelving and incident limits from the standard's `alarms` section (none when it has none). */
+export function alarmTimings(standard: Standard): Pick<AlarmBookOptions, 'escalateAfterMs' | 'maxShelveMs' | 'neverShelve' | 'incidentDelayOffMs'> {
   const a = standard.alarms;
   if (!a) return {};
   const ms = (text: string) => parseDuration(text)!.ms;
   return {
     escalateAfterMs: { 1: ms(a.escalateAfter['1']), 2: ms(a.escalateAfter['2']), 3: ms(a.escalateAfter['3']), 4: ms(a.escalateAfter['4']) },
     maxShelveMs: ms(a.maxShelve),
+    neverShelve: a.neverShelve,
+    ...(a.incidentDelayOff ? { incidentDelayOffMs: ms(a.incidentDelayOff) } : {}),
   };
 }

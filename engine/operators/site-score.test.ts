@@ -11,6 +11,7 @@ const rules: ScoreRules = {
     { min: 0, grade: 'D', risk: 'red' },
   ],
   forceRedSeverities: [1],
+  holdSeverities: [1, 2],
   standard: 'std@1.0.0',
 };
 const clauses = new Map([
@@ -29,19 +30,23 @@ const result = (clause: string, subject: string, verdict: Verdict, since = 0): C
 });
 const initial = [result('HH', 'T1', 'unknown'), result('GAS', 'G1', 'unknown')];
 const counts = (pass: number, fail: number, unknown: number) => ({ pass, fail, unknown, 'not-applicable': 0 });
-const score = (ts: number, value: number, grade: string, risk: SiteScore['risk'], c: SiteScore['counts'], coverage: number): SiteScore => ({
+const score = (ts: number, value: number, grade: string, risk: SiteScore['risk'], c: SiteScore['counts'], coverage: number, why?: SiteScore['riskReason']): SiteScore => ({
   site: 's',
   ts,
   score: value,
   grade,
   risk,
+  riskReason: why ?? { zh: `合规得分 ${value}，等级 ${grade}`, en: `compliance score ${value}, grade ${grade}` },
+  complianceRisk: risk,
   counts: c,
   coverage,
   standard: 'std@1.0.0',
 });
+const failing = (clause: string, subject: string, severity = 1) => ({ zh: `${subject} 不符合 ${clause}（严重度 ${severity}）`, en: `${clause} fails on ${subject} (severity ${severity})` });
+const held = (at: string, clause: string, subject: string) => ({ zh: `保持：数据于 ${at} 中断（${subject} ${clause} 此前不符合）`, en: `held: data lost at ${at} (${clause} on ${subject} was failing)` });
 
 describe('siteScore', () => {
-  it('weights passes, earns nothing for unknown, forces red on a severity-1 failure, emits on change only', () => {
+  it('weights passes, earns nothing for unknown, forces red on a severity-1 failure and holds it while its data is lost, emits on change only', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
     let first: SiteScore | undefined;
     ts.run(({ cold, expectObservable }) => {
@@ -55,7 +60,7 @@ describe('siteScore', () => {
       expectObservable(source.pipe(siteScore({ site: 's', rules, clauses, initial, scheduler: ts, onInitial: (s) => (first = s) }))).toBe('a b - d e', {
         a: score(0, 25, 'D', 'red', counts(1, 0, 1), 0.5),
         b: score(1, 100, 'A', 'blue', counts(2, 0, 0), 1),
-        d: score(3, 25, 'D', 'red', counts(1, 1, 0), 1),
+        d: score(3, 25, 'D', 'red', counts(1, 1, 0), 1, failing('HH', 'T1')),
         e: score(4, 25, 'D', 'red', counts(1, 0, 1), 0.5),
       });
     });
@@ -69,7 +74,56 @@ describe('siteScore', () => {
       const source = cold('a b', { a: result('GAS', 'G1', 'pass', 0), b: result('HH', 'T1', 'fail', 1) });
       expectObservable(source.pipe(siteScore({ site: 's', rules, clauses: many, initial, scheduler: ts }))).toBe('a b', {
         a: score(0, 95.24, 'A', 'blue', counts(1, 0, 1), 0.5),
-        b: score(1, 95.24, 'A', 'red', counts(1, 1, 0), 1),
+        b: score(1, 95.24, 'A', 'red', counts(1, 1, 0), 1, failing('HH', 'T1')),
+      });
+    });
+  });
+
+  it('holds red while a failing severity-1 clause has no data, until a good reading clears it (data loss never lowers risk)', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const many = new Map([['HH', { weight: 1, severity: 1 }], ['GAS', { weight: 20, severity: 2 }]]);
+    const clock = (ms: number) => `t${ms}`;
+    ts.run(({ cold, expectObservable }) => {
+      const source = cold('a b c d e f', {
+        a: result('GAS', 'G1', 'pass', 0),
+        b: result('HH', 'T1', 'fail', 1),
+        c: result('HH', 'T1', 'unknown', 2), // the gauge goes stale while failing: still red
+        d: result('HH', 'T1', 'fail', 3), // data back, still failing
+        e: result('HH', 'T1', 'unknown', 4),
+        f: result('HH', 'T1', 'pass', 5), // a good reading clears the hold
+      });
+      expectObservable(source.pipe(siteScore({ site: 's', rules: { ...rules, formatTime: clock }, clauses: many, initial, scheduler: ts }))).toBe('a b c d e f', {
+        a: score(0, 95.24, 'A', 'blue', counts(1, 0, 1), 0.5),
+        b: score(1, 95.24, 'A', 'red', counts(1, 1, 0), 1, failing('HH', 'T1')),
+        c: score(2, 95.24, 'A', 'red', counts(1, 0, 1), 0.5, held('t2', 'HH', 'T1')),
+        d: score(3, 95.24, 'A', 'red', counts(1, 1, 0), 1, failing('HH', 'T1')),
+        e: score(4, 95.24, 'A', 'red', counts(1, 0, 1), 0.5, held('t4', 'HH', 'T1')),
+        f: score(5, 100, 'A', 'blue', counts(2, 0, 0), 1),
+      });
+    });
+  });
+
+  it('holds the band a failing severity-2 clause left the site at; a severity-3 failure going unknown holds nothing', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const three = new Map([['A', { weight: 1, severity: 3 }], ['B', { weight: 1, severity: 2 }], ['C', { weight: 1, severity: 3 }]]);
+    const start = [result('A', 'x', 'pass'), result('B', 'x', 'pass'), result('C', 'x', 'pass')];
+    const clock = (ms: number) => `t${ms}`;
+    ts.run(({ cold, expectObservable }) => {
+      // B fails: 66.67 → C/orange. B unknown: the score stays 66.67 (unknown earns nothing) and orange is held.
+      // C fails as well: 33.33 → D/red; then C unknown: red by the band still, nothing held for a severity-3 clause.
+      const source = cold('a b c d e', {
+        a: result('B', 'x', 'fail', 1),
+        b: result('B', 'x', 'unknown', 2),
+        c: result('A', 'x', 'unknown', 3), // a passing clause losing its data lowers the score, never the colour
+        d: result('B', 'x', 'pass', 4),
+        e: result('A', 'x', 'pass', 5),
+      });
+      expectObservable(source.pipe(siteScore({ site: 's', rules: { ...rules, formatTime: clock }, clauses: three, initial: start, scheduler: ts }))).toBe('a b c d e', {
+        a: score(1, 66.67, 'C', 'orange', counts(2, 1, 0), 1),
+        b: score(2, 66.67, 'C', 'orange', counts(2, 0, 1), 2 / 3 - (2 / 3 - 0.6667)),
+        c: score(3, 33.33, 'D', 'red', counts(1, 0, 2), 0.3333),
+        d: score(4, 66.67, 'C', 'orange', counts(2, 0, 1), 0.6667),
+        e: score(5, 100, 'A', 'blue', counts(3, 0, 0), 1),
       });
     });
   });

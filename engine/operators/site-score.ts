@@ -14,7 +14,7 @@ export interface SiteScoreOptions {
   onInitial?: (score: SiteScore) => void;
 }
 
-/** Keeps a site's tally of verdicts and emits its score whenever the score changes. */
+/** Keeps a site's tally of verdicts and emits its score (with its compliance colour, held while data is lost) whenever it changes. */
 export function siteScore(options: SiteScoreOptions): OperatorFunction<ClauseResult, SiteScore> {
   const { site, rules, clauses, scheduler } = options;
   return (source) =>
@@ -23,7 +23,7 @@ export function siteScore(options: SiteScoreOptions): OperatorFunction<ClauseRes
       const verdicts = new Map<string, Verdict>();
       const keyOf = (r: ClauseResult) => `${r.clause}\u0000${r.subject}`;
       for (const r of options.initial) {
-        applyVerdict(tally, clauses.get(r.clause)!, undefined, r.verdict, rules);
+        applyVerdict(tally, clauses.get(r.clause)!, { clause: r.clause, subject: r.subject, since: r.since, from: undefined, to: r.verdict }, rules);
         verdicts.set(keyOf(r), r.verdict);
       }
       let last = computeScore(site, scheduler.now(), tally, rules);
@@ -33,7 +33,8 @@ export function siteScore(options: SiteScoreOptions): OperatorFunction<ClauseRes
           const clause = clauses.get(result.clause);
           if (!clause || result.site !== site) return;
           const key = keyOf(result);
-          applyVerdict(tally, clause, verdicts.get(key), result.verdict, rules);
+          const change = { clause: result.clause, subject: result.subject, since: result.since, from: verdicts.get(key), to: result.verdict };
+          applyVerdict(tally, clause, change, rules, last.complianceRisk);
           verdicts.set(key, result.verdict);
           const next = computeScore(site, result.since, tally, rules);
           if (sameScore(next, last)) return;

@@ -118,8 +118,25 @@ function headline(input: CapDocumentInput, lang: 'zh' | 'en', event: string): st
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
+/** an incident whose condition has cleared, not yet closed by a person */
+export function awaitingClose(alert: Alert): boolean {
+  return alert.lifecycle?.condition === 'returned' && alert.lifecycle.closeRequired === true;
+}
+
+const RISK_WORDS: Record<NonNullable<Alert['siteRisk']>['risk'], Bilingual> = {
+  red: { zh: '红', en: 'red' },
+  orange: { zh: '橙', en: 'orange' },
+  yellow: { zh: '黄', en: 'yellow' },
+  blue: { zh: '蓝', en: 'blue' },
+};
+
 function description(alert: Alert, lang: 'zh' | 'en'): string {
   const lines = [alert.message[lang]];
+  if (awaitingClose(alert)) lines.push(lang === 'zh' ? '条件已解除，待人工关闭' : 'Condition cleared, awaiting close');
+  if (alert.siteRisk) {
+    const { risk, reason } = alert.siteRisk;
+    lines.push(lang === 'zh' ? `站点实时风险：${RISK_WORDS[risk].zh}（${reason.zh}）` : `Site live risk: ${RISK_WORDS[risk].en} (${reason.en})`);
+  }
   const incident = alert.incident;
   if (incident) {
     if (incident.affected.length > 0) lines.push(`${lang === 'zh' ? '受影响设施' : 'Affected'}: ${incident.affected.join(', ')}`);
@@ -142,6 +159,9 @@ function parameters(alert: Alert, lang: 'zh' | 'en'): [string, string][] {
     ['ketwin:state', alert.state],
   ];
   if (alert.transition) out.push(['ketwin:transition', `${alert.transition.action} by ${alert.transition.by}`]);
+  // the site's live risk as this message leaves: the same colour and words as every screen shows
+  if (alert.siteRisk) out.push(['ketwin:siteRisk', alert.siteRisk.risk], ['ketwin:siteRiskReason', alert.siteRisk.reason[lang]]);
+  if (awaitingClose(alert)) out.push(['ketwin:condition', 'cleared, awaiting close']);
   const incident = alert.incident;
   if (incident) {
     for (const i of incident.inventory) out.push([`inventory:${i.asset}`, `${i.tonnes} t ${i.product}`]);

@@ -9,7 +9,12 @@ export interface SiteSummary {
   location: { lat: number; lon: number };
   score: number | null;
   grade: string | null;
+  /** live risk, shown first: the worst of compliance (held while data is lost), open incidents and comms loss on safety-critical points */
   risk: RiskColour | null;
+  /** what drives the live risk, in words */
+  riskReason: Bilingual | null;
+  /** the colour from compliance alone, shown beside the live risk */
+  complianceRisk: RiskColour | null;
   /** 0..1, null before the first score */
   coverage: number | null;
   counts: Record<Verdict, number> | null;
@@ -54,6 +59,8 @@ export interface SubjectVerdict {
   evidence: EvidenceView[];
   thresholds: Record<string, unknown>;
   standard: string;
+  /** why the verdict is unknown ("not monitored: D1.drain_valve_open is not mapped") */
+  reason?: Bilingual;
 }
 
 export interface ClauseView extends ClauseInfo {

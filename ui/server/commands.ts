@@ -7,7 +7,7 @@ export type ResponseStatus = 'acknowledged' | 'en-route' | 'on-scene';
 /**
  * The alarm commands of the live twin; the engine (engine/index.ts) satisfies it as it is, and main.ts
  * passes it as `commands: engine`. Each method throws an error with a `code` (the engine's EngineError):
- * ENGINE_UNKNOWN_ALERT / ENGINE_UNKNOWN_ASSET → 404, ENGINE_ALERT_STATE → 409, ENGINE_BAD_COMMAND → 400.
+ * ENGINE_UNKNOWN_ALERT / ENGINE_UNKNOWN_ASSET → 404, ENGINE_ALERT_STATE and ENGINE_NOT_SHELVABLE → 409, ENGINE_BAD_COMMAND → 400.
  */
 export interface CommandsView {
   /** an open alert by id */
@@ -17,6 +17,8 @@ export interface CommandsView {
   /** until `untilMs`, at most the standard's maxShelve */
   shelve(alertId: string, by: string, untilMs: number, reason: string): Alert;
   unshelve(alertId: string, by: string, comment?: string): Alert;
+  /** an incident whose condition has cleared, closed by a person with a comment */
+  close(alertId: string, by: string, comment: string): Alert;
   /** incidents only */
   respond(alertId: string, by: string, status: ResponseStatus): Alert;
 }
@@ -26,6 +28,7 @@ const STATUS_OF_CODE: Record<string, { status: 400 | 404 | 409; code: 'bad-reque
   ENGINE_UNKNOWN_ASSET: { status: 404, code: 'not-found' },
   ENGINE_UNKNOWN_SITE: { status: 404, code: 'not-found' },
   ENGINE_ALERT_STATE: { status: 409, code: 'conflict' },
+  ENGINE_NOT_SHELVABLE: { status: 409, code: 'conflict' },
   ENGINE_BAD_COMMAND: { status: 400, code: 'bad-request' },
 };
 

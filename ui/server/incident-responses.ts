@@ -24,6 +24,7 @@ export function createResponseLog(maxAlerts = 1000): ResponseLog {
       acknowledge: (id, by, comment) => commands.acknowledge(id, by, comment),
       shelve: (id, by, until, reason) => commands.shelve(id, by, until, reason),
       unshelve: (id, by, comment) => commands.unshelve(id, by, comment),
+      close: (id, by, comment) => commands.close(id, by, comment),
       respond: (id, by, status) => {
         const alert = commands.respond(id, by, status);
         const t = alert.transition;

@@ -16,6 +16,8 @@ export function siteSummary(site: Site, snapshot: SiteSnapshot | undefined): Sit
     score: score?.score ?? null,
     grade: score?.grade ?? null,
     risk: score?.risk ?? null,
+    riskReason: score?.riskReason ?? null,
+    complianceRisk: score?.complianceRisk ?? null,
     coverage: score?.coverage ?? null,
     counts: score?.counts ?? null,
     activeAlerts: (snapshot?.alerts ?? []).filter(isOpenAlert).length,
@@ -63,6 +65,7 @@ export function subjectVerdicts(site: Site): (r: ClauseResult) => SubjectVerdict
     evidence: r.evidence.map((e): EvidenceView => ({ ...e, unit: units.get(e.point) ?? null })),
     thresholds: r.thresholds,
     standard: r.standard,
+    ...(r.reason ? { reason: r.reason } : {}),
   });
 }
 

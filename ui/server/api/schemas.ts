@@ -74,7 +74,11 @@ export const siteSummarySchema = z
     location: z.object({ lat: z.number(), lon: z.number() }),
     score: z.number().nullable(),
     grade: z.string().nullable(),
+    /** live risk: the worst of compliance (held while data is lost), open incidents and comms loss on safety-critical points */
     risk: z.enum(['red', 'orange', 'yellow', 'blue']).nullable(),
+    riskReason: z.object({ zh: z.string(), en: z.string() }).nullable(),
+    /** the colour from compliance alone, shown beside the live risk, never instead of it */
+    complianceRisk: z.enum(['red', 'orange', 'yellow', 'blue']).nullable(),
     coverage: z.number().nullable(),
     counts: verdictCounts.nullable(),
     activeAlerts: z.number(),
@@ -207,6 +211,8 @@ export const shelveBody = z
     reason: comment('a reason for shelving'),
   })
   .describe('ShelveInput');
+
+export const closeBody = z.strictObject({ comment: comment('a comment saying how the incident ended') }).describe('CloseInput');
 
 export const unshelveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() }).describe('UnshelveInput');
 

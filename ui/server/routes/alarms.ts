@@ -1,6 +1,6 @@
 import type { Alert } from '../../../model/index.ts';
 import type { RouteTable, ResponseDoc } from '../api/route-table.ts';
-import { ackBody, alertParams, alertSchema, errorSchema, respondBody, shelveBody, unshelveBody } from '../api/schemas.ts';
+import { ackBody, alertParams, alertSchema, closeBody, errorSchema, respondBody, shelveBody, unshelveBody } from '../api/schemas.ts';
 import { runCommand, type CommandsView } from '../commands.ts';
 import { ClientError } from '../errors.ts';
 import type { AuditSink } from '../views.ts';
@@ -25,7 +25,7 @@ function responses(extra: Record<number, ResponseDoc> = {}): Record<number, Resp
   };
 }
 
-/** POST /api/alerts/:id/{ack,shelve,unshelve,respond} — the alarm lifecycle, by the signed-in user, audited. */
+/** POST /api/alerts/:id/{ack,shelve,unshelve,close,respond} — the alarm lifecycle, by the signed-in user, audited. */
 export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   const { audit } = options;
   const siteOf = (id: string) => options.commands?.alert(id)?.site;
@@ -54,8 +54,8 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
     {
       method: 'post', path: '/api/alerts/:id/shelve', tags: ['alarms'], params: alertParams, body: shelveBody,
       access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
-      summary: 'Shelves an alarm for some minutes (at most the standard\'s maximum) with a reason; it unshelves itself then. Audited as alert.shelve',
-      responses: responses(),
+      summary: 'Shelves an alarm for some minutes (at most the standard\'s maximum) with a reason; it unshelves itself then. Severity-1 alarms and incidents are never shelved (409 with the reason). Audited as alert.shelve',
+      responses: responses({ 409: { description: 'already shelved, or an alarm the standard never lets be shelved (severity 1, every incident): the reason is in the message', schema: errorSchema } }),
     },
     ({ ctx, params, body, user }) => {
       const until = options.now() + body.minutes * MINUTE;
@@ -74,6 +74,19 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
     ({ ctx, params, body, user }) => {
       const alert = runCommand(() => commands(params.id).unshelve(params.id, user!.name, body.comment));
       record(user!.name, 'alert.unshelve', alert, body.comment ? { comment: body.comment } : {});
+      ctx.body = alert;
+    },
+  );
+  api.add(
+    {
+      method: 'post', path: '/api/alerts/:id/close', tags: ['alarms'], params: alertParams, body: closeBody,
+      access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
+      summary: 'Closes an incident whose condition has cleared ("condition cleared, awaiting close"), with a comment. Audited as alert.close',
+      responses: responses({ 409: { description: 'not an incident, or its condition is still present', schema: errorSchema } }),
+    },
+    ({ ctx, params, body, user }) => {
+      const alert = runCommand(() => commands(params.id).close(params.id, user!.name, body.comment));
+      record(user!.name, 'alert.close', alert, { comment: body.comment });
       ctx.body = alert;
     },
   );

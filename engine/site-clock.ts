@@ -1,0 +1,12 @@
+/**
+ * Writes an instant as the site's wall clock, "14:02:05 UTC+8": what the twin's words say ("held: data
+ * lost at …"). The zone is the site's (model: timeZone); the same instant always reads the same.
+ */
+export function siteClock(timeZone: string): (ms: number) => string {
+  const format = new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23', timeZoneName: 'shortOffset' });
+  return (ms) => {
+    const parts = format.formatToParts(ms);
+    const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
+    return `${part('hour')}:${part('minute')}:${part('second')} ${part('timeZoneName').replace('GMT', 'UTC')}`;
+  };
+}
