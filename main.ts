@@ -148,14 +148,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => store.close());
     const writer = createStoreWriter(store, { spillDir: join(options.dataDir, 'spill'), logger: logger.child({ part: 'db-writer' }) });
     stops.push(() => writer.close());
-    const audit = (entry: AuditEntry) => {
-      store.appendAudit(entry).catch((error: unknown) => logger.error({ err: error, audit: entry }, 'audit entry not recorded'));
-    };
+    // audit entries go to disk first and to the chain from there: an outage or a restart loses none
+    const audit = (entry: AuditEntry) => writer.audit(entry);
     audit({
       actor: 'system:ketwin', action: 'start', subject: 'ketwin',
       details: { sites: sites.map((s) => s.id), standards: configuration.standards.map((s) => s.key) },
     });
-    stops.push(() => store.appendAudit({ actor: 'system:ketwin', action: 'stop', subject: 'ketwin', details: { writer: writer.stats() } }).then(() => undefined));
+    stops.push(() => audit({ actor: 'system:ketwin', action: 'stop', subject: 'ketwin', details: { writer: writer.stats() } }));
     if (!store.timescale) {
       // TimescaleDB runs retention as a database job; elsewhere ketwin runs it itself.
       const retention = setInterval(() => {
@@ -166,7 +165,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     }
 
     const notifier = createNotifier({
-      store,
+      store: { ...store, appendAudit: async (entry) => audit(entry) },
       sites,
       dataDir: options.dataDir,
       subscribers: options.subscribersFile ? await loadSubscribers(options.subscribersFile) : [],
@@ -248,13 +247,15 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       inspections: {
         list: (site) => store.evidence(site),
         record: async (record) => {
-          await store.writeEvidence([record]);
+          const [stored] = await store.writeEvidence([record]);
           const current = sites.find((s) => s.id === record.site);
-          if (!current) return;
-          const updated = siteWithEvidence(current, [record]);
+          if (!current || !stored) return stored;
+          const updated = siteWithEvidence(current, [stored]);
           sites = sites.map((s) => (s.id === updated.id ? updated : s));
           engine.updateSite(updated); // evidence clauses are judged again at once
+          return stored;
         },
+        versions: (site, kind, subject, doneAt) => store.evidenceVersions(site, kind, subject, doneAt),
       },
       audit,
       reports: { keyDir: join(options.dataDir, 'keys') },

@@ -8,6 +8,7 @@ import { StoreError, type SeriesPoint, type Store } from './store.ts';
 import { encodeSamplesBinary } from './copy-binary.ts';
 import { createSeriesIds } from './series-ids.ts';
 import { createStoreExtras } from './store-extras.ts';
+import { createStoreGuards } from './store-guards.ts';
 
 export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 
@@ -199,7 +200,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       await closeClient();
     },
   } as Store;
-  const extras = createStoreExtras(db, seriesIds, (...args) => store.series(...args), () => store.timescale);
+  const extras = { ...createStoreExtras(db, seriesIds, (...args) => store.series(...args), () => store.timescale), ...createStoreGuards(db) };
   for (const [name, fn] of Object.entries(extras) as [keyof typeof extras, (...args: unknown[]) => Promise<unknown>][]) {
     (store as unknown as Record<string, unknown>)[name] = async (...args: unknown[]) => {
       open();

@@ -8,3 +8,6 @@ export { verifyAudit, canonicalJson, auditHash, GENESIS, type AuditEntry, type A
 export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPolicy, type RetentionTable } from './retention.ts';
 export { failurePeriods, type FailurePeriod } from './failures.ts';
 export type { TimescaleOptions } from './timescale.ts';
+export { isRowFault, sqlState, type DeadLetter, type Lane } from './dead-letters.ts';
+export { countAttempt, createMemorySignInLimiter, type SignInLimiter, type SignInPolicy, type SignInDecision, type SignInCount } from './sign-in-limits.ts';
+export { evidenceHash } from './evidence.ts';

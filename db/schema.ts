@@ -151,7 +151,11 @@ export const outbox = pgTable(
   (t) => [uniqueIndex('outbox_topic_key').on(t.topic, t.key), index('outbox_pending_idx').on(t.deliveredAt, t.id)],
 );
 
-/** Drills, siren tests, inspections, certificates: what the standard's evidence clauses read. */
+/**
+ * Drills, siren tests, inspections, certificates: what the standard's evidence clauses read.
+ * Append-only: a record written again under the same (site, kind, subject, done_at) is a new
+ * version; every version stays, with who uploaded it and the sha256 of its content.
+ */
 export const evidenceRecords = pgTable(
   'evidence_records',
   {
@@ -164,9 +168,45 @@ export const evidenceRecords = pgTable(
     validUntil: tstz('valid_until'),
     reference: text('reference'),
     notes: text('notes'),
+    version: integer('version').notNull().default(1),
+    recordedBy: text('recorded_by'),
+    recordedAt: tstz('recorded_at'),
+    hash: text('hash'),
   },
-  (t) => [uniqueIndex('evidence_records_key').on(t.site, t.kind, t.subject, t.doneAt)],
+  (t) => [uniqueIndex('evidence_records_version_key').on(t.site, t.kind, t.subject, t.doneAt, t.version)],
 );
+
+/**
+ * Rows a writer lane gave up on after repeated refusals by the database (a NUL in a text, a
+ * value out of range): kept with the error so that the rows behind them go on. `payload` is
+ * JSON as text, since what jsonb refused must still be storable.
+ */
+export const deadLetters = pgTable(
+  'dead_letters',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    lane: text('lane').notNull(),
+    payload: text('payload').notNull(),
+    error: text('error').notNull(),
+    code: text('code'),
+    attempts: integer('attempts').notNull(),
+    failedAt: tstz('failed_at').notNull(),
+  },
+  (t) => [index('dead_letters_lane_idx').on(t.lane, t.id)],
+);
+
+/**
+ * Sign-in attempts per key (`user:<name>` or `address:<ip>`), counted before the password is
+ * checked, in one statement, so that concurrent guesses cannot all pass a stale count.
+ */
+export const signInLimits = pgTable('sign_in_limits', {
+  key: text('key').primaryKey(),
+  attempts: integer('attempts').notNull(),
+  windowStart: tstz('window_start').notNull(),
+  /** lockouts in a row: the next one lasts twice as long */
+  lockouts: integer('lockouts').notNull().default(0),
+  blockedUntil: tstz('blocked_until'),
+});
 
 /** Time ranges of a site that retention must keep (an open audit, an incident inquiry). */
 export const holds = pgTable(

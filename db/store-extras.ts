@@ -3,7 +3,8 @@
  * drizzle PostgreSQL database (PGlite, PostgreSQL, TimescaleDB).
  */
 import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
-import { auditHash, GENESIS, type AuditRecord } from './audit.ts';
+import { auditHash, GENESIS, type AuditEntry, type AuditRecord } from './audit.ts';
+import { evidenceHash, evidenceRow, toEvidence } from './evidence.ts';
 import type { Db } from './drizzle-store.ts';
 import { retentionStatements, type RetentionTable } from './retention.ts';
 import { rowToResult, rowToScore } from './rows.ts';
@@ -11,7 +12,8 @@ import * as schema from './schema.ts';
 import type { SeriesIds } from './series-ids.ts';
 import type { ChartBucket, EvidenceRecord, Hold, OutboxMessage, Store } from './store.ts';
 
-type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'openAlerts' | 'alertHistory' | 'series' | 'close'>;
+type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'openAlerts' | 'alertHistory' | 'series' | 'close'
+  | 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInUnlock'>;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -32,12 +34,38 @@ function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
   };
 }
 
-function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): EvidenceRecord {
-  const e: EvidenceRecord = { site: r.site, kind: r.kind, subject: r.subject, doneAt: r.doneAt.getTime(), by: r.by };
-  if (r.validUntil !== null) e.validUntil = r.validUntil.getTime();
-  if (r.reference !== null) e.reference = r.reference;
-  if (r.notes !== null) e.notes = r.notes;
-  return e;
+/** Inserts the entry as the row after `prevHash` (the caller holds the audit lock). */
+async function appendAfter(tx: Db, entry: AuditEntry, prevHash: string): Promise<AuditRecord> {
+  const a = schema.auditLog;
+  const content = {
+    at: Math.round(entry.at ?? Date.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
+    site: entry.site ?? null, details: entry.details ?? {}, prevHash,
+  };
+  const hash = auditHash(content);
+  const [row] = await tx.insert(a).values({ ...content, at: new Date(content.at), hash }).returning();
+  return toRecord(row!);
+}
+
+/** The record as its next version, unless the latest version has the same content; retried when another writer took the number. */
+async function appendEvidence(db: Db, record: EvidenceRecord): Promise<EvidenceRecord> {
+  const e = schema.evidenceRecords;
+  const hash = evidenceHash(record);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await db.transaction(async (tx) => {
+        const [latest] = await tx.select().from(e)
+          .where(and(eq(e.site, record.site), eq(e.kind, record.kind), eq(e.subject, record.subject), eq(e.doneAt, new Date(record.doneAt))))
+          .orderBy(desc(e.version)).limit(1);
+        if (latest !== undefined && latest.hash === hash) return toEvidence(latest);
+        const version = (latest?.version ?? 0) + 1;
+        const [row] = await tx.insert(e).values(evidenceRow(record, version, hash)).returning();
+        return toEvidence(row!);
+      });
+    } catch (error) {
+      const code = (error as { code?: string; cause?: { code?: string } }).cause?.code ?? (error as { code?: string }).code;
+      if (code !== '23505' || attempt >= 5) throw error;
+    }
+  }
 }
 
 export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['series'], timescale: () => boolean): Extras {
@@ -98,14 +126,33 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
         await tx.execute(sql`LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE`);
         const a = schema.auditLog;
         const last = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
-        const content = {
-          at: Math.round(entry.at ?? Date.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
-          site: entry.site ?? null, details: entry.details ?? {}, prevHash: last[0]?.hash ?? GENESIS,
-        };
-        const hash = auditHash(content);
-        const [row] = await tx.insert(a).values({ ...content, at: new Date(content.at), hash }).returning();
-        return toRecord(row!);
+        return appendAfter(tx as unknown as Db, entry, last[0]?.hash ?? GENESIS);
       });
+    },
+
+    async appendAudits(entries) {
+      if (entries.length === 0) return;
+      await db.transaction(async (tx) => {
+        await tx.execute(sql`LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE`);
+        const a = schema.auditLog;
+        const last = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
+        const ids = entries.map((e) => e.details?.['entryId']).filter((id): id is string => typeof id === 'string');
+        const since = Math.min(...entries.map((e) => e.at ?? Date.now()));
+        const present = ids.length === 0 ? new Set<string>() : new Set((await rows<{ id: string }>(tx as unknown as Db, sql`
+          SELECT details->>'entryId' AS id FROM audit_log WHERE at >= ${new Date(since)} AND details->>'entryId' IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)).map((r) => r.id));
+        let prev = last[0]?.hash ?? GENESIS;
+        for (const entry of entries) {
+          const id = entry.details?.['entryId'];
+          if (typeof id === 'string' && present.has(id)) continue;
+          prev = (await appendAfter(tx as unknown as Db, entry, prev)).hash;
+        }
+      });
+    },
+
+    async auditHead() {
+      const a = schema.auditLog;
+      const [row] = await db.select().from(a).orderBy(desc(a.seq)).limit(1);
+      return row === undefined ? undefined : toRecord(row);
     },
 
     async auditRecords(afterSeq = 0, limit = 5000) {
@@ -132,16 +179,9 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
     },
 
     async writeEvidence(records) {
-      if (records.length === 0) return;
-      const e = schema.evidenceRecords;
-      const values = records.map((r) => ({
-        site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
-        validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
-      }));
-      await db.insert(e).values(values).onConflictDoUpdate({
-        target: [e.site, e.kind, e.subject, e.doneAt],
-        set: { by: sql`excluded.by`, validUntil: sql`excluded.valid_until`, reference: sql`excluded.reference`, notes: sql`excluded.notes` },
-      });
+      const stored: EvidenceRecord[] = [];
+      for (const record of records) stored.push(await appendEvidence(db, record));
+      return stored;
     },
 
     async evidence(site, filter = {}) {
@@ -150,7 +190,17 @@ export function createStoreExtras(db: Db, seriesIds: SeriesIds, series: Store['s
       if (filter.kind !== undefined) where.push(eq(e.kind, filter.kind));
       if (filter.subject !== undefined) where.push(eq(e.subject, filter.subject));
       if (filter.asOf !== undefined) where.push(lte(e.doneAt, new Date(filter.asOf)));
-      return (await db.select().from(e).where(and(...where)).orderBy(desc(e.doneAt), asc(e.kind), asc(e.subject))).map(toEvidence);
+      const latest = await db.selectDistinctOn([e.kind, e.subject, e.doneAt]).from(e).where(and(...where))
+        .orderBy(asc(e.kind), asc(e.subject), asc(e.doneAt), desc(e.version));
+      return latest.map(toEvidence).sort((x, y) => y.doneAt - x.doneAt || x.kind.localeCompare(y.kind) || x.subject.localeCompare(y.subject));
+    },
+
+    async evidenceVersions(site, kind, subject, doneAt) {
+      const e = schema.evidenceRecords;
+      const got = await db.select().from(e)
+        .where(and(eq(e.site, site), eq(e.kind, kind), eq(e.subject, subject), eq(e.doneAt, new Date(doneAt))))
+        .orderBy(asc(e.version));
+      return got.map(toEvidence);
     },
 
     async addHold(hold) {

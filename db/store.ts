@@ -1,5 +1,7 @@
 import type { Alert, ClauseResult, Quality, Sample, SampleValue, SiteScore } from '../model/index.ts';
 import type { AuditEntry, AuditRecord } from './audit.ts';
+import type { DeadLetter, Lane } from './dead-letters.ts';
+import type { SignInDecision, SignInPolicy } from './sign-in-limits.ts';
 import type { RetentionPolicy, RetentionTable } from './retention.ts';
 
 /** One stored reading of a point, as the UI charts it. */
@@ -54,6 +56,13 @@ export interface EvidenceRecord {
   /** an attachment: file name, document number or URL */
   reference?: string;
   notes?: string;
+  /** set by the store: 1 for the first upload under (site, kind, subject, doneAt), then 2, 3, … */
+  version?: number;
+  /** who uploaded this version (a user name), and when */
+  recordedBy?: string;
+  recordedAt?: number;
+  /** set by the store: sha256 (hex) of the record's content (evidenceHash) */
+  hash?: string;
 }
 
 /** A time range of a site that retention keeps (an open audit, an incident inquiry). */
@@ -106,15 +115,35 @@ export interface Store {
   stateAsOf(site: string, at: number): Promise<SiteStateAsOf>;
   /** Appends to the hash chain, serialised so that it never forks; returns the stored row. */
   appendAudit(entry: AuditEntry): Promise<AuditRecord>;
+  /**
+   * Appends in order in one transaction. An entry whose `details.entryId` is already in the chain
+   * (a retry after a lost reply, a replayed spill file) is skipped.
+   */
+  appendAudits(entries: readonly AuditEntry[]): Promise<void>;
+  /** The newest row of the chain, or undefined when it is empty. */
+  auditHead(): Promise<AuditRecord | undefined>;
   /** Rows of the chain with seq > afterSeq, in order, at most `limit`. */
   auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]>;
   /** Claims up to `limit` undelivered messages for `leaseMs` (default 30 s), oldest first. */
   claimOutbox(limit: number, leaseMs?: number): Promise<OutboxMessage[]>;
   markDelivered(ids: readonly number[]): Promise<void>;
-  /** Idempotent on (site, kind, subject, doneAt): a rewrite replaces the record. */
-  writeEvidence(records: readonly EvidenceRecord[]): Promise<void>;
-  /** Records of a site (optionally of one kind / subject) done at or before `asOf`, newest first. */
+  /**
+   * Append-only: a record under an existing (site, kind, subject, doneAt) becomes its next version
+   * (the same content again is not a new version). Returns the records as stored, with version and hash.
+   */
+  writeEvidence(records: readonly EvidenceRecord[]): Promise<EvidenceRecord[]>;
+  /** The latest version of each record of a site (optionally of one kind / subject) done at or before `asOf`, newest first. */
   evidence(site: string, filter?: { kind?: string; subject?: string; asOf?: number }): Promise<EvidenceRecord[]>;
+  /** Every version of one record, oldest first. */
+  evidenceVersions(site: string, kind: string, subject: string, doneAt: number): Promise<EvidenceRecord[]>;
+  /** Rows the writer gave up on (db/dead-letters.ts). */
+  writeDeadLetters(letters: readonly DeadLetter[]): Promise<void>;
+  deadLetters(filter?: { lane?: Lane; afterId?: number; limit?: number }): Promise<DeadLetter[]>;
+  /** Counts a sign-in attempt on `key` before the password is checked (db/sign-in-limits.ts); atomic per key. */
+  signInAttempt(key: string, policy: SignInPolicy, now: number): Promise<SignInDecision>;
+  signInReset(key: string): Promise<void>;
+  /** Lifts a lockout; false when the key had no count. */
+  signInUnlock(key: string): Promise<boolean>;
   addHold(hold: Omit<Hold, 'id'>): Promise<Hold>;
   releaseHold(id: number): Promise<void>;
   /** Open holds of a site. */

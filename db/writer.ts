@@ -6,9 +6,20 @@
  * batches (`spillDir`, bounded by `maxSpillBytes`) and are written back first, in order,
  * when the database returns. Only past both bounds (or with no spill directory) is the
  * oldest telemetry dropped, counted and logged.
+ *
+ * A row the database refuses (not an outage: a NUL in a text, a value out of range) never
+ * blocks the rows behind it: the batch is written apart to find it, and after `maxRowFailures`
+ * refusals it goes to the `dead_letters` table with the error, counted and logged.
+ * Audit entries are written to disk (fsync) before `audit()` returns and to the database from
+ * there, so they survive an outage and a restart alike.
  */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
+import type { AuditEntry } from './audit.ts';
+import { isRowFault, type DeadLetter, type Lane as LaneName } from './dead-letters.ts';
+import { createStrikes, isolateRows } from './row-isolation.ts';
 import { createSpill, type Spill } from './spill.ts';
 import { StoreError, type Store } from './store.ts';
 
@@ -28,6 +39,8 @@ export interface StoreWriterOptions {
   maxSpillBytes?: number;
   /** How long flush() and close() keep retrying before they give up; default 30 s. */
   drainTimeoutMs?: number;
+  /** Refusals of one row by the database before it goes to the dead letters; default 3. */
+  maxRowFailures?: number;
   logger?: Logger;
 }
 
@@ -44,6 +57,10 @@ export interface StoreWriterStats {
   spilledBytes: number;
   /** source timestamp of the newest sample written, ms (0 before the first) */
   newestWrittenSampleTs: number;
+  /** rows moved to the dead letters since start, per lane */
+  deadLetters: Record<LaneName, number>;
+  /** audit entries on disk, not yet in the database */
+  auditPending: number;
 }
 
 export interface StoreWriter {
@@ -52,6 +69,8 @@ export interface StoreWriter {
   result(result: ClauseResult): void;
   score(score: SiteScore): void;
   alert(alert: Alert): void;
+  /** An audit entry: on disk (with a spill directory) before this returns, in the chain once the database takes it. */
+  audit(entry: AuditEntry): void;
   stats(): StoreWriterStats;
   /** Writes everything buffered; rejects with DRAIN_TIMEOUT if the database stays away. */
   flush(): Promise<void>;
@@ -60,7 +79,7 @@ export interface StoreWriter {
 }
 
 interface Lane<T> {
-  name: 'samples' | 'results' | 'scores' | 'alerts';
+  name: LaneName;
   rows: T[];
   inFlight: number;
   write: (rows: T[]) => Promise<void>;
@@ -73,15 +92,25 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
   const retryMinMs = options.retryMinMs ?? 100;
   const retryMaxMs = options.retryMaxMs ?? 10_000;
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
+  const maxRowFailures = options.maxRowFailures ?? 3;
   const log = options.logger ?? pino({ level: 'silent' });
   const spill: Spill | undefined = options.spillDir === undefined ? undefined : createSpill(options.spillDir, options.maxSpillBytes ?? 2 ** 30);
+  // audit entries are never dropped: no bound, and each one synced to disk
+  const auditSpill: Spill<AuditEntry> | undefined = options.spillDir === undefined
+    ? undefined
+    : createSpill<AuditEntry>(join(options.spillDir, 'audit'), Number.POSITIVE_INFINITY, { codec: { encode: (e) => JSON.stringify(e), decode: (l) => JSON.parse(l) as AuditEntry }, sync: true });
+  const strikes = createStrikes();
+  const deadPending: DeadLetter[] = [];
+  const deadCounts: Record<LaneName, number> = { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 };
   let lastSpillLog = 0;
 
   const samples: Lane<Sample> = { name: 'samples', rows: [], inFlight: 0, write: (r) => store.writeSamples(r) };
   const results: Lane<ClauseResult> = { name: 'results', rows: [], inFlight: 0, write: (r) => store.writeResults(r) };
   const scores: Lane<SiteScore> = { name: 'scores', rows: [], inFlight: 0, write: (r) => store.writeScores(r) };
   const alerts: Lane<Alert> = { name: 'alerts', rows: [], inFlight: 0, write: (r) => store.writeAlerts(r) };
-  const lanes = [samples, results, scores, alerts] as Lane<unknown>[];
+  // without a spill directory audit entries wait in memory like any other row
+  const audits: Lane<AuditEntry> = { name: 'audit', rows: [], inFlight: 0, write: (r) => store.appendAudits(r) };
+  const lanes = [audits, samples, results, scores, alerts] as Lane<unknown>[];
 
   let written = 0;
   let newestWrittenSampleTs = 0;
@@ -170,33 +199,42 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     if (running !== undefined) return running;
     running = (async () => {
       try {
+        if (!(await writeDeadLetters())) return;
+        if (auditSpill !== undefined && !(await drainDisk('audit', auditSpill, (r) => store.appendAudits(r)))) return;
         for (const lane of lanes) {
-          if (lane === samples && spill !== undefined && !(await drainSpill(spill))) return;
+          if (lane === samples && spill !== undefined && !(await drainDisk('samples', spill, (r) => store.writeSamples(r)))) return;
           while (lane.rows.length > 0) {
             const batch = lane.rows.splice(0, maxBatch);
             lane.inFlight = batch.length;
             try {
               await lane.write(batch);
             } catch (err) {
-              lane.inFlight = 0;
-              // back at the head: order is kept (in front of the spill if newer rows went there)
-              if (!(lane === samples && spill !== undefined && spill.stats().files > 0 && tryUnshiftSpill(spill, batch as Sample[]))) {
-                lane.rows.unshift(...batch);
+              let rest: unknown[] = batch;
+              let error: unknown = err;
+              let stop: 'outage' | 'strike' | undefined = 'outage';
+              if (isRowFault(err)) {
+                const found = await isolateRows(lane.name, batch, lane.write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
+                wrote(lane.name, found.written);
+                deadLettered(found.dead);
+                ({ rest, stop } = found);
+                error = found.error ?? err;
               }
-              failures++;
-              attempt++;
-              const delay = backoffMs();
-              log.warn({ err: (err as Error).message, lane: lane.name, rows: batch.length, buffered: buffered(), retryInMs: delay }, 'store write failed; keeping rows and retrying');
+              lane.inFlight = 0;
+              if (stop === undefined) {
+                if (!(await writeDeadLetters())) return;
+                continue;
+              }
+              // back at the head: order is kept (in front of the spill if newer rows went there)
+              if (!(lane === samples && spill !== undefined && spill.stats().files > 0 && tryUnshiftSpill(spill, rest as Sample[]))) {
+                lane.rows.unshift(...rest);
+              }
+              failed(lane.name, rest.length, error, stop);
               enforceBound(lane);
-              scheduleRetry(delay);
               return;
             } finally {
               lane.inFlight = 0;
             }
-            written += batch.length;
-            if (lane === samples) noteWritten(batch as Sample[]);
-            if (attempt > 0) log.info({ after: attempt, buffered: buffered() }, 'store writes resumed');
-            attempt = 0;
+            wrote(lane.name, batch);
           }
         }
       } finally {
@@ -204,6 +242,51 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
       }
     })();
     return running;
+  }
+
+  function wrote(lane: LaneName, rows: readonly unknown[]): void {
+    if (rows.length === 0) return;
+    written += rows.length;
+    if (lane === 'samples') noteWritten(rows as Sample[]);
+    if (attempt > 0) log.info({ after: attempt, buffered: buffered() }, 'store writes resumed');
+    attempt = 0;
+  }
+
+  /** A write failed: an outage waits with back-off; a refused row waits for its next strike. */
+  function failed(lane: LaneName, rows: number, err: unknown, stop: 'outage' | 'strike'): void {
+    failures++;
+    attempt++;
+    const delay = backoffMs();
+    const message = (err as Error)?.message ?? String(err);
+    if (stop === 'strike') log.warn({ err: message, lane, retryInMs: delay }, 'store refused a row; retrying it before it goes to the dead letters');
+    else log.warn({ err: message, lane, rows, buffered: buffered(), retryInMs: delay }, 'store write failed; keeping rows and retrying');
+    scheduleRetry(delay);
+  }
+
+  function deadLettered(letters: readonly DeadLetter[]): void {
+    for (const letter of letters) {
+      deadCounts[letter.lane]++;
+      deadPending.push(letter);
+      log.error({ lane: letter.lane, err: letter.error, code: letter.code, attempts: letter.attempts, payload: letter.payload.slice(0, 500) }, 'row refused by the database: moved to the dead letters, the lane goes on');
+    }
+  }
+
+  /** Stores the dead letters found so far; false (retry scheduled) while the database is away. */
+  async function writeDeadLetters(): Promise<boolean> {
+    if (deadPending.length === 0) return true;
+    const letters = deadPending.splice(0);
+    try {
+      await store.writeDeadLetters(letters);
+      return true;
+    } catch (err) {
+      if (isRowFault(err)) {
+        log.error({ err: (err as Error).message, letters }, 'dead letters refused by the database: kept in this log only');
+        return true;
+      }
+      deadPending.unshift(...letters);
+      failed('samples', letters.length, err, 'outage');
+      return false;
+    }
   }
 
   function tryUnshiftSpill(disk: Spill, rows: Sample[]): boolean {
@@ -216,24 +299,30 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     }
   }
 
-  /** Writes the spilled batches back, oldest first; false when a write failed (retry scheduled). */
-  async function drainSpill(disk: Spill): Promise<boolean> {
+  /** Writes the batches on disk back, oldest first; false when a write failed (retry scheduled). */
+  async function drainDisk<T>(lane: LaneName, disk: Spill<T>, write: (rows: T[]) => Promise<void>): Promise<boolean> {
     for (let rows = disk.peek(); rows !== undefined; rows = disk.peek()) {
       try {
-        await store.writeSamples(rows);
+        await write(rows);
       } catch (err) {
-        failures++;
-        attempt++;
-        const delay = backoffMs();
-        log.warn({ err: (err as Error).message, lane: 'spill', rows: rows.length, spilled: disk.stats().rows, retryInMs: delay }, 'store write failed; keeping spilled rows and retrying');
-        scheduleRetry(delay);
-        return false;
+        if (!isRowFault(err)) {
+          failed(lane, rows.length, err, 'outage');
+          return false;
+        }
+        const found = await isolateRows(lane, rows, write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
+        wrote(lane, found.written);
+        deadLettered(found.dead);
+        disk.shift();
+        if (found.rest.length > 0) disk.unshift(found.rest);
+        if (found.stop !== undefined) {
+          failed(lane, found.rest.length, found.error, found.stop);
+          return false;
+        }
+        if (!(await writeDeadLetters())) return false;
+        continue;
       }
       disk.shift();
-      written += rows.length;
-      noteWritten(rows);
-      if (attempt > 0) log.info({ after: attempt, spilled: disk.stats().rows }, 'store writes resumed');
-      attempt = 0;
+      wrote(lane, rows);
     }
     return true;
   }
@@ -253,7 +342,7 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     const deadline = Date.now() + drainTimeoutMs;
     for (;;) {
       await cycle();
-      if (buffered() === 0 && (spill?.stats().rows ?? 0) === 0) return;
+      if (buffered() === 0 && (spill?.stats().rows ?? 0) === 0 && (auditSpill?.stats().rows ?? 0) === 0 && deadPending.length === 0) return;
       if (running !== undefined) continue;
       const wait = Math.min(backoffMs(), deadline - Date.now());
       if (wait <= 0) {
@@ -263,8 +352,8 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     }
   }
 
-  if (spill !== undefined && spill.stats().rows > 0) {
-    log.warn({ ...spill.stats(), dir: spill.dir }, 'store writer found spilled samples of an earlier run; writing them first');
+  if ((spill !== undefined && spill.stats().rows > 0) || (auditSpill !== undefined && auditSpill.stats().rows > 0)) {
+    log.warn({ ...spill?.stats(), audit: auditSpill?.stats().rows, dir: spill?.dir }, 'store writer found spilled rows of an earlier run; writing them first');
     timer = setTimeout(() => {
       timer = undefined;
       void cycle();
@@ -278,7 +367,22 @@ export function createStoreWriter(store: Store, options: StoreWriterOptions = {}
     result: (r) => enqueue(results, [r]),
     score: (s) => enqueue(scores, [s]),
     alert: (a) => enqueue(alerts, [a]),
-    stats: () => ({ buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0, newestWrittenSampleTs }),
+    audit(entry) {
+      // the time of the action, and an id that lets a retried write be recognised in the chain
+      const stamped: AuditEntry = { ...entry, at: entry.at ?? Date.now(), details: { ...entry.details, entryId: randomBytes(8).toString('hex') } };
+      if (auditSpill === undefined) return enqueue(audits, [stamped]);
+      try {
+        auditSpill.push([stamped]); // on disk even after close(): the next start writes it
+      } catch (err) {
+        log.error({ err: (err as Error).message, dir: auditSpill.dir }, 'audit entry cannot be written to disk; kept in memory');
+        return enqueue(audits, [stamped]);
+      }
+      if (!closed) enqueue(audits, []);
+    },
+    stats: () => ({
+      buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0, newestWrittenSampleTs,
+      deadLetters: { ...deadCounts }, auditPending: (auditSpill?.stats().rows ?? 0) + audits.rows.length + audits.inFlight,
+    }),
     flush,
     async close() {
       closed = true;

@@ -51,7 +51,7 @@ beforeAll(async () => {
   const history: HistoryView = store; // the Store fits HistoryView as it is
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
     history,
-    inspections: { list: (s) => store.evidence(s), record: (r) => store.writeEvidence([r]) },
+    inspections: { list: (s) => store.evidence(s), record: async (r) => (await store.writeEvidence([r]))[0], versions: (...a) => store.evidenceVersions(...a) },
     audit: (entry) => {
       audited.push(entry);
       void store.appendAudit(entry);

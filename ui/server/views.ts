@@ -72,7 +72,10 @@ export type InspectionRecord = EvidenceRecord;
  */
 export interface InspectionsView {
   list(site: string): Promise<InspectionRecord[]>;
-  record(record: InspectionRecord): Promise<void>;
+  /** stores the record (a new version when one is on record under the same kind, subject and doneAt); resolves to it as stored */
+  record(record: InspectionRecord): Promise<InspectionRecord | void>;
+  /** every version of one record, oldest first (db's store.evidenceVersions) */
+  versions?(site: string, kind: string, subject: string, doneAt: number): Promise<InspectionRecord[]>;
 }
 
 /** An action for the audit log (db's store.appendAudit takes this shape); must not throw. */

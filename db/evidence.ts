@@ -1,0 +1,30 @@
+/** Evidence records as stored: append-only versions, each with the sha256 of its content. */
+import { createHash } from 'node:crypto';
+import { canonicalJson } from './audit.ts';
+import type * as schema from './schema.ts';
+import type { EvidenceRecord } from './store.ts';
+
+/** sha256 (hex) over the canonical JSON of what the record says (not who uploaded it or when). */
+export function evidenceHash(r: EvidenceRecord): string {
+  const { site, kind, subject, doneAt, by, validUntil, reference, notes } = r;
+  return createHash('sha256').update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes })).digest('hex');
+}
+
+export function evidenceRow(r: EvidenceRecord, version: number, hash: string): typeof schema.evidenceRecords.$inferInsert {
+  return {
+    site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
+    validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
+    version, hash, recordedBy: r.recordedBy ?? null, recordedAt: new Date(r.recordedAt ?? Date.now()),
+  };
+}
+
+export function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): EvidenceRecord {
+  const e: EvidenceRecord = { site: r.site, kind: r.kind, subject: r.subject, doneAt: r.doneAt.getTime(), by: r.by, version: r.version };
+  if (r.validUntil !== null) e.validUntil = r.validUntil.getTime();
+  if (r.reference !== null) e.reference = r.reference;
+  if (r.notes !== null) e.notes = r.notes;
+  if (r.recordedBy !== null) e.recordedBy = r.recordedBy;
+  if (r.recordedAt !== null) e.recordedAt = r.recordedAt.getTime();
+  if (r.hash !== null) e.hash = r.hash;
+  return e;
+}
