@@ -45,3 +45,20 @@ export function createLogCapture(): { logger: import('pino').Logger; lines: { le
   const logger = pino({ level: 'debug' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
   return { logger, lines };
 }
+
+/**
+ * When the engine's communications-loss alarm would rise for a source, read from the
+ * `<source>.online` samples a test recorded: the alarm rises once the source has reported itself
+ * offline for `delayMs` without a report of being back (engine/comms-loss.ts). Undefined if never.
+ */
+export function commsLossRaisedAt(samples: readonly Sample[], sourceId: string, delayMs: number, until = Date.now()): number | undefined {
+  let offlineSince: number | undefined;
+  for (const sample of samples) {
+    if (sample.point !== `${sourceId}.online` || sample.quality !== 'good') continue;
+    if (sample.value === true) {
+      if (offlineSince !== undefined && sample.ts - offlineSince >= delayMs) return offlineSince + delayMs;
+      offlineSince = undefined;
+    } else offlineSince ??= sample.ts;
+  }
+  return offlineSince !== undefined && until - offlineSince >= delayMs ? offlineSince + delayMs : undefined;
+}

@@ -19,9 +19,8 @@ export interface PointGroup {
 }
 
 /**
- * Splits the points into subscriptions of at most `maxItemsPerSubscription` monitored items.
- * Points with a deadband go into subscriptions of their own, so that a keep-alive of such a
- * subscription means "none of these points moved", which the source turns into a refresh.
+ * Splits the points into subscriptions of at most `maxItemsPerSubscription` monitored items;
+ * points with a deadband go into subscriptions of their own (one filter per subscription).
  */
 export function groupPoints(points: Point[], maxItemsPerSubscription: number): PointGroup[] {
   const byDeadband = new Map<number | undefined, Point[]>();
@@ -39,17 +38,19 @@ export function groupPoints(points: Point[], maxItemsPerSubscription: number): P
 export interface MonitorHandlers {
   changed(point: Point, dataValue: DataValue): void;
   cannotMonitor(point: Point, status: StatusCode): void;
-  /** the server confirmed that nothing in this deadband group changed */
-  keepAlive(points: Point[]): void;
+  /** a publish response (notifications or a keep-alive) of the subscription of `group` arrived: it is alive */
+  alive(group: number): void;
 }
 
-/** Creates one subscription per group, with one monitored item per point. */
+/** One subscription per group, with one monitored item per point; the result is in the order of `groups`. */
 export async function monitorPoints(session: ClientSession, source: OpcuaSource, groups: PointGroup[], handlers: MonitorHandlers): Promise<ClientSubscription[]> {
   const subscriptions: ClientSubscription[] = [];
-  for (const group of groups) {
-    // a deadband group keeps alive well within the shortest staleness of its points
+  for (const [index, group] of groups.entries()) {
+    // the server answers at least every publishing interval × keep-alive count, even when nothing
+    // changes: that is how the subscription shows it is alive, so it must come well within the
+    // shortest staleness of its points (a third of it)
     const shortestStale = Math.min(...group.points.map((p) => p.staleAfterMs));
-    const keepAliveCount = group.deadband === undefined ? 10 : Math.max(1, Math.min(10, Math.floor(shortestStale / 3 / source.publishingIntervalMs)));
+    const keepAliveCount = Math.max(1, Math.min(10, Math.floor(shortestStale / 3 / source.publishingIntervalMs)));
     const subscription = await session.createSubscription2({
       requestedPublishingInterval: source.publishingIntervalMs,
       requestedLifetimeCount: Math.max(30, keepAliveCount * 3),
@@ -59,6 +60,7 @@ export async function monitorPoints(session: ClientSession, source: OpcuaSource,
       priority: 10,
     });
     subscriptions.push(subscription);
+    subscription.on('raw_notification', () => handlers.alive(index));
     const filter =
       group.deadband === undefined
         ? new DataChangeFilter({ trigger: DataChangeTrigger.StatusValueTimestamp, deadbandType: DeadbandType.None })
@@ -75,7 +77,6 @@ export async function monitorPoints(session: ClientSession, source: OpcuaSource,
     monitored.monitoredItems.forEach((item, index) => {
       if (item.statusCode.isBad()) handlers.cannotMonitor(group.points[index]!, item.statusCode);
     });
-    if (group.deadband !== undefined) subscription.on('keepalive', () => handlers.keepAlive(group.points));
   }
   return subscriptions;
 }

@@ -3,6 +3,8 @@ import { pino, type Logger } from 'pino';
 import type { OpcuaSource, Point, Sample, SampleValue } from '../../model/index.ts';
 import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createOnlineSignal } from '../online-signal.ts';
+import { createWarnLimiter } from '../warn-limiter.ts';
 import { dataValueToSample } from './data-value-to-sample.ts';
 import { groupPoints, monitorPoints } from './monitor-points.ts';
 import { explainSecurityFailure, openCertificateManager, prepareTrust, resolveSecurity, type OpcuaSecurity } from './opcua-security.ts';
@@ -77,37 +79,96 @@ interface RunOptions extends OpcuaSourceOptions {
   figures: SourceFigures;
 }
 
+/** What the source knows of one point between its readings. */
+interface Cell {
+  point: Point;
+  /** the last value delivered */
+  value: SampleValue | undefined;
+  /** the last sample delivered was good */
+  good: boolean;
+  /** the server's last word on the point (a stale mark does not change it; a lost connection clears it) */
+  heard: Sample | undefined;
+  /** a sample was delivered since the last sweep */
+  fresh: boolean;
+}
+
 function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
   const { site, source, points, logger, where, security, now, figures } = options;
   const initialDelay = options.reconnect?.initialDelayMs ?? 500;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
-  const lastValues = new Map<string, SampleValue>();
-  const emit = (sample: Sample) => {
-    lastValues.set(sample.point, sample.value);
+  const warnings = createWarnLimiter(logger, { now });
+  const cells = new Map<string, Cell>(points.map((point) => [point.id, { point, value: undefined, good: false, heard: undefined, fresh: false }]));
+  /** `<source>.online`: true once a point reads good, false when none does or the connection is gone */
+  const online = createOnlineSignal(points.length, (value, reason) => {
+    figures.online = value;
+    sink({ site, point: onlinePointId(source.id), value, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
+  });
+  const emit = (sample: Sample, cell: Cell) => {
+    const good = sample.quality === 'good';
+    online.reading(good, cell.good, sample.reason);
+    cell.good = good;
+    cell.value = sample.value;
+    cell.fresh = true;
     figures.meter.add();
     sink(sample);
   };
-  const markAll = (reason: string) => {
-    const ts = now();
-    for (const point of points) {
-      emit({ site, point: point.id, value: lastValues.get(point.id) ?? (point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts });
-    }
+  const markBad = (cell: Cell, reason: string, ts: number) => {
+    emit({ site, point: cell.point.id, value: cell.value ?? (cell.point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts }, cell);
   };
-  /** `<source>.online`, on every change (and the first time) */
-  let onlineReported: boolean | undefined;
-  const setOnline = (online: boolean, reason?: string) => {
-    figures.online = online;
-    if (onlineReported === online) return;
-    onlineReported = online;
-    sink({ site, point: onlinePointId(source.id), value: online, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
-    if (!online && reason) markAll(reason);
+  /** the connection (or its set-up) failed: offline, and every point bad with the reason */
+  const lose = (reason: string) => {
+    online.lost(reason);
+    const ts = now();
+    for (const cell of cells.values()) {
+      cell.heard = undefined;
+      markBad(cell, reason, ts);
+    }
   };
 
   let session: ClientSession | undefined;
   let subscriptions: ClientSubscription[] = [];
+  let groups: { cells: Cell[]; aliveAt: number; silent: boolean }[] = [];
   let certificates: OPCUACertificateManager | undefined;
   let client: OPCUAClient | undefined;
+  let connected = false;
   let stopping = false;
+
+  /**
+   * Staleness of a subscribed point is the health of its subscription, not the age of its last
+   * change: a server reporting by exception sends nothing while a value holds, but answers every
+   * publish request at least every publishing interval × keep-alive count. While it does, a point
+   * that has had no sample for a sweep is delivered again as the server last gave it (with
+   * ts = now: the server has just confirmed it holds), so nothing downstream takes it for stale;
+   * a subscription silent past twice its keep-alive period turns its good points bad 'stale'.
+   */
+  const sweepEveryMs = Math.max(20, Math.min(...points.map((p) => p.staleAfterMs)) / 4);
+  const sweep = () => {
+    if (!connected) return;
+    const at = now();
+    for (const [index, group] of groups.entries()) {
+      const subscription = subscriptions[index];
+      if (!subscription) continue;
+      const keepAliveMs = subscription.publishingInterval * subscription.maxKeepAliveCount;
+      const silentFor = at - group.aliveAt;
+      if (silentFor > 2 * keepAliveMs + sweepEveryMs) {
+        if (!group.silent) {
+          group.silent = true;
+          warnings.warn(`subscription ${index} silent`, { subscription: index, silentForMs: silentFor, keepAliveMs }, `${where}: subscription silent for ${silentFor} ms (keep-alive due every ${keepAliveMs} ms): its points are stale`);
+        }
+        for (const cell of group.cells) {
+          if (cell.good) markBad(cell, 'stale', at);
+          cell.fresh = false;
+        }
+        continue;
+      }
+      group.silent = false;
+      for (const cell of group.cells) {
+        if (cell.fresh) cell.fresh = false;
+        else if (cell.heard) emit({ ...cell.heard, ts: at }, cell);
+      }
+    }
+  };
+  const sweeper = points.length > 0 ? setInterval(sweep, sweepEveryMs) : undefined;
 
   function createClient(manager: OPCUACertificateManager | undefined): OPCUAClient {
     const created = OPCUAClient.create({
@@ -133,17 +194,21 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       sent.delete(response.responseHeader!.requestHandle!);
       figures.lastLatencyMs = performance.now() - started;
     });
-    created.on('backoff', (attempt, delay) => logger.warn({ attempt, delayMs: delay }, `${where}: cannot reach the server, retrying`));
+    created.on('backoff', (attempt, delay) => warnings.warn('backoff', { attempt, delayMs: delay }, `${where}: cannot reach the server, retrying`));
     created.on('connection_lost', () => {
       if (stopping) return;
-      logger.warn(`${where}: connection lost`);
-      setOnline(false, 'connection lost');
+      connected = false;
+      warnings.warn('connection lost', {}, `${where}: connection lost`);
+      lose('connection lost');
     });
     created.on('connection_reestablished', () => {
       if (stopping) return;
       figures.reconnects++;
       logger.info(`${where}: connection re-established`);
-      setOnline(true);
+      // online again with the first good value the server sends (it re-sends every value)
+      const at = now();
+      for (const group of groups) group.aliveAt = at;
+      connected = true;
     });
     return created;
   }
@@ -159,23 +224,30 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
     if (stopping) return;
     session = await client.createSession(security.identity);
     session.on('session_restored', () => logger.info(`${where}: session restored`));
-    const groups = groupPoints(points, source.maxItemsPerSubscription);
-    subscriptions = await monitorPoints(session, source, groups, {
-      changed: (point, dataValue) => emit(dataValueToSample(site, point, dataValue, lastValues.get(point.id), now)),
-      cannotMonitor: (point, status) => {
-        logger.error({ point: point.id, node: point.node, status: status.name }, `${where}: cannot monitor ${point.id}`);
-        emit({ site, point: point.id, value: point.unit === 'bool' ? false : Number.NaN, quality: 'bad', reason: status.name, ts: now() });
+    const pointGroups = groupPoints(points, source.maxItemsPerSubscription);
+    const at = now();
+    groups = pointGroups.map((group) => ({ cells: group.points.map((p) => cells.get(p.id)!), aliveAt: at, silent: false }));
+    subscriptions = await monitorPoints(session, source, pointGroups, {
+      changed: (point, dataValue) => {
+        const cell = cells.get(point.id)!;
+        const sample = dataValueToSample(site, point, dataValue, cell.value, now);
+        cell.heard = sample;
+        emit(sample, cell);
       },
-      keepAlive: (group) => {
-        // deadband points: the server confirms that none of them moved past its deadband
-        const ts = now();
-        for (const point of group) {
-          const value = lastValues.get(point.id);
-          if (value !== undefined) emit({ site, point: point.id, value, quality: 'good', ts });
-        }
+      cannotMonitor: (point, status) => {
+        warnings.error(`cannot monitor ${point.id}`, { point: point.id, node: point.node, status: status.name }, `${where}: cannot monitor ${point.id}`);
+        const cell = cells.get(point.id)!;
+        // the server's answer for good: repeated while the subscription lives, like any other
+        cell.heard = { site, point: point.id, value: cell.value ?? (point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason: status.name, ts: now() };
+        emit(cell.heard, cell);
+      },
+      alive: (group) => {
+        const held = groups[group];
+        if (held) held.aliveAt = now();
       },
     });
-    setOnline(true);
+    connected = true;
+    online.connected();
     logger.info({ points: points.length, subscriptions: subscriptions.length, securityMode: source.securityMode }, `${where}: subscribed`);
   }
 
@@ -191,13 +263,15 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       } catch (error) {
         if (stopping) return;
         const securityProblem = explainSecurityFailure(error, security);
-        if (securityProblem) logger.error({ attempt, pki: security.pkiDir }, `${where}: ${securityProblem}`);
-        else logger.error({ err: error, attempt }, `${where}: set-up failed: ${(error as Error).message}`);
-        setOnline(false, securityProblem ? securityProblem.replace(/:.*$/, '') : 'not connected');
+        if (securityProblem) warnings.error(securityProblem, { attempt, pki: security.pkiDir }, `${where}: ${securityProblem}`);
+        else warnings.error(`set-up failed: ${(error as Error).message}`, { err: error, attempt }, `${where}: set-up failed: ${(error as Error).message}`);
+        connected = false;
+        lose(securityProblem ? securityProblem.replace(/:.*$/, '') : 'not connected');
         await client?.disconnect().catch(() => {});
         client = undefined;
         session = undefined;
         subscriptions = [];
+        groups = [];
         await new Promise<void>((resolve) => {
           wake = resolve;
           retryTimer = setTimeout(resolve, Math.min(maxDelay, initialDelay * 2 ** attempt));
@@ -209,10 +283,11 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
   return {
     async stop() {
       stopping = true;
+      connected = false;
+      clearInterval(sweeper);
       clearTimeout(retryTimer);
       wake?.();
-      const connected = client !== undefined && !client.isReconnecting && session !== undefined;
-      if (connected) {
+      if (client !== undefined && !client.isReconnecting && session !== undefined) {
         for (const subscription of subscriptions) {
           await subscription.terminate().catch((error: Error) => logger.warn({ err: error }, `${where}: terminate subscription failed`));
         }
@@ -221,6 +296,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       await client?.disconnect();
       await done;
       await certificates?.dispose();
+      warnings.stop();
       figures.online = false;
       logger.info(`${where}: stopped`);
     },
