@@ -237,9 +237,7 @@ const strings = {
   stagingAt: { zh: '在上风向最大危险区外集结：事故点{side}侧{distance}米（方位{bearing}°），{zone}外', en: 'Stage upwind outside the largest zone: {distance} m {side} of the incident (bearing {bearing}°), beyond the {zone}' },
   stagingPoint: { zh: '集结点', en: 'Staging point' },
   approachPoint: { zh: '停靠点', en: 'Approach point' },
-  'excluded.zone': { zh: '位于危险区内，勿用', en: 'inside a zone: do not use' },
-  'excluded.downwind': { zh: '位于下风向，勿用', en: 'downwind: do not use' },
-  routeDownwind: { zh: '注意：沿道路无法避开下风侧，路线在危险区外经过事故点下风方向', en: 'Caution: no road avoids the downwind side; the route passes downwind of the incident, outside the zones' },
+  doNotUse: { zh: '勿从此进场', en: 'do not use' },
   /** {side}: a compass point */
   approachUpwind: { zh: '建议从上风向进场：从{side}侧', en: 'Approach from upwind: from the {side}' },
   insideZone: { zh: '位于危险区内', en: 'inside a zone' },

@@ -59,7 +59,7 @@ describe('site access for a rescue team', () => {
     const all = siteAccess({ gates }, centre, [circle(100, 100, 250)], from(0));
     expect(all.recommended).toBeUndefined();
     expect(all.gates.every((g) => g.zones.length === 1)).toBe(true);
-    expect(siteAccess({}, centre, [], CALM)).toEqual({ wind: 'calm', gates: [], recommended: undefined, approach: undefined, route: undefined, routeDownwind: false, staging: undefined });
+    expect(siteAccess({}, centre, [], CALM)).toEqual({ wind: 'calm', gates: [], recommended: undefined, approach: undefined, route: undefined, staging: undefined });
   });
 
   it('finds the nearest point of road outside the zones', () => {

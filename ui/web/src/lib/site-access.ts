@@ -46,8 +46,6 @@ export interface SiteAccess {
   approach: RoadApproach | undefined;
   /** the drive from the recommended gate to the approach point, outside the zones; undefined when there is none */
   route: RoadRoute | undefined;
-  /** the route passes through the downwind sector: no road from the gate avoids it */
-  routeDownwind: boolean;
   /** known wind and no gate may be used: where to gather instead, upwind beyond the largest zone */
   staging: Staging | undefined;
 }
@@ -72,7 +70,7 @@ export function siteAccess(plan: { roads?: Road[]; gates?: Gate[] }, centre: XY,
     .sort((a, b) => a.distance - b.distance);
   /** between gates as near as each other to the metre, the one farther from downwind */
   const moreUpwind = (a: GateAccess, b: GateAccess) => (from === undefined ? 0 : offDownwind(b.bearing, from) - offDownwind(a.bearing, from));
-  const none = { wind: wind.state, gates, recommended: undefined, approach: undefined, route: undefined, routeDownwind: false, staging: undefined };
+  const none = { wind: wind.state, gates, recommended: undefined, approach: undefined, route: undefined, staging: undefined };
   if (wind.state === 'unknown') return none;
 
   const recommended = gates
@@ -80,17 +78,9 @@ export function siteAccess(plan: { roads?: Road[]; gates?: Gate[] }, centre: XY,
     .sort((a, b) => SIDE_RANK[a.side] - SIDE_RANK[b.side] || Math.round(a.distance) - Math.round(b.distance) || moreUpwind(a, b))[0];
   const roads = plan.roads ?? [];
   const approach = roadApproach(roads, centre, (p) => inAnyZone(p) || downwind(p));
-  let route: RoadRoute | undefined;
-  let routeDownwind = false;
-  if (recommended && approach) {
-    route = roadRoute(roads, recommended.gate.position, approach.point, (p) => inAnyZone(p) || downwind(p));
-    if (!route && from !== undefined) {
-      route = roadRoute(roads, recommended.gate.position, approach.point, inAnyZone);
-      routeDownwind = route !== undefined;
-    }
-  }
+  const route = recommended && approach ? roadRoute(roads, recommended.gate.position, approach.point, inAnyZone) : undefined;
   const staging = from !== undefined && !recommended ? stagingPoint(centre, zones, from) : undefined;
-  return { ...none, recommended, approach, route, routeDownwind, staging };
+  return { ...none, recommended, approach, route, staging };
 }
 
 /** The point of road nearest the incident that is not `blocked`: where the engines stop and set up. */
