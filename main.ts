@@ -11,7 +11,7 @@ import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
 import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 import { startSiteCollection, type Source } from './collector/index.ts';
 import { createEngine, replay } from './engine/index.ts';
-import { openStore, createStoreWriter, runRetention, verifyAudit, type AuditEntry, type StoreWriterStats } from './db/index.ts';
+import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
   createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
@@ -40,6 +40,8 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** webhook subscribers (YAML or JSON): rescue teams, emergency platforms */
   KETWIN_SUBSCRIBERS: z.string().min(1).optional(),
+  /** behind one reverse proxy: the client address from X-Forwarded-For (the hop it appended), https from X-Forwarded-Proto */
+  KETWIN_TRUST_PROXY: z.enum(['on', 'off']).default('off'),
 });
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
@@ -62,6 +64,8 @@ export interface KetwinOptions {
   metricsToken?: string;
   /** file of webhook subscribers; none: alerts are only in the CAP feed */
   subscribersFile?: string;
+  /** trust X-Forwarded-* from one reverse proxy (KETWIN_TRUST_PROXY=on) */
+  trustProxy?: boolean;
 }
 
 export interface Ketwin {
@@ -93,6 +97,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     demoUsers: (e.KETWIN_DEMO_USERS ?? (e.KETWIN_SIM === 'off' ? 'off' : 'on')) === 'on',
     metricsToken: e.METRICS_TOKEN,
     subscribersFile: e.KETWIN_SUBSCRIBERS ? resolve(e.KETWIN_SUBSCRIBERS) : undefined,
+    trustProxy: e.KETWIN_TRUST_PROXY === 'on',
   };
 }
 
@@ -242,7 +247,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       live,
       commands: engine,
       logger: logger.child({ part: 'ui' }),
-      auth: { users, demo: options.demoUsers, audit },
+      auth: { users, demo: options.demoUsers, audit, limits: storeSignInLimiter(store) },
+      trustProxy: options.trustProxy,
       history: store,
       inspections: {
         list: (site) => store.evidence(site),
@@ -288,7 +294,8 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>`;
+const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>
+  | user unlock|disable|enable|remove <name> | user role <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
 export async function main(argv: string[]): Promise<number> {
@@ -310,8 +317,9 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] !== 'verify') break;
       return runAuditVerify(options);
     case 'user':
-      if (rest[0] !== 'add' || rest.length !== 4) break;
-      return runUserAdd(options, rest[1]!, rest[2]!, rest[3]!);
+      if (rest[0] === 'add' && rest.length === 4) return runUserAdd(options, rest[1]!, rest[2]!, rest[3]!);
+      if (rest.length === 2 || (rest[0] === 'role' && rest.length === 4)) return runUserChange(options, rest);
+      break;
   }
   console.error(USAGE);
   return 2;
@@ -369,6 +377,32 @@ async function runUserAdd(options: KetwinOptions, name: string, role: string, si
   await createUser(users, { name, role: role as Role, sites: sites === '*' ? '*' : sites.split(','), password });
   console.log(`user ${name} (${role}) added; password (shown once): ${password}`);
   return 0;
+}
+
+/**
+ * `user unlock NAME` lifts a sign-in lockout (in the database: with PGlite, while ketwin is stopped);
+ * `disable`, `enable`, `remove` and `role` change the users file, and the user's open sessions end at their next request.
+ */
+async function runUserChange(options: KetwinOptions, [verb, name, role, sites]: string[]): Promise<number> {
+  const users = createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
+  if (verb === 'unlock') {
+    const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: options.logger.child({ part: 'db' }) });
+    try {
+      const lifted = await store.signInUnlock(userLimitKey(name!));
+      console.log(lifted ? `user ${name}: sign-in lockout lifted` : `user ${name}: no failed sign-ins on record`);
+      return 0;
+    } finally {
+      await store.close();
+    }
+  }
+  const change = verb === 'disable' ? { disabled: true } : verb === 'enable' ? { disabled: false } : verb === 'role' ? { role: role as Role, sites: sites === '*' ? ('*' as const) : sites!.split(',') } : undefined;
+  const done = verb === 'remove' ? await users.remove(name!) : change ? await users.update(name!, change) : undefined;
+  if (done === undefined) {
+    console.error(USAGE);
+    return 2;
+  }
+  console.log(done ? `user ${name}: ${verb} done; their open sessions end` : `no user ${name}`);
+  return done ? 0 : 1;
 }
 
 async function runStart(options: KetwinOptions): Promise<void> {

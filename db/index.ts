@@ -9,5 +9,5 @@ export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPol
 export { failurePeriods, type FailurePeriod } from './failures.ts';
 export type { TimescaleOptions } from './timescale.ts';
 export { isRowFault, sqlState, type DeadLetter, type Lane } from './dead-letters.ts';
-export { countAttempt, createMemorySignInLimiter, type SignInLimiter, type SignInPolicy, type SignInDecision, type SignInCount } from './sign-in-limits.ts';
+export { countAttempt, createMemorySignInLimiter, storeSignInLimiter, userLimitKey, type SignInLimiter, type SignInPolicy, type SignInDecision, type SignInCount } from './sign-in-limits.ts';
 export { evidenceHash } from './evidence.ts';

@@ -50,6 +50,8 @@ export interface SignInLimiter {
   attempt(key: string, policy: SignInPolicy, now: number): Promise<SignInDecision>;
   /** a successful sign-in: the key's count and lockouts are cleared */
   reset(key: string): Promise<void>;
+  /** a successful sign-in from a shared key (a client address): its attempt is not held against the others */
+  refund(key: string): Promise<void>;
   /** lifts a lockout; false when the key had no count */
   unlock(key: string): Promise<boolean>;
 }
@@ -66,6 +68,29 @@ export function createMemorySignInLimiter(maxKeys = 100_000): SignInLimiter {
       return Promise.resolve(decision);
     },
     reset: (key) => Promise.resolve(void counts.delete(key)),
+    refund(key) {
+      const c = counts.get(key);
+      if (c && c.attempts > 0) c.attempts -= 1;
+      return Promise.resolve();
+    },
     unlock: (key) => Promise.resolve(counts.delete(key)),
   };
 }
+
+/** The database's counts (Store.signInAttempt …) as a SignInLimiter. */
+export function storeSignInLimiter(store: {
+  signInAttempt(key: string, policy: SignInPolicy, now: number): Promise<SignInDecision>;
+  signInReset(key: string): Promise<void>;
+  signInRefund(key: string): Promise<void>;
+  signInUnlock(key: string): Promise<boolean>;
+}): SignInLimiter {
+  return {
+    attempt: (key, policy, now) => store.signInAttempt(key, policy, now),
+    reset: (key) => store.signInReset(key),
+    refund: (key) => store.signInRefund(key),
+    unlock: (key) => store.signInUnlock(key),
+  };
+}
+
+/** The key a user's attempts are counted under (what `ketwin user unlock NAME` lifts). */
+export const userLimitKey = (name: string): string => `user:${name.normalize('NFC').toLowerCase()}`;

@@ -13,7 +13,7 @@ import type { SeriesIds } from './series-ids.ts';
 import type { ChartBucket, EvidenceRecord, Hold, OutboxMessage, Store } from './store.ts';
 
 type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'openAlerts' | 'alertHistory' | 'series' | 'close'
-  | 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInUnlock'>;
+  | 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInRefund' | 'signInUnlock'>;
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;

@@ -1,12 +1,12 @@
 /** The store's dead letters and sign-in counts, over any drizzle PostgreSQL database. */
-import { and, asc, eq, gt } from 'drizzle-orm';
+import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DeadLetter, Lane } from './dead-letters.ts';
 import type { Db } from './drizzle-store.ts';
 import * as schema from './schema.ts';
 import { countAttempt, type SignInCount } from './sign-in-limits.ts';
 import type { Store } from './store.ts';
 
-type Guards = Pick<Store, 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInUnlock'>;
+type Guards = Pick<Store, 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInRefund' | 'signInUnlock'>;
 
 export function createStoreGuards(db: Db): Guards {
   const limits = schema.signInLimits;
@@ -49,6 +49,10 @@ export function createStoreGuards(db: Db): Guards {
 
     async signInReset(key) {
       await db.delete(limits).where(eq(limits.key, key));
+    },
+
+    async signInRefund(key) {
+      await db.update(limits).set({ attempts: sql`greatest(${limits.attempts} - 1, 0)` }).where(eq(limits.key, key));
     },
 
     async signInUnlock(key) {

@@ -142,6 +142,8 @@ export interface Store {
   /** Counts a sign-in attempt on `key` before the password is checked (db/sign-in-limits.ts); atomic per key. */
   signInAttempt(key: string, policy: SignInPolicy, now: number): Promise<SignInDecision>;
   signInReset(key: string): Promise<void>;
+  /** Takes back one attempt (a successful sign-in from a shared client address). */
+  signInRefund(key: string): Promise<void>;
   /** Lifts a lockout; false when the key had no count. */
   signInUnlock(key: string): Promise<boolean>;
   addHold(hold: Omit<Hold, 'id'>): Promise<Hold>;

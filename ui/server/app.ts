@@ -62,7 +62,11 @@ export interface AppOptions {
   cookieKeys?: string[];
   /** origins besides the server's own that may send state-changing requests */
   trustedOrigins?: string[];
-  /** trust X-Forwarded-* from a reverse proxy (TLS terminated there) */
+  /**
+   * trust X-Forwarded-For / -Proto / -Host from one reverse proxy in front (TLS terminated there):
+   * the client address is the one the proxy appended (the last), so a client cannot choose its own
+   * for the sign-in limits; cookies are Secure when the proxy says https. KETWIN_TRUST_PROXY=on.
+   */
   trustProxy?: boolean;
   /** the built web app; default ui/web/dist */
   staticDir?: string;
@@ -95,7 +99,7 @@ export function createApp(options: AppOptions): Koa {
   let hub: EventHub | undefined;
   const getHub = (): EventHub => (hub ??= createEventHub(options.live.events$, { capacity: options.eventBufferSize }));
 
-  const app = new Koa({ keys: options.cookieKeys ?? [randomBytes(32).toString('base64url')], proxy: options.trustProxy === true });
+  const app = new Koa({ keys: options.cookieKeys ?? [randomBytes(32).toString('base64url')], proxy: options.trustProxy === true, maxIpsCount: 1 });
   app.silent = true; // errors are logged by errorHandler
   app.on(CLOSE_STREAMS, () => {
     streams.closeAll();

@@ -1,12 +1,14 @@
-import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { createMemorySignInLimiter, userLimitKey, type SignInLimiter, type SignInPolicy } from '../../../db/index.ts';
 import { ClientError } from '../errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
-import { createRateLimiter, type RateLimiter } from './rate-limit.ts';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions.ts';
-import { type PasswordHash, type SessionUser, type UserDirectory, sessionUser } from './users.ts';
+import { type PasswordHash, type SessionUser, type UserDirectory, type UserRecord, sessionUser } from './users.ts';
 
 export const SESSION_COOKIE = 'ketwin-session';
+/** set on a browser that signed in as a user: its guesses count apart, so a stranger's guesses cannot lock that user out of it */
+export const DEVICE_COOKIE = 'ketwin-device';
 export const CSRF_COOKIE = 'ketwin-csrf';
 export const CSRF_HEADER = 'x-csrf-token';
 
@@ -19,10 +21,16 @@ export interface AuthState {
 export interface AuthOptions {
   users: UserDirectory;
   sessions?: SessionStoreOptions;
-  /** failed logins allowed per client address per window; default 20 per 15 min */
-  perAddress?: { limit: number; windowMs: number };
-  /** failed logins allowed per user name per window; default 5 per 15 min */
-  perUser?: { limit: number; windowMs: number };
+  /**
+   * Where sign-in attempts are counted, before any password is checked; default in memory (one
+   * process). main.ts passes the database's counts (db/sign-in-limits.ts), which every process
+   * shares and `ketwin user unlock` lifts.
+   */
+  limits?: SignInLimiter;
+  /** attempts per client address per window; default 20 per 15 min, then locked 1 min, doubling */
+  perAddress?: Partial<SignInPolicy>;
+  /** attempts per user name (or per known browser of that user) per window; default 5 per 15 min, then locked 1 min, doubling */
+  perUser?: Partial<SignInPolicy>;
   /** the login screen says demo users exist (their passwords were printed at start) */
   demo?: boolean;
   /** told of every sign-in, failed sign-in and sign-out, for the audit log; must not throw */
@@ -40,6 +48,8 @@ export interface Auth {
   middleware: Middleware;
   login(ctx: Context, name: string, password: string): Promise<Session>;
   logout(ctx: Context): void;
+  /** ends the session (false) when its user was removed, disabled, or their role, sites or password changed */
+  revalidate(session: Session): Promise<boolean>;
 }
 
 /** Without auth options every caller is this user; the server logs a warning. For development only. */
@@ -58,11 +68,15 @@ export function createAuth(options: AuthOptions | undefined): Auth {
       },
       login: async () => { throw new ClientError(404, 'not-found', 'authentication is off on this server'); },
       logout: () => undefined,
+      revalidate: async () => true,
     };
   }
   const window = 15 * 60_000;
-  const byAddress: RateLimiter = createRateLimiter({ limit: 20, windowMs: window, ...options.perAddress, now: options.now });
-  const byUser: RateLimiter = createRateLimiter({ limit: 5, windowMs: window, ...options.perUser, now: options.now });
+  const lock = { lockMs: 60_000, maxLockMs: 24 * 3_600_000 };
+  const byAddress: SignInPolicy = { limit: 20, windowMs: window, ...lock, ...options.perAddress };
+  const byUser: SignInPolicy = { limit: 5, windowMs: window, ...lock, ...options.perUser };
+  const limits = options.limits ?? createMemorySignInLimiter();
+  const now = options.now ?? Date.now;
   let decoy: Promise<PasswordHash> | undefined;
 
   const cookieOptions = (ctx: Context) => ({
@@ -74,12 +88,25 @@ export function createAuth(options: AuthOptions | undefined): Auth {
     overwrite: true,
   });
 
+  /** the browser's own key for this user, when it signed in as them before */
+  const deviceKey = (ctx: Context, userKey: string): string | undefined => {
+    const value = ctx.cookies.get(DEVICE_COOKIE, { signed: true });
+    const [user, token] = value?.split(' ') ?? [];
+    return user === encodeURIComponent(userKey) && token ? `device:${token}` : undefined;
+  };
   const refuse = (retryAfterMs: number): never => {
     throw new ClientError(429, 'rate-limited', `too many failed sign-ins; try again in ${Math.ceil(retryAfterMs / 1000)} s`, {
       'Retry-After': String(Math.ceil(retryAfterMs / 1000)),
     });
   };
 
+  /** a session ends when its user is removed or disabled, or their role, sites or password change */
+  const stillValid = async (session: Session): Promise<boolean> => {
+    const record = await options.users.findByName(session.user.name);
+    if (record && record.disabled !== true && stampOf(record) === session.stamp) return true;
+    sessions.delete(session.id);
+    return false;
+  };
   return {
     enabled: true,
     demo: options.demo === true,
@@ -87,32 +114,41 @@ export function createAuth(options: AuthOptions | undefined): Auth {
     middleware: async (ctx, next) => {
       const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
       const session = id ? sessions.touch(id) : undefined;
-      if (session) Object.assign(ctx.state as AuthState, { session, user: session.user });
+      if (session && (await stillValid(session))) Object.assign(ctx.state as AuthState, { session, user: session.user });
       await next();
     },
     async login(ctx, name, password) {
       const address = ctx.ip || 'unknown';
-      const userKey = name.normalize('NFC').toLowerCase();
-      for (const limiter of [byAddress.check(address), byUser.check(userKey)]) if (!limiter.allowed) refuse(limiter.retryAfterMs);
+      const userKey = userLimitKey(name);
+      const ownKey = deviceKey(ctx, userKey) ?? userKey;
+      // counted before the slow password check, each in one atomic step: concurrent guesses cannot
+      // all pass a count that none of them has written yet
+      for (const [key, policy] of [[`address:${address}`, byAddress], [ownKey, byUser]] as const) {
+        const decision = await limits.attempt(key, policy, now());
+        // (refusals are not audited: a flood of them would only flood the log)
+        if (!decision.allowed) refuse(decision.retryAfterMs);
+      }
       const record = await options.users.findByName(name);
       decoy ??= hashPassword(randomBytes(16).toString('hex'));
       // a missing user costs the same scrypt work as a wrong password
       const ok = await verifyPassword(password, record?.password ?? (await decoy));
-      if (!record || !ok) {
-        byAddress.hit(address);
-        byUser.hit(userKey);
-        options.audit?.({ actor: name, action: 'login.failed', subject: name, details: { address } });
+      if (!record || !ok || record.disabled === true) {
+        options.audit?.({ actor: name, action: 'login.failed', subject: name, details: { address, ...(record?.disabled ? { disabled: true } : {}) } });
         throw new ClientError(401, 'unauthenticated', 'wrong user name or password');
       }
-      byUser.reset(userKey);
+      await limits.reset(ownKey);
+      await limits.reset(userKey);
+      await limits.refund(`address:${address}`);
       const previous = ctx.cookies.get(SESSION_COOKIE, { signed: true });
       if (previous) sessions.delete(previous); // a new id at every sign-in: no session fixation
-      const session = sessions.create(sessionUser(record));
+      const session = sessions.create(sessionUser(record), stampOf(record));
       ctx.cookies.set(SESSION_COOKIE, session.id, cookieOptions(ctx));
       ctx.cookies.set(CSRF_COOKIE, session.csrf, { ...cookieOptions(ctx), httpOnly: false, signed: false });
+      ctx.cookies.set(DEVICE_COOKIE, `${encodeURIComponent(userKey)} ${randomBytes(16).toString('base64url')}`, { ...cookieOptions(ctx), maxAge: 180 * 24 * 3_600_000 });
       options.audit?.({ actor: record.name, action: 'login', subject: record.name, details: { address, role: record.role } });
       return session;
     },
+    revalidate: stillValid,
     logout(ctx) {
       const id = ctx.cookies.get(SESSION_COOKIE, { signed: true });
       const user = (ctx.state as AuthState).user;
@@ -122,6 +158,12 @@ export function createAuth(options: AuthOptions | undefined): Auth {
       ctx.cookies.set(CSRF_COOKIE, null, { ...cookieOptions(ctx), httpOnly: false, signed: false });
     },
   };
+}
+
+/** What a session depends on in its user's record. */
+function stampOf(record: UserRecord): string {
+  const sites = record.sites === '*' ? '*' : [...record.sites].sort();
+  return createHash('sha256').update(JSON.stringify([record.role, sites, record.password.hash, record.disabled === true])).digest('base64url');
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

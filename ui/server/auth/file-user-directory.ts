@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile, rm } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { z } from 'zod';
 import { type UserDirectory, type UserRecord, UserDirectoryError, userRecordSchema } from './users.ts';
@@ -18,7 +18,23 @@ export function createFileUserDirectory(path: string): UserDirectory {
     return next;
   };
 
+  // every signed-in request looks its user up (a removed or changed user's sessions end): parse only when the file changed
+  let cached: { stamp: string; users: UserRecord[] } | undefined;
   const read = async (): Promise<UserRecord[]> => {
+    let stamp: string;
+    try {
+      const s = await stat(path);
+      stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw new UserDirectoryError('unreadable', `${path}: ${(error as Error).message}`);
+    }
+    if (cached?.stamp === stamp) return cached.users;
+    const users = await parse();
+    cached = { stamp, users };
+    return users;
+  };
+  const parse = async (): Promise<UserRecord[]> => {
     let text: string;
     try {
       text = await readFile(path, 'utf8');
@@ -46,6 +62,7 @@ export function createFileUserDirectory(path: string): UserDirectory {
     try {
       await writeFile(temporary, `${JSON.stringify({ version: 1, users }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       await rename(temporary, path);
+      cached = undefined;
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
@@ -67,6 +84,13 @@ export function createFileUserDirectory(path: string): UserDirectory {
         const left = users.filter((u) => u.name !== name);
         if (left.length === users.length) return false;
         await write(left);
+        return true;
+      }),
+    update: (name, change) =>
+      serial(async () => {
+        const users = await read();
+        if (!users.some((u) => u.name === name)) return false;
+        await write(users.map((u) => (u.name === name ? userRecordSchema.parse({ ...u, ...change }) : u)));
         return true;
       }),
   };

@@ -9,10 +9,12 @@ export interface Session {
   createdAt: number;
   expiresAt: number;
   lastSeen: number;
+  /** what the user record looked like at sign-in (role, sites, password, disabled): a change ends the session */
+  stamp?: string;
 }
 
 export interface SessionStore {
-  create(user: SessionUser): Session;
+  create(user: SessionUser, stamp?: string): Session;
   /** the live session, its idle timer renewed; undefined when unknown or expired */
   touch(id: string): Session | undefined;
   delete(id: string): void;
@@ -43,10 +45,11 @@ export function createSessionStore(options: SessionStoreOptions = {}): SessionSt
   };
 
   return {
-    create(user) {
+    create(user, stamp) {
       const t = now();
       if (sessions.size > 0 && sessions.size % 256 === 0) sweep(t);
       const session: Session = { id: token(), user, csrf: token(), createdAt: t, expiresAt: t + ttl, lastSeen: t };
+      if (stamp !== undefined) session.stamp = stamp;
       sessions.set(session.id, session);
       return session;
     },

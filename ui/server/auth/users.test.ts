@@ -5,7 +5,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoUsers, createUser, generatePassword } from './create-user.ts';
 import { createFileUserDirectory } from './file-user-directory.ts';
 import { verifyPassword } from './password.ts';
-import { createRateLimiter } from './rate-limit.ts';
 import { createSessionStore } from './sessions.ts';
 import { UserDirectoryError, createMemoryUserDirectory } from './users.ts';
 
@@ -97,17 +96,4 @@ describe('sessions and rate limits', () => {
     expect(store.size).toBe(0);
   });
 
-  it('the limiter counts attempts in a sliding window', () => {
-    let t = 0;
-    const limiter = createRateLimiter({ limit: 2, windowMs: 1000, now: () => t });
-    limiter.hit('k');
-    t = 500;
-    limiter.hit('k');
-    expect(limiter.check('k')).toEqual({ allowed: false, retryAfterMs: 500 });
-    t = 1001;
-    expect(limiter.check('k')).toEqual({ allowed: true });
-    limiter.hit('k');
-    limiter.reset('k');
-    expect(limiter.check('k')).toEqual({ allowed: true });
-  });
 });

@@ -17,7 +17,12 @@ export interface SessionUser {
 export interface UserRecord extends SessionUser {
   password: PasswordHash;
   createdAt: number;
+  /** a disabled user cannot sign in, and their open sessions end */
+  disabled?: boolean;
 }
+
+/** What an administrator may change on a user; any change ends the user's open sessions. */
+export type UserChange = Partial<Pick<UserRecord, 'role' | 'sites' | 'disabled' | 'password'>>;
 
 export interface PasswordHash {
   algorithm: 'scrypt';
@@ -39,6 +44,8 @@ export interface UserDirectory {
   add(user: UserRecord): Promise<void>;
   /** removes a user; false if there was none */
   remove(name: string): Promise<boolean>;
+  /** changes a user; false if there was none */
+  update(name: string, change: UserChange): Promise<boolean>;
 }
 
 export type UserDirectoryErrorCode = 'exists' | 'invalid' | 'unreadable';
@@ -77,6 +84,7 @@ export const userRecordSchema = z.strictObject({
   sites: siteBindingSchema,
   password: passwordHashSchema,
   createdAt: z.number(),
+  disabled: z.boolean().optional(),
 });
 
 /** The public part of a record. */
@@ -95,5 +103,11 @@ export function createMemoryUserDirectory(initial: UserRecord[] = []): UserDirec
       users.set(user.name, user);
     },
     remove: async (name) => users.delete(name),
+    async update(name, change) {
+      const user = users.get(name);
+      if (!user) return false;
+      users.set(name, { ...user, ...change });
+      return true;
+    },
   };
 }

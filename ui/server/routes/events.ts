@@ -62,7 +62,8 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
         heartbeatMs: options.heartbeatMs,
         maxBufferedBytes: options.maxBufferedBytes,
         // a signed-out or expired session ends its streams
-        stillAllowed: session ? () => options.auth.sessions.touch(session.id) !== undefined : undefined,
+        // (the user's record is looked at again meanwhile: a removed or changed user's session ends, and so its stream)
+        stillAllowed: session ? () => (void options.auth.revalidate(session).catch(() => undefined), options.auth.sessions.touch(session.id) !== undefined) : undefined,
         onClose: (reason) => {
           subscription?.unsubscribe();
           streams.delete(stream);
