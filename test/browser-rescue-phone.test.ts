@@ -2,7 +2,8 @@
 // (390×844) and a control-room screen (1440×900): it leads with what is happening, where, the zones, the
 // wind, the recommended approach, the countdown and the acknowledgement, in that order, with nothing
 // wider than the screen, and the gate it recommends is never within ±45° of downwind (issue 16).
-import { mkdir } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
@@ -23,12 +24,10 @@ let browser: Browser;
 
 beforeAll(async () => {
   if (SCREENSHOTS) await mkdir(SCREENSHOTS, { recursive: true });
-  system = await startTestSystem({ scenario: 'rim-seal-fire' });
   browser = await launchChromium();
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
-  await system?.stop();
 });
 
 async function t101Fire(): Promise<IncidentSummary> {
@@ -51,6 +50,13 @@ const sections = (page: Page) =>
 const noHorizontalScroll = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
 
 describe('the rescue page on a tank fire', () => {
+  beforeAll(async () => {
+    system = await startTestSystem({ scenario: 'rim-seal-fire' });
+  }, 90_000);
+  afterAll(async () => {
+    await system?.stop();
+  });
+
   it.each(SIZES)('on a $name: what, where, zones, wind, approach, countdown, acknowledgement; no sideways scrolling; the gate is not downwind', async (size) => {
     const fire = await t101Fire();
     const page = await browser.newPage({ locale: 'en-US', viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
@@ -127,6 +133,88 @@ describe('the rescue page on a tank fire', () => {
       await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐火灾');
       expect(await noHorizontalScroll(page)).toBe(true);
       if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `rescue-${size.name}-zh.png`), fullPage: true });
+      expect(problems).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  }, 150_000);
+});
+
+// The same fire with the wind held from the north-west: from T101 both gates lie within 45° of downwind
+// (the main gate at 148°, the east emergency gate at 107°; downwind is 135°), so the page sends the team to
+// stage upwind beyond the zones. Then the weather station's direction reading fails: wind unknown, nothing
+// recommended, every gate still listed with its zones.
+const NORTH_WEST_THEN_FAILED = `
+name: rim-seal-fire-north-west
+title: { zh: 西北风下的浮顶罐密封圈火灾, en: Rim-seal fire in a north-westerly }
+site: zhoushan-demo
+steps:
+  - { at: 0, action: set, point: WS1.wind_speed, value: 4 }
+  - { at: 0, action: set, point: WS1.wind_direction, value: 315 }
+  - { at: 0, action: fire, tank: T101, stage: rim-seal }
+  - { at: 40, action: fail, point: WS1.wind_direction }
+`;
+
+describe('the rescue page when no gate may be used, and when the wind is unknown', () => {
+  let held: TestSystem;
+  let dir: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'ketwin-scenario-'));
+    await writeFile(join(dir, 'rim-seal-fire-north-west.yaml'), NORTH_WEST_THEN_FAILED);
+    held = await startTestSystem({ scenario: join(dir, 'rim-seal-fire-north-west.yaml') });
+  }, 90_000);
+  afterAll(async () => {
+    await held?.stop();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stages upwind beyond the zones, then says the wind is unknown and recommends nothing', async () => {
+    const rescue = await apiAs(held, 'rescue');
+    const fire = await eventually('the T101 tank-fire incident', async () => {
+      const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
+      return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101'));
+    }, 30_000);
+    const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const problems: string[] = [];
+    page.on('pageerror', (e) => problems.push(String(e)));
+    try {
+      await openSignedIn(page, held, 'rescue');
+      await page.getByTestId(`incident-link-${fire.alert.id}`).click();
+      await page.getByTestId('incident').waitFor();
+      const staging = page.getByTestId('staging');
+      await staging.waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('incident-wind-section').getAttribute('data-from')).toBe('315');
+      expect(await page.getByTestId('recommended-gate').count()).toBe(0);
+      expect(await page.getByTestId('no-gate-allowed').innerText()).toBe('No gate is safe to come in by: every gate lies inside a zone or within 45° of downwind.');
+      expect(await page.getByTestId('incident-gates').locator('li[data-excluded="downwind"]').count()).toBe(2);
+      // on the upwind bearing, just beyond the outermost (4 kW/m², 62 m) zone, and on the plan
+      expect(Number(await staging.getAttribute('data-bearing'))).toBe(315);
+      const distance = Number(await staging.getAttribute('data-distance'));
+      expect(distance).toBeGreaterThan(62);
+      expect(distance).toBeLessThan(62 + 40);
+      expect(await staging.innerText()).toMatch(/^Staging point: Stage upwind outside the largest zone: \d+ m NW of the incident \(bearing 315°\), beyond the 4 kW\/m² radiation zone\s+30\.\d{6}° N, 122\.\d{6}° E\s+·\s+Open in the map app$/);
+      expect(await page.getByTestId('staging-geo-link').getAttribute('href')).toMatch(/^geo:30\.\d{6},122\.\d{6}$/);
+      expect(await page.getByTestId('site-plan').getByTestId('mark-staging').count()).toBe(1);
+      // the road approach is still given, off the downwind side
+      const approach = page.getByTestId('road-approach');
+      if (await approach.count()) expect(offDownwind(Number(await approach.getAttribute('data-bearing')), 315)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
+      expect(await noHorizontalScroll(page)).toBe(true);
+      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'rescue-phone-staging-en.png'), fullPage: true });
+
+      // the vane fails: wind unknown, in words, and nothing recommended
+      const unknown = page.getByTestId('incident-wind-unknown');
+      await unknown.waitFor({ timeout: 60_000 });
+      expect(await unknown.getAttribute('data-reason')).toBe('bad');
+      expect(await page.getByTestId('access-wind-unknown').innerText()).toMatch(/^Wind unknown: no gate or approach is recommended/);
+      for (const id of ['recommended-gate', 'staging', 'road-approach', 'road-route']) expect(await page.getByTestId(id).count()).toBe(0);
+      expect(await page.getByTestId('site-plan').locator('[data-testid^="mark-"]').count()).toBe(0);
+      const gates = page.getByTestId('incident-gates').locator('li');
+      expect(await gates.count()).toBe(2);
+      expect(await gates.evaluateAll((els) => els.map((e) => [e.getAttribute('data-side'), e.getAttribute('data-inside')]))).toEqual([['unknown', 'false'], ['unknown', 'false']]);
+      await page.getByTestId('language-toggle').click();
+      await expect.poll(() => page.getByTestId('incident-wind-unknown').innerText()).toMatch(/^风向未知/);
+      expect(await noHorizontalScroll(page)).toBe(true);
+      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'rescue-phone-wind-unknown-zh.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await page.close();
