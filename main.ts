@@ -1,7 +1,7 @@
 // The composition root and CLI: wires model, sim, collector, engine, db and ui.
 //   tsx main.ts start   run everything (the default)
 //   tsx main.ts check   validate every site and standard file, then exit
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { asyncScheduler } from 'rxjs';
@@ -14,6 +14,7 @@ import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
   createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
+  loadReportSigner, signAuditHead, readSignedHead,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
 import { createNotifier, loadSubscribers } from './notify/index.ts';
@@ -294,7 +295,7 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit verify | user add <name> <role> <site,...|*>
+const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit head | audit verify [--head FILE] | user add <name> <role> <site,...|*>
   | user unlock|disable|enable|remove <name> | user role <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
@@ -314,8 +315,9 @@ export async function main(argv: string[]): Promise<number> {
     case 'check':
       return runCheck(options, rest);
     case 'audit':
-      if (rest[0] !== 'verify') break;
-      return runAuditVerify(options);
+      if (rest[0] === 'head' && rest.length === 1) return runAuditHead(options);
+      if (rest[0] !== 'verify' || !(rest.length === 1 || (rest[1] === '--head' && rest.length === 3))) break;
+      return runAuditVerify(options, rest[2]);
     case 'user':
       if (rest[0] === 'add' && rest.length === 4) return runUserAdd(options, rest[1]!, rest[2]!, rest[3]!);
       if (rest.length === 2 || (rest[0] === 'role' && rest.length === 4)) return runUserChange(options, rest);
@@ -357,14 +359,38 @@ async function runCheck(options: KetwinOptions, files: string[]): Promise<number
   return failing > 0 ? 1 : 0;
 }
 
-/** Walks the audit log's hash chain and names every changed or missing row. */
-async function runAuditVerify(options: KetwinOptions): Promise<number> {
+/**
+ * Walks the audit log's hash chain and names every changed or missing row; with `--head FILE` (from
+ * `ketwin audit head`, its signature checked against the site key) also a truncated tail or a chain
+ * computed again after a change.
+ */
+async function runAuditVerify(options: KetwinOptions, headFile?: string): Promise<number> {
+  const head = headFile === undefined
+    ? undefined
+    : readSignedHead(await readFile(headFile, 'utf8'), (await loadReportSigner(join(options.dataDir, 'keys'))).publicKey, headFile);
   const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: options.logger.child({ part: 'db' }) });
   try {
-    const report = await verifyAudit(store);
+    const report = await verifyAudit(store, { head });
     for (const problem of report.problems) console.error(`audit row ${problem.seq}: ${problem.message}`);
-    console.log(report.ok ? `audit log intact: ${report.rows} rows, head ${report.head}` : `audit log TAMPERED: ${report.problems.length} problem(s) in ${report.rows} rows`);
+    console.log(report.ok ? `audit log intact: ${report.rows} rows, head ${report.head}${head ? ` (row ${head.seq} matches the signed head)` : ''}` : `audit log TAMPERED: ${report.problems.length} problem(s) in ${report.rows} rows`);
     return report.ok ? 0 : 1;
+  } finally {
+    await store.close();
+  }
+}
+
+/** Prints the newest row's sequence and hash, signed with the site key: keep it away from the database. */
+async function runAuditHead(options: KetwinOptions): Promise<number> {
+  const signer = await loadReportSigner(join(options.dataDir, 'keys'));
+  const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: options.logger.child({ part: 'db' }) });
+  try {
+    const row = await store.auditHead();
+    if (!row) {
+      console.error('the audit log is empty');
+      return 1;
+    }
+    console.log(JSON.stringify(signAuditHead(signer, { seq: row.seq, hash: row.hash, at: row.at }, 'ketwin audit head'), null, 2));
+    return 0;
   } finally {
     await store.close();
   }

@@ -53,9 +53,20 @@ export function auditHash(row: Omit<AuditRecord, 'seq' | 'hash'>): string {
 
 export interface AuditProblem {
   seq: number;
-  /** changed: the row's content no longer matches its hash; missing-before: rows before it were removed */
-  kind: 'changed' | 'missing-before';
+  /**
+   * changed: the row's content no longer matches its hash; missing-before: rows before it were removed;
+   * truncated: the chain ends before a head kept elsewhere; rechained: the row at that head's seq has another hash
+   * (rows were changed and every hash after them computed again)
+   */
+  kind: 'changed' | 'missing-before' | 'truncated' | 'rechained';
   message: string;
+}
+
+/** The newest row's place in the chain, kept outside the database (`ketwin audit head`, signed). */
+export interface AuditHead {
+  seq: number;
+  hash: string;
+  at: number;
 }
 
 export interface AuditVerification {
@@ -66,8 +77,14 @@ export interface AuditVerification {
   problems: AuditProblem[];
 }
 
-/** Walks the whole chain. `expectedHead`, when given, also catches the newest rows removed. */
-export async function verifyAudit(store: Store, options: { expectedHead?: string; pageSize?: number } = {}): Promise<AuditVerification> {
+/**
+ * Walks the whole chain. A head kept elsewhere (`head`: seq and hash from `ketwin audit head`, or
+ * the older `expectedHead`: a hash) also catches the newest rows removed and a chain whose hashes
+ * were all computed again after a change.
+ */
+export async function verifyAudit(store: Store, options: { expectedHead?: string; head?: AuditHead; pageSize?: number } = {}): Promise<AuditVerification> {
+  const { head } = options;
+  let sawHead = head === undefined;
   const problems: AuditProblem[] = [];
   let prev = GENESIS;
   let rows = 0;
@@ -85,12 +102,29 @@ export async function verifyAudit(store: Store, options: { expectedHead?: string
         problems.push({ seq: r.seq, kind: 'changed', message: `audit row ${r.seq} (${r.action} by ${r.actor}) was changed after it was written` });
       }
       if (r.hash === options.expectedHead) sawExpected = true;
+      if (head !== undefined && r.seq === head.seq) {
+        sawHead = true;
+        if (r.hash !== head.hash) {
+          problems.push({ seq: r.seq, kind: 'rechained', message: `audit row ${r.seq} has hash ${r.hash.slice(0, 16)}…, not the ${head.hash.slice(0, 16)}… of the kept head: rows up to it were changed and the chain computed again` });
+        }
+      }
       prev = r.hash;
       afterSeq = r.seq;
     }
+  }
+  if (!sawHead) {
+    const present = afterSeq >= head!.seq;
+    problems.push(present
+      ? { seq: head!.seq, kind: 'missing-before', message: `audit row ${head!.seq} of the kept head is gone: rows were deleted` }
+      : { seq: afterSeq, kind: 'truncated', message: `the chain ends at row ${afterSeq || 'none'}, before row ${head!.seq} of the kept head: the newest rows were deleted` });
   }
   if (!sawExpected) {
     problems.push({ seq: afterSeq, kind: 'missing-before', message: `the expected head ${options.expectedHead} is not in the chain: the newest rows were deleted` });
   }
   return { ok: problems.length === 0, rows, head: prev, problems };
+}
+
+/** The text a head's signature covers. */
+export function auditHeadText(head: AuditHead): string {
+  return canonicalJson({ format: 'ketwin-audit-head/1', seq: head.seq, hash: head.hash, at: head.at });
 }

@@ -4,7 +4,7 @@ export {
   type SiteStateAsOf, type EvidenceRecord, type Hold, type OutboxMessage,
 } from './store.ts';
 export { createStoreWriter, type StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './writer.ts';
-export { verifyAudit, canonicalJson, auditHash, GENESIS, type AuditEntry, type AuditRecord, type AuditProblem, type AuditVerification } from './audit.ts';
+export { verifyAudit, auditHeadText, canonicalJson, auditHash, GENESIS, type AuditHead, type AuditEntry, type AuditRecord, type AuditProblem, type AuditVerification } from './audit.ts';
 export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPolicy, type RetentionTable } from './retention.ts';
 export { failurePeriods, type FailurePeriod } from './failures.ts';
 export type { TimescaleOptions } from './timescale.ts';

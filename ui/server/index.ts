@@ -18,3 +18,4 @@ export { clauseHistoryCsv } from './report/clause-csv.ts';
 export type { CommandsView, ResponseStatus } from './commands.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-types.ts';
 export type { Rescore, RescoreClause, RescoreView } from './rescore-types.ts';
+export { signAuditHead, readSignedHead, AuditHeadError, AUDIT_HEAD_FORMAT, type SignedAuditHead } from './report/audit-head.ts';
