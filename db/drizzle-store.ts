@@ -98,6 +98,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
             target: [schema.siteScores.site, schema.siteScores.ts],
             set: {
               score: sql`excluded.score`, grade: sql`excluded.grade`, risk: sql`excluded.risk`,
+              riskReason: sql`excluded.risk_reason`, complianceRisk: sql`excluded.compliance_risk`,
               counts: sql`excluded.counts`, coverage: sql`excluded.coverage`, standard: sql`excluded.standard`,
             },
           });

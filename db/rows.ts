@@ -1,5 +1,5 @@
 /** Conversions between the model's contracts and table rows. */
-import type { Alert, ClauseResult, Evidence, Quality, SampleValue, SiteScore, Verdict } from '../model/index.ts';
+import type { Alert, Bilingual, ClauseResult, Evidence, Quality, SampleValue, SiteScore, Verdict } from '../model/index.ts';
 import type { alerts, clauseResults, siteScores } from './schema.ts';
 
 type ResultRow = typeof clauseResults.$inferSelect;
@@ -16,6 +16,7 @@ export function resultToRow(r: ClauseResult): typeof clauseResults.$inferInsert 
     evidence: r.evidence,
     thresholds: r.thresholds,
     standard: r.standard,
+    reason: r.reason ?? null,
   };
 }
 
@@ -29,6 +30,7 @@ export function rowToResult(row: ResultRow): ClauseResult {
     evidence: row.evidence as Evidence[],
     thresholds: row.thresholds as Record<string, unknown>,
     standard: row.standard,
+    ...(row.reason ? { reason: row.reason as Bilingual } : {}),
   };
 }
 
@@ -39,6 +41,8 @@ export function scoreToRow(s: SiteScore): typeof siteScores.$inferInsert {
     score: s.score,
     grade: s.grade,
     risk: s.risk,
+    riskReason: s.riskReason,
+    complianceRisk: s.complianceRisk,
     counts: s.counts,
     coverage: s.coverage,
     standard: s.standard,
@@ -52,6 +56,9 @@ export function rowToScore(row: ScoreRow): SiteScore {
     score: row.score,
     grade: row.grade,
     risk: row.risk as SiteScore['risk'],
+    // rows from before live risk (migration 0006) held the compliance colour as their risk
+    riskReason: (row.riskReason as Bilingual | null) ?? { zh: `合规得分 ${row.score}，等级 ${row.grade}`, en: `compliance score ${row.score}, grade ${row.grade}` },
+    complianceRisk: (row.complianceRisk as SiteScore['risk'] | null) ?? (row.risk as SiteScore['risk']),
     counts: row.counts as SiteScore['counts'],
     coverage: row.coverage,
     standard: row.standard,

@@ -53,6 +53,8 @@ export const clauseResults = pgTable(
     evidence: jsonb('evidence').notNull(),
     thresholds: jsonb('thresholds').notNull(),
     standard: text('standard').notNull(),
+    /** why an unknown verdict is unknown ({zh, en}: "not monitored: … is not mapped", a bad reading) */
+    reason: jsonb('reason'),
   },
   // A retried batch (its commit acknowledged but the reply lost) must not record a change twice.
   // The key holds the time column, as a TimescaleDB hypertable requires of every unique index.
@@ -70,7 +72,12 @@ export const siteScores = pgTable(
     ts: tstz('ts').notNull(),
     score: doublePrecision('score').notNull(),
     grade: text('grade').notNull(),
+    /** the live risk: worst of compliance, open incidents and comms loss on safety-critical points */
     risk: text('risk').notNull(),
+    /** what drives the live risk ({zh, en}); null on rows written before live risk (0006) */
+    riskReason: jsonb('risk_reason'),
+    /** the colour from compliance alone; null on rows written before live risk, whose risk was it */
+    complianceRisk: text('compliance_risk'),
     counts: jsonb('counts').notNull(),
     coverage: doublePrecision('coverage').notNull(),
     standard: text('standard').notNull(),

@@ -19,7 +19,7 @@ function result(site: string, clause: string, subject: string, verdict: ClauseRe
   return { site, clause, subject, verdict, since, evidence: [{ point: `${subject}.level`, value: since % 97, quality: 'good', ts: since }], thresholds: { hh: 17 }, standard };
 }
 function score(site: string, ts: number, value: number): SiteScore {
-  return { site, ts, score: value, grade: 'B', risk: 'yellow', counts: { pass: 1, fail: 0, unknown: 0, 'not-applicable': 0 }, coverage: 1, standard: 'demo@1.0.0' };
+  return { site, ts, score: value, grade: 'B', risk: 'yellow', riskReason: { zh: '合规得分', en: 'compliance score' }, complianceRisk: 'yellow', counts: { pass: 1, fail: 0, unknown: 0, 'not-applicable': 0 }, coverage: 1, standard: 'demo@1.0.0' };
 }
 function alert(site: string, id: string, state: Alert['state'], changedAt: number): Alert {
   return { id, site, kind: 'tank-overfill', severity: 2, state, raisedAt: T0, changedAt, subjects: ['T101'], message: { zh: '高高', en: 'HH' }, actions: [] };

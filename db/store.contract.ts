@@ -31,7 +31,10 @@ function result(site: string, clause: string, subject: string, verdict: ClauseRe
 
 function score(site: string, ts: number, value: number): SiteScore {
   return {
-    site, ts, score: value, grade: value >= 90 ? 'A' : 'C', risk: value >= 90 ? 'blue' : 'orange',
+    site, ts, score: value, grade: value >= 90 ? 'A' : 'C', risk: value >= 90 ? 'red' : 'orange',
+    // the live risk is stored with its reason beside the compliance colour: red by an open incident over an A grade
+    riskReason: value >= 90 ? { zh: '事件未解除：T101 储罐火灾（1级）', en: 'open incident: Tank fire at T101 (severity 1)' } : { zh: `合规得分 ${value}`, en: `compliance score ${value}` },
+    complianceRisk: value >= 90 ? 'blue' : 'orange',
     counts: { pass: 9, fail: 1, unknown: 2, 'not-applicable': 0 }, coverage: 0.8, standard: 'demo@1.0.0',
   };
 }

@@ -1,5 +1,5 @@
 import { worseRisk, type Alert, type Bilingual, type LiveRisk, type RiskColour, type SiteScore } from '../model/index.ts';
-import type { LiveRiskDefinition } from '../standards/index.ts';
+import type { Standard } from '../standards/index.ts';
 
 /** what the reason names at most; the rest is counted */
 const MAX_DRIVERS = 2;
@@ -16,14 +16,22 @@ interface Driver {
  * Shelving or suppressing an alarm hides nothing here; exercise alerts count only in exercises.
  * The reason names what drives the worst colour: incidents first, then comms loss, then compliance.
  */
-export function liveRisk(compliance: Pick<SiteScore, 'complianceRisk' | 'riskReason'>, alerts: readonly Alert[], table: LiveRiskDefinition, criticalSources: ReadonlySet<string>): LiveRisk {
+export function liveRisk(
+  compliance: Pick<SiteScore, 'complianceRisk' | 'riskReason'>,
+  alerts: readonly Alert[],
+  standard: Pick<Standard, 'liveRisk' | 'hazards'>,
+  criticalSources: ReadonlySet<string>,
+): LiveRisk {
+  const table = standard.liveRisk;
   const drivers: Driver[] = [];
   for (const alert of alerts) {
     if (alert.exercise || alert.state === 'cleared' || alert.lifecycle?.condition === 'returned') continue;
     if (alert.incident) {
+      const what = standard.hazards[alert.incident.hazard]?.title ?? { zh: alert.incident.hazard, en: alert.incident.hazard };
+      const where = alert.subjects.join(', ');
       drivers.push({
         risk: table.incidentSeverity[String(alert.severity) as '1'],
-        reason: { zh: `事件未解除：${alert.message.zh}`, en: `open incident: ${alert.message.en}` },
+        reason: { zh: `事件未解除：${where} ${what.zh}（${alert.severity}级）`, en: `open incident: ${what.en} at ${where} (severity ${alert.severity})` },
       });
     } else if (alert.kind === 'comms-loss' && alert.subjects.some((s) => criticalSources.has(s))) {
       const source = alert.subjects.join(', ');

@@ -102,7 +102,7 @@ export function createSiteRuntime(
   const criticalSources = new Set<string>();
   const subscriptions = new Subscription();
   /** the live risk now, from the latest compliance score and the open alarms; undefined before the first score */
-  const riskNow = () => (compliance ? liveRisk(compliance, alarms.open(), standard.liveRisk, criticalSources) : undefined);
+  const riskNow = () => (compliance ? liveRisk(compliance, alarms.open(), standard, criticalSources) : undefined);
   /** brings the shown score up to date with the live risk; emits it when the risk or its reason changed */
   const showScore = (at: number) => {
     const live = riskNow();

@@ -91,6 +91,17 @@ describe('a broken standard is refused, naming file, clause, field and why', () 
     expect(issue.message).toMatch(/levelHiHi.*position 15/);
   });
 
+  it('a clause made "not applicable" by whether a point is mapped (that is "not monitored", for the engine to say)', () => {
+    const issue = only(refusal(broken((d) => (d.clauses[1]!['when'] = 'site.points.exists(p, p.asset == asset.id && p.name == "gas")'))));
+    expect(issue).toMatchObject({ code: 'STANDARD_EXPRESSION', clause: 'GBT50493-5.5.2-GAS1', field: 'clauses[1].when' });
+    expect(issue.message).toContain('must not ask whether a point is mapped');
+  });
+
+  it('a standard without its live-risk table', () => {
+    const issue = refusal(broken((d) => delete d['liveRisk'])).issues[0]!;
+    expect(issue.field).toContain('liveRisk');
+  });
+
   it('an expression that is not a condition', () => {
     const issue = only(refusal(broken((d) => (d.clauses[0]!['expression'] = 'asset.levelHighHigh - level'))));
     expect(issue.message).toContain('must be of type bool but is double');

@@ -103,24 +103,24 @@ describe('siteScore', () => {
     });
   });
 
-  it('holds the band a failing severity-2 clause left the site at; a severity-3 failure going unknown holds nothing', () => {
+  it('holds the band a failing severity-2 clause left the site at until it passes again', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const three = new Map([['A', { weight: 1, severity: 3 }], ['B', { weight: 1, severity: 2 }], ['C', { weight: 1, severity: 3 }]]);
+    const three = new Map([['A', { weight: 1, severity: 3 }], ['B', { weight: 1, severity: 2 }], ['C', { weight: 1, severity: 3 }]]); // C passes throughout
     const start = [result('A', 'x', 'pass'), result('B', 'x', 'pass'), result('C', 'x', 'pass')];
     const clock = (ms: number) => `t${ms}`;
     ts.run(({ cold, expectObservable }) => {
-      // B fails: 66.67 → C/orange. B unknown: the score stays 66.67 (unknown earns nothing) and orange is held.
-      // C fails as well: 33.33 → D/red; then C unknown: red by the band still, nothing held for a severity-3 clause.
+      // B (severity 2) fails: 66.67 → C/orange; B unknown: the score stays 66.67 and orange is held;
+      // A unknown: 33.33 → D/red by the band; B passes again: the hold is gone, orange by the band.
       const source = cold('a b c d e', {
         a: result('B', 'x', 'fail', 1),
         b: result('B', 'x', 'unknown', 2),
-        c: result('A', 'x', 'unknown', 3), // a passing clause losing its data lowers the score, never the colour
+        c: result('A', 'x', 'unknown', 3), // a passing clause losing its data earns nothing: the score and its band can only fall
         d: result('B', 'x', 'pass', 4),
         e: result('A', 'x', 'pass', 5),
       });
       expectObservable(source.pipe(siteScore({ site: 's', rules: { ...rules, formatTime: clock }, clauses: three, initial: start, scheduler: ts }))).toBe('a b c d e', {
         a: score(1, 66.67, 'C', 'orange', counts(2, 1, 0), 1),
-        b: score(2, 66.67, 'C', 'orange', counts(2, 0, 1), 2 / 3 - (2 / 3 - 0.6667)),
+        b: score(2, 66.67, 'C', 'orange', counts(2, 0, 1), 0.6667),
         c: score(3, 33.33, 'D', 'red', counts(1, 0, 2), 0.3333),
         d: score(4, 66.67, 'C', 'orange', counts(2, 0, 1), 0.6667),
         e: score(5, 100, 'A', 'blue', counts(3, 0, 0), 1),

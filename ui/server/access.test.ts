@@ -28,6 +28,7 @@ const commands: CommandsView = {
   acknowledge: (id) => ({ id, site: 'zhoushan-demo', state: 'acknowledged' }) as Alert,
   shelve: (id) => ({ id, site: 'zhoushan-demo', state: 'shelved' }) as Alert,
   unshelve: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
+  close: (id) => ({ id, site: 'zhoushan-demo', state: 'cleared' }) as Alert,
   respond: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
 };
 let keyDir: string;
@@ -101,6 +102,10 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
   },
   {
     route: 'POST /api/alerts/:id/unshelve', method: 'POST', path: `/api/alerts/${ALERT_ID}/unshelve`, body: {},
+    expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'POST /api/alerts/:id/close', method: 'POST', path: `/api/alerts/${ALERT_ID}/close`, body: { comment: 'fire out, area handed back' },
     expect: { anonymous: 401, manager: 200, auditor: 403, rescue: 403, admin: 200, elsewhere: 403 },
   },
   {

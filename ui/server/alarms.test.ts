@@ -17,6 +17,7 @@ const commands: CommandsView = {
   alert: (id) => alerts.get(id),
   acknowledge: refuse('ENGINE_ALERT_STATE'),
   shelve: refuse('ENGINE_BAD_COMMAND'),
+  close: refuse('ENGINE_ALERT_STATE'),
   unshelve: () => {
     throw new Error('disk on fire'); // not an engine refusal: a 500
   },
@@ -80,10 +81,10 @@ describe('alarm command routes', () => {
     expect([res.status, await res.json()]).toEqual([404, { error: `no open alert "${INCIDENT}"` }]);
   });
 
-  it('documents the four routes in the OpenAPI document', async () => {
+  it('documents the five routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
     expect(Object.keys(doc.paths).filter((p) => p.startsWith('/api/alerts/')).sort()).toEqual(
-      ['/api/alerts/{id}/ack', '/api/alerts/{id}/respond', '/api/alerts/{id}/shelve', '/api/alerts/{id}/unshelve'],
+      ['/api/alerts/{id}/ack', '/api/alerts/{id}/close', '/api/alerts/{id}/respond', '/api/alerts/{id}/shelve', '/api/alerts/{id}/unshelve'],
     );
   });
 });

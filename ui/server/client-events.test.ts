@@ -11,7 +11,7 @@ const sample = (point: string, value: number, site = 's1'): StampedEvent => stam
 });
 const score = (site: string): StampedEvent => stamp({
   type: 'score',
-  data: { site, ts: 0, score: 50, grade: 'C', risk: 'orange', coverage: 1, standard: 'x@1',
+  data: { site, ts: 0, score: 50, grade: 'C', risk: 'orange', riskReason: { zh: '合规得分 50', en: 'compliance score 50' }, complianceRisk: 'orange', coverage: 1, standard: 'x@1',
     counts: { pass: 1, fail: 1, unknown: 0, 'not-applicable': 0 } },
 });
 

@@ -33,6 +33,7 @@ function result(verdict: ClauseResult['verdict'], since: number, level: number):
 function score(ts: number, value: number): SiteScore {
   return {
     site: 'zhoushan-demo', ts, score: value, grade: value >= 80 ? 'B' : 'D', risk: value >= 80 ? 'blue' : 'orange',
+    riskReason: { zh: `合规得分 ${value}`, en: `compliance score ${value}` }, complianceRisk: value >= 80 ? 'blue' : 'orange',
     counts: { pass: 10, fail: value >= 80 ? 0 : 1, unknown: 0, 'not-applicable': 2 }, coverage: 1, standard: 'oil-depot-above-ground@1.0.0',
   };
 }
@@ -101,9 +102,9 @@ describe('clause history', () => {
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="zhoushan-demo-tank-level-hh-T101-history.csv"');
     const lines = (await res.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
-    expect(lines[0]).toBe('site,clause,subject,verdict,since,until,duration_s,standard,evidence,thresholds');
+    expect(lines[0]).toBe('site,clause,subject,verdict,since,until,duration_s,standard,evidence,thresholds,reason');
     expect(lines[2]).toBe(
-      `zhoushan-demo,tank-level-hh,T101,fail,${new Date(T1).toISOString()},${new Date(T2).toISOString()},10800,oil-depot-above-ground@1.0.0,T101.level=17.9 (good ${new Date(T1).toISOString()}),"{""highHigh"":17.5}"`,
+      `zhoushan-demo,tank-level-hh,T101,fail,${new Date(T1).toISOString()},${new Date(T2).toISOString()},10800,oil-depot-above-ground@1.0.0,T101.level=17.9 (good ${new Date(T1).toISOString()}),"{""highHigh"":17.5}",`,
     );
     expect(lines).toHaveLength(4);
     expect(audited).toContainEqual(expect.objectContaining({ actor: 'auditor', action: 'report.export', site: 'zhoushan-demo', details: expect.objectContaining({ format: 'csv' }) }));
@@ -164,7 +165,7 @@ describe('evidence entry', () => {
     const manager = await server.as('manager');
     const res = await manager.fetch('/api/sites/zhoushan-demo/evidence', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(drill) });
     expect(res.status).toBe(201);
-    expect(await res.json()).toEqual({ ...drill, site: 'zhoushan-demo', doneAt: Date.parse(drill.doneAt), source: 'recorded' });
+    expect(await res.json()).toMatchObject({ ...drill, site: 'zhoushan-demo', doneAt: Date.parse(drill.doneAt), source: 'recorded', version: 1, recordedBy: 'manager' });
     expect(await store.evidence('zhoushan-demo', { kind: 'onsite-plan-drill' })).toContainEqual(expect.objectContaining({ reference: 'XC-2026-02', by: '安全科 王工' }));
     expect(audited).toContainEqual(expect.objectContaining({ actor: 'manager', action: 'inspection.record', subject: 'onsite-plan-drill:zhoushan-demo', site: 'zhoushan-demo' }));
     const list = (await (await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/evidence')).json()) as InspectionView[];

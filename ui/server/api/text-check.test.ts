@@ -30,6 +30,7 @@ const commands: CommandsView = {
   acknowledge: (id, _by, comment) => (accepted.push(comment), { id, site: 'zhoushan-demo', state: 'acknowledged' } as Alert),
   shelve: (id, _by, _until, reason) => (accepted.push(reason), { id, site: 'zhoushan-demo', state: 'shelved' } as Alert),
   unshelve: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
+  close: (id, _by, comment) => (accepted.push(comment), { id, site: 'zhoushan-demo', state: 'cleared' } as Alert),
   respond: (id) => ({ id, site: 'zhoushan-demo', state: 'active' }) as Alert,
 };
 const recorded: InspectionRecord[] = [];

@@ -1,7 +1,7 @@
 /** A clause's verdict history as CSV (RFC 4180), one row per verdict change. */
 import type { ClauseResult } from '../../../model/index.ts';
 
-const HEADER = ['site', 'clause', 'subject', 'verdict', 'since', 'until', 'duration_s', 'standard', 'evidence', 'thresholds'];
+const HEADER = ['site', 'clause', 'subject', 'verdict', 'since', 'until', 'duration_s', 'standard', 'evidence', 'thresholds', 'reason'];
 
 /** Quotes when needed, and defuses cells a spreadsheet would run as a formula. */
 export function csvCell(raw: string): string {
@@ -19,7 +19,7 @@ export function clauseHistoryCsv(history: readonly ClauseResult[]): string {
     const until = sorted[i + 1]?.since;
     const evidence = r.evidence.map((e) => `${e.point}=${typeof e.value === 'string' ? e.value : JSON.stringify(e.value)} (${e.quality} ${iso(e.ts)})`).join('; ');
     lines.push(
-      [r.site, r.clause, r.subject, r.verdict, iso(r.since), until === undefined ? '' : iso(until), until === undefined ? '' : String((until - r.since) / 1000), r.standard, evidence, JSON.stringify(r.thresholds)]
+      [r.site, r.clause, r.subject, r.verdict, iso(r.since), until === undefined ? '' : iso(until), until === undefined ? '' : String((until - r.since) / 1000), r.standard, evidence, JSON.stringify(r.thresholds), r.reason ? `${r.reason.en} / ${r.reason.zh}` : '']
         .map(csvCell)
         .join(','),
     );

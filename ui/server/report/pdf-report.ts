@@ -1,7 +1,7 @@
 /** The compliance report of one site as of an instant, as a PDF (pdfkit), in Chinese and English. */
 import PDFDocument from 'pdfkit';
 import type { Logger } from 'pino';
-import type { Bilingual, SiteScore, Verdict } from '../../../model/index.ts';
+import type { Bilingual, RiskColour, SiteScore, Verdict } from '../../../model/index.ts';
 import type { ClauseView } from '../api-types.ts';
 import type { ReportFont } from './fonts.ts';
 
@@ -31,6 +31,8 @@ const VERDICT: Record<Verdict, Bilingual> = {
   'not-applicable': { zh: '不适用', en: 'N/A' },
 };
 const ORDER: Record<Verdict, number> = { fail: 0, unknown: 1, pass: 2, 'not-applicable': 3 };
+const RISK_INK: Record<RiskColour, string> = { red: '#b00020', orange: '#c25e00', yellow: '#8a6d00', blue: '#0d47a1' };
+const RISK_WORD: Record<RiskColour, string> = { red: '红', orange: '橙', yellow: '黄', blue: '蓝' };
 const COLOUR: Record<Verdict, string> = { fail: '#b00020', unknown: '#8a6d00', pass: '#1b5e20', 'not-applicable': '#555555' };
 
 const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
@@ -85,9 +87,14 @@ export async function renderPdfReport(data: ReportData, font: ReportFont | undef
   if (!cjk) doc.fillColor('#b00020').text('No CJK font was found on the server: Chinese text is left out of this report (install fonts-wqy-microhei or fonts-noto-cjk).');
   doc.moveDown(0.6).fillColor('#000000').fontSize(13);
   const s = data.score;
+  // the live risk first, with what drives it; the compliance score and its colour beside it, never instead
+  if (s) {
+    doc.fillColor(RISK_INK[s.risk]).text(`${cjk ? '实时风险 / ' : ''}Live risk: ${cjk ? `${RISK_WORD[s.risk]} / ` : ''}${s.risk.toUpperCase()}`);
+    doc.fontSize(10).text(bi(s.riskReason)).fillColor('#000000').fontSize(13).moveDown(0.3);
+  }
   doc.text(
     s
-      ? `${cjk ? '得分 / ' : ''}Score: ${s.score}    ${cjk ? '等级 / ' : ''}Grade: ${s.grade}    ${cjk ? '风险 / ' : ''}Risk: ${s.risk}    ${cjk ? '数据覆盖 / ' : ''}Coverage: ${Math.round(s.coverage * 100)} %`
+      ? `${cjk ? '得分 / ' : ''}Score: ${s.score}    ${cjk ? '等级 / ' : ''}Grade: ${s.grade}    ${cjk ? '合规风险 / ' : ''}Compliance colour: ${s.complianceRisk}    ${cjk ? '数据覆盖 / ' : ''}Coverage: ${Math.round(s.coverage * 100)} %`
       : `${cjk ? '得分 / ' : ''}Score: — (no score recorded by then)`,
   );
   if (s) doc.fontSize(10).text(`pass ${s.counts.pass} · fail ${s.counts.fail} · unknown ${s.counts.unknown} · not applicable ${s.counts['not-applicable']}`);

@@ -97,6 +97,8 @@ export function demoScore(site: string, results: ClauseResult[], clauses: Clause
     site, ts: now, score, standard: STANDARD, counts,
     grade: score >= 90 ? 'A' : score >= 75 ? 'B' : score >= 60 ? 'C' : 'D',
     risk: score >= 90 ? 'blue' : score >= 75 ? 'yellow' : score >= 60 ? 'orange' : 'red',
+    riskReason: { zh: `合规得分 ${score}`, en: `compliance score ${score}` },
+    complianceRisk: score >= 90 ? 'blue' : score >= 75 ? 'yellow' : score >= 60 ? 'orange' : 'red',
     coverage: applicable === 0 ? 0 : (applicable - counts.unknown) / applicable,
   };
 }
