@@ -112,6 +112,8 @@ export interface AlertLifecycle {
   escalations: number;
   /** an incident: once its condition has cleared it awaits closing by a person with a comment, and only then clears */
   closeRequired?: boolean;
+  /** why this alarm may never be shelved nor suppressed (severity 1, an incident; the standard's alarms.neverShelve) */
+  neverShelve?: string;
 }
 
 export interface AlertTransition {

@@ -155,11 +155,13 @@ export function createAlarmBook(options: AlarmBookOptions) {
           entry.returning = undefined;
         }
         if (!entry) {
-          const suppression = protectedBecause(spec) ? undefined : suppressionOf(spec.subjects);
+          const neverShelve = protectedBecause(spec);
+          const suppression = neverShelve ? undefined : suppressionOf(spec.subjects);
           const lifecycle: AlertLifecycle = {
             condition: 'active',
             acknowledged: false,
             escalations: 0,
+            ...(neverShelve ? { neverShelve } : {}),
             ...(suppression ? { suppressed: suppression } : {}),
             ...(spec.incident ? { closeRequired: true } : {}),
           };
@@ -298,12 +300,14 @@ export function createAlarmBook(options: AlarmBookOptions) {
     /** takes back an open alert stored before a restart: same id, its lifecycle, timers re-armed; emits nothing */
     restore(alert: Alert, key: string): void {
       if (alert.state === 'cleared' || byId.has(alert.id)) return;
-      const lifecycle: AlertLifecycle = alert.lifecycle ?? {
+      const lifecycle: AlertLifecycle = alert.lifecycle ? { ...alert.lifecycle } : {
         condition: 'active',
         acknowledged: alert.state === 'acknowledged',
         escalations: 0,
         ...(alert.incident ? { closeRequired: true } : {}),
       };
+      const neverShelve = protectedBecause(alert);
+      if (neverShelve) lifecycle.neverShelve = neverShelve;
       const entry: Entry = { key, alert: { ...alert, lifecycle }, clockFrom: alert.changedAt };
       const old = byKey.get(key);
       if (old) forget(old);

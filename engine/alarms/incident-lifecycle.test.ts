@@ -51,6 +51,10 @@ describe('what is never shelved nor suppressed (ISA-18.2 where it matters)', () 
       expect(fireRefused.code).toBe('ENGINE_NOT_SHELVABLE');
       expect(fireRefused.message).toContain('tank-fire incident is never shelved');
       expect(refusal(() => book.shelve('s:HH:T1:0', 'li', 10 * MIN, 'nuisance')).message).toContain('severity-1 alarm is never shelved');
+      // the screens read why from the alarm itself, so none offers the button
+      expect(book.get('s:hazard:tank-fire:T1:0')!.lifecycle!.neverShelve).toContain('never shelved');
+      expect(book.get('s:HH:T1:0')!.lifecycle!.neverShelve).toContain('severity-1');
+      expect(book.get('s:H:T1:0')!.lifecycle!.neverShelve).toBeUndefined();
       const shelved = book.shelve('s:H:T1:0', 'li', 10 * MIN, 'gauge being recalibrated');
       expect(shelved.lifecycle!.shelved).toEqual({ by: 'li', until: 10 * MIN, reason: 'gauge being recalibrated' });
       expect(shelved.state).toBe('shelved');
