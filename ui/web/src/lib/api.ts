@@ -141,6 +141,7 @@ export type AlarmCommand =
   | { command: 'ack'; body: { comment: string } }
   | { command: 'shelve'; body: { minutes: number; reason: string } }
   | { command: 'unshelve'; body: { comment?: string } }
+  | { command: 'close'; body: { comment: string } }
   | { command: 'respond'; body: { status: 'acknowledged' | 'en-route' | 'on-scene' } };
 
 /** POST /api/alerts/:id/<command>; answers the alert after the command. */

@@ -69,6 +69,11 @@ const strings = {
   'risk.orange': { zh: '橙色（较大）', en: 'orange (high)' },
   'risk.yellow': { zh: '黄色（一般）', en: 'yellow (moderate)' },
   'risk.blue': { zh: '蓝色（低）', en: 'blue (low)' },
+  /** the colour from compliance alone, beside the live risk */
+  complianceColour: { zh: '合规风险色', en: 'Compliance colour' },
+  neverShelved: { zh: '不可搁置', en: 'cannot be shelved' },
+  closeIncident: { zh: '关闭事故', en: 'Close incident' },
+  closeComment: { zh: '关闭说明（事故如何结束）', en: 'How the incident ended' },
   'quality.good': { zh: '良好', en: 'good' },
   'quality.uncertain': { zh: '存疑', en: 'uncertain' },
   'quality.bad': { zh: '失效', en: 'bad' },
@@ -273,7 +278,7 @@ const strings = {
   overdueBy: { zh: '已超时 {duration}', en: 'overdue by {duration}' },
   conditionCleared: { zh: '条件已解除，待关闭', en: 'Condition cleared, awaiting close' },
   conditionClearedHint: { zh: '引发事故的条件已恢复正常，倒计时停止；事故须由人员填写说明后关闭。', en: 'The condition that raised the incident has returned to normal; the countdowns have stopped. A person closes the incident with a comment.' },
-  liveRisk: { zh: '站点当前风险', en: 'Site risk now' },
+  liveRisk: { zh: '实时风险', en: 'Live risk' },
   deadlineAt: { zh: '截止', en: 'due' },
   yourResponse: { zh: '救援队响应', en: 'Your team' },
   respondHint: {

@@ -60,6 +60,8 @@ export class SiteList {
     site.score = score.score;
     site.grade = score.grade;
     site.risk = score.risk;
+    site.riskReason = score.riskReason;
+    site.complianceRisk = score.complianceRisk;
     site.coverage = score.coverage;
     site.counts = score.counts;
     site.standard = score.standard;
