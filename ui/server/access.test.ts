@@ -79,6 +79,8 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
   { route: 'GET /api/reports/:digest/signature', method: 'GET', path: `/api/reports/${'0'.repeat(64)}/signature`, expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 } },
   { route: 'GET /api/reports/public-key', method: 'GET', path: '/api/reports/public-key', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /api/sites/:id/evidence', method: 'GET', path: '/api/sites/zhoushan-demo/evidence', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
+  // no versions kept by this server's stub: 404 for whoever may read the site
+  { route: 'GET /api/sites/:id/evidence/versions', method: 'GET', path: '/api/sites/zhoushan-demo/evidence/versions?kind=drill&subject=zhoushan-demo&doneAt=1000', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 403 } },
   {
     route: 'POST /api/sites/:id/evidence', method: 'POST', path: '/api/sites/zhoushan-demo/evidence',
     expect: { anonymous: 401, manager: 201, auditor: 403, rescue: 403, admin: 201, elsewhere: 403 },

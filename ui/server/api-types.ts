@@ -143,6 +143,13 @@ export interface InspectionView {
   validUntil?: number;
   reference?: string;
   notes?: string;
+  /** recorded through ketwin: 1 for the first upload under (kind, subject, doneAt), then 2, 3, … (every version stays readable) */
+  version?: number;
+  /** who uploaded this version, and when */
+  recordedBy?: string;
+  recordedAt?: number;
+  /** sha256 (hex) of the record's content */
+  hash?: string;
   /** entered through ketwin, or from the site definition file */
   source: 'recorded' | 'site-file';
 }

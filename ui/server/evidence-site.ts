@@ -5,11 +5,20 @@ type SiteEvidence = Site['evidence'][number];
 
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
-/** A recorded inspection in the site definition's evidence shape (date in UTC; subject left out for the site itself). */
+/** How a recorded version is cited in `ref`, and so in the evidence of every verdict reached on it. */
+const VERSION_MARK = / \(v\d+ sha256:[0-9a-f]{12}\)$/;
+const citation = (record: InspectionRecord): string | undefined =>
+  record.version === undefined || record.hash === undefined ? record.reference : `${record.reference ?? record.kind} (v${record.version} sha256:${record.hash.slice(0, 12)})`;
+
+/**
+ * A recorded inspection in the site definition's evidence shape (date in UTC; subject left out for
+ * the site itself). A stored version is cited in `ref`: "DR-1 (v2 sha256:3f2a…)".
+ */
 export function toSiteEvidence(site: Site, record: InspectionRecord): SiteEvidence {
   const entry: SiteEvidence = { kind: record.kind, date: day(record.doneAt), by: record.by, passed: true, values: {} };
   if (record.subject !== site.id) entry.subject = record.subject;
-  if (record.reference !== undefined) entry.ref = record.reference;
+  const ref = citation(record);
+  if (ref !== undefined) entry.ref = ref;
   if (record.notes !== undefined) entry.notes = record.notes;
   return entry;
 }
@@ -29,14 +38,19 @@ export function fromSiteEvidence(site: Site, entry: SiteEvidence): InspectionRec
  */
 export function siteWithEvidence(site: Site, records: readonly InspectionRecord[]): Site {
   const keyOf = (e: SiteEvidence) => JSON.stringify([e.kind, e.subject ?? '', e.date, e.by, e.ref ?? '']);
-  const seen = new Set(site.evidence.map(keyOf));
+  // a newer version of a recorded record takes the place of the one before it
+  const recordOf = (e: SiteEvidence) => (e.ref !== undefined && VERSION_MARK.test(e.ref) ? JSON.stringify([e.kind, e.subject ?? '', e.date]) : undefined);
   const added: SiteEvidence[] = [];
+  const replaced = new Set<string>();
   for (const record of records) {
     if (record.site !== site.id) continue;
     const entry = toSiteEvidence(site, record);
-    if (seen.has(keyOf(entry))) continue;
-    seen.add(keyOf(entry));
+    const versioned = recordOf(entry);
+    if (versioned !== undefined) replaced.add(versioned);
     added.push(entry);
   }
-  return added.length ? { ...site, evidence: [...site.evidence, ...added] } : site;
+  const kept = site.evidence.filter((e) => { const r = recordOf(e); return r === undefined || !replaced.has(r); });
+  const seen = new Set(kept.map(keyOf));
+  const fresh = added.filter((e) => !seen.has(keyOf(e)) && (seen.add(keyOf(e)), true));
+  return fresh.length || kept.length !== site.evidence.length ? { ...site, evidence: [...kept, ...fresh] } : site;
 }

@@ -33,8 +33,18 @@ export const eventsQuery = z.strictObject({
   lastEventId: z.string().max(64).optional(),
 });
 
-const ms = (name: string) =>
-  z.coerce.number({ error: `expected ${name} as milliseconds since 1970` }).int('must be a whole number of milliseconds').nonnegative();
+/** The instants every date parameter accepts: 1970-01-01T00:00:00Z … 9999-12-31T23:59:59.999Z. */
+export const MAX_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+const RANGE = 'must be a date between 1970-01-01 and 9999-12-31';
+
+/** A date parameter in a query string: milliseconds since 1970, or an ISO 8601 date or date-time; 1970 … 9999. */
+export const ms = (name: string) =>
+  z.union([
+    z.string().regex(/^-?\d+$/).transform(Number),
+    z.iso.datetime({ offset: true, local: true }).transform((t) => Date.parse(t)),
+    z.iso.date().transform((t) => Date.parse(`${t}T00:00:00Z`)),
+  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` })
+    .refine((t) => Number.isSafeInteger(t) && t >= 0 && t <= MAX_MS, RANGE);
 
 export const seriesParams = z.object({
   id: siteId,
@@ -133,13 +143,15 @@ export const compareQuery = z.strictObject({
 export const reportQuery = z.strictObject({ at: ms('at').optional() });
 export const signatureParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the report\'s SHA-256 in lower-case hex') });
 
-/** ms since 1970, or an ISO 8601 date or date-time */
+/** ms since 1970 (a number, or digits in a query string), or an ISO 8601 date or date-time; 1970 … 9999 */
 const instant = (name: string) =>
   z.union([
-    z.number().int().nonnegative(),
+    z.number().int(),
+    z.string().regex(/^\d{1,16}$/).transform(Number),
     z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
     z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
-  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` });
+  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` })
+    .refine((t) => Number.isFinite(t) && t >= 0 && t <= MAX_MS, RANGE);
 
 export const inspectionBody = z
   .strictObject({
@@ -159,10 +171,19 @@ export const inspectionSchema = z
   .object({
     site: z.string(), kind: z.string(), subject: z.string(), doneAt: z.number(), by: z.string(),
     validUntil: z.number().optional(), reference: z.string().optional(), notes: z.string().optional(),
+    version: z.number().int().positive().optional().describe('1 for the first upload under (kind, subject, doneAt), then 2, 3, …'),
+    recordedBy: z.string().optional(), recordedAt: z.number().optional(),
+    hash: z.string().optional().describe('sha256 (hex) of the record content'),
     /** recorded through ketwin, or part of the site definition file */
     source: z.enum(['recorded', 'site-file']),
   })
   .describe('Inspection');
+
+export const evidenceVersionsQuery = z.strictObject({
+  kind: z.string({ error: 'expected the record kind' }).regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be kebab-case (drill, siren-test, inspection, …)'),
+  subject: subjectId,
+  doneAt: instant('doneAt'),
+});
 
 export const standardParams = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*@\d+\.\d+\.\d+$/, 'must be "<standard id>@<version>"') });
 export const standardSchema = z

@@ -1,7 +1,7 @@
 import type { LiveView } from '../live-view.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
-import { errorSchema, inspectionBody, inspectionSchema, siteParams } from '../api/schemas.ts';
+import { errorSchema, evidenceVersionsQuery, inspectionBody, inspectionSchema, siteParams } from '../api/schemas.ts';
 import type { InspectionView } from '../api-types.ts';
 import { fromSiteEvidence } from '../evidence-site.ts';
 import { findSite } from '../site-views.ts';
@@ -56,7 +56,7 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
       access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id }, siteExists,
       summary: 'Records a drill, siren test or inspection (CSRF token required); recorded in the audit log as inspection.record',
       responses: {
-        201: { description: 'the record as stored', schema: inspectionSchema },
+        201: { description: 'the record as stored, with its version and hash (an upload under an existing kind, subject and doneAt is a new version)', schema: inspectionSchema },
         400: { description: 'a malformed body, an unknown subject, or a date in the future', schema: errorSchema },
         401: { description: 'not signed in', schema: errorSchema },
         403: { description: 'not a manager of this site, or no CSRF token', schema: errorSchema },
@@ -69,14 +69,34 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
         throw new ClientError(400, 'bad-request', `body.subject: site ${JSON.stringify(site.id)} has no asset ${JSON.stringify(body.subject)}`);
       }
       if (body.doneAt > options.now() + (options.skewMs ?? 300_000)) throw new ClientError(400, 'bad-request', 'body.doneAt: must not be in the future');
-      const record: InspectionRecord = { site: site.id, kind: body.kind, subject: body.subject, doneAt: body.doneAt, by: body.by };
+      const record: InspectionRecord = { site: site.id, kind: body.kind, subject: body.subject, doneAt: body.doneAt, by: body.by, recordedBy: user!.name, recordedAt: options.now() };
       if (body.validUntil !== undefined) record.validUntil = body.validUntil;
       if (body.reference !== undefined) record.reference = body.reference;
       if (body.notes !== undefined) record.notes = body.notes;
-      await store().record(record);
-      options.audit({ actor: user!.name, action: 'inspection.record', subject: `${record.kind}:${record.subject}`, site: site.id, details: { ...record } });
+      // append-only: a record under the same kind, subject and doneAt becomes its next version
+      const stored = (await store().record(record)) ?? record;
+      options.audit({ actor: user!.name, action: 'inspection.record', subject: `${record.kind}:${record.subject}`, site: site.id, details: { ...stored } });
       ctx.status = 201;
-      ctx.body = { ...record, source: 'recorded' } satisfies InspectionView;
+      ctx.body = { ...stored, source: 'recorded' } satisfies InspectionView;
+    },
+  );
+  api.add(
+    {
+      method: 'get', path: '/api/sites/:id/evidence/versions', tags: ['evidence'], params: siteParams, query: evidenceVersionsQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      summary: 'Every version of one recorded drill, siren test or inspection, oldest first, each with its uploader and hash',
+      responses: {
+        200: { description: 'the versions', schema: z.array(inspectionSchema) },
+        400: { description: 'a malformed kind, subject or doneAt', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+        403: { description: 'the user is not bound to this site', schema: errorSchema },
+        404: { description: 'no such site, or no such record', schema: errorSchema },
+      },
+    },
+    async ({ ctx, params, query }) => {
+      const versions = (await store().versions?.(params.id, query.kind, query.subject, query.doneAt)) ?? [];
+      if (versions.length === 0) throw new ClientError(404, 'not-found', `no recorded ${query.kind} of ${query.subject} done at ${new Date(query.doneAt).toISOString()}`);
+      ctx.body = versions.map((v) => ({ ...v, source: 'recorded' as const }));
     },
   );
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ClauseResult, Sample, Site, Verdict } from '../../../model/index.ts';
 import type { RouteTable } from '../api/route-table.ts';
-import { errorSchema, siteParams } from '../api/schemas.ts';
+import { errorSchema, siteParams, ms } from '../api/schemas.ts';
 import { ClientError } from '../errors.ts';
 import type { LiveView } from '../live-view.ts';
 import type { Rescore, RescoreClause, RescoreView } from '../rescore-types.ts';
@@ -15,8 +15,6 @@ export const MAX_RESCORE_PERIOD_MS = 31 * DAY;
 /** most readings one request replays unless the RescoreView says otherwise (about a second of engine time) */
 export const MAX_RESCORE_SAMPLES = 2_000_000;
 
-const ms = (name: string) =>
-  z.coerce.number({ error: `expected ${name} as milliseconds since 1970` }).int('must be a whole number of milliseconds').nonnegative();
 
 export const rescoreQuery = z
   .strictObject({
