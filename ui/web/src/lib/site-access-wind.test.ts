@@ -84,8 +84,9 @@ describe('rescue access on the demo plan: a full-surface fire in T101', async ()
       // every gate excluded: stage on the upwind line, just beyond the 4 kW/m² zone (223 m)
       expect(access.gates.every((g) => g.excluded === 'downwind')).toBe(true);
       expect(access.staging).toMatchObject({ bearing: fromDeg, beyond: 0 });
-      expect(access.staging!.distance).toBeGreaterThanOrEqual(223 + STAGING_MARGIN_M - 4);
-      expect(access.staging!.distance).toBeLessThanOrEqual(223 + STAGING_MARGIN_M);
+      // the 48-sided polygon's edge lies up to 0.5 m inside the 223 m circle between its corners
+      expect(access.staging!.distance).toBeGreaterThanOrEqual(222.4 + STAGING_MARGIN_M);
+      expect(access.staging!.distance).toBeLessThanOrEqual(223 + STAGING_MARGIN_M + 2);
       expect(planBearing(t101, access.staging!.point)).toBeCloseTo(fromDeg, 6);
       expect(zones.some((z) => inZone(z, access.staging!.point))).toBe(false);
     }
@@ -154,8 +155,8 @@ describe('rescue access on a synthetic plan: eight gates on a ring, a ring road'
     expect(access.recommended).toBeUndefined();
     expect(access.staging).toMatchObject({ bearing: fromDeg, beyond: 0 });
     expect(planDistance(centre, access.staging!.point)).toBeCloseTo(access.staging!.distance, 6);
-    expect(access.staging!.distance).toBeGreaterThan(100 + STAGING_MARGIN_M - 4);
-    expect(access.staging!.distance).toBeLessThanOrEqual(100 + STAGING_MARGIN_M);
+    expect(access.staging!.distance).toBeGreaterThanOrEqual(99.7 + STAGING_MARGIN_M);
+    expect(access.staging!.distance).toBeLessThanOrEqual(100 + STAGING_MARGIN_M + 2);
   });
 
   it('prefers an upwind gate to a nearer crosswind one, and a crosswind one to nothing', () => {

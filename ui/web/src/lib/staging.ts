@@ -32,8 +32,8 @@ function reach(zone: GeoFeature, centre: XY): number {
 }
 
 /**
- * The staging point on the upwind line from the incident (the bearing the wind comes from), past the
- * last point of that line inside any zone, plus STAGING_MARGIN_M.
+ * The staging point on the upwind line from the incident (the bearing the wind comes from), at least
+ * STAGING_MARGIN_M past the last point of that line inside any zone (a gap between zones does not stop it).
  */
 export function stagingPoint(centre: XY, zones: readonly GeoFeature[], windFromDeg: number): Staging {
   const bearing = ((windFromDeg % 360) + 360) % 360;
@@ -48,6 +48,7 @@ export function stagingPoint(centre: XY, zones: readonly GeoFeature[], windFromD
       }
     }
   });
-  const distance = extent + STAGING_MARGIN_M;
+  // the edge lies within one step past the last point found inside: the margin counts from the far end of that step
+  const distance = (beyond === undefined ? 0 : extent + STEP_M) + STAGING_MARGIN_M;
   return { point: along(centre, bearing, distance), distance, bearing, beyond };
 }
