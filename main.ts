@@ -235,6 +235,10 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     };
     const metrics: MetricsView = {
       writer: () => writer.stats(),
+      webhooks: () => notifier.deliveryStatus().map((s) => ({
+        subscriber: s.subscriber, pending: s.pending, delivered: s.delivered, autoRetries: s.autoRetries,
+        deadWaiting: s.deadLetters.filter((d) => d.retryAt !== undefined).length, deadFinal: s.deadLetters.filter((d) => d.retryAt === undefined).length,
+      })),
       samplesIngested: () => collection.stats().buffer.delivered,
       collectorBuffer: () => collection.stats().buffer,
       // stored telemetry behind the newest sample the engine took; nothing waiting is no lag

@@ -21,10 +21,16 @@ export interface PendingDelivery {
   attempts: number;
   nextAt?: number;
   lastError?: string;
+  /** automatic retry rounds of this delivery after it died (notify/webhook/retry.ts DeadLetterPolicy) */
+  rounds?: number;
 }
 
 export interface DeadLetter extends PendingDelivery {
   deadAt: number;
+  /** when it goes back to the queue by itself; undefined once it stays dead */
+  retryAt?: number;
+  /** why it stays dead, once the automatic rounds are spent */
+  reason?: string;
 }
 
 /** The latest CAP document of one alert, for the feed and for late escalation steps. */

@@ -17,7 +17,7 @@ import { systemClock, type NotifyClock } from './clock.ts';
 import { NotifyError } from './errors.ts';
 import { acknowledgement, active, dueAt, newEscalation, notifiable, reachDueSteps } from './escalation/escalation.ts';
 import { createMemoryJournal, openFileJournal, type EscalationState, type IssuedCap, type Journal } from './journal.ts';
-import { DEFAULT_RETRY, type RetryPolicy } from './webhook/retry.ts';
+import { DEFAULT_DEAD_LETTER_RETRY, DEFAULT_RETRY, type DeadLetterPolicy, type RetryPolicy } from './webhook/retry.ts';
 import { createSubscriberWorker, type SubscriberStatus, type SubscriberWorker } from './webhook/subscriber-worker.ts';
 import { hears, resolveSubscribers, type Subscriber, type SubscriberConfig } from './webhook/subscribers.ts';
 
@@ -56,6 +56,10 @@ export interface NotifierOptions {
   /** status Test on every message (a test installation) */
   test?: boolean;
   retry?: Partial<RetryPolicy>;
+  /** dead letters retry themselves on this schedule (with jitter), then stay dead with a reason */
+  deadLetters?: Partial<DeadLetterPolicy>;
+  /** [0, 1) for the jitter; default Math.random */
+  random?: () => number;
   /** outbox poll period when idle, ms; default 100 */
   pollMs?: number;
   batchSize?: number;
@@ -123,7 +127,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
       journal = options.dataDir ? await openFileJournal(join(options.dataDir, 'notify', 'journal.json')) : createMemoryJournal();
       processed = new Set(journal.state.processed);
       for (const s of subscribers.values()) {
-        workers.set(s.key, createSubscriberWorker({ subscriber: s, journal, clock, retry, fetch: fetchFn, logger: logger.child({ subscriber: s.key }) }));
+        workers.set(s.key, createSubscriberWorker({
+          subscriber: s, journal, clock, retry, fetch: fetchFn, logger: logger.child({ subscriber: s.key }),
+          deadLetters: { ...DEFAULT_DEAD_LETTER_RETRY, ...options.deadLetters }, random: options.random,
+        }));
       }
       return journal;
     })());

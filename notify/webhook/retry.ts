@@ -12,6 +12,28 @@ export interface RetryPolicy {
 
 export const DEFAULT_RETRY: RetryPolicy = { maxAttempts: 10, baseMs: 1_000, maxMs: 600_000, timeoutMs: 10_000 };
 
+/**
+ * Dead letters retry themselves: `everyMs` after a delivery died (doubled each round, ± `jitter`
+ * of it so that subscribers who died together do not come back together) it goes back to the
+ * queue with a fresh attempt budget; after `maxRounds` rounds it stays dead, with the reason.
+ */
+export interface DeadLetterPolicy {
+  /** default 15 min */
+  everyMs: number;
+  /** share of the wait drawn at random either way; default 0.2 */
+  jitter: number;
+  /** default 4 (15 min, 30 min, 1 h, 2 h) */
+  maxRounds: number;
+}
+
+export const DEFAULT_DEAD_LETTER_RETRY: DeadLetterPolicy = { everyMs: 15 * 60_000, jitter: 0.2, maxRounds: 4 };
+
+/** wait before automatic round `round` (1, 2, …) of a dead letter; `random` in [0, 1) */
+export function deadLetterWaitMs(policy: DeadLetterPolicy, round: number, random: number): number {
+  const base = policy.everyMs * 2 ** Math.max(0, round - 1);
+  return Math.max(0, Math.round(base * (1 + policy.jitter * (2 * random - 1))));
+}
+
 /** wait after `failures` failed attempts (1, 2, …) */
 export function backoffMs(policy: RetryPolicy, failures: number): number {
   return Math.min(policy.maxMs, policy.baseMs * 2 ** Math.max(0, failures - 1));

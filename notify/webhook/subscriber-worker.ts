@@ -6,12 +6,12 @@
 import type { Logger } from 'pino';
 import type { NotifyClock } from '../clock.ts';
 import type { DeadLetter, Journal, PendingDelivery } from '../journal.ts';
-import { backoffMs, retryable, type RetryPolicy } from './retry.ts';
-import { IDEMPOTENCY_HEADER, signHeaders } from './signature.ts';
+import { backoffMs, deadLetterWaitMs, DEFAULT_DEAD_LETTER_RETRY, retryable, type DeadLetterPolicy, type RetryPolicy } from './retry.ts';
+import { SUBSCRIBER_ID_HEADER, signHeaders } from './signature.ts';
 import type { Subscriber } from './subscribers.ts';
 
 export const DELIVERY_ATTEMPT_HEADER = 'x-ketwin-delivery-attempt';
-export const SUBSCRIBER_HEADER = 'x-ketwin-subscriber';
+export const SUBSCRIBER_HEADER = SUBSCRIBER_ID_HEADER;
 
 export interface SubscriberStatus {
   subscriber: string;
@@ -22,7 +22,9 @@ export interface SubscriberStatus {
   pending: number;
   delivered: number;
   failedAttempts: number;
-  deadLetters: { key: string; alertId: string; site: string; attempts: number; lastError?: string; deadAt: number }[];
+  deadLetters: { key: string; alertId: string; site: string; attempts: number; lastError?: string; deadAt: number; rounds: number; retryAt?: number; reason?: string }[];
+  /** dead letters put back in the queue by their schedule since start */
+  autoRetries: number;
   lastDeliveredAt?: number;
   lastError?: string;
   nextAttemptAt?: number;
@@ -33,6 +35,10 @@ export interface WorkerOptions {
   journal: Journal;
   clock: NotifyClock;
   retry: RetryPolicy;
+  /** automatic retry of dead letters; default DEFAULT_DEAD_LETTER_RETRY */
+  deadLetters?: DeadLetterPolicy;
+  /** [0, 1), for the jitter; default Math.random */
+  random?: () => number;
   fetch: typeof fetch;
   logger: Logger;
   onDeadLetter?: (subscriber: Subscriber, letter: DeadLetter) => void;
@@ -59,6 +65,40 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
   let failedAttempts = 0;
   let lastDeliveredAt: number | undefined;
   let lastError: string | undefined;
+  const deadPolicy = options.deadLetters ?? DEFAULT_DEAD_LETTER_RETRY;
+  const random = options.random ?? Math.random;
+  let autoRetries = 0;
+  let cancelRound: (() => void) | undefined;
+  let roundAt: number | undefined;
+
+  /** a timer for the earliest dead letter due to go back to the queue */
+  const scheduleRound = (): void => {
+    const due = (state.dead[subscriber.key] ?? []).map((d) => d.retryAt).filter((t): t is number => t !== undefined);
+    const next = due.length ? Math.min(...due) : undefined;
+    if (next === roundAt) return;
+    cancelRound?.();
+    cancelRound = undefined;
+    roundAt = next;
+    if (next === undefined || stopped) return;
+    cancelRound = clock.setTimeout(() => {
+      cancelRound = undefined;
+      roundAt = undefined;
+      requeueDue();
+    }, next - clock.now());
+  };
+  const requeueDue = (): void => {
+    const dead = state.dead[subscriber.key] ?? [];
+    const due = dead.filter((d) => d.retryAt !== undefined && d.retryAt <= clock.now());
+    if (due.length > 0) {
+      state.dead[subscriber.key] = dead.filter((d) => !due.includes(d));
+      queue().push(...due.map(({ deadAt: _d, retryAt: _r, reason: _x, ...d }) => ({ ...d, attempts: 0, nextAt: undefined, rounds: (d.rounds ?? 0) + 1 })));
+      autoRetries += due.length;
+      logger.info({ subscriber: subscriber.key, keys: due.map((d) => d.key) }, 'dead letters retried on their schedule');
+      journal.changed();
+      worker.wake();
+    }
+    scheduleRound();
+  };
 
   const attempt = async (item: PendingDelivery): Promise<{ ok: boolean; retry: boolean; error?: string }> => {
     const body = state.docs[item.doc];
@@ -73,10 +113,9 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
         headers: {
           'content-type': subscriber.format === 'cap' ? 'application/cap+xml; charset=utf-8' : 'application/json; charset=utf-8',
           'user-agent': 'ketwin-notify',
-          [IDEMPOTENCY_HEADER]: item.key,
           [DELIVERY_ATTEMPT_HEADER]: String(item.attempts + 1),
-          [SUBSCRIBER_HEADER]: subscriber.id,
-          ...signHeaders(subscriber.secret ?? '', body, clock.now()),
+          // Idempotency-Key (the delivery id) and X-Ketwin-Subscriber, both inside the signature
+          ...signHeaders(subscriber.secret ?? '', body, clock.now(), { delivery: item.key, subscriber: subscriber.id }),
         },
       });
       await response.arrayBuffer().catch(() => undefined);
@@ -118,10 +157,14 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
         lastError = result.error;
         if (!result.retry || item.attempts >= retry.maxAttempts) {
           queue().shift();
+          const rounds = item.rounds ?? 0;
           const letter: DeadLetter = { ...item, nextAt: undefined, deadAt: clock.now() };
+          if (rounds < deadPolicy.maxRounds) letter.retryAt = clock.now() + deadLetterWaitMs(deadPolicy, rounds + 1, random());
+          else letter.reason = `gave up after ${rounds} automatic retries of ${item.attempts} attempts each; last: ${result.error ?? 'unknown error'}`;
           (state.dead[subscriber.key] ??= []).push(letter);
-          logger.error({ subscriber: subscriber.key, key: item.key, attempts: item.attempts, error: result.error }, 'delivery dead-lettered');
+          logger.error({ subscriber: subscriber.key, key: item.key, attempts: item.attempts, rounds, retryAt: letter.retryAt, error: result.error }, letter.retryAt ? 'delivery dead-lettered; retried on its schedule' : 'delivery dead-lettered for good');
           options.onDeadLetter?.(subscriber, letter);
+          scheduleRound();
         } else {
           item.nextAt = clock.now() + backoffMs(retry, item.attempts);
           logger.warn({ subscriber: subscriber.key, key: item.key, attempts: item.attempts, error: result.error, retryAt: item.nextAt }, 'delivery failed; will retry');
@@ -158,7 +201,8 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
         pending: q.length,
         delivered,
         failedAttempts,
-        deadLetters: dead.map((d) => ({ key: d.key, alertId: d.alertId, site: d.site, attempts: d.attempts, lastError: d.lastError, deadAt: d.deadAt })),
+        deadLetters: dead.map((d) => ({ key: d.key, alertId: d.alertId, site: d.site, attempts: d.attempts, lastError: d.lastError, deadAt: d.deadAt, rounds: d.rounds ?? 0, retryAt: d.retryAt, reason: d.reason })),
+        autoRetries,
         lastDeliveredAt,
         lastError,
         nextAttemptAt: head?.nextAt,
@@ -167,18 +211,23 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
     retryDeadLetters() {
       const dead = state.dead[subscriber.key] ?? [];
       delete state.dead[subscriber.key];
-      queue().push(...dead.map(({ deadAt: _d, ...d }) => ({ ...d, attempts: 0, nextAt: undefined })));
+      // a person's retry starts the automatic rounds afresh
+      queue().push(...dead.map(({ deadAt: _d, retryAt: _r, reason: _x, ...d }) => ({ ...d, attempts: 0, nextAt: undefined, rounds: 0 })));
       journal.changed();
       worker.wake();
+      scheduleRound();
       return dead.length;
     },
     async stop() {
       stopped = true;
       cancelTimer?.();
       cancelTimer = undefined;
+      cancelRound?.();
+      cancelRound = undefined;
       inFlight?.abort(new Error('notifier stopping'));
       await running;
     },
   };
+  scheduleRound(); // dead letters of an earlier run keep their schedule
   return worker;
 }

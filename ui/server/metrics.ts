@@ -105,6 +105,25 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     new Gauge({ name: 'ketwin_db_writer_buffered_rows', help: 'Rows waiting in the database writer buffer', registers: [registry], collect() { this.set(writer().buffered); } });
     totalCounter(registry, 'ketwin_db_writer_written_rows_total', 'Rows the database writer has written', [], () => [{ labels: {}, total: writer().written }]);
     totalCounter(registry, 'ketwin_db_writer_dropped_rows_total', 'Rows the database writer had to drop', [], () => [{ labels: {}, total: writer().dropped }]);
+    totalCounter(registry, 'ketwin_db_writer_dead_letters_total', 'Rows the database refused again and again, moved to the dead_letters table so the lane goes on', ['lane'], () =>
+      Object.entries(writer().deadLetters ?? {}).map(([lane, total]) => ({ labels: { lane }, total })));
+    new Gauge({ name: 'ketwin_db_writer_audit_pending', help: 'Audit entries on disk, not yet in the database', registers: [registry], collect() { this.set(writer().auditPending ?? 0); } });
+  }
+  if (view?.webhooks) {
+    const hooks = view.webhooks.bind(view);
+    new Gauge({
+      name: 'ketwin_webhook_dead_letters', help: 'Webhook deliveries dead-lettered: waiting for their automatic retry, or final', labelNames: ['subscriber', 'state'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const h of hooks()) {
+          this.set({ subscriber: h.subscriber, state: 'waiting' }, h.deadWaiting);
+          this.set({ subscriber: h.subscriber, state: 'final' }, h.deadFinal);
+        }
+      },
+    });
+    new Gauge({ name: 'ketwin_webhook_pending', help: 'Webhook deliveries queued', labelNames: ['subscriber'], registers: [registry], collect() { this.reset(); for (const h of hooks()) this.set({ subscriber: h.subscriber }, h.pending); } });
+    totalCounter(registry, 'ketwin_webhook_delivered_total', 'Webhook deliveries answered 2xx', ['subscriber'], () => hooks().map((h) => ({ labels: { subscriber: h.subscriber }, total: h.delivered })));
+    totalCounter(registry, 'ketwin_webhook_dead_letter_retries_total', 'Dead letters put back in the queue by their schedule', ['subscriber'], () => hooks().map((h) => ({ labels: { subscriber: h.subscriber }, total: h.autoRetries })));
   }
   if (view?.collectorBuffer) {
     const buffer = view.collectorBuffer.bind(view);

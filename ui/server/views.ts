@@ -36,6 +36,17 @@ export interface HealthView {
   checks(): Promise<HealthCheck[]>;
 }
 
+export interface WebhookMetrics {
+  subscriber: string;
+  pending: number;
+  delivered: number;
+  /** dead letters waiting for their automatic retry, and those that stay dead */
+  deadWaiting: number;
+  deadFinal: number;
+  /** dead letters put back in the queue by their schedule since start */
+  autoRetries: number;
+}
+
 export interface SourceMetrics {
   id: string;
   site: string;
@@ -51,8 +62,10 @@ export interface SourceMetrics {
 export interface MetricsView {
   /** samples ingested by the engine since start, all sites */
   samplesIngested?(): number;
-  /** the database writer's buffer */
-  writer?(): { buffered: number; written: number; dropped: number };
+  /** the database writer's buffer; rows it moved to the dead letters, per lane; audit entries on disk not yet stored */
+  writer?(): { buffered: number; written: number; dropped: number; deadLetters?: Record<string, number>; auditPending?: number };
+  /** webhook delivery per subscriber (notify/'s deliveryStatus) */
+  webhooks?(): WebhookMetrics[];
   /** how far the database writer is behind the newest sample, ms */
   dbLagMs?(): number;
   sources?(): SourceMetrics[];
