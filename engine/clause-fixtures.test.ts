@@ -37,6 +37,8 @@ interface Case {
   before?: Record<string, SampleValue>;
   evidence?: Record<string, unknown>[];
   thresholds?: Record<string, unknown>;
+  /** why the verdict is unknown (e.g. "not monitored: … is not mapped") */
+  reason?: { zh: string; en: string };
 }
 interface Fixture {
   clause: string;
@@ -117,5 +119,6 @@ describe('every clause of oil-depot-above-ground@1.0.0 against its fixtures', ()
     expect(result!.standard).toBe('oil-depot-above-ground@1.0.0');
     if (c.thresholds) expect(result!.thresholds).toMatchObject(c.thresholds);
     if (c.evidence) expect(result!.evidence).toEqual(expect.arrayContaining(c.evidence.map((e) => expect.objectContaining(e))));
+    if (c.reason) expect(result!.reason).toEqual(c.reason);
   });
 });

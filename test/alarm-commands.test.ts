@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
-import { createEngine, type Engine } from '../engine/index.ts';
+import { createEngine, EngineError, type Engine } from '../engine/index.ts';
 import type { AuditEntryView, CommandsView } from '../ui/server/index.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 
@@ -97,6 +97,26 @@ describe('shelve and unshelve', () => {
     expect((await post('auditor', url(idOf(HIGH), 'shelve'), { minutes: 30, reason: 'maintenance' })).status).toBe(403);
     expect((await post('elsewhere', url(idOf(HIGH), 'shelve'), { minutes: 30, reason: 'maintenance' })).status).toBe(403);
     expect((await post('rescue', url(idOf(HIGH), 'shelve'), { minutes: 30, reason: 'maintenance' })).status).toBe(403);
+  });
+
+  it('never shelves the severity-1 overfill alarm: 409 with the reason, nothing audited; the engine refuses it as ENGINE_NOT_SHELVABLE', async () => {
+    const id = idOf(HH);
+    expect(engine.alert(id)?.severity).toBe(1);
+    const before = audit.length;
+    const res = await post('manager', url(id, 'shelve'), { minutes: 30, reason: 'nuisance' });
+    expect(res.status).toBe(409);
+    expect(res.body.error).toMatch(/severity-1 alarm is never shelved/);
+    expect(audit.length).toBe(before);
+    let refused: unknown;
+    try {
+      engine.shelve(id, 'manager', Date.now() + 30 * 60_000, 'nuisance');
+    } catch (error) {
+      refused = error;
+    }
+    expect(refused).toBeInstanceOf(EngineError);
+    expect((refused as EngineError).code).toBe('ENGINE_NOT_SHELVABLE');
+    expect(engine.alert(id)?.lifecycle?.shelved).toBeUndefined();
+    expect(engine.alert(id)?.state).not.toBe('shelved');
   });
 
   it('unshelving what is not shelved is a 409', async () => {

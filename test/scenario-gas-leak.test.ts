@@ -1,15 +1,21 @@
 // sim/scenarios/gas-leak.yaml through the engine: a 4 kg/s leak on the crude manifold (215, 320) at
 // 2 s, the wind from the east at 1.5 m/s, veering to the west from 30 s over 90 s (2°/s), the leak
 // isolated at 150 s, the wind let go at 180 s. The leak's plume moves with the wind at once, so the
-// depot's physics run in real time (a simulated second a 1-second scan).
+// depot's physics run in real time (a simulated second a 1-second scan). The cloud is one incident
+// from start to end: it leaves GD101 at 99 s, but the swung plume reaches GD201 at 107 s, inside the
+// standard's incident delay-off, so it never returns in between.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../model/index.ts';
+import { parseDuration } from '../standards/index.ts';
 import { runScenario, T0, type ScenarioRun } from './scenario-support.ts';
 
 const S = 1_000;
 let run: ScenarioRun;
+/** how long an incident's condition must stay clear before it returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   run = await runScenario('gas-leak', { secondsPerTick: 1 });
+  delayOff = parseDuration(run.standard.alarms!.incidentDelayOff!)!.ms;
 }, 120_000);
 
 const transitions = (alerts: Alert[]) => alerts.filter((a) => a.transition?.action !== 'escalate');
@@ -40,7 +46,7 @@ describe('scenario gas-leak', () => {
     expect(first.incident!.zones.features.every((f) => f.geometry.type === 'Point' || f.geometry.coordinates[0]!.every(([lon, lat]) => Math.abs(lon - 122.03) < 0.02 && Math.abs(lat - 30.05) < 0.02))).toBe(true);
   });
 
-  it('redraws the zones each time the veering wind turns past 22.5° (every 11.3 s at 2°/s) and returns 60 s after GD101 clears', () => {
+  it('redraws the zones each time the veering wind turns past 22.5° (every 11.3 s at 2°/s); GD101 leaves 60 s after it clears, and the plume at GD201 within the delay-off keeps the incident open', () => {
     const first = transitions(run.alertsOf('gas-cloud')).filter((a) => a.changedAt - T0 < 100 * S);
     const timeline = run.timeline(first);
     expect(timeline.slice(0, 7)).toEqual([
@@ -56,14 +62,26 @@ describe('scenario gas-leak', () => {
     // the cloud swings with the wind: at 75.2 s the wind is from the south, the cloud north of GD101
     const north = ring(first[4]!, 'gas-cloud').map((p) => p[1]);
     expect(Math.max(...north)).toBe(300 + 110);
-    expect(timeline[7]).toEqual(['return', firstBelow('GD101', 2 * S) + 60 * S]);
+    // GD101 leaves the cloud 60 s after its first reading below the first alarm (99 s); the cloud is back at
+    // GD201 at 107 s, before the delay-off has run out: no return, the incident is redrawn without GD101
+    const gd101Leaves = firstBelow('GD101', 2 * S) + 60 * S;
+    expect(gd101Leaves).toBe(99 * S);
+    expect(107 * S).toBeLessThan(gd101Leaves + delayOff);
+    const all = transitions(run.alertsOf('gas-cloud'));
+    const next = all.find((a) => a.changedAt - T0 > 97_800)!;
+    expect(run.timeline([next])).toEqual([['update', 107 * S]]);
+    expect(next.incident!.affected).not.toContain('GD101');
+    expect(next.lifecycle?.condition).toBe('active');
+    expect(all.filter((a) => a.changedAt - T0 <= 107 * S).map((a) => a.transition?.action)).not.toContain('return');
   });
 
-  it('raises the cloud again (re-alarm: it was never acknowledged) when the swung plume reaches the gasoline and diesel detectors, and returns 60 s after the leak is isolated', () => {
+  it('holds the same incident (never returned, so neither re-raised) as the swung plume reaches the gasoline and diesel detectors, and returns once the last detector has left 60 s after the leak is isolated and the delay-off has run', () => {
     const clouds = transitions(run.alertsOf('gas-cloud'));
     expect(new Set(clouds.map((a) => a.id)).size).toBe(1);
+    // one raise, one return: everything between is the same incident redrawn
+    expect(clouds.map((a) => a.transition?.action).filter((action) => action !== 'update')).toEqual(['raise', 'return']);
     const second = clouds.filter((a) => a.changedAt - T0 > 100 * S);
-    expect(second[0]!.transition).toMatchObject({ action: 'raise', comment: 're-alarm after return' });
+    expect(second[0]!.transition).toMatchObject({ action: 'update' });
     expect(second[0]!.changedAt - T0).toBe(107 * S);
     expect(second[0]!.incident!.affected.filter((id) => id.startsWith('GD'))).toEqual(['GD201']);
     // the cloud grows as the plume crosses GD102, GD202 and GD301: the largest version holds all four
@@ -72,21 +90,29 @@ describe('scenario gas-leak', () => {
     expect(largest.incident!.inventory.map((i) => i.asset)).toEqual(expect.arrayContaining(['T102', 'T201', 'T202', 'T301']));
     const end = second.at(-1)!;
     expect(end.transition?.action).toBe('return');
-    // every detector under its first alarm after the leak stops at 150 s; the last one leaves 60 s later
+    expect(end.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(end.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    // every detector under its first alarm after the leak stops at 150 s; the last one leaves 60 s later,
+    // and the cloud stays gone for the delay-off
     const lastBelow = Math.max(...['GD102', 'GD201', 'GD202', 'GD301'].map((d) => firstBelow(d, 149 * S)));
-    expect(end.changedAt - T0).toBe(lastBelow + 60 * S);
-    expect(end.changedAt - T0).toBe(210 * S);
+    expect(end.changedAt - T0).toBe(lastBelow + 60 * S + delayOff);
+    expect(end.changedAt - T0).toBe(210 * S + delayOff);
     // the gas alarms of the clause have all returned by then
     const open = run.snapshot.alerts.filter((a) => a.kind === 'gas-leak' && a.lifecycle?.condition === 'active');
     expect(open).toEqual([]);
   });
 
-  it('groups the chattering detector alarms under the cloud once they flood (ten in ten minutes, at 124 s)', () => {
+  it('groups the chattering detector alarms under the cloud once they flood (ten in ten minutes, at 129 s)', () => {
     const cloud = run.alertsOf('gas-cloud')[0]!;
     const gas = run.alerts.filter((a) => a.kind === 'gas-leak');
+    // annunciations: the cloud at 2 s (it is never re-raised: it did not return), then nine raises of the
+    // detectors' clause alarms — GD101 at 2 s, …, GD202's fifth at 129 s is the tenth
+    const raises = run.alerts.filter((a) => a.transition?.action === 'raise').map((a) => a.changedAt - T0);
+    expect(raises.filter((t) => t <= 129 * S)).toHaveLength(10);
+    expect(raises.filter((t) => t < 129 * S)).toHaveLength(9);
     const grouped = gas.filter((a) => a.cause === cloud.id);
-    expect(grouped[0]!.changedAt - T0).toBe(124 * S);
-    expect(gas.filter((a) => a.changedAt - T0 < 124 * S).every((a) => a.cause === undefined)).toBe(true);
+    expect(grouped[0]!.changedAt - T0).toBe(129 * S);
+    expect(gas.filter((a) => a.changedAt - T0 < 129 * S).every((a) => a.cause === undefined)).toBe(true);
     expect(new Set(grouped.map((a) => a.subjects[0]))).toEqual(new Set(['GD102', 'GD201', 'GD202']));
   });
 

@@ -1,8 +1,10 @@
 // sim/scenarios/mains-power-loss.yaml through the engine: mains lost for 120 s. The generator takes
 // the load within 30 s (GB 50016 §10.1.4), so no protection is lost; played again with its fuel tank
-// empty, backup power is lost at 30 s, the fire pumps (no power, no pressure) at 60 s, both back with mains.
+// empty, backup power is lost at 30 s, the fire pumps (no power, no pressure) at 60 s, both back with mains;
+// the incident returns once mains has stayed back for the standard's incident delay-off.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Scenario } from '../sim/index.ts';
+import { parseDuration } from '../standards/index.ts';
 import { runScenario, T0, type ScenarioRun } from './scenario-support.ts';
 
 let asShipped: ScenarioRun;
@@ -34,15 +36,17 @@ describe('scenario mains-power-loss', () => {
     expect(asShipped.verdicts('RF-COMMS-POWER', 'GEN1').map(([v]) => v)).not.toContain('fail');
   });
 
-  it('without fuel: protection lost at 31 s (backup power), the fire pumps added at 61 s, returned with mains at 120 s', () => {
+  it('without fuel: protection lost at 31 s (backup power), the fire pumps added at 61 s, returned once mains, back at 120 s, has stayed back for the delay-off', () => {
+    const delayOff = parseDuration(noFuel.standard.alarms!.incidentDelayOff!)!.ms;
     expect(changes(noFuel, 'GEN1.running')).toEqual([[0, false]]);
     const lost = noFuel.alertsOf('protection-lost');
     expect(noFuel.timeline(lost).filter(([action]) => action !== 'escalate')).toEqual([
       ['raise', 31_000], // mains seen lost at 1 s + 30 s
       ['update', 61_000], // no pump pressure from 1 s + 1 min
       ['update', 120_000], // mains back: backup power no longer lost …
-      ['return', 120_000], // … and, in the same scan, pump pressure back
+      ['return', 120_000 + delayOff], // … and, in the same scan, pump pressure back: clear from 120 s, returned after the delay-off
     ]);
+    expect(lost.at(-1)!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     expect(lost[0]!.message.en).toContain('protection lost — mains lost and Emergency diesel generator not running; now unmitigated:');
     expect(lost[0]!.message.zh).toContain('市电中断且应急柴油发电机未运行');
     expect(lost[1]!.message.en).toContain('no pressure on Fire water pump 1, Fire water pump 2 (standby), mains lost and Emergency diesel generator not running');

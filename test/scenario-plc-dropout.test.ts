@@ -46,9 +46,16 @@ describe('scenario plc-dropout', () => {
       ['pass', 35_000],
     ]);
     expect(run.verdicts('GB50074-12.1.5-POOL-LEVEL', 'FWP1').map(([v]) => v)).toEqual(['pass']);
-    const coverage = run.scores.filter((s) => s.ts > T0 + 5_000 && s.ts < T0 + 35_000).map((s) => s.coverage);
-    const before = run.scores.filter((s) => s.ts <= T0 + 5_000).at(-1)!.coverage;
-    expect(Math.max(...coverage)).toBeLessThan(before);
+    // coverage before the dropout, once every PLC clause has gone unknown at 5 s, and on every score until 35 s
+    const before = run.scores.filter((s) => s.ts < T0 + 5_000).at(-1)!.coverage;
+    const lost = run.scores.filter((s) => s.ts === T0 + 5_000).at(-1)!.coverage;
+    expect(lost).toBeLessThan(before);
+    const during = run.scores.filter((s) => s.ts > T0 + 5_000 && s.ts < T0 + 35_000);
+    // the comms-loss alarm at 15 s changes what drives the live risk: a score of its own, coverage still down
+    expect(during.map((s) => s.ts - T0)).toEqual([15_000]);
+    expect(during[0]!.riskReason.en).toContain('communications lost with plc-tankfarm');
+    for (const s of during) expect(s.coverage).toBe(lost);
+    expect(run.scores.at(-1)!.coverage).toBe(before); // all back at 35 s
   });
 
   it('raises no incident: one lost source without a fire is no attack, and no protection is known lost', () => {

@@ -1,10 +1,10 @@
 // The rim-seal-fire scenario's samples (sim/scenario-samples, no sockets) through the real engine on virtual time.
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createEngine } from '../engine/index.ts';
+import { createEngine, EngineError } from '../engine/index.ts';
 import { loadSite, type Alert, type Sample, type Site, type Tank } from '../model/index.ts';
 import { loadScenario, scenarioSamples, type Scenario } from '../sim/index.ts';
-import { loadStandard, type Standard } from '../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../standards/index.ts';
 
 const SITE = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
 const STANDARD = new URL('../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
@@ -17,9 +17,18 @@ let scenario: Scenario;
 let alerts: Alert[];
 let samples: Sample[];
 let acknowledged: Alert | undefined;
+let closed: Alert | undefined;
+/** what closing the incident while the fire had only just gone out (inside the delay-off) was refused with */
+let earlyClose: unknown;
+/** how long the fire must stay out before the incident returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
+/** when the foam has put the fire out (the scenario's step, as the detectors see it) */
+let fireOut: number;
 
 beforeAll(async () => {
   [site, standard, scenario] = await Promise.all([loadSite(SITE), loadStandard(STANDARD), loadScenario('rim-seal-fire')]);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
+  fireOut = seen(stepAt('none'));
   alerts = [];
   samples = [];
   const scheduler = new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -31,11 +40,22 @@ beforeAll(async () => {
       samples.push(...batch.samples);
       scheduler.schedule(() => batch.samples.forEach((s) => engine.ingest(s)), batch.at);
     }
-    // the incident commander confirms the fire is out
+    const fireId = () => engine.snapshot(site.id)!.alerts.find((a) => a.incident?.hazard === 'tank-fire')!.id;
+    // closing before the fire has stayed out for the delay-off is refused: the incident is still active
     scheduler.schedule(() => {
-      const fire = engine.snapshot(site.id)!.alerts.find((a) => a.incident?.hazard === 'tank-fire')!;
-      acknowledged = engine.acknowledge(fire.id, 'manager', 'foam blanket holds; T101 out, cooling continues');
-    }, 5 * MIN + 30_000);
+      try {
+        engine.close(fireId(), 'manager', 'fire out');
+      } catch (error) {
+        earlyClose = error;
+      }
+    }, fireOut + delayOff / 2);
+    // the incident commander confirms the fire is out once the incident awaits closing, then closes it
+    scheduler.schedule(() => {
+      acknowledged = engine.acknowledge(fireId(), 'manager', 'foam blanket holds; T101 out, cooling continues');
+    }, fireOut + delayOff + 10_000);
+    scheduler.schedule(() => {
+      closed = engine.close(fireId(), 'manager', 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift');
+    }, fireOut + delayOff + 20_000);
     scheduler.schedule(() => engine.dispose(), END);
     flush();
   });
@@ -60,12 +80,14 @@ describe('rim-seal-fire through the engine', () => {
     expect(alerts.filter((a) => !a.incident)).toEqual([]); // no clause alarm either: levels, gas, fire water all stay in bounds
   });
 
-  it('forecasts a boilover of crude T101 from the moment its fire is full-surface, counting down from its oil height, until the flame is out', () => {
-    const boilover = alerts.filter((a) => a.incident?.hazard === 'boilover');
-    expect(boilover.map((a) => a.transition?.action).filter((a) => a !== 'escalate')).toEqual(['raise', 'return']);
+  it('forecasts a boilover of crude T101 from the moment its fire is full-surface, counting down from its oil height, until the flame has been out for the delay-off', () => {
+    const boilover = alerts.filter((a) => a.incident?.hazard === 'boilover' && a.transition?.action !== 'escalate');
+    expect(boilover.map((a) => a.transition?.action)).toEqual(['raise', 'return']);
     const [raised, returned] = boilover as [Alert, Alert];
     expect(raised.changedAt).toBe(seen(stepAt('full-surface')));
-    expect(returned.changedAt).toBe(seen(scenario.steps.find((s) => s.action === 'fire' && s.tank === 'T101' && s.stage === 'none')!.at * 1000));
+    expect(returned.changedAt).toBe(seen(scenario.steps.find((s) => s.action === 'fire' && s.tank === 'T101' && s.stage === 'none')!.at * 1000) + delayOff);
+    expect(returned.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    expect(returned.incident!.countdowns).toEqual([]); // no boilover countdown once the fire is out
     // earliest boilover: oil above the assumed 0.5 m water bottom sinking at the fastest 1.2 m/h (standard), from the last level read
     const level = samples.filter((x) => x.point === 'T101.level' && x.ts <= raised.changedAt).at(-1)!.value as number;
     const countdown = raised.incident!.countdowns.find((c) => c.kind === 'boilover')!;
@@ -78,16 +100,20 @@ describe('rim-seal-fire through the engine', () => {
     expect(raised.incident!.inventory.map((i) => i.asset)).toContain('T101');
   });
 
-  it('re-issues the incident as the fire spreads and returns it when the foam puts it out', () => {
+  it('re-issues the incident as the fire spreads, returns it once the foam has kept it out for the delay-off, and clears it only when a person closes it', () => {
     const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
+    expect(fireOut + delayOff + 20_000).toBeLessThan(END); // the commands below ran within the play
     expect(fire.map((a) => [a.changedAt, a.transition?.action, a.transition?.by])).toEqual([
       [seen(stepAt('rim-seal')), 'raise', 'system:engine'],
       [seen(stepAt('full-surface')), 'update', 'system:engine'],
-      [seen(stepAt('none')), 'return', 'system:engine'],
-      [5 * MIN + 30_000, 'acknowledge', 'manager'],
+      // unacknowledged and still burning (or inside the delay-off) a severity-1 alarm escalates after 5 min
+      [seen(stepAt('rim-seal')) + parseDuration(standard.alarms!.escalateAfter['1'])!.ms, 'escalate', 'system:engine'],
+      [seen(stepAt('none')) + delayOff, 'return', 'system:engine'],
+      [fireOut + delayOff + 10_000, 'acknowledge', 'manager'],
+      [fireOut + delayOff + 20_000, 'close', 'manager'],
     ]);
-    const [rim, full, out] = fire as [Alert, Alert, Alert];
+    const [rim, full, , out, ack, close] = fire as [Alert, Alert, Alert, Alert, Alert, Alert];
 
     // rim-seal: the seal annulus (π·80 m·0.9 m) burning, zones hugging the 40 m shell; nobody exposed
     expect(rim.message.en).toMatch(/^Crude tank 1: rim-seal fire — /);
@@ -106,11 +132,25 @@ describe('rim-seal-fire through the engine', () => {
       ['Cool T102', seen(stepAt('full-surface')) + 10 * MIN],
     ]);
 
-    // out: the condition returned, the incident as it last was; open until somebody confirms (ISA-18.2), then cleared
-    expect(out.lifecycle).toMatchObject({ condition: 'returned', acknowledged: false });
+    // closing while the fire had only just gone out: refused, the condition has not yet stayed clear for the delay-off
+    expect(earlyClose).toBeInstanceOf(EngineError);
+    expect((earlyClose as EngineError).code).toBe('ENGINE_ALERT_STATE');
+
+    // out: the condition returned, the incident as it last was but with no countdown running; it awaits closing
+    expect(out.lifecycle).toMatchObject({ condition: 'returned', acknowledged: false, closeRequired: true });
+    expect(out.transition?.comment).toBe('condition cleared, awaiting close');
     expect(out.state).toBe('active');
+    expect(out.incident!.countdowns).toEqual([]);
     expect(radii(out)).toEqual(radii(full)); // no "rim-seal fire" on the way out
-    expect(acknowledged?.state).toBe('cleared');
+    // acknowledged, it still awaits a person to close it (not cleared by return + acknowledgement)
+    expect(acknowledged).toEqual(ack);
+    expect(ack.state).toBe('acknowledged');
+    expect(ack.lifecycle).toMatchObject({ condition: 'returned', acknowledged: true, closeRequired: true });
+    expect(ack.incident!.countdowns).toEqual([]);
+    // closed with a comment: cleared
+    expect(closed).toEqual(close);
+    expect(close.transition).toMatchObject({ action: 'close', by: 'manager', comment: 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift' });
+    expect(close.state).toBe('cleared');
     expect(fire.at(-1)!.state).toBe('cleared');
   });
 

@@ -1,9 +1,11 @@
 // sim/scenarios/spill-to-sea.yaml through the engine: D2's rainwater drain left open, T202's flange
 // leaking into the dike from 5 s. The sump's hydrocarbon detector sees product at once, so spill to
-// sea is raised at 5 s and returns at 120 s when the operator shuts the drain; the tanks' own level
+// sea is raised at 5 s; the operator shuts the drain at 120 s and the incident returns once the drain
+// has stayed shut for the standard's incident delay-off (awaiting close); the tanks' own level
 // noise never counts as a loss (the trend must lose 10 mm first).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { planToWgs84 } from '../engine/index.ts';
+import { parseDuration } from '../standards/index.ts';
 import { runScenario, type ScenarioRun } from './scenario-support.ts';
 
 let run: ScenarioRun;
@@ -12,12 +14,17 @@ beforeAll(async () => {
 }, 60_000);
 
 describe('scenario spill-to-sea', () => {
-  it('raises spill to sea on the sump detector at 5 s and returns it when the drain is shut at 120 s', () => {
+  it('raises spill to sea on the sump detector at 5 s and returns it once the drain shut at 120 s has stayed shut for the delay-off', () => {
+    const delayOff = parseDuration(run.standard.alarms!.incidentDelayOff!)!.ms;
     const spills = run.alertsOf('spill-to-sea');
     expect(run.timeline(spills).filter(([action]) => action !== 'escalate')).toEqual([
       ['raise', 5_000],
-      ['return', 120_000],
+      ['return', 120_000 + delayOff],
     ]);
+    const returned = spills.at(-1)!;
+    expect(returned.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(returned.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    expect(returned.state).not.toBe('cleared'); // a person closes it
     const [raised] = spills;
     expect(raised).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.0.0' });
     expect(raised!.message.en).toBe('Product in Gasoline tank group dike (the dike hydrocarbon detector) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)');

@@ -66,12 +66,15 @@ describe('scenario tank-overfill', () => {
     expect(timeline.filter(([, t]) => t >= 1_930 * S).map(([action]) => action)).not.toContain('return');
   });
 
-  it('the spill sends vapour over GD201 and into the pump house: a gas cloud south-south-west of T201 at 5,120 s, returned 60 s after the pumps stop', () => {
+  it('the spill sends vapour over GD201 and into the pump house: a gas cloud south-south-west of T201 at 5,120 s, returned 60 s after the pumps stop and the delay-off', () => {
     const clouds = run.alertsOf('gas-cloud');
+    const incidentDelayOff = parseDuration(run.standard.alarms!.incidentDelayOff!)!.ms;
     expect(run.timeline(raised(clouds))).toEqual([
       ['raise', 5_120 * S],
-      ['return', 9_060 * S], // the leak ends with the overflow at 9,000 s; the detectors leave the cloud 60 s after
+      // the leak ends with the overflow at 9,000 s; the detectors leave the cloud 60 s after; the cloud stays gone for the delay-off
+      ['return', 9_060 * S + incidentDelayOff],
     ]);
+    expect(clouds.at(-1)!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     const cloud = clouds[0]!;
     const details = cloud.incident!;
     expect(details.affected).toEqual(['GD201', 'GDP1', 'D2']);

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type LiveEvent, type Quality, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { createEngine } from '../index.ts';
 
 const SITE = new URL('../../sites/zhoushan-demo.yaml', import.meta.url).pathname;
@@ -90,7 +90,14 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
   it('is not raised for a gasoline tank on fire, nor by a bad flame reading; returns when the flame is out', () => {
     expect(boilovers(play([[0, 'T201.level', 10], [0, 'T201.flame', true]], MIN))).toEqual([]);
     expect(boilovers(play([[0, 'T101.level', 10], [0, 'T101.flame', true, 'bad']], MIN))).toEqual([]);
+    // the flame out must stay out for the incident's delay-off before the incident returns
+    const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
     const alerts = boilovers(play([[0, 'T101.level', 10], [0, 'T101.flame', true], [30_000, 'T101.flame', true, 'bad'], [MIN, 'T101.flame', false]], 2 * MIN));
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', MIN]]);
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', MIN + delayOff]]);
+    const returned = alerts.at(-1)!;
+    expect(returned.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(returned.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    expect(returned.state).toBe('active'); // awaiting close, never cleared by itself
+    expect(returned.incident!.countdowns).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type LiveEvent, type Quality, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { createEngine } from '../index.ts';
 import { planToWgs84 } from './geo.ts';
 
@@ -11,9 +11,12 @@ const DETECTORS = ['GD101', 'GD102', 'GD201', 'GD202', 'GD301', 'GDP1'];
 
 let site: Site;
 let standard: Standard;
+/** how long the cloud's condition must stay clear before the incident returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   site = await loadSite(SITE);
   standard = await loadStandard(STANDARD);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
 });
 
 type Step = [number, string, number | boolean, Quality?];
@@ -104,7 +107,8 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
 
   it('is re-issued when another detector joins or leaves or the wind turns by more than 22.5°, not on a small turn; returns when all are clear', () => {
     // every detector reports each 5 s; a change of wind below 22.5° (0° → 10°) re-issues nothing; a detector
-    // leaves the cloud 60 s after its first reading below the first alarm
+    // leaves the cloud 60 s after its first reading below the first alarm; the incident returns once the
+    // cloud has stayed gone for its delay-off
     const alerts = play(
       [
         ...readings(0, 115_000, { GD101: 45 }, { speed: 1.5, from: 0 }),
@@ -121,8 +125,10 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
       ['update', 120_000],
       ['update', 240_000],
       ['update', 360_000],
-      ['return', 370_000],
+      ['return', 370_000 + delayOff],
     ]);
+    expect(alerts[4]!.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(alerts[4]!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     expect(alerts[3]!.incident!.affected[0]).toBe('GD102');
     expect(alerts[1]!.incident!.affected.slice(0, 2)).toEqual(['GD101', 'GD102']);
     expect(alerts[2]!.incident!.wind).toEqual({ speedMs: 1.5, fromDeg: 40 });
@@ -134,15 +140,15 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
         ...readings(0, 60_000, { GD101: 45 }, { speed: 1.5, from: 90 }),
         [65_000, 'GD101.gas', 0, 'bad'],
         ...readings(65_000, 200_000, {}, { speed: 1.5, from: 90 }).filter(([, p]) => p !== 'GD101.gas'),
-        ...readings(205_000, 270_000, {}, { speed: 1.5, from: 90 }),
+        ...readings(205_000, 270_000 + delayOff, {}, { speed: 1.5, from: 90 }),
       ],
-      271_000,
+      271_000 + delayOff,
     ).filter((a) => a.transition?.action !== 'escalate');
     expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([
       ['raise', 0],
       ['update', 65_000],
       ['update', 205_000], // reading again: no longer named
-      ['return', 265_000], // 60 s after its first good reading below the first alarm
+      ['return', 265_000 + delayOff], // 60 s after its first good reading below the first alarm, then the delay-off
     ]);
     expect(alerts[1]!.message.en).toContain('detectors without a good reading: GD101');
     expect(alerts[1]!.message.en).toContain('GD101 45 %LEL'); // its last good reading
@@ -161,8 +167,9 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
   });
 
   it('returns once when two detectors leave the cloud at the same instant', () => {
-    const alerts = play([...readings(0, 30_000, { GD201: 30, GD202: 30 }, { speed: 1.5, from: 10 }), ...readings(35_000, 120_000, {}, { speed: 1.5, from: 10 })], 121_000);
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000]]);
+    const alerts = play([...readings(0, 30_000, { GD201: 30, GD202: 30 }, { speed: 1.5, from: 10 }), ...readings(35_000, 120_000 + delayOff, {}, { speed: 1.5, from: 10 })], 121_000 + delayOff);
+    // both leave at 95 s (60 s after their first reading below the first alarm); the incident returns once, after the delay-off
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000 + delayOff]]);
   });
 
   it('in a calm (under 0.5 m/s) spreads the cloud to every side, still reporting the wind', () => {

@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type ClauseResult, type LiveEvent, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { createEngine, type Engine } from '../index.ts';
 import { planToWgs84 } from './geo.ts';
 
@@ -86,22 +86,35 @@ describe('overfill forecast (API 2350 response time)', () => {
     expect(incident!.actions.length).toBeGreaterThan(0);
   });
 
-  it('is acknowledged like any alarm, and returns when the level stops rising', () => {
+  it('is acknowledged like any alarm, returns when the level stops rising, and is cleared only when a person closes it', () => {
+    const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
     let acknowledged: Alert | undefined;
-    const { alerts } = play(filling(14, 3, 30, 10), 41 * MIN, (engine, at) =>
+    let closed: Alert | undefined;
+    const { alerts } = play(filling(14, 3, 30, 10), 41 * MIN, (engine, at) => {
       at(29 * MIN + 5_000, () => {
         const open = engine.snapshot(site.id)!.alerts.find((a) => a.incident?.hazard === 'overfill')!;
         acknowledged = engine.acknowledge(open.id, 'operator', 'filling stopped by the control room');
-      }),
-    );
+      });
+      at(40 * MIN, () => {
+        closed = engine.close(acknowledged!.id, 'shift-lead', 'level steady, filling line isolated');
+      });
+    });
     expect(acknowledged?.lifecycle).toMatchObject({ acknowledged: true, condition: 'active' });
     expect(acknowledged?.incident?.hazard).toBe('overfill');
     const overfill = alerts.filter((a) => a.incident?.hazard === 'overfill');
+    const returned = overfill.find((a) => a.transition?.action === 'return')!;
+    expect(returned.transition?.comment).toBe('condition cleared, awaiting close');
+    // acknowledged and returned, but an incident awaits closing by a person: its countdowns are over
+    expect(returned.state).toBe('acknowledged');
+    expect(returned.lifecycle).toMatchObject({ condition: 'returned', acknowledged: true, closeRequired: true });
+    expect(returned.incident!.countdowns).toEqual([]);
+    // the level stops rising at 30 min; the forecast clears within 6 min, then stays clear for the delay-off
+    expect(returned.changedAt).toBeGreaterThan(30 * MIN + delayOff);
+    expect(returned.changedAt).toBeLessThanOrEqual(36 * MIN + delayOff);
     const last = overfill.at(-1)!;
-    expect(last.transition?.action).toBe('return');
-    expect(last.state).toBe('cleared'); // acknowledged and returned
-    expect(last.changedAt).toBeGreaterThan(30 * MIN);
-    expect(last.changedAt).toBeLessThanOrEqual(36 * MIN);
+    expect(last).toEqual(closed);
+    expect(last.transition).toMatchObject({ action: 'close', by: 'shift-lead', comment: 'level steady, filling line isolated', at: 40 * MIN });
+    expect(last.state).toBe('cleared');
   });
 
   it('is not raised when T201 fills slowly', () => {
@@ -152,9 +165,10 @@ describe('tank fire (point-source radiation, GB 50074 §12.5.4 cooling)', () => 
     expect(details.inventory).toEqual([{ asset: 'T201', product: 'gasoline', tonnes: 9662 }]);
   });
 
-  it('returns when the flame is gone', () => {
+  it('returns when the flame has stayed gone for the delay-off', () => {
+    const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
     const { alerts } = play([[0, 'T201.flame', true], [MIN, 'T201.flame', false]], 2 * MIN);
     const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
-    expect(fire.map((a) => a.transition?.action)).toEqual(['raise', 'return']);
+    expect(fire.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', MIN + delayOff]]);
   });
 });

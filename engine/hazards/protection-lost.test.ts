@@ -1,13 +1,16 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { playOnVirtualTime, repeat, SITE_FILE, STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
 let site: Site;
 let standard: Standard;
+/** how long an incident's condition must stay clear before it returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   site = await loadSite(SITE_FILE);
   standard = await loadStandard(STANDARD_FILE);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
 });
 
 const lost = (alerts: ReturnType<typeof playOnVirtualTime>['alerts']) => alerts.filter((a) => a.incident?.hazard === 'protection-lost');
@@ -23,7 +26,7 @@ const calm = (from: number, to: number): Step[] => [
 ];
 
 describe('protection lost (fire water, fire pumps, foam, backup power, siren)', () => {
-  it('lists backup power 30 s after mains is lost without the generator, adds the pumps when they lose pressure, returns with mains', () => {
+  it('lists backup power 30 s after mains is lost without the generator, adds the pumps when they lose pressure, returns once mains has been back for the delay-off', () => {
     const steps: Step[] = [
       ...repeat('FWP1.level', 4.9, 0, 5 * MIN),
       ...repeat('FS1.concentrate_level', 90, 0, 5 * MIN),
@@ -47,8 +50,11 @@ describe('protection lost (fire water, fire pumps, foam, backup power, siren)', 
       ['raise', 40_000], // 10 s + 30 s (GB 50016 §10.1.4)
       ['update', 70_000], // 10 s + 1 min, both pumps without pressure
       ['update', 3 * MIN + 1_000], // mains back: pumps have pressure again
-      ['return', 3 * MIN + 1_000],
+      ['return', 3 * MIN + 1_000 + delayOff], // and still back after the delay-off
     ]);
+    expect(seen[3]!.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(seen[3]!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    expect(seen[3]!.incident!.countdowns).toEqual([]);
     expect(seen[0]).toMatchObject({ kind: 'hazard-protection-lost', severity: 2, subjects: [site.id], standard: 'oil-depot-above-ground@1.0.0' });
     expect(seen[0]!.message.en).toContain('protection lost — mains lost and Emergency diesel generator not running; now unmitigated: ');
     for (const title of ['Tank fire', 'Suspected attack']) expect(seen[0]!.message.en).toContain(title);

@@ -1,14 +1,17 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { planToWgs84 } from './geo.ts';
 import { playOnVirtualTime, repeat, SITE_FILE, STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
 let site: Site;
 let standard: Standard;
+/** how long an incident's condition must stay clear before it returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   site = await loadSite(SITE_FILE);
   standard = await loadStandard(STANDARD_FILE);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
 });
 
 const MIN = 60_000;
@@ -21,7 +24,7 @@ const falling = (from: number, mPerHour: number, minutes: number): Step[] => {
 };
 
 describe('spill to sea (product in a dike while its rainwater drain valve is open)', () => {
-  it('T201 losing 0.5 m/h with its outlet valve shut and D2 drain open: incident with the dike, the outfall boom area and the drain route; returns when the drain is shut', () => {
+  it('T201 losing 0.5 m/h with its outlet valve shut and D2 drain open: incident with the dike, the outfall boom area and the drain route; returns when the drain has been shut for the delay-off', () => {
     const steps: Step[] = [
       ...falling(12, 0.5, 6),
       ...repeat('T201.outlet_valve_open', false, 0, 6 * MIN, 10_000),
@@ -34,8 +37,10 @@ describe('spill to sea (product in a dike while its rainwater drain valve is ope
     // the trend must have lost 10 mm (minLossMetres): 72 s at 0.5 m/h, so the reading at 80 s
     expect(seen.map((a) => [a.transition?.action, a.changedAt])).toEqual([
       ['raise', 80_000],
-      ['return', 4 * MIN],
+      ['return', 4 * MIN + delayOff],
     ]);
+    expect(seen[1]!.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(seen[1]!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     const spill = seen[0]!;
     expect(spill).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.0.0' });
     expect(spill.message.en).toBe('Product in Gasoline tank group dike (T201 level falling without outflow) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)');

@@ -1,20 +1,23 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { playOnVirtualTime, repeat, SITE_FILE, STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
 let site: Site;
 let standard: Standard;
+/** how long an incident's condition must stay clear before it returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   site = await loadSite(SITE_FILE);
   standard = await loadStandard(STANDARD_FILE);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
 });
 
 const attacks = (alerts: ReturnType<typeof playOnVirtualTime>['alerts']) => alerts.filter((a) => a.incident?.hazard === 'suspected-attack');
 const ring = (f: { geometry: unknown }) => (f.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
 
 describe('suspected attack (several sources lost within seconds with a fire or explosion)', () => {
-  it('is raised when both sources drop within 15 s of a flame on T201, held while one is still lost, returned when both are back', () => {
+  it('is raised when both sources drop within 15 s of a flame on T201, held while one is still lost, returned when both have been back for the delay-off', () => {
     const steps: Step[] = [
       [0, 'T201.level', 12],
       [0, 'WS1.wind_speed', 4],
@@ -26,13 +29,14 @@ describe('suspected attack (several sources lost within seconds with a fire or e
       [60_000, 'rtu-fire.online', true],
       [90_000, 'plc-tankfarm.online', true],
     ];
-    const { alerts } = playOnVirtualTime(site, standard, steps, 120_000);
+    const { alerts } = playOnVirtualTime(site, standard, steps, 90_000 + delayOff + 30_000);
     const seen = attacks(alerts);
     expect(seen.map((a) => [a.transition?.action, a.changedAt])).toEqual([
       ['raise', 5_000],
       ['update', 60_000],
-      ['return', 90_000],
+      ['return', 90_000 + delayOff],
     ]);
+    expect(seen[2]!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     const raised = seen[0]!;
     expect(raised).toMatchObject({ kind: 'hazard-suspected-attack', severity: 1, subjects: [site.id], standard: 'oil-depot-above-ground@1.0.0' });
     expect(raised.message.en).toContain('2 sources lost within 15 s (plc-tankfarm, rtu-fire) together with flame on T201');

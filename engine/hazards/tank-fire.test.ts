@@ -1,7 +1,7 @@
 import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type Quality, type Site } from '../../model/index.ts';
-import { loadStandard, type Standard } from '../../standards/index.ts';
+import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { createEngine } from '../index.ts';
 import { poolFire, rimSealFire } from './tank-fire.ts';
 
@@ -11,9 +11,12 @@ const MIN = 60_000;
 
 let site: Site;
 let standard: Standard;
+/** how long a fire must stay out before its incident returns (the standard's alarms.incidentDelayOff) */
+let delayOff: number;
 beforeAll(async () => {
   site = await loadSite(SITE);
   standard = await loadStandard(STANDARD);
+  delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
 });
 
 type Step = [number, string, number | boolean, Quality?];
@@ -55,7 +58,7 @@ describe('radiation of a burning tank', () => {
 });
 
 describe('tank fire, staged by the rim-seal heat detector and the flame detectors', () => {
-  it('raises a rim-seal incident, re-issues it when the fire goes full-surface and T102 is exposed, returns when both detectors fall', () => {
+  it('raises a rim-seal incident, re-issues it when the fire goes full-surface and T102 is exposed, returns when both detectors have stayed down for the delay-off', () => {
     // the weather station reports every 5 s (a reading older than its 10 s goes stale, and a stale wind is no wind)
     const wind: Step[] = Array.from({ length: 132 }, (_, i) => i * 5_000).flatMap((t): Step[] => [[t, 'WS1.wind_speed', 4.2], [t, 'WS1.wind_direction', t < 3 * MIN ? 90 : 120]]);
     const steps: Step[] = [
@@ -71,7 +74,7 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     ];
     const fire = fireAlerts(steps, 11 * MIN);
     // the smaller fire is re-issued once the detectors have agreed for the settle time (10 s)
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN + delayOff, 'return']]);
     const [rim, full, back] = fire as [Alert, Alert, Alert];
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
 
@@ -98,12 +101,14 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     // back to a rim-seal fire: the small zones again, T102 no longer exposed
     expect(radii(back)).toEqual(radii(rim));
     expect(back.incident!.affected).toEqual(['T101']);
-    expect(fire.at(-1)!.lifecycle?.condition).toBe('returned');
+    expect(fire.at(-1)!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
+    expect(fire.at(-1)!.transition?.comment).toBe('condition cleared, awaiting close');
+    expect(fire.at(-1)!.incident!.countdowns).toEqual([]); // no cooling deadline runs on once the fire is out
   });
 
   it('goes straight from full-surface to out when both detectors fall together, whichever reports first', () => {
     const fire = fireAlerts([[0, 'T101.rim_seal_fire', true], [0, 'T101.flame', true], [MIN, 'T101.flame', false], [MIN + 300, 'T101.rim_seal_fire', false]], 2 * MIN);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [0, 'update'], [MIN + 300, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [0, 'update'], [MIN + 300 + delayOff, 'return']]);
     expect(fire.at(-1)!.message.en).toContain('full-surface fire'); // the last word is the fire as it was
   });
 
@@ -118,12 +123,28 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     expect(fire[0]!.message.en).toContain('full-surface fire');
   });
 
+  it('a fire back after the return reopens the same incident, its countdowns running again', () => {
+    const steps: Step[] = [
+      [0, 'T301.flame', true],
+      [MIN, 'T301.flame', false],
+      [MIN + delayOff + MIN, 'T301.flame', true], // back after the return, before anybody closed it
+    ];
+    const fire = fireAlerts(steps, MIN + delayOff + 2 * MIN);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [MIN + delayOff, 'return'], [MIN + delayOff + MIN, 'raise']]);
+    expect(new Set(fire.map((a) => a.id)).size).toBe(1);
+    const reopened = fire.at(-1)!;
+    expect(reopened.transition?.comment).toMatch(/^reopened: /);
+    expect(reopened.raisedAt).toBe(0);
+    expect(reopened.lifecycle).toMatchObject({ condition: 'active', closeRequired: true });
+    expect(reopened.incident!.countdowns.length).toBeGreaterThan(0); // the cooling deadline runs again
+  });
+
   it('a second tank catching fire holds its own incident; the first one names it as burning, no longer as exposed', () => {
     const fire = fireAlerts([[0, 'T201.flame', true], [2 * MIN, 'T202.flame', true], [8 * MIN, 'T202.flame', false], [8 * MIN, 'T202.rim_seal_fire', false]], 9 * MIN);
     const t201 = fire.filter((a) => a.subjects[0] === 'T201');
     const t202 = fire.filter((a) => a.subjects[0] === 'T202');
     expect(t201.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [2 * MIN, 'update'], [8 * MIN, 'update']]);
-    expect(t202.map((a) => [a.changedAt, a.transition?.action])).toEqual([[2 * MIN, 'raise'], [8 * MIN, 'return']]);
+    expect(t202.map((a) => [a.changedAt, a.transition?.action])).toEqual([[2 * MIN, 'raise'], [8 * MIN + delayOff, 'return']]);
     expect(t201[0]!.incident!.affected).toEqual(['T201', 'T202']);
     expect(t201[1]!.incident!.affected).toEqual(['T201']);
     expect(t201[1]!.message.en).toMatch(/exposed neighbours: —; also burning: T202$/);
