@@ -3,7 +3,6 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Site } from '../model/index.ts';
 import { startDepotSim, type DepotSim } from '../sim/index.ts';
 import { createSiteSources, createStaleWatchdog } from './index.ts';
-import { ModbusClient } from './modbus/modbus-client.ts';
 import { createRecorder, loadDemoSite, waitFor } from './test-support.ts';
 
 /** the prototype of node-opcua's session class, taken from a real session (the class itself is not exported) */
@@ -30,7 +29,6 @@ describe('the whole collector of the demo site', () => {
     const probe = await sessionPrototype(sim.endpoints.opcua);
     const opcuaWrite = vi.spyOn(probe.prototype, 'write');
     const opcuaCall = vi.spyOn(probe.prototype, 'call');
-    const modbusWrites = (['writeFC5', 'writeFC6', 'writeFC15', 'writeFC16', 'writeFC22', 'writeFC23'] as const).map((m) => vi.spyOn(ModbusClient.prototype, m));
 
     // the spies see a write when there is one
     await expect(probe.session.write({ nodeId: 'ns=1;s=T101.level', attributeId: AttributeIds.Value, value: { value: { dataType: DataType.Double, value: 1 } } })).resolves.toBeDefined();
@@ -59,7 +57,7 @@ describe('the whole collector of the demo site', () => {
     expect(recorder.samples.every((s) => s.site === 'zhoushan-demo' && s.quality === 'good')).toBe(true);
     expect(opcuaWrite).not.toHaveBeenCalled();
     expect(opcuaCall).not.toHaveBeenCalled();
-    for (const spy of modbusWrites) expect(spy).not.toHaveBeenCalled();
+    // Modbus TCP goes through mbap-link.ts, which can only build read requests (codes 1–4); the device counts what arrived
     expect(sim.modbusWriteRequests).toBe(0);
   });
 });

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Point } from '../../model/index.ts';
 import { decodeRegister } from './decode.ts';
 import { describeFailure } from './failure-reason.ts';
+import { exceptionRefusal, expectedBytes, noDataRefusal } from './modbus-link.ts';
+import type { ReadRequest } from './plan-requests.ts';
 
 type Register = NonNullable<Point['register']>;
 const reg = (type: Register['type'], scale = 1, offset = 0, table: Register['table'] = 'holding'): Register => ({ table, address: 0, type, order: 'ABCD', scale, offset });
@@ -31,9 +33,20 @@ describe('decodeRegister', () => {
 });
 
 describe('describeFailure', () => {
-  it('names Modbus exceptions, timeouts and lost connections', () => {
-    expect(describeFailure(Object.assign(new Error('x'), { modbusCode: 2 }))).toEqual({ kind: 'exception', reason: 'modbus exception 2 (Illegal Data Address)' });
+  it('names Modbus exceptions, timeouts, answers that do not parse and lost connections', () => {
+    expect(describeFailure(Object.assign(new Error('x'), { modbusCode: 2 }))).toEqual({ kind: 'exception', code: 2, reason: 'modbus exception 2' });
+    expect(describeFailure(new Error('Data length error, expected 9 got 5'))).toEqual({ kind: 'frame', reason: 'out of step: Data length error, expected 9 got 5' });
     expect(describeFailure({ name: 'TransactionTimedOutError', message: 'Timed out' })).toEqual({ kind: 'timeout', reason: 'timeout' });
     expect(describeFailure(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }))).toEqual({ kind: 'connection', reason: 'not connected (ECONNREFUSED)' });
+  });
+});
+
+describe('refusals', () => {
+  const read = (table: ReadRequest['table'], address: number, length: number): ReadRequest => ({ table, address, length, points: [] });
+  it('names the exception and the addresses asked for, and says which are worth splitting', () => {
+    expect(exceptionRefusal(2, read('holding', 550, 1))).toEqual({ kind: 'refused', reason: 'illegal data address 550 (holding, modbus exception 2)', split: true });
+    expect(exceptionRefusal(6, read('input', 0, 10))).toEqual({ kind: 'refused', reason: 'server device busy (input 0–9, modbus exception 6)', split: false });
+    expect(noDataRefusal(read('holding', 600, 2), 0, 4)).toEqual({ kind: 'refused', reason: 'no data for holding 600–601 (0 of 4 bytes)', split: true });
+    expect(expectedBytes(read('coil', 0, 9))).toBe(2);
   });
 });

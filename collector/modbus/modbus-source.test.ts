@@ -1,9 +1,9 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ModbusSource, Point, Site } from '../../model/index.ts';
 import { startDepotSim, type DepotSim } from '../../sim/index.ts';
 import type { Source } from '../source.ts';
 import { createRecorder, loadDemoSite, waitFor } from '../test-support.ts';
-import { ModbusClient } from './modbus-client.ts';
+import { startTestProxy } from '../test-proxy.ts';
 import { createModbusSource } from './modbus-source.ts';
 
 const MANUAL = 3_600_000;
@@ -28,7 +28,6 @@ describe('Modbus source against the simulated depot', () => {
     site = sim.siteWithEndpoints();
   });
   afterEach(async () => {
-    vi.restoreAllMocks();
     await Promise.all(started.splice(0).map((s) => s.stop()));
   });
   afterAll(async () => {
@@ -63,34 +62,38 @@ describe('Modbus source against the simulated depot', () => {
 
   it('coalesces the nine points into three requests per poll', async () => {
     const calls: string[] = [];
-    for (const method of ['readHoldingRegisters', 'readInputRegisters', 'readCoils', 'readDiscreteInputs'] as const) {
-      const original = ModbusClient.prototype[method] as (this: ModbusClient, address: number, length: number) => Promise<never>;
-      vi.spyOn(ModbusClient.prototype, method).mockImplementation(function (this: ModbusClient, address: number, length: number) {
-        calls.push(`${method}(${address},${length})`);
-        return original.call(this, address, length);
-      });
+    const names: Record<number, string> = { 1: 'coils', 2: 'discrete', 3: 'holding', 4: 'input' };
+    // what goes over the wire, read from the MBAP frames (12 bytes each: a read request)
+    const proxy = await startTestProxy(Number(new URL(sim.endpoints.modbus).port), {
+      tap: (chunk) => {
+        for (let at = 0; at + 12 <= chunk.length; at += 12) calls.push(`${names[chunk[at + 7]!]}(${chunk.readUInt16BE(at + 8)},${chunk.readUInt16BE(at + 10)})`);
+      },
+    });
+    try {
+      const { recorder } = await startSource({ pollIntervalMs: 60_000, endpoint: `tcp://127.0.0.1:${proxy.port}` });
+      await waitFor(() => recorder.samples.length >= 10, 'one full poll');
+      expect(calls).toEqual(['holding(0,10)', 'coils(0,2)', 'discrete(0,2)']);
+      expect(recorder.samples).toHaveLength(10); // nine points and rtu-fire.online
+    } finally {
+      await proxy.close();
     }
-    const { recorder } = await startSource({ pollIntervalMs: 60_000 });
-    await waitFor(() => recorder.samples.length >= 10, 'one full poll');
-    expect(calls).toEqual(['readHoldingRegisters(0,10)', 'readCoils(0,2)', 'readDiscreteInputs(0,2)']);
-    expect(recorder.samples).toHaveLength(10); // nine points and rtu-fire.online
   });
 
-  it('marks the points of a request that got an exception bad, with the reason, and recovers', async () => {
-    const { recorder } = await startSource();
+  it('marks the point a device refuses with an exception bad, with the reason, keeps the rest of its read good, and recovers', async () => {
+    const { recorder, modbus } = await startSource();
     await waitFor(() => recorder.latest('FP2.pressure')?.quality === 'good', 'a good reading');
+    const address = site.points.find((p) => p.id === 'FP2.pressure')!.register!.address;
     sim.failModbus('FP2.pressure', 2);
     try {
       await waitFor(() => recorder.latest('FP2.pressure')?.quality === 'bad', 'the exception');
-      // the whole holding read failed, so every point it carries is bad; the coils still read fine
-      for (const id of ['FWP1.level', 'FP1.pressure', 'FP2.pressure', 'FS1.concentrate_level', 'GEN1.fuel_level']) {
-        expect(recorder.latest(id), id).toMatchObject({ quality: 'bad', reason: 'modbus exception 2 (Illegal Data Address)' });
-      }
+      expect(recorder.latest('FP2.pressure')).toMatchObject({ quality: 'bad', reason: `illegal data address ${address}–${address + 1} (holding, modbus exception 2)` });
       const last = recorder.latest('FP2.pressure')!;
       expect(typeof last.value).toBe('number');
       expect(Number.isNaN(last.value)).toBe(false); // keeps the last known value
-      await waitFor(() => recorder.samples.filter((s) => s.point === 'FP1.running' && s.ts > last.ts).length > 0, 'the coils to be read on');
-      expect(recorder.latest('FP1.running')?.quality).toBe('good');
+      // the holding read was split: its other points read on, good
+      await waitFor(() => recorder.samples.filter((s) => s.point === 'FWP1.level' && s.ts > last.ts).length > 0, 'the holding registers to be read on');
+      for (const id of ['FWP1.level', 'FP1.pressure', 'FS1.concentrate_level', 'GEN1.fuel_level', 'FP1.running']) expect(recorder.latest(id)?.quality, id).toBe('good');
+      expect(modbus.stats()).toMatchObject({ online: true, reconnects: 0 });
     } finally {
       sim.release('FP2.pressure');
     }
@@ -113,17 +116,22 @@ describe('Modbus source against the simulated depot', () => {
 
   it('polls every pollIntervalMs from start to start, however long the reads take', async () => {
     const starts: number[] = [];
-    const original = ModbusClient.prototype.readHoldingRegisters;
-    vi.spyOn(ModbusClient.prototype, 'readHoldingRegisters').mockImplementation(async function (this: ModbusClient, address: number, length: number) {
-      starts.push(performance.now()); // the holding read opens each poll
-      await new Promise((r) => setTimeout(r, 150)); // a slow device: 150 ms of a 200 ms period
-      return original.call(this, address, length);
+    // a slow device: each of the three answers of a poll takes 50 ms, 150 ms of a 200 ms period
+    const proxy = await startTestProxy(Number(new URL(sim.endpoints.modbus).port), {
+      answerDelayMs: 50,
+      tap: (chunk) => {
+        if (chunk[7] === 3) starts.push(performance.now()); // the holding read opens each poll
+      },
     });
-    await startSource({ pollIntervalMs: 200, timeoutMs: 1000 });
-    await waitFor(() => starts.length >= 8, 'eight polls');
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
-    // were the interval a pause after each poll, no gap could be under 350 ms
-    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(300);
+    try {
+      await startSource({ pollIntervalMs: 200, timeoutMs: 1000, endpoint: `tcp://127.0.0.1:${proxy.port}` });
+      await waitFor(() => starts.length >= 8, 'eight polls');
+      const gaps = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
+      // were the interval a pause after each poll, no gap could be under 350 ms
+      expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(300);
+    } finally {
+      await proxy.close();
+    }
   });
 
   it('lets two instances of the driver poll side by side', async () => {

@@ -1,11 +1,15 @@
 import { pino, type Logger } from 'pino';
-import type { ModbusSource, Point, Sample, SampleValue } from '../../model/index.ts';
+import type { ModbusSource, Point, SampleValue } from '../../model/index.ts';
 import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createOnlineSignal } from '../online-signal.ts';
+import { createWarnLimiter } from '../warn-limiter.ts';
 import { decodeRegister } from './decode.ts';
 import { describeFailure } from './failure-reason.ts';
-import { ModbusClient } from './modbus-client.ts';
-import { planRequests, registerWidth, type ReadRequest } from './plan-requests.ts';
+import { openMbapLink } from './mbap-link.ts';
+import { LinkFault, type ModbusLink, type ReadOutcome } from './modbus-link.ts';
+import { planRequests, registerWidth, splitRequest, type ReadRequest } from './plan-requests.ts';
+import { openSerialLink, type SerialTarget } from './serial-link.ts';
 
 export interface ModbusSourceOptions {
   /** site id stamped on every sample */
@@ -48,7 +52,7 @@ export function createModbusSource(options: ModbusSourceOptions): Source {
 }
 
 /** Where the device is: a TCP host and port, or a serial line. */
-type Target = { kind: 'tcp' | 'rtu-over-tcp'; host: string; port: number } | { kind: 'rtu'; path: string };
+type Target = { kind: 'tcp'; host: string; port: number } | SerialTarget;
 
 function validate({ source, points }: ModbusSourceOptions, where: string): Target {
   if (source.protocol !== 'modbus') throw new CollectorError('COLLECTOR_CONFIG', `${where}: protocol is ${String(source.protocol)}, not modbus`);
@@ -62,7 +66,7 @@ function validate({ source, points }: ModbusSourceOptions, where: string): Targe
     const match = /^tcp:\/\/([^/\s:]+):(\d+)$/.exec(source.endpoint);
     const port = Number(match?.[2]);
     if (!match || !(port > 0 && port < 65536)) throw new CollectorError('COLLECTOR_CONFIG', `${where}: endpoint must look like tcp://host:502`);
-    target = { kind: transport, host: match[1]!, port };
+    target = transport === 'tcp' ? { kind: 'tcp', host: match[1]!, port } : { kind: 'rtu-over-tcp', host: match[1]!, port };
   }
   if (source.serial && transport !== 'rtu') throw new CollectorError('COLLECTOR_CONFIG', `${where}: serial settings only apply to transport rtu`);
   if (source.serial) validateSerialLine(source.serial, where);
@@ -102,150 +106,163 @@ interface PollOptions extends ModbusSourceOptions {
   figures: SourceFigures;
 }
 
-function open(client: ModbusClient, target: Target, source: ModbusSourceOptions['source']): Promise<void> {
-  switch (target.kind) {
-    case 'tcp':
-      return client.connectTCP(target.host, { port: target.port });
-    case 'rtu-over-tcp':
-      // raw RTU frames (unit id, PDU, CRC) on a TCP socket, as a transparent serial gateway passes them;
-      // modbus-serial calls this port "telnet" (its connectTcpRTUBuffered wraps frames in MBAP instead)
-      return client.connectTelnet(target.host, { port: target.port });
-    case 'rtu': {
-      const line = source.serial ?? { baudRate: 9600, parity: 'none', dataBits: 8, stopBits: 1 };
-      return client.connectRTUBuffered(target.path, { baudRate: line.baudRate, parity: line.parity, dataBits: line.dataBits, stopBits: line.stopBits });
-    }
-  }
+function openLink(target: Target, source: ModbusSource): Promise<ModbusLink> {
+  return target.kind === 'tcp' ? openMbapLink(target.host, target.port, source.unitId, source.timeoutMs) : openSerialLink(target, source);
 }
 
-function read(client: ModbusClient, request: ReadRequest): Promise<{ data: number[] | boolean[] }> {
-  switch (request.table) {
-    case 'holding':
-      return client.readHoldingRegisters(request.address, request.length);
-    case 'input':
-      return client.readInputRegisters(request.address, request.length);
-    case 'coil':
-      return client.readCoils(request.address, request.length);
-    case 'discrete':
-      return client.readDiscreteInputs(request.address, request.length);
-  }
+/** What the source knows of one point between polls. */
+interface Cell {
+  point: Point;
+  value: SampleValue | undefined;
+  /** the last sample delivered was good */
+  good: boolean;
 }
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error('connect timed out'), { errno: 'ETIMEDOUT' })), ms);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+/** One read of the plan, with the cells of its points in the same order. */
+interface PlannedRead {
+  request: ReadRequest;
+  cells: Cell[];
 }
 
 function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> } {
-  const { site, source, points, plan, logger, where, figures } = options;
+  const { site, source, points, logger, where, figures } = options;
   const now = options.now ?? Date.now;
   const initialDelay = options.reconnect?.initialDelayMs ?? 500;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
-  const lastValues = new Map<string, SampleValue>();
-  const emit = (sample: Sample) => {
-    lastValues.set(sample.point, sample.value);
-    figures.meter.add();
-    sink(sample);
-  };
-  let onlineReported: boolean | undefined;
-  const setOnline = (online: boolean, reason?: string) => {
-    figures.online = online;
-    if (onlineReported === online) return;
-    if (online && onlineReported === false) figures.reconnects++;
-    onlineReported = online;
-    sink({ site, point: onlinePointId(source.id), value: online, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
-  };
-  const markBad = (targets: Point[], reason: string) => {
+  const warnings = createWarnLimiter(logger, { now });
+  const cellOf = new Map<string, Cell>(points.map((point) => [point.id, { point, value: undefined, good: false }]));
+  const planned = (request: ReadRequest): PlannedRead => ({ request, cells: request.points.map(({ point }) => cellOf.get(point.id)!) });
+  /** the reads of a poll; a coalesced read a device refuses is replaced by its parts for good */
+  const plan = options.plan.map(planned);
+
+  /** `<source>.online`: true once a point reads good, false when none does or the connection is gone */
+  const online = createOnlineSignal(points.length, (value, reason) => {
+    figures.online = value;
+    sink({ site, point: onlinePointId(source.id), value, quality: 'good', ts: now(), ...(reason ? { reason } : {}) });
+  });
+  const markBad = (cells: Cell[], reason: string) => {
     const ts = now();
-    for (const point of targets) {
-      emit({ site, point: point.id, value: lastValues.get(point.id) ?? (point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts });
+    for (const cell of cells) {
+      online.reading(false, cell.good, reason);
+      cell.good = false;
+      figures.meter.add();
+      sink({ site, point: cell.point.id, value: cell.value ?? (cell.point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts });
     }
   };
+  const deliver = (read: PlannedRead, words: number[], bits: boolean[]) => {
+    const ts = now();
+    const { points: members } = read.request;
+    for (let i = 0; i < members.length; i++) {
+      const cell = read.cells[i]!;
+      const value = decodeRegister(cell.point.register!, words, bits, members[i]!.offset);
+      if (!cell.good) online.reading(true, false, undefined);
+      cell.good = true;
+      cell.value = value;
+      sink({ site, point: cell.point.id, value, quality: 'good', ts });
+    }
+    figures.meter.add(members.length);
+  };
 
-  let client: ModbusClient | undefined;
-  let failedConnects = 0;
+  let link: ModbusLink | undefined;
+  let opened = 0;
+  /** connection attempts, timeouts and frames out of step in a row, with no answer between them */
+  let faults = 0;
   let downReported = false;
   let stopping = false;
   let timer: NodeJS.Timeout | undefined;
   let cycleDone: Promise<void> = Promise.resolve();
 
-  const closeClient = () => {
-    client?.close(() => {});
-    client = undefined;
+  const closeLink = () => {
+    link?.close();
+    link = undefined;
   };
+  const backOff = () => Math.min(maxDelay, initialDelay * 2 ** Math.max(0, faults - 1));
+  /** the device cannot be reached: offline, every point bad with the reason, once per outage */
   const reportDown = (reason: string) => {
     if (downReported) return;
     downReported = true;
-    logger.warn({ reason }, `${where}: device unreachable`);
-    setOnline(false, reason);
-    markBad(points, reason);
+    warnings.warn(`unreachable: ${reason}`, { reason }, `${where}: device unreachable`);
+    online.lost(reason);
+    markBad([...cellOf.values()], reason);
   };
 
   async function connect(): Promise<boolean> {
-    const candidate = new ModbusClient();
     try {
-      await withTimeout(open(candidate, options.target, source), source.timeoutMs);
-      candidate.setID(source.unitId);
-      candidate.setTimeout(source.timeoutMs);
-      client = candidate;
-      failedConnects = 0;
+      link = await openLink(options.target, source);
+      if (stopping) return false;
+      if (opened++ > 0) figures.reconnects++;
       downReported = false;
-      setOnline(true);
-      logger.info(`${where}: connected`);
+      online.connected();
+      warnings.info('connected', { connections: opened }, `${where}: connected`);
       return true;
     } catch (error) {
-      candidate.close(() => {});
-      failedConnects++;
-      reportDown(describeFailure(error).reason);
+      faults++;
+      reportDown(error instanceof LinkFault ? error.reason : describeFailure(error).reason);
       return false;
     }
   }
 
   async function cycle(): Promise<number> {
-    if (!client?.isOpen) {
-      closeClient();
-      if (!(await connect())) return Math.min(maxDelay, initialDelay * 2 ** (failedConnects - 1));
+    if (!link?.isOpen) {
+      closeLink();
+      if (!(await connect())) return backOff();
     }
     const startedAt = performance.now();
-    let answered = false;
+    // a poll every pollIntervalMs from start to start, however long the reads took (at once when they took longer)
+    const untilNextPoll = () => Math.max(0, source.pollIntervalMs - (performance.now() - startedAt));
     let timeouts = 0;
-    for (const request of plan) {
-      if (stopping || !client) break;
+    for (let i = 0; i < plan.length; i++) {
+      if (stopping || !link) break;
+      const read = plan[i]!;
+      const { request } = read;
+      let outcome: ReadOutcome;
       try {
         const sentAt = performance.now();
-        const { data } = await read(client, request);
-        answered = true;
+        outcome = await link.read(request);
         figures.lastLatencyMs = performance.now() - sentAt;
-        const ts = now();
-        const words = request.table === 'holding' || request.table === 'input' ? (data as number[]) : [];
-        const bits = request.table === 'coil' || request.table === 'discrete' ? (data as boolean[]) : [];
-        for (const { point, offset } of request.points) {
-          emit({ site, point: point.id, value: decodeRegister(point.register!, words, bits, offset), quality: 'good', ts });
-        }
       } catch (error) {
         if (stopping) break;
-        const { kind, reason } = describeFailure(error);
-        if (kind === 'connection') {
-          closeClient();
-          reportDown(reason);
-          return initialDelay;
+        const fault = error instanceof LinkFault ? error : new LinkFault('connection', describeFailure(error).reason);
+        if (fault.kind === 'connection') {
+          closeLink();
+          faults++;
+          reportDown(fault.reason);
+          return backOff();
         }
-        if (kind === 'exception') answered = true;
-        else timeouts++;
-        logger.warn({ table: request.table, address: request.address, length: request.length, reason }, `${where}: read failed`);
-        markBad(request.points.map((p) => p.point), reason);
+        markBad(read.cells, fault.reason);
+        if (fault.kind === 'timeout' && !link.reopenAfterTimeout) {
+          timeouts++;
+          warnings.warn(`read failed: ${fault.reason}`, { table: request.table, address: request.address, length: request.length, reason: fault.reason }, `${where}: read failed`);
+          continue;
+        }
+        // a late answer may still come, or part of one is stuck in the stream: every later answer
+        // would be read out of step. Drop the connection and open a new one for the next poll,
+        // backing off if that keeps happening.
+        faults++;
+        warnings.warn(`out of step: ${fault.kind}`, { table: request.table, address: request.address, length: request.length, reason: fault.reason }, `${where}: ${fault.reason}; reconnecting`);
+        closeLink();
+        return faults > 1 ? Math.max(untilNextPoll(), backOff()) : untilNextPoll();
       }
+      faults = 0;
+      if (outcome.kind === 'data') {
+        deliver(read, outcome.words, outcome.bits);
+        continue;
+      }
+      if (outcome.split && request.points.length > 1) {
+        const parts = splitRequest(request);
+        if (parts.length > 1) {
+          warnings.warn(`split ${request.table} ${request.address}`, { table: request.table, address: request.address, length: request.length, reason: outcome.reason, parts: parts.length }, `${where}: read refused (${outcome.reason}); reading its points one by one from now on`);
+          plan.splice(i, 1, ...parts.map(planned));
+          i--;
+          continue;
+        }
+      }
+      warnings.warn(`refused: ${outcome.reason}`, { table: request.table, address: request.address, length: request.length, reason: outcome.reason }, `${where}: read refused`);
+      markBad(read.cells, outcome.reason);
     }
-    // a port that stays open says nothing on a serial line (or behind a gateway): a poll nobody answered is a lost device
-    if (answered) setOnline(true);
-    else if (timeouts > 0 && !stopping) {
-      if (onlineReported !== false) logger.warn(`${where}: device silent, no answer from unit ${source.unitId}`);
-      setOnline(false, `timeout (no answer from unit ${source.unitId})`);
-    }
-    // a poll every pollIntervalMs from start to start, however long the reads took (at once when they took longer)
-    return Math.max(0, source.pollIntervalMs - (performance.now() - startedAt));
+    // on a serial line the port stays open when the device dies: silence is the only sign
+    if (timeouts === plan.length && timeouts > 0 && !stopping) warnings.warn('silent', { unit: source.unitId }, `${where}: device silent, no answer from unit ${source.unitId}`);
+    return untilNextPoll();
   }
 
   const schedule = (delay: number) => {
@@ -263,8 +280,10 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
     async stop() {
       stopping = true;
       clearTimeout(timer);
-      closeClient();
+      closeLink();
       await cycleDone;
+      closeLink(); // one opened while stopping
+      warnings.stop();
       figures.online = false;
       logger.info(`${where}: stopped`);
     },

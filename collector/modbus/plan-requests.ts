@@ -54,3 +54,20 @@ export function planRequests(points: Point[]): ReadRequest[] {
   }
   return requests;
 }
+
+/**
+ * A coalesced read cut into one read per register span (points on the same registers share one),
+ * for when a device refuses the whole: then each point stands or falls by its own address.
+ */
+export function splitRequest(request: ReadRequest): ReadRequest[] {
+  const parts = new Map<string, ReadRequest>();
+  for (const { point } of request.points) {
+    const { address } = point.register!;
+    const length = registerWidth(point.register!);
+    const key = `${address}+${length}`;
+    let part = parts.get(key);
+    if (!part) parts.set(key, (part = { table: request.table, address, length, points: [] }));
+    part.points.push({ point, offset: 0 });
+  }
+  return [...parts.values()];
+}

@@ -60,7 +60,7 @@ describe.skipIf(missing !== undefined)('Modbus RTU on a serial line: a pty pair 
       await slave.stop();
       await waitFor(() => recorder.latest('py.online')?.value === false, 'the source reported offline');
       await waitFor(() => points.every((p) => recorder.latest(p.id)?.quality === 'bad'), 'every point bad');
-      expect(recorder.latest('py.online')).toMatchObject({ value: false, reason: `timeout (no answer from unit ${UNIT})` });
+      expect(recorder.latest('py.online')).toMatchObject({ value: false, reason: 'no good reading (timeout)' });
       for (const p of points) expect(recorder.latest(p.id), p.id).toMatchObject({ quality: 'bad', reason: 'timeout', value: lastGood.get(p.id) }); // last known value kept
       expect(modbus.stats()).toMatchObject({ online: false, reconnects: 0 });
 
@@ -69,7 +69,7 @@ describe.skipIf(missing !== undefined)('Modbus RTU on a serial line: a pty pair 
       await waitFor(() => points.every((p) => recorder.of(p.id).some((s) => s.quality === 'good' && s.ts >= restartedAt)), 'every point back');
       expectDecoded(recorder, rows);
       expect(recorder.latest('py.online')).toMatchObject({ value: true });
-      expect(modbus.stats()).toMatchObject({ online: true, reconnects: 1 });
+      expect(modbus.stats()).toMatchObject({ online: true, reconnects: 0 }); // the port was kept open throughout
     } finally {
       await modbus.stop();
       await slave.stop();
