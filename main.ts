@@ -344,7 +344,14 @@ function parseStartArguments(args: string[]): string | undefined {
  * 1 when a clause fails, 0 otherwise.
  */
 async function runCheck(options: KetwinOptions, files: string[]): Promise<number> {
-  const standards = await loadStandards(options.standardsDir);
+  let standards: Standard[];
+  try {
+    standards = await loadStandards(options.standardsDir);
+  } catch (error) {
+    if (!(error instanceof StandardError)) throw error;
+    console.error(error.message); // the file, the clause and the line
+    return 2;
+  }
   const siteFiles = files.length > 0 ? files : (await readdir(options.sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(options.sitesDir, f));
   let failing = 0;
   for (const file of siteFiles) {

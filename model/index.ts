@@ -12,3 +12,5 @@ export { ROAD_KINDS, GATE_ROLES, type SitePlan, type Road, type Gate } from './s
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
 export { loadSite, parseSite } from './site-loader.ts';
 export { escalationSchema, CONTACT_ROLES, WEBHOOK_FORMATS, type EscalationPolicy, type EscalationContact, type EscalationStep } from './escalation.ts';
+export { textProblem, findBadText } from './text.ts';
+export { yamlValue, type YamlValue } from './yaml-value.ts';

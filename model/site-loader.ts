@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { LineCounter, parseDocument, isNode, type Document } from 'yaml';
 import { siteSchema } from './site-schema.ts';
 import { checkReferences } from './site-references.ts';
+import { yamlValue } from './yaml-value.ts';
 import { SiteDefinitionError, formatPath, type SiteIssue } from './site-errors.ts';
 import type { Site, SiteDefinition } from './site.ts';
 
@@ -28,8 +29,10 @@ export function parseSite(text: string, file: string): Site {
     );
   }
   const lineOf = (path: (string | number)[]) => lineOfPath(doc, lines, path);
+  const value = yamlValue(doc, lines);
+  if (!value.ok) throw new SiteDefinitionError('SITE_YAML', file, [{ path: formatPath(value.path), message: value.message, line: value.line }]);
 
-  const parsed = siteSchema.safeParse(doc.toJS());
+  const parsed = siteSchema.safeParse(value.value);
   if (!parsed.success) {
     throw new SiteDefinitionError(
       'SITE_SCHEMA',

@@ -6,6 +6,7 @@ import { compileClause, type CompiledClause } from './clause-compiler.ts';
 import { StandardError, type StandardIssue } from './standard-errors.ts';
 import { standardSchema } from './standard-schema.ts';
 import type { Standard } from './standard.ts';
+import { yamlValue } from '../model/index.ts';
 
 /** Reads, validates and compiles one standard file. */
 export async function loadStandard(file: string): Promise<Standard> {
@@ -50,7 +51,9 @@ export function parseStandard(text: string, file: string): Standard {
   const lineOf = (field: string) => lineOfPath(doc, lines, parsePath(field));
   const withLines = (issues: StandardIssue[]) => issues.map((i) => ({ ...i, line: i.line ?? lineOf(i.field) }));
 
-  const raw = doc.toJS() as unknown;
+  const value = yamlValue(doc, lines); // an alias to nothing, an alias bomb, NUL text: named with the line
+  if (!value.ok) throw new StandardError(file, [{ code: 'STANDARD_YAML', field: formatPath(value.path), message: value.message, line: value.line }]);
+  const raw = value.value;
   const parsed = standardSchema.safeParse(raw);
   if (!parsed.success) {
     const clauseIds = (raw as { clauses?: { id?: unknown }[] } | null)?.clauses;

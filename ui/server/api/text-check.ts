@@ -1,36 +1,14 @@
+import { findBadText as findInValue, textProblem } from '../../../model/index.ts';
 import { ClientError } from '../errors.ts';
 
-/** A NUL, or a UTF-16 surrogate without its partner: text no database column or JSON document can hold faithfully. */
-const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+export { textProblem };
 
-/** What is wrong with `text`, or undefined when it may be stored. */
-export function textProblem(text: string): string | undefined {
-  const found = BAD_TEXT.exec(text);
-  if (!found) return undefined;
-  return found[0] === '\u0000' ? 'must not contain the NUL character (U+0000)' : 'must not contain a lone UTF-16 surrogate';
-}
-
-/** The first string in `value` (keys included) that may not be stored, with its dotted path. */
+/** The first string in `value` (keys included) that may not be stored (model/text.ts), with its dotted path. */
 export function findBadText(value: unknown, path: string): { field: string; problem: string } | undefined {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    return problem === undefined ? undefined : { field: path, problem };
-  }
-  if (value === null || typeof value !== 'object') return undefined;
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const bad = findBadText(value[i], `${path}.${i}`);
-      if (bad) return bad;
-    }
-    return undefined;
-  }
-  for (const [key, item] of Object.entries(value as Record<string, unknown>)) {
-    const keyProblem = textProblem(key);
-    if (keyProblem !== undefined) return { field: `${path} (a key)`, problem: keyProblem };
-    const bad = findBadText(item, `${path}.${key}`);
-    if (bad) return bad;
-  }
-  return undefined;
+  const bad = findInValue(value);
+  if (!bad) return undefined;
+  const field = [path, ...bad.path.map(String)].join('.');
+  return { field: bad.key ? `${field} (a key)` : field, problem: bad.problem };
 }
 
 /** Refuses input holding NUL or a lone surrogate with a 400 naming the field: `body.comment: must not contain …`. */
