@@ -111,6 +111,19 @@ describe('Modbus source against a peer whose answers do not parse', () => {
   }
 });
 
+describe('Modbus source against a peer that never answers one read', () => {
+  it('reconnects after each timeout and goes on with the next read, so the other reads stay good', async () => {
+    const { peer, recorder, modbus } = await start((p) => p.silentAt.add(597));
+    await waitFor(() => modbus.stats().reconnects >= 3, 'a few polls');
+    const since = Date.now();
+    await waitFor(() => ['DEV.h548', 'DEV.c0', 'DEV.c1'].every((id) => recorder.of(id).some((s) => s.ts >= since && s.quality === 'good')), 'the reads after the silent one');
+    for (const id of ['DEV.h596', 'DEV.h597', 'DEV.h598']) expect(recorder.latest(id), id).toMatchObject({ quality: 'bad', reason: 'timeout' });
+    expect(recorder.latest('DEV.c1')).toMatchObject({ value: true, quality: 'good' });
+    expect(peer.connections).toBe(modbus.stats().reconnects + 1);
+    expect(recorder.of('rtu-x.online').map((s) => s.value)).toEqual([true]);
+  });
+});
+
 describe('Modbus comms loss', () => {
   it('a device answering only exceptions looks offline from its first poll and raises comms loss after the delay, without reconnecting', async () => {
     const { peer, recorder, modbus } = await start((p) => (p.onlyException = 6));

@@ -236,12 +236,15 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
           continue;
         }
         // a late answer may still come, or part of one is stuck in the stream: every later answer
-        // would be read out of step. Drop the connection and open a new one for the next poll,
-        // backing off if that keeps happening.
+        // would be read out of step. Drop the connection and go on with the next read on a new
+        // one (so one read that is never answered cannot starve the others); when that keeps
+        // happening with no answer in between, wait for the next poll, backing off.
         faults++;
         warnings.warn(`out of step: ${fault.kind}`, { table: request.table, address: request.address, length: request.length, reason: fault.reason }, `${where}: ${fault.reason}; reconnecting`);
         closeLink();
-        return faults > 1 ? Math.max(untilNextPoll(), backOff()) : untilNextPoll();
+        if (faults > 1) return Math.max(untilNextPoll(), backOff());
+        if (!(await connect())) return backOff();
+        continue;
       }
       faults = 0;
       if (outcome.kind === 'data') {

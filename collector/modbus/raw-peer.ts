@@ -12,6 +12,8 @@ export interface RawPeer {
   readonly connections: number;
   /** addresses answered with exception 2 (illegal data address) */
   exceptionAt: Set<number>;
+  /** addresses never answered at all (the connection stays open) */
+  silentAt: Set<number>;
   /** answer every request with this exception code (e.g. 6, device busy) */
   onlyException: number | undefined;
   /** the next answer: 2 bytes short, with the wrong transaction id, or the wrong unit id */
@@ -29,13 +31,15 @@ export function startRawPeer(): Promise<RawPeer> {
     port: 0,
     connections: 0,
     exceptionAt: new Set<number>(),
+    silentAt: new Set<number>(),
     onlyException: undefined as number | undefined,
     garbleNext: undefined as RawPeer['garbleNext'],
     garbleAll: undefined as RawPeer['garbleAll'],
   };
 
-  const answer = (request: Buffer): Buffer => {
+  const answer = (request: Buffer): Buffer | undefined => {
     const [fc, address, quantity] = [request[7]!, request.readUInt16BE(8), request.readUInt16BE(10)];
+    if ([...peer.silentAt].some((a) => a >= address && a < address + quantity)) return undefined;
     const exception = peer.onlyException ?? ([...peer.exceptionAt].some((a) => a >= address && a < address + quantity) ? 2 : undefined);
     let pdu: Buffer;
     if (exception !== undefined) pdu = Buffer.from([fc | 0x80, exception]);
@@ -74,7 +78,8 @@ export function startRawPeer(): Promise<RawPeer> {
       while (pending.length >= 12) {
         const frame = pending.subarray(0, 6 + pending.readUInt16BE(4));
         pending = pending.subarray(frame.length);
-        socket.write(answer(frame));
+        const reply = answer(frame);
+        if (reply) socket.write(reply);
       }
     });
   });
