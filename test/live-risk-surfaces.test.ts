@@ -14,7 +14,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Alert, RiskColour, SiteScore } from '../model/index.ts';
 import { startReceiver, type Receiver } from '../notify/testing/receiver.ts';
 import { loadScenario, type Scenario } from '../sim/index.ts';
-import type { SiteDetail, SiteSummary } from '../ui/server/index.ts';
+import { signIn, type SignedIn, type SiteDetail, type SiteSummary } from '../ui/server/index.ts';
 import { openSse, type SseClient } from '../ui/server/testing/sse-client.ts';
 import { apiAs } from './sign-in.ts';
 import { eventually, startTestSystem, type TestSystem } from './system.ts';
@@ -28,7 +28,7 @@ interface Rig {
   system: TestSystem;
   cap: Receiver;
   json: Receiver;
-  manager: Awaited<ReturnType<typeof apiAs>>;
+  manager: SignedIn;
   /** every score the manager's event stream delivered, in order */
   streamed: SiteScore[];
   stream: SseClient;
@@ -64,8 +64,8 @@ async function startRig(): Promise<Rig> {
       `  - { id: duty-desk, url: "${json.url}", format: json, secretEnv: KETWIN_HOOK_RISK_JSON, sites: [${SITE}] }\n`,
   );
   const system = await startTestSystem({ subscribersFile });
-  const manager = await apiAs(system, 'manager');
-  const stream = await openSse(`${system.url}/api/events?site=${SITE}`, { cookie: (manager as { cookie: string }).cookie });
+  const manager = await signIn(system.url, system.users['manager']!.name, system.users['manager']!.password);
+  const stream = await openSse(`${system.url}/api/events?site=${SITE}`, { cookie: manager.cookie });
   const streamed: SiteScore[] = [];
   // the stream's snapshot and every score after it, read in the background for as long as the rig runs
   void (async () => {

@@ -40,6 +40,19 @@ const every5s = (point: string, value: number | boolean, from: number, to: numbe
 const boilovers = (alerts: Alert[]) => alerts.filter((a) => a.incident!.hazard === 'boilover' && a.transition?.action !== 'escalate');
 
 describe('boilover (crude, full-surface fire: oil above the water bottom / heat-wave speed)', () => {
+  it('a flame that falls and comes back within the delay-off is the same fire: its countdown does not move later', () => {
+    const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
+    const steps: Step[] = [
+      ...every5s('T101.level', 10.5, 0, 5 * MIN),
+      [0, 'T101.flame', true],
+      [MIN, 'T101.flame', false],
+      [MIN + 10_000, 'T101.flame', true],
+    ];
+    const alerts = boilovers(play(steps, 5 * MIN));
+    expect(alerts.map((a) => a.transition?.action)).toEqual(['raise']);
+    expect(delayOff).toBeGreaterThan(10_000);
+  });
+
   it('counts down from the detection on T101 with the assumed water bottom, 800 m evacuation, every other tank threatened', () => {
     // T101 crude, D 80 m, level 10.5 m, no water-bottom reading → 0.5 m assumed: 10 m of oil.
     // 10 m / 1.2 m/h = 8 h 20 min = 500 min (earliest), 10 / 0.3 = 2,000 min (latest).

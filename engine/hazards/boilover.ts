@@ -1,7 +1,7 @@
 import type { Bilingual, IncidentDetails, Sample, Tank } from '../../model/index.ts';
 import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
-import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
+import { alarmTimings, hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, polygonFeatures } from './geo.ts';
 import { hazardSpec } from './incident-parts.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
@@ -32,6 +32,7 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
   const minRadius = params.number('minEvacuationRadiusM');
   const density = params.table('density');
   const { site, standard } = context;
+  const delayOffMs = alarmTimings(standard).incidentDelayOffMs ?? 0;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
   const watchers: HazardWatcher[] = [];
 
@@ -54,6 +55,8 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
     };
     /** the spec while burning; `counted` once the countdown had a level to start from */
     let burning: { spec: AlarmSpec; counted: boolean } | undefined;
+    /** when the flame fell: a flame back within the incident's delay-off is the same fire, its countdown unmoved */
+    let outAt: number | undefined;
 
     const build = (at: number): { spec: AlarmSpec; counted: boolean } => {
       const oilLevel = good(level?.id);
@@ -91,15 +94,17 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
       if (sample.quality !== 'good' || typeof sample.value !== 'boolean') return;
       const at = context.now();
       if (!sample.value) {
-        burning = undefined;
+        outAt ??= at;
         return context.condition(key, undefined, false, at);
       }
+      if (burning && outAt !== undefined && at - outAt >= delayOffMs) burning = undefined;
+      outAt = undefined;
       burning ??= build(at);
       context.condition(key, burning.spec, true, at);
     };
     const onLevel = () => {
       // a fire detected before any good level: the countdown starts with the first good one
-      if (!burning || burning.counted || good(level?.id) === undefined) return;
+      if (!burning || outAt !== undefined || burning.counted || good(level?.id) === undefined) return;
       burning = build(context.now());
       context.condition(key, burning.spec, true, context.now());
     };

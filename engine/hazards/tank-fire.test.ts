@@ -139,6 +139,18 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     expect(reopened.incident!.countdowns.length).toBeGreaterThan(0); // the cooling deadline runs again
   });
 
+  it('a flare-up within the delay-off is the same fire: nothing is re-issued and its cooling deadlines do not move later', () => {
+    const steps: Step[] = [
+      [0, 'T301.flame', true],
+      [MIN, 'T301.flame', false],
+      [MIN + 10_000, 'T301.flame', true], // back 10 s later: the incident never left
+      [2 * MIN, 'T301.flame', false],
+    ];
+    const fire = fireAlerts(steps, 2 * MIN + delayOff + MIN);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [2 * MIN + delayOff, 'return']]);
+    // the boilover forecast of a burning tank keeps its countdown the same way (T301 is diesel: none here; see boilover.test)
+  });
+
   it('a second tank catching fire holds its own incident; the first one names it as burning, no longer as exposed', () => {
     const fire = fireAlerts([[0, 'T201.flame', true], [2 * MIN, 'T202.flame', true], [8 * MIN, 'T202.flame', false], [8 * MIN, 'T202.rim_seal_fire', false]], 9 * MIN);
     const t201 = fire.filter((a) => a.subjects[0] === 'T201');

@@ -1,7 +1,7 @@
 import type { Bilingual, IncidentDetails, Sample, Tank } from '../../model/index.ts';
 import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
-import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
+import { alarmTimings, hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { circleRing, distance, polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
@@ -39,6 +39,8 @@ interface TankFire {
   models: Partial<Record<Stage, StageModel>>;
   /** when the fire was first detected (the burning tank's cooling deadline counts from it) */
   since: number;
+  /** when the detectors last fell: a fire back within the incident's delay-off is the same fire, its deadlines unmoved */
+  outAt?: number;
   /** when each neighbour became exposed (its cooling deadline counts from it) */
   exposedSince: Map<string, number>;
   /** stage, exposed and burning neighbours: the incident is re-issued when it changes */
@@ -76,6 +78,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   const settleMs = params.number('shrinkSettleSeconds') * 1000;
   const density = params.table('density');
   const { site, standard } = context;
+  const delayOffMs = alarmTimings(standard).incidentDelayOffMs ?? 0;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
   const pointOf = (tank: Tank, name: string) => site.points.find((p) => p.asset === tank.id && p.name === name)?.id;
 
@@ -185,12 +188,15 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   };
 
   const moveTo = (fire: TankFire, stage: Stage | undefined, at: number) => {
-    if (!fire.stage) fire.since = at;
+    if (!fire.stage && (fire.outAt === undefined || at - fire.outAt >= delayOffMs)) {
+      fire.since = at;
+      fire.exposedSince.clear();
+    }
+    fire.outAt = stage ? undefined : at;
     fire.stage = stage;
     if (!stage) {
       fire.signature = undefined;
       fire.held = undefined;
-      fire.exposedSince.clear();
       context.condition(fire.key, undefined, false, at);
     }
     evaluate(at);
