@@ -100,7 +100,7 @@ async function feed(as: string, query = ''): Promise<{ status: number; caps: Cap
 }
 
 describe('a tank fire that spreads, to the rescue teams as CAP', () => {
-  it('sends an Alert on the rim-seal fire, Updates as it spreads, a Cancel when it is out — schema-valid, chained, signed, in the feed', async () => {
+  it('sends an Alert on the rim-seal fire, Updates as it spreads, an Update when it is out, a Cancel when it is closed — schema-valid, chained, signed, in the feed', async () => {
     const manager = await apiAs(system, 'manager');
     // the collector reads T101's seal and flame detectors, and no fire, before the lightning strikes
     await eventually('T101 detectors read over OPC-UA', async () => {
@@ -142,8 +142,17 @@ describe('a tank fire that spreads, to the rescue teams as CAP', () => {
     expect(ack.status).toBe(200);
     await eventually('the acknowledgement as an Update', () => fireMessages().find((m) => m.description.includes('Acknowledged by manager')));
 
-    // the foam attack succeeds: the incident returns, acknowledged already, so it is cleared: a Cancel
+    // the foam attack succeeds: once out for the incident's delay-off it awaits closing (an Update saying so,
+    // no countdowns), and only a person's close with a comment clears it: then the Cancel
     await playback.done;
+    const cleared = await eventually('the CAP Update: condition cleared, awaiting close', () => fireMessages().find((m) => m.description.includes('Condition cleared, awaiting close')), 60_000);
+    expect(cleared.msgType).toBe('Update');
+    expect(cleared.description).not.toMatch(/Cool T10[12]: /);
+    expect(fireMessages().some((m) => m.msgType === 'Cancel')).toBe(false);
+    const close = await manager.fetch(`/api/alerts/${encodeURIComponent(alertId)}/close`, {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'fire out, foam blanket holding; T102 cooled' }),
+    });
+    expect(close.status).toBe(200);
     const cancel = await eventually('the CAP Cancel', () => fireMessages().find((m) => m.msgType === 'Cancel'), 30_000);
     expect(cancel.responseTypes).toEqual(['AllClear']);
 
@@ -152,9 +161,9 @@ describe('a tank fire that spreads, to the rescue teams as CAP', () => {
     expect(messages[0]!.msgType).toBe('Alert');
     expect(messages.at(-1)).toEqual(cancel);
     expect(messages.slice(1, -1).map((m) => m.msgType)).toEqual(messages.slice(1, -1).map(() => 'Update'));
-    expect(messages.length).toBeGreaterThanOrEqual(4); // Alert, full-surface Update, acknowledgement Update, Cancel
+    expect(messages.length).toBeGreaterThanOrEqual(5); // Alert, full-surface Update, acknowledgement Update, awaiting-close Update, Cancel
     // rim-seal came before full-surface, and the fire never shrank on the way out
-    const stages = messages.slice(0, -1).map((m) => (m.description.includes('full-surface fire') ? 'full' : 'rim'));
+    const stages = messages.slice(0, -2).map((m) => (m.description.includes('full-surface fire') ? 'full' : 'rim'));
     expect(stages.indexOf('full')).toBeGreaterThan(stages.lastIndexOf('rim'));
     // GB/T 35965.1 identifiers, each new; each message refers to every one before it; one sender; time never runs back
     const ids = messages.map((m) => m.identifier);
@@ -180,5 +189,5 @@ describe('a tank fire that spreads, to the rescue teams as CAP', () => {
     expect(await capSchemaErrors(inFeed.xml)).toEqual([]);
     // and nobody reads it without signing in
     expect((await fetch(new URL('/cap/feed.xml', system.url))).status).toBe(401);
-  });
+  }, 120_000);
 });
