@@ -138,10 +138,15 @@ describe('OPC-UA source lifecycle', () => {
     await opcua.start(recorder.sink); // returns without waiting for the device
     let sim: DepotSim | undefined;
     try {
+      // a server down from the start is a comms loss too: offline, every point bad, once
+      await waitFor(() => recorder.latest('plc-tankfarm.online') !== undefined, 'the outage to be reported');
       await new Promise((r) => setTimeout(r, 500));
-      expect(recorder.samples).toHaveLength(0);
+      expect(recorder.samples).toHaveLength(points.length + 1);
+      expect(recorder.samples[0]).toMatchObject({ point: 'plc-tankfarm.online', value: false, quality: 'good', reason: 'not connected' });
+      expect(recorder.samples.slice(1).every((s) => s.quality === 'bad' && s.reason === 'not connected')).toBe(true);
       sim = await startDepotSim(demo, { opcuaPort: port, tickMs: 100 });
       await waitFor(() => recorder.samples.some((s) => s.quality === 'good'), 'good samples once the server is up');
+      await waitFor(() => recorder.latest('plc-tankfarm.online')?.value === true, 'online again');
     } finally {
       await opcua.stop();
       await sim?.stop();

@@ -115,8 +115,12 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
   const markBad = (cell: Cell, reason: string, ts: number) => {
     emit({ site, point: cell.point.id, value: cell.value ?? (cell.point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason, ts }, cell);
   };
-  /** the connection (or its set-up) failed: offline, and every point bad with the reason */
+  /** the server cannot be reached or the connection is gone, reported once per outage */
+  let down = false;
+  /** the connection (or its set-up) failed: offline, and every point bad with the reason, once per outage */
   const lose = (reason: string) => {
+    if (down) return;
+    down = true;
     online.lost(reason);
     const ts = now();
     for (const cell of cells.values()) {
@@ -194,7 +198,11 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       sent.delete(response.responseHeader!.requestHandle!);
       figures.lastLatencyMs = performance.now() - started;
     });
-    created.on('backoff', (attempt, delay) => warnings.warn('backoff', { attempt, delayMs: delay }, `${where}: cannot reach the server, retrying`));
+    created.on('backoff', (attempt, delay) => {
+      if (stopping) return;
+      warnings.warn('backoff', { attempt, delayMs: delay }, `${where}: cannot reach the server, retrying`);
+      lose('not connected'); // a server that is down from the start is as much a comms loss as one that went away
+    });
     created.on('connection_lost', () => {
       if (stopping) return;
       connected = false;
@@ -209,6 +217,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       const at = now();
       for (const group of groups) group.aliveAt = at;
       connected = true;
+      down = false;
     });
     return created;
   }
@@ -247,6 +256,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       },
     });
     connected = true;
+    down = false;
     online.connected();
     logger.info({ points: points.length, subscriptions: subscriptions.length, securityMode: source.securityMode }, `${where}: subscribed`);
   }
