@@ -32,6 +32,20 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     expect(text).toMatch(/\d+ pass, 3 fail, 0 unknown/);
   });
 
+  it('warns of each point a live clause needs that the site does not map: those clauses are not monitored, not "not applicable"', async () => {
+    const report = await checkSite(DEMO, standards, { now: AT });
+    expect(report.unmonitored).toEqual([{ clause: 'GB50016-4.2.5-DRAIN-VALVE', subject: 'D1', point: 'D1.drain_valve_open' }]);
+    expect(formatCheckReport(report)).toContain('WARN  not monitored: D1.drain_valve_open is not mapped; GB50016-4.2.5-DRAIN-VALVE on D1 stays unknown and counts against coverage');
+    // mapped, the warning goes
+    const text = (await readFile(DEMO, 'utf8')).replace(
+      '  - { asset: D2, name: drain_valve_open,',
+      '  - { asset: D1, name: drain_valve_open, unit: bool, source: plc-tankfarm, node: "ns=1;s=D1.drain_valve_open" }\n  - { asset: D2, name: drain_valve_open,',
+    );
+    const file = join(dir, 'mapped.yaml');
+    await writeFile(file, text);
+    expect((await checkSite(file, standards, { now: AT })).unmonitored).toEqual([]);
+  });
+
   it('judges evidence at the given time: a year on, the yearly records have run out too', async () => {
     const report = await checkSite(DEMO, standards, { now: Date.parse('2027-10-01T00:00:00Z') });
     const failing = report.results.filter((r) => r.verdict === 'fail').map((r) => r.clause);
