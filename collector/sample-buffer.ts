@@ -1,6 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Sample } from '../model/index.ts';
-import { openSegmentStore } from './segment-store.ts';
+import { openHeadLog, openSegmentStore } from './segment-store.ts';
 import { CollectorError, type SampleSink } from './source.ts';
 
 /**
@@ -24,6 +24,12 @@ export interface SampleBufferOptions {
   segmentSize?: number;
   /** retry back-off when downstream rejects, ms (default 200 → 5000) */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
+  /**
+   * group commit: at least this often, samples not yet taken by downstream are written to disk
+   * (spilled lines flushed, the in-memory head appended to head.wal), so that a killed process
+   * loses at most this much; default 200 ms
+   */
+  commitMs?: number;
   logger?: Logger;
   now?: () => number;
 }
@@ -41,7 +47,12 @@ export interface SampleBufferStats {
   full: boolean;
 }
 
-/** A bounded store-and-forward buffer: memory first, then disk, in order; nothing dropped silently. */
+/**
+ * A bounded store-and-forward buffer: memory first, then disk, in order; nothing dropped silently.
+ * Whatever downstream has not taken is on disk within `commitMs` (group commit), whether it waits
+ * in memory or was spilled; a restart after kill -9 delivers it first (at least once: a sample
+ * taken just before the kill may come again).
+ */
 export interface SampleBuffer {
   /** the sink sources deliver into */
   readonly sink: SampleSink;
@@ -69,11 +80,13 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
   const disk = openSegmentStore(options.dir, options.segmentSize ?? Math.min(50_000, maxInMemory), (file, line) =>
     logger.warn({ file, line }, `sample buffer ${options.dir}: skipped a damaged line (cut short by a crash?)`),
   );
-  if (disk.count > 0) logger.info({ onDisk: disk.count }, `sample buffer ${options.dir}: delivering ${disk.count} samples left by a previous run first`);
-
-  // the in-memory head of the queue: memory[head..] are the oldest samples
-  let memory: Sample[] = [];
+  const headLog = openHeadLog(options.dir, (file, line) => logger.warn({ file, line }, `sample buffer ${options.dir}: skipped a damaged line (cut short by a crash?)`));
+  // the in-memory head of the queue: memory[head..] are the oldest samples; a killed run's head comes first
+  let memory: Sample[] = headLog.read();
   let head = 0;
+  /** memory[0..logged) are in head.wal (those before `head` already taken) */
+  let logged = memory.length;
+  if (disk.count + memory.length > 0) logger.info({ onDisk: disk.count, head: memory.length }, `sample buffer ${options.dir}: delivering ${disk.count + memory.length} samples left by a previous run first`);
   const counts = { delivered: 0, spilled: 0, dropped: 0 };
   /** sites whose buffer_full = true was reported and not yet cleared */
   const fullFor = new Set<string>();
@@ -84,6 +97,25 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
   let waiters: (() => void)[] = [];
 
   const inMemory = () => memory.length - head;
+
+  /** the group commit: spilled lines to their segment, the untaken in-memory head to head.wal; the log goes once all of it was taken */
+  function commit() {
+    disk.flush();
+    if (head >= logged && headLog.count > 0) headLog.clear();
+    const from = Math.max(logged, head);
+    if (from < memory.length) {
+      headLog.append(memory.slice(from));
+      logged = memory.length;
+    }
+  }
+  const commitTimer = setInterval(() => {
+    try {
+      commit();
+    } catch (error) {
+      logger.error({ err: error }, `sample buffer ${options.dir}: group commit failed`);
+    }
+  }, options.commitMs ?? 200);
+  commitTimer.unref();
   const depth = () => inMemory() + disk.count;
 
   function report(site: string, full: boolean) {
@@ -113,7 +145,12 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
 
   function refill() {
     if (inMemory() > 0) return;
-    memory = disk.takeOldest();
+    if (headLog.count > 0) headLog.clear(); // everything in it was taken
+    // the segment's file becomes head.wal (a rename): its samples stay on disk until downstream took them
+    const taken = disk.takeOldest(headLog.path);
+    headLog.adopt(taken.length);
+    logged = taken.length;
+    memory = taken;
     head = 0;
     if (fullFor.size > 0 && disk.count < maxOnDisk) {
       for (const site of fullFor) {
@@ -155,6 +192,7 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
         counts.delivered += batch.length;
         if (head > 65_536 && head * 2 > memory.length) {
           memory = memory.slice(head);
+          logged = Math.max(0, logged - head);
           head = 0;
         }
         if (counts.delivered % (batchSize * 64) < batchSize) await new Promise((r) => setImmediate(r)); // let pushes in
@@ -167,6 +205,8 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
     }
   }
 
+  if (depth() > 0) schedule(); // what a previous run left goes first, without waiting for a new sample
+
   return {
     sink: push,
     stats: () => ({ inMemory: inMemory(), onDisk: disk.count, depth: depth(), ...counts, full: fullFor.size > 0 }),
@@ -177,13 +217,16 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
     async close() {
       if (closed) return;
       closed = true;
+      clearInterval(commitTimer);
       clearTimeout(retryTimer);
       wakeRetry?.();
       while (pumping) await new Promise((r) => setImmediate(r));
       disk.flush();
       disk.prependSegment(memory.slice(head));
+      headLog.clear(); // (the segment just written holds what it held)
       memory = [];
       head = 0;
+      logged = 0;
       waiters = [];
       logger.info({ onDisk: disk.count }, `sample buffer ${options.dir}: closed`);
     },

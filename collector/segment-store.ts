@@ -1,11 +1,13 @@
-import { appendFileSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Sample } from '../model/index.ts';
 
 /**
  * The on-disk tail of a sample buffer: append-only NDJSON segment files `<seq>.ndjson`, read
  * back oldest first, each deleted once read. Lines are [site, point, value, quality, ts, reason?];
- * non-finite numbers are kept as {"$n":"NaN"} (JSON has no NaN).
+ * non-finite numbers are kept as {"$n":"NaN"} (JSON has no NaN). Appended lines reach the file
+ * at the latest at the buffer's next group commit (flush(), every 200 ms), so a killed process
+ * loses at most that much of what it spilled.
  */
 export interface SegmentStore {
   /** samples on disk (including those not yet flushed) */
@@ -13,8 +15,8 @@ export interface SegmentStore {
   append(sample: Sample): void;
   /** writes appended lines to the file now */
   flush(): void;
-  /** removes and returns the oldest segment's samples, or [] when empty */
-  takeOldest(): Sample[];
+  /** removes and returns the oldest segment's samples, or [] when empty; with `moveTo`, its file is renamed there instead of deleted */
+  takeOldest(moveTo?: string): Sample[];
   /** writes samples as a segment older than every other (for a buffer's in-memory head on close) */
   prependSegment(samples: Sample[]): void;
 }
@@ -70,7 +72,7 @@ export function openSegmentStore(dir: string, segmentSize: number, onCorrupt: (f
       if (pending.length >= 1000) flush();
     },
     flush,
-    takeOldest() {
+    takeOldest(moveTo) {
       const oldest = segments.shift();
       if (!oldest) return [];
       if (oldest === open) {
@@ -88,7 +90,8 @@ export function openSegmentStore(dir: string, segmentSize: number, onCorrupt: (f
           onCorrupt(path, i + 1); // a line cut short by a crash
         }
       });
-      rmSync(path, { force: true });
+      if (moveTo === undefined) rmSync(path, { force: true });
+      else renameSync(path, moveTo);
       count -= oldest.count;
       return samples;
     },
@@ -107,4 +110,59 @@ function countLines(path: string): number {
   let n = 0;
   for (const line of text.split('\n')) if (line !== '') n++;
   return n;
+}
+
+/**
+ * The buffer's in-memory head on disk (`head.wal`): samples held in memory but not yet taken by
+ * downstream are appended at each group commit, and the file is removed once downstream took them
+ * all. At open its samples are the oldest of the buffer: they are delivered first.
+ */
+export interface HeadLog {
+  /** samples in the file */
+  readonly count: number;
+  readonly path: string;
+  /** the file was replaced by a segment of `count` samples (renamed there) */
+  adopt(count: number): void;
+  append(samples: readonly Sample[]): void;
+  /** the samples a killed process left, oldest first */
+  read(): Sample[];
+  clear(): void;
+}
+
+export function openHeadLog(dir: string, onCorrupt: (file: string, line: number) => void): HeadLog {
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'head.wal');
+  let count = existsSync(path) ? countLines(path) : 0;
+  return {
+    get count() {
+      return count;
+    },
+    path,
+    adopt(n) {
+      count = n;
+    },
+    append(samples) {
+      if (samples.length === 0) return;
+      appendFileSync(path, `${samples.map(encodeSample).join('\n')}\n`);
+      count += samples.length;
+    },
+    read() {
+      if (!existsSync(path)) return [];
+      const out: Sample[] = [];
+      readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+        if (line === '') return;
+        try {
+          out.push(decodeSample(line));
+        } catch {
+          onCorrupt(path, i + 1);
+        }
+      });
+      return out;
+    },
+    clear() {
+      if (count === 0 && !existsSync(path)) return;
+      rmSync(path, { force: true });
+      count = 0;
+    },
+  };
 }
