@@ -105,8 +105,9 @@ describe('Modbus source against a peer whose answers do not parse', () => {
       expect(recorder.latest('DEV.h550')?.reason).toBe('illegal data address 550 (holding, modbus exception 2)');
       expect(modbus.stats().reconnects).toBe(1);
       expect(peer.connections).toBe(2);
-      // the other reads stayed good, so the source never looked offline
+      // the other reads stayed good, so the source never looked offline: no comms loss
       expect(recorder.of('rtu-x.online').map((s) => s.value)).toEqual([true]);
+      expect(commsLossRaisedAt(recorder.samples, 'rtu-x', COMMS_LOSS_DELAY_MS)).toBeUndefined();
     });
   }
 });

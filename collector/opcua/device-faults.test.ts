@@ -122,6 +122,7 @@ describe('OPC-UA source against values and a server nobody here wrote', () => {
       await waitFor(() => latest('constant')?.quality === 'good' && recorder.latest('plc-x.online')?.value === true, 'the constant to be good again', 15_000);
       expect(latest('constant')!.ts).toBeGreaterThanOrEqual(thawedAt - 1000);
       expect(latest('int64_minus_3')?.value).toBe(-3);
+      expect(opcua.stats()).toMatchObject({ online: true, reconnects: 0 }); // the session held through the hang
     } finally {
       proxy.thaw();
       await opcua.stop();

@@ -145,7 +145,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
    * ts = now: the server has just confirmed it holds), so nothing downstream takes it for stale;
    * a subscription silent past twice its keep-alive period turns its good points bad 'stale'.
    */
-  const sweepEveryMs = Math.max(20, Math.min(...points.map((p) => p.staleAfterMs)) / 4);
+  const sweepEveryMs = Math.min(600_000, Math.max(20, Math.min(...points.map((p) => p.staleAfterMs)) / 4));
   const sweep = () => {
     if (!connected) return;
     const at = now();
