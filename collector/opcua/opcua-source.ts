@@ -143,7 +143,7 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
    * publish request at least every publishing interval × keep-alive count. While it does, a point
    * that has had no sample for a sweep is delivered again as the server last gave it (with
    * ts = now: the server has just confirmed it holds), so nothing downstream takes it for stale;
-   * a subscription silent past twice its keep-alive period turns its good points bad 'stale'.
+   * a subscription silent past twice its keep-alive period (and a sweep) turns its good points bad 'stale'.
    */
   const sweepEveryMs = Math.min(600_000, Math.max(20, Math.min(...points.map((p) => p.staleAfterMs)) / 4));
   const sweep = () => {
