@@ -144,13 +144,14 @@ describe('the rescue page on a tank fire', () => {
     } finally {
       await page.close();
     }
-  }, 150_000);
+  }, 210_000);
 });
 
 // The same fire with the wind held from the north-west: from T101 both gates lie within 45° of downwind
 // (the main gate at 148°, the east emergency gate at 107°; downwind is 135°), so the page sends the team to
 // stage upwind beyond the zones. Then the weather station's direction reading fails: wind unknown, nothing
-// recommended, every gate still listed with its zones.
+// recommended, every gate still listed with its zones. Then the fire goes out: once the condition has stayed
+// clear for the standard's delay-off the countdowns give way to "condition cleared, awaiting close".
 const NORTH_WEST_THEN_FAILED = `
 name: rim-seal-fire-north-west
 title: { zh: 西北风下的浮顶罐密封圈火灾, en: Rim-seal fire in a north-westerly }
@@ -160,9 +161,10 @@ steps:
   - { at: 0, action: set, point: WS1.wind_direction, value: 315 }
   - { at: 0, action: fire, tank: T101, stage: rim-seal }
   - { at: 40, action: fail, point: WS1.wind_direction }
+  - { at: 50, action: fire, tank: T101, stage: none }
 `;
 
-describe('the rescue page when no gate may be used, and when the wind is unknown', () => {
+describe('the rescue page when no gate may be used, when the wind is unknown, and when the fire is out', () => {
   let held: TestSystem;
   let dir: string;
   beforeAll(async () => {
@@ -175,7 +177,7 @@ describe('the rescue page when no gate may be used, and when the wind is unknown
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
-  it('stages upwind beyond the zones, then says the wind is unknown and recommends nothing', async () => {
+  it('stages upwind beyond the zones, then says the wind is unknown and recommends nothing, then that the condition has cleared', async () => {
     const rescue = await apiAs(held, 'rescue');
     const fire = await eventually('the T101 tank-fire incident', async () => {
       const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
@@ -222,9 +224,18 @@ describe('the rescue page when no gate may be used, and when the wind is unknown
       await expect.poll(() => page.getByTestId('incident-wind-unknown').innerText()).toMatch(/^风向未知/);
       expect(await noHorizontalScroll(page)).toBe(true);
       if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'rescue-phone-wind-unknown-zh.png'), fullPage: true });
+
+      // the fire is out and stays out: no countdown, no time past a deadline, but the words
+      const cleared = page.getByTestId('condition-cleared');
+      await cleared.waitFor({ timeout: 90_000 });
+      expect(await cleared.innerText()).toMatch(/^条件已解除，待关闭/);
+      expect(await page.getByTestId('incident').getAttribute('data-condition')).toBe('returned');
+      expect(await page.getByTestId('incident-countdowns').count()).toBe(0);
+      expect(await page.locator('[data-section="countdown"]').innerText()).not.toMatch(/\d{2}:\d{2}|−|超时/);
+      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, 'rescue-phone-condition-cleared-zh.png'), fullPage: true });
       expect(problems).toEqual([]);
     } finally {
       await page.close();
     }
-  }, 150_000);
+  }, 210_000);
 });
