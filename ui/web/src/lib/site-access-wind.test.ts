@@ -177,6 +177,16 @@ describe('rescue access on a synthetic plan: eight gates on a ring, a ring road'
     expect(past.recommended?.side).toBe('crosswind');
   });
 
+  it.each(COMPASS)('calm (0.2 m/s) with the vane at %s (%i°): no side is downwind, so the nearest gate outside the zones, even where the vane points', (_name, fromDeg) => {
+    // a gate 130 m out, right where the vane says the air goes: in a calm that says nothing
+    const near = { ...gates[0]!, id: 'near', position: at(fromDeg + 180, 130) };
+    const calm = siteAccess({ gates: [...gates, near], roads: plan.roads }, centre, zones, assessWind(stationDetail(0.2, fromDeg)));
+    expect(calm).toMatchObject({ wind: 'calm', recommended: { gate: { id: 'near' }, side: 'calm' }, staging: undefined });
+    expect(calm.gates.every((g) => g.side === 'calm' && g.excluded === undefined)).toBe(true);
+    expect(zones.some((z) => inZone(z, calm.approach!.point))).toBe(false);
+    expect(calm.route).toBeDefined();
+  });
+
   it('calm: the nearest gate outside the zones, the vane ignored; unknown: none', () => {
     const near = { ...gates[0]!, id: 'near', position: at(200, 130) };
     const calm = siteAccess({ gates: [...gates, near], roads: plan.roads }, centre, zones, { state: 'calm' });
