@@ -104,15 +104,6 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     standard: standard.key,
     ...(reason ? { reason } : {}),
   });
-  // a point the site does not map leaves the clause unknown for good: it is the reason, whatever else is missing
-  const unmapped = slots.find((slot) => !ctx.points.has(slot.point));
-  /** why the verdict is unknown: a point not mapped, else the first slot without a good reading of its type, or a broken static part */
-  const unknownBecause = (missing: Slot | undefined): Bilingual | undefined => {
-    if (base.broken !== undefined) return { zh: `条款无法在此对象上求值：${base.broken}`, en: `the clause cannot be evaluated on this subject: ${base.broken}` };
-    const slot = unmapped ?? missing;
-    if (!slot) return undefined;
-    return readingMissing(slot.point, ctx.points.get(slot.point), slot.cell?.sample, slot.jsType);
-  };
   const evidenceOf = (now: number): Evidence[] =>
     slots.map(({ point: id, cell }) => {
       const s = cell?.sample;
@@ -143,7 +134,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     points,
     thresholds,
     result: base.applicable
-      ? makeResult('unknown', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now, undefined, unknownBecause(slots[0]))
+      ? makeResult('unknown', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now, undefined, unknownReason(base.broken, slots, ctx.points, slots[0]))
       : makeResult('not-applicable', [], ctx.now),
     evaluate(now) {
       if (!base.applicable || base.broken !== undefined) return undefined;
@@ -182,11 +173,22 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
         }
       }
       if (verdict === evaluator.result.verdict) return undefined;
-      evaluator.result = makeResult(verdict, evidenceOf(now), now, computed, verdict === 'unknown' ? unknownBecause(missing) : undefined);
+      evaluator.result = makeResult(verdict, evidenceOf(now), now, computed, verdict === 'unknown' ? unknownReason(base.broken, slots, ctx.points, missing) : undefined);
       return evaluator.result;
     },
   };
   return evaluator;
+}
+
+/**
+ * Why a clause is unknown on a subject: its static part is broken; a point it reads is not mapped (that
+ * stays the reason whatever else is missing); else `missing`, the first slot without a good reading.
+ * Made only when a verdict changes to unknown, so nothing is held for it per subject.
+ */
+function unknownReason(broken: string | undefined, slots: readonly Slot[], points: ReadonlyMap<string, Point>, missing: Slot | undefined): Bilingual | undefined {
+  if (broken !== undefined) return { zh: `条款无法在此对象上求值：${broken}`, en: `the clause cannot be evaluated on this subject: ${broken}` };
+  const slot = slots.find((s) => !points.has(s.point)) ?? missing;
+  return slot ? readingMissing(slot.point, points.get(slot.point), slot.cell?.sample, slot.jsType) : undefined;
 }
 
 /**
