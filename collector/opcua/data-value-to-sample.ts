@@ -1,5 +1,5 @@
 import { DataType, VariantArrayType, type DataValue, type Variant } from 'node-opcua';
-import type { Point, Quality, Sample, SampleValue } from '../../model/index.ts';
+import { textProblem, type Point, type Quality, type Sample, type SampleValue } from '../../model/index.ts';
 
 /**
  * Turns one OPC-UA DataValue of a point into a Sample: quality from the StatusCode, ts from the
@@ -48,7 +48,11 @@ function convert(variant: Variant | null | undefined, point: Point): Converted {
   if (type === DataType.Int64 || type === DataType.UInt64) return wide(int64(raw as [number, number], type === DataType.Int64), DataType[type]);
   if (typeof raw === 'bigint') return wide(raw, 'integer');
   // a multi-state point may carry its state as text; a measured quantity never does
-  if (typeof raw === 'string' && point.unit === 'state') return raw;
+  if (typeof raw === 'string' && point.unit === 'state') {
+    // text no database column can hold is the device's fault: the reading is bad, said so, not stored as it came
+    const problem = textProblem(raw);
+    return problem ? { refused: `state text ${problem}` } : raw;
+  }
   return { refused: `${describe(raw, type)} where ${expected(point)} was expected` };
 }
 
