@@ -1,7 +1,9 @@
-// Every clause of the shipped standard against its fixtures: small data files under
+// Every clause of each shipped version of the standard against its fixtures: small data files under
 // standards/oil-depot-above-ground/fixtures/<clause id>.yaml, each with at least one passing
-// and one failing case (site data and samples in, verdict and evidence out). One table-driven test.
-import { readdirSync, readFileSync } from 'node:fs';
+// and one failing case (site data and samples in, verdict and evidence out). A clause a version
+// changes has its own fixture under fixtures/<version>/<clause id>.yaml, which serves that version
+// in place of the shared one (later versions fall back to the shared file). One table-driven test per version.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -45,11 +47,23 @@ interface Fixture {
   cases: Case[];
 }
 
-const standard: Standard = await loadStandard(join(DIR, '1.0.0.yaml'));
-const fixtures = readdirSync(FIXTURES)
-  .filter((f) => f.endsWith('.yaml'))
-  .sort()
-  .map((f) => ({ file: f, ...(parse(readFileSync(join(FIXTURES, f), 'utf8')) as Fixture) }));
+const VERSIONS = ['1.0.0', '1.1.0'];
+
+function readFixtures(dir: string) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .map((f) => ({ file: f, ...(parse(readFileSync(join(dir, f), 'utf8')) as Fixture) }));
+}
+const shared = readFixtures(FIXTURES);
+
+/** the fixtures serving one version: its own directory's, and the shared ones for clauses it has no own fixture for */
+function fixturesFor(version: string, clauseIds: Set<string>) {
+  const own = readFixtures(join(FIXTURES, version));
+  const ownIds = new Set(own.map((f) => f.clause));
+  return [...own, ...shared.filter((f) => !ownIds.has(f.clause) && clauseIds.has(f.clause))].sort((a, b) => a.clause.localeCompare(b.clause));
+}
 
 function siteFor(patch: Record<string, unknown> | undefined) {
   const doc = parse(DEMO) as Record<string, unknown> & { assets: { id: string }[] };
@@ -73,7 +87,7 @@ function merge(target: Record<string, unknown>, change: Record<string, unknown>)
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Runs the engine over one case on virtual time; returns the clause's result on the case's subject. */
-function run(clause: string, c: Case) {
+function run(standard: Standard, clause: string, c: Case) {
   const site = siteFor(c.site);
   const t0 = Date.parse(c.at ?? DEFAULT_AT);
   const afterMs = c.after ? parseDuration(c.after)!.ms : 0;
@@ -99,9 +113,18 @@ function run(clause: string, c: Case) {
   return result;
 }
 
-describe('every clause of oil-depot-above-ground@1.0.0 against its fixtures', () => {
+const standards = await Promise.all(VERSIONS.map((v) => loadStandard(join(DIR, `${v}.yaml`))));
+
+it('every shared fixture serves a clause of some version', () => {
+  const all = new Set(standards.flatMap((s) => s.clauses.map((c) => c.id)));
+  expect(shared.map((f) => f.clause).filter((id) => !all.has(id))).toEqual([]);
+});
+
+describe.each(standards.map((s) => [s.version, s] as const))('every clause of oil-depot-above-ground@%s against its fixtures', (version, standard) => {
+  const ids = standard.clauses.map((c) => c.id).sort();
+  const fixtures = fixturesFor(version, new Set(ids));
+
   it('has a fixture file with a passing and a failing case for every clause, and none for a clause it lacks', () => {
-    const ids = standard.clauses.map((c) => c.id).sort();
     expect(fixtures.map((f) => f.clause).sort()).toEqual(ids);
     for (const f of fixtures) {
       expect(f.file, 'file named after its clause').toBe(`${f.clause}.yaml`);
@@ -113,10 +136,10 @@ describe('every clause of oil-depot-above-ground@1.0.0 against its fixtures', ()
 
   const cases = fixtures.flatMap((f) => f.cases.map((c) => [f.clause, c.name, c] as const));
   it.each(cases)('%s: %s', (clause, _name, c) => {
-    const result = run(clause, c);
+    const result = run(standard, clause, c);
     expect(result, `no result for ${clause} on ${c.subject}`).toBeDefined();
     expect(result!.verdict).toBe(c.verdict);
-    expect(result!.standard).toBe('oil-depot-above-ground@1.0.0');
+    expect(result!.standard).toBe(`oil-depot-above-ground@${version}`);
     if (c.thresholds) expect(result!.thresholds).toMatchObject(c.thresholds);
     if (c.evidence) expect(result!.evidence).toEqual(expect.arrayContaining(c.evidence.map((e) => expect.objectContaining(e))));
     if (c.reason) expect(result!.reason).toEqual(c.reason);

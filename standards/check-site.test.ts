@@ -18,14 +18,14 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 describe('checkSite: the design and evidence clauses of a site file, offline', () => {
   it('reports the demo depot under the newest version, with its three deliberate failures explained', async () => {
     const report = await checkSite(DEMO, standards, { now: AT });
-    expect(report.standard).toBe('oil-depot-above-ground@1.0.0');
+    expect(report.standard).toBe('oil-depot-above-ground@1.1.0');
     expect(report.results.every((r) => r.check !== ('live' as string))).toBe(true);
     const failing = report.results.filter((r) => r.verdict === 'fail').map((r) => `${r.clause}/${r.subject}`);
     expect(failing).toEqual(['GB50351-3.1.7-STEPS/D3', 'GBT50493-4.2-DISTANCE/zhoushan-demo', 'ORDER40-21-ONSITE-DRILL/zhoushan-demo']);
     expect(report.counts.fail).toBe(3);
     expect(report.counts.unknown).toBe(0);
     const text = formatCheckReport(report);
-    expect(text).toContain('standard:   oil-depot-above-ground@1.0.0');
+    expect(text).toContain('standard:   oil-depot-above-ground@1.1.0');
     expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步');
     expect(text).toContain('uncovered: ["VG-D1"]');
     expect(text).toContain('"validUntil":"2026-09-12"');

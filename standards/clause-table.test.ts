@@ -6,7 +6,7 @@ import { standardDocuments } from './write-documents.ts';
 const DIR = new URL('./oil-depot-above-ground/', import.meta.url).pathname;
 
 describe('the clause table in the repository', () => {
-  it.each(['0.1.0', '1.0.0'])('matches %s.yaml (regenerate with renderClauseTable when the YAML changes)', async (version) => {
+  it.each(['0.1.0', '1.0.0', '1.1.0'])('matches %s.yaml (regenerate with renderClauseTable when the YAML changes)', async (version) => {
     const standard = await loadStandard(`${DIR}${version}.yaml`);
     const committed = await readFile(`${DIR}${version}.md`, 'utf8');
     expect(committed).toBe(renderClauseTable(standard));
@@ -14,7 +14,7 @@ describe('the clause table in the repository', () => {
 
   it('keeps every generated document (clause tables, changelogs) up to date: `npm run standards:docs`', async () => {
     const documents = await standardDocuments(new URL('.', import.meta.url).pathname);
-    expect([...documents.keys()].map((p) => p.slice(DIR.length))).toEqual(['0.1.0.md', '1.0.0.md', 'changes-0.1.0-to-1.0.0.md']);
+    expect([...documents.keys()].map((p) => p.slice(DIR.length))).toEqual(['0.1.0.md', '1.0.0.md', '1.1.0.md', 'changes-0.1.0-to-1.0.0.md', 'changes-1.0.0-to-1.1.0.md']);
     for (const [path, text] of documents) expect(await readFile(path, 'utf8'), path).toBe(text);
   });
 

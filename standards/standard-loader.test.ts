@@ -53,7 +53,7 @@ describe('the shipped standard', () => {
   it('is found by loadStandards and described by clauseInfo', async () => {
     const standards = await loadStandards(new URL('.', import.meta.url).pathname);
     // both versions side by side, oldest first; fixtures beside them are not standards
-    expect(standards.map((s) => s.key)).toEqual(['oil-depot-above-ground@0.1.0', 'oil-depot-above-ground@1.0.0']);
+    expect(standards.map((s) => s.key)).toEqual(['oil-depot-above-ground@0.1.0', 'oil-depot-above-ground@1.0.0', 'oil-depot-above-ground@1.1.0']);
     const info = clauseInfo(standards[0]!);
     expect(info[2]).toMatchObject({
       id: 'GB50074-6.5.1-DIKE',

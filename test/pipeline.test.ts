@@ -9,7 +9,7 @@ const SITE = 'zhoushan-demo';
 const HH = 'GB50074-15.1.2-HH';
 const GAS = 'GBT50493-5.5.2-GAS1';
 const DIKE = 'GB50074-6.5.1-DIKE';
-const STANDARD = 'oil-depot-above-ground@1.0.0';
+const STANDARD = 'oil-depot-above-ground@1.1.0';
 /** What the demo depot fails on purpose, from its site definition alone (see sites/zhoushan-demo.yaml). */
 const DESIGN_FAILURES = ['GB50351-3.1.7-STEPS/D3', 'GBT50493-4.2-DISTANCE/zhoushan-demo'];
 const EXPIRED_DRILL = 'ORDER40-21-ONSITE-DRILL';
