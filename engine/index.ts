@@ -1,11 +1,8 @@
 export { createEngine, type Engine, type EngineOptions } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './engine-errors.ts';
 export { computeScore, type ScoreRules } from './score.ts';
-export { staleAfter } from './operators/stale-after.ts';
-export { alertLifecycle, type AlertSpec } from './operators/alert-lifecycle.ts';
 export { siteScore } from './operators/site-score.ts';
 export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayOutput, type VirtualClock } from './replay.ts';
-export { coalesceFrame } from './operators/coalesce-frame.ts';
 export { summaryState, RESPONSE_STATUSES, type ResponseStatus } from './alarms/alarm-state.ts';
 export type { AlarmSpec } from './alarms/alarm-book.ts';
 export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';

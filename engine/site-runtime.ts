@@ -2,8 +2,7 @@ import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
 import type { Alert, ClauseResult, LiveEvent, Point, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { evaluateStatic, renderTemplate, type CompiledClause, type Standard } from '../standards/index.ts';
-import type { AlertSpec } from './operators/alert-lifecycle.ts';
-import { createAlarmBook, type AlarmBook } from './alarms/alarm-book.ts';
+import { createAlarmBook, type AlarmBook, type AlarmSpec } from './alarms/alarm-book.ts';
 import type { AlarmHealthTracker } from './alarms/alarm-health.ts';
 import { causeAmong, floodGroups } from './alarms/alarm-health-grouping.ts';
 import { alarmKeyOf, clauseAlarmKey, alarmTimings } from './alarms/alarm-keys.ts';
@@ -210,7 +209,7 @@ export function createSiteRuntime(
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // a clause over every asset of a kind (e.g. the GB 18218 R value over every tank) is evaluated
       // once per scheduler tick however many of its points changed in it, not once per sample
-      // (as the coalesceFrame operator does, without a Subject and an operator chain per sample)
+      // (without a Subject and an operator chain per sample)
       let pending: Subscription | undefined;
       const run = () => {
         pending = undefined;
@@ -308,7 +307,7 @@ export function createSiteRuntime(
 }
 
 /** The alert a failing result raises, from the clause's `alert` with its templates filled. */
-function describeAlert(subject: (SubjectRef & { clause: CompiledClause }) | undefined, failing: ClauseResult): AlertSpec | undefined {
+function describeAlert(subject: (SubjectRef & { clause: CompiledClause }) | undefined, failing: ClauseResult): Pick<AlarmSpec, 'kind' | 'severity' | 'message' | 'actions'> | undefined {
   const spec = subject?.clause.alert;
   if (!subject || !spec) return undefined;
   const values: Record<string, unknown> = { subject: subject.id, ...failing.thresholds };

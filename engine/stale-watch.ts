@@ -21,9 +21,9 @@ export interface Watched {
 
 /**
  * When a point has had no good sample for its `staleAfterMs` (on `scheduler`'s time) after its last
- * good one, calls `onStale` with that last sample marked `bad`, reason `stale` — like the
- * `staleAfter` operator, but a site's thousands of points share one timer armed for the earliest
- * deadline and re-armed lazily, so a point that keeps reporting costs no timer at all.
+ * good one, calls `onStale` with that last sample marked `bad`, reason `stale`. A site's thousands of
+ * points share one timer armed for the earliest deadline and re-armed lazily, so a point that keeps
+ * reporting costs no timer at all.
  */
 export function createStaleWatch(scheduler: SchedulerLike, onStale: (sample: Sample) => void): StaleWatch {
   // in the order points were first seen, as they are checked (and reported stale)
