@@ -3,6 +3,7 @@ import { VERDICTS, worseRisk, type Bilingual, type RiskColour, type SiteScore, t
 /** How a standard turns verdicts into a score, a grade and a compliance colour. */
 export interface ScoreRules {
   bands: { min: number; grade: string; risk: RiskColour }[];
+  /** a failing clause of these severities makes the site red whatever its score, if its number is confirmed */
   forceRedSeverities: number[];
   /** a failing clause of these severities whose data is lost holds the last known colour until a good reading clears it */
   holdSeverities: number[];
@@ -34,6 +35,11 @@ export interface Tally {
 export interface Scored {
   weight: number;
   severity: number;
+  /**
+   * whether the clause's number was checked against the primary text: an `unconfirmed` clause is scored
+   * like any other, but cannot alone make the site red (only a failing confirmed clause forces red)
+   */
+  confidence: 'confirmed' | 'unconfirmed';
 }
 
 /** One verdict change of one clause on one subject. */
@@ -66,7 +72,7 @@ export function applyVerdict(tally: Tally, clause: Scored, change: VerdictChange
   }
   tally.weights[to] += clause.weight;
   tally.counts[to] += 1;
-  if (to === 'fail' && rules.forceRedSeverities.includes(clause.severity)) tally.redFailures.set(key, { clause: change.clause, subject: change.subject, severity: clause.severity });
+  if (to === 'fail' && clause.confidence === 'confirmed' && rules.forceRedSeverities.includes(clause.severity)) tally.redFailures.set(key, { clause: change.clause, subject: change.subject, severity: clause.severity });
   else tally.redFailures.delete(key);
   if (to !== 'unknown') tally.held.delete(key);
   else if (from === 'fail' && lastRisk !== undefined && rules.holdSeverities.includes(clause.severity))

@@ -35,7 +35,7 @@ export function renderClauseTable(standard: Standard): string {
     '',
     `- id: \`${standard.id}\`, version ${standard.version}, effective ${standard.effectiveDate}`,
     `- clauses: ${standard.clauses.length} (${standard.clauses.filter((c) => c.confidence === 'unconfirmed').length} unconfirmed)`,
-    `- grading: ${standard.grading.bands.map((b) => `≥ ${b.min} → ${b.grade} (${b.risk})`).join(', ')}; a failing clause of severity ${standard.grading.forceRedSeverities.join(', ') || '(none)'} makes the site red`,
+    `- grading: ${standard.grading.bands.map((b) => `≥ ${b.min} → ${b.grade} (${b.risk})`).join(', ')}; a failing clause of severity ${standard.grading.forceRedSeverities.join(', ') || '(none)'} makes the site red (a confirmed one: an unconfirmed clause alone never does)`,
     `- live risk: the worst of the compliance colour, open incidents (severity ${Object.entries(standard.liveRisk.incidentSeverity).map(([k, v]) => `${k} → ${v}`).join(', ')}) and comms loss on a safety-critical point (${standard.liveRisk.commsLoss}); clauses of severity ${standard.liveRisk.criticalSeverities.join(', ')} are safety-critical and hold the risk while their data is lost`,
     '',
     '## Sources',

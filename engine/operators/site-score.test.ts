@@ -15,8 +15,8 @@ const rules: ScoreRules = {
   standard: 'std@1.0.0',
 };
 const clauses = new Map([
-  ['HH', { weight: 3, severity: 1 }],
-  ['GAS', { weight: 1, severity: 2 }],
+  ['HH', { weight: 3, severity: 1, confidence: 'confirmed' as const }],
+  ['GAS', { weight: 1, severity: 2, confidence: 'confirmed' as const }],
 ]);
 const result = (clause: string, subject: string, verdict: Verdict, since = 0): ClauseResult => ({
   site: 's',
@@ -69,7 +69,7 @@ describe('siteScore', () => {
 
   it('turns red on a severity-1 failure even with a high score', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const many = new Map([['HH', { weight: 1, severity: 1 }], ['GAS', { weight: 20, severity: 2 }]]);
+    const many = new Map([['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }], ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }]]);
     ts.run(({ cold, expectObservable }) => {
       const source = cold('a b', { a: result('GAS', 'G1', 'pass', 0), b: result('HH', 'T1', 'fail', 1) });
       expectObservable(source.pipe(siteScore({ site: 's', rules, clauses: many, initial, scheduler: ts }))).toBe('a b', {
@@ -79,9 +79,33 @@ describe('siteScore', () => {
     });
   });
 
+  it('an unconfirmed clause alone cannot make the site red: its failure costs its weight, and red comes only with a confirmed one', () => {
+    const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
+    const mixed = new Map([
+      ['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }],
+      ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }],
+      ['RESP', { weight: 1, severity: 1, confidence: 'unconfirmed' as const }],
+    ]);
+    const start = [result('HH', 'T1', 'pass'), result('GAS', 'G1', 'pass'), result('RESP', 'T1', 'pass')];
+    ts.run(({ cold, expectObservable }) => {
+      const source = cold('a b c d', {
+        a: result('RESP', 'T1', 'fail', 1), // unconfirmed severity 1 fails: 21/22 = 95.45, still blue
+        b: result('HH', 'T1', 'fail', 2), // a confirmed severity-1 failure: red, and the reason names it
+        c: result('HH', 'T1', 'pass', 3), // it passes again: back to the band, though RESP still fails
+        d: result('RESP', 'T1', 'pass', 4),
+      });
+      expectObservable(source.pipe(siteScore({ site: 's', rules, clauses: mixed, initial: start, scheduler: ts }))).toBe('a b c d', {
+        a: score(1, 95.45, 'A', 'blue', counts(2, 1, 0), 1),
+        b: score(2, 90.91, 'A', 'red', counts(1, 2, 0), 1, failing('HH', 'T1')),
+        c: score(3, 95.45, 'A', 'blue', counts(2, 1, 0), 1),
+        d: score(4, 100, 'A', 'blue', counts(3, 0, 0), 1),
+      });
+    });
+  });
+
   it('holds red while a failing severity-1 clause has no data, until a good reading clears it (data loss never lowers risk)', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const many = new Map([['HH', { weight: 1, severity: 1 }], ['GAS', { weight: 20, severity: 2 }]]);
+    const many = new Map([['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }], ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }]]);
     const clock = (ms: number) => `t${ms}`;
     ts.run(({ cold, expectObservable }) => {
       const source = cold('a b c d e f', {
@@ -105,7 +129,7 @@ describe('siteScore', () => {
 
   it('holds the band a failing severity-2 clause left the site at until it passes again', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const three = new Map([['A', { weight: 1, severity: 3 }], ['B', { weight: 1, severity: 2 }], ['C', { weight: 1, severity: 3 }]]); // C passes throughout
+    const three = new Map([['A', { weight: 1, severity: 3, confidence: 'confirmed' as const }], ['B', { weight: 1, severity: 2, confidence: 'confirmed' as const }], ['C', { weight: 1, severity: 3, confidence: 'confirmed' as const }]]); // C passes throughout
     const start = [result('A', 'x', 'pass'), result('B', 'x', 'pass'), result('C', 'x', 'pass')];
     const clock = (ms: number) => `t${ms}`;
     ts.run(({ cold, expectObservable }) => {
