@@ -113,7 +113,7 @@ export function createApp(options: AppOptions): Koa {
   seriesRoutes(api, { live: options.live, history: options.history });
   const now = options.now ?? Date.now;
   const audit: AuditSink = options.audit ?? (() => undefined);
-  const responses = createResponseLog();
+  const responses = createResponseLog(options.history);
   asOfRoutes(api, { live: options.live, history: options.history, audit, now });
   compareRoutes(api, { live: options.live, history: options.history });
   reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });

@@ -1,24 +1,38 @@
+import type { Alert } from '../../model/index.ts';
 import type { CommandsView } from './commands.ts';
 import type { ResponseRecord } from './incident-types.ts';
+import type { HistoryView } from './views.ts';
 
 const STATUSES = new Set<string>(['acknowledged', 'en-route', 'on-scene']);
 
 export interface ResponseLog {
-  /** every report on the alert made through this server since it started, newest first */
-  of(alertId: string): ResponseRecord[];
+  /** every report on the alert, newest first: those the store holds (across restarts) and those made since */
+  of(alertId: string): Promise<ResponseRecord[]>;
   /** the alarm commands, keeping the respond transition of every report that goes through */
   watch(commands: CommandsView): CommandsView;
 }
 
+/** the report a `respond` transition of an alert records, if it is one */
+function reportOf(alert: Alert): ResponseRecord | undefined {
+  const t = alert.transition;
+  return t?.action === 'respond' && t.status && STATUSES.has(t.status) ? { status: t.status as ResponseRecord['status'], by: t.by, at: t.at } : undefined;
+}
+
 /**
- * Rescue teams' reports on incidents, kept from the `respond` transitions the commands answer with.
- * An alert carries only its latest transition, so a later update would hide who is on the way; this
- * keeps them for the incident page. Bounded: the reports of at most `maxAlerts` alerts, oldest forgotten first.
+ * Rescue teams' reports on incidents. An alert carries only its latest transition, so a later update
+ * would hide who is on the way; every transition is stored (db alert_transitions), so the reports are
+ * read back from there and survive a restart. The reports made through this server are also kept in
+ * memory until the writer has stored them (it writes in batches): at most those of `maxAlerts` alerts.
  */
-export function createResponseLog(maxAlerts = 1000): ResponseLog {
-  const log = new Map<string, ResponseRecord[]>();
+export function createResponseLog(history?: Pick<HistoryView, 'alertHistory'>, maxAlerts = 1000): ResponseLog {
+  const recent = new Map<string, ResponseRecord[]>();
   return {
-    of: (alertId) => [...(log.get(alertId) ?? [])],
+    async of(alertId) {
+      const stored = history?.alertHistory ? (await history.alertHistory(alertId)).map((t) => reportOf(t.alert)).filter((r): r is ResponseRecord => r !== undefined) : [];
+      const seen = new Set(stored.map((r) => `${r.at}|${r.by}|${r.status}`));
+      const all = [...stored, ...(recent.get(alertId) ?? []).filter((r) => !seen.has(`${r.at}|${r.by}|${r.status}`))];
+      return all.sort((a, b) => b.at - a.at);
+    },
     watch: (commands) => ({
       alert: (id) => commands.alert(id),
       acknowledge: (id, by, comment) => commands.acknowledge(id, by, comment),
@@ -27,14 +41,11 @@ export function createResponseLog(maxAlerts = 1000): ResponseLog {
       close: (id, by, comment) => commands.close(id, by, comment),
       respond: (id, by, status) => {
         const alert = commands.respond(id, by, status);
-        const t = alert.transition;
-        const report: ResponseRecord = t?.action === 'respond' && t.status && STATUSES.has(t.status)
-          ? { status: t.status as ResponseRecord['status'], by: t.by, at: t.at }
-          : { status, by, at: alert.changedAt };
-        const list = log.get(alert.id) ?? [];
-        log.delete(alert.id);
-        log.set(alert.id, [report, ...list]);
-        while (log.size > maxAlerts) log.delete(log.keys().next().value!);
+        const report = reportOf(alert) ?? { status, by, at: alert.changedAt };
+        const list = recent.get(alert.id) ?? [];
+        recent.delete(alert.id);
+        recent.set(alert.id, [report, ...list]);
+        while (recent.size > maxAlerts) recent.delete(recent.keys().next().value!);
         return alert;
       },
     }),

@@ -12,7 +12,7 @@ export interface ResponseRecord {
 export interface IncidentSummary {
   site: { id: string; name: Bilingual };
   alert: Alert;
-  /** what responders reported since the server started, newest first */
+  /** what responders reported on it (stored with the alert's transitions, so across restarts), newest first */
   responses: ResponseRecord[];
 }
 

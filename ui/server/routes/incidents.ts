@@ -39,11 +39,12 @@ export function incidentRoutes(api: RouteTable, options: { live: LiveView; respo
         401: { description: 'not signed in', schema: errorSchema },
       },
     },
-    ({ ctx, user }) => {
-      const list: IncidentSummary[] = live
+    async ({ ctx, user }) => {
+      const open = live
         .sites()
         .filter((site) => canSee(user!, site.id))
-        .flatMap((site) => (live.snapshot(site.id)?.alerts ?? []).filter(isIncident).map((alert) => ({ site: { id: site.id, name: site.name }, alert, responses: responses.of(alert.id) })));
+        .flatMap((site) => (live.snapshot(site.id)?.alerts ?? []).filter(isIncident).map((alert) => ({ site: { id: site.id, name: site.name }, alert })));
+      const list: IncidentSummary[] = await Promise.all(open.map(async (i) => ({ ...i, responses: await responses.of(i.alert.id) })));
       ctx.body = list.sort((a, b) => a.alert.severity - b.alert.severity || b.alert.raisedAt - a.alert.raisedAt);
     },
   );
@@ -61,14 +62,14 @@ export function incidentRoutes(api: RouteTable, options: { live: LiveView; respo
         404: { description: 'no open incident with this id (it may have been cleared)', schema: errorSchema },
       },
     },
-    ({ ctx, params }) => {
+    async ({ ctx, params }) => {
       const found = find(params.id);
       if (!found) throw new ClientError(404, 'not-found', `no open incident ${JSON.stringify(params.id)}`);
       const { site, alert } = found;
       const answer: IncidentView = {
         site: { id: site.id, name: site.name, location: site.location, plan: site.plan },
         alert,
-        responses: responses.of(alert.id),
+        responses: await responses.of(alert.id),
       };
       ctx.body = answer;
     },
