@@ -5,7 +5,6 @@
  * that was changed and every place where rows were removed.
  */
 import { createHash } from 'node:crypto';
-import type { Store } from './store.ts';
 
 /** An action, as the caller records it. */
 export interface AuditEntry {
@@ -82,7 +81,7 @@ export interface AuditVerification {
  * the older `expectedHead`: a hash) also catches the newest rows removed and a chain whose hashes
  * were all computed again after a change.
  */
-export async function verifyAudit(store: Store, options: { expectedHead?: string; head?: AuditHead; pageSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAudit(store: { auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]> }, options: { expectedHead?: string; head?: AuditHead; pageSize?: number } = {}): Promise<AuditVerification> {
   const { head } = options;
   let sawHead = head === undefined;
   const problems: AuditProblem[] = [];

@@ -1,6 +1,5 @@
 /** The Store over any drizzle PostgreSQL database: the same SQL serves PGlite and `pg`. */
 import { and, asc, desc, eq, gte, inArray, lte, ne, sql } from 'drizzle-orm';
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import { alertToRow, resultToRow, rowToAlert, rowToResult, rowToScore, rowToValue, samplesToColumns, scoreToRow } from './rows.ts';
 import * as schema from './schema.ts';
@@ -10,7 +9,9 @@ import { createSeriesIds } from './series-ids.ts';
 import { createStoreExtras } from './store-extras.ts';
 import { createStoreGuards } from './store-guards.ts';
 
-export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
+import type { Db } from './db-handle.ts';
+
+export type { Db };
 
 /** Rows per INSERT of results and scores; keeps well under PostgreSQL's 65535 parameters. */
 const ROWS_PER_INSERT = 4000;

@@ -5,7 +5,6 @@
  * still answered. On plain PostgreSQL and PGlite, main.ts runs `runRetention` on an interval;
  * on TimescaleDB the same statements run as a TimescaleDB job (db/timescale.ts).
  */
-import type { Store } from './store.ts';
 
 export interface RetentionPolicy {
   /** raw readings */
@@ -68,6 +67,6 @@ export function retentionStatements(policy: RetentionPolicy = DEFAULT_RETENTION)
 }
 
 /** Purges what the policy no longer keeps; returns the rows deleted per table. */
-export function runRetention(store: Store, policy: RetentionPolicy = DEFAULT_RETENTION, now: number = Date.now()): Promise<Record<RetentionTable, number>> {
+export function runRetention(store: { purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>> }, policy: RetentionPolicy = DEFAULT_RETENTION, now: number = Date.now()): Promise<Record<RetentionTable, number>> {
   return store.purge(policy, now);
 }

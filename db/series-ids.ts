@@ -3,7 +3,7 @@
  * one statement per batch; concurrent creators meet on the unique key.
  */
 import { sql } from 'drizzle-orm';
-import type { Db } from './drizzle-store.ts';
+import type { Db } from './db-handle.ts';
 
 export interface SeriesIds {
   /** The id of every (site, point) of the batch, in order; creates the missing ones. */

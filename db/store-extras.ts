@@ -5,7 +5,7 @@
 import { and, asc, desc, eq, gt, inArray, isNull, lte, sql, type SQL } from 'drizzle-orm';
 import { auditHash, GENESIS, type AuditEntry, type AuditRecord } from './audit.ts';
 import { evidenceHash, evidenceRow, toEvidence } from './evidence.ts';
-import type { Db } from './drizzle-store.ts';
+import type { Db } from './db-handle.ts';
 import { retentionStatements, type RetentionTable } from './retention.ts';
 import { rowToResult, rowToScore } from './rows.ts';
 import * as schema from './schema.ts';

@@ -1,7 +1,7 @@
 /** The store's dead letters and sign-in counts, over any drizzle PostgreSQL database. */
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
 import type { DeadLetter, Lane } from './dead-letters.ts';
-import type { Db } from './drizzle-store.ts';
+import type { Db } from './db-handle.ts';
 import * as schema from './schema.ts';
 import { countAttempt, type SignInCount } from './sign-in-limits.ts';
 import type { Store } from './store.ts';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Site } from '../model/index.ts';
-import type { DepotSim } from './depot-sim.ts';
+import type { DepotModel } from './depot-model.ts';
+import type { ModbusFailure } from './modbus-server.ts';
 import type { Scenario, ScenarioStep } from './scenario.ts';
 import { SimError } from './sim-error.ts';
 
@@ -31,7 +32,20 @@ export function checkScenario(scenario: Scenario, site: Site, extraPoints: strin
 }
 
 /** Plays a scenario's timeline against a running simulator, in wall-clock seconds divided by `speed`. */
-export function playScenario(sim: DepotSim, site: Site, scenario: Scenario, options: PlayOptions = {}): Playback {
+/** What a scenario drives: the simulator's points, sources and physics (startDepotSim's DepotSim is one). */
+export interface ScenarioTarget {
+  readonly extraPoints: readonly { id: string }[];
+  readonly model: DepotModel;
+  value(pointId: string): number | boolean;
+  set(pointId: string, value: number | boolean): void;
+  freeze(pointId: string): void;
+  release(pointId: string): void;
+  fail(pointId: string, failure?: ModbusFailure): void;
+  dropSource(sourceId: string): Promise<void>;
+  restoreSource(sourceId: string): Promise<void>;
+}
+
+export function playScenario(sim: ScenarioTarget, site: Site, scenario: Scenario, options: PlayOptions = {}): Playback {
   checkScenario(scenario, site, sim.extraPoints.map((p) => p.id));
   const speed = options.speed ?? 1;
   const logger = options.logger?.child({ scenario: scenario.name });

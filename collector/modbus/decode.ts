@@ -1,4 +1,7 @@
-import type { Register } from './plan-requests.ts';
+import type { Point } from '../../model/index.ts';
+
+/** How a point sits in a device's register table (the site file's `register`). */
+export type Register = NonNullable<Point['register']>;
 
 /** Words a register type takes in a holding or input table. */
 export function wordsOf(type: Register['type']): number {

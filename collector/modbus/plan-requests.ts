@@ -1,8 +1,8 @@
-import { wordsOf } from './decode.ts';
+import { wordsOf, type Register } from './decode.ts';
 import type { Point } from '../../model/index.ts';
 
 export type Table = 'holding' | 'input' | 'coil' | 'discrete';
-export type Register = NonNullable<Point['register']>;
+export type { Register };
 
 /** Most registers (words) one read may ask for, and most bits (coils, discrete inputs). */
 export const MAX_WORDS = 125;
