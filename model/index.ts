@@ -1,12 +1,11 @@
 export type { Quality, Sample, SampleValue } from './sample.ts';
 export { pointId } from './sample.ts';
-export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, LiveRisk, Alert, AlertState, Bilingual, ClauseInfo, SiteSnapshot, AlertLifecycle, AlertTransition, IncidentDetails, GeoFeature } from './results.ts';
+export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, LiveRisk, Alert, AlertState, Bilingual, ClauseInfo, SiteSnapshot, LiveEvent, AlertLifecycle, AlertTransition, IncidentDetails, GeoFeature } from './results.ts';
 export { VERDICTS, RISK_COLOURS, worseRisk } from './results.ts';
-export type { LiveEvent } from './live-event.ts';
 export type { AlarmHealth, AlarmHealthThresholds, AlarmContributor, FloodPeriod } from './alarm-health.ts';
 export type { Unit } from './units.ts';
 export { UNITS } from './units.ts';
-export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, Point } from './site.ts';
+export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
 export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
 export { RELEASE_SOURCE_TYPES, type EvidenceRecord, type Instrument, type ReleaseSource } from './site-sections.ts';
 export { ROAD_KINDS, GATE_ROLES, type SitePlan, type Road, type Gate } from './site-plan.ts';

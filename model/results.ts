@@ -1,5 +1,6 @@
 import type { Quality } from './sample.ts';
 import type { Sample } from './sample.ts';
+import type { AlarmHealth } from './alarm-health.ts';
 
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unknown', 'not-applicable'];
@@ -127,7 +128,7 @@ export interface AlertTransition {
 
 /** What a rescue team needs on the way to a secondary-disaster incident. */
 export interface IncidentDetails {
-  hazard: 'overfill' | 'gas-cloud' | 'tank-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack';
+  hazard: 'overfill' | 'gas-cloud' | 'vce' | 'tank-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack';
   /** hazard zones as GeoJSON features in WGS84 (lon, lat); properties: { name: Bilingual, kind, radiusM?, kWm2? } */
   zones: { type: 'FeatureCollection'; features: GeoFeature[] };
   /** the same zones on the site plan, metres (x east, y north) */
@@ -175,3 +176,10 @@ export interface SiteSnapshot {
   /** latest sample of every point that has reported */
   values: Record<string, Sample>;
 }
+
+export type LiveEvent =
+  | { type: 'result'; data: ClauseResult }
+  | { type: 'score'; data: SiteScore }
+  | { type: 'alert'; data: Alert }
+  | { type: 'sample'; data: Sample }
+  | { type: 'health'; data: AlarmHealth };

@@ -226,6 +226,49 @@ const gasDetector = z.strictObject({
   }),
 });
 
+export const CONGESTION_TYPES = ['pipe-rack', 'pump-house', 'manifold', 'process-unit'] as const;
+export const OBSTACLE_DENSITIES = ['high', 'low', 'none'] as const;
+
+/** Shoelace area of a plan polygon, m² */
+const planArea = (ring: { x: number; y: number }[]) =>
+  Math.abs(ring.reduce((sum, p, i) => { const q = ring[(i + 1) % ring.length]!; return sum + p.x * q.y - q.x * p.y; }, 0)) / 2;
+
+/**
+ * A congested volume — a pipe rack, a pump house, a manifold, a process unit — where a flammable cloud
+ * that drifts in can explode (TNO multi-energy method): its outline on the plan and height give the
+ * volume, its obstacle density and confinement the charge strength (the standard's table, or the site's
+ * own from a study).
+ */
+const congestedArea = z.strictObject({
+  ...assetBase,
+  kind: z.literal('congested-area'),
+  attributes: z
+    .strictObject({
+      type: z.enum(CONGESTION_TYPES),
+      /** footprint on the site plan, m (a polygon) */
+      outline: z.array(position).min(3),
+      /** height of the congested layer above grade, m */
+      height: positive,
+      /** obstacle density in the multi-energy method's words (Kinsella 1993): high (pipework, pumps and vessels close together), low, none */
+      obstacleDensity: z.enum(OBSTACLE_DENSITIES),
+      /** parallel-plane confinement: a roof, deck or walls over or around the congested volume */
+      confined: z.boolean(),
+      /** volume blockage ratio as surveyed: the share of the volume taken by obstacles (0–1) */
+      blockageRatio: z.number().min(0).max(1).optional(),
+      /** the congested volume, m³, where it is less than the outline area × height */
+      volume: positive.optional(),
+      /** the multi-energy charge strength 1–10 from a site study, in place of the standard's table */
+      chargeStrength: z.number().int().min(1).max(10).optional(),
+      ignitionSource: z.boolean().optional(),
+    })
+    .superRefine((a, ctx) => {
+      const area = planArea(a.outline);
+      if (area <= 0) ctx.addIssue({ code: 'custom', path: ['outline'], message: 'the outline encloses no area' });
+      else if (a.volume !== undefined && a.volume > area * a.height * 1.01)
+        ctx.addIssue({ code: 'custom', path: ['volume'], message: `volume ${a.volume} m³ exceeds the outline's ${Math.round(area)} m² × height ${a.height} m = ${Math.round(area * a.height)} m³` });
+    }),
+});
+
 const otherKinds = [
   'fire-water-pool', 'fire-pump', 'foam-station', 'generator', 'siren', 'shelter', 'weather-station',
 ] as const;
@@ -236,9 +279,9 @@ const otherAsset = z.strictObject({
   attributes: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
 });
 
-export const ASSET_KINDS = ['tank', 'dike', 'gas-detector', ...otherKinds] as const;
+export const ASSET_KINDS = ['tank', 'dike', 'gas-detector', 'congested-area', ...otherKinds] as const;
 
-export const assetSchema = z.discriminatedUnion('kind', [tank, dike, gasDetector, otherAsset], {
+export const assetSchema = z.discriminatedUnion('kind', [tank, dike, gasDetector, congestedArea, otherAsset], {
   error: (issue) =>
     issue.code === 'invalid_union' && issue.note === 'No matching discriminator'
       ? `unknown asset kind ${JSON.stringify((issue.input as { kind?: unknown })?.kind)}; expected one of ${ASSET_KINDS.join(', ')}`

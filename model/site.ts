@@ -9,6 +9,7 @@ export type Asset = z.infer<typeof assetSchema>;
 export type AssetKind = Asset['kind'];
 export type Tank = Extract<Asset, { kind: 'tank' }>;
 export type Dike = Extract<Asset, { kind: 'dike' }>;
+export type CongestedArea = Extract<Asset, { kind: 'congested-area' }>;
 
 /** A point with its id and effective staleness filled in. */
 export type Point = z.infer<typeof pointSchema> & { id: string; staleAfterMs: number };

@@ -51,7 +51,7 @@ export function inside(p: PlanPoint, ring: PlanPoint[]): boolean {
 /** What an asset covers on the plan: a tank its shell circle, a dike its outline, anything else its position. */
 export function footprint(asset: Asset): PlanPoint[] {
   if (asset.kind === 'tank') return circleRing(asset.position, asset.attributes.diameter / 2, SEGMENTS);
-  if (asset.kind === 'dike') return asset.attributes.outline;
+  if (asset.kind === 'dike' || asset.kind === 'congested-area') return asset.attributes.outline;
   return [asset.position];
 }
 

@@ -55,25 +55,32 @@ const box = (r: Ring) => ({
   y: [Math.min(...r.map((p) => p[1])), Math.max(...r.map((p) => p[1]))],
 });
 
-describe('gas cloud (detectors over their set-points, stretched downwind; ERG 2020 guide 128 cordon)', () => {
-  it('raises on GD101 over its first alarm: the cloud 50 m downwind of it, the cordon 50 m round, the wind, D1 inside, T101 inventory', () => {
+// The engine's clock in these tests starts at 1970-01-01 00:00 UTC: 08:08 solar time in Zhoushan, the sun 12.6° up (day, slight
+// insolation); without a cloud-cover reading the more stable of clear and overcast is taken, so a 1.5–2 m/s wind is class D
+// (Pasquill: C clear, D overcast). The cloud is a Gaussian plume (gas-cloud-plume.test.ts checks the formulas by hand) from each
+// detector in alarm: 1 kg/s at the first alarm, 5 kg/s at the second; crude vapour LEL 0.037 kg/m³, diesel 0.032.
+describe('gas cloud (detectors over their set-points, a Gaussian plume downwind to the LEL and ½ LEL; ERG 2020 guide 128 cordon)', () => {
+  it('raises on GD101 over its first alarm: the cloud to the LEL 30 m downwind of it (class D, 2 m/s, 1 kg/s), the cordon 50 m round ½ LEL, the wind, D1 inside, T101 inventory', () => {
     // wind from the east at 2 m/s: the cloud goes west. GD101 at (150, 300), reach 10 m, first-alarm length 50 m.
     const level: Step[] = Array.from({ length: 25 }, (_, i) => [i * 5_000, 'T101.level', 10]);
     const alerts = play([...level, ...readings(0, 55_000, {}, { speed: 2, from: 90 }), ...readings(60_000, 120_000, { GD101: 30 }, { speed: 2, from: 90 })], 121_000);
     expect(alerts).toHaveLength(1);
     const cloud = alerts[0]!;
     expect(cloud).toMatchObject({ kind: 'hazard-gas-cloud', severity: 1, raisedAt: 60_000, subjects: [site.id], standard: 'oil-depot-above-ground@1.0.0' });
-    // x from 150 − 50 − 10 = 90 (downwind) to 160 (10 m upwind), y 300 ± 10
-    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [90, 160], y: [290, 310] });
-    // the cordon: 50 m beyond the cloud on every side (first alarm: no downwind evacuation)
-    expect(box(ring(cloud, 'cordon'))).toEqual({ x: [40, 210], y: [240, 360] });
+    // LEL 0.037 kg/m³ at σy·σz = Q/(π u C) = 1/(π · 2 · 0.037) = 4.30 m²: x = 30.3 m (was a fixed 50 m before the plume);
+    // x from 150 − 30.3 = 119.7 (downwind) to 160 (the 10 m detector reach upwind), y 300 ± 10 (the reach: the plume is narrower)
+    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [119.7, 160], y: [290, 310] });
+    expect(zone(cloud, 'gas-cloud').properties).toMatchObject({ lengthM: 30, stability: 'D', windMs: 2, extentKnown: true });
+    // ½ LEL at 43.0 m; the cordon 50 m beyond it on every side (first alarm: no downwind evacuation): 150 − 43.0 − 50 = 57.0
+    expect(zone(cloud, 'half-lel').properties).toMatchObject({ lengthM: 43 });
+    expect(box(ring(cloud, 'cordon'))).toEqual({ x: [57, 210], y: [240, 360] });
     const wgs = (cloud.incident!.zones.features.find((f) => f.properties['kind'] === 'gas-cloud')!.geometry as { coordinates: Ring[] }).coordinates[0]!;
     expect(wgs[0]).toEqual(planToWgs84(site.location, { x: ring(cloud, 'gas-cloud')[0]![0], y: ring(cloud, 'gas-cloud')[0]![1] }));
     expect(cloud.incident!.wind).toEqual({ speedMs: 2, fromDeg: 90 });
-    // cordon, cloud, then GD101 as a point standing for its 10 m reach, in both projections
-    expect(cloud.incident!.zones.features.map((f) => [f.properties['kind'], f.geometry.type])).toEqual([['cordon', 'Polygon'], ['gas-cloud', 'Polygon'], ['gas-detector', 'Point']]);
-    expect(cloud.incident!.planZones!.features[2]).toMatchObject({ geometry: { coordinates: [150, 300] }, properties: { asset: 'GD101', radiusM: 10, alarm: 1, lel: 30 } });
-    expect(cloud.incident!.zones.features[2]!.geometry.coordinates).toEqual(planToWgs84(site.location, { x: 150, y: 300 }));
+    // cordon, ½ LEL, cloud (LEL), then GD101 as a point standing for its 10 m reach, in both projections
+    expect(cloud.incident!.zones.features.map((f) => [f.properties['kind'], f.geometry.type])).toEqual([['cordon', 'Polygon'], ['half-lel', 'Polygon'], ['gas-cloud', 'Polygon'], ['gas-detector', 'Point']]);
+    expect(cloud.incident!.planZones!.features[3]).toMatchObject({ geometry: { coordinates: [150, 300] }, properties: { asset: 'GD101', radiusM: 10, alarm: 1, lel: 30 } });
+    expect(cloud.incident!.zones.features[3]!.geometry.coordinates).toEqual(planToWgs84(site.location, { x: 150, y: 300 }));
     // the cloud lies inside dike D1; T101's shell (x ≤ 145 at y 310… ) is touched at its north-east
     expect(cloud.incident!.affected).toContain('GD101');
     expect(cloud.incident!.affected).toContain('D1');
@@ -87,12 +94,14 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(cloud.actions).toHaveLength(4);
   });
 
-  it('at the second alarm stretches the cloud 100 m and the cordon 300 m downwind, finding the fire pumps there as ignition sources', () => {
+  it('at the second alarm (5 kg/s) stretches the cloud to 80 m and the cordon 300 m beyond ½ LEL downwind, finding the fire pumps there as ignition sources', () => {
     // wind from the north: downwind is south, where FP1 (150, 110) and FP2 (150, 135) stand; GEN1 (270, 100) is off to the side
     const alerts = play(readings(0, 60_000, { GD101: 45 }, { speed: 1.5, from: 0 }), 61_000);
     const cloud = alerts[0]!;
-    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [140, 160], y: [190, 310] });
-    expect(box(ring(cloud, 'cordon'))).toEqual({ x: [90, 210], y: [-160, 360] });
+    // class D, 1.5 m/s, 5 kg/s: LEL at 79.7 m (σy·σz = 5/(π · 1.5 · 0.037) = 28.7 m²), ½ LEL at 114.0 m
+    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [140, 160], y: [220.3, 310] });
+    // the cordon: 50 m round ½ LEL and 300 m further downwind: 300 − 114.0 − 50 − 300 = −164
+    expect(box(ring(cloud, 'cordon'))).toEqual({ x: [90, 210], y: [-164, 360] });
     expect(cloud.message.en).toContain('ignition sources in the cordon: FP1, FP2;');
     expect(cloud.message.en).toContain('1 of them having reached the second alarm');
     expect(cloud.actions[0]!.en).toContain('(FP1, FP2)');
@@ -163,7 +172,7 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     }
     const alerts = play(swinging, 241_000).filter((a) => a.transition?.action !== 'escalate');
     expect(alerts.map((a) => a.transition?.action)).toEqual(['raise']);
-    expect(box(ring(alerts[0]!, 'cordon')).y[0]).toBe(-160); // the second-alarm cordon throughout
+    expect(box(ring(alerts[0]!, 'cordon')).y[0]).toBe(-164); // the second-alarm cordon throughout
   });
 
   it('returns once when two detectors leave the cloud at the same instant', () => {
@@ -172,20 +181,38 @@ describe('gas cloud (detectors over their set-points, stretched downwind; ERG 20
     expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000 + delayOff]]);
   });
 
-  it('in a calm (under 0.5 m/s) spreads the cloud to every side, still reporting the wind', () => {
+  it('in a calm (under 0.5 m/s) says the extent is unknown and draws the worst case to every side, still reporting the wind', () => {
     const cloud = play(readings(0, 30_000, { GD301: 30 }, { speed: 0.3, from: 90 }), 31_000)[0]!;
-    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [515, 635], y: [285, 405] });
+    // worst case (EPA RMP: class F, 1.5 m/s), 1 kg/s, diesel LEL 0.032 kg/m³ (GD301 watches T301): 103.6 m, + the 10 m reach
+    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [461.4, 688.6], y: [231.4, 458.6] });
+    expect(zone(cloud, 'gas-cloud').properties).toMatchObject({ stability: 'F', windMs: 1.5, extentKnown: false });
     expect(cloud.incident!.wind).toEqual({ speedMs: 0.3, fromDeg: 90 });
     expect(cloud.message.en).toContain('towards —');
+    expect(cloud.message.en).toContain('extent unknown: calm — drawn for the worst case (class F, 1.5 m/s) to every side');
+    expect(cloud.message.zh).toContain('范围未知');
   });
 
   it('without a wind reading spreads the cloud to every side and says nothing of the wind', () => {
     const alerts = play(readings(0, 30_000, { GD301: 30 }), 31_000);
     const cloud = alerts[0]!;
-    // GD301 at (575, 345): a circle of 10 + 50 m
-    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [515, 635], y: [285, 405] });
+    // GD301 at (575, 345): never a small cloud for want of data — the worst case, a circle of 10 + 103.6 m
+    expect(box(ring(cloud, 'gas-cloud'))).toEqual({ x: [461.4, 688.6], y: [231.4, 458.6] });
     expect(cloud.incident!.wind).toBeUndefined();
     expect(cloud.message.en).toContain('towards —');
+    expect(cloud.message.en).toContain('extent unknown: no good wind reading');
     expect(cloud.incident!.affected).toEqual(expect.arrayContaining(['GD301', 'T301', 'T302', 'D3']));
+  });
+
+  it('redraws as "extent unknown", never smaller, when the wind reading turns bad (stale readings arrive as bad from the collector)', () => {
+    const alerts = play(
+      [...readings(0, 30_000, { GD101: 30 }, { speed: 2, from: 90 }), [35_000, 'WS1.wind_speed', 2, 'bad'], ...readings(35_000, 60_000, { GD101: 30 })],
+      61_000,
+    ).filter((a) => a.transition?.action !== 'escalate');
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['update', 35_000]]);
+    const [known, unknown] = [zone(alerts[0]!, 'gas-cloud').properties, zone(alerts[1]!, 'gas-cloud').properties];
+    expect([known['extentKnown'], unknown['extentKnown']]).toEqual([true, false]);
+    // class D at 2 m/s: 30 m; worst case F at 1.5 m/s: 96.3 m (crude LEL, 1 kg/s) to every side
+    expect([known['lengthM'], unknown['lengthM']]).toEqual([30, 96]);
+    expect(alerts[1]!.message.en).toContain('extent unknown: no good wind reading');
   });
 });

@@ -3,6 +3,7 @@ import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
 import { downwind, reaches, swept } from './gas-cloud-extent.ts';
+import { createPlumeExtent, type Extent } from './gas-cloud-plume.ts';
 import { planToWgs84, polygonFeatures, type PlanPoint } from './geo.ts';
 import { hazardSpec } from './incident-parts.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
@@ -25,26 +26,36 @@ interface Watched {
   lastGood: number | undefined;
 }
 
-const CLOUD: Bilingual = { zh: '估算可燃气云', en: 'Estimated flammable cloud' };
+const CLOUD: Bilingual = { zh: '估算可燃气云（爆炸下限）', en: 'Estimated flammable cloud (LEL)' };
+const HALF_LEL: Bilingual = { zh: '½ 爆炸下限范围', en: '½ LEL' };
 const CORDON: Bilingual = { zh: '警戒隔离区', en: 'Cordon' };
 
 /**
  * Gas cloud: the site's combustible gas detectors against their own configured first and second
  * alarm set-points (`alarm1` / `alarm2` on the detector, the values the GB/T 50493 set-point clause
- * checks). While any is in alarm, one incident for the site: the cloud estimated as the area within
- * the detector reach of every detector in alarm, stretched downwind (or to every side when the wind
- * is unknown or calm) by the first- or second-alarm length; the cordon around it; the ignition sources and
- * assets that lie inside. A detector that reached its second alarm keeps the larger zones until it
- * leaves the cloud, which it does after reading below its first alarm for `clearDelaySeconds` — so
- * readings swinging about a set-point do not redraw the zones. Re-issued when the detectors in the
- * cloud, their levels or the detectors without a good reading change, or the wind turns by more than
- * `windShiftDeg`; returns when none is left. A detector whose reading turns bad or stale keeps its
- * state: a silent detector in a cloud is never taken as clear.
+ * checks). While any is in alarm, one incident for the site: the cloud to the LEL and to ½ LEL as a
+ * Gaussian plume from each detector in alarm (gas-cloud-plume.ts: Pasquill–Gifford stability from the
+ * wind, the sun and the cloud cover; the standard's design release for the alarm level), never less
+ * than the detector reach around each; "extent unknown" — the worst case to every side — when the wind
+ * is missing, not good or calm; the cordon around ½ LEL; the ignition sources and assets that lie
+ * inside. A detector that reached its second alarm keeps the larger release until it leaves the
+ * cloud, which it does after reading below its first alarm for `clearDelaySeconds` — so readings
+ * swinging about a set-point do not redraw the zones. Re-issued when the detectors in the cloud, their
+ * levels or the detectors without a good reading change, the wind turns by more than `windShiftDeg`,
+ * the stability class changes or the LEL distance moves by more than `redrawFraction`; returns when
+ * none is left. A detector whose reading turns bad or stale keeps its state: a silent detector in a
+ * cloud is never taken as clear. `onCloud` hears the flammable cloud (LEL) each time it is drawn, and
+ * undefined when it is gone (the vapour cloud explosion model).
  */
-export function createGasCloudWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
+export function createGasCloudWatchers(
+  context: HazardContext,
+  definition: HazardDefinition,
+  onCloud?: (lel: PlanPoint[] | undefined, wind: IncidentDetails['wind'], at: number) => void,
+): HazardWatcher[] {
   const params = hazardParams('gas-cloud', definition);
   const reachM = params.number('detectorReachM');
-  const [firstLengthM, secondLengthM] = lengths(params.list('downwindM'));
+  const redrawFraction = params.number('redrawFraction');
+  const recheckMs = params.number('recheckSeconds') * 1000;
   const isolationM = params.number('isolationM');
   const evacuationM = params.number('downwindEvacuationM');
   const windShiftDeg = params.number('windShiftDeg');
@@ -69,7 +80,8 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const wind = windPoints(site);
   const ignitionSources = site.assets.filter((a) => isIgnitionSource(a, definition.kinds));
   const key = hazardAlarmKey('gas-cloud', site.id);
-  let held: { signature: string; fromDeg: number | undefined; spec: AlarmSpec } | undefined;
+  const plume = createPlumeExtent(context, definition);
+  let held: { signature: string; fromDeg: number | undefined; wind: IncidentDetails['wind']; checkedAt: number; extent: Extent; spec: AlarmSpec } | undefined;
 
   /** the direction the wind carries the cloud from; none when it is unknown or too light to carry it one way */
   const blowingFrom = (now: IncidentDetails['wind']) => (now && now.speedMs >= calmBelowMs ? now.fromDeg : undefined);
@@ -100,21 +112,28 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
     }
   };
 
-  const build = (alarming: Watched[], unreadable: string[], now: IncidentDetails['wind']): AlarmSpec => {
+  const extentOf = (alarming: Watched[], now: IncidentDetails['wind']) =>
+    plume.extent(
+      alarming.map((w) => ({ position: w.detector.position, level: w.level === 2 ? 2 : 1, lelKgM3: plume.lelOf(w.detector.attributes.watches) })),
+      now,
+      context.now(),
+    );
+
+  const build = (alarming: Watched[], unreadable: string[], now: IncidentDetails['wind'], extent: Extent): AlarmSpec => {
     const second = alarming.some((w) => w.level === 2);
-    const lengthM = second ? secondLengthM : firstLengthM;
-    const positions = alarming.map((w) => w.detector.position);
     const from = blowingFrom(now);
-    const towards = from === undefined ? undefined : downwind(from);
-    const cloud = towards ? swept(positions, reachM, scale(towards, lengthM)) : swept(positions, reachM + lengthM);
+    const towards = extent.known && from !== undefined ? downwind(from) : undefined;
+    const cloud = extent.lel;
     const cordonShift = second && towards ? scale(towards, evacuationM) : undefined;
-    const cordon = swept(cloud, second && !towards ? isolationM + evacuationM : isolationM, cordonShift);
+    const cordon = swept(extent.halfLel, second && !towards ? isolationM + evacuationM : isolationM, cordonShift);
     const inCloud = site.assets.filter((a) => a.kind !== 'gas-detector' && reaches(a, cloud));
     const ignitionInCordon = ignitionSources.filter((a) => reaches(a, cordon));
-    // outer first: the cordon, then the cloud on it, then what each detector in the cloud stands for
+    // outer first: the cordon, then ½ LEL, then the cloud (LEL) on it, then what each detector in the cloud stands for
+    const plumeProps = { stability: extent.stability, windMs: extent.speedMs, extentKnown: extent.known };
     const zones = [
       polygonFeatures(site.location, cordon, { name: CORDON, kind: 'cordon', isolationM, ...(second ? { downwindEvacuationM: evacuationM } : {}) }),
-      polygonFeatures(site.location, cloud, { name: CLOUD, kind: 'gas-cloud', lengthM }),
+      polygonFeatures(site.location, extent.halfLel, { name: HALF_LEL, kind: 'half-lel', lengthM: extent.halfLelM, ...plumeProps }),
+      polygonFeatures(site.location, cloud, { name: CLOUD, kind: 'gas-cloud', lengthM: extent.lelM, ...plumeProps }),
     ];
     const detectorFeatures = (pick: 'plan' | 'wgs84'): GeoFeature[] =>
       alarming.map((w) => ({
@@ -136,8 +155,10 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
       count: alarming.length,
       second: alarming.filter((w) => w.level === 2).length,
       detectors: alarming.map((w) => `${w.detector.id} ${w.lastGood} %LEL`).join(', '),
-      lengthM,
-      downwind: from === undefined ? '—' : `${Math.round((from + 180) % 360)}°`,
+      lengthM: extent.lelM,
+      halfLelM: extent.halfLelM,
+      extent: extent.words,
+      downwind: towards === undefined || from === undefined ? '—' : `${Math.round((from + 180) % 360)}°`,
       isolationM,
       ignition: ignitionInCordon.map((a) => a.id).join(', ') || '—',
       assets: inCloud.map((a) => a.id).join(', ') || '—',
@@ -182,16 +203,22 @@ export function createGasCloudWatchers(context: HazardContext, definition: Hazar
   const evaluate = () => {
     const at = context.now();
     if (!anyAlarming()) {
+      if (held) onCloud?.(undefined, undefined, at);
       held = undefined;
       return context.condition(key, undefined, false, at); // the usual case, once per instant with gas readings: nothing to copy
     }
     const now = windNow(context, wind);
     const signature = signatureNow();
+    // the usual instant of an open cloud: the same detectors, the same wind, the weather read not long ago — nothing to work out
+    if (held && held.signature === signature && sameWind(held.wind, now) && at - held.checkedAt < recheckMs) return context.condition(key, held.spec, true, at);
     const from = blowingFrom(now);
-    if (!held || held.signature !== signature || windShifted(held.fromDeg, from, windShiftDeg)) {
-      const alarming = detectors.filter((w) => w.level > 0);
-      held = { signature, fromDeg: from, spec: build(alarming, detectors.filter(unreadable).map((w) => w.detector.id), now) };
-    }
+    const alarming = detectors.filter((w) => w.level > 0);
+    const extent = extentOf(alarming, now);
+    if (!held || held.signature !== signature || windShifted(held.fromDeg, from, windShiftDeg) || extentMoved(held.extent, extent, redrawFraction)) {
+      const redraw = !held || held.extent.lel !== extent.lel;
+      held = { signature, fromDeg: from, wind: now, checkedAt: at, extent, spec: build(alarming, detectors.filter(unreadable).map((w) => w.detector.id), now, extent) };
+      if (redraw) onCloud?.(extent.lel, now, at);
+    } else held = { ...held, wind: now, checkedAt: at };
     context.condition(key, held.spec, true, at);
   };
 
@@ -233,9 +260,13 @@ function windShifted(heldDeg: number | undefined, nowDeg: number | undefined, li
   return Math.min(turn, 360 - turn) > limitDeg;
 }
 
-function lengths(list: number[]): [number, number] {
-  const [first, second = first] = list;
-  return [first!, second!];
+const sameWind = (a: IncidentDetails['wind'], b: IncidentDetails['wind']) => a === b || (a !== undefined && b !== undefined && a.speedMs === b.speedMs && a.fromDeg === b.fromDeg);
+
+/** The extent became known or unknown, changed stability class, or its LEL distance moved by more than `fraction`. */
+function extentMoved(held: Extent, now: Extent, fraction: number): boolean {
+  if (held === now) return false;
+  if (held.known !== now.known || held.stability !== now.stability) return true;
+  return Math.abs(now.lelM - held.lelM) > fraction * Math.max(held.lelM, 1);
 }
 
 const scale = (v: PlanPoint, by: number): PlanPoint => ({ x: v.x * by, y: v.y * by });

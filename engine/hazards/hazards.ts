@@ -2,6 +2,7 @@ import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
 import { createGasCloudWatchers } from './gas-cloud.ts';
+import { createVceModel } from './vce.ts';
 import { createBoiloverWatchers } from './boilover.ts';
 import { createProtectionLostWatchers } from './protection-lost.ts';
 import { createSuspectedAttackWatchers } from './suspected-attack.ts';
@@ -11,10 +12,12 @@ import { createCommsLossWatchers } from '../comms-loss.ts';
 /** Every hazard model the standard gives parameters for, on every subject it applies to. */
 export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
   const { hazards } = context.standard;
+  // the vapour cloud explosion hears the gas cloud's flammable extent
+  const vce = hazards.vce && hazards['gas-cloud'] ? createVceModel(context, hazards.vce) : undefined;
   return [
     ...(hazards.overfill ? createOverfillWatchers(context, hazards.overfill) : []),
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
-    ...(hazards['gas-cloud'] ? createGasCloudWatchers(context, hazards['gas-cloud']) : []),
+    ...(hazards['gas-cloud'] ? createGasCloudWatchers(context, hazards['gas-cloud'], vce?.cloud) : []),
     ...(hazards.boilover ? createBoiloverWatchers(context, hazards.boilover) : []),
     ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),
     ...(hazards['suspected-attack'] ? createSuspectedAttackWatchers(context, hazards['suspected-attack']) : []),

@@ -188,6 +188,7 @@ const strings = {
   openIncident: { zh: '打开事故页面', en: 'Open the incident page' },
   'hazard.overfill': { zh: '储罐冒顶', en: 'Tank overfill' },
   'hazard.gas-cloud': { zh: '可燃气体云团', en: 'Flammable gas cloud' },
+  'hazard.vce': { zh: '蒸气云爆炸', en: 'Vapour cloud explosion' },
   'hazard.tank-fire': { zh: '储罐火灾', en: 'Tank fire' },
   'hazard.domino': { zh: '多米诺效应', en: 'Domino escalation' },
   'hazard.boilover': { zh: '沸溢', en: 'Boilover' },
