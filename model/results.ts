@@ -1,6 +1,5 @@
 import type { Quality } from './sample.ts';
 import type { Sample } from './sample.ts';
-import type { AlarmHealth } from './alarm-health.ts';
 
 export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
 export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unknown', 'not-applicable'];
@@ -176,10 +175,3 @@ export interface SiteSnapshot {
   /** latest sample of every point that has reported */
   values: Record<string, Sample>;
 }
-
-export type LiveEvent =
-  | { type: 'result'; data: ClauseResult }
-  | { type: 'score'; data: SiteScore }
-  | { type: 'alert'; data: Alert }
-  | { type: 'sample'; data: Sample }
-  | { type: 'health'; data: AlarmHealth };
