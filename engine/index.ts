@@ -6,4 +6,4 @@ export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayO
 export { summaryState, RESPONSE_STATUSES, type ResponseStatus } from './alarms/alarm-state.ts';
 export type { AlarmSpec } from './alarms/alarm-book.ts';
 export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';
-export { poolFire, type PoolFire } from './hazards/tank-fire.ts';
+export { poolFlame, rimSealFlame, radiationZones, shellFlux, flameFlux, type SolidFlame, type RadiationZone } from './hazards/tank-fire-radiation.ts';

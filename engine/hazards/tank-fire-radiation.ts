@@ -1,41 +1,121 @@
-/** Thermal radiation of a burning tank, as seen from the ground around it. */
-export interface PoolFire {
-  /** heat release, kW */
-  heatReleaseKw: number;
-  /** distance from the tank's centre at which the flux falls to q (kW/m²), m */
-  radiusAt(fluxKwM2: number): number;
-  /** flux at r metres from the tank's centre, kW/m² */
-  fluxAt(r: number): number;
+import type { HazardDefinition } from '../../standards/index.ts';
+import { EngineError } from '../engine-errors.ts';
+import { hazardParams } from './hazard-params.ts';
+import { emissivePower, flameFlux, reachBeyondEdge, thomasFlame, type Atmosphere, type SolidFlame, type SolidFlameParams } from './pool-fire.ts';
+
+export { flameFlux, reachBeyondEdge, emissivePower, thomasFlame, transmissivity, type Atmosphere, type SolidFlame, type SolidFlameParams } from './pool-fire.ts';
+
+/** The solid-flame parameters of the tank-fire hazard, read from the standard. */
+export interface RadiationParams extends SolidFlameParams {
+  burningRate: Record<string, number>;
+  /** burning width of a floating roof's seal ring, m */
+  sealWidthM: number;
+  /** kW/m², the zones drawn */
+  zoneFluxes: number[];
+  /** used when the site gives no good humidity / air temperature reading */
+  atmosphere: Atmosphere;
+  /** with no good wind reading the flame leans towards every target at this speed, m/s */
+  windUnknownMs: number;
 }
 
-/**
- * Full-surface fire, point-source model: Q = m″ · πD²/4 · ΔHc, q(r) = χ · Q / (4π r²) with r from
- * the tank's centre.
- */
-export function poolFire(diameterM: number, burningRateKgM2s: number, heatOfCombustionMJkg: number, radiativeFraction: number): PoolFire {
-  const heatReleaseKw = burningRateKgM2s * ((Math.PI * diameterM ** 2) / 4) * heatOfCombustionMJkg * 1000;
-  const radiated = radiativeFraction * heatReleaseKw;
+export function radiationParams(definition: HazardDefinition): RadiationParams {
+  const p = hazardParams('tank-fire', definition);
+  const pair = (name: string): [number, number] => {
+    const v = p.list(name);
+    if (v.length !== 2) throw new EngineError('ENGINE_HAZARD_PARAM', `hazard tank-fire: ${name} must be a list of 2 numbers`);
+    return [v[0]!, v[1]!];
+  };
+  const mudan = p.list('mudanEmissivePower');
+  const wind = p.list('thomasFlameLengthWind');
+  const model = p.number('emissivePowerModel');
+  if (model !== 1 && model !== 2) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: emissivePowerModel must be 1 (Mudan) or 2 (Shokri–Beyler)');
+  if (mudan.length !== 3 || wind.length !== 3) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: mudanEmissivePower and thomasFlameLengthWind take 3 numbers');
+  const shokri = pair('shokriBeylerEmissivePower');
   return {
-    heatReleaseKw,
-    radiusAt: (q) => Math.sqrt(radiated / (4 * Math.PI * q)),
-    fluxAt: (r) => radiated / (4 * Math.PI * r * r),
+    burningRate: p.table('burningRate'),
+    sealWidthM: p.number('rimSealWidth'),
+    zoneFluxes: p.list('zoneFluxes'),
+    airDensity: p.number('airDensity'),
+    emissivePowerModel: model === 1 ? 'mudan' : 'shokri-beyler',
+    mudan: { luminousKwM2: mudan[0]!, sootKwM2: mudan[1]!, extinctionPerM: mudan[2]! },
+    shokriBeyler: { coefficientKwM2: shokri[0], decayPerM: shokri[1] },
+    thomasLength: { calm: pair('thomasFlameLengthCalm'), wind: [wind[0]!, wind[1]!, wind[2]!] },
+    thomasTilt: pair('thomasTilt'),
+    bagster: pair('bagsterTransmissivity'),
+    atmosphere: { relativeHumidity: p.number('relativeHumidity'), airTemperatureC: p.number('airTemperature') },
+    windUnknownMs: p.number('windUnknownMs'),
+  };
+}
+
+/** The wind the flame leans in: undefined = not known (then towards every target at the standard's speed). */
+export type FlameWind = { speedMs: number; fromDeg: number } | undefined;
+
+/** A pool of diameter D burning at m″: Thomas's flame over the whole surface, the chosen emissive power. */
+export function poolFlame(diameterM: number, burningRate: number, wind: FlameWind, p: RadiationParams): SolidFlame {
+  const shape = thomasFlame(diameterM, burningRate, wind?.speedMs ?? p.windUnknownMs, p);
+  return {
+    radiusM: diameterM / 2,
+    lengthM: shape.lengthM,
+    tiltRad: shape.tiltRad,
+    leansTowardsDeg: wind ? (wind.fromDeg + 180) % 360 : undefined,
+    emissivePowerKwM2: emissivePower(diameterM, p),
   };
 }
 
 /**
- * Rim-seal fire of a floating roof: only the seal ring burns, an annulus of area ≈ π · D · w
- * (w the seal width), so Q = m″ · πDw · ΔHc. The heat comes from a ring of radius R = (D − w)/2,
- * not from the centre: integrating point sources of χQ/(2πR) per metre of ring over the ring, the
- * flux at r from the centre (in the ring's plane) is q(r) = χQ / (4π |r² − R²|) — the point-source
- * law with |r² − R²| for r², so the zones hug the shell instead of the centre.
+ * Rim-seal fire of a floating roof: a ring fire. Only the seal burns — an annulus of width w along the
+ * shell — so the flame is a thin wall standing on the ring, its length and tilt those of a pool of
+ * diameter w (Thomas with D = w: a 0.9 m seal gives ≈ 2.4 m in calm air, as the ~1–2 m flames reported
+ * for rim-seal fires, and lies over in a wind), its emissive power that of a pool of that width (thin,
+ * unobscured flames radiate the most per m²). Seen from outside the tank, at the level of the seal, the
+ * near side of the ring hides the far side: the wall radiates like the solid cylinder of the tank's
+ * radius and the flame's length, which is the same view-factor model. The seal is taken at the top of
+ * the shell (a full tank: the shell hides more of the flame as the roof sinks).
  */
-export function rimSealFire(diameterM: number, sealWidthM: number, burningRateKgM2s: number, heatOfCombustionMJkg: number, radiativeFraction: number): PoolFire {
-  const heatReleaseKw = burningRateKgM2s * Math.PI * diameterM * sealWidthM * heatOfCombustionMJkg * 1000;
-  const radiated = radiativeFraction * heatReleaseKw;
-  const ring = (diameterM - sealWidthM) / 2;
-  return {
-    heatReleaseKw,
-    radiusAt: (q) => Math.sqrt(ring * ring + radiated / (4 * Math.PI * q)),
-    fluxAt: (r) => radiated / (4 * Math.PI * Math.abs(r * r - ring * ring)),
-  };
+export function rimSealFlame(diameterM: number, sealWidthM: number, burningRate: number, wind: FlameWind, p: RadiationParams): SolidFlame {
+  const ring = poolFlame(sealWidthM, burningRate, wind, p);
+  return { ...ring, radiusM: diameterM / 2 };
+}
+
+/** One radiation zone: how far beyond the flame's base edge its flux reaches, by bearing. */
+export interface RadiationZone {
+  kWm2: number;
+  /** metres beyond the edge on a bearing (degrees from north); 0 where the flux is below the zone's already at the edge */
+  reachAt(bearingDeg: number): number;
+  /** the least and the most reach over all bearings (upwind and downwind), m */
+  minM: number;
+  maxM: number;
+}
+
+/**
+ * The zones of a flame: for each flux, the reach beyond the edge every `stepDeg` from downwind (the flux
+ * falls off symmetrically about it, so half the bearings are computed), interpolated between. A flux not
+ * reached on any bearing outside the flame has no zone.
+ */
+export function radiationZones(flame: SolidFlame, atmosphere: Atmosphere, p: RadiationParams, stepDeg = 10): RadiationZone[] {
+  const towards = flame.leansTowardsDeg ?? 0;
+  const steps = Math.round(180 / stepDeg);
+  const zones: RadiationZone[] = [];
+  for (const q of p.zoneFluxes) {
+    const half: number[] = [];
+    // with the wind unknown the flame leans towards every target: one reach all round
+    for (let k = 0; k <= steps; k++) half.push(flame.leansTowardsDeg === undefined && k > 0 ? half[0]! : reachBeyondEdge(flame, atmosphere, q, towards + k * stepDeg, p) ?? 0);
+    if (half.every((r) => r === 0)) continue;
+    const reachAt = (bearingDeg: number) => {
+      const rel = Math.abs(((((bearingDeg - towards) % 360) + 540) % 360) - 180); // 0 downwind … 180 upwind
+      const at = Math.min(rel / stepDeg, steps);
+      const k = Math.min(Math.floor(at), steps - 1);
+      return half[k]! + (half[k + 1]! - half[k]!) * (at - k);
+    };
+    zones.push({ kWm2: q, reachAt, minM: Math.min(...half), maxM: Math.max(...half) });
+  }
+  return zones;
+}
+
+/** The flux on a neighbour's shell: a vertical target at its nearest point, facing the flame (kW/m²). */
+export function shellFlux(flame: SolidFlame, atmosphere: Atmosphere, centre: { x: number; y: number }, target: { x: number; y: number }, targetRadiusM: number, p: RadiationParams): number {
+  const dx = target.x - centre.x;
+  const dy = target.y - centre.y;
+  const bearing = (Math.atan2(dx, dy) * 180) / Math.PI;
+  return flameFlux(flame, atmosphere, Math.hypot(dx, dy) - targetRadiusM, bearing, p).vertical;
 }

@@ -2,14 +2,15 @@ import type { Bilingual, IncidentDetails, Sample, Tank } from '../../model/index
 import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { alarmTimings, hazardAlarmKey } from '../alarms/alarm-keys.ts';
-import { circleRing, distance, polygonFeatures } from './geo.ts';
+import { polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
 import { inventoryOf, joinBilingual, zonesOf, hazardSpec } from './incident-parts.ts';
-import { poolFire, rimSealFire, type PoolFire } from './tank-fire-radiation.ts';
-import { windNow } from './wind.ts';
-
-export { poolFire, rimSealFire, type PoolFire } from './tank-fire-radiation.ts';
+import { atmosphereNow, atmospherePoints } from './atmosphere.ts';
+import { describeFlame, describeNeighbours, describeZones } from './radiation-words.ts';
+import { poolFlame, radiationParams, radiationZones, rimSealFlame, shellFlux, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
+import { ringAroundCircle } from './zone-rings.ts';
+import { windNow, windPoints } from './wind.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -19,9 +20,13 @@ const STAGE_WORDS: Record<Stage, Bilingual> = {
   'full-surface': { zh: '全液面火灾', en: 'full-surface fire' },
 };
 
-/** What one stage of fire on one tank does around it; fixed by the tank and the standard, computed once. */
+/** What one stage of fire on one tank does around it in the wind and air it was computed for. */
 interface StageModel {
-  radii: { q: number; r: number }[];
+  key: string;
+  flame: SolidFlame;
+  zones: RadiationZone[];
+  /** flux on each neighbour's nearest shell, kW/m², largest first */
+  shells: { tank: Tank; kWm2: number }[];
   /** neighbours whose nearest shell receives more than the exposure flux */
   exposed: Tank[];
 }
@@ -36,7 +41,8 @@ interface TankFire {
   flame: boolean;
   rim: boolean;
   stage?: Stage;
-  models: Partial<Record<Stage, StageModel>>;
+  /** the stage's model as last computed (a new wind or air computes it again) */
+  model?: StageModel;
   /** when the fire was first detected (the burning tank's cooling deadline counts from it) */
   since: number;
   /** when the detectors last fell: a fire back within the incident's delay-off is the same fire, its deadlines unmoved */
@@ -54,24 +60,23 @@ const SIZE: Record<Stage, number> = { 'rim-seal': 1, 'full-surface': 2 };
 
 /**
  * Tank fire, staged as a depot senses it: the linear heat detector on a floating roof's seal
- * (`<tank>.rim_seal_fire`) alone is a rim-seal fire — a burning annulus of the seal's width with
- * small radiation zones along the shell; the flame detectors over the tank (`<tank>.flame`) are a
- * full-surface fire, the pool-fire model. Each burning tank holds one incident with its 37.5 / 12.5
- * / 4 kW/m² zones (plan metres and WGS84), the neighbours exposed above the exposure flux with
+ * (`<tank>.rim_seal_fire`) alone is a rim-seal fire — a ring fire along the shell (rimSealFlame); the
+ * flame detectors over the tank (`<tank>.flame`) are a full-surface fire, the solid-flame pool fire
+ * (pool-fire.ts: Thomas flame length and tilt in the wind, Mudan or Shokri–Beyler emissive power,
+ * Mudan's view factor of the tilted cylinder, Bagster's transmissivity). Each burning tank holds one
+ * incident with its radiation zones measured from the tank shell (the flame's edge; plan metres and
+ * WGS84), the flux on each neighbour's shell, the neighbours exposed above the exposure flux with
  * cooling deadlines (GB 50074 §12.5.4), inventory and the wind. The incident is re-issued when the
  * fire spreads — rim-seal to full-surface, a neighbour newly exposed, another tank catching fire
  * (its own incident; this one then names it as burning instead of exposed) — and returns when both
  * detectors read false. A fire that shrinks (full-surface back to the seal) is re-issued only once the
  * detectors have agreed for the settle time: when a fire goes out the flame detectors usually report
- * before the seal's, and "rim-seal fire" would be the wrong last word.
+ * before the seal's, and "rim-seal fire" would be the wrong last word. The flame leans in the wind
+ * read when the incident is (re)issued; with no good wind it leans towards every target.
  */
 export function createTankFireWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('tank-fire', definition);
-  const burningRate = params.table('burningRate');
-  const heat = params.table('heatOfCombustion');
-  const chi = params.number('radiativeFraction');
-  const sealWidth = params.number('rimSealWidth');
-  const fluxes = params.list('zoneFluxes');
+  const radiation = radiationParams(definition);
   const exposureFlux = params.number('exposureFlux');
   const coolBurningMs = params.number('coolBurningMinutes') * MINUTE_MS;
   const coolNeighbourMs = params.number('coolNeighbourMinutes') * MINUTE_MS;
@@ -81,48 +86,58 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   const delayOffMs = alarmTimings(standard).incidentDelayOffMs ?? 0;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
   const pointOf = (tank: Tank, name: string) => site.points.find((p) => p.asset === tank.id && p.name === name)?.id;
+  const winds = windPoints(site);
+  const air = atmospherePoints(site);
 
-  const stageModel = (tank: Tank, fire: PoolFire): StageModel => ({
-    radii: fluxes.map((q) => ({ q, r: fire.radiusAt(q) })),
-    // a neighbour is exposed by the flux at its nearest shell
-    exposed: tanks.filter((t) => t.id !== tank.id && fire.fluxAt(Math.max(1, distance(tank.position, t.position) - t.attributes.diameter / 2)) > exposureFlux),
-  });
+  /** the stage's flame, zones and neighbours' shell fluxes in this wind and air; kept while they do not change */
+  const modelOf = (fire: TankFire, stage: Stage, wind: FlameWind): StageModel => {
+    const atmosphere = atmosphereNow(context, air, radiation.atmosphere);
+    const key = [stage, wind?.speedMs, wind?.fromDeg, atmosphere.relativeHumidity, atmosphere.airTemperatureC].join('|');
+    if (fire.model?.key === key) return fire.model;
+    const { tank } = fire;
+    const rate = radiation.burningRate[tank.attributes.product]!;
+    const d = tank.attributes.diameter;
+    const flame = stage === 'full-surface' ? poolFlame(d, rate, wind, radiation) : rimSealFlame(d, radiation.sealWidthM, rate, wind, radiation);
+    const shells = tanks
+      .filter((t) => t !== tank)
+      .map((t) => ({ tank: t, kWm2: shellFlux(flame, atmosphere, tank.position, t.position, t.attributes.diameter / 2, radiation) }))
+      .sort((a, b) => b.kWm2 - a.kWm2);
+    fire.model = { key, flame, zones: radiationZones(flame, atmosphere, radiation), shells, exposed: shells.filter((s) => s.kWm2 > exposureFlux).map((s) => s.tank) };
+    return fire.model;
+  };
 
   const fires: TankFire[] = [];
   for (const tank of tanks) {
     const flamePoint = pointOf(tank, 'flame');
     const rimPoint = tank.attributes.roof === 'fixed' ? undefined : pointOf(tank, 'rim_seal_fire');
-    const rate = burningRate[tank.attributes.product];
-    const hc = heat[tank.attributes.product];
-    if (!flamePoint || rate === undefined || hc === undefined) continue;
-    const d = tank.attributes.diameter;
-    fires.push({
-      tank, key: hazardAlarmKey('tank-fire', tank.id), flamePoint, rimPoint, flame: false, rim: false, since: 0, exposedSince: new Map(),
-      models: {
-        'full-surface': stageModel(tank, poolFire(d, rate, hc, chi)),
-        ...(rimPoint ? { 'rim-seal': stageModel(tank, rimSealFire(d, sealWidth, rate, hc, chi)) } : {}),
-      },
-    });
+    if (!flamePoint || radiation.burningRate[tank.attributes.product] === undefined) continue;
+    fires.push({ tank, key: hazardAlarmKey('tank-fire', tank.id), flamePoint, rimPoint, flame: false, rim: false, since: 0, exposedSince: new Map() });
   }
 
-  const specOf = (fire: TankFire, stage: Stage, exposed: Tank[], burning: Tank[], at: number): AlarmSpec => {
+  const specOf = (fire: TankFire, stage: Stage, model: StageModel, exposed: Tank[], burning: Tank[], wind: FlameWind, at: number): AlarmSpec => {
     const { tank } = fire;
-    const model = fire.models[stage]!;
-    const zoneParts = model.radii.map(({ q, r }) =>
-      polygonFeatures(site.location, circleRing(tank.position, r), {
-        name: { zh: `热辐射 ${q} kW/m² 区`, en: `${q} kW/m² radiation zone` }, kind: 'thermal-radiation', radiusM: Math.round(r), kWm2: q, stage,
+    const R = tank.attributes.diameter / 2;
+    const zoneParts = model.zones.map((z) =>
+      polygonFeatures(site.location, ringAroundCircle(tank.position, R, z.reachAt), {
+        name: { zh: `热辐射 ${z.kWm2} kW/m² 区`, en: `${z.kWm2} kW/m² radiation zone` },
+        kind: 'thermal-radiation',
+        radiusM: Math.round(R + z.maxM),
+        beyondEdgeM: [Math.round(z.minM) + 0, Math.round(z.maxM) + 0],
+        kWm2: z.kWm2,
+        stage,
       }),
     );
     const names = (list: Tank[]) => joinBilingual(list.map((t) => ({ zh: t.id, en: t.id })));
     const values = {
       stage: STAGE_WORDS[stage],
-      r37: Math.round(model.radii[0]?.r ?? 0),
-      r12: Math.round(model.radii[1]?.r ?? 0),
-      r4: Math.round(model.radii[2]?.r ?? 0),
+      edge: { zh: '罐壁', en: 'tank shell' },
+      zones: describeZones(radiation.zoneFluxes, model.zones),
+      flame: describeFlame(model.flame),
+      neighbours: describeNeighbours(model.shells.map((s) => ({ id: s.tank.id, kWm2: s.kWm2 }))),
+      exposureFlux,
       exposed: names(exposed),
       burning: names(burning),
     };
-    const wind = windNow(context);
     const incident: IncidentDetails = {
       hazard: 'tank-fire',
       ...zonesOf(zoneParts),
@@ -140,16 +155,18 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
   /** brings every burning tank's incident up to date: a stage change anywhere can change each one's neighbours */
   const evaluate = (at: number) => {
     const burning = fires.filter((f) => f.stage !== undefined);
+    const wind = windNow(context, winds);
     for (const fire of burning) {
       const stage = fire.stage!;
       const others = burning.filter((f) => f !== fire).map((f) => f.tank);
-      const exposed = fire.models[stage]!.exposed.filter((t) => !others.includes(t));
+      const model = modelOf(fire, stage, wind);
+      const exposed = model.exposed.filter((t) => !others.includes(t));
       for (const id of [...fire.exposedSince.keys()]) if (!exposed.some((t) => t.id === id)) fire.exposedSince.delete(id);
       for (const t of exposed) if (!fire.exposedSince.has(t.id)) fire.exposedSince.set(t.id, at);
       const signature = [stage, exposed.map((t) => t.id).join(','), others.map((t) => t.id).join(',')].join('|');
       if (signature !== fire.signature) {
         fire.signature = signature;
-        fire.held = specOf(fire, stage, exposed, others, at);
+        fire.held = specOf(fire, stage, model, exposed, others, wind, at);
       }
       context.condition(fire.key, fire.held, true, at);
     }
@@ -177,7 +194,7 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     if (stage === fire.stage) {
       if (!fire.stage) return context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
       // a fire seen before the weather station reported (start-up) is re-issued with the wind once it is known
-      if (fire.held?.incident?.wind === undefined && windNow(context)) {
+      if (fire.held?.incident?.wind === undefined && windNow(context, winds)) {
         fire.signature = undefined;
         return evaluate(at);
       }
