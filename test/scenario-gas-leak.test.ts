@@ -3,7 +3,9 @@
 // isolated at 150 s, the wind let go at 180 s. The leak's plume moves with the wind at once, so the
 // depot's physics run in real time (a simulated second a 1-second scan). The cloud is one incident
 // from start to end: it leaves GD101 at 99 s, but the swung plume reaches GD201 at 107 s, inside the
-// standard's incident delay-off, so it never returns in between.
+// standard's incident delay-off, so it never returns in between. The scenario runs from 2023-11-14 22:13 UTC (06:13 in
+// Zhoushan, the sun 1.4° below the horizon): night, a 1.5 m/s wind, Pasquill class F, so the cloud is a long plume. It covers
+// the crude manifold MF1 beside GD101 (a congested volume): a vapour cloud explosion hazard is raised with it.
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../model/index.ts';
 import { parseDuration } from '../standards/index.ts';
@@ -32,15 +34,18 @@ describe('scenario gas-leak', () => {
     expect(first.raisedAt - T0).toBe(2 * S);
     const gd101 = run.alerts.find((a) => a.kind === 'gas-leak' && a.subjects[0] === 'GD101')!;
     expect(gd101.raisedAt).toBe(first.raisedAt);
-    expect(first.incident!.affected).toEqual(['GD101', 'D1']);
+    // the plume covers the crude manifold MF1 (x 155–185) with GD101's 10 m reach: it is named inside the cloud
+    expect(first.incident!.affected).toEqual(['GD101', 'D1', 'MF1']);
     expect(first.incident!.wind).toEqual({ speedMs: 1.5, fromDeg: 90 });
     expect(first.message.en).toContain('towards 270°');
     expect(first.message.en).toContain('1 of them having reached the second alarm');
-    // second alarm: the cloud 100 m west of GD101 (150, 300) and 10 m east; the cordon 50 m round it and 300 m further west
+    // second alarm (5 kg/s), class F, 1.5 m/s, crude vapour LEL 0.037 kg/m³: the LEL 219.7 m west of GD101 (150, 300) and the
+    // 10 m reach east (before the plume model: a fixed 100 m); ½ LEL at 315.7 m, the cordon 50 m round it and 300 m further west
     const cloud = ring(first, 'gas-cloud').map((p) => p[0]);
-    expect([Math.min(...cloud), Math.max(...cloud)]).toEqual([150 - 110, 150 + 10]);
+    expect([Math.min(...cloud), Math.max(...cloud)]).toEqual([-69.7, 160]); // 150 − 219.7, 150 + 10
     const cordon = ring(first, 'cordon').map((p) => p[0]);
-    expect([Math.min(...cordon), Math.max(...cordon)]).toEqual([150 - 110 - 50 - 300, 150 + 10 + 50]);
+    expect([Math.min(...cordon), Math.max(...cordon)]).toEqual([-515.7, 210]); // 150 − 315.7 − 50 − 300, 150 + 10 + 50
+    expect(first.message.en).toContain('Gaussian plume, stability class F, wind 1.5 m/s');
     // GD101 watches T101
     expect(first.incident!.inventory.map((i) => i.asset)).toEqual(['T101']);
     expect(first.incident!.zones.features.every((f) => f.geometry.type === 'Point' || f.geometry.coordinates[0]!.every(([lon, lat]) => Math.abs(lon - 122.03) < 0.02 && Math.abs(lat - 30.05) < 0.02))).toBe(true);
@@ -59,9 +64,9 @@ describe('scenario gas-leak', () => {
       ['update', 97_800],
     ]);
     expect(first.slice(1, 7).map((a) => Math.round(a.incident!.wind!.fromDeg))).toEqual([113, 135, 158, 180, 203, 226]);
-    // the cloud swings with the wind: at 75.2 s the wind is from the south, the cloud north of GD101
+    // the cloud swings with the wind: at 75.2 s the wind is from the south, the cloud (LEL, 219.7 m) north of GD101
     const north = ring(first[4]!, 'gas-cloud').map((p) => p[1]);
-    expect(Math.max(...north)).toBe(300 + 110);
+    expect(Math.max(...north)).toBe(300 + 219.7);
     // GD101 leaves the cloud 60 s after its first reading below the first alarm (99 s); the cloud is back at
     // GD201 at 107 s, before the delay-off has run out: no return, the incident is redrawn without GD101
     const gd101Leaves = firstBelow('GD101', 2 * S) + 60 * S;
@@ -102,17 +107,33 @@ describe('scenario gas-leak', () => {
     expect(open).toEqual([]);
   });
 
-  it('groups the chattering detector alarms under the cloud once they flood (ten in ten minutes, at 129 s)', () => {
+  it('raises the vapour cloud explosion hazard with the cloud over the crude manifold MF1, redrawn with it, returned after GD101 leaves', () => {
+    const vce = transitions(run.alerts.filter((a) => a.incident?.hazard === 'vce'));
+    expect(run.timeline(vce)).toEqual([
+      ['raise', 2 * S],
+      ['update', 41_300],
+      ['update', 52_600],
+      ['update', 63_900],
+      ['update', 75_200],
+      ['update', 86_500],
+      ['update', 97_800],
+      ['return', 99 * S + delayOff], // GD101 leaves at 99 s; the cloud at GD201 is far from every congested volume
+    ]);
+    expect(vce[0]!.incident!.affected).toEqual(['MF1']);
+    expect(vce[0]!.incident!.planZones!.features.some((f) => f.properties['kind'] === 'overpressure')).toBe(true);
+  });
+
+  it('groups the chattering detector alarms under the cloud once they flood (ten in ten minutes, at 124 s)', () => {
     const cloud = run.alertsOf('gas-cloud')[0]!;
     const gas = run.alerts.filter((a) => a.kind === 'gas-leak');
-    // annunciations: the cloud at 2 s (it is never re-raised: it did not return), then nine raises of the
-    // detectors' clause alarms — GD101 at 2 s, …, GD202's fifth at 129 s is the tenth
+    // annunciations: the cloud and the vapour cloud explosion hazard at 2 s (never re-raised), then the detectors' clause
+    // alarms — GD101 at 2 s, …, GD202's fourth at 124 s is the tenth (129 s before the explosion hazard was its own incident)
     const raises = run.alerts.filter((a) => a.transition?.action === 'raise').map((a) => a.changedAt - T0);
-    expect(raises.filter((t) => t <= 129 * S)).toHaveLength(10);
-    expect(raises.filter((t) => t < 129 * S)).toHaveLength(9);
+    expect(raises.filter((t) => t <= 124 * S)).toHaveLength(10);
+    expect(raises.filter((t) => t < 124 * S)).toHaveLength(9);
     const grouped = gas.filter((a) => a.cause === cloud.id);
-    expect(grouped[0]!.changedAt - T0).toBe(129 * S);
-    expect(gas.filter((a) => a.changedAt - T0 < 129 * S).every((a) => a.cause === undefined)).toBe(true);
+    expect(grouped[0]!.changedAt - T0).toBe(124 * S);
+    expect(gas.filter((a) => a.changedAt - T0 < 124 * S).every((a) => a.cause === undefined)).toBe(true);
     expect(new Set(grouped.map((a) => a.subjects[0]))).toEqual(new Set(['GD102', 'GD201', 'GD202']));
   });
 
