@@ -3,7 +3,7 @@ export { EngineError, type EngineErrorCode } from './engine-errors.ts';
 export { computeScore, type ScoreRules } from './score.ts';
 export { siteScore } from './operators/site-score.ts';
 export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayOutput, type VirtualClock } from './replay.ts';
-export { summaryState, RESPONSE_STATUSES, type ResponseStatus } from './alarms/alarm-state.ts';
+export { summaryState } from './alarms/alarm-state.ts';
 export type { AlarmSpec } from './alarms/alarm-book.ts';
 export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';
 export { poolFlame, rimSealFlame, radiationZones, shellFlux, flameFlux, type SolidFlame, type RadiationZone } from './hazards/tank-fire-radiation.ts';

@@ -1,7 +1,7 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { Alert, AlertLifecycle, AlertTransition, Bilingual, IncidentDetails } from '../../model/index.ts';
+import { isResponseStatus, RESPONSE_STATUSES, type Alert, type AlertLifecycle, type AlertTransition, type Bilingual, type IncidentDetails } from '../../model/index.ts';
 import { EngineError } from '../engine-errors.ts';
-import { RESPONSE_STATUSES, summaryState, type ResponseStatus } from './alarm-state.ts';
+import { summaryState } from './alarm-state.ts';
 
 /** What a condition raises: from a clause's `alert`, or a hazard model's finding. */
 export interface AlarmSpec {
@@ -291,10 +291,10 @@ export function createAlarmBook(options: AlarmBookOptions) {
     respond(id: string, by: string, status: string): Alert {
       const entry = entryOf(id);
       const who = required(by, 'who responds (by)');
-      if (!(RESPONSE_STATUSES as readonly string[]).includes(status))
+      if (!isResponseStatus(status))
         throw new EngineError('ENGINE_BAD_COMMAND', `response status must be one of ${RESPONSE_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
       if (!entry.alert.incident) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is not an incident; rescue teams respond to incidents`);
-      change(entry, entry.alert.lifecycle!, { at: scheduler.now(), by: who, action: 'respond', status: status as ResponseStatus });
+      change(entry, entry.alert.lifecycle!, { at: scheduler.now(), by: who, action: 'respond', status });
       return entry.alert;
     },
     /** takes back an open alert stored before a restart: same id, its lifecycle, timers re-armed; emits nothing */

@@ -10,7 +10,3 @@ export function summaryState(lifecycle: AlertLifecycle): AlertState {
   if (lifecycle.condition === 'returned' && lifecycle.acknowledged && !lifecycle.closeRequired) return 'cleared';
   return lifecycle.acknowledged ? 'acknowledged' : 'active';
 }
-
-/** Responses a rescue team reports on an incident, in the order they usually come. */
-export const RESPONSE_STATUSES = ['acknowledged', 'en-route', 'on-scene'] as const;
-export type ResponseStatus = (typeof RESPONSE_STATUSES)[number];

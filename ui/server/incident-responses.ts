@@ -1,9 +1,7 @@
-import type { Alert } from '../../model/index.ts';
+import { isResponseStatus, type Alert } from '../../model/index.ts';
 import type { CommandsView } from './commands.ts';
 import type { ResponseRecord } from './incident-types.ts';
 import type { HistoryView } from './views.ts';
-
-const STATUSES = new Set<string>(['acknowledged', 'en-route', 'on-scene']);
 
 export interface ResponseLog {
   /** every report on the alert, newest first: those the store holds (across restarts) and those made since */
@@ -15,7 +13,7 @@ export interface ResponseLog {
 /** the report a `respond` transition of an alert records, if it is one */
 function reportOf(alert: Alert): ResponseRecord | undefined {
   const t = alert.transition;
-  return t?.action === 'respond' && t.status && STATUSES.has(t.status) ? { status: t.status as ResponseRecord['status'], by: t.by, at: t.at } : undefined;
+  return t?.action === 'respond' && isResponseStatus(t.status) ? { status: t.status, by: t.by, at: t.at } : undefined;
 }
 
 /**

@@ -1,9 +1,9 @@
 /** Shapes of the incident answers; the web app imports these as types only. */
-import type { Alert, Bilingual } from '../../model/index.ts';
+import type { Alert, Bilingual, ResponseStatus } from '../../model/index.ts';
 
 /** What a rescue team reported on an incident, and when (ui/server/incident-responses.ts). */
 export interface ResponseRecord {
-  status: 'acknowledged' | 'en-route' | 'on-scene';
+  status: ResponseStatus;
   by: string;
   at: number;
 }

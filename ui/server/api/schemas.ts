@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/users.ts';
-import { GATE_ROLES, ROAD_KINDS } from '../../../model/index.ts';
+import { GATE_ROLES, RESPONSE_STATUSES, ROAD_KINDS } from '../../../model/index.ts';
 
 /** Zod schemas of inputs and of the smaller answers; they feed validation and the OpenAPI document. */
 export const errorSchema = z.object({ error: z.string() }).describe('Error');
@@ -237,7 +237,6 @@ export const closeBody = z.strictObject({ comment: comment('a comment saying how
 
 export const unshelveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() }).describe('UnshelveInput');
 
-export const RESPONSE_STATUSES = ['acknowledged', 'en-route', 'on-scene'] as const;
 export const respondBody = z
   .strictObject({ status: z.enum(RESPONSE_STATUSES, { error: 'expected acknowledged, en-route or on-scene' }) })
   .describe('RespondInput');

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Alert, Site } from '../../../model/index.ts';
+import { RESPONSE_STATUSES, type Alert, type Site } from '../../../model/index.ts';
 import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { alertParams, errorSchema } from '../api/schemas.ts';
@@ -8,7 +8,7 @@ import type { ResponseLog } from '../incident-responses.ts';
 import type { IncidentSummary, IncidentView } from '../incident-types.ts';
 import type { LiveView } from '../live-view.ts';
 
-const responseSchema = z.object({ status: z.enum(['acknowledged', 'en-route', 'on-scene']), by: z.string(), at: z.number() });
+const responseSchema = z.object({ status: z.enum(RESPONSE_STATUSES), by: z.string(), at: z.number() });
 const incidentSchema = z
   .object({
     site: z.object({ id: z.string(), name: z.object({ zh: z.string(), en: z.string() }) }).loose(),

@@ -1,4 +1,5 @@
 import type { AlarmHealth, Alert } from '../../../../model/index.ts';
+import type { ResponseStatus } from './responses.ts';
 import type {
   ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
 } from '../../../server/api-types.ts';
@@ -142,7 +143,7 @@ export type AlarmCommand =
   | { command: 'shelve'; body: { minutes: number; reason: string } }
   | { command: 'unshelve'; body: { comment?: string } }
   | { command: 'close'; body: { comment: string } }
-  | { command: 'respond'; body: { status: 'acknowledged' | 'en-route' | 'on-scene' } };
+  | { command: 'respond'; body: { status: ResponseStatus } };
 
 /** POST /api/alerts/:id/<command>; answers the alert after the command. */
 export const alarmCommand = async (alertId: string, c: AlarmCommand, csrf: string | null): Promise<Alert> =>
