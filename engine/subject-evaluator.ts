@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bilingual, ClauseResult, Evidence, Point, Sample, Verdict } from '../model/index.ts';
-import { staticBase, type CelProgram, type CompiledClause, type SiteCel, type Standard } from '../standards/index.ts';
+import { readsAsset, staticBase, type CelProgram, type CompiledClause, type SiteCel, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 
 /** What a clause is evaluated on: an asset, or the site itself. */
@@ -66,7 +66,10 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     const jsType = b.type === 'bool' ? 'boolean' : 'number';
     const position = names.indexOf(b.variable);
     const slot = (point: string, key?: string): Slot => ({ variable: b.variable, position, key, point, cell: ctx.cells.get(point), jsType });
-    if (b.kind) for (const asset of ctx.assetsOfKind.get(b.kind) ?? []) slots.push(slot(`${asset}.${b.point}`, asset));
+    if (b.kind) {
+      for (const asset of ctx.assetsOfKind.get(b.kind) ?? [])
+        if (readsAsset(b, subject.id, ctx.cel.assets.get(asset) as Record<string, unknown> | undefined)) slots.push(slot(`${asset}.${b.point}`, asset));
+    }
     else slots.push(slot(`${subject.id}.${b.point}`));
   }
   const points = slots.map((s) => s.point);

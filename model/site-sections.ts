@@ -45,11 +45,20 @@ const surroundings = z.strictObject({
   populationWithin500m: nonNegative,
 });
 
+/** A process unit the site declares beside its tank farms (GB 18218-2018 §3.4), with its inventory in t by product. */
+const processUnit = z.strictObject({
+  id,
+  name: bilingual.optional(),
+  inventory: z.record(z.string(), nonNegative),
+});
+
 /** The registration of the depot as a major hazard installation. */
 const majorHazard = z.strictObject({
   registered: z.boolean(),
   /** registered grade 1 (一级, most severe) .. 4; 0 when not registered */
   grade: z.number().int().min(0).max(4),
+  /** units other than the tank farms (each tank farm, bounded by its dike, is a unit of its own) */
+  processUnits: z.array(processUnit).default([]),
 });
 
 const monitoring = z.strictObject({

@@ -15,7 +15,7 @@ export interface StandardChangelog {
 /** The fields of a clause as written in the file; compiled extras are left out. */
 const FIELDS = [
   'title', 'requirement', 'source', 'confidence', 'category', 'weight', 'severity', 'appliesTo', 'when', 'check',
-  'reads', 'delayOn', 'delayOff', 'deadband', 'latch', 'evidence', 'params', 'derive', 'compute', 'expression', 'alert',
+  'reads', 'members', 'delayOn', 'delayOff', 'deadband', 'latch', 'evidence', 'params', 'derive', 'compute', 'expression', 'alert', 'confidenceNote',
 ] as const satisfies readonly (keyof ClauseDefinition)[];
 
 /** Clauses added, removed and changed between two loaded versions (in the newer one's order). */

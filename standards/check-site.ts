@@ -1,6 +1,7 @@
 import { loadSite, type ClauseResult, type Site, type Verdict } from '../model/index.ts';
 import { StandardError } from './standard-errors.ts';
 import { evaluateStatic, staticBase } from './static-evaluator.ts';
+import { readsAsset } from './clause-compiler.ts';
 import type { Standard } from './standard.ts';
 
 /** The offline compliance report of a site definition: its design and evidence clauses. */
@@ -74,7 +75,9 @@ function unmonitoredPoints(site: Site, standard: Standard, cel: ReturnType<Stand
     for (const subject of subjects) {
       if (!staticBase(clause, cel, subject).applicable) continue;
       const needed = clause.bindings.flatMap((b) =>
-        b.kind ? site.assets.filter((a) => a.kind === b.kind).map((a) => `${a.id}.${b.point}`) : [`${subject}.${b.point}`],
+        b.kind
+          ? site.assets.filter((a) => a.kind === b.kind && readsAsset(b, subject, cel.assets.get(a.id) as Record<string, unknown> | undefined)).map((a) => `${a.id}.${b.point}`)
+          : [`${subject}.${b.point}`],
       );
       for (const point of new Set(needed)) if (!mapped.has(point)) out.push({ clause: clause.id, subject, point });
     }

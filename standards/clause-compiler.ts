@@ -24,6 +24,8 @@ export interface ReadBinding {
   variable: string;
   /** asset kind read from; undefined for the subject itself */
   kind?: AssetKind;
+  /** on an asset clause: the attribute of the `kind` assets that names the subject they belong to (`members`) */
+  memberBy?: string;
   point: string;
   type: ReadType;
   unit: Unit;
@@ -64,6 +66,12 @@ export function compileClause(
 
   const kind = clause.appliesTo === 'site' ? undefined : clause.appliesTo;
   const bindings = bindReads(clause, kind, points, issue);
+  for (const [member, attribute] of Object.entries(clause.members)) {
+    const fields = cel.assetFields(member as AssetKind);
+    if (fields && fields[attribute] !== 'string')
+      issue('STANDARD_REFERENCE', `members.${member}`, `a ${member} has no attribute "${attribute}" naming the asset it belongs to`);
+    if (!bindings.some((b) => b.kind === member)) issue('STANDARD_REFERENCE', `members.${member}`, `the clause reads no point of a ${member}`);
+  }
   for (const name of [...Object.keys(clause.derive), ...Object.keys(clause.compute)])
     if (RESERVED.has(name) || bindings.some((b) => b.variable === name)) issue('STANDARD_REFERENCE', `derive.${name}`, `"${name}" clashes with a reserved or read name`);
   for (const name of Object.keys(clause.deadband))
@@ -163,7 +171,9 @@ function bindReads(
     const dot = name.indexOf('.');
     const from = (dot < 0 ? kind : name.slice(0, dot)) as AssetKind | undefined;
     const point = dot < 0 ? name : name.slice(dot + 1);
-    if (dot >= 0 && kind) return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a clause on a ${kind} reads its own points by name`);
+    const memberBy = dot >= 0 && kind ? clause.members[name.slice(0, dot) as AssetKind] : undefined;
+    if (dot >= 0 && kind && !memberBy)
+      return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a clause on a ${kind} reads its own points by name, or its members' with \`members: { ${name.slice(0, dot)}: <attribute> }\``);
     if (!from) return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a site clause reads "<asset kind>.<point>"`);
     if (!(ASSET_KINDS as readonly string[]).includes(from))
       return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown asset kind "${from}"; expected one of ${ASSET_KINDS.join(', ')}`);
@@ -173,9 +183,17 @@ function bindReads(
       return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown point name "${point}" on a ${from}; the standard's points for ${from} are: ${Object.keys(vocabulary).join(', ') || '(none)'}`);
     const variable = dot < 0 ? point : `${from.replace(/-/g, '_')}_${point}`;
     if (RESERVED.has(variable)) return issue('STANDARD_REFERENCE', `reads[${i}]`, `point name "${point}" is reserved`);
-    bindings.push({ name, variable, kind: dot < 0 ? undefined : from, point, type: known.unit === 'bool' ? 'bool' : 'double', unit: known.unit });
+    bindings.push({ name, variable, kind: dot < 0 ? undefined : from, memberBy, point, type: known.unit === 'bool' ? 'bool' : 'double', unit: known.unit });
   });
   return bindings;
+}
+
+/**
+ * Whether a read of `<kind>.<point>` on `subject` takes this asset of the kind: every one on a site clause,
+ * only the subject's members (the assets whose `memberBy` attribute names it) on an asset clause.
+ */
+export function readsAsset(binding: ReadBinding, subject: string, asset: Readonly<Record<string, unknown>> | undefined): boolean {
+  return binding.memberBy === undefined || asset?.[binding.memberBy] === subject;
 }
 
 function paramType(value: number | number[] | Record<string, number>): string {

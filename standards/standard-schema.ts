@@ -49,8 +49,16 @@ export const clauseSchema = z.strictObject({
   when: expression.optional(),
   /** live: over live points; design: over static site data; evidence: a dated record that expires */
   check: z.enum(['live', 'design', 'evidence'], { error: 'must be live, design or evidence' }),
-  /** live: point names read on the subject; on a site clause "<asset kind>.<point>" (every asset of the kind) */
-  reads: z.array(z.string().regex(/^([a-z][a-z0-9-]*\.)?[a-z][a-z0-9_]*$/, 'must be a point name in lower_snake_case, or <asset kind>.<point> on a site clause')).default([]),
+  /**
+   * live: point names read on the subject; "<asset kind>.<point>" reads every asset of the kind on a site
+   * clause, and on an asset clause the subject's members of that kind (see `members`)
+   */
+  reads: z.array(z.string().regex(/^([a-z][a-z0-9-]*\.)?[a-z][a-z0-9_]*$/, 'must be a point name in lower_snake_case, or <asset kind>.<point>')).default([]),
+  /**
+   * live, on an asset clause: which assets of another kind belong to the subject, by the attribute that names it
+   * (`{ tank: dike }`: the tanks whose `dike` is the subject); a "<kind>.<point>" read sees only those
+   */
+  members: z.partialRecord(assetKind, identifier).default({}),
   /** live: a failure must last this long before the verdict turns fail (ISO 8601, e.g. PT30S) */
   delayOn: duration.optional(),
   /** live: a recovery must last this long before a failing verdict turns pass */
@@ -69,9 +77,21 @@ export const clauseSchema = z.strictObject({
   /** must hold for a pass; optional on evidence clauses (then any valid record passes) */
   expression: expression.optional(),
   alert: alertSchema.optional(),
+  /** why `confidence` is what it is, where it is not plain (a secondary copy only, a number that is this guideline's own) */
+  confidenceNote: z.string().min(1).optional(),
+  /**
+   * what this version changed in the clause and why (the changelog prints it): `version` the version that
+   * made the change, `replaces` the id the clause had before (a corrected citation renames it), `why` the reason
+   */
+  changes: z.strictObject({
+    version: z.string().regex(/^\d+\.\d+\.\d+$/, 'must be a semantic version such as 1.1.0'),
+    replaces: z.string().min(1).optional(),
+    why: z.string().min(1, 'say why the clause changed'),
+  }).optional(),
 }).superRefine((clause, ctx) => {
   const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
   if (clause.check === 'live' && clause.reads.length === 0) issue('reads', 'a live clause must read at least one point');
+  if (Object.keys(clause.members).length > 0 && (clause.check !== 'live' || clause.appliesTo === 'site')) issue('members', 'only a live clause on an asset reads the points of its members');
   if (clause.check !== 'live') {
     for (const field of ['delayOn', 'delayOff'] as const) if (clause[field] !== undefined) issue(field, `only live clauses have ${field}`);
     if (clause.reads.length > 0) issue('reads', `a ${clause.check} clause reads no live points`);
