@@ -55,14 +55,21 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
 
   it('counts down from the detection on T101 with the assumed water bottom, 800 m evacuation, every other tank threatened', () => {
     // T101 crude, D 80 m, level 10.5 m, no water-bottom reading → 0.5 m assumed: 10 m of oil.
-    // 10 m / 1.2 m/h = 8 h 20 min = 500 min (earliest), 10 / 0.3 = 2,000 min (latest).
+    // the surface falls at m″/ρ = 0.039 kg/m²s / 860 kg/m³ = 4.535e-5 m/s = 0.16326 m/h on top of the heat wave:
+    // 10 m / (1.2 + 0.16326) m/h = 7.3354 h = 440 min (earliest), 10 / (0.3 + 0.16326) = 21.587 h = 1,295 min (latest).
     // evacuation: max(10 × 80 m, 800 m) = 800 m — every other tank of the demo lies within it.
     const alerts = boilovers(play([...every5s('T101.level', 10.5, 0, 30 * MIN), [0, 'T101.flame', false], [MIN, 'T101.flame', true]], 30 * MIN));
     expect(alerts).toHaveLength(1);
     const boilover = alerts[0]!;
     expect(boilover).toMatchObject({ kind: 'hazard-boilover', severity: 1, raisedAt: MIN, subjects: ['T101'] });
     const details = boilover.incident!;
-    expect(details.countdowns).toEqual([{ kind: 'boilover', label: { zh: '最早沸溢时间（罐底水层为假定值）', en: 'Earliest boilover (water bottom assumed)' }, deadline: MIN + 500 * MIN }]);
+    // the window is shown as two countdowns: the earliest and the latest
+    expect(details.countdowns).toEqual([
+      { kind: 'boilover', label: { zh: '最早沸溢时间（罐底水层为假定值）', en: 'Earliest boilover (water bottom assumed)' }, deadline: MIN + Math.round((10 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000) },
+      { kind: 'boilover-latest', label: { zh: '最晚沸溢时间（罐底水层为假定值）', en: 'Latest boilover (water bottom assumed)' }, deadline: MIN + Math.round((10 / (0.3 + 0.039 / 860 * 3600)) * 3_600_000) },
+    ]);
+    expect(Math.round((details.countdowns[0]!.deadline - MIN) / MIN)).toBe(440);
+    expect(Math.round((details.countdowns[1]!.deadline - MIN) / MIN)).toBe(1295);
     expect(details.affected).toEqual(['T101', 'T102', 'T201', 'T202', 'T301', 'T302']);
     const t101 = site.assets.find((a) => a.id === 'T101')!.position;
     const ring = (details.planZones!.features[0]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
@@ -76,7 +83,7 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
     // 10.5 m × π·80²/4 × 0.86 t/m³ ≈ 45,390 t
     expect(details.inventory).toEqual([{ asset: 'T101', product: 'crude', tonnes: 45390 }]);
     expect(boilover.message.en).toContain('about 10 m of oil above the water bottom (0.5 m)');
-    expect(boilover.message.en).toContain('boilover may come in 500–2000 min');
+    expect(boilover.message.en).toContain('plus the burning surface\'s own fall of 0.16 m/h boilover may come in 440–1295 min');
     expect(boilover.actions[0]!.en).toContain('within 800 m');
   });
 
@@ -85,10 +92,11 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
       ...site,
       points: [...site.points, { asset: 'T101', name: 'water_bottom', id: 'T101.water_bottom', unit: 'm', source: 'plc-tankfarm', node: 'ns=1;s=T101.water_bottom', staleAfterMs: 10_000 }],
     };
-    // 10.5 − 1.5 = 9 m of oil: 9 / 1.2 = 450 min
+    // 10.5 − 1.5 = 9 m of oil: 9 / (1.2 + 0.16326) = 6.6018 h = 396 min
     const steps = [...every5s('T101.level', 10.5, 0, 5 * MIN), ...every5s('T101.water_bottom', 1.5, 0, 5 * MIN), [MIN, 'T101.flame', true] as Step];
     const countdown = boilovers(play(steps, 5 * MIN, withWater))[0]!.incident!.countdowns[0]!;
-    expect(countdown).toMatchObject({ label: { en: 'Earliest boilover' }, deadline: MIN + 450 * MIN });
+    expect(countdown).toMatchObject({ label: { en: 'Earliest boilover' }, deadline: MIN + Math.round((9 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000) });
+    expect(Math.round((countdown.deadline - MIN) / MIN)).toBe(396);
   });
 
   it('without a level at the detection gives the zone at once and the countdown from the first good level', () => {
@@ -96,8 +104,8 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
     expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['update', 2 * MIN]]);
     expect(alerts[0]!.incident!.countdowns).toEqual([]);
     expect(alerts[0]!.message.en).toContain('about — m of oil');
-    // 6 m / 1.2 m/h = 300 min from the first level
-    expect(alerts[1]!.incident!.countdowns[0]!.deadline).toBe(2 * MIN + 300 * MIN);
+    // 6 m / (1.2 + 0.16326) m/h = 4.4012 h = 264 min from the first level
+    expect(alerts[1]!.incident!.countdowns[0]!.deadline).toBe(2 * MIN + Math.round((6 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000));
   });
 
   it('is not raised for a gasoline tank on fire, nor by a bad flame reading; returns when the flame is out', () => {

@@ -12,13 +12,17 @@ const HOUR_MS = 3_600_000;
 const ZONE: Bilingual = { zh: '沸溢疏散区', en: 'Boilover evacuation zone' };
 const MEASURED: Bilingual = { zh: '最早沸溢时间', en: 'Earliest boilover' };
 const ASSUMED: Bilingual = { zh: '最早沸溢时间（罐底水层为假定值）', en: 'Earliest boilover (water bottom assumed)' };
+const LATEST: Bilingual = { zh: '最晚沸溢时间', en: 'Latest boilover' };
+const LATEST_ASSUMED: Bilingual = { zh: '最晚沸溢时间（罐底水层为假定值）', en: 'Latest boilover (water bottom assumed)' };
 
 /**
  * Boilover: a full-surface fire (`<tank>.flame`) on a tank whose product has a heat-wave speed in the
- * standard (crude). The hot zone sinks from the burning surface at the heat-wave speed; when it meets
- * the water bottom the water flashes to steam and throws the burning oil out. Time to boilover = oil
- * height above the water bottom / heat-wave speed, counted from the detection: the fastest speed of
- * the cited range gives the countdown (the earliest it can happen), the slowest the latest. The water
+ * standard (crude). The hot zone sinks from the burning surface at the heat-wave speed while the surface
+ * itself falls as the oil burns (m″/ρ); when the hot zone meets the water bottom the water flashes to
+ * steam and throws the burning oil out. Time to boilover = oil height above the water bottom / (heat-wave
+ * speed + surface regression), counted from the detection: the fastest speed of the cited range gives the
+ * earliest time, the slowest the latest — both are counted down, the window being the forecast's
+ * uncertainty. The water
  * bottom is the tank's `water_bottom` reading when good, else the standard's assumed height. The
  * evacuation zone is a circle of so many tank diameters, never less than the standard's minimum.
  * A bad or stale flame reading changes nothing; the incident returns when the flame is reported out.
@@ -31,6 +35,7 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
   const diameters = params.number('evacuationDiameters');
   const minRadius = params.number('minEvacuationRadiusM');
   const density = params.table('density');
+  const burningRate = params.table('burningRate');
   const { site, standard } = context;
   const delayOffMs = alarmTimings(standard).incidentDelayOffMs ?? 0;
   const tanks = site.assets.filter((a): a is Tank => a.kind === 'tank');
@@ -40,6 +45,8 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
     const { product, diameter } = tank.attributes;
     const vMax = fastest[product];
     const vMin = slowest[product] ?? vMax;
+    // the burning surface's own fall, m/h: m″ (kg/m²s) / ρ (t/m³ × 1000) × 3600
+    const regression = ((burningRate[product] ?? 0) / ((density[product] ?? Infinity) * 1000)) * 3600;
     const flame = site.points.find((p) => p.asset === tank.id && p.name === 'flame');
     const level = site.points.find((p) => p.asset === tank.id && p.name === 'level');
     const water = site.points.find((p) => p.asset === tank.id && p.name === 'water_bottom');
@@ -64,8 +71,8 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
       const waterBottom = measuredWater ?? assumedWaterBottom;
       const oil = oilLevel === undefined ? undefined : Math.max(0, oilLevel - waterBottom);
       // `at` is the detection, or the first good level after a detection without one
-      const earliest = oil === undefined ? undefined : at + Math.round((oil / vMax) * HOUR_MS);
-      const latest = oil === undefined ? undefined : at + Math.round((oil / vMin) * HOUR_MS);
+      const earliest = oil === undefined ? undefined : at + Math.round((oil / (vMax! + regression)) * HOUR_MS);
+      const latest = oil === undefined ? undefined : at + Math.round((oil / (vMin! + regression)) * HOUR_MS);
       const minutes = (t: number | undefined) => (t === undefined ? '—' : Math.round((t - at) / 60_000));
       const incident: IncidentDetails = {
         hazard: 'boilover',
@@ -73,7 +80,13 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
         planZones: { type: 'FeatureCollection', features: [zone.plan] },
         affected: [tank.id, ...threatened.map((t) => t.id)],
         inventory: oilLevel === undefined ? [] : [{ asset: tank.id, product, tonnes: Math.round(oilLevel * area * (density[product] ?? 0)) }],
-        countdowns: earliest === undefined ? [] : [{ kind: 'boilover', label: measuredWater === undefined ? ASSUMED : MEASURED, deadline: earliest }],
+        countdowns:
+          earliest === undefined || latest === undefined
+            ? []
+            : [
+                { kind: 'boilover', label: measuredWater === undefined ? ASSUMED : MEASURED, deadline: earliest },
+                { kind: 'boilover-latest', label: measuredWater === undefined ? LATEST_ASSUMED : LATEST, deadline: latest },
+              ],
         wind: windNow(context),
       };
       const values = {
@@ -81,6 +94,7 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
         waterBottom: round1(waterBottom),
         vMin,
         vMax,
+        regression: Math.round(regression * 100) / 100,
         earliest: minutes(earliest),
         latest: minutes(latest),
         radius: Math.round(radius),
