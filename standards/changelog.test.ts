@@ -35,3 +35,34 @@ describe('versions side by side and the changelog between them', () => {
     expect(log.added).toEqual([]);
   });
 });
+
+describe('the changelog 1.0.0 → 1.1.0 says why, from the data', () => {
+  it('lists each corrected citation, each new clause and each change with its reason; a renamed clause is not removed and added', async () => {
+    const standards = await loadStandards(ROOT);
+    const [v100, v110] = [standards.find((s) => s.version === '1.0.0')!, standards.find((s) => s.version === '1.1.0')!];
+    const log = changelog(v100, v110);
+    expect(log.removed).toEqual([]);
+    expect(log.citations).toContainEqual(expect.objectContaining({ id: 'GB50074-6.1-GROUP-CAPACITY', from: 'GB 50183 6.5.4', to: 'GB 50074-2014 6.1 (tank groups)' }));
+    expect(log.citations).toContainEqual(expect.objectContaining({ id: 'GB18218-2018-GRADE', from: 'GB 18218-2018 4.2', to: 'GB 18218-2018 4.3' }));
+    expect(log.changed.find((c) => c.id === 'GB50074-12.2-COOLING-SUPPLY')).toMatchObject({ replaces: 'GB50074-12.1.5-COOLING-SUPPLY' });
+    // every clause added or changed in 1.1.0 carries its reason
+    expect([...log.added, ...log.changed].filter((e) => !e.why).map((e) => e.id)).toEqual([]);
+    expect(v110.clauses.length).toBeGreaterThanOrEqual(65);
+    const text = renderChangelog(log);
+    expect(text).toContain('## Corrected citations (11)');
+    expect(text).toContain('- GB50074-6.1-GROUP-CAPACITY: GB 50183 6.5.4 → GB 50074-2014 6.1 (tank groups) — why: corrected citation: GB 50183 is the oil-and-gas field code');
+  });
+
+  it('names a changed threshold with its values and the reason the clause records', async () => {
+    const text = await readFile(`${ROOT}oil-depot-above-ground/0.1.0.yaml`, 'utf8');
+    const doc = parse(text) as { version: string; clauses: { id: string; params?: Record<string, { value: number }>; changes?: unknown }[] };
+    const before = parseStandard(text, 'a.yaml');
+    doc.version = '0.1.1';
+    const gas = doc.clauses.find((c) => c.id === 'GBT50493-5.5.2-GAS1')!;
+    gas.params!['firstAlarmLEL']!.value = 20;
+    gas.changes = { version: '0.1.1', why: 'a stricter first alarm' };
+    const log = changelog(before, parseStandard(stringify(doc), 'b.yaml'));
+    expect(log.thresholds).toEqual([expect.objectContaining({ id: 'GBT50493-5.5.2-GAS1', changes: [{ param: 'firstAlarmLEL', from: 25, to: 20 }], why: 'a stricter first alarm' })]);
+    expect(renderChangelog(log)).toContain('- GBT50493-5.5.2-GAS1: firstAlarmLEL 25 → 20 — why: a stricter first alarm');
+  });
+});

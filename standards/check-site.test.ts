@@ -30,6 +30,11 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     expect(text).toContain('uncovered: ["VG-D1"]');
     expect(text).toContain('"validUntil":"2026-09-12"');
     expect(text).toMatch(/\d+ pass, 3 fail, 0 unknown/);
+    // every clause with its source and confidence, the live ones too
+    expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步 — GB 50351-2014 3.1.7 (confirmed)');
+    expect(text).toContain('live  GB18218-2018-IDENTIFICATION [live] dike: Major hazard identification, per unit / 重大危险源辨识（按单元） — GB 18218-2018 4.1–4.2, Tables 1–2 (per unit) (unconfirmed)');
+    const listed = new Set([...report.results.map((r) => r.clause), ...report.live.map((l) => l.clause)]);
+    expect(listed.size).toBe(standards.find((s) => s.key === report.standard)!.clauses.length);
   });
 
   it('warns of each point a live clause needs that the site does not map: those clauses are not monitored, not "not applicable"', async () => {

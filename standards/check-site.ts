@@ -11,7 +11,9 @@ export interface CheckReport {
   standard: string;
   /** the instant evidence records were judged at, ms since epoch */
   at: number;
-  results: (ClauseResult & { title: { zh: string; en: string }; check: 'design' | 'evidence'; severity: number })[];
+  results: (ClauseResult & { title: { zh: string; en: string }; check: 'design' | 'evidence'; severity: number; source: string; confidence: 'confirmed' | 'unconfirmed' })[];
+  /** the live clauses (checked once the depot is online), each with its source and confidence */
+  live: { clause: string; appliesTo: string; title: { zh: string; en: string }; source: string; confidence: 'confirmed' | 'unconfirmed' }[];
   counts: Record<Verdict, number>;
   /** live clauses not checked offline */
   liveClauses: number;
@@ -51,7 +53,7 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
     for (const subject of subjects) {
       const { result } = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel, subject, now });
       counts[result.verdict] += 1;
-      results.push({ ...result, title: clause.title, check: clause.check, severity: clause.severity });
+      results.push({ ...result, title: clause.title, check: clause.check, severity: clause.severity, source: `${clause.source.standard} ${clause.source.clause}`, confidence: clause.confidence });
     }
   }
   return {
@@ -61,6 +63,9 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
     results,
     counts,
     liveClauses: standard.clauses.filter((c) => c.check === 'live').length,
+    live: standard.clauses
+      .filter((c) => c.check === 'live')
+      .map((c) => ({ clause: c.id, appliesTo: c.appliesTo, title: c.title, source: `${c.source.standard} ${c.source.clause}`, confidence: c.confidence })),
     unmonitored: unmonitoredPoints(site, standard, cel),
   };
 }
@@ -98,9 +103,10 @@ export function formatCheckReport(report: CheckReport): string {
   for (const r of report.results) {
     if (r.verdict === 'not-applicable') continue;
     const subject = r.subject === report.site.id ? 'site' : r.subject;
-    lines.push(`${mark[r.verdict]}  ${r.clause} [${r.check}] ${subject}: ${r.title.en} / ${r.title.zh}`);
+    lines.push(`${mark[r.verdict]}  ${r.clause} [${r.check}] ${subject}: ${r.title.en} / ${r.title.zh} — ${r.source} (${r.confidence})`);
     if (r.verdict !== 'pass') lines.push(...explain(r).map((l) => `        ${l}`));
   }
+  for (const l of report.live) lines.push(`live  ${l.clause} [live] ${l.appliesTo}: ${l.title.en} / ${l.title.zh} — ${l.source} (${l.confidence})`);
   for (const u of report.unmonitored) {
     const subject = u.subject === report.site.id ? 'site' : u.subject;
     lines.push(`WARN  not monitored: ${u.point} is not mapped; ${u.clause} on ${subject} stays unknown and counts against coverage`);
