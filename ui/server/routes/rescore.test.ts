@@ -1,5 +1,5 @@
 // GET /api/sites/:id/rescore on stored data: readings and verdicts recorded under 0.1.0 in a real
-// store (PGlite), re-scored through the real engine (engine/replay.ts) under 0.1.0 and 1.0.0.
+// store (PGlite), re-scored through the real engine (engine/replay.ts) under 0.1.0, 1.0.0 and 1.1.0.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,6 +20,7 @@ let dir: string;
 let site: Site;
 let v0: Standard;
 let v1: Standard;
+let v2: Standard;
 let store: Store;
 let server: SecuredServer;
 const audited: AuditEntryView[] = [];
@@ -54,6 +55,7 @@ beforeAll(async () => {
   site = await loadSite(DEMO_SITE_FILE);
   v0 = await loadStandard(`${root}standards/oil-depot-above-ground/0.1.0.yaml`);
   v1 = await loadStandard(`${root}standards/oil-depot-above-ground/1.0.0.yaml`);
+  v2 = await loadStandard(`${root}standards/oil-depot-above-ground/1.1.0.yaml`);
   store = await openStore({ dataDir: dir });
   // the record of the time: the live engine scored these readings under 0.1.0
   const samples = readings();
@@ -61,7 +63,7 @@ beforeAll(async () => {
   await store.writeSamples(samples);
   await store.writeResults(then.results);
   await store.writeScores(then.scores);
-  server = await startSecuredServer([site], { history: store, rescore: rescoreView([v0, v1]), audit: (e) => void audited.push(e) });
+  server = await startSecuredServer([site], { history: store, rescore: rescoreView([v0, v1, v2]), audit: (e) => void audited.push(e) });
 }, 60_000);
 afterAll(async () => {
   await server?.close();
@@ -109,6 +111,31 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(audited.at(-1)).toMatchObject({ actor: 'manager', action: 'history.rescore', site: 'zhoushan-demo', details: { standard: v1.key, from: T0 + 5_000 } });
   });
 
+  it('re-scored under 1.1.0, GB 18218 is judged per storage unit: each dike with its own tanks\' levels and inventory, the site by its worst unit', async () => {
+    const auditor = await server.as('auditor');
+    const res = await auditor.fetch(period(T0 + 5_000, T0 + 25_000, v2.key));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as Rescore;
+    expect(body.rescored.score?.standard).toBe(v2.key);
+    const row = (clause: string, subject: string) => body.clauses.find((c) => c.clause === clause && c.subject === subject);
+    // identification moved from the site to each unit: D1 holds 2 × π·80²/4 × 10 m × 0.86 t/m³ = 86,456.6 t of crude, Σ q/Q 86.46
+    const d1 = row('GB18218-2018-IDENTIFICATION', 'D1');
+    expect(d1?.changed).toBe(true);
+    expect(d1?.rescored).toMatchObject({ verdict: 'pass', standard: v2.key });
+    expect(d1?.rescored?.evidence.map((e) => e.point).sort()).toEqual(['T101.level', 'T102.level']);
+    expect(d1?.rescored?.thresholds['inventory'] as number).toBeCloseTo(86_456.6, 0);
+    expect(d1?.rescored?.thresholds['sumQ'] as number).toBeCloseTo(86.457, 2);
+    // D3: 2 × π·28.5²/4 × 10 m × 0.85 t/m³ = 10,845 t of diesel ÷ 5,000 t
+    expect(row('GB18218-2018-IDENTIFICATION', 'D3')?.rescored?.thresholds['sumQ'] as number).toBeCloseTo(2.169, 2);
+    // the site's grade is its worst unit's: D2 with T201 at 16.25 m and T202 at 10 m, α 1.2 → R ≈ 1.2 × 48.3 × 2.625 ≈ 152 → 一级
+    const grade = row('GB18218-2018-GRADE', 'zhoushan-demo');
+    expect(grade?.rescored?.thresholds).toMatchObject({ grade: 1, alpha: 1.2 });
+    expect((grade?.rescored?.thresholds['unitR'] as number[]).length).toBe(3);
+    const [r1, r2, r3] = grade?.rescored?.thresholds['unitR'] as number[];
+    expect(r2!).toBeGreaterThan(r1!);
+    expect(r3!).toBeLessThan(10);
+  });
+
   it('is for auditors, admins and the site\'s managers', async () => {
     const q = period(T0, T0 + 10_000, v1.key);
     expect((await fetch(`${server.url}${q}`)).status).toBe(401);
@@ -132,7 +159,7 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(await error(period(T0 + 1000, T0, v1.key))).toBe('query.to: must be after from');
     expect(await error(period(T0, T0 + 32 * 86_400_000, v1.key))).toBe('query.to: the period must be at most 31 days');
     expect(await error(path(`from=yesterday&to=${T0}&standard=${v1.key}`))).toMatch(/^query\.from: /);
-    expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(/9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0\)/);
+    expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(/9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/);
     // a period with more readings than one request replays
     const small = await startSecuredServer([site], { history: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
     try {
