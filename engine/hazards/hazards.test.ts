@@ -133,33 +133,33 @@ describe('overfill forecast (API 2350 response time)', () => {
   });
 });
 
-describe('tank fire (point-source radiation, GB 50074 §12.5.4 cooling)', () => {
-  it('gives radiation radii for T201, lists T202 as exposed with a 10-minute cooling deadline', () => {
-    // By hand, T201 gasoline D = 40.5 m: A = π·40.5²/4 = 1,288 m²; Q = 0.055 kg/m²s × 1,288 × 43.7 MJ/kg
-    // ≈ 3,096 MW; radiated χQ = 0.3 × Q ≈ 929 MW. r = √(χQ / 4πq): 37.5 kW/m² → 44.4 m,
-    // 12.5 → 76.9 m, 4 → 135.9 m. T202's nearest shell is 60 − 20.25 = 39.75 m away: ≈ 46.8 kW/m² > 15;
-    // T102 (147 m centre to centre, D 80) gets ≈ 6.4 kW/m²: not exposed.
+describe('tank fire (solid-flame radiation, GB 50074 §12.5.4 cooling)', () => {
+  it('gives radiation zones for T201 from its shell, lists T202 as exposed with a 10-minute cooling deadline', () => {
+    // By hand, T201 gasoline D = 40.5 m, m″ = 0.055 kg/m²s, no wind reading: the flame is taken to lean at the standard's
+    // 5 m/s towards every target. u* = 5 / (9.80665 × 0.055 × 40.5 / 1.2)^(1/3) = 1.9007; Thomas: L = 40.5 × 55 × m*^0.67
+    // × u*^−0.21 = 33.2 m, cos θ = 0.7 × 1.9007^−0.49 → θ = 59.3°: the flame reaches 33.2 × sin 59.3° = 28.6 m beyond the
+    // shell — past T202's, 19.5 m away (flame contact: E = 140·e^(−4.86) + 20·(1 − e^(−4.86)) = 20.9 kW/m² > 15, exposed).
+    // E = 20.9 < 25: no 37.5 or 25 kW/m² zone outside the flame; 12.5 kW/m² to 28.6 m (under the flame), 4 kW/m² to 40.8 m,
+    // 1.6 kW/m² to 58.2 m beyond the shell, all round. T102 (147 m centre to centre, D 80) gets 0.6 kW/m²: not exposed.
     const { alerts } = play([[0, 'T201.level', 10], [0, 'T201.flame', false], [60_000, 'T201.flame', true], [120_000, 'T201.flame', true]], 5 * MIN);
     const fires = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
     expect(fires).toHaveLength(1); // a repeated reading changes nothing
     const fire = fires[0]!;
     expect(fire.raisedAt).toBe(60_000);
     const details = fire.incident!;
-    const radii = details.planZones!.features.map((f) => [f.properties['kWm2'], f.properties['radiusM']]);
-    expect(radii).toEqual([[37.5, 44], [12.5, 77], [4, 136]]);
-    for (const [q, r] of radii as [number, number][]) {
-      expect(r).toBeGreaterThan(q === 37.5 ? 30 : q === 12.5 ? 60 : 100);
-      expect(r).toBeLessThan(q === 37.5 ? 60 : q === 12.5 ? 100 : 200);
-    }
+    const zones = details.planZones!.features.map((f) => [f.properties['kWm2'], f.properties['beyondEdgeM'], f.properties['radiusM']]);
+    expect(zones).toEqual([[12.5, [29, 29], 49], [4, [41, 41], 61], [1.6, [58, 58], 78]]);
     expect(details.affected).toEqual(['T201', 'T202']);
     const coolT202 = details.countdowns.find((c) => c.label.en === 'Cool T202')!;
     expect(coolT202.deadline).toBe(60_000 + 10 * MIN);
     expect(details.countdowns.find((c) => c.label.en === 'Cool T201')!.deadline).toBe(60_000 + 5 * MIN);
-    // the 12.5 kW/m² circle: its plan vertices 77 m from T201's centre, WGS84 near the site
+    // the 4 kW/m² ring: its plan vertices 20.25 + 40.8 m from T201's centre, WGS84 near the site
     const t201 = site.assets.find((a) => a.id === 'T201')!.position;
     const ring = (details.planZones!.features[1]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
-    for (const [x, y] of ring) expect(Math.hypot(x - t201.x, y - t201.y)).toBeCloseTo(76.9, 0);
+    for (const [x, y] of ring) expect(Math.hypot(x - t201.x, y - t201.y)).toBeCloseTo(20.25 + 40.78, 0);
     for (const f of details.zones.features) expect((f.geometry as { coordinates: [number, number][][] }).coordinates[0]!.every(near)).toBe(true);
+    expect(fire.message.en).toContain('the wind unknown: taken leaning 59° towards every side');
+    expect(fire.message.en).toContain('T202 20.9 kW/m²');
     expect(fire.message.en).toContain('T202');
     // 10 m × 1,288 m² × 0.75 t/m³ ≈ 9,662 t in T201; T202 has no reading yet
     expect(details.inventory).toEqual([{ asset: 'T201', product: 'gasoline', tonnes: 9662 }]);
