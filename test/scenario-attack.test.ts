@@ -65,7 +65,9 @@ describe('scenario attack', () => {
 
   it('carries the zones, inventory and actions a rescue team needs', () => {
     const fire = run.alertsOf('tank-fire')[0]!.incident!;
-    expect(fire.planZones!.features.filter((f) => f.properties['kind'] === 'thermal-radiation').map((f) => f.properties['radiusM'])).toEqual([44, 77, 136]);
+    // solid flame (engine/hazards/tank-fire-radiation.ts): T201 (D 40.5 m) burning in a 5.4 m/s wind radiates
+    // no 37.5 or 25 kW/m² beyond its shell; 12.5 / 4 / 1.6 kW/m² reach 49 / 61 / 77 m from its centre downwind
+    expect(fire.planZones!.features.filter((f) => f.properties['kind'] === 'thermal-radiation').map((f) => [f.properties['kWm2'], f.properties['radiusM']])).toEqual([[12.5, 49], [4, 61], [1.6, 77]]);
     expect(fire.affected).toContain('T202');
     const attack = run.alertsOf('suspected-attack')[0]!;
     expect(attack.incident!.planZones!.features.map((f) => f.properties['kind'])).toEqual(['security-cordon']);

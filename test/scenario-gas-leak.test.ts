@@ -145,6 +145,6 @@ describe('scenario gas-leak', () => {
       expect(action.en.length).toBeGreaterThan(5);
     }
     expect(first.message.zh).toContain('GD101');
-    expect(first.standard).toBe('oil-depot-above-ground@1.1.0');
+    expect(first.standard).toBe('oil-depot-above-ground@1.0.0');
   });
 });

@@ -26,7 +26,7 @@ describe('scenario spill-to-sea', () => {
     expect(returned.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     expect(returned.state).not.toBe('cleared'); // a person closes it
     const [raised] = spills;
-    expect(raised).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.1.0' });
+    expect(raised).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.0.0' });
     expect(raised!.message.en).toBe('Product in Gasoline tank group dike (the dike hydrocarbon detector) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)');
     expect(raised!.message.zh).toContain('防火堤油品检测器报警');
     expect(raised!.actions[0]).toEqual({ zh: '立即关闭防火堤雨水排放阀', en: "Close the dike's rainwater drain valve now" });

@@ -77,7 +77,9 @@ describe('scenario tank-overfill', () => {
     expect(clouds.at(-1)!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     const cloud = clouds[0]!;
     const details = cloud.incident!;
-    expect(details.affected).toEqual(['GD201', 'GDP1', 'D2']);
+    // the plume (class F at night, 1.5 m/s) reaches the pump house and the pipe rack south of D2: congested
+    // areas (engine/hazards/vce.ts), so they are among the affected
+    expect(details.affected).toEqual(['GD201', 'GDP1', 'D2', 'PH1', 'PR1']);
     expect(details.wind).toEqual({ speedMs: 1.5, fromDeg: 10 });
     expect(cloud.message.en).toContain('towards 190°');
     expect(cloud.message.en).toContain('2 of them having reached the second alarm');

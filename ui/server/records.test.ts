@@ -169,7 +169,9 @@ describe('evidence entry', () => {
     expect(await store.evidence('zhoushan-demo', { kind: 'onsite-plan-drill' })).toContainEqual(expect.objectContaining({ reference: 'XC-2026-02', by: '安全科 王工' }));
     expect(audited).toContainEqual(expect.objectContaining({ actor: 'manager', action: 'inspection.record', subject: 'onsite-plan-drill:zhoushan-demo', site: 'zhoushan-demo' }));
     const list = (await (await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/evidence')).json()) as InspectionView[];
-    expect(list[0]).toMatchObject({ kind: 'onsite-plan-drill', reference: 'XC-2026-02', source: 'recorded' });
+    // newest first: the demo site file has records of its own after this drill (the 1.1.0 inspections)
+    expect(list.map((r) => r.doneAt)).toEqual([...list.map((r) => r.doneAt)].sort((a, b) => b - a));
+    expect(list.find((r) => r.reference === 'XC-2026-02')).toMatchObject({ kind: 'onsite-plan-drill', source: 'recorded' });
     expect(list.some((r) => r.source === 'site-file' && r.kind === 'siren-test' && r.subject === 'SR1')).toBe(true);
   });
 
