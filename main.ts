@@ -9,7 +9,9 @@ import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
 import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
-import { startSiteCollection, type Source } from './collector/index.ts';
+// the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
+// stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
+import type { Source } from './collector/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
@@ -18,7 +20,7 @@ import {
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
 import { createNotifier, loadSubscribers } from './notify/index.ts';
-import { loadScenario, startDepotSim, SCENARIOS, type DepotSim } from './sim/index.ts';
+import type { DepotSim } from './sim/index.ts';
 
 const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
@@ -134,6 +136,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
 
     const sims: DepotSim[] = [];
     if (options.simulate) {
+      const { loadScenario, startDepotSim } = await import('./sim/index.ts');
       for (const site of sites) {
         const ports = options.simulate.ports === 'configured' ? configuredPorts(site) : {};
         // a simulated minute per 1 s scan so that scenarios unfold in minutes, with the routine
@@ -196,6 +199,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
     // and what a stop leaves unconsumed is delivered first at the next start
     let newestSampleTs = 0;
+    const { startSiteCollection } = await import('./collector/index.ts');
     const collection = startSiteCollection({
       sites,
       bufferDir: join(options.dataDir, 'buffer'),
@@ -306,9 +310,11 @@ const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...]
 export async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = argv;
   const options = optionsFromEnvironment(process.env);
+  // a command's answer is its stdout (a signed head, a report): its log lines go to stderr
+  if (command !== 'start') options.logger = pino({ level: options.logger.level }, pino.destination(2));
   switch (command) {
     case 'start': {
-      const scenario = parseStartArguments(rest);
+      const scenario = parseStartArguments(rest, (await import('./sim/index.ts')).SCENARIOS);
       if (scenario) {
         if (!options.simulate) throw new Error('--scenario plays in the simulated depots: not with KETWIN_SIM=off');
         options.simulate.scenario = scenario;
@@ -332,10 +338,10 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /** `start [--scenario <name|file.yaml>]` */
-function parseStartArguments(args: string[]): string | undefined {
+function parseStartArguments(args: string[], scenarios: readonly string[]): string | undefined {
   if (args.length === 0) return undefined;
   if (args[0] === '--scenario' && args.length === 2) return args[1];
-  throw new Error(`start takes only --scenario <name|file.yaml> (scenarios: ${SCENARIOS.join(', ')})`);
+  throw new Error(`start takes only --scenario <name|file.yaml> (scenarios: ${scenarios.join(', ')})`);
 }
 
 /**

@@ -2,9 +2,12 @@
  * Issue 18, finding 3: `ketwin audit head` prints the newest row's seq and hash signed with the
  * site key; `ketwin audit verify --head FILE` refuses a forged head file and catches a truncated tail.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { PGlite } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { openStore } from '../db/index.ts';
@@ -38,6 +41,16 @@ async function run(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('ketwin audit head / verify --head', () => {
+  it('as a user runs it, `ketwin audit head > head.json` writes nothing but the signed head (logs and notices go to stderr)', async () => {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'main.ts', 'audit', 'head'], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: { ...saved, KETWIN_DATA: dataDir, LOG_LEVEL: 'info', DATABASE_URL: '' },
+    });
+    expect(JSON.parse(stdout)).toMatchObject({ format: 'ketwin-audit-head/1' });
+    expect(stderr).toMatch(/store open/); // the log lines are still there, on stderr
+  }, 60_000);
+
+
   it('signs the head, verifies against it, refuses a forged head file and catches a truncated tail', async () => {
     const head = await run('audit', 'head');
     expect(head.code).toBe(0);
