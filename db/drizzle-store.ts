@@ -144,6 +144,13 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
       return rows[0] === undefined ? undefined : rowToScore(rows[0]);
     },
 
+    async scoreHistory(site: string, from: number, to: number) {
+      open();
+      const t = schema.siteScores;
+      const rows = await db.select().from(t).where(and(eq(t.site, site), gte(t.ts, new Date(from)), lte(t.ts, new Date(to)))).orderBy(asc(t.ts));
+      return rows.map(rowToScore);
+    },
+
     async openAlerts(site: string) {
       open();
       const t = schema.alerts;

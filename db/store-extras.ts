@@ -12,7 +12,7 @@ import * as schema from './schema.ts';
 import type { SeriesIds } from './series-ids.ts';
 import type { ChartBucket, EvidenceRecord, Hold, OutboxMessage, Store } from './store.ts';
 
-type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'openAlerts' | 'alertHistory' | 'series' | 'close'
+type Extras = Omit<Store, 'backend' | 'timescale' | 'writeSamples' | 'writeResults' | 'writeScores' | 'writeAlerts' | 'latestResults' | 'clauseHistory' | 'latestScore' | 'scoreHistory' | 'openAlerts' | 'alertHistory' | 'series' | 'close'
   | 'writeDeadLetters' | 'deadLetters' | 'signInAttempt' | 'signInReset' | 'signInRefund' | 'signInUnlock'>;
 
 const HOUR = 3_600_000;

@@ -159,6 +159,9 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
       expect(await store.latestScore('sco')).toEqual(score('sco', T0 + 1000, 70));
       await store.writeScores([score('sco', T0 + 1000, 92), score('sco', T0 + 1000, 93)]);
       expect(await store.latestScore('sco')).toEqual(score('sco', T0 + 1000, 93));
+      // the live risk's history, oldest first, bounds included, other sites' left out
+      expect(await store.scoreHistory('sco', T0, T0 + 1000)).toEqual([score('sco', T0, 95), score('sco', T0 + 1000, 93)]);
+      expect(await store.scoreHistory('sco', T0 + 1, T0 + 5000)).toEqual([score('sco', T0 + 1000, 93)]);
     });
 
     it('upserts alerts and appends every transition', async () => {

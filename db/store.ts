@@ -103,6 +103,8 @@ export interface Store {
   /** every recorded verdict change of one clause on one subject, oldest first */
   clauseHistory(site: string, clause: string, subject: string): Promise<ClauseResult[]>;
   latestScore(site: string): Promise<SiteScore | undefined>;
+  /** every recorded score (with its live risk) of a site with from <= ts <= to, oldest first */
+  scoreHistory(site: string, from: number, to: number): Promise<SiteScore[]>;
   /** Alerts of a site that are not cleared, newest first. */
   openAlerts(site: string): Promise<Alert[]>;
   /** Every transition of one alert, oldest first. */

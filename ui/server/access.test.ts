@@ -18,6 +18,7 @@ const history: HistoryView = {
   series: async (_site, _point, from) => [{ ts: from + 1, value: 12.5, quality: 'good' }],
   stateAsOf: async (site, at) => ({ site, at, results: [], score: undefined, standards: [] }),
   clauseHistory: async () => [],
+  scoreHistory: async () => [],
 };
 const recorded: InspectionRecord[] = [];
 const inspections: InspectionsView = { list: async () => recorded, record: async (r) => void recorded.push(r) };
@@ -71,6 +72,10 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
   },
   {
     route: 'GET /api/sites/:id/clauses/:clause/history.csv', method: 'GET', path: '/api/sites/zhoushan-demo/clauses/tank-level-hh/history.csv?subject=T101',
+    expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 },
+  },
+  {
+    route: 'GET /api/sites/:id/risk.csv', method: 'GET', path: '/api/sites/zhoushan-demo/risk.csv?from=2026-01-01&to=2026-12-31',
     expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 },
   },
   { route: 'GET /api/compare', method: 'GET', path: '/api/compare?sites=zhoushan-demo,zhoushan-demo-2', expect: { anonymous: 401, manager: 403, auditor: 200, rescue: 403, admin: 200, elsewhere: 403 } },

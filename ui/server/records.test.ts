@@ -111,6 +111,24 @@ describe('clause history', () => {
   });
 });
 
+describe('the live risk as CSV', () => {
+  it('exports each recorded change of a period with its reason, the one in force at its start first, and audits it', async () => {
+    const res = await (await server.as('auditor')).fetch(`/api/sites/zhoushan-demo/risk.csv?from=${T0 + 1}&to=${T2}`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    const lines = (await res.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('site,since,until,live_risk,reason_en,reason_zh,compliance_risk,score,grade,coverage,standard');
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5))).toEqual([
+      ['zhoushan-demo', new Date(T0).toISOString(), new Date(T1).toISOString(), 'blue', 'compliance score 92'],
+      ['zhoushan-demo', new Date(T1).toISOString(), new Date(T2).toISOString(), 'orange', 'compliance score 71.5'],
+      ['zhoushan-demo', new Date(T2).toISOString(), '', 'blue', 'compliance score 92'],
+    ]);
+    expect(audited).toContainEqual(expect.objectContaining({ actor: 'auditor', action: 'report.export', details: expect.objectContaining({ what: 'risk', rows: 3 }) }));
+    const bad = await (await server.as('auditor')).fetch(`/api/sites/zhoushan-demo/risk.csv?from=${T2}&to=${T0}`);
+    expect(bad.status).toBe(400);
+  });
+});
+
 describe('the signed PDF report', () => {
   it('names the site and the score then, is signed, and the signature verifies and catches a change', async () => {
     const auditor = await server.as('auditor');

@@ -1,4 +1,4 @@
-import type { Alert, Bilingual, ClauseResult, Quality, SampleValue } from '../../model/index.ts';
+import type { Alert, Bilingual, ClauseResult, Quality, SampleValue, SiteScore } from '../../model/index.ts';
 import type { EvidenceRecord, SiteStateAsOf as StoredSiteState } from '../../db/index.ts';
 
 /** One stored reading of a point (db's store.series has this shape). */
@@ -21,6 +21,8 @@ export interface HistoryView {
   stateAsOf?(site: string, at: number): Promise<SiteStateAsOf>;
   /** every verdict change of one clause on one subject, oldest first */
   clauseHistory?(site: string, clause: string, subject: string): Promise<ClauseResult[]>;
+  /** every recorded score of a site (its live risk with the reason, the compliance score beside) in [from, to], oldest first */
+  scoreHistory?(site: string, from: number, to: number): Promise<SiteScore[]>;
   /** every stored transition of one alert, oldest first (the rescue teams' reports are read from it) */
   alertHistory?(alertId: string): Promise<{ at: number; alert: Alert }[]>;
 }

@@ -55,6 +55,10 @@ export const seriesQuery = z
   .strictObject({ from: ms('from'), to: ms('to').optional() })
   .refine((q) => q.to === undefined || q.to > q.from, { message: 'must be after from', path: ['to'] });
 
+export const periodQuery = z
+  .strictObject({ from: ms('from'), to: ms('to') })
+  .refine((q) => q.to > q.from, { message: 'must be after from', path: ['to'] });
+
 export const seriesAnswer = z
   .object({
     site: z.string(),

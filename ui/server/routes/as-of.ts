@@ -2,10 +2,11 @@ import { failurePeriods } from '../../../db/index.ts';
 import type { LiveView } from '../live-view.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
-import { asOfAnswer, asOfQuery, clauseHistoryAnswer, clauseHistoryQuery, clauseParams, errorSchema, siteParams } from '../api/schemas.ts';
+import { asOfAnswer, asOfQuery, clauseHistoryAnswer, clauseHistoryQuery, clauseParams, errorSchema, periodQuery, siteParams } from '../api/schemas.ts';
 import type { ClauseHistory, SiteAsOf } from '../api-types.ts';
 import { clauseViews, findSite, subjectVerdicts } from '../site-views.ts';
 import { clauseHistoryCsv } from '../report/clause-csv.ts';
+import { riskHistoryCsv } from '../report/risk-csv.ts';
 import type { AuditSink, HistoryView } from '../views.ts';
 
 export interface AsOfRouteOptions {
@@ -35,7 +36,7 @@ export async function siteAsOf(options: Pick<AsOfRouteOptions, 'live' | 'history
   return { site: site.id, at, score: state.score ?? null, standards: state.standards, clauses: clauseViews(site, options.live.clauses(site.id), state.results) };
 }
 
-/** GET /api/sites/:id/as-of?at=, GET /api/sites/:id/clauses/:clause/history(.csv)?subject= */
+/** GET /api/sites/:id/as-of?at=, GET /api/sites/:id/clauses/:clause/history(.csv)?subject=, GET /api/sites/:id/risk.csv?from=&to= */
 export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   const { live } = options;
   const siteExists = (id: string) => findSite(live, id) !== undefined;
@@ -92,6 +93,27 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="${name}"`);
       ctx.body = `\ufeff${clauseHistoryCsv(rows)}`;
+    },
+  );
+  api.add(
+    {
+      method: 'get', path: '/api/sites/:id/risk.csv', tags: ['audit', 'export'], params: siteParams, query: periodQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      summary: 'The site\'s live risk over a period as CSV: each recorded change with its reason (zh/en), the compliance colour, score and grade beside it; recorded in the audit log as report.export',
+      responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' }, ...refusals },
+    },
+    async ({ ctx, params, query, user }) => {
+      const scoreHistory = options.history?.scoreHistory;
+      if (!scoreHistory) throw noHistory();
+      // the score in force at `from` opens the period, so its first row says what the screens showed then
+      const before = options.history?.stateAsOf ? (await options.history.stateAsOf(params.id, query.from)).score : undefined;
+      const within = await scoreHistory.call(options.history, params.id, query.from, query.to);
+      const rows = before && (within.length === 0 || within[0]!.ts > before.ts) ? [before, ...within] : within;
+      const name = `${params.id}-risk-${new Date(query.from).toISOString().slice(0, 10)}-${new Date(query.to).toISOString().slice(0, 10)}.csv`;
+      options.audit({ actor: user!.name, action: 'report.export', subject: name, site: params.id, details: { format: 'csv', what: 'risk', from: query.from, to: query.to, rows: rows.length } });
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="${name}"`);
+      ctx.body = `\ufeff${riskHistoryCsv(rows)}`;
     },
   );
 }

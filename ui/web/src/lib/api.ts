@@ -110,6 +110,9 @@ export const fetchClauseHistory = (id: string, clause: string, subject: string, 
 export const clauseHistoryCsvUrl = (id: string, clause: string, subject: string): string => historyPath(id, clause, subject, true);
 
 export const reportUrl = (id: string, at?: number): string => `${site(id)}/report.pdf${at === undefined ? '' : `?at=${Math.floor(at)}`}`;
+
+/** GET /api/sites/:id/risk.csv: the live risk over [from, to] with its reasons, each change a row */
+export const riskCsvUrl = (id: string, from: number, to: number): string => `${site(id)}/risk.csv?from=${Math.floor(from)}&to=${Math.floor(to)}`;
 export const signatureUrl = (sha256: string): string => `/api/reports/${sha256}/signature`;
 
 export const fetchCompare = (sites: readonly string[], at?: number, signal?: AbortSignal): Promise<Comparison> =>

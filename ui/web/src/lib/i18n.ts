@@ -71,6 +71,7 @@ const strings = {
   'risk.blue': { zh: '蓝色（低）', en: 'blue (low)' },
   /** the colour from compliance alone, beside the live risk */
   complianceColour: { zh: '合规风险色', en: 'Compliance colour' },
+  riskCsv: { zh: '近 30 天实时风险（CSV）', en: 'Live risk, last 30 days (CSV)' },
   neverShelved: { zh: '不可搁置', en: 'cannot be shelved' },
   closeIncident: { zh: '关闭事故', en: 'Close incident' },
   closeComment: { zh: '关闭说明（事故如何结束）', en: 'How the incident ended' },
