@@ -212,6 +212,13 @@ describe('live risk on every surface', () => {
       const asOf = (await (await r.manager.fetch(`/api/sites/${SITE}/as-of?at=${phase.at}`)).json()) as { score: SiteScore };
       expect([asOf.score.risk, asOf.score.riskReason.en]).toEqual([phase.risk, phase.reason]);
     }
+    // and the CSV export of the period holds every one of them, in order
+    const csv = await (await apiAs(r.system, 'auditor')).fetch(`/api/sites/${SITE}/risk.csv?from=${before.at}&to=${Date.now()}`);
+    const rows = (await csv.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
+    const shown = rows.map((row) => row[3]);
+    expect(shown[0]).toBe('blue');
+    expect(rows.some((row) => row[3] === 'red' && row[4]!.includes('Tank fire at T101'))).toBe(true);
+    expect(shown.at(-1)).toBe(after.risk);
   }, 180_000);
 
   it('overfill: red from the forecast, and held red while T201\'s level gauge is lost with high-high failing', async () => {
