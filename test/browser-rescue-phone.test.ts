@@ -99,18 +99,29 @@ describe('the rescue page on a tank fire', () => {
       // the wind the page goes by is the weather station's, live; the incident carries the wind it was issued with
       const wind = page.getByTestId('incident-wind-section');
       expect(await wind.getAttribute('data-state')).toBe('known');
-      const pageFrom = Number(await wind.getAttribute('data-from'));
       const issuedFrom = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
       const recommended = page.getByTestId('recommended-gate');
       const staging = page.getByTestId('staging');
       await expect.poll(async () => (await recommended.count()) + (await staging.count())).toBe(1);
-      if (await recommended.count()) {
-        const bearing = Number(await recommended.getAttribute('data-bearing'));
-        expect(offDownwind(bearing, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
+      // the station's wind moves: read the wind and what the page chose by it in one go (one task: one rendering)
+      const seen = await page.evaluate(() => {
+        const one = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+        const bearing = (id: string) => (one(id) ? Number(one(id)!.getAttribute('data-bearing')) : undefined);
+        return {
+          from: Number(one('incident-wind-section')!.getAttribute('data-from')),
+          gate: bearing('recommended-gate'),
+          staging: bearing('staging'),
+          approach: bearing('road-approach'),
+          gates: [...document.querySelectorAll('[data-testid="incident-gates"] li')].map((li) => ({ bearing: Number(li.getAttribute('data-bearing')), excluded: li.getAttribute('data-excluded') })),
+        };
+      });
+      const pageFrom = seen.from;
+      if (seen.gate !== undefined) {
+        expect(offDownwind(seen.gate, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
         // against the incident's own wind: the live wind has turned from it by `drift`, so the gate is at least 45° − drift clear of
         // its downwind; and when the two differ the page shows the wind the zones were drawn with beside the live one
         const drift = angleBetween(pageFrom, issuedFrom);
-        expect(offDownwind(bearing, issuedFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG - drift);
+        expect(offDownwind(seen.gate, issuedFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG - drift);
         await expect.poll(async () => {
           const issued = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
           const note = page.getByTestId('incident-wind-issued');
@@ -119,15 +130,11 @@ describe('the rescue page on a tank fire', () => {
         expect(await page.getByTestId('site-plan').getByTestId('mark-gate').count()).toBe(1);
       } else {
         // every gate downwind or in a zone: staging upwind, on the plan
-        expect(angleBetween(Number(await staging.getAttribute('data-bearing')), pageFrom)).toBeLessThan(1);
+        expect(angleBetween(seen.staging!, pageFrom)).toBeLessThan(1);
         expect(await page.getByTestId('site-plan').getByTestId('mark-staging').count()).toBe(1);
       }
-      const approach = page.getByTestId('road-approach');
-      if (await approach.count()) expect(offDownwind(Number(await approach.getAttribute('data-bearing')), pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
-      for (const gate of await page.getByTestId('incident-gates').locator('li').all()) {
-        const bearing = Number(await gate.getAttribute('data-bearing'));
-        if (offDownwind(bearing, pageFrom) <= DOWNWIND_HALF_ANGLE_DEG) expect(await gate.getAttribute('data-excluded')).toBe('downwind');
-      }
+      if (seen.approach !== undefined) expect(offDownwind(seen.approach, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
+      for (const gate of seen.gates) if (offDownwind(gate.bearing, pageFrom) <= DOWNWIND_HALF_ANGLE_DEG) expect(gate.excluded).toBe('downwind');
       // a countdown is a time left or "overdue by …", never a negative time
       for (const time of await page.getByTestId('incident-countdowns').locator('[data-testid^="countdown-"]').allInnerTexts()) {
         expect(time).toMatch(/^(\d{1,2}:\d{2}(:\d{2})?|overdue by \d+ (s|min|h \d+ min))$/);
