@@ -93,25 +93,23 @@ async function apiRisk(r: Rig): Promise<{ risk: RiskColour; reason: string; deta
   return { risk: row.risk!, reason: row.riskReason!.en, detail };
 }
 
-/** Waits until the API shows `wanted` (a colour, or a test of it), then checks the stream, the as-of view and the PDF say the same. */
+/** Waits until the API, the stream and the as-of view show one state `wanted` accepts; then the signed PDF of that instant must say the same. */
 async function everySurface(r: Rig, phase: string, wanted: (risk: RiskColour, reason: string) => boolean): Promise<{ risk: RiskColour; reason: string; at: number; detail: SiteDetail }> {
-  const now = await eventually(`${phase}: the API`, async () => {
+  // a site settles at its own pace (readings come back one by one, the score moves with them): the surfaces
+  // are read until the API, the manager's stream and the store all show one state the phase wants
+  const now = await eventually(`${phase}: the API, the event stream and the as-of view agreeing`, async () => {
     const a = await apiRisk(r);
-    return wanted(a.risk, a.reason) ? a : undefined;
-  }, 60_000);
-  const at = Date.now();
-  // the manager's stream: its latest score says the same (the stream may be a moment behind the API)
-  await eventually(`${phase}: the event stream`, () => {
+    if (!wanted(a.risk, a.reason)) return undefined;
     const last = r.streamed.at(-1);
-    return last && last.risk === now.risk && last.riskReason.en === now.reason ? last : undefined;
-  });
-  // what the store recorded as in force now: the as-of view, and the signed PDF made from it
-  await eventually(`${phase}: the as-of view`, async () => {
-    const asOf = (await (await r.manager.fetch(`/api/sites/${SITE}/as-of?at=${Date.now()}`)).json()) as { score: SiteScore | null };
-    return asOf.score?.risk === now.risk && asOf.score.riskReason.en === now.reason ? asOf : undefined;
-  });
+    if (!last || last.risk !== a.risk || last.riskReason.en !== a.reason) return undefined;
+    const at = Date.now();
+    const asOf = (await (await r.manager.fetch(`/api/sites/${SITE}/as-of?at=${at}`)).json()) as { score: SiteScore | null };
+    return asOf.score?.risk === a.risk && asOf.score.riskReason.en === a.reason ? { ...a, at } : undefined;
+  }, 60_000);
+  const at = now.at;
   const auditor = await apiAs(r.system, 'auditor');
-  const pdf = await auditor.fetch(`/api/sites/${SITE}/report.pdf?at=${Date.now()}`);
+  // the signed PDF of that instant says the same
+  const pdf = await auditor.fetch(`/api/sites/${SITE}/report.pdf?at=${at}`);
   expect(pdf.status).toBe(200);
   const file = join(r.dir, `report-${Date.now()}.pdf`);
   await writeFile(file, new Uint8Array(await pdf.arrayBuffer()));
@@ -119,7 +117,7 @@ async function everySurface(r: Rig, phase: string, wanted: (risk: RiskColour, re
   const head = text.slice(text.indexOf('Live risk'), text.indexOf('Live risk') + 400);
   expect(head).toMatch(new RegExp(`^Live risk: (\\S+ / )?${now.risk.toUpperCase()}`));
   expect(head).toContain(now.reason.slice(0, 40));
-  return { ...now, at };
+  return now;
 }
 
 type Node = Record<string, unknown>;

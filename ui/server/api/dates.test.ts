@@ -79,6 +79,7 @@ const CONCRETE: Record<string, string> = {
   '/api/compare': '/api/compare',
   '/api/sites/{id}/report.pdf': '/api/sites/zhoushan-demo/report.pdf',
   '/api/sites/{id}/rescore': '/api/sites/zhoushan-demo/rescore',
+  '/api/sites/{id}/risk.csv': '/api/sites/zhoushan-demo/risk.csv',
   '/api/sites/{id}/evidence': '/api/sites/zhoushan-demo/evidence',
   '/api/sites/{id}/evidence/versions': '/api/sites/zhoushan-demo/evidence/versions',
 };
@@ -87,6 +88,7 @@ const OTHERS: Record<string, Record<string, unknown>> = {
   '/api/sites/{id}/points/{point}/series': { from: 0 },
   '/api/compare': { sites: 'zhoushan-demo,zhoushan-demo-2' },
   '/api/sites/{id}/rescore': { from: 0, to: MAX_MS, standard: 'oil-depot-above-ground@1.0.0' },
+  '/api/sites/{id}/risk.csv': { from: 0, to: MAX_MS },
   '/api/sites/{id}/evidence': { kind: 'drill', subject: 'zhoushan-demo', doneAt: 0, by: 'li' },
   '/api/sites/{id}/evidence/versions': { kind: 'drill', subject: 'zhoushan-demo', doneAt: 0 },
 };
@@ -113,7 +115,7 @@ describe(`date parameters (seed ${SEED})`, () => {
     expect(found).toEqual(expect.arrayContaining([
       '/api/compare query.at', '/api/sites/{id}/as-of query.at', '/api/sites/{id}/evidence body.doneAt', '/api/sites/{id}/evidence body.validUntil',
       '/api/sites/{id}/evidence/versions query.doneAt', '/api/sites/{id}/points/{point}/series query.from', '/api/sites/{id}/points/{point}/series query.to',
-      '/api/sites/{id}/report.pdf query.at', '/api/sites/{id}/rescore query.from', '/api/sites/{id}/rescore query.to',
+      '/api/sites/{id}/report.pdf query.at', '/api/sites/{id}/rescore query.from', '/api/sites/{id}/rescore query.to', '/api/sites/{id}/risk.csv query.from', '/api/sites/{id}/risk.csv query.to',
     ]));
   });
 
