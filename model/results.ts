@@ -100,6 +100,11 @@ export interface Alert {
   siteRisk?: LiveRisk;
 }
 
+/** An incident whose condition has cleared and that waits for a person to close it (engine/alarms/alarm-book.ts). */
+export function awaitingClose(alert: Pick<Alert, 'lifecycle'>): boolean {
+  return alert.lifecycle?.condition === 'returned' && alert.lifecycle.closeRequired === true;
+}
+
 export interface AlertLifecycle {
   /** the condition is present ('active') or has returned to normal ('returned') */
   condition: 'active' | 'returned';

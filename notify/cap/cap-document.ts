@@ -5,7 +5,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import type { Alert, Bilingual } from '../../model/index.ts';
+import { awaitingClose, type Alert, type Bilingual } from '../../model/index.ts';
 import { siteArea, zonesToAreas, type CapArea, type SitePlace } from './area.ts';
 import { capDateTime } from './identifier.ts';
 import { CAP_SEVERITY, hazardWords, urgencyOf, WARNING_LEVEL } from './vocabulary.ts';
@@ -116,11 +116,6 @@ function headline(input: CapDocumentInput, lang: 'zh' | 'en', event: string): st
   const prefix = input.msgType === 'Cancel' ? (lang === 'zh' ? '解除：' : 'All clear: ') : input.alert.exercise ? (lang === 'zh' ? '【演练】' : '[EXERCISE] ') : '';
   const line = lang === 'zh' ? `${prefix}${where} ${subjects} ${event}` : `${prefix}${event} at ${where}${subjects ? ` (${subjects})` : ''}`;
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
-}
-
-/** an incident whose condition has cleared, not yet closed by a person */
-export function awaitingClose(alert: Alert): boolean {
-  return alert.lifecycle?.condition === 'returned' && alert.lifecycle.closeRequired === true;
 }
 
 const RISK_WORDS: Record<NonNullable<Alert['siteRisk']>['risk'], Bilingual> = {
