@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit.ts';
 import type * as schema from './schema.ts';
-import type { EvidenceRecord } from './store.ts';
+import type { EvidenceRecord } from './evidence-store.ts';
 
 /** sha256 (hex) over the canonical JSON of what the record says (not who uploaded it or when). */
 export function evidenceHash(r: EvidenceRecord): string {

@@ -1,8 +1,14 @@
 export { openStore, openStoreOnPglite, type OpenStoreOptions } from './open.ts';
-export {
-  StoreError, type Store, type StoreErrorCode, type SeriesPoint, type Chart, type ChartBucket, type ChartOptions,
-  type SiteStateAsOf, type EvidenceRecord, type Hold, type OutboxMessage,
-} from './store.ts';
+export { StoreError, type Store, type StoreErrorCode } from './store.ts';
+export type { TelemetryStore, SeriesPoint, Chart, ChartBucket, ChartOptions } from './telemetry-store.ts';
+export type { VerdictStore, SiteStateAsOf } from './verdict-store.ts';
+export type { AlertStore, AlertTransition } from './alert-store.ts';
+export type { OutboxStore, OutboxMessage } from './outbox-store.ts';
+export type { AuditStore } from './audit-store.ts';
+export type { EvidenceStore, EvidenceRecord } from './evidence-store.ts';
+export type { DeadLetterStore } from './dead-letter-store.ts';
+export type { SignInLimitStore } from './sign-in-limit-store.ts';
+export type { RetentionStore, Hold } from './retention-store.ts';
 export { createStoreWriter, type StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './writer.ts';
 export { verifyAudit, auditHeadText, canonicalJson, auditHash, GENESIS, type AuditHead, type AuditEntry, type AuditRecord, type AuditProblem, type AuditVerification } from './audit.ts';
 export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPolicy, type RetentionTable } from './retention.ts';

@@ -7,7 +7,8 @@ import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
 import { verifyAudit } from './audit.ts';
 import { failurePeriods } from './failures.ts';
 import { runRetention } from './retention.ts';
-import type { OutboxMessage, Store } from './store.ts';
+import type { OutboxMessage } from './outbox-store.ts';
+import type { Store } from './store.ts';
 import type { StoreTarget } from './store-targets.ts';
 
 const T0 = Date.UTC(2025, 2, 3, 8, 0, 0);

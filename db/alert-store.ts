@@ -1,0 +1,18 @@
+import type { Alert } from '../model/index.ts';
+
+/** One stored transition of an alert: the whole alert as it was then. */
+export interface AlertTransition {
+  state: Alert['state'];
+  at: number;
+  alert: Alert;
+}
+
+/** Alerts and every transition of each (the rescue teams' reports are respond transitions). */
+export interface AlertStore {
+  /** Upserts each alert, appends its transition and an outbox row (topic `alert`), all in one transaction. */
+  writeAlerts(alerts: readonly Alert[]): Promise<void>;
+  /** Alerts of a site that are not cleared, newest first, whole as their latest transition holds them. */
+  openAlerts(site: string): Promise<Alert[]>;
+  /** Every transition of one alert, oldest first. */
+  alertHistory(alertId: string): Promise<AlertTransition[]>;
+}
