@@ -21,7 +21,12 @@ import type { AuditEntry } from './audit.ts';
 import { isRowFault, type DeadLetter, type Lane as LaneName } from './dead-letters.ts';
 import { createStrikes, isolateRows } from './row-isolation.ts';
 import { createSpill, type Spill } from './spill.ts';
-import { StoreError, type Store } from './store.ts';
+import type { AlertStore } from './alert-store.ts';
+import type { AuditStore } from './audit-store.ts';
+import type { DeadLetterStore } from './dead-letter-store.ts';
+import { StoreError } from './store.ts';
+import type { TelemetryStore } from './telemetry-store.ts';
+import type { VerdictStore } from './verdict-store.ts';
 
 export interface StoreWriterOptions {
   /** Longest a row waits before its batch is written; default 200 ms. */
@@ -85,7 +90,7 @@ interface Lane<T> {
   write: (rows: T[]) => Promise<void>;
 }
 
-export function createStoreWriter(store: Store, options: StoreWriterOptions = {}): StoreWriter {
+export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertStore & AuditStore & DeadLetterStore, options: StoreWriterOptions = {}): StoreWriter {
   const flushMs = options.flushMs ?? 200;
   const maxBatch = options.maxBatch ?? 5000;
   const maxBuffered = options.maxBuffered ?? 500_000;
