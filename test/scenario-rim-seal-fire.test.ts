@@ -64,6 +64,18 @@ beforeAll(async () => {
 const stepAt = (stage: string) => scenario.steps.find((s) => s.action === 'fire' && s.tank === 'T101' && s.stage === stage)!.at * 1000;
 /** the detectors are read on each scan, every second from 1 s (0 is the first read, before any step); a step runs before a scan due with it */
 const seen = (ms: number) => Math.max(1_000, Math.ceil(ms / 1_000) * 1_000);
+const stageOf = (a: Alert) => (a.message.en.includes('full-surface fire') ? 'full-surface' : 'rim-seal');
+/** an update the wind made: the fire's stage as it was, redrawn in a wind that moved */
+const isRedraw = (a: Alert) => {
+  if (a.transition?.action !== 'update') return false;
+  const issued = alerts.filter((b) => b.id === a.id && b.changedAt <= a.changedAt && b !== a && (b.transition?.action === 'raise' || b.transition?.action === 'update'));
+  return issued.length > 0 && stageOf(issued.at(-1)!) === stageOf(a);
+};
+/** the weather station's wind as last read at `ms` */
+const windAt = (ms: number) => {
+  const last = (point: string) => samples.filter((s) => s.point === point && s.ts <= ms).at(-1)!.value as number;
+  return { speedMs: last('WS1.wind_speed'), fromDeg: last('WS1.wind_direction') };
+};
 /** each radiation zone's flux and its reach beyond T101's shell, [upwind, downwind] metres */
 const radii = (a: Alert) => a.incident!.planZones!.features.map((f) => [f.properties['kWm2'], f.properties['beyondEdgeM']] as [number, [number, number]]);
 /** the flux the message gives on a neighbour's shell, kW/m² */
@@ -107,8 +119,23 @@ describe('rim-seal-fire through the engine', () => {
     expect(raised.incident!.inventory.map((i) => i.asset)).toContain('T101');
   });
 
+  it('redraws the zones when the drifting wind turns by more than a compass point or changes speed by more than 2 m/s, and only then', () => {
+    const issued = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && (a.transition?.action === 'raise' || a.transition?.action === 'update'));
+    const { windShiftDeg, windSpeedShiftMs } = standard.hazards['tank-fire']!.params;
+    for (const [i, a] of issued.entries()) {
+      if (i === 0 || !isRedraw(a)) continue;
+      const before = issued[i - 1]!.incident!.wind!;
+      const now = a.incident!.wind!;
+      const turn = Math.abs(now.fromDeg - before.fromDeg) % 360;
+      expect(Math.min(turn, 360 - turn) > (windShiftDeg!.value as number) || Math.abs(now.speedMs - before.speedMs) > (windSpeedShiftMs!.value as number), `redraw at ${a.changedAt}`).toBe(true);
+      expect(now).toEqual(windAt(a.changedAt)); // the wind of that instant
+    }
+    expect(issued.filter(isRedraw).length).toBeGreaterThan(0); // the simulator's seeded wind drifts that far within these minutes
+  });
+
   it('re-issues the incident as the fire spreads, returns it once the foam has kept it out for the delay-off, and clears it only when a person closes it', () => {
-    const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
+    // the wind's redraws are the test above's
+    const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && !isRedraw(a));
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
     expect(fireOut + delayOff + 20_000).toBeLessThan(END); // the commands below ran within the play
     expect(fire.map((a) => [a.changedAt, a.transition?.action, a.transition?.by])).toEqual([
@@ -159,7 +186,9 @@ describe('rim-seal-fire through the engine', () => {
     expect(out.transition?.comment).toBe('condition cleared, awaiting close');
     expect(out.state).toBe('active');
     expect(out.incident!.countdowns).toEqual([]);
-    expect(radii(out)).toEqual(radii(full)); // no "rim-seal fire" on the way out
+    const lastIssued = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && a.changedAt < out.changedAt && (a.transition?.action === 'raise' || a.transition?.action === 'update')).at(-1)!;
+    expect(stageOf(lastIssued)).toBe('full-surface');
+    expect(radii(out)).toEqual(radii(lastIssued)); // no "rim-seal fire" on the way out
     // acknowledged, it still awaits a person to close it (not cleared by return + acknowledgement)
     expect(acknowledged).toEqual(ack);
     expect(ack.state).toBe('acknowledged');
@@ -173,11 +202,12 @@ describe('rim-seal-fire through the engine', () => {
   });
 
   it('carries zones on the plan and in WGS84, inventory from the levels, the wind and the standard\'s actions', () => {
-    const [rim, full] = alerts.filter((a) => a.incident?.hazard === 'tank-fire') as [Alert, Alert];
+    const issued = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && (a.transition?.action === 'raise' || a.transition?.action === 'update'));
+    const [rim, full] = [issued.find((a) => stageOf(a) === 'rim-seal')!, issued.find((a) => stageOf(a) === 'full-surface')!];
     const t101 = site.assets.find((a): a is Tank => a.id === 'T101')!;
-    for (const alert of [rim, full]) {
+    for (const alert of issued) {
       const { zones, planZones } = alert.incident!;
-      expect(zones.features).toHaveLength(alert === rim ? 5 : 3);
+      expect(zones.features).toHaveLength(stageOf(alert) === 'rim-seal' ? 5 : 3);
       for (const [i, f] of planZones!.features.entries()) {
         // each zone runs from the shell out to its reach on every bearing, between the upwind and the downwind reach
         const ring = (f.geometry as { coordinates: [number, number][][] }).coordinates[0]!;
@@ -191,8 +221,8 @@ describe('rim-seal-fire through the engine', () => {
         expect(zones.features[i]!.properties).toEqual(f.properties);
         expect((zones.features[i]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!.every(near)).toBe(true);
       }
-      // the weather station's latest wind when the detector reported (the simulator's wind drifts)
-      const trigger = samples.findIndex((s) => s.ts === alert.changedAt && /^T101\.(flame|rim_seal_fire)$/.test(s.point) && s.value === true);
+      // the weather station's latest wind when the detector reported, or when the wind itself moved (the simulator's wind drifts)
+      const trigger = isRedraw(alert) ? samples.filter((s) => s.ts <= alert.changedAt).length : samples.findIndex((s) => s.ts === alert.changedAt && /^T101\.(flame|rim_seal_fire)$/.test(s.point) && s.value === true);
       const last = (point: string) => samples.slice(0, trigger).filter((s) => s.point === point).at(-1)!.value;
       expect(alert.incident!.wind!.speedMs).toBe(last('WS1.wind_speed'));
       expect(alert.incident!.wind!.fromDeg).toBeCloseTo(last('WS1.wind_direction') as number, 9);

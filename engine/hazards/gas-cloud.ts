@@ -8,7 +8,7 @@ import { planToWgs84, polygonFeatures, type PlanPoint } from './geo.ts';
 import { hazardSpec } from './incident-parts.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { hazardParams } from './hazard-params.ts';
-import { windNow, windPoints } from './wind.ts';
+import { windNow, windPoints, windShifted } from './wind.ts';
 
 type GasDetector = Extract<Asset, { kind: 'gas-detector' }>;
 /** 0 clear, 1 over its first alarm, 2 has reached its second (latched while the detector stays in the cloud) */
@@ -251,13 +251,6 @@ export function createGasCloudWatchers(
 function isIgnitionSource(asset: Asset, kinds: readonly string[]): boolean {
   const marked = (asset.attributes as Record<string, unknown>)['ignitionSource'];
   return typeof marked === 'boolean' ? marked : kinds.includes(asset.kind);
-}
-
-/** The wind came up, dropped out, or turned by more than `limitDeg` since the incident was last issued. */
-function windShifted(heldDeg: number | undefined, nowDeg: number | undefined, limitDeg: number): boolean {
-  if (heldDeg === undefined || nowDeg === undefined) return heldDeg !== nowDeg;
-  const turn = Math.abs(nowDeg - heldDeg) % 360;
-  return Math.min(turn, 360 - turn) > limitDeg;
 }
 
 const sameWind = (a: IncidentDetails['wind'], b: IncidentDetails['wind']) => a === b || (a !== undefined && b !== undefined && a.speedMs === b.speedMs && a.fromDeg === b.fromDeg);

@@ -1,6 +1,7 @@
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
+import { createDikeFireWatchers } from './dike-fire.ts';
 import { createGasCloudWatchers } from './gas-cloud.ts';
 import { createVceModel } from './vce.ts';
 import { createBoiloverWatchers } from './boilover.ts';
@@ -17,6 +18,7 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
   return [
     ...(hazards.overfill ? createOverfillWatchers(context, hazards.overfill) : []),
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
+    ...(hazards['dike-fire'] ? createDikeFireWatchers(context, hazards['dike-fire']) : []),
     ...(hazards['gas-cloud'] ? createGasCloudWatchers(context, hazards['gas-cloud'], vce?.cloud) : []),
     ...(hazards.boilover ? createBoiloverWatchers(context, hazards.boilover) : []),
     ...(hazards['protection-lost'] ? createProtectionLostWatchers(context, hazards['protection-lost']) : []),

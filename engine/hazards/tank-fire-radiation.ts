@@ -16,6 +16,8 @@ export interface RadiationParams extends SolidFlameParams {
   atmosphere: Atmosphere;
   /** with no good wind reading the flame leans towards every target at this speed, m/s */
   windUnknownMs: number;
+  /** an open fire's zones are redrawn when the wind turns by more than turnDeg or its speed changes by more than speedMs */
+  redraw: { turnDeg: number; speedMs: number };
 }
 
 export function radiationParams(definition: HazardDefinition): RadiationParams {
@@ -44,6 +46,7 @@ export function radiationParams(definition: HazardDefinition): RadiationParams {
     bagster: pair('bagsterTransmissivity'),
     atmosphere: { relativeHumidity: p.number('relativeHumidity'), airTemperatureC: p.number('airTemperature') },
     windUnknownMs: p.number('windUnknownMs'),
+    redraw: { turnDeg: p.number('windShiftDeg'), speedMs: p.number('windSpeedShiftMs') },
   };
 }
 

@@ -56,9 +56,13 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
       [10 * MIN, 'T101.rim_seal_fire', false],
     ];
     const fire = fireAlerts(steps, 11 * MIN);
-    // the smaller fire is re-issued once the detectors have agreed for the settle time (10 s)
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN + delayOff, 'return']]);
-    const [rim, full, back] = fire as [Alert, Alert, Alert];
+    // the wind turning 30° (more than one compass point, 22.5°) at 3 min redraws the zones; the smaller fire is
+    // re-issued once the detectors have agreed for the settle time (10 s)
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [3 * MIN, 'update'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN + delayOff, 'return']]);
+    const [rim, turned, full, back] = fire as [Alert, Alert, Alert, Alert];
+    expect(turned.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 120 });
+    expect(turned.message.en).toContain('leaning 74° towards 300°');
+    expect(radii(turned)).toEqual(radii(rim)); // the same reach, turned with the wind
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
 
     // rim-seal, wind 4.2 m/s from the east: the ring flame of the 0.9 m seal (Thomas with D = w: 1.63 m, lying 73.6° over,
@@ -118,9 +122,30 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     expect(fire.at(-1)!.message.en).toContain('full-surface fire'); // the last word is the fire as it was
   });
 
-  it('a fire seen before the wind is re-issued with the wind once the weather station reports', () => {
+  it('a fire seen before the wind is re-issued with the wind as soon as the weather station reports', () => {
     const fire = fireAlerts([[0, 'T201.flame', true], [1_000, 'WS1.wind_speed', 3], [1_000, 'WS1.wind_direction', 45], [2_000, 'T201.flame', true], [3_000, 'T201.flame', true]], 4_000);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([[0, 'raise', undefined], [2_000, 'update', { speedMs: 3, fromDeg: 45 }]]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([[0, 'raise', undefined], [1_000, 'update', { speedMs: 3, fromDeg: 45 }]]);
+  });
+
+  it('follows the wind: a wobble within a compass point or 2 m/s leaves the zones; a larger turn, a stronger wind or a lost wind redraws them', () => {
+    const winds: [number, number, number][] = [
+      [0, 3, 270],
+      [5_000, 3.5, 285], // 15° and 0.5 m/s: the same zones
+      [10_000, 3, 260], // 10° the other way
+      [15_000, 3, 230], // 40° from the wind it was drawn in: redrawn
+      [20_000, 6, 230], // 3 m/s stronger: the flame lies lower, redrawn
+      [25_000, 6, 230],
+    ];
+    const steps: Step[] = [...winds.flatMap(([t, speed, from]): Step[] => [[t, 'WS1.wind_speed', speed], [t, 'WS1.wind_direction', from]]), [1_000, 'T201.flame', true], [32_000, 'WS1.wind_speed', 6, 'bad']];
+    const fire = fireAlerts(steps, 40_000);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([
+      [1_000, 'raise', { speedMs: 3, fromDeg: 270 }],
+      [15_000, 'update', { speedMs: 3, fromDeg: 230 }],
+      [20_000, 'update', { speedMs: 6, fromDeg: 230 }],
+      [32_000, 'update', undefined], // no good wind: leaning towards every side, never the last direction kept
+    ]);
+    expect(fire[1]!.message.en).toContain('towards 50°');
+    expect(fire[3]!.message.en).toContain('the wind unknown');
   });
 
   it('a fixed-roof tank has no seal: its flame detectors alone make a full-surface fire', () => {

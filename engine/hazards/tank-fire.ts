@@ -10,7 +10,7 @@ import { atmosphereNow, atmospherePoints } from './atmosphere.ts';
 import { describeFlame, describeNeighbours, describeZones } from './radiation-words.ts';
 import { poolFlame, radiationParams, radiationZones, rimSealFlame, shellFlux, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
 import { ringAroundCircle } from './zone-rings.ts';
-import { windNow, windPoints } from './wind.ts';
+import { flameWindMoved, windNow, windPoints } from './wind.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -51,6 +51,8 @@ interface TankFire {
   exposedSince: Map<string, number>;
   /** stage, exposed and burning neighbours: the incident is re-issued when it changes */
   signature?: string;
+  /** the wind the held incident was drawn in: re-issued when it moves by more than the standard's redraw limits */
+  heldWind?: FlameWind;
   held?: AlarmSpec;
   /** a smaller stage waiting for the detectors to settle */
   shrinking?: { stage: Stage; timer: { unsubscribe(): void } };
@@ -72,7 +74,9 @@ const SIZE: Record<Stage, number> = { 'rim-seal': 1, 'full-surface': 2 };
  * detectors read false. A fire that shrinks (full-surface back to the seal) is re-issued only once the
  * detectors have agreed for the settle time: when a fire goes out the flame detectors usually report
  * before the seal's, and "rim-seal fire" would be the wrong last word. The flame leans in the wind
- * read when the incident is (re)issued; with no good wind it leans towards every target.
+ * read when the incident is (re)issued; with no good wind it leans towards every target. The zones
+ * follow the wind: a turn by more than `windShiftDeg`, a speed change of more than `windSpeedShiftMs`,
+ * or the wind coming up or dropping out re-issues every burning tank's incident.
  */
 export function createTankFireWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('tank-fire', definition);
@@ -164,8 +168,9 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
       for (const id of [...fire.exposedSince.keys()]) if (!exposed.some((t) => t.id === id)) fire.exposedSince.delete(id);
       for (const t of exposed) if (!fire.exposedSince.has(t.id)) fire.exposedSince.set(t.id, at);
       const signature = [stage, exposed.map((t) => t.id).join(','), others.map((t) => t.id).join(',')].join('|');
-      if (signature !== fire.signature) {
+      if (signature !== fire.signature || windMoved(fire, wind)) {
         fire.signature = signature;
+        fire.heldWind = wind;
         fire.held = specOf(fire, stage, model, exposed, others, wind, at);
       }
       context.condition(fire.key, fire.held, true, at);
@@ -193,11 +198,6 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     fire.shrinking = undefined;
     if (stage === fire.stage) {
       if (!fire.stage) return context.condition(fire.key, undefined, false, at); // also returns an alarm restored from before a restart
-      // a fire seen before the weather station reported (start-up) is re-issued with the wind once it is known
-      if (fire.held?.incident?.wind === undefined && windNow(context, winds)) {
-        fire.signature = undefined;
-        return evaluate(at);
-      }
       // the same reading again changes no neighbour: only this fire's condition is asserted (O(1), not every fire's)
       return context.condition(fire.key, fire.held, true, at);
     }
@@ -213,11 +213,26 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     fire.stage = stage;
     if (!stage) {
       fire.signature = undefined;
+      fire.heldWind = undefined;
       fire.held = undefined;
       context.condition(fire.key, undefined, false, at);
     }
     evaluate(at);
   };
 
-  return fires.map((fire) => ({ points: fire.rimPoint ? [fire.flamePoint, fire.rimPoint] : [fire.flamePoint], onSample: (s: Sample) => onSample(fire, s) }));
+  const windMoved = (fire: TankFire, wind: FlameWind) => flameWindMoved(fire.heldWind, wind, radiation.redraw.turnDeg, radiation.redraw.speedMs);
+  /** a wind reading: once per instant (speed and direction come together), and only when a burning tank's wind moved */
+  let pending: { unsubscribe(): void } | undefined;
+  const onWind = () => {
+    pending ??= context.schedule(() => {
+      pending = undefined;
+      const wind = windNow(context, winds);
+      if (fires.some((f) => f.stage !== undefined && windMoved(f, wind))) evaluate(context.now());
+    }, 0);
+  };
+
+  return [
+    ...fires.map((fire) => ({ points: fire.rimPoint ? [fire.flamePoint, fire.rimPoint] : [fire.flamePoint], onSample: (s: Sample) => onSample(fire, s) })),
+    ...(winds && fires.length > 0 ? [{ points: [winds.speed, winds.direction], onSample: onWind }] : []),
+  ];
 }

@@ -30,3 +30,19 @@ export function windNow(
   const fromDeg = direction.value >= 0 && direction.value < 360 ? direction.value : ((direction.value % 360) + 360) % 360;
   return { speedMs: speed.value, fromDeg };
 }
+
+/** The wind came up, dropped out, or turned by more than `limitDeg` since an incident was last issued. */
+export function windShifted(heldDeg: number | undefined, nowDeg: number | undefined, limitDeg: number): boolean {
+  if (heldDeg === undefined || nowDeg === undefined) return heldDeg !== nowDeg;
+  const turn = Math.abs(nowDeg - heldDeg) % 360;
+  return Math.min(turn, 360 - turn) > limitDeg;
+}
+
+/**
+ * A flame's wind moved enough to redraw its zones: it came up or dropped out, turned by more than
+ * `limitDeg`, or its speed (which sets the flame's tilt and length) changed by more than `limitMs`.
+ */
+export function flameWindMoved(held: IncidentDetails['wind'], now: IncidentDetails['wind'], limitDeg: number, limitMs: number): boolean {
+  if (held === undefined || now === undefined) return held !== now;
+  return windShifted(held.fromDeg, now.fromDeg, limitDeg) || Math.abs(now.speedMs - held.speedMs) > limitMs;
+}

@@ -19,6 +19,7 @@ const HAZARDS: Record<IncidentDetails['hazard'], HazardWords> = {
   'gas-cloud': { category: ['Safety', 'Env'], event: { zh: '可燃气体泄漏扩散', en: 'Flammable vapour cloud' }, response: ['Evacuate', 'Avoid'], certainty: 'Observed' },
   vce: { category: ['Fire', 'Safety'], event: { zh: '蒸气云爆炸危险', en: 'Vapour cloud explosion hazard' }, response: ['Evacuate', 'Avoid'], certainty: 'Possible' },
   'tank-fire': { category: ['Fire'], event: { zh: '储罐火灾', en: 'Tank fire' }, response: ['Evacuate', 'Execute'], certainty: 'Observed' },
+  'dike-fire': { category: ['Fire'], event: { zh: '防火堤池火', en: 'Dike (bund) fire' }, response: ['Evacuate', 'Execute'], certainty: 'Observed' },
   domino: { category: ['Fire'], event: { zh: '火灾蔓延至邻罐', en: 'Fire spreading to neighbouring tanks' }, response: ['Evacuate', 'Execute'], certainty: 'Likely' },
   boilover: { category: ['Fire'], event: { zh: '储罐沸溢', en: 'Tank boilover' }, response: ['Evacuate'], certainty: 'Likely' },
   'spill-to-sea': { category: ['Env'], event: { zh: '油品入海', en: 'Oil spill to sea' }, response: ['Execute', 'Monitor'], certainty: 'Observed' },
