@@ -6,7 +6,7 @@ import { loadScenario, scenarioSamples, type Scenario, type ScenarioSamplesOptio
 
 export const T0 = 1_700_000_000_000;
 const SITE_FILE = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
-const STANDARD_FILE = new URL('../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
+const standardFile = (version: string) => new URL(`../standards/oil-depot-above-ground/${version}.yaml`, import.meta.url).pathname;
 
 export interface ScenarioRun extends ReplayOutput {
   site: Site;
@@ -23,10 +23,10 @@ export interface ScenarioRun extends ReplayOutput {
 
 /**
  * Plays a sim/ scenario's samples (scenarioSamples: the depot model stepped with the timeline, no
- * sockets) through the real engine on virtual time with the demo site and the 1.0.0 standard.
+ * sockets) through the real engine on virtual time with the demo site and the standard's 1.0.0 (or the version given).
  */
-export async function runScenario(name: string, options: ScenarioSamplesOptions & { edit?: (scenario: Scenario) => Scenario } = {}): Promise<ScenarioRun> {
-  const [site, standard, loaded] = await Promise.all([loadSite(SITE_FILE), loadStandard(STANDARD_FILE), loadScenario(name)]);
+export async function runScenario(name: string, options: ScenarioSamplesOptions & { edit?: (scenario: Scenario) => Scenario; standardVersion?: string } = {}): Promise<ScenarioRun> {
+  const [site, standard, loaded] = await Promise.all([loadSite(SITE_FILE), loadStandard(standardFile(options.standardVersion ?? '1.0.0')), loadScenario(name)]);
   const scenario = options.edit ? options.edit(loaded) : loaded;
   const samples = [...scenarioSamples(site, scenario, { start: T0, ...options })].flatMap((b) => b.samples);
   const output = replay({ samples, site, standard, from: T0, until: T0 + (options.untilMs ?? samples.at(-1)!.ts - T0) });

@@ -73,6 +73,12 @@ describe('dike fire: the dike floor burning as one pool', () => {
     expect(tankOnly.alerts.some((a) => a.incident?.hazard === 'tank-fire')).toBe(true);
   });
 
+  it('a sump that reads clear once the leak has stopped does not put the pool out while a tank of the dike burns', () => {
+    const steps: Step[] = [[0, 'D2.hydrocarbon_detected', true], [0, 'T201.flame', true], [MIN, 'D2.hydrocarbon_detected', false], [3 * MIN, 'T201.flame', false]];
+    const fire = dikeFires(playOnVirtualTime(site, standard, steps, 3 * MIN + delayOff + MIN).alerts);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [3 * MIN + delayOff, 'return']]);
+  });
+
   it('a product reading gone bad keeps the fire; once the tank is out it returns after the delay-off', () => {
     const steps: Step[] = [
       [0, 'D2.hydrocarbon_detected', true],

@@ -38,9 +38,11 @@ interface DikeModel {
  * standard parameters); the zones are measured from the dike wall on every bearing, the flux on a
  * tank outside the dike from its shell's distance to the wall. Every tank inside the dike stands in
  * the flame: each is cooled as a burning tank (GB 50074 §12.5.4), the tanks outside above the
- * exposure flux as neighbours. The zones follow the wind as the tank fire's do. The incident returns
- * once neither the flame detector nor product-with-a-burning-tank holds (after the alarm book's
- * delay-off); a reading that goes bad keeps its last word.
+ * exposure flux as neighbours. The zones follow the wind as the tank fire's do. Once product has
+ * burnt with a tank the pool is taken as alight until no tank of the dike burns: a sump detector
+ * that clears (the leak stopped, the detector burnt) does not put a pool fire out. The incident
+ * returns once neither holds (after the alarm book's delay-off); a reading that goes bad keeps its
+ * last word.
  */
 export function createDikeFireWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const tankFire = context.standard.hazards['tank-fire'];
@@ -75,6 +77,8 @@ export function createDikeFireWatchers(context: HazardContext, definition: Hazar
 
     let flame = false;
     let product = false;
+    /** product has burnt with a tank: the pool stays alight while a tank of the dike burns, whatever the sump reads after */
+    let pooled = false;
     const burning = new Set<Tank>();
     let since = 0;
     /** when the fire was last seen out: back within the incident's delay-off it is the same fire, its deadlines unmoved */
@@ -138,7 +142,9 @@ export function createDikeFireWatchers(context: HazardContext, definition: Hazar
     };
 
     const update = (at: number) => {
-      const evidence = [...(flame ? [DIKE_FLAME] : []), ...(product && burning.size > 0 ? [PRODUCT, { zh: `${[...burning].map((t) => t.id).join('、')} 着火`, en: `${[...burning].map((t) => t.id).join(', ')} burning` }] : [])];
+      if (product && burning.size > 0) pooled = true;
+      else if (burning.size === 0) pooled = false;
+      const evidence = [...(flame ? [DIKE_FLAME] : []), ...(pooled ? [PRODUCT, { zh: `${[...burning].map((t) => t.id).join('、')} 着火`, en: `${[...burning].map((t) => t.id).join(', ')} burning` }] : [])];
       if (evidence.length === 0) {
         if (held) outAt = at;
         held = undefined;
