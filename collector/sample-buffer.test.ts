@@ -1,8 +1,9 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../model/index.ts';
+import { sampleCodec } from '../queue/index.ts';
 import { BUFFER_FULL_POINT, createSampleBuffer, type SampleBuffer } from './sample-buffer.ts';
 import { createLogCapture, waitFor } from './test-support.ts';
 
@@ -55,9 +56,9 @@ describe('sample buffer', () => {
     for (const s of sent.slice(0, 25_000)) buffer.sink(s);
     await new Promise((r) => setTimeout(r, 50));
     for (const s of sent.slice(25_000)) buffer.sink(s);
-    await new Promise((r) => setTimeout(r, 50));
-    expect(buffer.stats()).toMatchObject({ inMemory: 1000, onDisk: 49_000, depth: 50_000, delivered: 0, dropped: 0, full: false });
-    expect(readdirSync(dir).filter((f) => f.endsWith('.ndjson')).length).toBe(25); // 49 000 / 2000, rounded up
+    await new Promise((r) => setTimeout(r, 250)); // a group commit ran
+    expect(buffer.stats()).toMatchObject({ inMemory: 1000, onDisk: 49_000, depth: 50_000, delivered: 0, dropped: 0, full: false, segments: 25 });
+    expect(readdirSync(dir).filter((f) => f.endsWith('.ndjson')).length).toBe(25); // 50 000 / 2000: the spilled ones and, committed, the ones in memory
     expect(down.accepted).toHaveLength(0);
 
     down.state.mode = 'slow'; // back, but slow: pushes keep arriving while it drains
@@ -90,7 +91,7 @@ describe('sample buffer', () => {
     expect(down.accepted).toEqual(sent);
   });
 
-  it('reports a full buffer as a sample and in the log, drops only what did not fit, and says when it takes samples again', async () => {
+  it('reports a full buffer as a sample and in the log, drops the oldest samples, and says when it has room again', async () => {
     const log = createLogCapture();
     const down = createDownstream();
     down.state.mode = 'down';
@@ -98,15 +99,16 @@ describe('sample buffer', () => {
     buffers.push(buffer);
     const sent = samples(1500);
     for (const s of sent) buffer.sink(s);
-    expect(buffer.stats()).toMatchObject({ inMemory: 102, onDisk: 900, dropped: 500, full: true }) // 100 samples and the two reports;
-    expect(log.lines.filter((l) => /full, dropping new samples/.test(l.msg))).toHaveLength(2); // once per site whose samples were dropped
+    // 1000 kept (100 in memory, 900 on disk): the two reports took the room of two more old samples
+    expect(buffer.stats()).toMatchObject({ inMemory: 100, onDisk: 900, dropped: 502, full: true });
+    expect(log.lines.filter((l) => /full, dropping the oldest samples/.test(l.msg))).toHaveLength(2); // once per site pushing while full
     down.state.mode = 'up';
     await buffer.drained();
     const reports = down.accepted.filter((s) => s.point === BUFFER_FULL_POINT);
     expect(reports.map((r) => [r.site, r.value])).toEqual([['s1', true], ['s2', true], ['s1', false], ['s2', false]]);
     const data = down.accepted.filter((s) => s.point !== BUFFER_FULL_POINT);
-    expect(data).toEqual(sent.slice(0, 1000)); // the first 1000 (100 in memory + 900 on disk), in order
-    expect(buffer.stats()).toMatchObject({ dropped: 500, full: false });
+    expect(data).toEqual(sent.slice(502)); // the newest 998, in order
+    expect(buffer.stats()).toMatchObject({ dropped: 502, full: false });
   });
 
   it('keeps what it could not deliver across a restart and delivers it first', async () => {
@@ -126,5 +128,57 @@ describe('sample buffer', () => {
     await waitFor(() => up.accepted.length === 3000, 'everything delivered');
     await second.drained();
     expect(up.accepted).toEqual(sent);
+  });
+
+  it('a consumer besides the downstream (the database writer) holds each sample until it acked it, and goes on where it was after a restart', async () => {
+    const dir = tempDir();
+    const down = createDownstream();
+    const first = createSampleBuffer({ dir, downstream: down.write, consumers: ['store'], maxInMemory: 100, batchSize: 10 });
+    const sent = samples(500);
+    for (const s of sent) first.sink(s);
+    await first.drained();
+    expect(down.accepted).toEqual(sent);
+    expect(first.stats()).toMatchObject({ depth: 500, delivered: 500 }); // delivered, not yet stored
+    const store = first.consumer('store');
+    const one = store.read(100);
+    const two = store.read(100);
+    expect([...one.rows, ...two.rows]).toEqual(sent.slice(0, 200)); // the oldest came back from disk
+    store.ack(one);
+    store.ack(two, 20);
+    expect(first.stats().depth).toBe(380);
+    await first.close();
+
+    const again = createDownstream();
+    const second = createSampleBuffer({ dir, downstream: again.write, consumers: ['store'], maxInMemory: 100, batchSize: 10 });
+    buffers.push(second);
+    const rest: Sample[] = [];
+    const store2 = second.consumer('store');
+    for (let b = store2.read(1000); b.end > b.start; b = store2.read(1000)) {
+      rest.push(...b.rows);
+      store2.ack(b);
+    }
+    expect(rest).toEqual(sent.slice(120));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(again.accepted).toEqual([]); // the downstream had taken them all
+    expect(second.stats().depth).toBe(0);
+  });
+
+  it('upgrades a folder an older version left (segments and the head log head.wal): the head first, then the segments, in order', async () => {
+    const dir = tempDir();
+    mkdirSync(dir, { recursive: true });
+    const sent = samples(30);
+    const lines = (list: Sample[]) => `${list.map((s) => sampleCodec.encode(s)).join('\n')}\n`;
+    // the older version's line format, spelled out: [site, point, value, quality, ts, reason?], NaN as {"$n":"NaN"}
+    expect(sampleCodec.encode(sent[0]!)).toBe('["s1","P0.v",{"$n":"NaN"},"bad",1700000000000,"timeout"]');
+    writeFileSync(join(dir, 'head.wal'), lines(sent.slice(0, 10)));
+    writeFileSync(join(dir, '001000000000.ndjson'), lines(sent.slice(10, 20)));
+    writeFileSync(join(dir, '001000000001.ndjson'), lines(sent.slice(20, 30)));
+    const down = createDownstream();
+    const buffer = createSampleBuffer({ dir, downstream: down.write, batchSize: 7 });
+    buffers.push(buffer);
+    await waitFor(() => down.accepted.length === 30, 'the older version’s samples');
+    expect(down.accepted).toEqual(sent);
+    await buffer.drained();
+    expect(readdirSync(dir)).toEqual([]);
   });
 });

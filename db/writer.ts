@@ -12,21 +12,26 @@
  * refusals it goes to the `dead_letters` table with the error, counted and logged.
  * Audit entries are written to disk (fsync) before `audit()` returns and to the database from
  * there, so they survive an outage and a restart alike.
+ *
+ * Every lane is a queue of queue/ (db/writer-lanes.ts). `takeSamples` reads another queue's
+ * samples (main: the collector buffer's) and acks each batch only once the database committed it,
+ * so that a kill while a batch is on its way loses nothing: the queue delivers it again, and the
+ * samples table's key keeps one copy.
  */
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
+import type { QueueConsumer } from '../queue/index.ts';
 import type { AuditEntry } from './audit.ts';
 import { isRowFault, type DeadLetter, type Lane as LaneName } from './dead-letters.ts';
 import { createStrikes, isolateRows } from './row-isolation.ts';
-import { createSpill, type Spill } from './spill.ts';
 import type { AlertStore } from './alert-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
 import { StoreError } from './store.ts';
 import type { TelemetryStore } from './telemetry-store.ts';
 import type { VerdictStore } from './verdict-store.ts';
+import { openWriterLanes, type Lane } from './writer-lanes.ts';
 
 export interface StoreWriterOptions {
   /** Longest a row waits before its batch is written; default 200 ms. */
@@ -81,13 +86,11 @@ export interface StoreWriter {
   flush(): Promise<void>;
   /** Flushes and stops; the store itself stays open (its owner closes it). */
   close(): Promise<void>;
-}
-
-interface Lane<T> {
-  name: LaneName;
-  rows: T[];
-  inFlight: number;
-  write: (rows: T[]) => Promise<void>;
+  /**
+   * Also writes the samples of `from` (a consumer of another queue, e.g. the collector buffer's), after
+   * the writer's own, acking each batch once the database committed it.
+   */
+  takeSamples(from: QueueConsumer<Sample>): void;
 }
 
 export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertStore & AuditStore & DeadLetterStore, options: StoreWriterOptions = {}): StoreWriter {
@@ -99,23 +102,18 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   const drainTimeoutMs = options.drainTimeoutMs ?? 30_000;
   const maxRowFailures = options.maxRowFailures ?? 3;
   const log = options.logger ?? pino({ level: 'silent' });
-  const spill: Spill | undefined = options.spillDir === undefined ? undefined : createSpill(options.spillDir, options.maxSpillBytes ?? 2 ** 30);
-  // audit entries are never dropped: no bound, and each one synced to disk
-  const auditSpill: Spill<AuditEntry> | undefined = options.spillDir === undefined
-    ? undefined
-    : createSpill<AuditEntry>(join(options.spillDir, 'audit'), Number.POSITIVE_INFINITY, { codec: { encode: (e) => JSON.stringify(e), decode: (l) => JSON.parse(l) as AuditEntry }, sync: true });
+  const lanes = openWriterLanes({
+    spillDir: options.spillDir, maxSpillBytes: options.maxSpillBytes ?? 2 ** 30, maxBatch, log,
+    write: {
+      samples: (r) => store.writeSamples(r), results: (r) => store.writeResults(r), scores: (r) => store.writeScores(r),
+      alerts: (r) => store.writeAlerts(r), audits: (r) => store.appendAudits(r),
+    },
+  });
+  const { samples, audits } = lanes;
   const strikes = createStrikes();
   const deadPending: DeadLetter[] = [];
   const deadCounts: Record<LaneName, number> = { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 };
   let lastSpillLog = 0;
-
-  const samples: Lane<Sample> = { name: 'samples', rows: [], inFlight: 0, write: (r) => store.writeSamples(r) };
-  const results: Lane<ClauseResult> = { name: 'results', rows: [], inFlight: 0, write: (r) => store.writeResults(r) };
-  const scores: Lane<SiteScore> = { name: 'scores', rows: [], inFlight: 0, write: (r) => store.writeScores(r) };
-  const alerts: Lane<Alert> = { name: 'alerts', rows: [], inFlight: 0, write: (r) => store.writeAlerts(r) };
-  // without a spill directory audit entries wait in memory like any other row
-  const audits: Lane<AuditEntry> = { name: 'audit', rows: [], inFlight: 0, write: (r) => store.appendAudits(r) };
-  const lanes = [audits, samples, results, scores, alerts] as Lane<unknown>[];
 
   let written = 0;
   let newestWrittenSampleTs = 0;
@@ -131,7 +129,14 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   let retryTimer: NodeJS.Timeout | undefined;
   let lastDropLog = 0;
 
-  const buffered = (): number => lanes.reduce((n, l) => n + l.rows.length + l.inFlight, 0);
+  /** rows of the writer's own lanes in memory (samples on disk and audit entries on disk not included) */
+  const inMemory = (lane: Lane<unknown>): number => (lanes.durable && lane === (audits as Lane<unknown>) ? 0 : lane.queue.stats().inMemory);
+  const ownBuffered = (): number => lanes.all.reduce((n, l) => n + inMemory(l), 0);
+  /** samples waiting in queues taken from elsewhere */
+  const taken = (): { inMemory: number; onDisk: number; rows: number } => samples.sources.slice(1).reduce((n, c) => {
+    const b = c.backlog();
+    return { inMemory: n.inMemory + b.inMemory, onDisk: n.onDisk + b.onDisk, rows: n.rows + b.rows };
+  }, { inMemory: 0, onDisk: 0, rows: 0 });
   const backoffMs = (): number => Math.min(retryMaxMs, retryMinMs * 2 ** Math.max(0, attempt - 1));
 
   function drop(count: number): void {
@@ -145,48 +150,36 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
 
   /** Keeps the buffer bounded: the oldest queued telemetry goes first (to disk when it can), then the lane's own oldest. */
   function enforceBound(lane: Lane<unknown>): void {
-    let excess = buffered() - maxBuffered;
+    let excess = ownBuffered() - maxBuffered;
     if (excess <= 0) return;
-    if (spill !== undefined) {
-      while (excess > 0 && samples.rows.length > 0) {
-        const rows = samples.rows.splice(0, Math.min(samples.rows.length, Math.max(excess, maxBatch)));
-        try {
-          const lost = spill.push(rows);
-          if (lost > 0) drop(lost);
-        } catch (err) {
-          samples.rows.unshift(...rows);
-          log.error({ err: (err as Error).message, dir: spill.dir }, 'store writer cannot spill to disk');
-          break;
-        }
-        excess -= rows.length;
-        const now = Date.now();
-        if (now - lastSpillLog >= 5000) {
-          lastSpillLog = now;
-          log.warn({ ...spill.stats(), dir: spill.dir, maxBuffered }, 'store writer buffer full: samples spilled to disk');
-        }
+    if (lanes.durable) {
+      const before = samples.queue.stats().inMemory;
+      const lost = samples.queue.spill(Math.min(before, Math.max(excess, maxBatch)));
+      if (lost > 0) drop(lost);
+      excess -= before - samples.queue.stats().inMemory;
+      const now = Date.now();
+      if (before > 0 && now - lastSpillLog >= 5000) {
+        lastSpillLog = now;
+        const s = samples.queue.stats();
+        log.warn({ files: s.segments, rows: s.onDisk, bytes: s.bytes, dir: options.spillDir, maxBuffered }, 'store writer buffer full: samples spilled to disk');
       }
       if (excess <= 0) return;
     }
     for (const victim of [samples as Lane<unknown>, lane]) {
-      const n = Math.min(excess, victim.rows.length);
-      if (n > 0) {
-        victim.rows.splice(0, n);
+      const n = Math.min(excess, inMemory(victim));
+      if (n > 0 && !(lanes.durable && victim === (samples as Lane<unknown>))) {
         drop(n);
+        victim.queue.spill(n); // in memory only: the oldest go
         excess -= n;
       }
       if (excess <= 0) return;
     }
   }
 
-  function enqueue<T>(lane: Lane<T>, rows: readonly T[]): void {
-    if (closed) {
-      drop(rows.length);
-      return;
-    }
-    for (const row of rows) lane.rows.push(row);
-    enforceBound(lane as Lane<unknown>);
+  /** rows are waiting: written on the timer, or at once when a batch is full */
+  function wake(waiting: number): void {
     if (retryTimer !== undefined) return; // waiting out a failure: the retry will write them
-    if (lane.rows.length >= maxBatch && running === undefined) {
+    if (waiting >= maxBatch && running === undefined) {
       clearTimeout(timer);
       timer = undefined;
       setImmediate(() => void cycle());
@@ -199,48 +192,24 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     }
   }
 
+  function enqueue<T>(lane: Lane<T>, rows: readonly T[]): void {
+    if (closed) {
+      drop(rows.length);
+      return;
+    }
+    lane.queue.appendMany(rows);
+    enforceBound(lane as Lane<unknown>);
+    wake(lane.sources[0]!.backlog().rows);
+  }
+
   /** Writes until every lane is empty or a write fails. Never rejects. */
   function cycle(): Promise<void> {
     if (running !== undefined) return running;
     running = (async () => {
       try {
         if (!(await writeDeadLetters())) return;
-        if (auditSpill !== undefined && !(await drainDisk('audit', auditSpill, (r) => store.appendAudits(r)))) return;
-        for (const lane of lanes) {
-          if (lane === samples && spill !== undefined && !(await drainDisk('samples', spill, (r) => store.writeSamples(r)))) return;
-          while (lane.rows.length > 0) {
-            const batch = lane.rows.splice(0, maxBatch);
-            lane.inFlight = batch.length;
-            try {
-              await lane.write(batch);
-            } catch (err) {
-              let rest: unknown[] = batch;
-              let error: unknown = err;
-              let stop: 'outage' | 'strike' | undefined = 'outage';
-              if (isRowFault(err)) {
-                const found = await isolateRows(lane.name, batch, lane.write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
-                wrote(lane.name, found.written);
-                deadLettered(found.dead);
-                ({ rest, stop } = found);
-                error = found.error ?? err;
-              }
-              lane.inFlight = 0;
-              if (stop === undefined) {
-                if (!(await writeDeadLetters())) return;
-                continue;
-              }
-              // back at the head: order is kept (in front of the spill if newer rows went there)
-              if (!(lane === samples && spill !== undefined && spill.stats().files > 0 && tryUnshiftSpill(spill, rest as Sample[]))) {
-                lane.rows.unshift(...rest);
-              }
-              failed(lane.name, rest.length, error, stop);
-              enforceBound(lane);
-              return;
-            } finally {
-              lane.inFlight = 0;
-            }
-            wrote(lane.name, batch);
-          }
+        for (const lane of lanes.all) {
+          for (const source of lane.sources) if (!(await drain(lane, source))) return;
         }
       } finally {
         running = undefined;
@@ -249,11 +218,48 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     return running;
   }
 
+  /** Writes a source's rows in batches, acking each once stored; false when a write failed (retry scheduled). */
+  async function drain(lane: Lane<unknown>, source: QueueConsumer<unknown>): Promise<boolean> {
+    for (let batch = source.read(maxBatch); batch.end > batch.start; batch = source.read(maxBatch)) {
+      if (batch.rows.length === 0) {
+        source.ack(batch); // only damaged lines (reported by the queue)
+        continue;
+      }
+      try {
+        await lane.write(batch.rows);
+      } catch (err) {
+        let rest: readonly unknown[] = batch.rows;
+        let error: unknown = err;
+        let stop: 'outage' | 'strike' | undefined = 'outage';
+        if (isRowFault(err)) {
+          const found = await isolateRows(lane.name, batch.rows, lane.write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
+          wrote(lane.name, found.written);
+          deadLettered(found.dead);
+          ({ rest, stop } = found);
+          error = found.error ?? err;
+        }
+        // the written and dead-lettered rows leave; the rest is read again, in order, by the next cycle
+        source.ack(batch, batch.rows.length - rest.length);
+        source.rewind();
+        if (stop === undefined) {
+          if (!(await writeDeadLetters())) return false;
+          continue;
+        }
+        failed(lane.name, rest.length, error, stop);
+        enforceBound(lane);
+        return false;
+      }
+      source.ack(batch);
+      wrote(lane.name, batch.rows);
+    }
+    return true;
+  }
+
   function wrote(lane: LaneName, rows: readonly unknown[]): void {
     if (rows.length === 0) return;
     written += rows.length;
     if (lane === 'samples') noteWritten(rows as Sample[]);
-    if (attempt > 0) log.info({ after: attempt, buffered: buffered() }, 'store writes resumed');
+    if (attempt > 0) log.info({ after: attempt, buffered: ownBuffered() }, 'store writes resumed');
     attempt = 0;
   }
 
@@ -264,7 +270,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     const delay = backoffMs();
     const message = (err as Error)?.message ?? String(err);
     if (stop === 'strike') log.warn({ err: message, lane, retryInMs: delay }, 'store refused a row; retrying it before it goes to the dead letters');
-    else log.warn({ err: message, lane, rows, buffered: buffered(), retryInMs: delay }, 'store write failed; keeping rows and retrying');
+    else log.warn({ err: message, lane, rows, buffered: ownBuffered(), retryInMs: delay }, 'store write failed; keeping rows and retrying');
     scheduleRetry(delay);
   }
 
@@ -294,44 +300,6 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     }
   }
 
-  function tryUnshiftSpill(disk: Spill, rows: Sample[]): boolean {
-    try {
-      disk.unshift(rows);
-      return true;
-    } catch (err) {
-      log.error({ err: (err as Error).message, dir: disk.dir }, 'store writer cannot spill to disk');
-      return false;
-    }
-  }
-
-  /** Writes the batches on disk back, oldest first; false when a write failed (retry scheduled). */
-  async function drainDisk<T>(lane: LaneName, disk: Spill<T>, write: (rows: T[]) => Promise<void>): Promise<boolean> {
-    for (let rows = disk.peek(); rows !== undefined; rows = disk.peek()) {
-      try {
-        await write(rows);
-      } catch (err) {
-        if (!isRowFault(err)) {
-          failed(lane, rows.length, err, 'outage');
-          return false;
-        }
-        const found = await isolateRows(lane, rows, write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
-        wrote(lane, found.written);
-        deadLettered(found.dead);
-        disk.shift();
-        if (found.rest.length > 0) disk.unshift(found.rest);
-        if (found.stop !== undefined) {
-          failed(lane, found.rest.length, found.error, found.stop);
-          return false;
-        }
-        if (!(await writeDeadLetters())) return false;
-        continue;
-      }
-      disk.shift();
-      wrote(lane, rows);
-    }
-    return true;
-  }
-
   function scheduleRetry(delay: number): void {
     clearTimeout(timer);
     timer = undefined;
@@ -343,22 +311,25 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     retryTimer.unref();
   }
 
+  const waiting = (): number => lanes.all.reduce((n, l) => n + l.sources.reduce((m, c) => m + c.backlog().rows, 0), 0);
+
   async function flush(): Promise<void> {
     const deadline = Date.now() + drainTimeoutMs;
     for (;;) {
       await cycle();
-      if (buffered() === 0 && (spill?.stats().rows ?? 0) === 0 && (auditSpill?.stats().rows ?? 0) === 0 && deadPending.length === 0) return;
+      if (waiting() === 0 && deadPending.length === 0) return;
       if (running !== undefined) continue;
       const wait = Math.min(backoffMs(), deadline - Date.now());
       if (wait <= 0) {
-        throw new StoreError('DRAIN_TIMEOUT', `store writer could not write ${buffered()} buffered rows within ${drainTimeoutMs} ms`);
+        throw new StoreError('DRAIN_TIMEOUT', `store writer could not write ${waiting()} buffered rows within ${drainTimeoutMs} ms`);
       }
       await new Promise((done) => setTimeout(done, wait));
     }
   }
 
-  if ((spill !== undefined && spill.stats().rows > 0) || (auditSpill !== undefined && auditSpill.stats().rows > 0)) {
-    log.warn({ ...spill?.stats(), audit: auditSpill?.stats().rows, dir: spill?.dir }, 'store writer found spilled rows of an earlier run; writing them first');
+  if (waiting() > 0) {
+    const s = samples.queue.stats();
+    log.warn({ files: s.segments, rows: s.rows, bytes: s.bytes, audit: audits.queue.stats().rows, dir: options.spillDir }, 'store writer found spilled rows of an earlier run; writing them first');
     timer = setTimeout(() => {
       timer = undefined;
       void cycle();
@@ -369,25 +340,36 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   return {
     sample: (s) => enqueue(samples, [s]),
     samples: (list) => enqueue(samples, list),
-    result: (r) => enqueue(results, [r]),
-    score: (s) => enqueue(scores, [s]),
-    alert: (a) => enqueue(alerts, [a]),
+    result: (r) => enqueue(lanes.results, [r]),
+    score: (s) => enqueue(lanes.scores, [s]),
+    alert: (a) => enqueue(lanes.alerts, [a]),
     audit(entry) {
       // the time of the action, and an id that lets a retried write be recognised in the chain
       const stamped: AuditEntry = { ...entry, at: entry.at ?? Date.now(), details: { ...entry.details, entryId: randomBytes(8).toString('hex') } };
-      if (auditSpill === undefined) return enqueue(audits, [stamped]);
+      if (!lanes.durable) return enqueue(audits, [stamped]);
+      audits.queue.append(stamped); // on disk even after close(): the next start writes it
       try {
-        auditSpill.push([stamped]); // on disk even after close(): the next start writes it
+        audits.queue.commit();
       } catch (err) {
-        log.error({ err: (err as Error).message, dir: auditSpill.dir }, 'audit entry cannot be written to disk; kept in memory');
-        return enqueue(audits, [stamped]);
+        log.error({ err: (err as Error).message, dir: options.spillDir }, 'audit entry cannot be written to disk; kept in memory');
       }
-      if (!closed) enqueue(audits, []);
+      if (!closed) wake(audits.sources[0]!.backlog().rows);
     },
-    stats: () => ({
-      buffered: buffered(), written, dropped, failures, spilledRows: spill?.stats().rows ?? 0, spilledBytes: spill?.stats().bytes ?? 0, newestWrittenSampleTs,
-      deadLetters: { ...deadCounts }, auditPending: (auditSpill?.stats().rows ?? 0) + audits.rows.length + audits.inFlight,
-    }),
+    takeSamples(from) {
+      samples.sources.push(from);
+      from.watch((unread) => {
+        if (!closed) wake(unread);
+      }, maxBatch);
+      if (from.backlog().rows > 0 && !closed) wake(from.backlog().rows);
+    },
+    stats() {
+      const spilled = samples.queue.stats();
+      const other = taken();
+      return {
+        buffered: ownBuffered() + other.inMemory, written, dropped, failures, spilledRows: (lanes.durable ? spilled.onDisk : 0) + other.onDisk,
+        spilledBytes: lanes.durable ? spilled.bytes : 0, newestWrittenSampleTs, deadLetters: { ...deadCounts }, auditPending: audits.queue.stats().rows,
+      };
+    },
     flush,
     async close() {
       closed = true;
@@ -398,6 +380,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
         clearTimeout(retryTimer);
         timer = undefined;
         retryTimer = undefined;
+        samples.queue.close(); // what reached the disk is written by the next start
       }
     },
   };
