@@ -3,6 +3,7 @@ import type { Sample, Site } from '../model/index.ts';
 import { createSampleBuffer, type SampleBufferOptions, type SampleBufferStats, type SampleDownstream } from './sample-buffer.ts';
 import { createSiteSources } from './site-sources.ts';
 import type { Source, SourceStats } from './source.ts';
+import { createLinkHeartbeat, type LinkHeartbeat } from './link-heartbeat.ts';
 import { createStaleWatchdog, type StaleWatchdog } from './stale-watchdog.ts';
 
 export interface SiteCollectionOptions {
@@ -25,17 +26,17 @@ export interface SiteCollectionOptions {
 export interface SiteCollectionStats {
   sources: (SourceStats & { site: string })[];
   buffer: SampleBufferStats;
-  /** samples taken from the sources and watchdogs since start (delivered + depth + dropped) */
+  /** samples taken from the sources, watchdogs and heartbeats since start (delivered + depth + dropped) */
   collected: number;
 }
 
-/** Every source of every site, through a stale watchdog per site, into one bounded spilling buffer. */
+/** Every source of every site, through a stale watchdog and a link heartbeat per site, into one bounded spilling buffer. */
 export interface SiteCollection {
   readonly sources: readonly { site: string; source: Source }[];
   stats(): SiteCollectionStats;
   /** resolves once everything collected so far has been consumed */
   drained(): Promise<void>;
-  /** sources first, then the watchdogs, then the buffer: what is not consumed yet stays on disk for the next start */
+  /** heartbeats first (a collection stopping claims no link), then sources, watchdogs and the buffer: what is not consumed yet stays on disk for the next start */
   stop(): Promise<void>;
 }
 
@@ -53,9 +54,12 @@ export function startSiteCollection(options: SiteCollectionOptions): SiteCollect
     buffer.sink(sample);
   };
   const watchdogs: StaleWatchdog[] = [];
+  const heartbeats: LinkHeartbeat[] = [];
   const sources: { site: string; source: Source }[] = [];
   for (const site of options.sites) {
-    const watchdog = createStaleWatchdog({ site: site.id, points: site.points, sink });
+    const heartbeat = createLinkHeartbeat({ site: site.id, sources: site.sources, sink });
+    heartbeats.push(heartbeat);
+    const watchdog = createStaleWatchdog({ site: site.id, points: site.points, sink: heartbeat.sink });
     watchdogs.push(watchdog);
     for (const source of createSiteSources(site, logger, { dataDir: options.dataDir, env: options.env })) {
       sources.push({ site: site.id, source });
@@ -70,6 +74,7 @@ export function startSiteCollection(options: SiteCollectionOptions): SiteCollect
     drained: () => buffer.drained(),
     stop() {
       stopped ??= (async () => {
+        for (const heartbeat of heartbeats) heartbeat.stop();
         await Promise.all(sources.map(({ source }) => source.stop()));
         for (const watchdog of watchdogs) watchdog.stop();
         await buffer.close();

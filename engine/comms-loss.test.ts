@@ -43,7 +43,7 @@ describe('communications loss is itself alarmed', () => {
     ];
     const { alerts, snapshot } = playOnVirtualTime(site, standard, steps, 30_000);
     expect(comms(alerts).map((a) => [a.subjects[0], a.raisedAt])).toEqual([['rtu-fire', 20_000]]);
-    // the online state is part of the twin, never stale (the collector reports it on change only)
+    // the online state is part of the twin, never stale (the collector reports it on change and as the link's heartbeat)
     expect(snapshot.values['plc-tankfarm.online']).toMatchObject({ value: true, quality: 'good' });
     expect(snapshot.values['rtu-fire.online']).toMatchObject({ value: false, quality: 'good' });
     expect(snapshot.alerts.map((a) => a.kind)).toContain('comms-loss');

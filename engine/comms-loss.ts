@@ -10,7 +10,9 @@ export const onlinePoint = (sourceId: string) => `${sourceId}.online`;
 
 /**
  * `<source>.online` of each of the site's sources, as points of the twin. The collector reports
- * them on change only, so they never go stale; the latest is in the twin for every model to read.
+ * them on change and sends the latest again as the link's heartbeat (collector/link-heartbeat.ts),
+ * so they are never stale: a feed that falls silent is the link watch's to find (link-watch.ts).
+ * The latest is in the twin for every model to read.
  */
 export function sourceOnlinePoints(site: Site): Point[] {
   return site.sources.map((source) => ({

@@ -92,12 +92,22 @@ describe('tank high-high level (GB 50074-2014 §15.1.2)', () => {
     expect(t102[1]!.evidence[0]).toMatchObject({ quality: 'bad' });
   });
 
-  it('goes unknown when the level falls silent past staleAfterMs on the engine clock', () => {
+  it('keeps a silent level as it is while its source reports: staleness is the collector\'s to say, in a sample', () => {
+    // T301.level and T101.level come from the same PLC; T101's keep the feed alive well past T301's staleAfterMs (10 s)
+    const feed: Step[] = Array.from({ length: 15 }, (_, i): Step => [i * 2000, 'T101.level', 12]);
+    const { results, samples } = play([[0, 'T301.level', 8], [4000, 'T301.level', 8.1], ...feed, [24_000, 'T301.level', 8.1, 'bad', 'stale']], 30_000);
+    const t301 = results.filter((r) => r.subject === 'T301');
+    expect(t301.map((r) => [r.since, r.verdict])).toEqual([[0, 'pass'], [24_000, 'unknown']]);
+    expect(samples.filter((s) => s.point === 'T301.level').map((s) => s.quality)).toEqual(['good', 'good', 'bad']);
+  });
+
+  it('goes unknown when the whole feed of its source falls silent past staleAfterMs (the link is lost)', () => {
     const { results, samples } = play([[0, 'T301.level', 8], [4000, 'T301.level', 8.1]], 20_000);
     const t301 = results.filter((r) => r.subject === 'T301');
-    // the point's staleAfterMs is 10 000 ms (its source's); the last good sample came at 4000
+    // the source's staleAfterMs is 10 000 ms; the last of its samples came at 4000
     expect(t301.map((r) => [r.since, r.verdict])).toEqual([[0, 'pass'], [14_000, 'unknown']]);
-    expect(samples.at(-1)).toMatchObject({ point: 'T301.level', quality: 'bad', reason: 'stale', value: 8.1 });
+    expect(t301[1]!.reason?.en).toContain('link-lost');
+    expect(samples.at(-1)).toMatchObject({ point: 'T301.level', quality: 'bad', reason: 'link-lost', value: 8.1, ts: 1_700_000_004_000 });
   });
 });
 
@@ -114,7 +124,8 @@ describe('combustible gas first alarm (GB/T 50493-2019 §5.5.2)', () => {
   it('goes unknown on an uncertain reading and on silence', () => {
     const a = play([[0, 'GDP1.gas', 1], [500, 'GDP1.gas', 1, 'uncertain']], 1000).results;
     expect(a.map((r) => r.verdict)).toEqual(['pass', 'unknown']);
-    const b = play([[0, 'GDP1.gas', 1]], 30_000).results;
+    // silent for its staleAfterMs: the collector says so
+    const b = play([[0, 'GDP1.gas', 1], [10_000, 'GDP1.gas', 1, 'bad', 'stale']], 30_000).results;
     expect(b.map((r) => [r.since, r.verdict])).toEqual([[0, 'pass'], [10_000, 'unknown']]);
   });
 
@@ -151,7 +162,7 @@ describe('dike effective capacity against the largest tank (GB 50074-2014 §6.5.
   it('goes unknown on a bad water level and on silence', () => {
     const a = play([[0, 'D3.water_level', 0.1], [100, 'D3.water_level', 0, 'bad', 'Modbus exception 2']], 1000).results;
     expect(a.map((r) => r.verdict)).toEqual(['pass', 'unknown']);
-    const b = play([[0, 'D3.water_level', 0.1]], 12_000).results;
+    const b = play([[0, 'D3.water_level', 0.1], [10_000, 'D3.water_level', 0.1, 'bad', 'stale']], 12_000).results;
     expect(b.map((r) => [r.since, r.verdict])).toEqual([[0, 'pass'], [10_000, 'unknown']]);
   });
 });

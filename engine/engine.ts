@@ -24,7 +24,7 @@ export interface Engine {
   readonly scores$: Observable<SiteScore>;
   /** alert state changes: raised (active) and cleared */
   readonly alerts$: Observable<Alert>;
-  /** everything above and every sample (after the staleness watch), in the order it happened */
+  /** everything above and every sample (with what a silent feed leaves showing, engine/link-watch.ts), in the order it happened */
   readonly events$: Observable<LiveEvent>;
   snapshot(siteId: string): SiteSnapshot | undefined;
   /**

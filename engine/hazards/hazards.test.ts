@@ -127,8 +127,12 @@ describe('overfill forecast (API 2350 response time)', () => {
     const wind = filling(14, 3, 30).flatMap(([t]): Step[] => [[t, 'WS1.wind_speed', 4.2], [t, 'WS1.wind_direction', 370]]);
     const { alerts } = play([...wind, ...filling(14, 3, 30)], 31 * MIN);
     expect(alerts.find((a) => a.incident?.hazard === 'overfill')!.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 10 });
-    // one wind reading at the start only: stale (bad) long before the incident
-    const stale = play([...wind.slice(0, 2), ...filling(14, 3, 30)], 31 * MIN);
+    // one wind reading at the start only: the collector reports it stale (bad) 10 s later, long before the incident
+    const stale = play([...wind.slice(0, 2), ...filling(14, 3, 30)], 31 * MIN, (engine, at) =>
+      at(10_000, () => {
+        for (const [, point, value] of wind.slice(0, 2)) engine.ingest({ site: site.id, point, value, quality: 'bad', reason: 'stale', ts: 1_700_000_010_000 });
+      }),
+    );
     expect(stale.alerts.find((a) => a.incident?.hazard === 'overfill')!.incident!.wind).toBeUndefined();
   });
 });

@@ -1,6 +1,6 @@
 // Whole clause pipelines in marbles: samples into the real engine (demo depot, oil-depot-above-ground
 // 1.0.0) on a TestScheduler, one clause's verdicts out — the evaluator with its deadband, delay-on,
-// the site's stale watch and the alarm raised from the verdict, as the engine runs them live.
+// the collector's stale mark and the alarm raised from the verdict, as the engine runs them live.
 import { filter, map } from 'rxjs';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
@@ -29,9 +29,19 @@ function withEngine(untilMs: number, body: (helpers: Helpers, engine: Engine, s:
     body(helpers, engine, s);
   });
 }
-/** T101.level readings on the marble's timeline, stamped with the scheduler's time (fed after the expectations subscribe, so frame 0 is seen) */
-const feed = (helpers: Helpers, engine: Engine, s: TestScheduler, marbles: string, levels: Record<string, number>) =>
-  helpers.cold(marbles, levels).subscribe((value) => engine.ingest({ site: site.id, point: 'T101.level', value, quality: 'good', ts: s.now() } satisfies Sample));
+/**
+ * T101.level readings on the marble's timeline, stamped with the scheduler's time (fed after the expectations subscribe, so frame 0 is seen);
+ * `s` is the collector's report that the gauge has been silent for its staleAfterMs: the last value, quality bad, reason stale
+ */
+const feed = (helpers: Helpers, engine: Engine, s: TestScheduler, marbles: string, levels: Record<string, number>) => {
+  let last = Number.NaN;
+  helpers.cold(marbles, { ...levels, s: undefined }).subscribe((value) => {
+    const sample: Sample = value === undefined
+      ? { site: site.id, point: 'T101.level', value: last, quality: 'bad', reason: 'stale', ts: s.now() }
+      : { site: site.id, point: 'T101.level', value: (last = value), quality: 'good', ts: s.now() };
+    engine.ingest(sample);
+  });
+};
 /** one clause's verdicts on T101, as letters: p(ass), f(ail), u(nknown) */
 const verdicts = (engine: Engine, clause: string) =>
   engine.results$.pipe(
@@ -47,10 +57,10 @@ describe('clause pipelines on virtual time (demo depot, 1.0.0)', () => {
     withEngine(20_000, (helpers, engine, s) => {
       const levels = { a: hh - 1, b: hh + 0.1, c: hh - band / 2, d: hh - 2 * band, e: hh + band / 2 };
       // a pass; b fail; c under the set-point but inside the band: no change; d clear: pass; e over: fail;
-      // the last reading at 400 ms goes stale STALE_MS later: unknown
+      // the last reading at 400 ms: the collector reports it stale STALE_MS later: unknown
       const unsubscribe = `^ ${STALE_MS + 1000}ms !`;
       helpers.expectObservable(verdicts(engine, HH.id), unsubscribe).toBe(`p 99ms f 199ms p 99ms f ${STALE_MS - 1}ms u`);
-      feed(helpers, engine, s, 'a 99ms b 99ms c 99ms d 99ms e', levels);
+      feed(helpers, engine, s, `a 99ms b 99ms c 99ms d 99ms e ${STALE_MS - 1}ms s`, levels);
     });
   });
 
@@ -62,9 +72,9 @@ describe('clause pipelines on virtual time (demo depot, 1.0.0)', () => {
     withEngine(40_000, (helpers, engine, s) => {
       const levels = { a: high - 1, b: high + 0.2, c: high + 0.3, d: high - band / 2, e: high - 2 * band };
       // a at 0, b at 1 s (over), c at 6 s (still over), d at 12 s (inside the band), e at 13 s (clear)
-      // pass at 0; the failure from 1 s is confirmed at 11 s; d keeps it; e passes at 13 s; stale 10 s later
+      // pass at 0; the failure from 1 s is confirmed at 11 s; d keeps it; e passes at 13 s; reported stale 10 s later
       helpers.expectObservable(verdicts(engine, HIGH.id), '^ 30s !').toBe(`p ${1000 + on - 1}ms f 1999ms p ${STALE_MS - 1}ms u`);
-      feed(helpers, engine, s, 'a 999ms b 4999ms c 5999ms d 999ms e', levels);
+      feed(helpers, engine, s, `a 999ms b 4999ms c 5999ms d 999ms e ${STALE_MS - 1}ms s`, levels);
     });
   });
 

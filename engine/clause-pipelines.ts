@@ -1,0 +1,53 @@
+import { Subject, Subscription, type Observable, type SchedulerLike } from 'rxjs';
+import type { ClauseResult } from '../model/index.ts';
+import { delayVerdict } from './operators/delay-verdict.ts';
+import { latchVerdict } from './operators/latch-verdict.ts';
+import type { PointState } from './site-points.ts';
+import type { SubjectEvaluator } from './subject-evaluator.ts';
+
+export interface ClausePipelineOptions {
+  scheduler: SchedulerLike;
+  /** the site's point cells: each evaluator is registered with the points it reads */
+  cells: ReadonlyMap<string, PointState>;
+  /** what releases a latched clause on a subject (its alarm's acknowledgement) */
+  latchReset: (clause: string, subject: string) => Observable<void>;
+  /** every verdict change that has come through its delays and latch */
+  results: (result: ClauseResult) => void;
+}
+
+/**
+ * Where the per-sample path meets RxJS: each live clause on each subject is registered with the
+ * cells of the points it reads, and the verdict changes its evaluator finds go through the clause's
+ * delay-on/off and, for a latched clause, its latch, into `results`. A clause over every asset of a
+ * kind (the GB 18218 R value over every tank) is evaluated once per scheduler tick however many of
+ * its points changed in it, not once per sample. Not-applicable clauses are left out. Unsubscribing
+ * the result ends every pipeline and pending evaluation.
+ */
+export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], options: ClausePipelineOptions): Subscription {
+  const { scheduler, cells } = options;
+  const subscriptions = new Subscription();
+  for (const evaluator of evaluators) {
+    if (evaluator.result.verdict === 'not-applicable') continue;
+    const raw = new Subject<ClauseResult>();
+    const { delayOnMs, delayOffMs, latch } = evaluator.clause;
+    const initial = evaluator.result.verdict;
+    const delayed = raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, initial));
+    const released = latch ? delayed.pipe(latchVerdict(options.latchReset(evaluator.clause.id, evaluator.subject.id), scheduler, initial)) : delayed;
+    subscriptions.add(released.subscribe((r) => options.results(r)));
+    if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
+      // without a Subject and an operator chain per sample: a dirty mark, and one evaluation when the tick runs
+      let pending: Subscription | undefined;
+      const run = () => {
+        pending = undefined;
+        const changed = evaluator.evaluate(scheduler.now());
+        if (changed) raw.next(changed);
+      };
+      const dirty = () => {
+        pending ??= scheduler.schedule(run);
+      };
+      subscriptions.add(() => pending?.unsubscribe());
+      for (const id of new Set(evaluator.points)) cells.get(id)?.coalesced.push(dirty);
+    } else for (const id of evaluator.points) cells.get(id)?.evaluators.push({ evaluator, raw });
+  }
+  return subscriptions;
+}

@@ -1,0 +1,59 @@
+import type { ClauseResult, Site } from '../model/index.ts';
+import { evaluateStatic, type CompiledClause, type Standard } from '../standards/index.ts';
+import { createSubjectEvaluator, type EvaluatorContext, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
+
+/** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
+export interface StaticSlot {
+  clause: CompiledClause;
+  subject: SubjectRef;
+  result: ClauseResult;
+  /** when an evidence record expires (scheduler time); none for a design fact */
+  changesAt?: number;
+}
+
+/** Every clause of the standard on every subject it applies to, compiled once. */
+export interface SiteClauses {
+  /** live clauses, one evaluator per subject */
+  evaluators: SubjectEvaluator[];
+  /** design and evidence clauses, one slot per subject */
+  statics: StaticSlot[];
+  /** clause-and-subject keys (clauseKey) in standard, then site order: the order a snapshot lists results in */
+  order: string[];
+  /** the latest verdict of each clause on each subject, by clauseKey */
+  current: Map<string, ClauseResult>;
+  /** each clause on each subject, by clauseKey: what an alert raised by its verdict is worded from */
+  named: Map<string, SubjectRef & { clause: CompiledClause }>;
+}
+
+export const clauseKey = (clause: string, subject: string) => `${clause}\u0000${subject}`;
+
+/**
+ * Compiles the standard's clauses on the site: a site clause on the site, an asset clause on every
+ * asset of its kind. A live clause gets an evaluator reading the context's cells; a design or
+ * evidence clause is evaluated at once from the site definition (at `context.now`).
+ */
+export function compileSiteClauses(site: Site, standard: Standard, context: EvaluatorContext): SiteClauses {
+  const evaluators: SubjectEvaluator[] = [];
+  const statics: StaticSlot[] = [];
+  const order: string[] = [];
+  const named = new Map<string, SubjectRef & { clause: CompiledClause }>();
+  for (const clause of standard.clauses) {
+    const subjects: SubjectRef[] =
+      clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
+    for (const { id, name } of subjects) {
+      const subject = { id, name };
+      const key = clauseKey(clause.id, id);
+      order.push(key);
+      named.set(key, { ...subject, clause });
+      if (clause.check === 'live') evaluators.push(createSubjectEvaluator(clause, subject, context));
+      else {
+        const verdict = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel: context.cel, subject: id, now: context.now });
+        statics.push({ clause, subject, ...verdict });
+      }
+    }
+  }
+  const current = new Map<string, ClauseResult>();
+  for (const e of evaluators) current.set(clauseKey(e.clause.id, e.subject.id), e.result);
+  for (const s of statics) current.set(clauseKey(s.clause.id, s.subject.id), s.result);
+  return { evaluators, statics, order, current, named };
+}
