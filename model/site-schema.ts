@@ -271,6 +271,8 @@ const congestedArea = z.strictObject({
 
 const otherKinds = [
   'fire-water-pool', 'fire-pump', 'foam-station', 'generator', 'siren', 'shelter', 'weather-station',
+  // an atmospheric electric field mill and the site's feed from a lightning location network
+  'lightning-detector',
 ] as const;
 
 const otherAsset = z.strictObject({

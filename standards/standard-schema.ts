@@ -157,12 +157,14 @@ const hazardSchema = z.strictObject({
   /** templates filled by the hazard model: {name} is the subject's name, other {placeholders} its figures */
   message: bilingual,
   actions: z.array(bilingual).min(1, 'a hazard tells the responders what to do'),
+  /** further actions by the hazard's level (a lightning warning's 1–3), each level's added to the lower levels' */
+  levelActions: z.record(z.string().regex(/^[1-9]$/, 'a level is 1–9'), z.array(bilingual).min(1)).optional(),
   params: z.record(identifier, paramSchema).default({}),
   /** asset kinds this hazard treats as ignition sources or protection, where it needs a list */
   kinds: z.array(assetKind).default([]),
 });
 
-export const HAZARDS = ['overfill', 'gas-cloud', 'vce', 'tank-fire', 'dike-fire', 'domino', 'boilover', 'spill-to-sea', 'protection-lost', 'suspected-attack', 'comms-loss'] as const;
+export const HAZARDS = ['overfill', 'gas-cloud', 'vce', 'tank-fire', 'dike-fire', 'domino', 'boilover', 'spill-to-sea', 'protection-lost', 'suspected-attack', 'comms-loss', 'lightning'] as const;
 
 export const standardSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadSite, type Alert, type Site, type Tank } from '../../model/index.ts';
+import { loadSite, type Alert, type Dike, type Site, type Tank } from '../../model/index.ts';
 import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
 import { playOnVirtualTime, repeat, SITE_FILE, type Step } from './hazard-test-support.ts';
 import { distanceToOutline } from './polygon.ts';
@@ -19,6 +19,7 @@ beforeAll(async () => {
 const dikeFires = (alerts: Alert[]) => alerts.filter((a) => a.incident?.hazard === 'dike-fire' && a.transition?.action !== 'escalate');
 const wind = (speed: number, from: number, until: number): Step[] => [...repeat('WS1.wind_speed', speed, 0, until, 5_000), ...repeat('WS1.wind_direction', from, 0, until, 5_000)];
 const tank = (id: string) => site.assets.find((a): a is Tank => a.id === id)!;
+const dikeOutline = (id: string) => site.assets.find((a): a is Dike => a.kind === 'dike' && a.id === id)!.attributes.outline;
 
 describe('dike fire: the dike floor burning as one pool', () => {
   it('product in D2 while T201 burns: an 113 m pool over the floor, zones from the dike wall, the tanks inside in the flame (hand calculation)', () => {
@@ -44,7 +45,7 @@ describe('dike fire: the dike floor burning as one pool', () => {
     // a = L/R = 85.23/56.42, b = (56.42 + 55.75)/56.42 (view-factor.test.ts checks it against integration): q = E·τ·F.
     const R = Math.sqrt(10_000 / Math.PI);
     const gap = 70 - tank('T301').attributes.diameter / 2;
-    expect(distanceToOutline(tank('T301').position, site.assets.find((a) => a.id === 'D2')!.attributes.outline as never) - tank('T301').attributes.diameter / 2).toBeCloseTo(gap, 9);
+    expect(distanceToOutline(tank('T301').position, dikeOutline('D2')) - tank('T301').attributes.diameter / 2).toBeCloseTo(gap, 9);
     const q = 20.0 * 0.7445 * uprightCylinderViewFactors(85.23 / R, (R + gap) / R).vertical;
     const reported = Number(/T301 (\d+(\.\d)?) kW\/m²/.exec(fire!.message.en)![1]);
     expect(Math.abs(reported - q)).toBeLessThan(0.1);
@@ -52,7 +53,7 @@ describe('dike fire: the dike floor burning as one pool', () => {
     expect(fire!.message.en).toMatch(/exposed tanks outside: —$/);
 
     // each zone runs from the dike wall out to its reach: every point of its ring lies between the upwind and the downwind reach of the wall
-    const outline = site.assets.find((a) => a.id === 'D2')!.attributes.outline as { x: number; y: number }[];
+    const outline = dikeOutline('D2');
     const zones = fire!.incident!.planZones!.features.filter((f) => f.properties['kind'] === 'thermal-radiation');
     expect(zones.map((f) => f.properties['kWm2'])).toEqual([12.5, 4, 1.6]); // 37.5 and 25 kW/m² only inside a 20 kW/m² flame: none
     for (const f of zones) {

@@ -2,6 +2,7 @@ import type { HazardContext, HazardWatcher } from './hazard-model.ts';
 import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
 import { createDikeFireWatchers } from './dike-fire.ts';
+import { createLightningWatchers } from './lightning.ts';
 import { createGasCloudWatchers } from './gas-cloud.ts';
 import { createVceModel } from './vce.ts';
 import { createBoiloverWatchers } from './boilover.ts';
@@ -25,5 +26,6 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['suspected-attack'] ? createSuspectedAttackWatchers(context, hazards['suspected-attack']) : []),
     ...(hazards['spill-to-sea'] ? createSpillToSeaWatchers(context, hazards['spill-to-sea']) : []),
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
+    ...(hazards.lightning ? createLightningWatchers(context, hazards.lightning) : []),
   ];
 }

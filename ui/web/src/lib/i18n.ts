@@ -192,6 +192,7 @@ const strings = {
   'hazard.vce': { zh: '蒸气云爆炸', en: 'Vapour cloud explosion' },
   'hazard.tank-fire': { zh: '储罐火灾', en: 'Tank fire' },
   'hazard.dike-fire': { zh: '防火堤池火', en: 'Dike fire' },
+  'hazard.lightning': { zh: '雷电预警', en: 'Lightning warning' },
   'hazard.domino': { zh: '多米诺效应', en: 'Domino escalation' },
   'hazard.boilover': { zh: '沸溢', en: 'Boilover' },
   'hazard.spill-to-sea': { zh: '溢油入海', en: 'Spill to sea' },
