@@ -174,7 +174,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     }
 
     const notifier = createNotifier({
-      store: { ...store, appendAudit: async (entry) => audit(entry) },
+      // the outbox it drains; its audit entries go through the writer's durable lane
+      store: { claimOutbox: store.claimOutbox, markDelivered: store.markDelivered, appendAudit: async (entry) => audit(entry) },
       sites,
       dataDir: options.dataDir,
       subscribers: options.subscribersFile ? await loadSubscribers(options.subscribersFile) : [],
@@ -258,7 +259,9 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       logger: logger.child({ part: 'ui' }),
       auth: { users, demo: options.demoUsers, audit, limits: storeSignInLimiter(store) },
       trustProxy: options.trustProxy,
-      history: store,
+      telemetry: store,
+      verdicts: store,
+      alerts: store,
       inspections: {
         list: (site) => store.evidence(site),
         record: async (record) => {

@@ -4,12 +4,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import type { Sample } from '../model/index.ts';
+import type { AlertStore } from './alert-store.ts';
+import type { AuditStore } from './audit-store.ts';
+import type { DeadLetterStore } from './dead-letter-store.ts';
 import { alert, ALL, result, sample, score, T0 } from './store-contract-rows.ts';
 import type { StoreTarget } from './store-targets.ts';
+import type { TelemetryStore } from './telemetry-store.ts';
+import type { VerdictStore } from './verdict-store.ts';
 import { createStoreWriter } from './writer.ts';
 
 /** The ports the writer writes to; the tests read back through the same ones. */
-type Written = Parameters<typeof createStoreWriter>[0];
+type Written = TelemetryStore & VerdictStore & AlertStore & AuditStore & DeadLetterStore;
 
 /** A store whose chosen writes fail, as during an outage. */
 function flaky(store: Written, failFirst: number): Written & { calls: Sample[][]; failing: boolean } {

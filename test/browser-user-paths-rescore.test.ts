@@ -60,7 +60,7 @@ beforeAll(async () => {
   };
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2', name: { zh: '舟山第二油库（演示）', en: 'Second depot (demo)' } }], {
     staticDir: DEFAULT_STATIC_DIR,
-    history: store,
+    telemetry: store, verdicts: store, alerts: store,
     rescore,
     standards: standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
   });

@@ -7,15 +7,15 @@ import { createMemoryLiveView } from './testing/memory-live-view.ts';
 import { quietAlarmHealth } from './testing/alarm-health-fixture.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, TEST_USERS, type SecuredServer } from './testing/secured-app.ts';
-import type { HistoryView, InspectionRecord, InspectionsView } from './views.ts';
+import type { InspectionRecord, InspectionsView, TelemetryHistory, VerdictHistory } from './views.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let site: Site;
 let server: SecuredServer;
-const history: HistoryView = {
-  series: async (_site, _point, from) => [{ ts: from + 1, value: 12.5, quality: 'good' }],
+const telemetry: TelemetryHistory = { series: async (_site, _point, from) => [{ ts: from + 1, value: 12.5, quality: 'good' }] };
+const verdicts: VerdictHistory = {
   stateAsOf: async (site, at) => ({ site, at, results: [], score: undefined, standards: [] }),
   clauseHistory: async () => [],
   scoreHistory: async () => [],
@@ -37,7 +37,7 @@ beforeAll(async () => {
   site = await loadDemoSite();
   keyDir = await mkdtemp(join(tmpdir(), 'ketwin-keys-'));
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
-    history, inspections, reports: { keyDir }, metricsToken: 'scrape-me',
+    telemetry, verdicts, inspections, reports: { keyDir }, metricsToken: 'scrape-me',
     standards: [{ key: 'oil-depot-above-ground@1.0.0', markdown: '# table' }],
     commands,
     cap: { capFeed: () => '<feed xmlns="http://www.w3.org/2005/Atom"/>', deliveryStatus: () => [], retryDeadLetters: () => 0 },

@@ -31,7 +31,7 @@ import { createResponseLog } from './incident-responses.ts';
 import type { RescoreView } from './rescore-types.ts';
 import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
-import type { AuditSink, HealthView, HistoryView, InspectionsView, MetricsView, StandardTable } from './views.ts';
+import type { AlertHistory, AuditSink, HealthView, InspectionsView, MetricsView, StandardTable, TelemetryHistory, VerdictHistory } from './views.ts';
 
 /** Emitted on the app by startServer's close(): open event streams end so nothing holds the port. */
 export const CLOSE_STREAMS = 'ketwin:close-streams';
@@ -40,8 +40,12 @@ export interface AppOptions {
   live: LiveView;
   /** users and sessions; without it every caller is an admin — development only, logged as a warning */
   auth?: AuthOptions;
-  /** stored readings for trend charts */
-  history?: HistoryView;
+  /** stored readings, for trend charts and re-scoring (db's TelemetryStore) */
+  telemetry?: TelemetryHistory;
+  /** recorded verdicts and scores, for the auditor's as-of, clause history, risk CSV, reports, compare and re-scoring (db's VerdictStore) */
+  verdicts?: VerdictHistory;
+  /** stored alert transitions, from which the rescue teams' reports are read back (db's AlertStore) */
+  alerts?: AlertHistory;
   /** drills, siren tests and inspections: listed on the site page, entered by its managers */
   inspections?: InspectionsView;
   /** signed PDF reports; without it the report routes answer 404 */
@@ -110,19 +114,19 @@ export function createApp(options: AppOptions): Koa {
   const api = createRouteTable();
   sessionRoutes(api, auth);
   sitesRoutes(api, options.live);
-  seriesRoutes(api, { live: options.live, history: options.history });
+  seriesRoutes(api, { live: options.live, telemetry: options.telemetry });
   const now = options.now ?? Date.now;
   const audit: AuditSink = options.audit ?? (() => undefined);
-  const responses = createResponseLog(options.history);
-  asOfRoutes(api, { live: options.live, history: options.history, audit, now });
-  compareRoutes(api, { live: options.live, history: options.history });
-  reportRoutes(api, { live: options.live, history: options.history, reports: options.reports, audit, logger, now });
+  const responses = createResponseLog(options.alerts);
+  asOfRoutes(api, { live: options.live, verdicts: options.verdicts, audit, now });
+  compareRoutes(api, { live: options.live, verdicts: options.verdicts });
+  reportRoutes(api, { live: options.live, verdicts: options.verdicts, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });
   alarmHealthRoutes(api, options.live);
   incidentRoutes(api, { live: options.live, responses });
-  rescoreRoutes(api, { live: options.live, history: options.history, rescore: options.rescore, audit });
+  rescoreRoutes(api, { live: options.live, telemetry: options.telemetry, verdicts: options.verdicts, rescore: options.rescore, audit });
   eventsRoutes(api, {
     live: options.live,
     auth,

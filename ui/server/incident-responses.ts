@@ -1,7 +1,7 @@
 import { isResponseStatus, type Alert } from '../../model/index.ts';
 import type { CommandsView } from './commands.ts';
 import type { ResponseRecord } from './incident-types.ts';
-import type { HistoryView } from './views.ts';
+import type { AlertHistory } from './views.ts';
 
 export interface ResponseLog {
   /** every report on the alert, newest first: those the store holds (across restarts) and those made since */
@@ -22,7 +22,7 @@ function reportOf(alert: Alert): ResponseRecord | undefined {
  * read back from there and survive a restart. The reports made through this server are also kept in
  * memory until the writer has stored them (it writes in batches): at most those of `maxAlerts` alerts.
  */
-export function createResponseLog(history?: Pick<HistoryView, 'alertHistory'>, maxAlerts = 1000): ResponseLog {
+export function createResponseLog(history?: AlertHistory, maxAlerts = 1000): ResponseLog {
   const recent = new Map<string, ResponseRecord[]>();
   return {
     async of(alertId) {

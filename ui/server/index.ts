@@ -1,7 +1,7 @@
 export { createApp, type AppOptions, DEFAULT_STATIC_DIR } from './app.ts';
 export { startServer, type StartServerOptions, type RunningServer } from './server.ts';
 export type { LiveView } from './live-view.ts';
-export type { HistoryView, HealthView, HealthCheck, MetricsView, SourceMetrics, SeriesPoint } from './views.ts';
+export type { TelemetryHistory, VerdictHistory, AlertHistory, HealthView, HealthCheck, MetricsView, SourceMetrics, SeriesPoint } from './views.ts';
 export type { AuthOptions } from './auth/authenticate.ts';
 export { ROLES, type Role, type SiteBinding, type SessionUser, type UserRecord, type UserDirectory, UserDirectoryError, createMemoryUserDirectory } from './auth/users.ts';
 export { createFileUserDirectory } from './auth/file-user-directory.ts';

@@ -14,7 +14,7 @@ let checks: HealthCheck[] = [];
 beforeAll(async () => {
   site = await loadDemoSite();
   server = await startSecuredServer([site], {
-    history: {
+    telemetry: {
       async series(s, point, from, to) {
         asked.push([s, point, from, to]);
         if (point === 'T102.level') throw new Error('pg: connection refused at 10.0.0.7');

@@ -11,7 +11,7 @@ import type { ClauseHistory, Comparison, InspectionView, SiteAsOf } from './api-
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from './testing/secured-app.ts';
 import { verifyReport, type ReportSignature } from './report/signing.ts';
-import type { AuditEntryView, HistoryView } from './views.ts';
+import type { AuditEntryView } from './views.ts';
 
 const run = promisify(execFile);
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -49,9 +49,8 @@ beforeAll(async () => {
   await store.writeResults([result('pass', T0, 12.1), result('fail', T1, 17.9), result('pass', T2, 16.2)]);
   await store.writeScores([score(T0, 92), score(T1, 71.5), score(T2, 92)]);
   site = await loadDemoSite();
-  const history: HistoryView = store; // the Store fits HistoryView as it is
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
-    history,
+    telemetry: store, verdicts: store, alerts: store,
     inspections: { list: (s) => store.evidence(s), record: async (r) => (await store.writeEvidence([r]))[0], versions: (...a) => store.evidenceVersions(...a) },
     audit: (entry) => {
       audited.push(entry);
@@ -162,7 +161,7 @@ describe('the signed PDF report', () => {
   });
 
   it('is produced in English with a notice when no CJK font is found', async () => {
-    const plain = await startSecuredServer([site], { history: store, reports: { keyDir: join(root, 'keys2'), fonts: [{ file: join(root, 'no-such-font.ttc') }] } });
+    const plain = await startSecuredServer([site], { telemetry: store, verdicts: store, alerts: store, reports: { keyDir: join(root, 'keys2'), fonts: [{ file: join(root, 'no-such-font.ttc') }] } });
     try {
       const res = await (await plain.as('auditor')).fetch(`/api/sites/zhoushan-demo/report.pdf?at=${T1 + 60_000}`);
       expect(res.status).toBe(200);

@@ -1,31 +1,25 @@
-import type { Alert, Bilingual, ClauseResult, Quality, SampleValue, SiteScore } from '../../model/index.ts';
-import type { EvidenceRecord, SiteStateAsOf as StoredSiteState } from '../../db/index.ts';
+import type { Bilingual } from '../../model/index.ts';
+import type {
+  AlertStore, EvidenceRecord, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
+} from '../../db/index.ts';
 
-/** One stored reading of a point (db's store.series has this shape). */
-export interface SeriesPoint {
-  ts: number;
-  value: SampleValue | null;
-  quality: Quality;
-  reason?: string;
-}
+/** One stored reading of a point: db's SeriesPoint. */
+export type SeriesPoint = StoredSeriesPoint;
 
 /**
- * Stored history; main.ts wires each method to the store method of the same name (the Store
- * itself fits). Without stateAsOf / clauseHistory the auditor's as-of, clause-history, report and
- * compare-as-of routes answer 404 "this server keeps no history".
+ * Stored readings: what the server takes of db's TelemetryStore (main.ts passes the store). Without
+ * it the series and re-score routes answer 404 "this server keeps no history".
  */
-export interface HistoryView {
-  /** readings of one point with from <= ts <= to, oldest first */
-  series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]>;
-  /** the verdict in force per (clause, subject) at `at`, and the score */
-  stateAsOf?(site: string, at: number): Promise<SiteStateAsOf>;
-  /** every verdict change of one clause on one subject, oldest first */
-  clauseHistory?(site: string, clause: string, subject: string): Promise<ClauseResult[]>;
-  /** every recorded score of a site (its live risk with the reason, the compliance score beside) in [from, to], oldest first */
-  scoreHistory?(site: string, from: number, to: number): Promise<SiteScore[]>;
-  /** every stored transition of one alert, oldest first (the rescue teams' reports are read from it) */
-  alertHistory?(alertId: string): Promise<{ at: number; alert: Alert }[]>;
-}
+export type TelemetryHistory = Pick<TelemetryStore, 'series'>;
+
+/**
+ * Recorded verdicts and scores: what the server takes of db's VerdictStore. Without it the auditor's
+ * as-of, clause-history, risk CSV, report-as-of, compare-as-of and re-score routes answer 404.
+ */
+export type VerdictHistory = Pick<VerdictStore, 'stateAsOf' | 'clauseHistory' | 'scoreHistory'>;
+
+/** Stored alert transitions: what the server takes of db's AlertStore (the rescue teams' reports are read back from them). */
+export type AlertHistory = Pick<AlertStore, 'alertHistory'>;
 
 export interface HealthCheck {
   /** e.g. "db", "source:plc-tankfarm" */

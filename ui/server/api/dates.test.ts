@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoSite } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { HistoryView, InspectionRecord } from '../views.ts';
+import type { InspectionRecord, TelemetryHistory, VerdictHistory } from '../views.ts';
 import { MAX_MS } from './schemas.ts';
 
 const DATE_NAMES = new Set(['at', 'from', 'to', 'doneAt', 'validUntil']);
@@ -53,17 +53,18 @@ function arbitraryInstant(next: () => number, asNumber: boolean): { text: string
 
 let server: SecuredServer;
 let keyDir: string;
-const history: HistoryView = {
-  series: async () => [],
+const telemetry: TelemetryHistory = { series: async () => [] };
+const verdicts: VerdictHistory = {
   stateAsOf: async (site, at) => ({ site, at, results: [], score: undefined, standards: [] }),
   clauseHistory: async () => [],
+  scoreHistory: async () => [],
 };
 const recorded: InspectionRecord[] = [];
 beforeAll(async () => {
   const site = await loadDemoSite();
   keyDir = await mkdtemp(join(tmpdir(), 'ketwin-dates-'));
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
-    history, reports: { keyDir },
+    telemetry, verdicts, reports: { keyDir },
     inspections: { list: async () => recorded, record: async (r) => void recorded.push(r), versions: async () => [] },
   });
 });

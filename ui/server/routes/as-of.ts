@@ -7,11 +7,11 @@ import type { ClauseHistory, SiteAsOf } from '../api-types.ts';
 import { clauseViews, findSite, subjectVerdicts } from '../site-views.ts';
 import { clauseHistoryCsv } from '../report/clause-csv.ts';
 import { riskHistoryCsv } from '../report/risk-csv.ts';
-import type { AuditSink, HistoryView } from '../views.ts';
+import type { AuditSink, VerdictHistory } from '../views.ts';
 
 export interface AsOfRouteOptions {
   live: LiveView;
-  history: HistoryView | undefined;
+  verdicts: VerdictHistory | undefined;
   audit: AuditSink;
   now: () => number;
 }
@@ -28,11 +28,10 @@ export function noHistory(): ClientError {
 }
 
 /** The site as of an instant, from the stored verdicts, in the shape of the live clause table. */
-export async function siteAsOf(options: Pick<AsOfRouteOptions, 'live' | 'history'>, siteId: string, at: number): Promise<SiteAsOf> {
-  const stateAsOf = options.history?.stateAsOf;
-  if (!stateAsOf) throw noHistory();
+export async function siteAsOf(options: Pick<AsOfRouteOptions, 'live' | 'verdicts'>, siteId: string, at: number): Promise<SiteAsOf> {
+  if (!options.verdicts) throw noHistory();
   const site = findSite(options.live, siteId)!;
-  const state = await stateAsOf.call(options.history, site.id, at);
+  const state = await options.verdicts.stateAsOf(site.id, at);
   return { site: site.id, at, score: state.score ?? null, standards: state.standards, clauses: clauseViews(site, options.live.clauses(site.id), state.results) };
 }
 
@@ -53,9 +52,8 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   );
 
   const history = async (site: string, clause: string, subject: string) => {
-    const clauseHistory = options.history?.clauseHistory;
-    if (!clauseHistory) throw noHistory();
-    return clauseHistory.call(options.history, site, clause, subject);
+    if (!options.verdicts) throw noHistory();
+    return options.verdicts.clauseHistory(site, clause, subject);
   };
   api.add(
     {
@@ -103,11 +101,11 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
       responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' }, ...refusals },
     },
     async ({ ctx, params, query, user }) => {
-      const scoreHistory = options.history?.scoreHistory;
-      if (!scoreHistory) throw noHistory();
+      const { verdicts } = options;
+      if (!verdicts) throw noHistory();
       // the score in force at `from` opens the period, so its first row says what the screens showed then
-      const before = options.history?.stateAsOf ? (await options.history.stateAsOf(params.id, query.from)).score : undefined;
-      const within = await scoreHistory.call(options.history, params.id, query.from, query.to);
+      const before = (await verdicts.stateAsOf(params.id, query.from)).score;
+      const within = await verdicts.scoreHistory(params.id, query.from, query.to);
       const rows = before && (within.length === 0 || within[0]!.ts > before.ts) ? [before, ...within] : within;
       const name = `${params.id}-risk-${new Date(query.from).toISOString().slice(0, 10)}-${new Date(query.to).toISOString().slice(0, 10)}.csv`;
       options.audit({ actor: user!.name, action: 'report.export', subject: name, site: params.id, details: { format: 'csv', what: 'risk', from: query.from, to: query.to, rows: rows.length } });

@@ -7,7 +7,7 @@ import { ClientError } from '../errors.ts';
 import { compareAnswer, compareQuery, errorSchema } from '../api/schemas.ts';
 import type { CompareCell, Comparison } from '../api-types.ts';
 import { findSite, siteSummary } from '../site-views.ts';
-import type { HistoryView } from '../views.ts';
+import type { VerdictHistory } from '../views.ts';
 import { noHistory } from './as-of.ts';
 
 const WORST: readonly Verdict[] = ['fail', 'unknown', 'pass', 'not-applicable'];
@@ -19,7 +19,7 @@ export function compareCell(results: readonly ClauseResult[]): CompareCell {
 }
 
 /** GET /api/compare?sites=a,b[&at=] — sites side by side, clause by clause (live, or as of `at`). */
-export function compareRoutes(api: RouteTable, options: { live: LiveView; history: HistoryView | undefined }): void {
+export function compareRoutes(api: RouteTable, options: { live: LiveView; verdicts: VerdictHistory | undefined }): void {
   const { live } = options;
   api.add(
     {
@@ -44,9 +44,9 @@ export function compareRoutes(api: RouteTable, options: { live: LiveView; histor
       if (query.at === undefined) {
         states = sites.map((s) => ({ results: live.snapshot(s.id)?.results ?? [], score: live.snapshot(s.id)?.score }));
       } else {
-        const stateAsOf = options.history?.stateAsOf;
-        if (!stateAsOf) throw noHistory();
-        states = await Promise.all(sites.map((s) => stateAsOf.call(options.history, s.id, query.at!)));
+        const { verdicts } = options;
+        if (!verdicts) throw noHistory();
+        states = await Promise.all(sites.map((s) => verdicts.stateAsOf(s.id, query.at!)));
       }
       type Row = Pick<Comparison['clauses'][number], 'id' | 'title' | 'category' | 'source'>;
       const infos = new Map<string, Row>(sites.flatMap((s) => live.clauses(s.id)).map((c) => [c.id, c]));

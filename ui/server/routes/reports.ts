@@ -9,7 +9,7 @@ import { clauseViews, findSite } from '../site-views.ts';
 import { findCjkFont, type ReportFont } from '../report/fonts.ts';
 import { renderPdfReport } from '../report/pdf-report.ts';
 import { loadReportSigner, type ReportSignature, type ReportSigner } from '../report/signing.ts';
-import type { AuditSink, HistoryView } from '../views.ts';
+import type { AuditSink, VerdictHistory } from '../views.ts';
 import { siteAsOf } from './as-of.ts';
 
 export interface ReportOptions {
@@ -23,7 +23,7 @@ export interface ReportOptions {
 
 export interface ReportRouteOptions {
   live: LiveView;
-  history: HistoryView | undefined;
+  verdicts: VerdictHistory | undefined;
   reports: ReportOptions | undefined;
   audit: AuditSink;
   logger: Logger;

@@ -63,7 +63,7 @@ beforeAll(async () => {
   await store.writeSamples(samples);
   await store.writeResults(then.results);
   await store.writeScores(then.scores);
-  server = await startSecuredServer([site], { history: store, rescore: rescoreView([v0, v1, v2]), audit: (e) => void audited.push(e) });
+  server = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: rescoreView([v0, v1, v2]), audit: (e) => void audited.push(e) });
 }, 60_000);
 afterAll(async () => {
   await server?.close();
@@ -161,7 +161,7 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(await error(path(`from=yesterday&to=${T0}&standard=${v1.key}`))).toMatch(/^query\.from: /);
     expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(/9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/);
     // a period with more readings than one request replays
-    const small = await startSecuredServer([site], { history: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
+    const small = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
     try {
       const res = await (await small.as('auditor')).fetch(period(T0, T0 + 60_000, v1.key));
       expect([res.status, await res.json()]).toEqual([400, { error: 'more than 1000 readings in this period: re-score a shorter one' }]);

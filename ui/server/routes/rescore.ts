@@ -6,7 +6,7 @@ import { ClientError } from '../errors.ts';
 import type { LiveView } from '../live-view.ts';
 import type { Rescore, RescoreClause, RescoreView } from '../rescore-types.ts';
 import { findSite, subjectVerdicts } from '../site-views.ts';
-import type { AuditSink, HistoryView } from '../views.ts';
+import type { AuditSink, TelemetryHistory, VerdictHistory } from '../views.ts';
 import { noHistory } from './as-of.ts';
 
 const DAY = 86_400_000;
@@ -36,7 +36,8 @@ const rescoreAnswer = z
 
 export interface RescoreRouteOptions {
   live: LiveView;
-  history: HistoryView | undefined;
+  telemetry: TelemetryHistory | undefined;
+  verdicts: VerdictHistory | undefined;
   rescore: RescoreView | undefined;
   audit: AuditSink;
 }
@@ -45,10 +46,10 @@ export interface RescoreRouteOptions {
  * The stored readings of every point of the site, merged in time order (ties keep the site's point order).
  * Point by point, so that a period with too many readings is refused before they all sit in memory.
  */
-async function storedSamples(history: HistoryView, site: Site, from: number, to: number, max: number): Promise<Sample[]> {
+async function storedSamples(telemetry: TelemetryHistory, site: Site, from: number, to: number, max: number): Promise<Sample[]> {
   const samples: Sample[] = [];
   for (const { id: point } of site.points) {
-    for (const r of await history.series(site.id, point, from, to)) {
+    for (const r of await telemetry.series(site.id, point, from, to)) {
       // a reading stored without a value is missing data: the engine judges it unknown
       samples.push(r.value === null
         ? { site: site.id, point, ts: r.ts, value: Number.NaN, quality: 'bad', reason: r.reason ?? 'no value stored' }
@@ -87,15 +88,15 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
       },
     },
     async ({ ctx, params, query, user }) => {
-      const { history, rescore } = options;
-      if (!history?.stateAsOf || !rescore) throw noHistory();
+      const { telemetry, verdicts, rescore } = options;
+      if (!telemetry || !verdicts || !rescore) throw noHistory();
       if (!rescore.standards.includes(query.standard)) {
         throw new ClientError(400, 'bad-request', `query.standard: ${query.standard} is not loaded (loaded: ${rescore.standards.join(', ') || 'none'})`);
       }
       const site = findSite(live, params.id)!;
       const warmUp = Math.max(0, ...site.points.map((p) => p.staleAfterMs));
       const start = Math.max(0, query.from - warmUp);
-      const [samples, recorded] = await Promise.all([storedSamples(history, site, start, query.to, rescore.maxSamples ?? MAX_RESCORE_SAMPLES), history.stateAsOf.call(history, site.id, query.to)]);
+      const [samples, recorded] = await Promise.all([storedSamples(telemetry, site, start, query.to, rescore.maxSamples ?? MAX_RESCORE_SAMPLES), verdicts.stateAsOf(site.id, query.to)]);
       const replayed = rescore.replay({ samples, site, standard: query.standard, from: start, until: query.to });
       const inPeriod = replayed.scores.filter((s) => s.ts >= query.from && s.ts <= query.to);
       const answer: Rescore = {

@@ -4,11 +4,11 @@ import { ClientError } from '../errors.ts';
 import { errorSchema, seriesAnswer, seriesParams, seriesQuery } from '../api/schemas.ts';
 import { findSite } from '../site-views.ts';
 import { thinSeries } from '../thin-series.ts';
-import type { HistoryView } from '../views.ts';
+import type { TelemetryHistory } from '../views.ts';
 
 export interface SeriesRouteOptions {
   live: LiveView;
-  history: HistoryView | undefined;
+  telemetry: TelemetryHistory | undefined;
   /** longest range one request may ask for; default 31 days */
   maxRangeMs?: number;
   /** readings beyond this are thinned (peaks kept); default 4,000 */
@@ -45,8 +45,8 @@ export function seriesRoutes(api: RouteTable, options: SeriesRouteOptions): void
       if (to - query.from > maxRange) {
         throw new ClientError(400, 'bad-request', `query.from: the range may span at most ${Math.round(maxRange / 86_400_000)} days`);
       }
-      if (!options.history) throw new ClientError(404, 'not-found', 'this server keeps no history');
-      const rows = await options.history.series(site.id, params.point, query.from, to);
+      if (!options.telemetry) throw new ClientError(404, 'not-found', 'this server keeps no history');
+      const rows = await options.telemetry.series(site.id, params.point, query.from, to);
       const points = thinSeries(rows, options.maxPoints ?? 4_000);
       ctx.body = {
         site: site.id, point: params.point, from: query.from, to, thinned: points.length < rows.length,

@@ -47,7 +47,7 @@ beforeAll(async () => {
   site = await loadDemoSite();
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2', name: { zh: '舟山示范油库二期', en: 'Zhoushan demo depot II' } }], {
     staticDir: DEFAULT_STATIC_DIR,
-    history: store,
+    telemetry: store, verdicts: store, alerts: store,
     inspections: { list: (s) => store.evidence(s), record: (r) => store.writeEvidence([r]) },
     audit: (entry) => void store.appendAudit(entry),
     reports: { keyDir: join(root, 'data', 'keys') },

@@ -18,7 +18,7 @@ beforeAll(async () => {
   await mkdir(SCREENSHOTS, { recursive: true });
   server = await startSecuredServer([await loadDemoSite()], {
     staticDir: DEFAULT_STATIC_DIR,
-    history: {
+    telemetry: {
       series: async (_site, _point, from, to) =>
         Array.from({ length: 120 }, (_, i): SeriesPoint => ({ ts: from + ((to - from) * i) / 120, value: 15 + Math.sin(i / 10), quality: 'good' })),
     },
