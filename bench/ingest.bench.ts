@@ -1,5 +1,5 @@
 /**
- * Telemetry ingest: rows/s through Store.writeSamples into embedded PGlite (temp dir) and into
+ * Telemetry ingest: rows/s through TelemetryStore.writeSamples into embedded PGlite (temp dir) and into
  * PostgreSQL (a throw-away database on DATABASE_URL's server, default the local test server).
  * Prints one JSON line on stdout; progress on stderr.
  *   npx tsx bench/ingest.bench.ts [--rows 200000] [--batch 5000]

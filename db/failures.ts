@@ -1,4 +1,4 @@
-/** How long a clause failed on a subject, from its history of verdict changes (Store.clauseHistory). */
+/** How long a clause failed on a subject, from its history of verdict changes (VerdictStore.clauseHistory). */
 import type { ClauseResult } from '../model/index.ts';
 
 export interface FailurePeriod {

@@ -77,7 +77,7 @@ export function createMemorySignInLimiter(maxKeys = 100_000): SignInLimiter {
   };
 }
 
-/** The database's counts (Store.signInAttempt …) as a SignInLimiter. */
+/** The database's counts (SignInLimitStore: signInAttempt …) as a SignInLimiter. */
 export function storeSignInLimiter(store: {
   signInAttempt(key: string, policy: SignInPolicy, now: number): Promise<SignInDecision>;
   signInReset(key: string): Promise<void>;

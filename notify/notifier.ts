@@ -21,7 +21,7 @@ import { DEFAULT_DEAD_LETTER_RETRY, DEFAULT_RETRY, type DeadLetterPolicy, type R
 import { createSubscriberWorker, type SubscriberStatus, type SubscriberWorker } from './webhook/subscriber-worker.ts';
 import { hears, resolveSubscribers, type Subscriber, type SubscriberConfig } from './webhook/subscribers.ts';
 
-/** What the notifier needs of db/'s Store. */
+/** What the notifier needs of db/'s store: its OutboxStore and an audit sink shaped like AuditStore.appendAudit. */
 export interface NotifyStore {
   claimOutbox(limit: number, leaseMs?: number): Promise<{ id: number; topic: string; key: string; payload: unknown }[]>;
   markDelivered(ids: readonly number[]): Promise<void>;
