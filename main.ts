@@ -198,12 +198,14 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => subscriptions.forEach((s) => s.unsubscribe()));
 
     // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
-    // and what a stop leaves unconsumed is delivered first at the next start
+    // and what a stop leaves unconsumed is delivered first at the next start. The writer reads the same
+    // samples from the buffer and acks them after the database committed them: a kill loses none
     let newestSampleTs = 0;
     const { startSiteCollection } = await import('./collector/index.ts');
     const collection = startSiteCollection({
       sites,
       bufferDir: join(options.dataDir, 'buffer'),
+      buffer: { consumers: ['db'] },
       dataDir: options.dataDir,
       logger: logger.child({ part: 'collector' }),
       consume: (batch) => {
@@ -211,9 +213,9 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
           engine.ingest(sample);
           if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
         }
-        writer.samples(batch);
       },
     });
+    writer.takeSamples(collection.consumer('db'));
     stops.push(() => collection.stop());
     const sources: Source[] = collection.sources.map(({ source }) => source);
     const sourceSites = new Map<Source, string>(collection.sources.map(({ site, source }) => [source, site]));

@@ -1,5 +1,6 @@
 import { pino, type Logger } from 'pino';
 import type { Sample, Site } from '../model/index.ts';
+import type { QueueConsumer } from '../queue/index.ts';
 import { createSampleBuffer, type SampleBufferOptions, type SampleBufferStats, type SampleDownstream } from './sample-buffer.ts';
 import { createSiteSources } from './site-sources.ts';
 import type { Source, SourceStats } from './source.ts';
@@ -15,8 +16,11 @@ export interface SiteCollectionOptions {
   consume: SampleDownstream;
   /** the buffer's spill folder (e.g. <dataDir>/buffer); what a previous run left there is consumed first */
   bufferDir: string;
-  /** the buffer's bounds and batch size (defaults: 100,000 in memory, 10,000,000 on disk, 1000 a batch) */
-  buffer?: Pick<SampleBufferOptions, 'maxInMemory' | 'maxOnDisk' | 'batchSize' | 'segmentSize' | 'retry'>;
+  /**
+   * the buffer's bounds and batch size (defaults: 100,000 in memory, 10,000,000 on disk, 1000 a batch), and
+   * its other consumers (in main: the database writer, acking after its commit)
+   */
+  buffer?: Pick<SampleBufferOptions, 'maxInMemory' | 'maxOnDisk' | 'batchSize' | 'segmentSize' | 'retry' | 'consumers'>;
   /** home of the OPC-UA PKI folders (default ./data) */
   dataDir?: string;
   env?: Record<string, string | undefined>;
@@ -33,6 +37,8 @@ export interface SiteCollectionStats {
 /** Every source of every site, through a stale watchdog and a link heartbeat per site, into one bounded spilling buffer. */
 export interface SiteCollection {
   readonly sources: readonly { site: string; source: Source }[];
+  /** one of `buffer.consumers`: the buffer's samples, read at its own pace and acked after its own commit */
+  consumer(name: string): QueueConsumer<Sample>;
   stats(): SiteCollectionStats;
   /** resolves once everything collected so far has been consumed */
   drained(): Promise<void>;
@@ -70,6 +76,7 @@ export function startSiteCollection(options: SiteCollectionOptions): SiteCollect
   let stopped: Promise<void> | undefined;
   return {
     sources,
+    consumer: (name) => buffer.consumer(name),
     stats: () => ({ sources: sources.map(({ site, source }) => ({ site, ...source.stats() })), buffer: buffer.stats(), collected }),
     drained: () => buffer.drained(),
     stop() {
