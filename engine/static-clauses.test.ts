@@ -1,11 +1,15 @@
-// Design and evidence clauses in the running engine: known from the start, recorded once the
-// engine runs, evidence expiring on the scheduler's clock, re-evaluated when the site changes.
+// Design and evidence clauses in the running engine and on their own (static-clauses.ts): known from
+// the start, recorded once the engine runs, evidence expiring on the scheduler's clock, re-evaluated
+// when the site changes.
 import { VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, parseSite, type ClauseResult, type LiveEvent, type Site } from '../model/index.ts';
 import { loadStandard, type Standard } from '../standards/index.ts';
 import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
 import { createEngine, EngineError } from './index.ts';
+import { compileSiteClauses } from './site-clauses.ts';
+import { runStaticClauses } from './static-clauses.ts';
 
 const SITE_FILE = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
 const STANDARD = new URL('../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
@@ -75,5 +79,44 @@ describe('design and evidence clauses in the engine', () => {
     expect(snapshot.results.find((r) => r.clause === 'GB50074-15.1.2-HH' && r.subject === 'T101')?.verdict).toBe('pass');
     expect(() => engine.updateSite({ ...fixed, id: 'elsewhere' })).toThrow(EngineError);
     engine.dispose();
+  });
+});
+
+describe('static clauses on their own (runStaticClauses)', () => {
+  /** the demo depot's design and evidence clauses compiled at the clock's start, run on it */
+  function run(start: string, horizon: number) {
+    const { virtual, scheduler, t0 } = clock(start, horizon);
+    const cel = standard.cel.toCel(site);
+    const context = { siteId: site.id, standard, cel, points: new Map(), cells: new Map(), assetsOfKind: new Map(), logger: pino({ level: 'silent' }), now: t0 };
+    const { statics } = compileSiteClauses(site, standard, context);
+    const recorded: ClauseResult[] = [];
+    const changed: ClauseResult[] = [];
+    const timers = runStaticClauses(statics, { siteId: site.id, standard: standard.key, cel, scheduler, record: (r) => recorded.push(r), change: (r) => changed.push(r) });
+    return { virtual, t0, statics, recorded, changed, timers };
+  }
+
+  it('records the verdicts known from the start on the scheduler’s first turn, not before, leaving out the not-applicable', () => {
+    const { virtual, statics, recorded } = run('2026-11-23T00:00:00Z', 10);
+    expect(recorded).toEqual([]);
+    virtual.flush();
+    expect(recorded).toEqual(statics.map((s) => s.result).filter((r) => r.verdict !== 'not-applicable'));
+    expect(recorded.length).toBeGreaterThan(0);
+  });
+
+  it('changes an evidence clause when its record expires, also when that is past the longest timer (re-armed on the way)', () => {
+    // the special-plan drill of 2026-06-15 holds until 2027-06-15: 45 days after the start, past setTimeout's 24.8 days
+    const { virtual, t0, changed, statics } = run('2027-05-01T00:00:00Z', 60 * DAY);
+    virtual.flush();
+    const drill = changed.filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL');
+    expect(drill.map((r) => [r.verdict, r.since - t0])).toEqual([['fail', Date.parse('2027-06-15') - t0]]);
+    expect(Date.parse('2027-06-15') - t0).toBeGreaterThan(2 ** 31 - 1);
+    expect(statics.find((s) => s.clause.id === 'ORDER40-21-SPECIAL-DRILL')!.result.verdict).toBe('fail');
+  });
+
+  it('leaves no timer running once unsubscribed', () => {
+    const { virtual, recorded, changed, timers } = run('2027-06-14T00:00:00Z', 2 * DAY);
+    timers.unsubscribe();
+    virtual.flush();
+    expect([...recorded, ...changed]).toEqual([]);
   });
 });
