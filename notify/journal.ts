@@ -1,14 +1,20 @@
 /**
- * The notifier's durable state, one JSON file under the data dir (`<dataDir>/notify/journal.json`),
- * rewritten atomically (temp file + rename). Messages claimed from db/'s outbox are fanned out
- * into per-subscriber queues here and flushed before the outbox rows are marked delivered, so a
- * crash between the two only repeats work that the delivery keys then skip.
+ * The notifier's durable state: per-subscriber queues of deliveries, dead letters, escalations, the
+ * CAP sequence and documents. In a file journal it is an append-only log of changes on the durable
+ * queue (`<dataDir>/notify/journal/`, queue/): each flush appends one record of what changed since
+ * the last (journal-changes.ts), synced, and a replay of the log rebuilds the state on open; when the
+ * log has grown past twice its last snapshot it is compacted into a new snapshot. Messages claimed
+ * from db/'s outbox are fanned out into the queues here and flushed before the outbox rows are marked
+ * delivered, so a crash between the two only repeats work that the delivery keys then skip.
  * Without a file the state lives in memory (tests, benches).
  */
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { jsonCodec, openDurableQueue } from '../queue/index.ts';
 import type { CapMsgType, CapReference, CapStatus } from './cap/cap-document.ts';
 import { NotifyError } from './errors.ts';
+import { applyRecord, diffState, shadowOf, type JournalRecord } from './journal-changes.ts';
 
 export interface PendingDelivery {
   /** idempotency key, sent as the Idempotency-Key header */
@@ -101,41 +107,70 @@ export function collectDocs(state: JournalState): void {
   for (const key of Object.keys(state.docs)) if (!used.has(key)) delete state.docs[key];
 }
 
-export async function openFileJournal(file: string, options: { delayMs?: number } = {}): Promise<Journal> {
+export interface FileJournalOptions {
+  /** changes are written this long after the first one (coalesced); default 1 s */
+  delayMs?: number;
+  /** the log is compacted once past this many bytes and twice its last snapshot; default 1 MiB */
+  compactBytes?: number;
+  logger?: Logger;
+}
+
+/**
+ * The journal of `<dir>/journal/` (created if missing). A journal an older version kept as one JSON
+ * file, `<dir>/journal.json`, is read once and becomes the log's first snapshot.
+ */
+export async function openFileJournal(dir: string, options: FileJournalOptions = {}): Promise<Journal> {
+  const logDir = join(dir, 'journal');
+  const fail = (what: string, error: unknown): NotifyError =>
+    new NotifyError('JOURNAL_FAILED', `cannot ${what} the delivery journal ${logDir}: ${(error as Error).message}`, { cause: error });
+  let log: ReturnType<typeof openDurableQueue<JournalRecord>>;
   let state = emptyState();
+  let records = 0;
   try {
-    const parsed = JSON.parse(await readFile(file, 'utf8')) as Partial<JournalState>;
-    if (parsed.version !== 1) throw new Error(`unknown journal version ${String(parsed.version)}`);
-    state = { ...emptyState(), ...parsed } as JournalState;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-      throw new NotifyError('JOURNAL_FAILED', `cannot read the delivery journal ${file}: ${(error as Error).message}`, { cause: error });
+    log = openDurableQueue<JournalRecord>({
+      dir: logDir, codec: jsonCodec<JournalRecord>(), maxInMemory: 0, fsync: true,
+      onCorrupt: (damage) => options.logger?.warn(damage, 'delivery journal: skipped a damaged record (cut short by a crash?)'),
+    });
+    for (const record of log.rows()) {
+      state = applyRecord(state, record);
+      records++;
     }
+  } catch (error) {
+    throw fail('read', error);
   }
-  await mkdir(dirname(file), { recursive: true });
+  const legacy = join(dir, 'journal.json');
+  if (existsSync(legacy)) {
+    if (records === 0) {
+      state = readLegacy(legacy);
+      log.compact([{ snapshot: state }]);
+      options.logger?.info({ from: legacy, to: logDir }, 'delivery journal moved into its log');
+    }
+    rmSync(legacy, { force: true });
+  }
   const delayMs = options.delayMs ?? 1_000;
+  const compactBytes = options.compactBytes ?? 2 ** 20;
+  let shadow = shadowOf(state);
+  let snapshotBytes = log.stats().bytes;
   let dirty = false;
-  let writing: Promise<void> | undefined;
   let timer: NodeJS.Timeout | undefined;
 
-  const writeOnce = async (): Promise<void> => {
-    dirty = false;
-    collectDocs(state);
-    const temp = `${file}.${process.pid}.tmp`;
-    await writeFile(temp, JSON.stringify(state), { mode: 0o600 });
-    await rename(temp, file);
-  };
-  const write = (): Promise<void> => {
+  const write = (): void => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    writing ??= (async () => {
-      try {
-        while (dirty) await writeOnce();
-      } finally {
-        writing = undefined;
-      }
-    })();
-    return writing;
+    if (!dirty) return;
+    dirty = false;
+    collectDocs(state);
+    const changes = diffState(shadow, state);
+    if (changes.length > 0) {
+      log.append({ changes });
+      log.commit();
+    }
+    const bytes = log.stats().bytes;
+    if (bytes > compactBytes && bytes > 2 * snapshotBytes) {
+      log.compact([{ snapshot: state }]);
+      snapshotBytes = log.stats().bytes;
+      shadow = shadowOf(state);
+    }
   };
   const journal: Journal = {
     get state() {
@@ -143,22 +178,38 @@ export async function openFileJournal(file: string, options: { delayMs?: number 
     },
     changed() {
       dirty = true;
-      timer ??= setTimeout(() => void write().catch(() => {}), delayMs);
+      timer ??= setTimeout(() => {
+        try {
+          write();
+        } catch (error) {
+          dirty = true;
+          options.logger?.error({ err: error }, 'delivery journal: write failed; retried at the next change');
+        }
+      }, delayMs);
     },
     async flush() {
       dirty = true;
-      if (writing) await writing.catch(() => {});
       try {
-        await write();
+        write();
       } catch (error) {
-        throw new NotifyError('JOURNAL_FAILED', `cannot write the delivery journal ${file}: ${(error as Error).message}`, { cause: error });
+        dirty = true;
+        throw fail('write', error);
       }
     },
     async close() {
       await journal.flush();
-      if (timer) clearTimeout(timer);
-      timer = undefined;
+      log.close();
     },
   };
   return journal;
+}
+
+function readLegacy(file: string): JournalState {
+  try {
+    const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<JournalState>;
+    if (parsed.version !== 1) throw new Error(`unknown journal version ${String(parsed.version)}`);
+    return { ...emptyState(), ...parsed } as JournalState;
+  } catch (error) {
+    throw new NotifyError('JOURNAL_FAILED', `cannot read the delivery journal ${file}: ${(error as Error).message}`, { cause: error });
+  }
 }

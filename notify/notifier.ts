@@ -46,7 +46,7 @@ export interface NotifierOptions {
   fetch?: typeof fetch;
   /** where secrets are read from; default process.env */
   env?: Record<string, string | undefined>;
-  /** keeps queues, dead letters, CAP sequence and escalations in <dataDir>/notify/journal.json; in memory without it */
+  /** keeps queues, dead letters, CAP sequence and escalations in <dataDir>/notify/journal/ (a log of changes); in memory without it */
   dataDir?: string;
   /** CAP sender; default ketwin@<host name> */
   sender?: string;
@@ -124,7 +124,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
 
   const open = (): Promise<Journal> =>
     (opening ??= (async () => {
-      journal = options.dataDir ? await openFileJournal(join(options.dataDir, 'notify', 'journal.json')) : createMemoryJournal();
+      journal = options.dataDir ? await openFileJournal(join(options.dataDir, 'notify'), { logger }) : createMemoryJournal();
       processed = new Set(journal.state.processed);
       for (const s of subscribers.values()) {
         workers.set(s.key, createSubscriberWorker({

@@ -507,6 +507,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
         closeSegment(); // synced before the old segments go
       }
       advance(start, false);
+      bound();
       if (dir !== undefined) saveCursors();
     },
     *rows() {
