@@ -220,7 +220,7 @@ describe('alert lifecycle and determinism', () => {
   });
 
   it('drops samples of unknown sites and points', () => {
-    const { events } = play([[0, 'T999.level', 1], [0, 'T101.flow', 3]], 10, (engine, at) =>
+    const { events } = play([[0, 'T999.level', 1], [0, 'T101.viscosity', 3]], 10, (engine, at) =>
       at(5, () => engine.ingest({ site: 'elsewhere', point: 'T101.level', value: 1, quality: 'good', ts: 5 })),
     );
     expect(events).toEqual([]);

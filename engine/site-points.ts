@@ -14,6 +14,12 @@ export interface PointState extends PointCell {
   readonly coalesced: (() => void)[];
   /** hazard models reading this point (engine/hazards); empty for most points */
   readonly hazards: ((sample: Sample) => void)[];
+  /**
+   * Why the engine doubts this point's good readings (a gauge that does not move while product
+   * flows): while set, the cell holds them as uncertain with this reason; hazard models still get
+   * the readings as they came.
+   */
+  suspect?: string;
 }
 
 /** The points of one site: its own and each source's `<source>.online`. */
@@ -27,8 +33,23 @@ export interface SitePoints {
    * then the clauses on one subject, evaluated at `at`. The per-sample path: no allocation of its own.
    */
   accept(state: PointState, sample: Sample, at: number): void;
+  /** starts (`reason`) or ends (undefined) doubting a point; its clauses re-read the cell at once */
+  suspect(state: PointState, reason: string | undefined, at: number): void;
   /** each point's latest sample, in the order the points had their first */
   values(): Record<string, Sample>;
+}
+
+const doubted = (sample: Sample, reason: string): Sample => ({ site: sample.site, point: sample.point, value: sample.value, quality: 'uncertain', ts: sample.ts, reason });
+
+/** The site-wide clauses and the clauses on one subject that read the point re-read its cell. */
+function readers(state: PointState, at: number): void {
+  const { coalesced, evaluators } = state;
+  for (let i = 0; i < coalesced.length; i++) coalesced[i]!();
+  for (let i = 0; i < evaluators.length; i++) {
+    const { evaluator, raw } = evaluators[i]!;
+    const changed = evaluator.evaluate(at);
+    if (changed) raw.next(changed);
+  }
 }
 
 export function createSitePoints(site: Site, links: ReadonlyMap<string, SourceLink>, onSample: (sample: Sample) => void): SitePoints {
@@ -49,17 +70,25 @@ export function createSitePoints(site: Site, links: ReadonlyMap<string, SourceLi
     ofSource: (source) => bySource.get(source) ?? [],
     accept(state, sample, at) {
       if (state.sample === undefined) seenOrder.push(state);
-      state.sample = sample;
-      onSample(sample);
+      const held = state.suspect !== undefined && sample.quality === 'good' ? doubted(sample, state.suspect) : sample;
+      state.sample = held;
+      onSample(held);
       // indexed loops: for-of over these arrays left an iterator per loop per sample to collect
-      const { hazards, coalesced, evaluators } = state;
+      const { hazards } = state;
       for (let i = 0; i < hazards.length; i++) hazards[i]!(sample);
-      for (let i = 0; i < coalesced.length; i++) coalesced[i]!();
-      for (let i = 0; i < evaluators.length; i++) {
-        const { evaluator, raw } = evaluators[i]!;
-        const changed = evaluator.evaluate(at);
-        if (changed) raw.next(changed);
-      }
+      readers(state, at);
+    },
+    suspect(state, reason, at) {
+      const before = state.suspect;
+      if (before === reason) return;
+      state.suspect = reason;
+      const sample = state.sample;
+      if (!sample) return;
+      if (reason !== undefined && (sample.quality === 'good' || (sample.quality === 'uncertain' && sample.reason === before))) state.sample = doubted(sample, reason);
+      else if (reason === undefined && sample.quality === 'uncertain' && sample.reason === before) state.sample = { site: sample.site, point: sample.point, value: sample.value, quality: 'good', ts: sample.ts };
+      else return;
+      onSample(state.sample);
+      readers(state, at);
     },
     values: () => Object.fromEntries(seenOrder.map((state) => [state.point.id, state.sample!])),
   };

@@ -113,6 +113,10 @@ export function createSiteRuntime(
     now: () => scheduler.now(),
     latest: (id) => points.cells.get(id)?.sample,
     condition: (key, spec, active, at) => alarms.book.condition(key, spec, active, at),
+    suspect: (id, reason) => {
+      const state = points.cells.get(id);
+      if (state) points.suspect(state, reason, scheduler.now());
+    },
     schedule: (work, delayMs) => {
       const timer: Subscription = scheduler.schedule(() => {
         subscriptions.remove(timer);

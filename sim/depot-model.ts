@@ -227,6 +227,13 @@ export function createDepotModel(site: Site, random: Random, options: DepotModel
       values.set(`${tank.asset.id}.shell_temperature`, round(tank.shell, 1));
     }
     for (const tank of tanks.values()) values.set(`${tank.asset.id}.outlet_valve_open`, tank.flow < 0); // transferring out
+    for (const tank of tanks.values()) {
+      values.set(`${tank.asset.id}.inlet_valve_open`, tank.flow > 0); // receiving
+      values.set(`${tank.asset.id}.flow`, round(tank.flow, 1));
+      // the independent switch reads the product, not the gauge: a frozen gauge does not hold it back
+      const hh = num(tank.asset, 'levelHighHigh', Infinity);
+      values.set(`${tank.asset.id}.level_switch_hh`, tank.level >= hh);
+    }
     for (const asset of site.assets) {
       // product in the dike's sump: a tank of the dike overflowing, or a leak inside its outline
       if (asset.kind === 'dike') {

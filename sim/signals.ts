@@ -104,6 +104,8 @@ export function createSignal(point: Point, asset: Asset, random: Random): Signal
     case 'fire-pump/pressure':
       return drift(random, 0.24, 0.26, 0.002, 0.25);
     // fair weather, and no random draw: the other points' sequences stay as they were before these points existed
+    case 'tank/flow': // the depot model's transfers set it
+      return constant(0);
     case 'lightning-detector/electric_field':
       return constant(0.1);
     case 'lightning-detector/strike_distance':

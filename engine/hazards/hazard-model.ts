@@ -13,6 +13,11 @@ export interface HazardContext {
   latest(pointId: string): Sample | undefined;
   /** raises / updates (active) or returns (inactive) the alarm held under `key` */
   condition(key: string, spec: AlarmSpec | undefined, active: boolean, at: number): void;
+  /**
+   * starts (a reason) or ends (undefined) doubting a point's readings: while doubted, the twin holds
+   * its good readings as uncertain with the reason, so the clauses reading it turn unknown
+   */
+  suspect(pointId: string, reason: string | undefined): void;
   /** runs `work` after `delayMs` of scheduler time (a model's delay-on); unsubscribe cancels it */
   schedule(work: () => void, delayMs: number): { unsubscribe(): void };
   logger: Logger;

@@ -3,6 +3,7 @@ import { createOverfillWatchers } from './overfill.ts';
 import { createTankFireWatchers } from './tank-fire.ts';
 import { createDikeFireWatchers } from './dike-fire.ts';
 import { createLightningWatchers } from './lightning.ts';
+import { createStuckGaugeWatchers } from './stuck-gauge.ts';
 import { createGasCloudWatchers } from './gas-cloud.ts';
 import { createVceModel } from './vce.ts';
 import { createBoiloverWatchers } from './boilover.ts';
@@ -17,6 +18,8 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
   // the vapour cloud explosion hears the gas cloud's flammable extent
   const vce = hazards.vce && hazards['gas-cloud'] ? createVceModel(context, hazards.vce) : undefined;
   return [
+    // the gauge's doubt first: the clauses reading a doubted level turn unknown on the very reading that raised the doubt
+    ...(hazards['stuck-gauge'] ? createStuckGaugeWatchers(context, hazards['stuck-gauge']) : []),
     ...(hazards.overfill ? createOverfillWatchers(context, hazards.overfill) : []),
     ...(hazards['tank-fire'] ? createTankFireWatchers(context, hazards['tank-fire']) : []),
     ...(hazards['dike-fire'] ? createDikeFireWatchers(context, hazards['dike-fire']) : []),

@@ -193,6 +193,7 @@ const strings = {
   'hazard.tank-fire': { zh: '储罐火灾', en: 'Tank fire' },
   'hazard.dike-fire': { zh: '防火堤池火', en: 'Dike fire' },
   'hazard.lightning': { zh: '雷电预警', en: 'Lightning warning' },
+  'hazard.stuck-gauge': { zh: '液位计失真', en: 'Gauge not telling the truth' },
   'hazard.domino': { zh: '多米诺效应', en: 'Domino escalation' },
   'hazard.boilover': { zh: '沸溢', en: 'Boilover' },
   'hazard.spill-to-sea': { zh: '溢油入海', en: 'Spill to sea' },
