@@ -54,22 +54,28 @@ describe('what a silent link leaves showing', () => {
   const online = point('fast.online', 'fast');
   const good = (id: string, value: number | boolean, ts = 5): Sample => ({ site: site.id, point: id, value, quality: 'good', ts });
 
-  it('turns good readings bad (link-lost, value and time kept) and then an online source offline at that moment', () => {
+  it('turns readings that are not bad already bad (link-lost, value and time kept) and then an online source offline at that moment', () => {
     const cells = [
       { point: point('A.level', 'fast'), sample: good('A.level', 3) },
       { point: point('A.gas', 'fast'), sample: { ...good('A.gas', 1), quality: 'bad' as const, reason: 'exception 2' } },
+      { point: point('A.temp', 'fast'), sample: { ...good('A.temp', 20), quality: 'uncertain' as const, reason: 'gauge stuck' } },
       { point: point('A.flow', 'fast') },
       { point: online, sample: good('fast.online', true, 1) },
     ];
     expect(silencedReadings(link, cells, 900)).toEqual([
       { ...good('A.level', 3), quality: 'bad', reason: 'link-lost' },
+      { ...good('A.temp', 20), quality: 'bad', reason: 'link-lost' },
       { ...good('fast.online', false), reason: 'link-lost', ts: 900 },
     ]);
   });
 
-  it('leaves a source with no good reading as the collector last reported it', () => {
+  it('leaves a source with no good reading online as the collector last reported it', () => {
     const cells = [{ point: point('A.level', 'fast') }, { point: online, sample: good('fast.online', true, 1) }];
     expect(silencedReadings(link, cells, 900)).toEqual([]);
+    const uncertain = { ...good('A.level', 3), quality: 'uncertain' as const };
+    expect(silencedReadings(link, [{ point: point('A.level', 'fast'), sample: uncertain }, { point: online, sample: good('fast.online', true, 1) }], 900)).toEqual([
+      { ...uncertain, quality: 'bad', reason: 'link-lost' },
+    ]);
     expect(silencedReadings(link, [{ point: point('A.level', 'fast'), sample: good('A.level', 3) }, { point: online, sample: good('fast.online', false) }], 900)).toEqual([
       { ...good('A.level', 3), quality: 'bad', reason: 'link-lost' },
     ]);

@@ -89,22 +89,28 @@ export function createLinkWatch(site: Site, scheduler: SchedulerLike, onSilent: 
 }
 
 /**
- * What a silent feed leaves the twin showing: each good reading of the source's points turned bad
- * (reason `link-lost`, the reading's own value and time kept) and then, by the collector's own rule
+ * What a silent feed leaves the twin showing: each reading of the source's points that is not bad
+ * already turned bad (reason `link-lost`, the reading's own value and time kept) — as the collector
+ * marks a silent point stale whatever its quality — and then, by the collector's own rule
  * (`<source>.online` is true while a point of the source reads good, collector/online-signal.ts),
- * a `<source>.online` that said true now false at `at`, which the communications-loss alarm reads.
- * A source with no good reading to show is left as the collector last reported it. The source's
- * next samples and the collector's next heartbeat say how it really is.
+ * a `<source>.online` that said true now false at `at`, if a good reading was among them; the
+ * communications-loss alarm reads it. The source's next samples and the collector's next heartbeat
+ * say how it really is.
  */
 export function silencedReadings(link: SourceLink, cells: readonly { point: Point; sample?: Sample }[], at: number): Sample[] {
   const online = onlinePoint(link.source);
   const out: Sample[] = [];
   let report: Sample | undefined;
+  let good = false;
   for (const { point, sample } of cells) {
-    if (sample?.quality !== 'good') continue;
-    if (point.id === online) report = sample;
-    else out.push({ ...sample, quality: 'bad', reason: LINK_LOST });
+    if (!sample || sample.quality === 'bad') continue;
+    if (point.id === online) {
+      report = sample;
+      continue;
+    }
+    if (sample.quality === 'good') good = true;
+    out.push({ ...sample, quality: 'bad', reason: LINK_LOST });
   }
-  if (out.length > 0 && report?.value === true) out.push({ ...report, value: false, reason: LINK_LOST, ts: at });
+  if (good && report?.quality === 'good' && report.value === true) out.push({ ...report, value: false, reason: LINK_LOST, ts: at });
   return out;
 }
