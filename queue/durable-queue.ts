@@ -7,11 +7,9 @@
  * is picked up: each consumer goes on from the position the last commit saved (rows acked after it come
  * again: at least once). A damaged line is skipped and reported; the lines behind it are read as usual.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import type { QueueCodec } from './codec.ts';
 import { QueueError } from './errors.ts';
-import { appendAll, closeQuietly, FIRST_SEQ, listSegments, openForAppend, readCursors, readLines, removeFile, segmentName, syncFile, writeCursors, type SavedCursor } from './segment-files.ts';
+import { openSegmentLog, type SegmentLog } from './segment-log.ts';
 
 export interface DurableQueueOptions<T> {
   /** folder of the segment files (created if missing; what it holds is picked up); none: the queue lives in memory */
@@ -101,15 +99,6 @@ export interface DurableQueue<T> {
   close(): void;
 }
 
-interface Segment {
-  seq: number;
-  /** position of its first line */
-  first: number;
-  count: number;
-  /** bytes in the file (lines waiting in `pending` not included) */
-  bytes: number;
-}
-
 interface ConsumerState {
   name: string;
   acked: number;
@@ -118,10 +107,9 @@ interface ConsumerState {
   every: number;
 }
 
-const PENDING_MAX = 1 << 20;
-
 export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQueue<T> {
   const { dir, codec } = options;
+  const where = dir ?? '(memory)';
   if (dir !== undefined && codec === undefined) throw new QueueError('QUEUE_CONFIG', `queue ${dir}: a folder needs a codec`);
   const maxInMemory = options.maxInMemory ?? Number.POSITIVE_INFINITY;
   const maxRows = options.maxRows ?? Number.POSITIVE_INFINITY;
@@ -129,71 +117,30 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
   const segmentRows = options.segmentRows ?? 50_000;
   const segmentBytes = options.segmentBytes ?? 16 * 2 ** 20;
   if (!(maxInMemory >= 0 && maxRows > 0 && maxBytes > 0 && segmentRows > 0 && segmentBytes > 0)) {
-    throw new QueueError('QUEUE_CONFIG', `queue ${dir ?? '(memory)'}: bounds must be positive (maxInMemory may be 0)`);
+    throw new QueueError('QUEUE_CONFIG', `queue ${where}: bounds must be positive (maxInMemory may be 0)`);
   }
   const groupCommit = (options.logging ?? 'group-commit') === 'group-commit';
-  const sync = options.fsync ?? false;
-  const fileOf = (seq: number): string => join(dir!, segmentName(seq));
+  const log: SegmentLog<T> | undefined = dir === undefined
+    ? undefined
+    : openSegmentLog({ dir, codec: codec!, segmentRows, segmentBytes, fsync: options.fsync ?? false, onCorrupt: options.onCorrupt, onError: options.onError });
 
   /** positions: rows [head, tail) are kept; [memFirst, tail) are in memory; those ≥ head below `logged` are on disk */
   let head = 0;
-  let tail = 0;
-  let memFirst = 0;
-  let logged = 0;
+  let tail = log?.end ?? 0;
+  let memFirst = tail;
+  let logged = tail;
   let mem: T[] = [];
   let memStart = 0;
-  const segments: Segment[] = [];
-  let open: Segment | undefined;
-  let fd: number | undefined;
-  let unsynced = false;
-  let pending: string[] = [];
-  let pendingChars = 0;
-  let bytes = 0;
-  let nextSeq = FIRST_SEQ;
   let closed = false;
-  let savedCursors = '';
-  const counts = { appended: 0, spilled: 0, dropped: 0, corrupt: 0 };
-  /** lines of a segment already checked for damage (each damaged line is counted once) */
-  const checked = new Map<number, number>();
-  const decoded = new Map<number, (T | undefined)[]>();
-
-  if (dir !== undefined) {
-    mkdirSync(dir, { recursive: true });
-    for (const s of listSegments(dir)) {
-      segments.push({ seq: s.seq, first: tail, count: s.lines, bytes: s.bytes });
-      tail += s.lines;
-      bytes += s.bytes;
-      nextSeq = s.seq + 1;
-    }
-    memFirst = logged = tail;
-  }
-  const saved = dir === undefined ? {} : readCursors(dir, (error) => options.onError?.(new Error(`queue ${dir}: cursors unreadable, every consumer starts at the oldest row: ${String(error)}`)));
+  const counts = { appended: 0, spilled: 0, dropped: 0 };
+  const saved = log?.savedCursors() ?? {};
   const consumers: ConsumerState[] = (options.consumers ?? []).map((name) => {
-    const at = positionOf(saved[name]);
+    const at = log?.positionOf(saved[name]) ?? 0;
     return { name, acked: at, readTo: at, every: 1 };
   });
   const watched: ConsumerState[] = [];
-  if (consumers.length > 0) head = Math.min(...consumers.map((c) => c.acked));
+  head = consumers.length > 0 ? Math.min(...consumers.map((c) => c.acked)) : (log?.segments[0]?.first ?? 0);
   release();
-  if (tail > head && consumers.length > 0) savedCursors = JSON.stringify(cursors());
-
-  function positionOf(cursor: SavedCursor | undefined): number {
-    if (cursor === undefined) return 0;
-    const same = segments.find((s) => s.seq === cursor.segment);
-    if (same) return same.first + Math.min(Math.max(0, cursor.line), same.count);
-    return segments.find((s) => s.seq > cursor.segment)?.first ?? tail;
-  }
-
-  function segmentAt(position: number): Segment {
-    let lo = 0;
-    let hi = segments.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (segments[mid]!.first <= position) lo = mid;
-      else hi = mid - 1;
-    }
-    return segments[lo]!;
-  }
 
   function releaseMemory(before: number): void {
     const n = Math.min(before, tail) - memFirst;
@@ -210,73 +157,33 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     }
   }
 
-  /** rows before `head` leave memory; segments wholly before it leave the disk */
+  /** rows before `head` leave memory; segments wholly before it leave the disk, and with nothing left the cursors go too */
   function release(): void {
     releaseMemory(head);
-    while (segments.length > 0 && segments[0]!.first + segments[0]!.count <= head) {
-      const gone = segments.shift()!;
-      if (gone === open) {
-        pending = [];
-        pendingChars = 0;
-        closeQuietly(fd, false);
-        fd = undefined;
-        open = undefined;
-        unsynced = false;
-      }
-      bytes -= gone.bytes;
-      decoded.delete(gone.seq);
-      checked.delete(gone.seq);
-      removeFile(fileOf(gone.seq));
-    }
-    if (head >= tail && savedCursors !== '') saveCursors(); // nothing left: no positions to keep either
-  }
-
-  function writePending(): void {
-    if (pending.length === 0 || open === undefined) return;
-    const data = Buffer.from(`${pending.join('\n')}\n`);
-    fd ??= openForAppend(fileOf(open.seq));
-    appendAll(fd, data);
-    pending = [];
-    pendingChars = 0;
-    open.bytes += data.length;
-    bytes += data.length;
-    unsynced = true;
-    while (bytes > maxBytes && segments.length > 1) {
-      const oldest = segments[0]!;
-      advance(oldest.first + oldest.count, true);
-    }
-  }
-
-  function closeSegment(): void {
-    writePending();
-    closeQuietly(fd, sync && unsynced);
-    fd = undefined;
-    unsynced = false;
-    open = undefined;
+    if (log === undefined) return;
+    log.releaseBefore(head);
+    if (head >= tail) log.saveCursors(undefined);
   }
 
   /** writes the kept rows below `upTo` that are not on disk yet (they are in memory) */
   function logRows(upTo: number): void {
     const from = Math.max(logged, head);
     if (from < upTo) {
-      if (open !== undefined && open.first + open.count !== from) {
-        closeSegment(); // rows in between were acked before they were written: a new segment, and the old one goes
+      if (log!.end !== from) {
+        log!.rotate(); // rows in between were acked before they were written: a new segment, and the old one goes
         release();
       }
-      for (let p = from; p < upTo; p++) {
-        if (open === undefined || open.count >= segmentRows || open.bytes + pendingChars >= segmentBytes) {
-          closeSegment();
-          open = { seq: nextSeq++, first: p, count: 0, bytes: 0 };
-          segments.push(open);
-        }
-        const line = codec!.encode(mem[memStart + (p - memFirst)]!);
-        pending.push(line);
-        pendingChars += line.length + 1;
-        open.count++;
-        if (pendingChars >= PENDING_MAX) writePending();
-      }
+      for (let p = from; p < upTo; p++) log!.append(p, mem[memStart + (p - memFirst)]!);
     }
     if (upTo > logged) logged = upTo;
+  }
+
+  /** the byte bound: the oldest segments go, counted, the newest stays */
+  function boundBytes(): void {
+    while (log !== undefined && log.bytes > maxBytes && log.segments.length > 1) {
+      const oldest = log.segments[0]!;
+      advance(oldest.first + oldest.count, true);
+    }
   }
 
   /** rows before `to` leave: dropped (counted) by a bound, or replaced by a compaction */
@@ -297,7 +204,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
 
   /** rows before `to` leave memory: to disk, or (without a folder) dropped */
   function evict(to: number): void {
-    if (dir === undefined) {
+    if (log === undefined) {
       advance(to, true);
       return;
     }
@@ -309,6 +216,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     }
     counts.spilled += Math.max(0, to - Math.max(memFirst, head));
     releaseMemory(to);
+    boundBytes();
   }
 
   function bound(): void {
@@ -316,55 +224,10 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     if (tail - head > maxRows) advance(tail - maxRows, true);
   }
 
-  function cursors(): Record<string, SavedCursor> {
-    const out: Record<string, SavedCursor> = {};
-    for (const c of consumers) {
-      const at = Math.max(c.acked, head);
-      const s = segmentAt(at);
-      out[c.name] = { segment: s.seq, line: Math.max(0, Math.min(at - s.first, s.count)) };
-    }
-    return out;
-  }
-
   function saveCursors(): void {
-    if (dir === undefined || consumers.length === 0) return;
-    if (segments.length === 0 || head >= tail) {
-      if (savedCursors !== '') removeFile(join(dir, 'cursors.json'));
-      savedCursors = '';
-      return;
-    }
-    const now = cursors();
-    const text = JSON.stringify(now);
-    if (text === savedCursors) return;
-    writeCursors(dir, now, sync);
-    savedCursors = text;
-  }
-
-  function load(s: Segment, upTo: number): (T | undefined)[] {
-    const have = decoded.get(s.seq);
-    if (have !== undefined && have.length >= upTo - s.first) return have;
-    if (s === open) writePending();
-    const file = fileOf(s.seq);
-    const lines = readLines(file);
-    const rows: (T | undefined)[] = new Array<T | undefined>(s.count);
-    const seen = checked.get(s.seq) ?? 0;
-    for (let i = 0; i < s.count; i++) {
-      const line = lines[i];
-      try {
-        if (line === undefined) throw new Error('line missing');
-        rows[i] = codec!.decode(line);
-      } catch (error) {
-        rows[i] = undefined;
-        if (i >= seen) {
-          counts.corrupt++;
-          options.onCorrupt?.({ file, line: i + 1, error: (error as Error).message });
-        }
-      }
-    }
-    checked.set(s.seq, Math.max(seen, s.count));
-    if (decoded.size >= 2) decoded.delete(decoded.keys().next().value!);
-    decoded.set(s.seq, rows);
-    return rows;
+    if (log === undefined || consumers.length === 0) return;
+    if (log.segments.length === 0 || head >= tail) return log.saveCursors(undefined);
+    log.saveCursors(Object.fromEntries(consumers.map((c) => [c.name, log.cursorOf(Math.max(c.acked, head))])));
   }
 
   function read(c: ConsumerState, max: number): QueueBatch<T> {
@@ -375,13 +238,12 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
       c.readTo = end;
       return { rows: mem.slice(memStart + (p - memFirst), memStart + (end - memFirst)), start: p, end };
     }
-    const s = segmentAt(p);
-    const end = Math.min(s.first + s.count, memFirst, p + max);
-    const lines = load(s, end);
+    const { segment, lines } = log!.linesAt(p, Math.min(memFirst, p + max));
+    const end = Math.min(segment.first + segment.count, memFirst, p + max);
     const rows: T[] = [];
     let holes: number[] | undefined;
     for (let q = p; q < end; q++) {
-      const row = lines[q - s.first];
+      const row = lines[q - segment.first];
       if (row === undefined) (holes ??= []).push(q);
       else rows.push(row);
     }
@@ -415,17 +277,14 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
   }
 
   function commit(): void {
-    if (closed || dir === undefined) return;
+    if (closed || log === undefined) return;
     if (groupCommit) logRows(tail);
-    writePending();
-    if (sync && unsynced && fd !== undefined) {
-      syncFile(fd);
-      unsynced = false;
-    }
+    log.sync();
+    boundBytes();
     saveCursors();
   }
 
-  const timer = dir !== undefined && groupCommit && (options.commitMs ?? 0) > 0
+  const timer = log !== undefined && groupCommit && (options.commitMs ?? 0) > 0
     ? setInterval(() => {
       try {
         commit();
@@ -438,7 +297,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
 
   const queue: DurableQueue<T> = {
     append(row) {
-      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${dir ?? '(memory)'}: append after close`);
+      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${where}: append after close`);
       const before = tail;
       mem.push(row);
       tail++;
@@ -447,7 +306,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
       if (watched.length > 0) notify(before);
     },
     appendMany(rows) {
-      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${dir ?? '(memory)'}: append after close`);
+      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${where}: append after close`);
       if (rows.length === 0) return;
       const before = tail;
       for (const row of rows) mem.push(row);
@@ -458,7 +317,7 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     },
     consumer(name) {
       const c = consumers.find((x) => x.name === name);
-      if (c === undefined) throw new QueueError('QUEUE_CONSUMER', `queue ${dir ?? '(memory)'}: no consumer "${name}" (opened with ${consumers.map((x) => x.name).join(', ') || 'none'})`);
+      if (c === undefined) throw new QueueError('QUEUE_CONSUMER', `queue ${where}: no consumer "${name}" (opened with ${consumers.map((x) => x.name).join(', ') || 'none'})`);
       return {
         name,
         read: (max) => read(c, max),
@@ -483,41 +342,36 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
       const dropped = counts.dropped;
       if (closed || rows <= 0) return 0;
       evict(Math.min(tail, memFirst + rows));
-      if (dir !== undefined) {
-        try {
-          writePending();
-        } catch (error) {
-          options.onError?.(error);
-        }
+      try {
+        log?.flush();
+      } catch (error) {
+        options.onError?.(error);
       }
       return counts.dropped - dropped;
     },
     commit,
     compact(rows) {
-      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${dir ?? '(memory)'}: compact after close`);
-      if (dir !== undefined) {
-        if (groupCommit) logRows(tail);
-        closeSegment();
-      }
+      if (closed) throw new QueueError('QUEUE_CLOSED', `queue ${where}: compact after close`);
+      if (log !== undefined && groupCommit) logRows(tail);
+      log?.rotate();
       const start = tail;
       for (const row of rows) mem.push(row);
       tail += rows.length;
-      if (dir !== undefined) {
+      if (log !== undefined) {
         logRows(tail);
-        closeSegment(); // synced before the old segments go
+        log.rotate(); // synced before the old segments go
       }
       advance(start, false);
       bound();
-      if (dir !== undefined) saveCursors();
+      saveCursors();
     },
     *rows() {
       let p = head;
       while (p < tail && p < memFirst) {
-        const s = segmentAt(p);
-        const end = Math.min(s.first + s.count, memFirst);
-        const lines = load(s, end);
+        const { segment, lines } = log!.linesAt(p, memFirst);
+        const end = Math.min(segment.first + segment.count, memFirst);
         for (; p < end; p++) {
-          const row = lines[p - s.first];
+          const row = lines[p - segment.first];
           if (row !== undefined) yield row;
         }
       }
@@ -526,19 +380,16 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     stats() {
       const kept = closed ? Math.max(0, Math.min(logged, tail) - head) : tail - head;
       const inMemory = closed ? 0 : tail - Math.max(memFirst, head);
-      return { rows: kept, inMemory, onDisk: kept - inMemory, bytes: bytes + pendingChars, segments: segments.length, ...counts };
+      return { rows: kept, inMemory, onDisk: kept - inMemory, bytes: log?.bytes ?? 0, segments: log?.segments.length ?? 0, ...counts, corrupt: log?.corrupt ?? 0 };
     },
     close() {
       if (closed) return;
       if (timer !== undefined) clearInterval(timer);
-      if (dir !== undefined) {
-        if (groupCommit) logRows(tail);
-        closeSegment();
-      }
+      if (log !== undefined && groupCommit) logRows(tail);
+      log?.close();
       closed = true;
       saveCursors();
       releaseMemory(tail);
-      decoded.clear();
     },
   };
   return queue;
