@@ -71,6 +71,9 @@ export interface ReplayOutput {
 /**
  * Re-runs stored history through a fresh engine on virtual time: the same verdicts, scores and
  * alarms as live for the same samples, deterministic, no wall clock. Pure: nothing outside is touched.
+ * Staleness is in the history: the collector's stale reports are samples like any other, stored
+ * with the rest; a silence in the history (nothing of a source, not even its heartbeat) is found
+ * again by the link watch (link-watch.ts), timed by the stored timestamps.
  */
 export function replay(input: ReplayInput): ReplayOutput {
   const { samples, site, standard } = input;
