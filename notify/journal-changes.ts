@@ -5,7 +5,7 @@
  * escalation step, a CAP document issued or dropped. Replaying the records in order (from the last
  * snapshot) rebuilds the state. One record a flush: a record cut short by a crash is skipped whole.
  */
-import type { DeadLetter, JournalState, PendingDelivery } from './journal.ts';
+import { emptyState, type DeadLetter, type JournalState, type PendingDelivery } from './journal-state.ts';
 
 type MapName = 'references' | 'latest' | 'docs' | 'escalations';
 type ListName = 'queues' | 'dead';
@@ -29,13 +29,9 @@ export type JournalChange =
 export type JournalRecord = { snapshot: JournalState } | { changes: JournalChange[] };
 
 export function applyRecord(state: JournalState, record: JournalRecord): JournalState {
-  if ('snapshot' in record) return { ...emptyLike(), ...record.snapshot };
+  if ('snapshot' in record) return { ...emptyState(), ...record.snapshot };
   for (const c of record.changes) applyChange(state, c);
   return state;
-}
-
-function emptyLike(): JournalState {
-  return { version: 1, sequence: 0, references: {}, latest: {}, docs: {}, queues: {}, dead: {}, escalations: {}, processed: [] };
 }
 
 function applyChange(state: JournalState, c: JournalChange): void {
