@@ -248,6 +248,15 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       })),
       samplesIngested: () => collection.stats().buffer.delivered,
       collectorBuffer: () => collection.stats().buffer,
+      queues: () => {
+        const b = collection.stats().buffer;
+        const journal = notifier.journalStats();
+        return [
+          { queue: 'collector-buffer', rows: b.depth, bytes: b.bytes, segments: b.segments, dropped: b.dropped, corrupt: b.corrupt },
+          ...Object.entries(writer.queueStats()).map(([lane, q]) => ({ queue: `db-writer-${lane}`, ...q })),
+          ...(journal ? [{ queue: 'notify-journal', ...journal }] : []),
+        ];
+      },
       // stored telemetry behind the newest sample the engine took; nothing waiting is no lag
       dbLagMs: () => {
         const w = writer.stats();

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
 import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
-import type { QueueConsumer } from '../queue/index.ts';
+import type { QueueConsumer, QueueStats } from '../queue/index.ts';
 import type { AuditEntry } from './audit.ts';
 import { isRowFault, type DeadLetter, type Lane as LaneName } from './dead-letters.ts';
 import { createStrikes, isolateRows } from './row-isolation.ts';
@@ -91,6 +91,8 @@ export interface StoreWriter {
    * the writer's own, acking each batch once the database committed it.
    */
   takeSamples(from: QueueConsumer<Sample>): void;
+  /** the queues of the spilled samples and of the audit entries (rows, bytes, segment files, dropped, damaged lines) */
+  queueStats(): { samples: QueueStats; audit: QueueStats };
 }
 
 export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertStore & AuditStore & DeadLetterStore, options: StoreWriterOptions = {}): StoreWriter {
@@ -370,6 +372,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
         spilledBytes: lanes.durable ? spilled.bytes : 0, newestWrittenSampleTs, deadLetters: { ...deadCounts }, auditPending: audits.queue.stats().rows,
       };
     },
+    queueStats: () => ({ samples: samples.queue.stats(), audit: audits.queue.stats() }),
     flush,
     async close() {
       closed = true;

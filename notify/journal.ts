@@ -11,7 +11,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { jsonCodec, openDurableQueue } from '../queue/index.ts';
+import { jsonCodec, openDurableQueue, type QueueStats } from '../queue/index.ts';
 import { NotifyError } from './errors.ts';
 import { applyRecord, diffState, shadowOf, type JournalRecord } from './journal-changes.ts';
 import { emptyState, type JournalState } from './journal-state.ts';
@@ -26,6 +26,8 @@ export interface Journal {
   /** written now; resolves when everything changed so far is on disk */
   flush(): Promise<void>;
   close(): Promise<void>;
+  /** the log's figures (a file journal only) */
+  stats?(): QueueStats;
 }
 
 export function createMemoryJournal(state: JournalState = emptyState()): Journal {
@@ -134,6 +136,7 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
       await journal.flush();
       log.close();
     },
+    stats: () => log.stats(),
   };
   return journal;
 }

@@ -9,6 +9,7 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Alert, Bilingual, EscalationPolicy } from '../model/index.ts';
+import type { QueueStats } from '../queue/index.ts';
 import type { SitePlace } from './cap/area.ts';
 import { issueCap, isCleared } from './cap/cap-issuer.ts';
 import { capFeedOf, pruneClosed, type CapFeedRequest } from './cap/feed.ts';
@@ -79,6 +80,8 @@ export interface Notifier {
   escalations(): EscalationState[];
   /** Atom feed of the latest CAP message of each alert of `sites` */
   capFeed(request: CapFeedRequest): string;
+  /** the journal's log on disk (rows since its snapshot, bytes, segment files, damaged records); none in memory */
+  journalStats(): QueueStats | undefined;
 }
 
 const DAY = 86_400_000;
@@ -287,6 +290,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
       return workers.get(key)?.retryDeadLetters() ?? 0;
     },
     escalations: () => Object.values(journal?.state.escalations ?? {}),
+    journalStats: () => journal?.stats?.(),
     capFeed(request) {
       return capFeedOf(journal?.state ?? { latest: {}, docs: {} } as never, request, clock.now(), feedKeepMs);
     },

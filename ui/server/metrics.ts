@@ -2,7 +2,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import type { AlarmHealth } from '../../model/index.ts';
 import type { LiveView } from './live-view.ts';
 import { isOpenAlert } from './site-views.ts';
-import type { MetricsView } from './views.ts';
+import type { MetricsView, QueueMetrics } from './views.ts';
 
 export interface MetricsSources {
   live: LiveView;
@@ -129,7 +129,22 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
     const buffer = view.collectorBuffer.bind(view);
     new Gauge({ name: 'ketwin_collector_buffer_samples', help: 'Samples waiting in the collector buffer (memory and disk)', registers: [registry], collect() { this.set(buffer().depth); } });
     new Gauge({ name: 'ketwin_collector_buffer_on_disk_samples', help: 'Samples of the collector buffer spilled to disk', registers: [registry], collect() { this.set(buffer().onDisk); } });
-    totalCounter(registry, 'ketwin_collector_buffer_dropped_total', 'Samples refused by a full collector buffer (each also reported as collector.buffer_full)', [], () => [{ labels: {}, total: buffer().dropped }]);
+    totalCounter(registry, 'ketwin_collector_buffer_dropped_total', 'Samples a full collector buffer dropped, the oldest first (reported as collector.buffer_full)', [], () => [{ labels: {}, total: buffer().dropped }]);
+  }
+  if (view?.queues) {
+    const queues = view.queues.bind(view);
+    const gauge = (name: string, help: string, pick: (q: QueueMetrics) => number) => new Gauge({
+      name, help, labelNames: ['queue'], registers: [registry],
+      collect() {
+        this.reset();
+        for (const q of queues()) this.set({ queue: q.queue }, pick(q));
+      },
+    });
+    gauge('ketwin_queue_rows', 'Rows a durable queue keeps (not yet acked by every consumer)', (q) => q.rows);
+    gauge('ketwin_queue_bytes', 'Bytes of a durable queue’s segment files', (q) => q.bytes);
+    gauge('ketwin_queue_segments', 'Segment files of a durable queue', (q) => q.segments);
+    totalCounter(registry, 'ketwin_queue_dropped_rows_total', 'Rows a durable queue dropped at its bound (the oldest first)', ['queue'], () => queues().map((q) => ({ labels: { queue: q.queue }, total: q.dropped })));
+    totalCounter(registry, 'ketwin_queue_corrupt_lines_total', 'Damaged lines a durable queue skipped (each logged with its file and line)', ['queue'], () => queues().map((q) => ({ labels: { queue: q.queue }, total: q.corrupt })));
   }
   if (view?.dbLagMs) {
     const lag = view.dbLagMs.bind(view);

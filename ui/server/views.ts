@@ -69,6 +69,21 @@ export interface MetricsView {
   sources?(): SourceMetrics[];
   /** the collector's store-and-forward buffer between the sources and the engine and writer */
   collectorBuffer?(): { depth: number; onDisk: number; dropped: number };
+  /** the durable queues (queue/): the collector buffer, the writer's spill and audit lanes, the notifier's journal */
+  queues?(): QueueMetrics[];
+}
+
+/** One durable queue's figures (queue/'s QueueStats). */
+export interface QueueMetrics {
+  queue: string;
+  /** rows kept: not yet acked by every consumer */
+  rows: number;
+  bytes: number;
+  segments: number;
+  /** rows dropped at the queue's bound, since start */
+  dropped: number;
+  /** damaged lines skipped, since start */
+  corrupt: number;
 }
 
 /** What a site showed at an instant: db's store.stateAsOf. */
