@@ -15,7 +15,7 @@ import type { Source } from './collector/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, siteWithEvidence, createDemoUsers, createUser, generatePassword, type Role,
+  createApp, startServer, createFileUserDirectory, siteWithEvidence, fromSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
   loadReportSigner, signAuditHead, readSignedHead,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
@@ -194,6 +194,20 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       engine.results$.subscribe((r) => writer.result(r)),
       engine.scores$.subscribe((s) => writer.score(s)),
       engine.alerts$.subscribe((a) => writer.alert(a)),
+      // records the twin measured itself (a valve's stroke, a day's online rate): the engine judged them already; kept for
+      // the next start, the inspection list and the reports
+      engine.events$.subscribe((event) => {
+        if (event.type !== 'evidence') return;
+        const site = sites.find((s) => s.id === event.data.site);
+        if (!site) return;
+        const record = { ...fromSiteEvidence(site, event.data.record), recordedBy: 'system:ketwin' };
+        store
+          .writeEvidence([record])
+          .then(([stored]) => {
+            if (stored) sites = sites.map((s) => (s.id === site.id ? siteWithEvidence(s, [stored]) : s));
+          })
+          .catch((error: unknown) => logger.error({ err: error, site: site.id, kind: record.kind }, 'a measured evidence record could not be stored'));
+      }),
     ];
     stops.push(() => subscriptions.forEach((s) => s.unsubscribe()));
 

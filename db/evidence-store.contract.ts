@@ -34,6 +34,19 @@ export function evidenceStoreContract(store: () => EvidenceStore, target: () => 
     expect(await store().evidence('evv')).toEqual([v2]);
   });
 
+  it('keeps what a measured record found: passed or not, and its figures (a valve stroke over its limit)', async () => {
+    const stroke = { site: 'evm', kind: 'esv-stroke', subject: 'T201', doneAt: T0, by: 'ketwin (measured)', reference: 'esv_in: 200 s > 180 s (command)', passed: false, values: { strokeSeconds: 200 } };
+    const good = { site: 'evm', kind: 'esv-stroke', subject: 'T202', doneAt: T0, by: 'ketwin (measured)', values: { strokeSeconds: 64 } };
+    const [slow, ok] = await store().writeEvidence([stroke, good]);
+    expect(slow).toMatchObject({ passed: false, values: { strokeSeconds: 200 } });
+    expect(ok!.passed).toBeUndefined(); // passed, as every record is unless it says otherwise
+    expect(await store().evidence('evm', { subject: 'T201' })).toEqual([expect.objectContaining(stroke)]);
+    // figures are part of what is hashed: other figures under the same key are a new version
+    const [again] = await store().writeEvidence([{ ...stroke, values: { strokeSeconds: 201 } }]);
+    expect(again).toMatchObject({ version: 2 });
+    expect(again!.hash).not.toBe(slow!.hash);
+  });
+
   it('refuses UPDATE and DELETE of evidence (append-only)', async (ctx) => {
     const { admin, name } = target();
     if (admin === undefined) {

@@ -11,6 +11,10 @@ export interface EvidenceRecord {
   /** an attachment: file name, document number or URL */
   reference?: string;
   notes?: string;
+  /** the drill or test met its goals; true when left out */
+  passed?: boolean;
+  /** figures recorded (a valve's stroke seconds, a day's online rate); none when left out */
+  values?: Record<string, number>;
   /** set by the store: 1 for the first upload under (site, kind, subject, doneAt), then 2, 3, … */
   version?: number;
   /** who uploaded this version (a user name), and when */

@@ -7,7 +7,9 @@ import type { EvidenceRecord } from './evidence-store.ts';
 /** sha256 (hex) over the canonical JSON of what the record says (not who uploaded it or when). */
 export function evidenceHash(r: EvidenceRecord): string {
   const { site, kind, subject, doneAt, by, validUntil, reference, notes } = r;
-  return createHash('sha256').update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes })).digest('hex');
+  // a record that passed with no figures hashes as it did before they could be stored
+  const measured = r.passed === false || Object.keys(r.values ?? {}).length > 0 ? { passed: r.passed !== false, values: r.values ?? {} } : {};
+  return createHash('sha256').update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes, ...measured })).digest('hex');
 }
 
 export function evidenceRow(r: EvidenceRecord, version: number, hash: string): typeof schema.evidenceRecords.$inferInsert {
@@ -15,6 +17,7 @@ export function evidenceRow(r: EvidenceRecord, version: number, hash: string): t
     site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
     validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
     version, hash, recordedBy: r.recordedBy ?? null, recordedAt: new Date(r.recordedAt ?? Date.now()),
+    passed: r.passed !== false, values: r.values ?? {},
   };
 }
 
@@ -26,5 +29,7 @@ export function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): Evide
   if (r.recordedBy !== null) e.recordedBy = r.recordedBy;
   if (r.recordedAt !== null) e.recordedAt = r.recordedAt.getTime();
   if (r.hash !== null) e.hash = r.hash;
+  if (!r.passed) e.passed = false;
+  if (Object.keys(r.values).length > 0) e.values = r.values;
   return e;
 }

@@ -179,6 +179,10 @@ export const evidenceRecords = pgTable(
     recordedBy: text('recorded_by'),
     recordedAt: tstz('recorded_at'),
     hash: text('hash'),
+    /** the drill or test met its goals (a measured valve stroke over its limit did not) */
+    passed: boolean('passed').notNull().default(true),
+    /** figures recorded, e.g. a valve's stroke seconds or a day's online rate */
+    values: jsonb('values').$type<Record<string, number>>().notNull().default({}),
   },
   (t) => [uniqueIndex('evidence_records_version_key').on(t.site, t.kind, t.subject, t.doneAt, t.version)],
 );

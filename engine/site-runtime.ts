@@ -95,16 +95,15 @@ export function createSiteRuntime(
   });
   subscriptions.add(() => score.dispose());
 
-  subscriptions.add(
-    runStaticClauses(clauses.statics, {
-      siteId: site.id,
-      standard: standard.key,
-      cel,
-      scheduler,
-      record: (data) => emit({ type: 'result', data }),
-      change: (result) => results.next(result),
-    }),
-  );
+  const statics = runStaticClauses(clauses.statics, {
+    siteId: site.id,
+    standard: standard.key,
+    cel,
+    scheduler,
+    record: (data) => emit({ type: 'result', data }),
+    change: (result) => results.next(result),
+  });
+  subscriptions.add(statics.timers);
   subscriptions.add(wireClausePipelines(clauses.evaluators, { scheduler, cells: points.cells, latchReset: alarms.latchReset, results: (r) => results.next(r) }));
 
   const hazardWatchers = createHazardWatchers({
@@ -113,6 +112,12 @@ export function createSiteRuntime(
     now: () => scheduler.now(),
     latest: (id) => points.cells.get(id)?.sample,
     condition: (key, spec, active, at) => alarms.book.condition(key, spec, active, at),
+    record: (entry) => {
+      // a record the twin measured joins the site's evidence at once, then goes out to be stored (main.ts)
+      cel.records.push(...standard.cel.toCel({ ...site, evidence: [entry] }).records);
+      emit({ type: 'evidence', data: { site: site.id, record: entry } });
+      statics.rejudge(entry.kind);
+    },
     suspect: (id, reason) => {
       const state = points.cells.get(id);
       if (state) points.suspect(state, reason, scheduler.now());

@@ -91,8 +91,8 @@ describe('static clauses on their own (runStaticClauses)', () => {
     const { statics } = compileSiteClauses(site, standard, context);
     const recorded: ClauseResult[] = [];
     const changed: ClauseResult[] = [];
-    const timers = runStaticClauses(statics, { siteId: site.id, standard: standard.key, cel, scheduler, record: (r) => recorded.push(r), change: (r) => changed.push(r) });
-    return { virtual, t0, statics, recorded, changed, timers };
+    const { timers, rejudge } = runStaticClauses(statics, { siteId: site.id, standard: standard.key, cel, scheduler, record: (r) => recorded.push(r), change: (r) => changed.push(r) });
+    return { virtual, t0, statics, recorded, changed, timers, rejudge, cel };
   }
 
   it('records the verdicts known from the start on the scheduler’s first turn, not before, leaving out the not-applicable', () => {
@@ -111,6 +111,18 @@ describe('static clauses on their own (runStaticClauses)', () => {
     expect(drill.map((r) => [r.verdict, r.since - t0])).toEqual([['fail', Date.parse('2027-06-15') - t0]]);
     expect(Date.parse('2027-06-15') - t0).toBeGreaterThan(2 ** 31 - 1);
     expect(statics.find((s) => s.clause.id === 'ORDER40-21-SPECIAL-DRILL')!.result.verdict).toBe('fail');
+  });
+
+  it('judges an evidence clause again at once when a record of its kind is added, and re-arms its expiry from that record', () => {
+    // past the special-plan drill's year (2026-06-15 + P1Y): failing; a drill recorded on 2027-07-01 makes it pass until 2028-07-01
+    const { virtual, t0, changed, rejudge, cel } = run('2027-06-20T00:00:00Z', 400 * DAY);
+    virtual.schedule(() => {
+      cel.records.push(...standard.cel.toCel({ ...site, evidence: [{ kind: 'special-plan-drill', date: '2027-07-01', by: 'test', passed: true, values: {} }] }).records);
+      rejudge('special-plan-drill');
+    }, Date.parse('2027-07-01T08:00:00Z') - t0);
+    virtual.flush();
+    const drill = changed.filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL').map((r) => [r.verdict, new Date(r.since).toISOString().slice(0, 16)]);
+    expect(drill).toEqual([['pass', '2027-07-01T08:00'], ['fail', '2028-07-01T00:00']]);
   });
 
   it('leaves no timer running once unsubscribed', () => {

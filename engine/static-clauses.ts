@@ -18,12 +18,20 @@ export interface StaticClauseOptions {
 /** the longest delay a timer takes (setTimeout's limit); a later expiry is re-armed when it fires */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** The static clauses running: stop them with `timers`; `rejudge` after the site's records changed. */
+export interface StaticClauses {
+  timers: Subscription;
+  /** evaluates the evidence clauses of a record kind again now (a record added to `cel.records`) */
+  rejudge(kind: string): void;
+}
+
 /**
  * Design and evidence clauses once the engine runs: their verdicts, known from the start, are
  * recorded on the scheduler's first turn, and an evidence clause is evaluated again when its record
- * expires (on the scheduler's time). Unsubscribing the result stops every timer.
+ * expires (on the scheduler's time) or when a record of its kind is added. Unsubscribing the timers
+ * stops them all.
  */
-export function runStaticClauses(statics: readonly StaticSlot[], options: StaticClauseOptions): Subscription {
+export function runStaticClauses(statics: readonly StaticSlot[], options: StaticClauseOptions): StaticClauses {
   const { scheduler } = options;
   const timers = new Subscription();
   timers.add(
@@ -31,21 +39,32 @@ export function runStaticClauses(statics: readonly StaticSlot[], options: Static
       for (const slot of statics) if (slot.result.verdict !== 'not-applicable') options.record(slot.result);
     }),
   );
+  /** the pending expiry of each slot, replaced when the slot is judged again */
+  const expiries = new Map<StaticSlot, Subscription>();
+  const judge = (slot: StaticSlot) => {
+    const next = evaluateStatic(slot.clause, { siteId: options.siteId, standard: options.standard, cel: options.cel, subject: slot.subject.id, now: scheduler.now() });
+    slot.changesAt = next.changesAt;
+    if (next.result.verdict !== slot.result.verdict || JSON.stringify(next.result.evidence) !== JSON.stringify(slot.result.evidence)) {
+      slot.result = next.result;
+      options.change(next.result);
+    }
+    watchExpiry(slot);
+  };
   const watchExpiry = (slot: StaticSlot) => {
+    const pending = expiries.get(slot);
+    if (pending) timers.remove(pending);
+    pending?.unsubscribe();
+    expiries.delete(slot);
     if (slot.changesAt === undefined || !Number.isFinite(slot.changesAt)) return;
-    timers.add(
-      scheduler.schedule(() => {
-        const at = scheduler.now();
-        const next = evaluateStatic(slot.clause, { siteId: options.siteId, standard: options.standard, cel: options.cel, subject: slot.subject.id, now: at });
-        slot.changesAt = next.changesAt;
-        if (next.result.verdict !== slot.result.verdict) {
-          slot.result = next.result;
-          options.change(next.result);
-        }
-        watchExpiry(slot);
-      }, Math.min(MAX_TIMER_MS, Math.max(0, slot.changesAt - scheduler.now()))),
-    );
+    const timer = scheduler.schedule(() => judge(slot), Math.min(MAX_TIMER_MS, Math.max(0, slot.changesAt - scheduler.now())));
+    expiries.set(slot, timer);
+    timers.add(timer);
   };
   statics.forEach(watchExpiry);
-  return timers;
+  return {
+    timers,
+    rejudge: (kind) => {
+      for (const slot of statics) if (slot.clause.evidence?.kind === kind) judge(slot);
+    },
+  };
 }

@@ -172,6 +172,13 @@ const tank = z.strictObject({
     foamDamDistance: positive.optional(),
     /** design cooling water flow for this tank on fire, L/s */
     coolingWaterFlow: positive.optional(),
+    /**
+     * emergency shut-off valves on the tank's lines (MEM 2022, 油气储存企业紧急切断系统基本要求): each one's
+     * closed limit switch is the tank's point `<id>_closed`, its close command (where wired) `<id>_close_cmd`
+     */
+    shutoffValves: z
+      .array(z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case: it names the valve\'s points'), line: z.enum(['inlet', 'outlet', 'process']), failClosed: z.boolean() }))
+      .optional(),
   }),
 });
 

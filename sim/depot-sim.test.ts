@@ -89,7 +89,7 @@ describe('depot simulator', () => {
 
   it('serves every OPC-UA point at its node id with the simulated value', async () => {
     const points = site.points.filter((p) => p.source === 'plc-tankfarm');
-    expect(points).toHaveLength(73);
+    expect(points).toHaveLength(75);
     for (const point of points) {
       const dataValue = await readNode(opcua.session, point.node!);
       expect(dataValue.statusCode.isGood(), point.id).toBe(true);

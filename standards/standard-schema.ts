@@ -164,7 +164,7 @@ const hazardSchema = z.strictObject({
   kinds: z.array(assetKind).default([]),
 });
 
-export const HAZARDS = ['overfill', 'gas-cloud', 'vce', 'tank-fire', 'dike-fire', 'domino', 'boilover', 'spill-to-sea', 'protection-lost', 'suspected-attack', 'comms-loss', 'lightning', 'stuck-gauge'] as const;
+export const HAZARDS = ['overfill', 'gas-cloud', 'vce', 'tank-fire', 'dike-fire', 'domino', 'boilover', 'spill-to-sea', 'protection-lost', 'suspected-attack', 'comms-loss', 'lightning', 'stuck-gauge', 'shutoff-valve'] as const;
 
 export const standardSchema = z.strictObject({
   id: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { Sample, Site } from '../../model/index.ts';
+import type { EvidenceRecord, Sample, Site } from '../../model/index.ts';
 import type { Standard } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 
@@ -18,6 +18,11 @@ export interface HazardContext {
    * its good readings as uncertain with the reason, so the clauses reading it turn unknown
    */
   suspect(pointId: string, reason: string | undefined): void;
+  /**
+   * a record the twin measured itself (a valve's stroke time, a day's online rate): the evidence
+   * clauses of its kind are judged on it at once, and it is stored with the site's other records
+   */
+  record(entry: EvidenceRecord): void;
   /** runs `work` after `delayMs` of scheduler time (a model's delay-on); unsubscribe cancels it */
   schedule(work: () => void, delayMs: number): { unsubscribe(): void };
   logger: Logger;

@@ -4,6 +4,7 @@ import { createTankFireWatchers } from './tank-fire.ts';
 import { createDikeFireWatchers } from './dike-fire.ts';
 import { createLightningWatchers } from './lightning.ts';
 import { createStuckGaugeWatchers } from './stuck-gauge.ts';
+import { createShutoffValveWatchers } from './shutoff-valves.ts';
 import { createGasCloudWatchers } from './gas-cloud.ts';
 import { createVceModel } from './vce.ts';
 import { createBoiloverWatchers } from './boilover.ts';
@@ -30,5 +31,6 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['spill-to-sea'] ? createSpillToSeaWatchers(context, hazards['spill-to-sea']) : []),
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
     ...(hazards.lightning ? createLightningWatchers(context, hazards.lightning) : []),
+    ...(hazards['shutoff-valve'] ? createShutoffValveWatchers(context, hazards['shutoff-valve']) : []),
   ];
 }

@@ -15,7 +15,7 @@ const citation = (record: InspectionRecord): string | undefined =>
  * the site itself). A stored version is cited in `ref`: "DR-1 (v2 sha256:3f2a…)".
  */
 export function toSiteEvidence(site: Site, record: InspectionRecord): SiteEvidence {
-  const entry: SiteEvidence = { kind: record.kind, date: day(record.doneAt), by: record.by, passed: true, values: {} };
+  const entry: SiteEvidence = { kind: record.kind, date: day(record.doneAt), by: record.by, passed: record.passed !== false, values: record.values ?? {} };
   if (record.subject !== site.id) entry.subject = record.subject;
   const ref = citation(record);
   if (ref !== undefined) entry.ref = ref;
@@ -28,6 +28,8 @@ export function fromSiteEvidence(site: Site, entry: SiteEvidence): InspectionRec
   const record: InspectionRecord = { site: site.id, kind: entry.kind, subject: entry.subject ?? site.id, doneAt: Date.parse(`${entry.date}T00:00:00Z`), by: entry.by };
   if (entry.ref !== undefined) record.reference = entry.ref;
   if (entry.notes !== undefined) record.notes = entry.notes;
+  if (!entry.passed) record.passed = false;
+  if (Object.keys(entry.values).length > 0) record.values = entry.values;
   return record;
 }
 
