@@ -39,6 +39,15 @@ export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
   known('releaseSources', site.releaseSources, 'asset');
   known('evidence', site.evidence, 'subject');
 
+  const units = new Set([...site.assets.filter((a) => a.kind === 'dike').map((a) => a.id), ...(site.majorHazard?.processUnits ?? []).map((u) => u.id)]);
+  const named = new Map<string, number>();
+  site.majorHazard?.responsible.forEach((r, i) => {
+    if (!units.has(r.unit)) issues.push({ path: ['majorHazard', 'responsible', i, 'unit'], message: `no dike or process unit "${r.unit}" on this site` });
+    const earlier = named.get(r.unit);
+    if (earlier !== undefined) issues.push({ path: ['majorHazard', 'responsible', i, 'unit'], message: `unit "${r.unit}" is named twice (first at majorHazard.responsible[${earlier}])` });
+    else named.set(r.unit, i);
+  });
+
   const pointIds = new Map<string, number>();
   site.points.forEach((point, i) => {
     const id = `${point.asset}.${point.name}`;

@@ -52,6 +52,30 @@ const processUnit = z.strictObject({
   inventory: z.record(z.string(), nonNegative),
 });
 
+/**
+ * A person named in the site file: the user name they sign in with (the same characters a user
+ * name may hold; that the user exists is checked where the users are known — `ketwin check`, start).
+ */
+const person = z
+  .string()
+  .min(1, 'must name a user')
+  .max(64, 'must be at most 64 characters')
+  .regex(/^[\p{L}\p{N}._@-]+$/u, 'must be a user name (letters, digits and . _ @ -)');
+
+/**
+ * The named responsible persons of one major hazard unit (危险化学品企业重大危险源安全包保责任制办法(试行),
+ * 2021): its principal, technical and operations responsible person, each a user. `unit` is a tank
+ * farm's dike id (GB 18218's storage unit) or a declared process unit's id.
+ */
+const responsibility = z.strictObject({
+  unit: id,
+  principal: person,
+  technical: person,
+  operations: person,
+});
+
+export const RESPONSIBLE_ROLES = ['principal', 'technical', 'operations'] as const;
+
 /** The registration of the depot as a major hazard installation. */
 const majorHazard = z.strictObject({
   registered: z.boolean(),
@@ -59,6 +83,8 @@ const majorHazard = z.strictObject({
   grade: z.number().int().min(0).max(4),
   /** units other than the tank farms (each tank farm, bounded by its dike, is a unit of its own) */
   processUnits: z.array(processUnit).default([]),
+  /** the named responsible persons of each major hazard unit */
+  responsible: z.array(responsibility).default([]),
 });
 
 const monitoring = z.strictObject({
@@ -145,5 +171,7 @@ export const siteSections = {
 };
 
 export type EvidenceRecord = z.infer<typeof evidenceRecord>;
+export type Responsibility = z.infer<typeof responsibility>;
+export type ResponsibleRole = (typeof RESPONSIBLE_ROLES)[number];
 export type Instrument = z.infer<typeof instrument>;
 export type ReleaseSource = z.infer<typeof releaseSource>;

@@ -5,6 +5,7 @@ export type { TelemetryHistory, VerdictHistory, AlertHistory, HealthView, Health
 export type { AuthOptions } from './auth/authenticate.ts';
 export { ROLES, type Role, type SiteBinding, type SessionUser, type UserRecord, type UserDirectory, UserDirectoryError, createMemoryUserDirectory } from './auth/users.ts';
 export { createFileUserDirectory } from './auth/file-user-directory.ts';
+export { checkResponsibleUsers, formatResponsibleProblems, type ResponsibleProblem } from './auth/responsible-users.ts';
 export { createUser, createDemoUsers, generatePassword, MIN_PASSWORD_LENGTH, type NewUser, type DemoUser } from './auth/create-user.ts';
 export { signIn, type SignedIn } from './sign-in.ts';
 export type { SiteSummary, SiteDetail, ClauseView, SubjectVerdict, EvidenceView, AssetView, PointView, ApiError } from './api-types.ts';

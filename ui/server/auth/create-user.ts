@@ -56,15 +56,18 @@ export interface DemoUser {
 
 /**
  * Demo mode: one manager, auditor and rescue user bound to the given sites (the auditor to all),
+ * and a manager for each responsible person the sites name that is none of them,
  * with passwords generated now, every time (an existing demo account is replaced), so the console
  * always shows passwords that work. Only for demo mode, which runs simulated depots.
  * The caller prints the list; the login screen says demo users exist.
  */
-export async function createDemoUsers(directory: UserDirectory, sites: string[]): Promise<DemoUser[]> {
+export async function createDemoUsers(directory: UserDirectory, sites: string[], named: readonly { name: string; sites: string[] }[] = []): Promise<DemoUser[]> {
   const wanted: Omit<DemoUser, 'password'>[] = [
     { name: 'manager', role: 'manager', sites },
     { name: 'auditor', role: 'auditor', sites: '*' },
     { name: 'rescue', role: 'rescue', sites },
+    // the responsible persons the demo's site files name (包保责任人), managers of their sites
+    ...named.filter((n) => !['manager', 'auditor', 'rescue'].includes(n.name)).map((n) => ({ name: n.name, role: 'manager' as const, sites: n.sites })),
   ];
   const made: DemoUser[] = [];
   for (const user of wanted) {
