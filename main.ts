@@ -8,14 +8,14 @@ import { asyncScheduler } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
 import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
-import { checkSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
+import { checkLoadedSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 // the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
 // stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
 import type { Source } from './collector/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, siteWithEvidence, fromSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
+  createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
   loadReportSigner, signAuditHead, readSignedHead,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
@@ -243,10 +243,15 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     };
     const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
     if (options.demoUsers) {
-      for (const demo of await createDemoUsers(users, sites.map((s) => s.id))) {
+      for (const demo of await createDemoUsers(users, sites.map((s) => s.id), namedPersons(sites))) {
         logger.warn({ user: demo.name, role: demo.role }, 'demo user created; its password is printed once on the console');
         console.log(`  demo user ${demo.name} (${demo.role}): ${demo.password}`);
       }
+    }
+    // a named responsible person who is no user (or may not operate the site) misses the unit's alerts: say so
+    const known = await users.list();
+    for (const problem of sites.flatMap((s) => checkResponsibleUsers(s, known))) {
+      logger.error({ site: problem.site, unit: problem.unit, role: problem.role, user: problem.user }, `named responsible person: ${problem.message}`);
     }
     const health: HealthView = {
       checks: async () => [
@@ -323,6 +328,21 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
   }
 }
 
+/** The users the sites name as responsible persons, each with the sites that name them. */
+function namedPersons(sites: readonly Site[]): { name: string; sites: string[] }[] {
+  const byName = new Map<string, string[]>();
+  for (const site of sites) {
+    for (const r of site.majorHazard?.responsible ?? []) {
+      for (const name of [r.principal, r.technical, r.operations]) {
+        const list = byName.get(name) ?? [];
+        if (!list.includes(site.id)) list.push(site.id);
+        byName.set(name, list);
+      }
+    }
+  }
+  return [...byName].map(([name, list]) => ({ name, sites: list }));
+}
+
 function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number } {
   const portOf = (protocol: string) => {
     const source = site.sources.find((s) => s.protocol === protocol);
@@ -387,12 +407,24 @@ async function runCheck(options: KetwinOptions, files: string[]): Promise<number
     return 2;
   }
   const siteFiles = files.length > 0 ? files : (await readdir(options.sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(options.sitesDir, f));
+  // the named responsible persons must be users who may operate their site (when the users file exists yet)
+  const usersFile = options.usersFile ?? join(options.dataDir, 'users.json');
+  const users = await createFileUserDirectory(usersFile).list();
   let failing = 0;
   for (const file of siteFiles) {
     try {
-      const report = await checkSite(file, standards);
+      const site = await loadSite(file);
+      const report = checkLoadedSite(site, file, standards);
       console.log(formatCheckReport(report));
       failing += report.counts.fail;
+      if ((site.majorHazard?.responsible ?? []).length === 0) continue;
+      if (users.length === 0) {
+        console.log(`WARN  the named responsible persons are not checked against users: no users in ${usersFile}\n`);
+        continue;
+      }
+      const problems = checkResponsibleUsers(site, users);
+      if (problems.length > 0) console.log(formatResponsibleProblems(problems));
+      failing += problems.length;
     } catch (error) {
       if (error instanceof SiteDefinitionError || error instanceof StandardError) {
         console.error(error.message);
