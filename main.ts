@@ -219,7 +219,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const collection = startSiteCollection({
       sites,
       bufferDir: join(options.dataDir, 'buffer'),
-      buffer: { consumers: ['db'] },
+      // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
+      buffer: { consumers: ['db'], maxInMemory: 500_000 },
       dataDir: options.dataDir,
       logger: logger.child({ part: 'collector' }),
       consume: (batch) => {

@@ -88,7 +88,8 @@ try {
     const store = await target.open();
     try {
       const writer = createStoreWriter(store, { spillDir: join(dir, 'writer-spill') });
-      const buffer = createSampleBuffer({ dir: join(dir, 'stored'), downstream: (batch) => writer.samples(batch) });
+      const buffer = createSampleBuffer({ dir: join(dir, 'stored'), downstream: () => {}, consumers: ['db'], maxInMemory: 500_000 });
+      writer.takeSamples(buffer.consumer('db'));
       const rows = makeSamples(STORED, 'stored');
       const started = performance.now();
       for (let i = 0; i < STORED; i += 10_000) {
@@ -96,7 +97,7 @@ try {
         await new Promise((r) => setImmediate(r));
       }
       await buffer.drained();
-      await writer.flush();
+      await writer.flush(); // every sample committed and acked
       const seconds = (performance.now() - started) / 1000;
       await buffer.close();
       await writer.close();

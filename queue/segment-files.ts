@@ -43,9 +43,15 @@ export function readLines(path: string): string[] {
   return lines;
 }
 
-/** Writes all of `data` at the end of the open file. */
-export function appendAll(fd: number, data: Buffer): void {
-  for (let done = 0; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+/** Writes all of `text` at the end of the open file; returns its bytes (UTF-8). */
+export function appendAll(fd: number, text: string): number {
+  const written = writeSync(fd, text); // a string straight to the file: no Buffer in between
+  const bytes = Buffer.byteLength(text);
+  if (written < bytes) {
+    const data = Buffer.from(text); // the rare short write
+    for (let done = written; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+  }
+  return bytes;
 }
 
 export function openForAppend(path: string): number {

@@ -61,7 +61,8 @@ export interface SegmentLog<T> {
   close(): void;
 }
 
-const PENDING_MAX = 1 << 20;
+/** lines are written in chunks of about this many characters: joining and writing larger strings costs more per line */
+const PENDING_MAX = 1 << 16;
 
 export function openSegmentLog<T>(options: SegmentLogOptions<T>): SegmentLog<T> {
   const { dir, codec } = options;
@@ -92,13 +93,12 @@ export function openSegmentLog<T>(options: SegmentLogOptions<T>): SegmentLog<T> 
 
   function flush(): void {
     if (pending.length === 0 || open === undefined) return;
-    const data = Buffer.from(`${pending.join('\n')}\n`);
     fd ??= openForAppend(fileOf(open.seq));
-    appendAll(fd, data);
+    const written = appendAll(fd, `${pending.join('\n')}\n`);
     pending = [];
     pendingChars = 0;
-    open.bytes += data.length;
-    bytes += data.length;
+    open.bytes += written;
+    bytes += written;
     unsynced = true;
   }
 
