@@ -5,6 +5,7 @@
  */
 import { createDrizzleAlertStore } from './drizzle/alert-store.ts';
 import { createDrizzleAuditStore } from './drizzle/audit-store.ts';
+import { createDrizzleCommitmentStore } from './drizzle/commitment-store.ts';
 import { createDrizzleDeadLetterStore } from './drizzle/dead-letter-store.ts';
 import { createDrizzleEvidenceStore } from './drizzle/evidence-store.ts';
 import { createDrizzleOutboxStore } from './drizzle/outbox-store.ts';
@@ -53,6 +54,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     ...createDrizzleDeadLetterStore(db),
     ...createDrizzleSignInLimitStore(db),
     ...createDrizzleRetentionStore(db),
+    ...createDrizzleCommitmentStore(db),
   };
   return {
     backend,

@@ -9,6 +9,7 @@ export type { EvidenceStore, EvidenceRecord } from './evidence-store.ts';
 export type { DeadLetterStore } from './dead-letter-store.ts';
 export type { SignInLimitStore } from './sign-in-limit-store.ts';
 export type { RetentionStore, Hold } from './retention-store.ts';
+export type { CommitmentStore, SafetyCommitment } from './commitment-store.ts';
 export { createStoreWriter, type StoreWriter, type StoreWriterOptions, type StoreWriterStats } from './writer.ts';
 export { verifyAudit, auditHeadText, canonicalJson, auditHash, GENESIS, type AuditHead, type AuditEntry, type AuditRecord, type AuditProblem, type AuditVerification } from './audit.ts';
 export { runRetention, retentionStatements, DEFAULT_RETENTION, type RetentionPolicy, type RetentionTable } from './retention.ts';

@@ -233,3 +233,25 @@ export const holds = pgTable(
   },
   (t) => [index('holds_site_idx').on(t.site)],
 );
+
+/**
+ * The daily safety commitment (安全承诺) of a site: who signed it, when, for which local day, whether
+ * it declares every major hazard normal, and the live facts it was signed against. One per site and day.
+ */
+export const safetyCommitments = pgTable(
+  'safety_commitments',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    site: text('site').notNull(),
+    /** the site's local date, YYYY-MM-DD */
+    day: text('day').notNull(),
+    signedBy: text('signed_by').notNull(),
+    signedAt: tstz('signed_at').notNull(),
+    allNormal: boolean('all_normal').notNull(),
+    /** what the signer declares in their words (measures taken, what stands) */
+    statement: text('statement').notNull(),
+    /** the live facts the form was filled from: open incidents, stale safety points, overdue duties, lightning */
+    facts: jsonb('facts').$type<Record<string, unknown>>().notNull(),
+  },
+  (t) => [uniqueIndex('safety_commitments_site_day_key').on(t.site, t.day)],
+);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { alertStoreContract } from './alert-store.contract.ts';
 import { auditStoreContract } from './audit-store.contract.ts';
+import { commitmentStoreContract } from './commitment-store.contract.ts';
 import { deadLetterStoreContract } from './dead-letter-store.contract.ts';
 import { evidenceStoreContract } from './evidence-store.contract.ts';
 import { outboxStoreContract } from './outbox-store.contract.ts';
@@ -60,6 +61,7 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
   describe('audit log', () => auditStoreContract(current, currentTarget));
   describe('dead letters', () => deadLetterStoreContract(current));
   describe('sign-in counts', () => signInLimitStoreContract(current));
+  describe('safety commitments', () => commitmentStoreContract(current));
   describe('writer', () => storeWriterContract(current, currentTarget));
 
   describe('close and reopen', () => {

@@ -1,4 +1,5 @@
 import type { AlertStore } from './alert-store.ts';
+import type { CommitmentStore } from './commitment-store.ts';
 import type { AuditStore } from './audit-store.ts';
 import type { DeadLetterStore } from './dead-letter-store.ts';
 import type { EvidenceStore } from './evidence-store.ts';
@@ -14,7 +15,7 @@ import type { VerdictStore } from './verdict-store.ts';
  * PostgreSQL, TimescaleDB) passes db/store.contract.ts.
  */
 export interface Store
-  extends TelemetryStore, VerdictStore, AlertStore, OutboxStore, AuditStore, EvidenceStore, DeadLetterStore, SignInLimitStore, RetentionStore {
+  extends TelemetryStore, VerdictStore, AlertStore, OutboxStore, AuditStore, EvidenceStore, DeadLetterStore, SignInLimitStore, RetentionStore, CommitmentStore {
   readonly backend: 'pglite' | 'postgres';
   /** true when the TimescaleDB layer (hypertables, compression, aggregates, jobs) is in place */
   readonly timescale: boolean;
