@@ -241,6 +241,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       clauses: (id) => engine.clauses(id),
       events$: engine.events$,
       alarmHealth: (id) => engine.health(id),
+      // the standard the engine scores the site against: its verdicts name it
+      standard: (id) => configuration.standards.find((s) => s.key === engine.clauses(id)[0]?.standard),
     };
     const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
     if (options.demoUsers) {
@@ -293,6 +295,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       telemetry: store,
       verdicts: store,
       alerts: store,
+      commitments: store,
       inspections: {
         list: (site) => store.evidence(site),
         record: async (record) => {

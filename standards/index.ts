@@ -10,6 +10,7 @@ export { clauseInfo } from './clause-info.ts';
 export { renderTemplate, placeholders } from './templates.ts';
 export { evaluateStatic, staticBase, staticEvidence, type StaticContext, type StaticVerdict, type StaticBase } from './static-evaluator.ts';
 export { parseDuration, addDuration, type Duration } from './duration.ts';
+export { evidenceDue, type EvidenceDue } from './evidence-due.ts';
 export { renderClauseTable, thresholdOf } from './clause-table.ts';
 export { changelog, renderChangelog, type StandardChangelog } from './changelog.ts';
 export { checkSite, checkLoadedSite, formatCheckReport, type CheckReport, type CheckOptions } from './check-site.ts';

@@ -23,6 +23,8 @@ import { sitesRoutes } from './routes/sites.ts';
 import { asOfRoutes } from './routes/as-of.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
+import { dueRoutes } from './routes/due.ts';
+import { commitmentRoutes, type CommitmentsView } from './routes/commitments.ts';
 import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
 import { incidentRoutes } from './routes/incidents.ts';
@@ -48,6 +50,8 @@ export interface AppOptions {
   alerts?: AlertHistory;
   /** drills, siren tests and inspections: listed on the site page, entered by its managers */
   inspections?: InspectionsView;
+  /** daily safety commitments (db's CommitmentStore); without it the commitment routes answer 404 */
+  commitments?: CommitmentsView;
   /** signed PDF reports; without it the report routes answer 404 */
   reports?: ReportOptions;
   /** told of each export (report.export) and evidence entry (inspection.record); must not throw */
@@ -122,6 +126,8 @@ export function createApp(options: AppOptions): Koa {
   compareRoutes(api, { live: options.live, verdicts: options.verdicts });
   reportRoutes(api, { live: options.live, verdicts: options.verdicts, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
+  dueRoutes(api, { live: options.live, now });
+  commitmentRoutes(api, { live: options.live, commitments: options.commitments, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });
   alarmHealthRoutes(api, options.live);

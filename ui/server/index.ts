@@ -12,6 +12,9 @@ export type { SiteSummary, SiteDetail, ClauseView, SubjectVerdict, EvidenceView,
 export type { SiteStateAsOf, InspectionRecord, InspectionsView, AuditSink, AuditEntryView, StandardTable } from './views.ts';
 export type { SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary } from './api-types.ts';
 export type { ReportOptions } from './routes/reports.ts';
+export type { CommitmentsView, SafetyCommitmentView } from './routes/commitments.ts';
+export type { DueItem, DueStatus } from './duties/due-list.ts';
+export type { CommitmentFacts } from './duties/commitment-facts.ts';
 export { siteWithEvidence, toSiteEvidence, fromSiteEvidence } from './evidence-site.ts';
 export { loadReportSigner, verifyReport, ReportSigningError, SIGNATURE_FORMAT, type ReportSignature, type ReportSigner, type VerifyResult } from './report/signing.ts';
 export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/fonts.ts';

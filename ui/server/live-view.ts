@@ -1,5 +1,6 @@
 import type { Observable } from 'rxjs';
 import type { AlarmHealth, Site, SiteSnapshot, ClauseInfo, LiveEvent } from '../../model/index.ts';
+import type { Standard } from '../../standards/index.ts';
 
 /** What the UI server reads from the running engine; the composition root implements it. */
 export interface LiveView {
@@ -12,4 +13,6 @@ export interface LiveView {
   events$: Observable<LiveEvent>;
   /** the site's alarm-system health now (the engine's health); without it GET /api/sites/:id/alarm-health answers 404 */
   alarmHealth?(siteId: string): AlarmHealth | undefined;
+  /** the loaded standard the site is scored against (its safety-critical severities, hazard params); the daily commitment reads it */
+  standard?(siteId: string): Standard | undefined;
 }

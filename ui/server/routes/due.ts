@@ -1,0 +1,70 @@
+import { z } from 'zod';
+import { canSee } from '../auth/access.ts';
+import type { RouteTable } from '../api/route-table.ts';
+import { errorSchema, siteParams } from '../api/schemas.ts';
+import { DUE_SOON_DAYS, siteDueItems, sortDue } from '../duties/due-list.ts';
+import type { LiveView } from '../live-view.ts';
+import { findSite } from '../site-views.ts';
+
+const dueQuery = z.strictObject({
+  /** how many days ahead counts as due soon */
+  within: z.coerce.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(366, 'must be at most 366').default(DUE_SOON_DAYS),
+});
+
+const bilingual = z.object({ zh: z.string(), en: z.string() });
+export const dueItemSchema = z
+  .object({
+    site: z.string(), siteName: bilingual, clause: z.string(), subject: z.string(), title: bilingual, source: z.string(),
+    confidence: z.enum(['confirmed', 'unconfirmed']), severity: z.number(),
+    kind: z.string().optional(), validFor: z.string().optional(), lastDone: z.string().optional(), ref: z.string().optional(),
+    dueAt: z.number().optional().describe('the last record date + validFor, ms since epoch; absent when never done'),
+    daysLeft: z.number().optional(),
+    verdict: z.enum(['pass', 'fail', 'unknown', 'not-applicable']),
+    status: z.enum(['overdue', 'failing', 'due-soon', 'ok']),
+  })
+  .describe('DueItem');
+
+/**
+ * GET /api/sites/:id/due and GET /api/due: every evidence-based duty (drills, inspections, checks) with
+ * its next due date — the last record's date + the clause's validFor, from the live verdicts —
+ * overdue first, then failing, then due within `within` days (default 30).
+ */
+export function dueRoutes(api: RouteTable, options: { live: LiveView; now: () => number }): void {
+  const { live, now } = options;
+  const of = (id: string, within: number) => {
+    const site = findSite(live, id)!;
+    return siteDueItems(site, live.snapshot(id), live.clauses(id), now(), within);
+  };
+  api.add(
+    {
+      method: 'get', path: '/api/sites/:id/due', tags: ['duties'], params: siteParams, query: dueQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists: (id) => findSite(live, id) !== undefined,
+      summary: "The site's due list: each drill, inspection and check with its last record and next due date, overdue first, due within 30 days next",
+      responses: {
+        200: { description: 'the due items', schema: z.array(dueItemSchema) },
+        400: { description: 'a malformed query', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+        403: { description: 'the user is not bound to this site', schema: errorSchema },
+        404: { description: 'no such site', schema: errorSchema },
+      },
+    },
+    ({ ctx, params, query }) => {
+      ctx.body = of(params.id, query.within);
+    },
+  );
+  api.add(
+    {
+      method: 'get', path: '/api/due', tags: ['duties'], query: dueQuery, access: { kind: 'permission', permission: 'read' },
+      summary: 'The due lists of every site the user may see, merged: overdue first, due within 30 days next',
+      responses: {
+        200: { description: 'the due items of every visible site', schema: z.array(dueItemSchema) },
+        400: { description: 'a malformed query', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+      },
+    },
+    ({ ctx, query, user }) => {
+      ctx.body = sortDue(live.sites().filter((s) => canSee(user!, s.id)).flatMap((s) => of(s.id, query.within)));
+    },
+  );
+}
