@@ -5,7 +5,8 @@
  * - spill: samples/s the buffer takes while downstream is down (past its memory bound, to disk), and
  *   samples/s it then drains from disk;
  * - stored: samples/s from the buffer into PostgreSQL through the database writer, wired as main.ts
- *   wires them (a downstream that takes every sample; the writer acking after its commit).
+ *   wires them (a downstream that takes every sample; the writer acking after its commit);
+ * - steady: CPU µs per sample of this process at a steady 50,000 samples/s into PostgreSQL.
  * Prints one JSON line on stdout; progress on stderr.
  *   npx tsx bench/buffer.bench.ts [--samples 1000000] [--stored 300000]
  */
@@ -106,6 +107,34 @@ try {
       out.storedSamples = STORED;
       out.storedSamplesPerSecond = Math.round(STORED / seconds);
       log(`stored ${out.storedSamplesPerSecond} samples/s into PostgreSQL`);
+    } finally {
+      await store.close();
+      await target.dispose();
+    }
+  }
+  {
+    // a steady 50,000 samples/s for 6 s (a tick of 500 every 10 ms) into PostgreSQL: this process's CPU per sample
+    const target = await createPostgresTarget(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test');
+    const store = await target.open();
+    try {
+      const writer = createStoreWriter(store, { spillDir: join(dir, 'steady-spill') });
+      const buffer = createSampleBuffer({ dir: join(dir, 'steady'), downstream: () => {}, consumers: ['db'], maxInMemory: 500_000 });
+      writer.takeSamples(buffer.consumer('db'));
+      const rows = makeSamples(300_000, 'steady');
+      const cpu = process.cpuUsage();
+      const started = performance.now();
+      for (let tick = 0; tick < 600; tick++) {
+        for (let k = tick * 500; k < (tick + 1) * 500; k++) buffer.sink(rows[k]!);
+        const next = started + (tick + 1) * 10;
+        await new Promise((r) => setTimeout(r, Math.max(0, next - performance.now())));
+      }
+      await buffer.drained();
+      await writer.flush();
+      const used = process.cpuUsage(cpu);
+      out.steadyCpuUsPerSample = Number(((used.user + used.system) / 300_000).toFixed(2));
+      log(`steady 50k/s: ${out.steadyCpuUsPerSample} µs of CPU per sample`);
+      await buffer.close();
+      await writer.close();
     } finally {
       await store.close();
       await target.dispose();
