@@ -24,6 +24,7 @@ import { asOfRoutes } from './routes/as-of.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
 import { dueRoutes } from './routes/due.ts';
+import { responsibilityRoutes } from './routes/responsibility.ts';
 import { commitmentRoutes, type CommitmentsView } from './routes/commitments.ts';
 import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
@@ -127,6 +128,7 @@ export function createApp(options: AppOptions): Koa {
   reportRoutes(api, { live: options.live, verdicts: options.verdicts, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   dueRoutes(api, { live: options.live, now });
+  responsibilityRoutes(api, options.live);
   commitmentRoutes(api, { live: options.live, commitments: options.commitments, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });

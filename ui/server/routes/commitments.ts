@@ -99,7 +99,7 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveView; com
       const site = findSite(live, params.id)!;
       const named = signers(site);
       if (named.length > 0 && !named.includes(user!.name)) {
-        throw new ClientError(403, 'not-responsible', `only the site's named responsible persons sign its commitment (${named.join(', ')})`);
+        throw new ClientError(403, 'not-responsible', `${user!.name} may not sign: only the site's named responsible persons sign its commitment (${named.join(', ')})`);
       }
       const at = now();
       const day = siteDay(site, at);

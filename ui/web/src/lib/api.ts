@@ -160,3 +160,49 @@ export const fetchIncident = (alertId: string, signal?: AbortSignal): Promise<In
 /** GET /api/sites/:id/rescore: the period's stored readings replayed under `standard` ("<id>@<version>") */
 export const fetchRescore = (id: string, from: number, to: number, standard: string, signal?: AbortSignal): Promise<Rescore> =>
   getJson(`${site(id)}/rescore?from=${Math.floor(from)}&to=${Math.floor(to)}&standard=${encodeURIComponent(standard)}`, signal);
+
+// ── duties of a major hazard (issue 26): the due list, the daily safety commitment, named responsibility ──
+export type { DueItem, DueStatus } from '../../../server/duties/due-list.ts';
+export type { CommitmentFacts } from '../../../server/duties/commitment-facts.ts';
+export type { SafetyCommitmentView } from '../../../server/routes/commitments.ts';
+import type { DueItem } from '../../../server/duties/due-list.ts';
+import type { CommitmentFacts } from '../../../server/duties/commitment-facts.ts';
+import type { SafetyCommitmentView } from '../../../server/routes/commitments.ts';
+
+/** GET /api/sites/:id/due, or GET /api/due (every site the user may see): overdue first, due within 30 days next */
+export const fetchDue = (siteId?: string, signal?: AbortSignal): Promise<DueItem[]> => getJson(siteId === undefined ? '/api/due' : `${site(siteId)}/due`, signal);
+
+export interface CommitmentToday {
+  site: string;
+  day: string;
+  facts: CommitmentFacts;
+  normalAllowed: boolean;
+  signers: string[];
+  commitment: SafetyCommitmentView | null;
+}
+export const fetchCommitment = (siteId: string, signal?: AbortSignal): Promise<CommitmentToday> => getJson(`${site(siteId)}/commitment`, signal);
+export const signCommitment = async (siteId: string, body: { allNormal: boolean; statement: string }, csrf: string | null): Promise<SafetyCommitmentView> =>
+  (await send<SafetyCommitmentView>('POST', `${site(siteId)}/commitment`, body, csrf)) as SafetyCommitmentView;
+
+export interface SiteCommitment {
+  site: string;
+  siteName: { zh: string; en: string };
+  day: string;
+  commitment: SafetyCommitmentView | null;
+}
+/** GET /api/commitments: every visible site's commitment of its today, null where none is signed */
+export const fetchCommitments = (signal?: AbortSignal): Promise<SiteCommitment[]> => getJson('/api/commitments', signal);
+
+export interface UnitResponsibility {
+  unit: string;
+  name: { zh: string; en: string };
+  principal: string;
+  technical: string;
+  operations: string;
+  members: string[];
+}
+export interface Responsibility {
+  units: UnitResponsibility[];
+  mine: { site: string; unit: string; role: 'principal' | 'technical' | 'operations' }[];
+}
+export const fetchResponsibility = (siteId: string, signal?: AbortSignal): Promise<Responsibility> => getJson(`${site(siteId)}/responsibility`, signal);
