@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { Alert, Bilingual, EscalationPolicy } from '../model/index.ts';
+import { responsibleFor, responsiblePersons, type Alert, type Bilingual, type EscalationPolicy, type SiteUnits } from '../model/index.ts';
 import type { QueueStats } from '../queue/index.ts';
 import type { SitePlace } from './cap/area.ts';
 import { issueCap, isCleared } from './cap/cap-issuer.ts';
@@ -33,6 +33,9 @@ export interface NotifyStore {
 export interface NotifySite extends SitePlace {
   id: string;
   escalation?: EscalationPolicy;
+  /** the assets and major hazard units with their named responsible persons (包保责任人): told of their units' alerts */
+  assets?: SiteUnits['assets'];
+  majorHazard?: SiteUnits['majorHazard'];
 }
 
 export interface NotifierOptions {
@@ -182,6 +185,21 @@ export function createNotifier(options: NotifierOptions): Notifier {
     }, at - clock.now()));
   };
 
+  /**
+   * The named responsible persons of the units the alert's assets belong to are told at once, in ketwin:
+   * the web app shows each of them their units' alerts and a banner for every new one; the audit log
+   * records who was told (alert.notify). They are users, not webhook endpoints.
+   */
+  const tellResponsible = (alert: Alert): void => {
+    const site = sites.get(alert.site);
+    if (!site?.assets || !site.majorHazard) return;
+    const units = { id: site.id, assets: site.assets, majorHazard: site.majorHazard };
+    const persons = responsiblePersons(units, alert.subjects);
+    if (persons.length === 0) return;
+    const named = responsibleFor(units, alert.subjects).map((r) => ({ unit: r.unit, principal: r.principal, technical: r.technical, operations: r.operations }));
+    audit({ actor: 'system:notify', action: 'alert.notify', subject: alert.id, site: alert.site, at: clock.now(), details: { persons, units: named, kind: alert.kind, severity: alert.severity } });
+  };
+
   const handle = (j: Journal, alert: Alert, outboxKey: string): void => {
     const policy = policies[alert.site];
     if (!notifiable(alert, policy)) return;
@@ -189,7 +207,9 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const issued = issueCap(j.state, alert, {
       sender, agencyCode, regionCode: policy?.regionCode ?? DEFAULT_REGION_CODE, now: clock.now(), test: options.test, site, senderName: options.senderName,
     });
+    const first = j.state.escalations[alert.id] === undefined;
     const escalation = (j.state.escalations[alert.id] ??= newEscalation(alert));
+    if (first) tellResponsible(alert);
     const ack = acknowledgement(alert);
     if (ack && active(escalation)) {
       escalation.stopped = ack;
