@@ -87,8 +87,12 @@ describe('duties of a major hazard in a browser', () => {
       // a fire at T201 (a tank of D2): the named person is told at once
       engine.ingest({ site: site.id, point: 'T201.flame', value: true, quality: 'good', ts: Date.now() });
       await page.getByTestId('unit-alert-banner').first().waitFor({ timeout: 10_000 });
-      expect(await page.getByTestId('unit-alert-banner').first().innerText()).toMatch(/New alert on your unit \(T201/);
+      expect(await page.getByTestId('unit-alert-banner').first().innerText()).toMatch(/New alert on your unit[\s\S]*· D2 \(T201/);
       expect(await page.getByTestId('my-unit-alerts').innerText()).toContain('T201');
+      // on any page: the banner is the app's, not the site page's
+      await page.goto(`${server.url}/#/standards`);
+      engine.ingest({ site: site.id, point: 'T301.flame', value: true, quality: 'good', ts: Date.now() });
+      await expect.poll(() => page.getByTestId('unit-alert-banner').count(), { timeout: 10_000 }).toBeGreaterThan(0);
     } finally {
       await page.close();
     }

@@ -93,6 +93,7 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
   // duties of a major hazard (issue 26): due lists, named responsibility, the daily commitment (no commitments kept by this server: 404 past access)
   { route: 'GET /api/sites/:id/due', method: 'GET', path: '/api/sites/zhoushan-demo/due', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
   { route: 'GET /api/due', method: 'GET', path: '/api/due', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  { route: 'GET /api/responsibility', method: 'GET', path: '/api/responsibility', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /api/sites/:id/responsibility', method: 'GET', path: '/api/sites/zhoushan-demo/responsibility', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 } },
   { route: 'GET /api/sites/:id/commitment', method: 'GET', path: '/api/sites/zhoushan-demo/commitment', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 403 } },
   {

@@ -4,12 +4,14 @@ import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
 import type { LiveView } from '../live-view.ts';
 import { findSite } from '../site-views.ts';
+import { canSee } from '../auth/access.ts';
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 const unitSchema = z.object({
   unit: z.string(), name: bilingual, principal: z.string(), technical: z.string(), operations: z.string(),
   members: z.array(z.string()).describe('the asset ids of the unit: its alerts are the alerts on these'),
 });
+const mineSchema = z.object({ site: z.string(), siteName: bilingual, unit: z.string(), name: bilingual, roles: z.array(z.enum(RESPONSIBLE_ROLES)), members: z.array(z.string()) }).describe('MyUnit');
 const answerSchema = z.object({ units: z.array(unitSchema), mine: z.array(z.object({ site: z.string(), unit: z.string(), role: z.enum(RESPONSIBLE_ROLES) })) }).describe('Responsibility');
 
 /** The site's major hazard units with their named responsible persons and member assets. */
@@ -27,8 +29,9 @@ export function siteUnits(site: Site) {
 
 /**
  * GET /api/sites/:id/responsibility: each major hazard unit's named principal, technical and operations
- * responsible persons (包保责任人) and its member assets, and what the caller is named for. The web app
- * shows a named person their units' alerts first and tells them of each new one.
+ * responsible persons (包保责任人) and its member assets, and what the caller is named for; GET
+ * /api/responsibility: the caller's units on every site they may see. The web app shows a named person
+ * their units' alerts and tells them of each new one, on any page.
  */
 export function responsibilityRoutes(api: RouteTable, live: LiveView): void {
   api.add(
@@ -47,6 +50,27 @@ export function responsibilityRoutes(api: RouteTable, live: LiveView): void {
     ({ ctx, params, user }) => {
       const site = findSite(live, params.id)!;
       ctx.body = { units: siteUnits(site), mine: dutiesOf(site, user!.name) };
+    },
+  );
+  api.add(
+    {
+      method: 'get', path: '/api/responsibility', tags: ['duties'], access: { kind: 'permission', permission: 'read' },
+      summary: 'The major hazard units the caller is named for, on every site they may see, with their roles and member assets: the web app tells them of each new alert on these',
+      responses: {
+        200: { description: "the caller's units", schema: z.array(mineSchema) },
+        401: { description: 'not signed in', schema: errorSchema },
+      },
+    },
+    ({ ctx, user }) => {
+      ctx.body = live
+        .sites()
+        .filter((site) => canSee(user!, site.id))
+        .flatMap((site) => {
+          const duties = dutiesOf(site, user!.name);
+          return siteUnits(site)
+            .filter((u) => duties.some((d) => d.unit === u.unit))
+            .map((u) => ({ site: site.id, siteName: site.name, unit: u.unit, name: u.name, roles: duties.filter((d) => d.unit === u.unit).map((d) => d.role), members: u.members }));
+        });
     },
   );
 }

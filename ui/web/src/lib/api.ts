@@ -206,3 +206,14 @@ export interface Responsibility {
   mine: { site: string; unit: string; role: 'principal' | 'technical' | 'operations' }[];
 }
 export const fetchResponsibility = (siteId: string, signal?: AbortSignal): Promise<Responsibility> => getJson(`${site(siteId)}/responsibility`, signal);
+
+export interface MyUnit {
+  site: string;
+  siteName: { zh: string; en: string };
+  unit: string;
+  name: { zh: string; en: string };
+  roles: ('principal' | 'technical' | 'operations')[];
+  members: string[];
+}
+/** GET /api/responsibility: the units the signed-in user is named for, on every site they may see */
+export const fetchMyUnits = (signal?: AbortSignal): Promise<MyUnit[]> => getJson('/api/responsibility', signal);
