@@ -37,7 +37,7 @@ const dayQuery = z.strictObject({ day: z.iso.date('must be a date YYYY-MM-DD').o
 
 const factsSchema = z.object({ at: z.number(), openIncidents: z.array(z.object({}).loose()), staleSafetyPoints: z.array(z.object({}).loose()), overdue: z.array(z.object({}).loose()), lightning: z.object({}).loose().nullable(), standing: z.array(z.object({ zh: z.string(), en: z.string() })) }).describe('CommitmentFacts');
 const commitmentSchema = z.object({ site: z.string(), day: z.string(), signedBy: z.string(), signedAt: z.number(), allNormal: z.boolean(), statement: z.string(), facts: z.object({}).loose() }).describe('SafetyCommitment');
-const todaySchema = z.object({ site: z.string(), day: z.string(), facts: factsSchema, normalAllowed: z.boolean(), signers: z.array(z.string()), commitment: commitmentSchema.nullable() });
+const todaySchema = z.object({ site: z.string(), day: z.string(), kept: z.boolean().describe('false: this server keeps no commitments (nothing can be signed)'), facts: factsSchema, normalAllowed: z.boolean(), signers: z.array(z.string()), commitment: commitmentSchema.nullable() });
 
 /** Who may sign for the site: its named responsible persons; a site that names none, any of its managers. */
 function signers(site: Site): string[] {
@@ -68,7 +68,7 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveView; com
         200: { description: "today's form and commitment", schema: todaySchema },
         401: { description: 'not signed in', schema: errorSchema },
         403: { description: 'the user is not bound to this site', schema: errorSchema },
-        404: { description: 'no such site, or no commitments kept', schema: errorSchema },
+        404: { description: 'no such site', schema: errorSchema },
       },
     },
     async ({ ctx, params }) => {
@@ -76,8 +76,9 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveView; com
       const at = now();
       const day = siteDay(site, at);
       const facts = factsOf(site, at);
-      const [signed] = (await store().commitmentsOn(day, [site.id]));
-      ctx.body = { site: site.id, day, facts, normalAllowed: facts.standing.length === 0, signers: signers(site), commitment: signed ?? null };
+      // a server that keeps no commitments still shows what the twin says; it only cannot take a signature
+      const [signed] = options.commitments ? await options.commitments.commitmentsOn(day, [site.id]) : [];
+      ctx.body = { site: site.id, day, kept: options.commitments !== undefined, facts, normalAllowed: facts.standing.length === 0, signers: signers(site), commitment: signed ?? null };
     },
   );
 
@@ -126,10 +127,9 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveView; com
       method: 'get', path: '/api/commitments', tags: ['duties'], query: dayQuery, access: { kind: 'permission', permission: 'read' },
       summary: "Every site the user may see with its commitment of the day (default: each site's today in its own time zone), null where none is signed",
       responses: {
-        200: { description: 'one entry per visible site', schema: z.array(z.object({ site: z.string(), siteName: z.object({ zh: z.string(), en: z.string() }), day: z.string(), commitment: commitmentSchema.nullable() })) },
+        200: { description: 'one entry per visible site', schema: z.array(z.object({ site: z.string(), siteName: z.object({ zh: z.string(), en: z.string() }), day: z.string(), kept: z.boolean(), commitment: commitmentSchema.nullable() })) },
         400: { description: 'a malformed day', schema: errorSchema },
         401: { description: 'not signed in', schema: errorSchema },
-        404: { description: 'no commitments kept', schema: errorSchema },
       },
     },
     async ({ ctx, query, user }) => {
@@ -137,10 +137,11 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveView; com
       const at = now();
       const days = new Map(sites.map((s) => [s.id, query.day ?? siteDay(s, at)]));
       const signed = new Map<string, SafetyCommitmentView>();
-      for (const day of new Set(days.values())) {
-        for (const c of await store().commitmentsOn(day, sites.filter((s) => days.get(s.id) === day).map((s) => s.id))) signed.set(c.site, c);
+      const kept = options.commitments;
+      for (const day of kept ? new Set(days.values()) : []) {
+        for (const c of await kept!.commitmentsOn(day, sites.filter((s) => days.get(s.id) === day).map((s) => s.id))) signed.set(c.site, c);
       }
-      ctx.body = sites.map((s) => ({ site: s.id, siteName: s.name, day: days.get(s.id)!, commitment: signed.get(s.id) ?? null }));
+      ctx.body = sites.map((s) => ({ site: s.id, siteName: s.name, day: days.get(s.id)!, kept: kept !== undefined, commitment: signed.get(s.id) ?? null }));
     },
   );
 }

@@ -175,6 +175,8 @@ export const fetchDue = (siteId?: string, signal?: AbortSignal): Promise<DueItem
 export interface CommitmentToday {
   site: string;
   day: string;
+  /** false: this server keeps no commitments (nothing can be signed) */
+  kept: boolean;
   facts: CommitmentFacts;
   normalAllowed: boolean;
   signers: string[];
@@ -188,6 +190,7 @@ export interface SiteCommitment {
   site: string;
   siteName: { zh: string; en: string };
   day: string;
+  kept: boolean;
   commitment: SafetyCommitmentView | null;
 }
 /** GET /api/commitments: every visible site's commitment of its today, null where none is signed */

@@ -337,6 +337,7 @@ const strings = {
   commitmentSign: { zh: '签署承诺', en: 'Sign the commitment' },
   commitmentSigned: { zh: '已签署', en: 'Signed' },
   commitmentMissing: { zh: '未签署', en: 'not signed' },
+  commitmentsNotKept: { zh: '本服务器不保存安全承诺', en: 'This server keeps no safety commitments' },
   commitmentSigners: { zh: '可签署人', en: 'May sign' },
   commitmentDeclaresNormal: { zh: '一切正常', en: 'all normal' },
   commitmentDeclaresNotNormal: { zh: '存在异常', en: 'not all normal' },
