@@ -12,7 +12,7 @@ export interface PointState extends PointCell {
   readonly evaluators: { evaluator: SubjectEvaluator; raw: { next(result: ClauseResult): void } }[];
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
   readonly coalesced: (() => void)[];
-  /** hazard models reading this point (engine/hazards); empty for most points */
+  /** hazard models reading this point (engine/hazards) and, for a safety point, the online-rate count; empty for most points */
   readonly hazards: ((sample: Sample) => void)[];
   /**
    * Why the engine doubts this point's good readings (a gauge that does not move while product

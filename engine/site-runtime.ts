@@ -1,12 +1,13 @@
 import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
-import type { Alert, ClauseResult, LiveEvent, Sample, Site, SiteSnapshot } from '../model/index.ts';
+import type { Alert, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteSnapshot } from '../model/index.ts';
 import type { Standard } from '../standards/index.ts';
 import type { AlarmBook } from './alarms/alarm-book.ts';
 import type { AlarmHealthTracker } from './alarms/alarm-health.ts';
 import { wireClausePipelines } from './clause-pipelines.ts';
 import { createHazardWatchers } from './hazards/hazards.ts';
 import { createLinkWatch, silencedReadings } from './link-watch.ts';
+import { createOnlineRate } from './online-rate.ts';
 import { createScorePublication } from './score-publication.ts';
 import { createSiteAlarms } from './site-alarms.ts';
 import { clauseKey, compileSiteClauses } from './site-clauses.ts';
@@ -106,18 +107,20 @@ export function createSiteRuntime(
   subscriptions.add(statics.timers);
   subscriptions.add(wireClausePipelines(clauses.evaluators, { scheduler, cells: points.cells, latchReset: alarms.latchReset, results: (r) => results.next(r) }));
 
+  /** a record the twin measured joins the site's evidence at once, then goes out to be stored (main.ts) */
+  const recordMeasured = (entry: EvidenceRecord) => {
+    cel.records.push(...standard.cel.toCel({ ...site, evidence: [entry] }).records);
+    emit({ type: 'evidence', data: { site: site.id, record: entry } });
+    statics.rejudge(entry.kind);
+  };
+
   const hazardWatchers = createHazardWatchers({
     site,
     standard,
     now: () => scheduler.now(),
     latest: (id) => points.cells.get(id)?.sample,
     condition: (key, spec, active, at) => alarms.book.condition(key, spec, active, at),
-    record: (entry) => {
-      // a record the twin measured joins the site's evidence at once, then goes out to be stored (main.ts)
-      cel.records.push(...standard.cel.toCel({ ...site, evidence: [entry] }).records);
-      emit({ type: 'evidence', data: { site: site.id, record: entry } });
-      statics.rejudge(entry.kind);
-    },
+    record: (entry) => recordMeasured(entry),
     suspect: (id, reason) => {
       const state = points.cells.get(id);
       if (state) points.suspect(state, reason, scheduler.now());
@@ -138,6 +141,13 @@ export function createSiteRuntime(
     ...clauses.evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points),
     ...hazardWatchers.flatMap((w) => w.points),
   ];
+  // the day's online rate of the safety points, where the standard judges it
+  if (standard.clauses.some((c) => c.evidence?.kind === 'data-quality-day')) {
+    const safety = [...new Set(criticalPoints)].filter((id) => points.cells.has(id));
+    const onlineRate = createOnlineRate(site, safety, scheduler, recordMeasured);
+    for (const id of safety) points.cells.get(id)!.hazards.push(onlineRate.onSample);
+    subscriptions.add(() => onlineRate.dispose());
+  }
   for (const id of criticalPoints) {
     const source = pointsById.get(id)?.source; // `<source>.online` is no site point: the comms-loss model reads it, it serves nothing
     if (source) criticalSources.add(source);

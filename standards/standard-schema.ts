@@ -68,7 +68,14 @@ export const clauseSchema = z.strictObject({
   /** live, with an alert: after a failure the clause stays failing until its alarm is acknowledged with the condition returned (a latched alarm) */
   latch: z.boolean().default(false),
   /** evidence: the record kind that satisfies the clause and how long one stays valid from its date */
-  evidence: z.strictObject({ kind: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'), validFor: duration }).optional(),
+  evidence: z
+    .strictObject({
+      kind: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
+      validFor: duration,
+      /** with no record at all: fail (a drill never held), or unknown (a figure the twin measures itself, not measured yet) */
+      missing: z.enum(['fail', 'unknown']).default('fail'),
+    })
+    .optional(),
   params: z.record(identifier, paramSchema).default({}),
   /** named static values computed once per subject from the site definition */
   derive: z.record(identifier, expression).default({}),

@@ -108,7 +108,7 @@ function evaluateEvidence(
     else if (!latest || date >= latest.date) latest = { record, date };
   }
   const extra = { validFor: validFor.text, kind };
-  if (!latest) return { result: make('fail', [{ point: `record:${kind}`, value: null, quality: 'bad', ts: ctx.now }], extra), changesAt: nextDated };
+  if (!latest) return { result: make(clause.evidence!.missing === 'unknown' ? 'unknown' : 'fail', [{ point: `record:${kind}`, value: null, quality: 'bad', ts: ctx.now }], extra), changesAt: nextDated };
 
   const validUntil = addDuration(latest.date, validFor);
   const { record } = latest;

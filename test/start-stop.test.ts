@@ -41,10 +41,11 @@ describe('main.ts start', () => {
       const password = /demo user manager \(manager\): (\S+)/.exec(output)?.[1];
       expect(password).toBeDefined();
       const manager = await signIn(url, 'manager', password!);
-      // every clause has its data but D1's drain valve, which the demo leaves unwired: not monitored, unknown
+      // every clause has its data but D1's drain valve, which the demo leaves unwired (not monitored), and the day's online
+      // rate, which the twin has not watched for an hour yet: both unknown
       await eventually('a scored site', async () => {
         const sites = (await (await manager.fetch('/api/sites')).json()) as { coverage: number | null; counts: { unknown: number } | null; risk: string | null }[];
-        return sites[0]?.counts?.unknown === 1 && sites[0].coverage! < 1 && sites[0].risk !== null ? true : undefined;
+        return sites[0]?.counts?.unknown === 2 && sites[0].coverage! < 1 && sites[0].risk !== null ? true : undefined;
       });
       child.kill('SIGINT');
       // exits on its own: no handle (socket, timer, session) left open

@@ -1,0 +1,98 @@
+import type { SchedulerLike, Subscription } from 'rxjs';
+import type { EvidenceRecord, Sample, Site } from '../model/index.ts';
+
+const HOUR_MS = 3_600_000;
+
+/** One safety point's day: whether its latest reading is good, since when, and the good time counted so far. */
+interface PointDay {
+  id: string;
+  good: boolean;
+  since: number;
+  goodMs: number;
+}
+
+export interface OnlineRate {
+  /** the reader a safety point's cell calls with each of its samples */
+  onSample(sample: Sample): void;
+  dispose(): void;
+}
+
+/**
+ * The day's online rate of a site's safety-critical points (the national monitoring system asks
+ * ≥ 99.5 % per point): the share of the site's day — from its local midnight, or from the first
+ * reading the twin got — during which each point's latest reading was good. A point with no reading yet,
+ * or whose last one is bad (stale, link lost, a device fault), counts as offline. Every hour of the
+ * site's clock the day so far is recorded as a `data-quality-day` evidence record of the site (its
+ * worst point's rate, how many points are below the standard's threshold are the clause's to judge),
+ * and at midnight the whole day; then the count starts over. Less than an hour watched records nothing. On the scheduler's time: a replay
+ * records the same figures. Reads only quality changes on the per-sample path.
+ */
+export function createOnlineRate(site: Site, pointIds: readonly string[], scheduler: SchedulerLike, record: (entry: EvidenceRecord) => void): OnlineRate {
+  const days = new Map<string, PointDay>(pointIds.map((id) => [id, { id, good: false, since: scheduler.now(), goodMs: 0 }]));
+  /** from the first reading of any safety point (a twin starting up is not the site offline), then each midnight */
+  let dayStart: number | undefined;
+  let timer: Subscription | undefined;
+  const hourParts = new Intl.DateTimeFormat('en-GB', { timeZone: site.timeZone, minute: '2-digit', second: '2-digit', hour: '2-digit', hourCycle: 'h23' });
+  const dateOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+  /** the next full hour of the site's clock after `ms` (time zones are whole or half hours off UTC: minutes and seconds tell) */
+  const nextHour = (ms: number) => {
+    const parts = Object.fromEntries(hourParts.formatToParts(ms).map((p) => [p.type, p.value]));
+    const intoHour = (Number(parts['minute']) * 60 + Number(parts['second'])) * 1000 + (ms % 1000);
+    return { at: ms - intoHour + HOUR_MS, midnight: Number(parts['hour']) === 23 };
+  };
+
+  const settle = (day: PointDay, at: number) => {
+    if (day.good) day.goodMs += at - day.since;
+    day.since = at;
+  };
+
+  const take = (at: number, final: boolean) => {
+    if (dayStart === undefined) return;
+    const span = at - dayStart;
+    // under an hour watched is no figure for a day yet (the clause reads unknown until there is one)
+    if (span <= 0 || days.size === 0 || (!final && span < HOUR_MS)) return;
+    const rates = [...days.values()].map((d) => {
+      settle(d, at);
+      return { id: d.id, rate: d.goodMs / span };
+    });
+    const worst = rates.reduce((a, b) => (b.rate < a.rate ? b : a));
+    record({
+      kind: 'data-quality-day',
+      date: dateOf(at - 1), // the day it covers ends at `at`: a record taken at midnight belongs to the day before
+      by: 'ketwin (measured)',
+      ref: `${worst.id} ${(Math.round(worst.rate * 1000) / 10).toFixed(1)} % online${final ? '' : ' so far'} (worst of ${rates.length} safety points)`,
+      passed: true,
+      values: { onlineRate: Math.round(worst.rate * 10_000) / 10_000, observedHours: Math.round((span / HOUR_MS) * 100) / 100, points: rates.length },
+    });
+    if (final) {
+      dayStart = at;
+      for (const d of days.values()) d.goodMs = 0;
+    }
+  };
+
+  const arm = () => {
+    const next = nextHour(scheduler.now());
+    timer = scheduler.schedule(() => {
+      take(next.at, next.midnight);
+      arm();
+    }, next.at - scheduler.now());
+  };
+  arm();
+
+  return {
+    onSample(sample) {
+      const day = days.get(sample.point);
+      if (!day) return;
+      if (dayStart === undefined) {
+        dayStart = scheduler.now();
+        for (const d of days.values()) d.since = dayStart;
+      }
+      const good = sample.quality === 'good';
+      if (good === day.good) return;
+      settle(day, scheduler.now());
+      day.good = good;
+    },
+    dispose: () => timer?.unsubscribe(),
+  };
+}
