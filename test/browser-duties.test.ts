@@ -98,6 +98,23 @@ describe('duties of a major hazard in a browser', () => {
     }
   });
 
+  it('phone, the depot manager: the signed commitment and the due list fit a 390 px screen', async () => {
+    const page = await browser.newPage({ locale: 'zh-CN', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await openSignedIn(page, { url: server.url, users }, 'manager');
+      await page.goto(`${server.url}/#/sites/zhoushan-demo`);
+      await page.getByTestId('commitment-signed').waitFor({ timeout: 20_000 });
+      expect(await page.getByTestId('commitment-signed').innerText()).toMatch(/已签署: manager .* 存在异常/);
+      const fits = (id: string) => page.getByTestId(id).evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth + 1);
+      expect(await fits('commitment')).toBe(true);
+      await page.getByTestId('due-list').waitFor();
+      // the table scrolls inside its own box; the page does not
+      expect(await page.getByTestId('due-list').evaluate((el) => el.parentElement!.getBoundingClientRect().right <= window.innerWidth + 1)).toBe(true);
+    } finally {
+      await page.close();
+    }
+  });
+
   it("phone, the office: every site's commitment of today and the overdue items, no sideways scrolling", async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     try {
