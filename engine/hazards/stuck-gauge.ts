@@ -71,6 +71,8 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     let trusted: { level: number; volume: number } | undefined;
     let balance: { reason: string; since: number; deadline: number | undefined; spec: AlarmSpec } | undefined;
     let tripped: { reason: string; since: number; spec: AlarmSpec } | undefined;
+    /** whether the level was doubted when last told: telling it again that nothing is doubted is skipped */
+    let wasDoubted = false;
 
     /** when the tank reaches critical high if the flow meter is right: the level it estimates, rising at the flow */
     const overfillAt = (estimate: number, at: number): number | undefined => {
@@ -90,6 +92,12 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       };
       const values = { since: clock.format(since), reason };
       return { ...hazardSpec(definition, standard, 'stuck-gauge', { values, name: tank.name, subjects: [tank.id], incident }), severity: severity as AlarmSpec['severity'] };
+    };
+
+    /** starts the balance over (no allocation when there is nothing to drop: this runs on every idle tank's reading) */
+    const reset = () => {
+      if (checkpoints.length > 0) checkpoints = [];
+      trusted = undefined;
     };
 
     /** the reason the level is doubted now (the switch's first: it is the surer word), or none */
@@ -159,7 +167,8 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
         context.condition(switchKey, undefined, false, at);
       }
       if (tripped) context.condition(switchKey, tripped.spec, true, at);
-      context.suspect(levelPoint, doubt());
+      if (tripped || balance || wasDoubted) context.suspect(levelPoint, doubt());
+      wasDoubted = tripped !== undefined || balance !== undefined;
     };
 
     const onSample = (sample: Sample) => {
@@ -169,19 +178,19 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
         if (sample.quality === 'good' && typeof sample.value === 'number' && Number.isFinite(sample.value)) {
           flow = { m3h: sample.value, at };
           // a gauge that does not move sends nothing (OPC-UA reports changes only): the meter's readings judge it
-          if (!transferring()) [checkpoints, trusted] = [[], undefined];
+          if (!transferring()) reset();
           return judge(at);
         }
         // a lost meter: the volume since the last good reading is not known, the balance starts over
         flow = undefined;
-        [checkpoints, trusted] = [[], undefined];
+        reset();
         return;
       }
       if (sample.point === levelPoint) {
         if (sample.quality !== 'good' || typeof sample.value !== 'number' || !Number.isFinite(sample.value)) return;
         advance(at);
         level = sample.value;
-        if (!transferring()) [checkpoints, trusted] = [[], undefined]; // the balance is over transfers only: a window starts with one
+        if (!transferring()) reset(); // the balance is over transfers only: a window starts with one
         judge(at);
         return checkSwitch(at);
       }
