@@ -228,6 +228,7 @@ const strings = {
   'windUnknown.no-station': { zh: '站点未配置气象站', en: 'the site has no weather station' },
   'windUnknown.no-reading': { zh: '尚未收到气象站读数', en: 'no reading from the weather station yet' },
   'windUnknown.link-lost': { zh: '本页与服务器的实时连接中断', en: 'this page has lost its live link' },
+  'windUnknown.feed-lost': { zh: '气象站所在数据源通信中断', en: 'the weather station\'s data source has gone silent' },
   /** {side}: a compass point; {speed}: m/s */
   windLastReading: { zh: '最后读数：{side}风 {speed} m/s（非当前值，勿据此判断上下风）', en: 'last reading: from the {side}, {speed} m/s (not current: do not judge upwind by it)' },
   /** {speed}: m/s */

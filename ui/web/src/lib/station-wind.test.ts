@@ -30,6 +30,9 @@ describe('the wind as the rescue page may use it', () => {
     expect(assessWind(wind(sample('WS1.wind_speed', 3), stale))).toEqual({ state: 'unknown', reason: 'stale', last: { speedMs: 3, fromDeg: 200 } });
     expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'bad', reason: 'BadCommunicationError' }), sample('WS1.wind_direction', 200)))).toMatchObject({ state: 'unknown', reason: 'bad' });
     expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'uncertain', reason: 'flat' }), sample('WS1.wind_direction', 200)))).toMatchObject({ state: 'unknown', reason: 'uncertain' });
+    // the twin's link watch: the station's source went silent as a whole (not this page's link)
+    const lost = sample('WS1.wind_direction', 200, { quality: 'bad', reason: 'link-lost' });
+    expect(assessWind(wind(sample('WS1.wind_speed', 3), lost))).toEqual({ state: 'unknown', reason: 'feed-lost', last: { speedMs: 3, fromDeg: 200 } });
     // a stale report of a point that never read carries NaN: no last reading
     expect(assessWind(wind(sample('WS1.wind_speed', Number.NaN, { quality: 'bad', reason: 'stale' }), sample('WS1.wind_direction', 200)))).toEqual({ state: 'unknown', reason: 'stale' });
     expect(assessWind(wind(sample('WS1.wind_speed', 'x'), sample('WS1.wind_direction', 200)))).toEqual({ state: 'unknown', reason: 'bad' });

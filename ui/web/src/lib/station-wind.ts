@@ -9,7 +9,7 @@ import type { Sample, SiteDetail } from './api.ts';
 export const CALM_BELOW_MS = 0.5;
 
 /** why the page does not know the wind */
-export type WindUnknownReason = 'no-station' | 'no-reading' | 'bad' | 'uncertain' | 'stale' | 'link-lost';
+export type WindUnknownReason = 'no-station' | 'no-reading' | 'bad' | 'uncertain' | 'stale' | 'feed-lost' | 'link-lost';
 
 /** The wind as the rescue page may use it: known, calm (no reliable direction) or unknown. */
 export type WindNow =
@@ -45,7 +45,8 @@ export function assessWind(detail: SiteDetail | null, link: LinkState = 'live'):
   if (!speed || !from) return unknown('no-reading', speed, from);
   if (link !== 'live') return unknown('link-lost', speed, from);
   for (const s of [speed, from]) {
-    if (s.quality !== 'good') return unknown(s.reason === 'stale' ? 'stale' : s.quality, speed, from);
+    // the collector's word (stale) and the twin's (its feed from the station's source lost) are said as they are
+    if (s.quality !== 'good') return unknown(s.reason === 'stale' ? 'stale' : s.reason === 'link-lost' ? 'feed-lost' : s.quality, speed, from);
   }
   if (typeof speed.value !== 'number' || typeof from.value !== 'number' || !Number.isFinite(speed.value) || !Number.isFinite(from.value)) {
     return unknown('bad', speed, from);
