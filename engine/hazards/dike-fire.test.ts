@@ -1,11 +1,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type Dike, type Site, type Tank } from '../../model/index.ts';
 import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
-import { playOnVirtualTime, repeat, SITE_FILE, type Step } from './hazard-test-support.ts';
+import { playOnVirtualTime, repeat, SITE_FILE, STANDARD_1_1_FILE as STANDARD_FILE, type Step } from './hazard-test-support.ts';
 import { distanceToOutline } from './polygon.ts';
 import { uprightCylinderViewFactors } from './view-factor.ts';
 
-const STANDARD_FILE = new URL('../../standards/oil-depot-above-ground/1.1.0.yaml', import.meta.url).pathname;
 const MIN = 60_000;
 
 let site: Site;

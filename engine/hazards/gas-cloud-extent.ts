@@ -1,5 +1,6 @@
 import type { Asset } from '../../model/index.ts';
 import { circleRing, type PlanPoint } from './geo.ts';
+import { insidePolygon } from './polygon.ts';
 
 /** segments of the circles a cloud or cordon is built from: fine enough at depot scale, small in JSON */
 const SEGMENTS = 16;
@@ -37,17 +38,6 @@ export function downwind(fromDeg: number): PlanPoint {
   return { x: Math.sin(to), y: Math.cos(to) };
 }
 
-/** Is `p` inside the polygon `ring` (ray casting; the ring need not be closed)? */
-export function inside(p: PlanPoint, ring: PlanPoint[]): boolean {
-  let within = false;
-  for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {
-    const a = ring[i]!;
-    const b = ring[j]!;
-    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) within = !within;
-  }
-  return within;
-}
-
 /** What an asset covers on the plan: a tank its shell circle, a dike its outline, anything else its position. */
 export function footprint(asset: Asset): PlanPoint[] {
   if (asset.kind === 'tank') return circleRing(asset.position, asset.attributes.diameter / 2, SEGMENTS);
@@ -58,6 +48,6 @@ export function footprint(asset: Asset): PlanPoint[] {
 /** Does the asset's footprint reach into the polygon (or, for an area, the polygon into it)? */
 export function reaches(asset: Asset, ring: PlanPoint[]): boolean {
   const area = footprint(asset);
-  if (area.some((p) => inside(p, ring))) return true;
-  return area.length >= 3 && ring.some((p) => inside(p, area));
+  if (area.some((p) => insidePolygon(p, ring))) return true;
+  return area.length >= 3 && ring.some((p) => insidePolygon(p, area));
 }

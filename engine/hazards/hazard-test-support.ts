@@ -9,6 +9,7 @@ export type Step = [number, string, number | boolean] | [number, string, number 
 
 export const SITE_FILE = new URL('../../sites/zhoushan-demo.yaml', import.meta.url).pathname;
 export const STANDARD_FILE = new URL('../../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
+export const STANDARD_1_1_FILE = new URL('../../standards/oil-depot-above-ground/1.1.0.yaml', import.meta.url).pathname;
 export const T0 = 1_700_000_000_000;
 
 /** Plays samples on virtual time through the real engine; returns every alert version emitted and the engine's last snapshot. */

@@ -67,7 +67,7 @@ function signedArea(ring: PlanPoint[]): number {
   return sum / 2;
 }
 
-/** Whether `p` lies inside the simple polygon `ring` (even–odd rule). */
+/** Whether `p` lies inside the simple polygon `ring` (even–odd ray casting; the ring need not be closed). */
 export function insidePolygon(p: PlanPoint, ring: PlanPoint[]): boolean {
   let inside = false;
   for (let i = 0, j = ring.length - 1; i < ring.length; j = i++) {

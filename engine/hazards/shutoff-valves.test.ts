@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type ClauseResult, type Site, type Tank } from '../../model/index.ts';
 import { checkLoadedSite, loadStandard, type Standard } from '../../standards/index.ts';
-import { playOnVirtualTime, SITE_FILE, type Step } from './hazard-test-support.ts';
+import { playOnVirtualTime, SITE_FILE, STANDARD_1_1_FILE as STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
-const STANDARD_FILE = new URL('../../standards/oil-depot-above-ground/1.1.0.yaml', import.meta.url).pathname;
 const S = 1_000;
 
 let site: Site;

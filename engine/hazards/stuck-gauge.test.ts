@@ -1,9 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type Site } from '../../model/index.ts';
 import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
-import { playOnVirtualTime, SITE_FILE, type Step } from './hazard-test-support.ts';
+import { playOnVirtualTime, SITE_FILE, STANDARD_1_1_FILE as STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
-const STANDARD_FILE = new URL('../../standards/oil-depot-above-ground/1.1.0.yaml', import.meta.url).pathname;
 const MIN = 60_000;
 // T201: D 40.5 m, cross-section π·40.5²/4 = 1288.25 m²; 550 m³/h lifts it 0.4269 m/h = 7.12 mm/min
 const AREA = (Math.PI * 40.5 ** 2) / 4;
