@@ -15,7 +15,7 @@ import type { Source } from './collector/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
+  createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, toSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
   loadReportSigner, signAuditHead, readSignedHead,
   type LiveView, type UserDirectory, type HealthView, type MetricsView,
 } from './ui/server/index.ts';
@@ -304,7 +304,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
           if (!current || !stored) return stored;
           const updated = siteWithEvidence(current, [stored]);
           sites = sites.map((s) => (s.id === updated.id ? updated : s));
-          engine.updateSite(updated); // evidence clauses are judged again at once
+          // judged again at once, in place: rebuilding the site would make its hazard models forget a storm or a doubted gauge
+          engine.addEvidence(updated.id, toSiteEvidence(current, stored));
           return stored;
         },
         versions: (site, kind, subject, doneAt) => store.evidenceVersions(site, kind, subject, doneAt),

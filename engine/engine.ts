@@ -1,6 +1,6 @@
 import { asyncScheduler, filter, map, type Observable, type SchedulerLike } from 'rxjs';
 import { pino, type Logger } from 'pino';
-import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
+import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import { clauseInfo, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
@@ -32,6 +32,12 @@ export interface Engine {
    * the new data, live clauses start over from the latest readings. Emits the new verdicts and score.
    */
   updateSite(site: Site): void;
+  /**
+   * Adds an evidence record to a running site (an inspection recorded through the UI) and judges the
+   * evidence clauses of its kind again at once — in place: the live twin (its readings, its hazard
+   * models' memory of a storm or a doubted gauge, its alarms) is not rebuilt. Throws ENGINE_UNKNOWN_SITE.
+   */
+  addEvidence(siteId: string, entry: EvidenceRecord): void;
   clauses(siteId: string): ClauseInfo[];
   /**
    * Takes back the open alerts db stored before a restart (store.openAlerts per site), before the
@@ -135,6 +141,11 @@ export function createEngine(options: EngineOptions): Engine {
       const score = runtime.snapshot().score;
       if (score) emit({ type: 'score', data: { ...score, ts: scheduler.now() } });
       logger.info({ site: site.id, readings: readings.length }, 'site definition replaced');
+    },
+    addEvidence(siteId, entry) {
+      const runtime = runtimes.get(siteId);
+      if (!runtime) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${siteId} is not in this engine; it holds ${[...runtimes.keys()].join(', ')}`);
+      runtime.addEvidence(entry);
     },
     clauses: (siteId) => {
       const runtime = runtimes.get(siteId);

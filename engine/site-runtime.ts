@@ -24,6 +24,8 @@ export interface SiteRuntime {
   readonly alarms: AlarmBook;
   /** takes back open alerts stored before a restart (no duplicates when their conditions come back) */
   restore(alerts: readonly Alert[]): void;
+  /** a record entered elsewhere (an inspection recorded through the UI) joins the evidence; its clauses are judged again, in place */
+  addEvidence(entry: EvidenceRecord): void;
   snapshot(): SiteSnapshot;
   dispose(): void;
 }
@@ -108,10 +110,13 @@ export function createSiteRuntime(
   subscriptions.add(wireClausePipelines(clauses.evaluators, { scheduler, cells: points.cells, latchReset: alarms.latchReset, results: (r) => results.next(r) }));
 
   /** a record the twin measured joins the site's evidence at once, then goes out to be stored (main.ts) */
-  const recordMeasured = (entry: EvidenceRecord) => {
+  const addEvidence = (entry: EvidenceRecord) => {
     cel.records.push(...standard.cel.toCel({ ...site, evidence: [entry] }).records);
-    emit({ type: 'evidence', data: { site: site.id, record: entry } });
     statics.rejudge(entry.kind);
+  };
+  const recordMeasured = (entry: EvidenceRecord) => {
+    addEvidence(entry);
+    emit({ type: 'evidence', data: { site: site.id, record: entry } });
   };
 
   const hazardWatchers = createHazardWatchers({
@@ -163,6 +168,7 @@ export function createSiteRuntime(
       alarms.restore(stored);
       score.show(scheduler.now());
     },
+    addEvidence,
     ingest(sample) {
       const state = points.cells.get(sample.point);
       if (!state) return false;

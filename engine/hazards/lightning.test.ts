@@ -68,3 +68,17 @@ describe('lightning warning (MEM 2022: level 1 beyond 10 km, 2 within 5–10 km,
     expect(warnings(playOnVirtualTime(site, standard, steps, 10 * MIN).alerts)).toEqual([]);
   });
 });
+
+describe('a record entered during a warning (engine.addEvidence)', () => {
+  it('is judged at once in place: the warning and its strikes are not forgotten, the evidence clause changes', () => {
+    const steps: Step[] = [...repeat('LD1.electric_field', 0.1, 0, 10 * MIN, 5_000), ...repeat('LD1.strike_distance', 999, 0, 10 * MIN, 5_000), strike(MIN + 1, 3)];
+    const { alerts, events } = playOnVirtualTime(site, standard, steps, 10 * MIN, (engine, at) =>
+      // the special plan drilled today (the scheduler's clock starts at 1970-01-01: the demo's own record is in its future)
+      at(3 * MIN, () => engine.addEvidence(site.id, { kind: 'special-plan-drill', date: '1970-01-01', by: 'manager', passed: true, values: {} })),
+    );
+    // the level-3 warning stands through the record: a rebuilt site would have read the feed's 999 km and cleared it
+    expect(warnings(alerts).map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN + 1, 'raise']]);
+    const drill = events.filter((e) => e.type === 'result').map((e) => e.data as { clause: string; verdict: string; since: number }).filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL');
+    expect(drill.at(-1)).toMatchObject({ verdict: 'pass', since: 3 * MIN });
+  });
+});

@@ -36,7 +36,7 @@ export function fromSiteEvidence(site: Site, entry: SiteEvidence): InspectionRec
 /**
  * The site definition with the recorded inspections added to its evidence (records already there
  * — same kind, subject, date, by and reference — are not added twice). Hand the result to
- * engine.updateSite so that evidence clauses see them.
+ * engine.updateSite (or, one record on a running site, engine.addEvidence) so that evidence clauses see them.
  */
 export function siteWithEvidence(site: Site, records: readonly InspectionRecord[]): Site {
   const keyOf = (e: SiteEvidence) => JSON.stringify([e.kind, e.subject ?? '', e.date, e.by, e.ref ?? '']);

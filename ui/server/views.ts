@@ -94,7 +94,7 @@ export type InspectionRecord = EvidenceRecord;
 
 /**
  * Evidence records entered by managers; main.ts implements record() as store.writeEvidence plus
- * engine.updateSite(siteWithEvidence(site, [record])) so that evidence clauses see the record at once.
+ * engine.addEvidence(site, toSiteEvidence(site, record)) so that evidence clauses see the record at once, in place.
  */
 export interface InspectionsView {
   list(site: string): Promise<InspectionRecord[]>;
