@@ -108,7 +108,13 @@ function evaluateEvidence(
     else if (!latest || date >= latest.date) latest = { record, date };
   }
   const extra = { validFor: validFor.text, kind };
-  if (!latest) return { result: make(clause.evidence!.missing === 'unknown' ? 'unknown' : 'fail', [{ point: `record:${kind}`, value: null, quality: 'bad', ts: ctx.now }], extra), changesAt: nextDated };
+  if (!latest) {
+    const missing = [{ point: `record:${kind}`, value: null, quality: 'bad' as const, ts: ctx.now }];
+    if (clause.evidence!.missing !== 'unknown') return { result: make('fail', missing, extra), changesAt: nextDated };
+    const result = make('unknown', missing, extra);
+    result.reason = { zh: `尚未测得：${kind} 由运行中的孪生体实测`, en: `not measured yet: ${kind} is measured by the running twin` };
+    return { result, changesAt: nextDated };
+  }
 
   const validUntil = addDuration(latest.date, validFor);
   const { record } = latest;

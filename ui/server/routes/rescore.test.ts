@@ -31,7 +31,7 @@ function readings(): Sample[] {
   for (let s = 0; s < 120; s++) {
     const ts = T0 + s * 1000;
     for (const p of site.points) {
-      let value: number | boolean = p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
+      let value: number | boolean = p.unit === 'bool' ? p.name !== 'level_switch_hh' : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
       if (p.name === 'flame' || p.name === 'sounding') value = false;
       if (p.name.endsWith('temperature')) value = 25;
       if (p.name === 'water_level') value = 0.05;
