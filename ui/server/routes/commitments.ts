@@ -7,26 +7,15 @@ import { commitmentFacts, type CommitmentFacts } from '../duties/commitment-fact
 import { siteDay } from '../duties/site-day.ts';
 import { ClientError } from '../errors.ts';
 import type { LiveView } from '../live-view.ts';
+import type { CommitmentStore, SafetyCommitment } from '../../../db/index.ts';
 import { findSite } from '../site-views.ts';
 import type { AuditSink } from '../views.ts';
 
-/** A signed daily safety commitment, as db's CommitmentStore keeps it. */
-export interface SafetyCommitmentView {
-  site: string;
-  day: string;
-  signedBy: string;
-  signedAt: number;
-  allNormal: boolean;
-  statement: string;
-  facts: Record<string, unknown>;
-}
+/** A signed daily safety commitment: db's SafetyCommitment. */
+export type SafetyCommitmentView = SafetyCommitment;
 
-/** What the routes need of db's CommitmentStore. */
-export interface CommitmentsView {
-  signCommitment(commitment: SafetyCommitmentView): Promise<SafetyCommitmentView | undefined>;
-  commitmentsOn(day: string, sites?: readonly string[]): Promise<SafetyCommitmentView[]>;
-  siteCommitments(site: string, limit: number): Promise<SafetyCommitmentView[]>;
-}
+/** What the routes need of db's commitments: its CommitmentStore port. */
+export type CommitmentsView = CommitmentStore;
 
 const signBody = z.strictObject({
   /** declares every major hazard of the site normal */
