@@ -69,7 +69,7 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     let level: number | undefined;
     /** the level and the meter's volume when the gauge last agreed with the flow (or the transfer began) */
     let trusted: { level: number; volume: number } | undefined;
-    let balance: { reason: string; since: number; deadline: number | undefined; spec: AlarmSpec } | undefined;
+    let balance: { kind: 'stuck' | 'disagree'; reason: string; since: number; deadline: number | undefined; spec: AlarmSpec } | undefined;
     let tripped: { reason: string; since: number; spec: AlarmSpec } | undefined;
     /** whether the level was doubted when last told: telling it again that nothing is doubted is skipped */
     let wasDoubted = false;
@@ -132,7 +132,8 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       const mm = (m: number) => Math.round(m * 1000);
       const m3 = Math.round(volume - then.volume);
       let reason: Bilingual | undefined;
-      if (Math.abs(observed) < resolution)
+      const kind = Math.abs(observed) < resolution ? 'stuck' : 'disagree';
+      if (kind === 'stuck')
         reason = { zh: `液位计疑似卡滞：${minutes} 分钟内液位变化 ${mm(observed)} mm，而流量计 ${m3} m³（应变化 ${mm(expected)} mm）`, en: `level gauge suspected stuck: it moved ${mm(observed)} mm in ${minutes} min while the flow meter passed ${m3} m³ (expected ${mm(expected)} mm)` };
       else if (Math.abs(observed - expected) > tolerance * Math.abs(expected))
         reason = { zh: `液位与流量物料不平衡：${minutes} 分钟内液位变化 ${mm(observed)} mm，流量计折算 ${mm(expected)} mm`, en: `level and flow disagree: the level moved ${mm(observed)} mm in ${minutes} min, the flow meter's ${m3} m³ make ${mm(expected)} mm` };
@@ -141,10 +142,10 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       // the level the meter says the tank has reached: the last level the gauge was right about, plus what flowed in since
       const deadline = overfillAt(trusted.level + (volume - trusted.volume) / area, at);
       // re-issued when the reason changes (disagreeing, then not moving at all) or the countdown moves
-      const moved = balance !== undefined && (reason?.en.split(':')[0] !== balance.reason.split(':')[0] || (deadline !== undefined && Math.abs(deadline - (balance.deadline ?? Infinity)) > stepMs));
+      const moved = balance !== undefined && (kind !== balance.kind || (deadline !== undefined && Math.abs(deadline - (balance.deadline ?? Infinity)) > stepMs));
       if (reason && (!balance || moved)) {
         const since = balance?.since ?? at;
-        balance = { reason: reason.en, since, deadline, spec: spec(definition.severity, reason, since, deadline) };
+        balance = { kind, reason: reason.en, since, deadline, spec: spec(definition.severity, reason, since, deadline) };
         context.condition(balanceKey, balance.spec, true, at);
       } else if (!reason && balance) {
         balance = undefined;
