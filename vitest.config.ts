@@ -2,7 +2,8 @@ import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * Tests with no socket, database or browser: the engine on virtual time, the standard and its fixtures,
- * the model, the web app's logic, CAP documents, the Modbus decoding. `npm run test:unit` runs only
+ * the model, the web app's logic, CAP documents, the Modbus decoding, the durable queue (temporary files only) and
+ * the link heartbeat (a hand-driven clock). `npm run test:unit` runs only
  * these (for the edit-test loop); `npm test` runs every project.
  */
 const UNIT = [
@@ -14,6 +15,8 @@ const UNIT = [
   'collector/modbus/decode.test.ts',
   'collector/modbus/plan-requests.test.ts',
   'collector/warn-limiter.test.ts',
+  'collector/link-heartbeat.test.ts',
+  'queue/**/*.test.ts',
 ];
 const EXCLUDE = [...configDefaults.exclude, 'node_modules/**', 'data/**', 'ui/web/dist/**'];
 
