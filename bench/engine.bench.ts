@@ -190,7 +190,7 @@ function memory(demo: Site, std: Standard) {
   };
   const copies = Number(process.env['BENCH_COPIES'] ?? 10);
   const sites = Array.from({ length: 100 }, (_, i) => syntheticSite(demo, `synthetic-${i}`, copies, 2000));
-  // live, on the real clock: a virtual scheduler re-sorts its queue on every timer, which 200,000 stale watches make quadratic
+  // live, on the real clock: a virtual scheduler re-sorts its queue on every timer, which 100 sites' link watches, clause delays and static-clause expiries make slow
   const many = createEngine({ sites, standards: [std], scheduler: asyncScheduler });
   let clauseSubjects = 0;
   for (const s of sites) {
