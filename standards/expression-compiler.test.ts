@@ -1,5 +1,5 @@
 // The compiled fast path gives what cel-js gives: every expression (when, derive, compute,
-// expression) of every clause of 0.1.0 and 1.0.0, on every subject of every fixture case's site
+// expression) of every clause of 0.1.0, 1.0.0 and 1.1.0, on every subject of every fixture case's site
 // and readings, then on seeded random readings and attributes (wrong types, missing values, NaN,
 // infinities, negative zero), each evaluated by both paths and compared value for value, error for error.
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,7 +21,7 @@ const HEALTHY: Record<string, unknown> = {
   level: 10, temperature: 30, water_level: 0.05, gas: 2, drain_valve_open: false, pressure: 0.25,
   concentrate_level: 90, fuel_level: 90, ready: true,
 };
-const standards: Standard[] = [await loadStandard(join(DIR, '0.1.0.yaml')), await loadStandard(join(DIR, '1.0.0.yaml'))];
+const standards: Standard[] = await Promise.all(['0.1.0', '1.0.0', '1.1.0'].map((version) => loadStandard(join(DIR, `${version}.yaml`))));
 
 interface Case {
   clause: string;
@@ -225,6 +225,9 @@ describe('expression fast path beyond the shipped standards', () => {
     ['b ? x : y', true],
     ['l.map(v, v * x).filter(v, v > 1.0)[0] > 2.0', true],
     ['l.map(v, l.map(w, w + v)[0])[1] == x', true], // nested comprehensions
+    ['m.map(k, m[k] * x)[0] >= y', true], // over a map's keys, in cel-js's order
+    ['m.filter(k, m[k] > x).map(k, k + s)[1] == "b"', true],
+    ['l.map(v, m.map(k, m[k] + v)[0])[0] < x', true], // a map's keys inside a list's
     ['s + "!" == "a!"', true],
     ['l.exists(v, v > x)', false], // errors are not fatal in a quantifier: cel-js only
     ['has(d.v)', false],

@@ -399,12 +399,17 @@ function compileAccuPush(node: CelNode, scope: Scope): Fast | undefined {
   };
 }
 
-/** map() and filter(): a comprehension whose errors are fatal, over a list. */
+/**
+ * map() and filter(): a comprehension whose errors are fatal, over a list or over a map's keys (in
+ * the order cel-js takes them: a Map's insertion order, an object's own keys).
+ */
 function compileComprehension(node: CelNode, scope: Scope): Fast | undefined {
   const args = node.args as ComprehensionArgs;
-  if (!args.errorsAreFatal || args.iterable.checkedType?.kind !== 'list') return undefined;
+  const range = args.iterable.checkedType?.kind;
+  if (!args.errorsAreFatal || (range !== 'list' && range !== 'map')) return undefined;
   const element = guardOf(args.iterCtx?.iterType);
-  const iterable = compile(args.iterable, scope);
+  const collection = compile(args.iterable, scope);
+  const iterable = collection && range === 'map' ? keysOf(collection, scope) : collection;
   // the accumulator is pushed to: it is built afresh on every call, never computed beforehand
   const init = compile(args.init, { ...scope, fixed: undefined });
   const item = scope.slots.count++;
@@ -430,6 +435,16 @@ function compileComprehension(node: CelNode, scope: Scope): Fast | undefined {
     }
     return result(value);
   };
+}
+
+/** The keys of a map, as the list a comprehension ranges over; known beforehand when the map is. */
+function keysOf(map: Fast, scope: Scope): Fast {
+  const keys: Fast = (ctx, locals) => {
+    const m = map(ctx, locals);
+    if (m instanceof Map) return [...m.keys()];
+    return typeof m === 'object' && m !== null && !Array.isArray(m) && !(m instanceof Set) ? Object.keys(m) : fallback();
+  };
+  return folded(keys, [map], scope);
 }
 
 /** A comprehension over a list known beforehand: the step compiled once per element, with the element known. */
