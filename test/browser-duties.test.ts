@@ -81,7 +81,7 @@ describe('duties of a major hazard in a browser', () => {
       expect(await rows.first().getAttribute('data-status')).toBe('overdue');
       expect(await page.getByTestId('due-ORDER40-21-ONSITE-DRILL-zhoushan-demo').getAttribute('data-status')).toBe('overdue');
       const statuses = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
-      const rank = (s: string | null) => ['overdue', 'failing', 'due-soon', 'ok'].indexOf(s ?? '');
+      const rank = (s: string | null) => ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'].indexOf(s ?? '');
       expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
 
       // a fire at T201 (a tank of D2): the named person is told at once

@@ -100,7 +100,10 @@ describe('the due list (Order No. 40 Art. 21 drills and every other evidence dut
     expect(res.status).toBe(403);
     const items = (await (await (await server.as('elsewhere')).fetch('/api/sites/ningbo-depot/due')).json()) as DueItem[];
     const statuses = items.map((i) => i.status);
-    expect(statuses).toEqual([...statuses].sort((a, b) => ['overdue', 'failing', 'due-soon', 'ok'].indexOf(a) - ['overdue', 'failing', 'due-soon', 'ok'].indexOf(b)));
+    const order = ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'];
+    expect(statuses).toEqual([...statuses].sort((a, b) => order.indexOf(a) - order.indexOf(b)));
+    // the day's online rate is measured by the twin: on a fresh start it is not measured yet, never "never done"
+    expect(items.find((i) => i.clause === 'MEM-DQ-ONLINE-RATE')).toMatchObject({ status: 'not-measured' });
     // the demo's spring on-site drill: 2026-03-12 + P6M = 2026-09-12, overdue by 86 days
     const onsite = items.find((i) => i.clause === 'ORDER40-21-ONSITE-DRILL')!;
     expect(onsite).toMatchObject({ status: 'overdue', lastDone: '2026-03-12', validFor: 'P6M', kind: 'onsite-plan-drill', ref: 'XC-2026-01', dueAt: Date.parse('2026-09-12T00:00:00Z'), daysLeft: -86 });
@@ -135,8 +138,15 @@ describe('the daily safety commitment (安全承诺)', () => {
     (await server.as(user)).fetch('/api/sites/zhoushan-demo/commitment', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
 
   it('is refused as "all normal" while an incident is open, and signed once the incident is closed', async () => {
-    // nothing stands: every safety point reads good, no duty overdue, no lightning
+    // a fresh start: the day's online rate is not measured yet — unknown, so "all normal" waits for it, saying when
+    const fresh = await today();
+    expect(fresh.facts.standing.map((s) => s.en)).toEqual(['not measured yet: Safety points online, first measurement at 11:00 at the earliest']);
+    expect(fresh.normalAllowed).toBe(false);
+    // the twin's first hour: 10:00 → 11:00 at the depot, every safety point good
+    advance(3_600_000);
+    // nothing stands: every safety point reads good, no duty overdue, no lightning, the online rate measured
     const calm = await today();
+    expect(calm.facts.notMeasured).toEqual([]);
     expect(calm.facts.standing).toEqual([]);
     expect(calm).toMatchObject({ day: '2026-12-07', normalAllowed: true, signers: ['manager', 'li.gong', 'zhao.ban', 'qian.ban'], commitment: null });
 

@@ -45,4 +45,18 @@ describe('what a daily commitment is signed against', () => {
     expect(facts.lightning).toBeNull();
     expect(facts.standing.map((s) => s.en)).toEqual(['safety points without a good reading: T101.level']);
   });
+
+  it('the online rate not measured yet (a fresh start) stands against all normal as unknown, with its first hour — not as never done', () => {
+    const started = Date.parse('2026-12-07T00:05:00Z'); // 08:05 at the depot (Asia/Shanghai)
+    const unmeasured: ClauseResult = {
+      site: site.id, clause: 'MEM-DQ-ONLINE-RATE', subject: site.id, verdict: 'unknown', since: started, standard: standard.key,
+      thresholds: { validFor: 'P2D', kind: 'data-quality-day' }, evidence: [{ point: 'record:data-quality-day', value: null, quality: 'bad', ts: started }],
+      reason: { zh: '尚未测得', en: 'not measured yet: data-quality-day is measured by the running twin' },
+    };
+    const online = { ...info('MEM-DQ-ONLINE-RATE', 3, 'evidence'), title: { zh: '安全监测点位在线率', en: 'Safety points online' } };
+    const facts = commitmentFacts(site, { site: site.id, score: undefined, results: [unmeasured], alerts: [], values: {} }, [online], standard, started + 60_000);
+    expect(facts.overdue).toEqual([]);
+    expect(facts.notMeasured.map((d) => d.clause)).toEqual(['MEM-DQ-ONLINE-RATE']);
+    expect(facts.standing.map((s) => s.en)).toEqual(['not measured yet: Safety points online, first measurement at 10:00 at the earliest']);
+  });
 });

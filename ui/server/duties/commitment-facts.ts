@@ -38,6 +38,8 @@ export interface CommitmentFacts {
   staleSafetyPoints: StalePointFact[];
   /** drills, inspections and checks past their due date (or never done) */
   overdue: DueItem[];
+  /** figures the twin measures itself (the day's online rate) with no record yet: unknown, so they stand against "all normal" */
+  notMeasured: DueItem[];
   /** the lightning warning standing now, if any */
   lightning: LightningFact | null;
   /** each thing that stands against "all normal", in words; empty: the site may be declared normal */
@@ -73,7 +75,9 @@ export function commitmentFacts(site: Site, snapshot: SiteSnapshot | undefined, 
     else if (sample.quality !== 'good') staleSafetyPoints.push({ point, quality: sample.quality, ts: sample.ts, ...(sample.reason ? { reason: sample.reason } : {}) });
   }
 
-  const overdue = siteDueItems(site, snapshot, clauses, now).filter((d) => d.status === 'overdue');
+  const due = siteDueItems(site, snapshot, clauses, now);
+  const overdue = due.filter((d) => d.status === 'overdue');
+  const notMeasured = due.filter((d) => d.status === 'not-measured');
 
   const standing: Bilingual[] = [];
   for (const i of openIncidents) if (i.hazard !== 'lightning') standing.push({ zh: `事件未关闭：${i.message.zh}`, en: `open incident: ${i.message.en}` });
@@ -87,5 +91,14 @@ export function commitmentFacts(site: Site, snapshot: SiteSnapshot | undefined, 
     const whatZh = `${d.title.zh}${d.subject === site.id ? '' : `（${d.subject}）`}`;
     standing.push(d.dueAt === undefined ? { zh: `从未完成：${whatZh}`, en: `never done: ${what}` } : { zh: `已逾期：${whatZh}，应于 ${new Date(d.dueAt).toISOString().slice(0, 10)} 前完成`, en: `overdue: ${what}, due ${new Date(d.dueAt).toISOString().slice(0, 10)}` });
   }
-  return { at: now, openIncidents, staleSafetyPoints, overdue, lightning, standing };
+  // missing data is never compliance: what the twin has not measured yet cannot be declared normal
+  const clock = new Intl.DateTimeFormat('en-GB', { timeZone: site.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  for (const d of notMeasured) {
+    const at = d.expectedBy === undefined ? undefined : clock.format(d.expectedBy);
+    standing.push({
+      zh: `尚未测得：${d.title.zh}${at ? `，最早于 ${at} 首次测得` : ''}`,
+      en: `not measured yet: ${d.title.en}${at ? `, first measurement at ${at} at the earliest` : ''}`,
+    });
+  }
+  return { at: now, openIncidents, staleSafetyPoints, overdue, notMeasured, lightning, standing };
 }

@@ -39,4 +39,17 @@ describe('the due list of a site', () => {
     expect(items[0]?.status).toBe('ok');
     expect(siteDueItems(site, snapshot([verdict('soon', 'pass', '2026-06-20', '2026-12-20')]), [info('soon')], NOW + 14 * DAY)[0]?.status).toBe('overdue');
   });
+
+  it('a figure the twin measures, with no record yet, is not measured yet (unknown) — not never done — and names its first hour', () => {
+    const started = Date.parse('2026-12-07T01:20:30Z'); // 09:20:30 in Shanghai
+    const unmeasured: ClauseResult = {
+      ...verdict('MEM-DQ-ONLINE-RATE', 'unknown'), since: started,
+      reason: { zh: '尚未测得', en: 'not measured yet: data-quality-day is measured by the running twin' },
+    };
+    const items = siteDueItems({ ...site, timeZone: 'Asia/Shanghai' }, snapshot([verdict('never', 'fail'), unmeasured]), [info('never'), info('MEM-DQ-ONLINE-RATE')], started + 60_000);
+    expect(items.map((i) => [i.clause, i.status])).toEqual([['never', 'overdue'], ['MEM-DQ-ONLINE-RATE', 'not-measured']]);
+    // an hour watched from 09:20:30 first counts at 11:00 (10:20:30 is mid-hour)
+    expect(items[1]).toMatchObject({ expectedBy: Date.parse('2026-12-07T03:00:00Z'), reason: unmeasured.reason });
+    expect(items[1]!.lastDone).toBeUndefined();
+  });
 });

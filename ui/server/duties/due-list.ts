@@ -5,9 +5,16 @@ const DAY_MS = 86_400_000;
 /** a duty falling due within this many days is listed as due soon */
 export const DUE_SOON_DAYS = 30;
 
-/** overdue (expired, or never done), failing (in date but not met: no report, failed), due soon, in date */
-export type DueStatus = 'overdue' | 'failing' | 'due-soon' | 'ok';
-const ORDER: Record<DueStatus, number> = { overdue: 0, failing: 1, 'due-soon': 2, ok: 3 };
+const HOUR_MS = 3_600_000;
+
+/**
+ * overdue (expired, or never done), not measured yet (a figure the twin measures itself, such as the
+ * day's online rate: no record yet, its clause unknown — never done is a person's duty missed, this is
+ * not), failing (in date but not met: no report, failed), unknown (a record the clause could not judge),
+ * due soon, in date
+ */
+export type DueStatus = 'overdue' | 'not-measured' | 'failing' | 'unknown' | 'due-soon' | 'ok';
+const ORDER: Record<DueStatus, number> = { overdue: 0, 'not-measured': 1, failing: 2, unknown: 3, 'due-soon': 4, ok: 5 };
 
 /** One evidence-based duty (a drill, an inspection, a check) of one subject of a site, and when it falls due. */
 export interface DueItem {
@@ -31,6 +38,14 @@ export interface DueItem {
   daysLeft?: number;
   verdict: Verdict;
   status: DueStatus;
+  /** not measured yet: why (the verdict's reason) */
+  reason?: Bilingual;
+  /**
+   * not measured yet: the earliest instant the twin can record a first figure, ms since epoch — the first
+   * full hour of the site's clock an hour after the twin began judging the clause (engine/online-rate.ts
+   * records hourly once an hour has been watched); later if the first reading came later
+   */
+  expectedBy?: number;
 }
 
 /**
@@ -51,14 +66,29 @@ export function siteDueItems(site: Site, snapshot: SiteSnapshot | undefined, cla
       ...due, verdict: result.verdict, status: 'ok',
     };
     if (due.dueAt !== undefined) item.daysLeft = Math.round((due.dueAt - now) / DAY_MS);
+    // no record and unknown, not failed: the clause says missing → unknown (static-evaluator), a figure the twin measures
+    const notMeasured = due.lastDone === undefined && result.verdict === 'unknown';
+    if (notMeasured) {
+      if (result.reason) item.reason = result.reason;
+      item.expectedBy = nextFullHour(site.timeZone, result.since + HOUR_MS);
+    }
     item.status =
-      due.dueAt === undefined || due.dueAt <= now ? 'overdue'
-        : result.verdict !== 'pass' ? 'failing'
-          : due.dueAt - now <= soonDays * DAY_MS ? 'due-soon'
-            : 'ok';
+      notMeasured ? 'not-measured'
+        : due.dueAt === undefined || due.dueAt <= now ? 'overdue'
+          : result.verdict === 'unknown' ? 'unknown'
+            : result.verdict !== 'pass' ? 'failing'
+              : due.dueAt - now <= soonDays * DAY_MS ? 'due-soon'
+                : 'ok';
     items.push(item);
   }
   return sortDue(items);
+}
+
+/** the first full hour of the time zone's clock at or after `ms` (zones are whole or half hours off UTC: minutes and seconds tell) */
+export function nextFullHour(timeZone: string | undefined, ms: number): number {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, minute: '2-digit', second: '2-digit' }).formatToParts(ms).map((p) => [p.type, p.value]));
+  const intoHour = (Number(parts['minute']) * 60 + Number(parts['second'])) * 1000 + (ms % 1000);
+  return intoHour === 0 ? ms : ms - intoHour + HOUR_MS;
 }
 
 export function sortDue(items: DueItem[]): DueItem[] {

@@ -24,7 +24,7 @@ const signBody = z.strictObject({
 });
 const dayQuery = z.strictObject({ day: z.iso.date('must be a date YYYY-MM-DD').optional() });
 
-const factsSchema = z.object({ at: z.number(), openIncidents: z.array(z.object({}).loose()), staleSafetyPoints: z.array(z.object({}).loose()), overdue: z.array(z.object({}).loose()), lightning: z.object({}).loose().nullable(), standing: z.array(z.object({ zh: z.string(), en: z.string() })) }).describe('CommitmentFacts');
+const factsSchema = z.object({ at: z.number(), openIncidents: z.array(z.object({}).loose()), staleSafetyPoints: z.array(z.object({}).loose()), overdue: z.array(z.object({}).loose()), notMeasured: z.array(z.object({}).loose()), lightning: z.object({}).loose().nullable(), standing: z.array(z.object({ zh: z.string(), en: z.string() })) }).describe('CommitmentFacts');
 const commitmentSchema = z.object({ site: z.string(), day: z.string(), signedBy: z.string(), signedAt: z.number(), allNormal: z.boolean(), statement: z.string(), facts: z.object({}).loose() }).describe('SafetyCommitment');
 const todaySchema = z.object({ site: z.string(), day: z.string(), kept: z.boolean().describe('false: this server keeps no commitments (nothing can be signed)'), facts: factsSchema, normalAllowed: z.boolean(), signers: z.array(z.string()), commitment: commitmentSchema.nullable() });
 
