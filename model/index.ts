@@ -1,7 +1,7 @@
 export type { Quality, Sample, SampleValue } from './sample.ts';
-export { pointId } from './sample.ts';
-export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, LiveRisk, Alert, AlertState, Bilingual, ClauseInfo, SiteSnapshot, AlertLifecycle, AlertTransition, IncidentDetails, GeoFeature } from './results.ts';
-export { VERDICTS, RISK_COLOURS, worseRisk, awaitingClose } from './results.ts';
+export { QUALITIES, pointId } from './sample.ts';
+export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, LiveRisk, Alert, AlertState, Severity, Confidence, Bilingual, ClauseInfo, SiteSnapshot, AlertLifecycle, AlertTransition, IncidentDetails, GeoFeature } from './results.ts';
+export { VERDICTS, SEVERITIES, CONFIDENCES, RISK_COLOURS, ALERT_STATES, worseRisk, awaitingClose } from './results.ts';
 export type { LiveEvent } from './live-event.ts';
 export { RESPONSE_STATUSES, isResponseStatus, type ResponseStatus } from './responses.ts';
 export type { AlarmHealth, AlarmHealthThresholds, AlarmContributor, FloodPeriod } from './alarm-health.ts';

@@ -1,8 +1,16 @@
 import type { Quality } from './sample.ts';
 import type { Sample } from './sample.ts';
 
-export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
-export const VERDICTS: readonly Verdict[] = ['pass', 'fail', 'unknown', 'not-applicable'];
+export const VERDICTS = ['pass', 'fail', 'unknown', 'not-applicable'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
+/** 1 most severe .. 4 least: of a clause, and of the alert it raises */
+export const SEVERITIES = [1, 2, 3, 4] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+/** how sure the standard is of a clause's source (unconfirmed: a secondary copy, a number of its own) */
+export const CONFIDENCES = ['confirmed', 'unconfirmed'] as const;
+export type Confidence = (typeof CONFIDENCES)[number];
 
 /** One reading or static value a verdict was reached on. */
 export interface Evidence {
@@ -29,9 +37,9 @@ export interface ClauseResult {
   reason?: Bilingual;
 }
 
-export type RiskColour = 'red' | 'orange' | 'yellow' | 'blue';
 /** worst first */
-export const RISK_COLOURS: readonly RiskColour[] = ['red', 'orange', 'yellow', 'blue'];
+export const RISK_COLOURS = ['red', 'orange', 'yellow', 'blue'] as const;
+export type RiskColour = (typeof RISK_COLOURS)[number];
 
 /** The worse of two colours (red is worst). */
 export function worseRisk(a: RiskColour, b: RiskColour): RiskColour {
@@ -67,7 +75,8 @@ export interface SiteScore {
   standard: string;
 }
 
-export type AlertState = 'active' | 'acknowledged' | 'shelved' | 'cleared';
+export const ALERT_STATES = ['active', 'acknowledged', 'shelved', 'cleared'] as const;
+export type AlertState = (typeof ALERT_STATES)[number];
 export type Bilingual = { zh: string; en: string };
 
 export interface Alert {
@@ -75,7 +84,7 @@ export interface Alert {
   site: string;
   kind: string;
   /** 1 most severe .. 4 least */
-  severity: 1 | 2 | 3 | 4;
+  severity: Severity;
   state: AlertState;
   raisedAt: number;
   /** set when the state changed last */
@@ -159,9 +168,9 @@ export interface ClauseInfo {
   title: Bilingual;
   requirement: Bilingual;
   source: { standard: string; clause: string };
-  confidence: 'confirmed' | 'unconfirmed';
+  confidence: Confidence;
   category: string;
-  severity: 1 | 2 | 3 | 4;
+  severity: Severity;
   weight: number;
   appliesTo: string;
   check: 'live' | 'design' | 'evidence';

@@ -1,5 +1,6 @@
 /** Quality of one reading, from OPC-UA StatusCode, Modbus exception or staleness. */
-export type Quality = 'good' | 'uncertain' | 'bad';
+export const QUALITIES = ['good', 'uncertain', 'bad'] as const;
+export type Quality = (typeof QUALITIES)[number];
 
 export type SampleValue = number | boolean | string;
 

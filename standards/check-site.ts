@@ -1,4 +1,4 @@
-import { loadSite, type ClauseResult, type Site, type Verdict } from '../model/index.ts';
+import { loadSite, type ClauseResult, type Confidence, type Site, type Verdict } from '../model/index.ts';
 import { StandardError } from './standard-errors.ts';
 import { evaluateStatic, staticBase } from './static-evaluator.ts';
 import { readsAsset } from './clause-compiler.ts';
@@ -11,7 +11,7 @@ export interface CheckReport {
   standard: string;
   /** the instant evidence records were judged at, ms since epoch */
   at: number;
-  results: (ClauseResult & { title: { zh: string; en: string }; check: 'design' | 'evidence'; severity: number; source: string; confidence: 'confirmed' | 'unconfirmed' })[];
+  results: (ClauseResult & { title: { zh: string; en: string }; check: 'design' | 'evidence'; severity: number; source: string; confidence: Confidence })[];
   /** the live clauses (checked once the depot is online), each with its source and confidence */
   live: { clause: string; appliesTo: string; title: { zh: string; en: string }; source: string; confidence: 'confirmed' | 'unconfirmed' }[];
   counts: Record<Verdict, number>;

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { ASSET_KINDS, UNITS } from '../model/index.ts';
+import { ASSET_KINDS, CONFIDENCES, SEVERITIES, UNITS } from '../model/index.ts';
 import { DURATION_PATTERN } from './duration.ts';
 
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
-const severity = z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], {
+const severity = z.literal(SEVERITIES, {
   error: 'must be 1, 2, 3 or 4 (1 most severe)',
 });
 const identifier = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an identifier (letters, digits, "_")');
@@ -37,7 +37,7 @@ export const clauseSchema = z.strictObject({
   title: bilingual,
   requirement: bilingual,
   source: z.strictObject({ standard: z.string().min(1), clause: z.string().min(1) }),
-  confidence: z.enum(['confirmed', 'unconfirmed']),
+  confidence: z.enum(CONFIDENCES),
   category: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be kebab-case'),
   weight: z.number().min(0.1, 'weight out of range: must be 0.1..100').max(100, 'weight out of range: must be 0.1..100'),
   severity,

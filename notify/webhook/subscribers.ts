@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import type { EscalationPolicy } from '../../model/index.ts';
+import { WEBHOOK_FORMATS, type EscalationPolicy } from '../../model/index.ts';
 import { NotifyError } from '../errors.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
@@ -20,7 +20,7 @@ export const subscriberSchema = z.strictObject({
   id,
   name: z.string().min(1).optional(),
   url: z.url({ protocol: /^https?$/, error: 'must be an http:// or https:// URL' }),
-  format: z.enum(['json', 'cap']).default('cap'),
+  format: z.enum(WEBHOOK_FORMATS).default('cap'),
   secretEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be the name of an environment variable'),
   /** never receives exercise (drill) messages */
   liveOnly: z.boolean().default(false),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/users.ts';
-import { GATE_ROLES, RESPONSE_STATUSES, ROAD_KINDS } from '../../../model/index.ts';
+import { ALERT_STATES, GATE_ROLES, QUALITIES, RESPONSE_STATUSES, RISK_COLOURS, ROAD_KINDS } from '../../../model/index.ts';
 
 /** Zod schemas of inputs and of the smaller answers; they feed validation and the OpenAPI document. */
 export const errorSchema = z.object({ error: z.string() }).describe('Error');
@@ -67,7 +67,7 @@ export const seriesAnswer = z
     to: z.number(),
     /** true when the readings were thinned to fit */
     thinned: z.boolean(),
-    points: z.array(z.object({ ts: z.number(), value: z.union([z.number(), z.boolean(), z.string(), z.null()]), quality: z.enum(['good', 'uncertain', 'bad']) })),
+    points: z.array(z.object({ ts: z.number(), value: z.union([z.number(), z.boolean(), z.string(), z.null()]), quality: z.enum(QUALITIES) })),
   })
   .describe('Series');
 
@@ -89,10 +89,10 @@ export const siteSummarySchema = z
     score: z.number().nullable(),
     grade: z.string().nullable(),
     /** live risk: the worst of compliance (held while data is lost), open incidents and comms loss on safety-critical points */
-    risk: z.enum(['red', 'orange', 'yellow', 'blue']).nullable(),
+    risk: z.enum(RISK_COLOURS).nullable(),
     riskReason: z.object({ zh: z.string(), en: z.string() }).nullable(),
     /** the colour from compliance alone, shown beside the live risk, never instead of it */
-    complianceRisk: z.enum(['red', 'orange', 'yellow', 'blue']).nullable(),
+    complianceRisk: z.enum(RISK_COLOURS).nullable(),
     coverage: z.number().nullable(),
     counts: verdictCounts.nullable(),
     activeAlerts: z.number(),
@@ -242,11 +242,11 @@ export const closeBody = z.strictObject({ comment: comment('a comment saying how
 export const unshelveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() }).describe('UnshelveInput');
 
 export const respondBody = z
-  .strictObject({ status: z.enum(RESPONSE_STATUSES, { error: 'expected acknowledged, en-route or on-scene' }) })
+  .strictObject({ status: z.enum(RESPONSE_STATUSES, { error: `expected one of ${RESPONSE_STATUSES.join(', ')}` }) })
   .describe('RespondInput');
 
 /** The alert after the command; its full shape is Alert in model/results.ts. */
 export const alertSchema = z
-  .object({ id: z.string(), site: z.string(), state: z.enum(['active', 'acknowledged', 'shelved', 'cleared']) })
+  .object({ id: z.string(), site: z.string(), state: z.enum(ALERT_STATES) })
   .loose()
   .describe('Alert');

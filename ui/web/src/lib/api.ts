@@ -1,4 +1,4 @@
-import type { AlarmHealth, Alert } from '../../../../model/index.ts';
+import type { AlarmHealth, Alert, Quality } from '../../../../model/index.ts';
 import type { ResponseStatus } from './responses.ts';
 import type {
   ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
@@ -93,7 +93,7 @@ export interface SeriesAnswer {
   from: number;
   to: number;
   thinned: boolean;
-  points: { ts: number; value: number | boolean | string | null; quality: 'good' | 'uncertain' | 'bad' }[];
+  points: { ts: number; value: number | boolean | string | null; quality: Quality }[];
 }
 
 export const fetchSeries = (site: string, point: string, from: number, to: number, signal?: AbortSignal): Promise<SeriesAnswer> =>
