@@ -26,6 +26,17 @@ export interface ClausePipelineOptions {
 export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], options: ClausePipelineOptions): Subscription {
   const { scheduler, cells } = options;
   const subscriptions = new Subscription();
+  // the site-wide clauses marked dirty since the last tick, evaluated together in one scheduled action (one
+  // action per tick, not one per clause: a scheduler's queue is not free, the virtual one sorts on every insert)
+  let due: (() => void)[] = [];
+  let tick: Subscription | undefined;
+  const flush = () => {
+    tick = undefined;
+    const running = due;
+    due = [];
+    for (let i = 0; i < running.length; i++) running[i]!();
+  };
+  subscriptions.add(() => tick?.unsubscribe());
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
     const raw = new Subject<ClauseResult>();
@@ -36,16 +47,18 @@ export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], opt
     subscriptions.add(released.subscribe((r) => options.results(r)));
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // without a Subject and an operator chain per sample: a dirty mark, and one evaluation when the tick runs
-      let pending: Subscription | undefined;
+      let marked = false;
       const run = () => {
-        pending = undefined;
+        marked = false;
         const changed = evaluator.evaluate(scheduler.now());
         if (changed) raw.next(changed);
       };
       const dirty = () => {
-        pending ??= scheduler.schedule(run);
+        if (marked) return;
+        marked = true;
+        due.push(run);
+        tick ??= scheduler.schedule(flush);
       };
-      subscriptions.add(() => pending?.unsubscribe());
       for (const id of new Set(evaluator.points)) cells.get(id)?.coalesced.push(dirty);
     } else for (const id of evaluator.points) cells.get(id)?.evaluators.push({ evaluator, raw });
   }
