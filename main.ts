@@ -17,7 +17,7 @@ import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLim
 import {
   createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, toSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
   loadReportSigner, signAuditHead, readSignedHead,
-  type LiveView, type UserDirectory, type HealthView, type MetricsView,
+  type LiveTwin, type UserDirectory, type ReadinessChecks, type MetricsSource,
 } from './ui/server/index.ts';
 import { createNotifier, loadSubscribers } from './notify/index.ts';
 import type { DepotSim } from './sim/index.ts';
@@ -235,7 +235,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const sources: Source[] = collection.sources.map(({ source }) => source);
     const sourceSites = new Map<Source, string>(collection.sources.map(({ site, source }) => [source, site]));
 
-    const live: LiveView = {
+    const live: LiveTwin = {
       sites: () => sites,
       snapshot: (id) => engine.snapshot(id),
       clauses: (id) => engine.clauses(id),
@@ -256,13 +256,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     for (const problem of sites.flatMap((s) => checkResponsibleUsers(s, known))) {
       logger.error({ site: problem.site, unit: problem.unit, role: problem.role, user: problem.user }, `named responsible person: ${problem.message}`);
     }
-    const health: HealthView = {
+    const health: ReadinessChecks = {
       checks: async () => [
         await store.latestScore(sites[0]?.id ?? '').then(() => ({ name: 'db', ok: true }), (err: unknown) => ({ name: 'db', ok: false, detail: String(err) })),
         ...sources.map((s) => ({ name: `source:${s.id}`, ok: s.stats().online })),
       ],
     };
-    const metrics: MetricsView = {
+    const metrics: MetricsSource = {
       writer: () => writer.stats(),
       webhooks: () => notifier.deliveryStatus().map((s) => ({
         subscriber: s.subscriber, pending: s.pending, delivered: s.delivered, autoRetries: s.autoRetries,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
 import { createEngine, EngineError, type Engine } from '../engine/index.ts';
-import type { AuditEntryView, CommandsView } from '../ui/server/index.ts';
+import type { AuditEntry, AlarmCommands } from '../ui/server/index.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 
 const SITE_FILE = new URL('../sites/zhoushan-demo.yaml', import.meta.url).pathname;
@@ -13,7 +13,7 @@ const HIGH = 'GB50074-15.1.1-HIGH';
 
 let engine: Engine;
 let server: SecuredServer;
-const audit: AuditEntryView[] = [];
+const audit: AuditEntry[] = [];
 const raised = new Map<string, Alert>();
 const idOf = (clause: string) => [...raised.values()].find((a) => a.clause === clause || a.id.includes(`:${clause}:`))!.id;
 
@@ -21,8 +21,8 @@ beforeAll(async () => {
   const site = await loadSite(SITE_FILE);
   engine = createEngine({ sites: [site], standards: await loadStandards(STANDARDS) });
   engine.alerts$.subscribe((a) => raised.set(a.id, a));
-  // the engine satisfies the ui's CommandsView as it is: this line is what main.ts wires
-  const commands: CommandsView = engine;
+  // the engine satisfies the ui's AlarmCommands as it is: this line is what main.ts wires
+  const commands: AlarmCommands = engine;
   server = await startSecuredServer([site], { commands, audit: (e) => void audit.push(e) });
   // T201 above its high-high set-point: the HH (overfill) and HIGH alarms are raised
   engine.ingest({ site: site.id, point: 'T201.level', value: 16.5, quality: 'good', ts: Date.now() });

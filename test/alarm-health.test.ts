@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type AlarmHealth, type Site } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
 import { createEngine, type Engine } from '../engine/index.ts';
-import type { LiveView } from '../ui/server/index.ts';
+import type { LiveTwin } from '../ui/server/index.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { openSse, type ReceivedEvent, type SseClient } from '../ui/server/testing/sse-client.ts';
 
@@ -41,7 +41,7 @@ beforeAll(async () => {
   other = { ...site, id: 'zhoushan-demo-2' };
   engine = createEngine({ sites: [site, other], standards: await loadStandards(STANDARDS) });
   // what main.ts wires: the engine's health behind the live view
-  const live: LiveView = {
+  const live: LiveTwin = {
     sites: () => [site, other],
     snapshot: (id) => engine.snapshot(id),
     clauses: (id) => engine.clauses(id),

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import { loadSite, type Site } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
 import { createEngine, type Engine } from '../engine/index.ts';
-import { DEFAULT_STATIC_DIR, type LiveView } from '../ui/server/index.ts';
+import { DEFAULT_STATIC_DIR, type LiveTwin } from '../ui/server/index.ts';
 import { PASSWORD, startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { launchChromium } from './chromium.ts';
 import { openSignedIn } from './sign-in.ts';
@@ -23,7 +23,7 @@ let browser: Browser;
 beforeAll(async () => {
   site = await loadSite(SITE_FILE);
   engine = createEngine({ sites: [site], standards: await loadStandards(STANDARDS) });
-  const live: LiveView = {
+  const live: LiveTwin = {
     sites: () => [site],
     snapshot: (id) => engine.snapshot(id),
     clauses: (id) => engine.clauses(id),

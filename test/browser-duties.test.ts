@@ -11,7 +11,7 @@ import { openStore, type Store } from '../db/index.ts';
 import { createEngine, type Engine } from '../engine/index.ts';
 import { loadSite, type Site } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
-import { DEFAULT_STATIC_DIR, type LiveView } from '../ui/server/index.ts';
+import { DEFAULT_STATIC_DIR, type LiveTwin } from '../ui/server/index.ts';
 import { PASSWORD, startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { launchChromium } from './chromium.ts';
 import { openSignedIn } from './sign-in.ts';
@@ -33,7 +33,7 @@ beforeAll(async () => {
   site = await loadSite(SITE_FILE);
   const standards = await loadStandards(STANDARDS);
   engine = createEngine({ sites: [site], standards });
-  const live: LiveView = {
+  const live: LiveTwin = {
     sites: () => [site],
     snapshot: (id) => engine.snapshot(id),
     clauses: (id) => engine.clauses(id),

@@ -9,7 +9,7 @@ import { loadSite, type Sample, type Site } from '../model/index.ts';
 import { loadStandard, renderClauseTable, type Standard } from '../standards/index.ts';
 import { replay } from '../engine/index.ts';
 import { openStore, type Store } from '../db/index.ts';
-import { DEFAULT_STATIC_DIR, type Rescore, type RescoreView } from '../ui/server/index.ts';
+import { DEFAULT_STATIC_DIR, type Rescore, type Rescorer } from '../ui/server/index.ts';
 import { DEMO_SITE_FILE } from '../ui/server/testing/fixture.ts';
 import { PASSWORD, startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { launchChromium } from './chromium.ts';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   await store.writeResults(then.results);
   await store.writeScores(then.scores);
   // what main.ts wires: the loaded standards and engine/replay.ts
-  const rescore: RescoreView = {
+  const rescore: Rescorer = {
     standards: standards.map((s) => s.key),
     replay: ({ standard, ...input }) => replay({ ...input, standard: standards.find((s) => s.key === standard)! }),
   };

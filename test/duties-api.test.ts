@@ -14,7 +14,7 @@ import { openStore, type Store } from '../db/index.ts';
 import { createEngine, type Engine } from '../engine/index.ts';
 import { awaitingClose, loadSite, type Sample, type SampleValue, type Site } from '../model/index.ts';
 import { loadStandards, type Standard } from '../standards/index.ts';
-import type { AuditEntryView, CommitmentFacts, DueItem, LiveView, SafetyCommitmentView } from '../ui/server/index.ts';
+import type { AuditEntry, CommitmentFacts, DueItem, LiveTwin, SafetyCommitmentView } from '../ui/server/index.ts';
 import { siteDueItems } from '../ui/server/duties/due-list.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 
@@ -52,7 +52,7 @@ const advance = (ms: number) => {
     virtual.frame = virtual.maxFrames;
   }
 };
-const audited: AuditEntryView[] = [];
+const audited: AuditEntry[] = [];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ketwin-duties-'));
@@ -71,7 +71,7 @@ beforeAll(async () => {
   const missing = siteDueItems(demo, engine.snapshot(demo.id), engine.clauses(demo.id), NOW).filter((d) => d.status === 'overdue');
   demo = { ...demo, evidence: [...demo.evidence, ...missing.map((d) => ({ kind: d.kind!, ...(d.subject === demo.id ? {} : { subject: d.subject }), date: '2026-12-06', by: 'li.gong', ref: `R-${d.kind}`, passed: true, values: {} }))] };
   engine.updateSite(demo);
-  const live: LiveView = {
+  const live: LiveTwin = {
     sites: () => [demo, other],
     snapshot: (id) => engine.snapshot(id),
     clauses: (id) => engine.clauses(id),

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Koa from 'koa';
 import type { Alert, Site } from '../../model/index.ts';
-import type { CommandsView } from './commands.ts';
+import type { AlarmCommands } from './commands.ts';
 import { createApp } from './index.ts';
-import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { createMemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { quietAlarmHealth } from './testing/alarm-health-fixture.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, TEST_USERS, type SecuredServer } from './testing/secured-app.ts';
-import type { InspectionRecord, InspectionsView, TelemetryHistory, VerdictHistory } from './views.ts';
+import type { InspectionRecord, InspectionLog, TelemetryHistory, VerdictHistory } from './ports.ts';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,10 +21,10 @@ const verdicts: VerdictHistory = {
   scoreHistory: async () => [],
 };
 const recorded: InspectionRecord[] = [];
-const inspections: InspectionsView = { list: async () => recorded, record: async (r) => void recorded.push(r) };
+const inspections: InspectionLog = { list: async () => recorded, record: async (r) => void recorded.push(r) };
 /** one open alarm of the demo site; every command succeeds (the real engine's refusals are tested in test/alarm-commands.test.ts) */
 const ALERT_ID = 'zhoushan-demo:GB50074-15.1.2-HH:T201:0';
-const commands: CommandsView = {
+const commands: AlarmCommands = {
   alert: (id) => (id === ALERT_ID ? ({ id, site: 'zhoushan-demo', state: 'active' } as Alert) : undefined),
   acknowledge: (id) => ({ id, site: 'zhoushan-demo', state: 'acknowledged' }) as Alert,
   shelve: (id) => ({ id, site: 'zhoushan-demo', state: 'shelved' }) as Alert,
@@ -166,7 +166,7 @@ function routesOf(app: Koa): string[] {
 
 describe('every route as every role', () => {
   it('the table covers every route the server has', () => {
-    const app = createApp({ live: createMemoryLiveView([site]) });
+    const app = createApp({ live: createMemoryLiveTwin([site]) });
     expect(routesOf(app).sort()).toEqual(CASES.map((c) => c.route).sort());
   });
 

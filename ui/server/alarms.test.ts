@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, Site } from '../../model/index.ts';
-import type { CommandsView } from './commands.ts';
+import type { AlarmCommands } from './commands.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from './testing/secured-app.ts';
-import type { AuditEntryView } from './views.ts';
+import type { AuditEntry } from './ports.ts';
 
 // The engine raises no incidents yet; a stand-in holds one so the rescue team's report can go through.
 const INCIDENT = 'zhoushan-demo:overfill:T201:1';
@@ -13,7 +13,7 @@ const responded: [string, string, string][] = [];
 const refuse = (code: string) => () => {
   throw Object.assign(new Error(`refused: ${code}`), { code });
 };
-const commands: CommandsView = {
+const commands: AlarmCommands = {
   alert: (id) => alerts.get(id),
   acknowledge: refuse('ENGINE_ALERT_STATE'),
   shelve: refuse('ENGINE_BAD_COMMAND'),
@@ -31,7 +31,7 @@ const commands: CommandsView = {
 let site: Site;
 let server: SecuredServer;
 let bare: SecuredServer;
-const audit: AuditEntryView[] = [];
+const audit: AuditEntry[] = [];
 beforeAll(async () => {
   site = await loadDemoSite();
   for (const id of [INCIDENT, BROKEN]) {

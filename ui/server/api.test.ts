@@ -3,8 +3,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import { EMPTY } from 'rxjs';
 import type { Site } from '../../model/index.ts';
-import { createApp, startServer, type RunningServer, type SiteDetail, type SiteSummary, type LiveView } from './index.ts';
-import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { createApp, startServer, type RunningServer, type SiteDetail, type SiteSummary, type LiveTwin } from './index.ts';
+import { createMemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 
 let site: Site;
@@ -17,14 +17,14 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(live: LiveView, logger?: pino.Logger): Promise<string> {
+async function serve(live: LiveTwin, logger?: pino.Logger): Promise<string> {
   server = await startServer({ app: createApp({ live, logger, staticDir: '/nonexistent' }), port: 0 });
   return server.url;
 }
 
 describe('GET /api/sites', () => {
   it('lists each site with its score, grade, risk, coverage, counts and open alerts', async () => {
-    const live = createMemoryLiveView([site], { now: 1_700_000_000_000 });
+    const live = createMemoryLiveTwin([site], { now: 1_700_000_000_000 });
     live.push({
       type: 'alert',
       data: {
@@ -49,7 +49,7 @@ describe('GET /api/sites', () => {
   });
 
   it('shows a site with no score yet with nulls rather than zero', async () => {
-    const url = await serve(createMemoryLiveView([site], { seed: false }));
+    const url = await serve(createMemoryLiveTwin([site], { seed: false }));
     const [s] = (await (await fetch(`${url}/api/sites`)).json()) as SiteSummary[];
     expect(s).toMatchObject({ score: null, grade: null, risk: null, coverage: null, activeAlerts: 0 });
   });
@@ -57,7 +57,7 @@ describe('GET /api/sites', () => {
 
 describe('GET /api/sites/:id', () => {
   it('returns the site with its assets, score, clauses with verdicts and evidence, alerts and values', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     live.push({ type: 'sample', data: { site: site.id, point: 'T101.level', value: 12.5, quality: 'good', ts: 5 } });
     const url = await serve(live);
     const res = await fetch(`${url}/api/sites/zhoushan-demo`);
@@ -84,14 +84,14 @@ describe('GET /api/sites/:id', () => {
   });
 
   it('answers 404 with a clear JSON message for an unknown site', async () => {
-    const url = await serve(createMemoryLiveView([site]));
+    const url = await serve(createMemoryLiveTwin([site]));
     const res = await fetch(`${url}/api/sites/atlantis`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'unknown site "atlantis"' });
   });
 
   it('answers 404 in JSON for an unknown /api path, not the web app', async () => {
-    const url = await serve(createMemoryLiveView([site]));
+    const url = await serve(createMemoryLiveTwin([site]));
     const res = await fetch(`${url}/api/nothing-here`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'no such resource: GET /api/nothing-here' });
@@ -102,7 +102,7 @@ describe('the error path', () => {
   it('shows only "Internal Server Error" for a failure and logs the details', async () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
-    const broken: LiveView = {
+    const broken: LiveTwin = {
       sites: () => { throw new Error('engine state corrupted at 0xdeadbeef'); },
       snapshot: () => undefined,
       clauses: () => [],

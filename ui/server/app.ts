@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import Koa from 'koa';
 import { pino, type Logger } from 'pino';
-import type { LiveView } from './live-view.ts';
+import type { LiveTwin } from './live-twin.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { createRouteTable } from './api/route-table.ts';
 import { type AuthOptions, createAuth, csrfGuard } from './auth/authenticate.ts';
@@ -10,10 +10,10 @@ import { ClientError, errorHandler } from './errors.ts';
 import { createEventHub, type EventHub } from './event-hub.ts';
 import { createStreamRegistry } from './event-stream.ts';
 import { createMetricsRegistry } from './metrics.ts';
-import { capRoutes, type CapView } from './routes/cap.ts';
+import { capRoutes, type CapNotifier } from './routes/cap.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { alarmHealthRoutes } from './routes/alarm-health.ts';
-import type { CommandsView } from './commands.ts';
+import type { AlarmCommands } from './commands.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoutes } from './routes/metrics.ts';
@@ -25,22 +25,22 @@ import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
 import { dueRoutes } from './routes/due.ts';
 import { responsibilityRoutes } from './routes/responsibility.ts';
-import { commitmentRoutes, type CommitmentsView } from './routes/commitments.ts';
+import { commitmentRoutes, type CommitmentLog } from './routes/commitments.ts';
 import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { rescoreRoutes } from './routes/rescore.ts';
 import { createResponseLog } from './incident-responses.ts';
-import type { RescoreView } from './rescore-types.ts';
+import type { Rescorer } from './rescore-types.ts';
 import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
-import type { AlertHistory, AuditSink, HealthView, InspectionsView, MetricsView, StandardTable, TelemetryHistory, VerdictHistory } from './views.ts';
+import type { AlertHistory, AuditSink, ReadinessChecks, InspectionLog, MetricsSource, StandardTable, TelemetryHistory, VerdictHistory } from './ports.ts';
 
 /** Emitted on the app by startServer's close(): open event streams end so nothing holds the port. */
 export const CLOSE_STREAMS = 'ketwin:close-streams';
 
 export interface AppOptions {
-  live: LiveView;
+  live: LiveTwin;
   /** users and sessions; without it every caller is an admin — development only, logged as a warning */
   auth?: AuthOptions;
   /** stored readings, for trend charts and re-scoring (db's TelemetryStore) */
@@ -50,9 +50,9 @@ export interface AppOptions {
   /** stored alert transitions, from which the rescue teams' reports are read back (db's AlertStore) */
   alerts?: AlertHistory;
   /** drills, siren tests and inspections: listed on the site page, entered by its managers */
-  inspections?: InspectionsView;
+  inspections?: InspectionLog;
   /** daily safety commitments (db's CommitmentStore); without it the commitment routes answer 404 */
-  commitments?: CommitmentsView;
+  commitments?: CommitmentLog;
   /** signed PDF reports; without it the report routes answer 404 */
   reports?: ReportOptions;
   /** told of each export (report.export) and evidence entry (inspection.record); must not throw */
@@ -62,9 +62,9 @@ export interface AppOptions {
   /** the clock for reports, evidence and failure durations; default Date.now */
   now?: () => number;
   /** readiness checks for /healthz */
-  health?: HealthView;
+  health?: ReadinessChecks;
   /** figures for /metrics beyond what the live events show */
-  metrics?: MetricsView;
+  metrics?: MetricsSource;
   /** a Prometheus scraper sends this as a bearer token; without it only signed-in admins read /metrics */
   metricsToken?: string;
   /** keys that sign cookies; default random per process (sessions live in memory anyway) */
@@ -81,11 +81,11 @@ export interface AppOptions {
   staticDir?: string;
   logger?: Logger;
   /** alarm commands (acknowledge, shelve, unshelve, respond): main.ts passes the engine; without it those routes answer 404 */
-  commands?: CommandsView;
+  commands?: AlarmCommands;
   /** re-scoring stored history under a loaded standard version (engine/replay.ts); without it GET /api/sites/:id/rescore answers 404 */
-  rescore?: RescoreView;
+  rescore?: Rescorer;
   /** CAP feed and webhook delivery state (notify/'s notifier); without it those routes answer 404 */
-  cap?: CapView;
+  cap?: CapNotifier;
   /** event-stream heartbeat period, default 15 s */
   heartbeatMs?: number;
   /** at most one sample per point per client per this period, default 1 s */

@@ -11,7 +11,7 @@ export type { ResponseStatus };
  * passes it as `commands: engine`. Each method throws an error with a `code` (the engine's EngineError):
  * ENGINE_UNKNOWN_ALERT / ENGINE_UNKNOWN_ASSET → 404, ENGINE_ALERT_STATE and ENGINE_NOT_SHELVABLE → 409, ENGINE_BAD_COMMAND → 400.
  */
-export interface CommandsView {
+export interface AlarmCommands {
   /** an open alert by id */
   alert(alertId: string): Alert | undefined;
   /** a comment is required */

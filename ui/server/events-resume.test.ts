@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert, ClauseResult, Site } from '../../model/index.ts';
 import { createApp, startServer, type RunningServer, type SiteDetail } from './index.ts';
-import { createMemoryLiveView, type MemoryLiveView } from './testing/memory-live-view.ts';
+import { createMemoryLiveTwin, type MemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { openSse, type ReceivedEvent, type SseClient } from './testing/sse-client.ts';
 
@@ -17,7 +17,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(live: MemoryLiveView, eventBufferSize?: number): Promise<string> {
+async function serve(live: MemoryLiveTwin, eventBufferSize?: number): Promise<string> {
   server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', samplePeriodMs: 50, eventBufferSize }), port: 0 });
   return server.url;
 }
@@ -36,7 +36,7 @@ const result = (subject: string, verdict: ClauseResult['verdict']): ClauseResult
   evidence: [{ point: `${subject}.level`, value: 19.8, quality: 'good', ts: 42 }],
   thresholds: { levelHighHigh: 19.6 }, standard: 'oil-depot-above-ground@0.1.0-test',
 });
-const sample = (live: MemoryLiveView, point: string, value: number) =>
+const sample = (live: MemoryLiveTwin, point: string, value: number) =>
   live.push({ type: 'sample', data: { site: 'zhoushan-demo', point, value, quality: 'good', ts: value } });
 
 /** every event until `count` are in, or none arrive for 300 ms */
@@ -54,7 +54,7 @@ async function drain(c: SseClient, count: number): Promise<ReceivedEvent[]> {
 
 describe('event stream resume with Last-Event-ID', () => {
   it('replays every alert transition and result missed while away, and the latest value of each point, without a snapshot', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const url = `${await serve(live)}/api/events?site=zhoushan-demo`;
     const first = await open(url);
     await first.next(); // snapshot
@@ -89,7 +89,7 @@ describe('event stream resume with Last-Event-ID', () => {
   });
 
   it('numbers events for the whole server: two clients see the same id for the same event', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const base = await serve(live);
     const one = await open(`${base}/api/events?site=zhoushan-demo`);
     const all = await open(`${base}/api/events`);
@@ -101,7 +101,7 @@ describe('event stream resume with Last-Event-ID', () => {
   });
 
   it('also takes the id from ?lastEventId=', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const base = await serve(live);
     const c = await open(`${base}/api/events?site=zhoushan-demo`);
     const snapshot = await c.next();
@@ -112,7 +112,7 @@ describe('event stream resume with Last-Event-ID', () => {
   });
 
   it('sends a fresh snapshot when what was missed has left the buffer', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const base = await serve(live, 3);
     const c = await open(`${base}/api/events?site=zhoushan-demo`);
     const snapshot = await c.next();
@@ -130,7 +130,7 @@ describe('event stream resume with Last-Event-ID', () => {
   });
 
   it('sends a snapshot for an id from another server process or a malformed one', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const base = await serve(live);
     for (const id of ['lq2x0abc123-4', '17', 'garbage', '']) {
       const c = await open(`${base}/api/events?site=zhoushan-demo`, { 'last-event-id': id });

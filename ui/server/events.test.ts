@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ClauseResult, Site } from '../../model/index.ts';
 import { createApp, startServer, type RunningServer, type SiteDetail, type SiteSummary } from './index.ts';
-import { createMemoryLiveView, type MemoryLiveView } from './testing/memory-live-view.ts';
+import { createMemoryLiveTwin, type MemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { openSse, type SseClient } from './testing/sse-client.ts';
 
@@ -19,7 +19,7 @@ afterEach(async () => {
   server = undefined;
 });
 
-async function serve(live: MemoryLiveView, options: { heartbeatMs?: number; samplePeriodMs?: number; maxBufferedBytes?: number } = {}): Promise<string> {
+async function serve(live: MemoryLiveTwin, options: { heartbeatMs?: number; samplePeriodMs?: number; maxBufferedBytes?: number } = {}): Promise<string> {
   server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', metricsToken: TOKEN, ...options }), port: 0 });
   return server.url;
 }
@@ -56,7 +56,7 @@ async function untilAsync(check: () => Promise<boolean>): Promise<void> {
 
 describe('GET /api/events?site=<id>', () => {
   it('sends the snapshot first, then pushed results, scores and alerts with increasing ids', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const c = await open(`${await serve(live)}/api/events?site=zhoushan-demo`);
     expect(c.status).toBe(200);
     expect(c.contentType).toMatch(/^text\/event-stream/);
@@ -80,7 +80,7 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('sends samples at most once per point per period, the latest one', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const c = await open(`${await serve(live, { samplePeriodMs: 300 })}/api/events?site=zhoushan-demo`);
     await c.next(); // snapshot
     const sample = (point: string, value: number) =>
@@ -100,7 +100,7 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('writes a heartbeat comment periodically', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const c = await open(`${await serve(live, { heartbeatMs: 50 })}/api/events?site=zhoushan-demo`);
     await c.next();
     await new Promise((r) => setTimeout(r, 200));
@@ -110,7 +110,7 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('without a site sends the site list, then scores and alerts of every site', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const c = await open(`${await serve(live)}/api/events`);
     const snapshot = await c.next();
     expect(snapshot.event).toBe('snapshot');
@@ -127,13 +127,13 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('answers 404 in JSON for an unknown site', async () => {
-    const res = await fetch(`${await serve(createMemoryLiveView([site]))}/api/events?site=atlantis`);
+    const res = await fetch(`${await serve(createMemoryLiveTwin([site]))}/api/events?site=atlantis`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'unknown site "atlantis"' });
   });
 
   it('forgets a client that goes away, and follows the live events once for all clients', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const url = await serve(live);
     const a = await open(`${url}/api/events?site=zhoushan-demo`);
     const b = await open(`${url}/api/events`);
@@ -150,7 +150,7 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('drops a client that stops reading instead of buffering for it without bound', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const url = new URL(await serve(live, { maxBufferedBytes: 64 * 1024 }));
     const socket = connect(Number(url.port), url.hostname);
     await once(socket, 'connect');
@@ -170,7 +170,7 @@ describe('GET /api/events?site=<id>', () => {
   });
 
   it('closes open event streams on a graceful server close, releasing the port', async () => {
-    const live = createMemoryLiveView([site]);
+    const live = createMemoryLiveTwin([site]);
     const url = await serve(live, { heartbeatMs: 60_000 });
     const c = await open(`${url}/api/events?site=zhoushan-demo`);
     await c.next();

@@ -1,5 +1,5 @@
 import type { Site } from '../../model/index.ts';
-import type { InspectionRecord } from './views.ts';
+import type { InspectionRecord } from './ports.ts';
 
 type SiteEvidence = Site['evidence'][number];
 

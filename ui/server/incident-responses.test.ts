@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore } from '../../db/index.ts';
 import type { Alert } from '../../model/index.ts';
-import type { CommandsView } from './commands.ts';
+import type { AlarmCommands } from './commands.ts';
 import { createResponseLog } from './incident-responses.ts';
 
 const ID = 'zhoushan-demo:hazard:tank-fire:T101:1000';
@@ -33,7 +33,7 @@ describe('the rescue teams\' reports on an incident', () => {
       const log = createResponseLog(store);
       expect(await log.of(ID)).toEqual([{ status: 'en-route', by: 'team-1', at: 3000 }, { status: 'acknowledged', by: 'team-1', at: 2000 }]);
       // a report made now shows at once, before the writer has stored it, and once when it has
-      const commands = { respond: () => responded(4000, 'team-2', 'on-scene') } as unknown as CommandsView;
+      const commands = { respond: () => responded(4000, 'team-2', 'on-scene') } as unknown as AlarmCommands;
       log.watch(commands).respond(ID, 'team-2', 'on-scene');
       expect((await log.of(ID)).map((r) => [r.by, r.status])).toEqual([['team-2', 'on-scene'], ['team-1', 'en-route'], ['team-1', 'acknowledged']]);
       await store.writeAlerts([responded(4000, 'team-2', 'on-scene')]);

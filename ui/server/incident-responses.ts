@@ -1,13 +1,13 @@
 import { isResponseStatus, type Alert } from '../../model/index.ts';
-import type { CommandsView } from './commands.ts';
+import type { AlarmCommands } from './commands.ts';
 import type { ResponseRecord } from './incident-types.ts';
-import type { AlertHistory } from './views.ts';
+import type { AlertHistory } from './ports.ts';
 
 export interface ResponseLog {
   /** every report on the alert, newest first: those the store holds (across restarts) and those made since */
   of(alertId: string): Promise<ResponseRecord[]>;
   /** the alarm commands, keeping the respond transition of every report that goes through */
-  watch(commands: CommandsView): CommandsView;
+  watch(commands: AlarmCommands): AlarmCommands;
 }
 
 /** the report a `respond` transition of an alert records, if it is one */

@@ -1,12 +1,12 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import type { AlarmHealth } from '../../model/index.ts';
-import type { LiveView } from './live-view.ts';
+import type { LiveTwin } from './live-twin.ts';
 import { isOpenAlert } from './site-views.ts';
-import type { MetricsView, QueueMetrics } from './views.ts';
+import type { MetricsSource, QueueMetrics } from './ports.ts';
 
 export interface MetricsSources {
-  live: LiveView;
-  view?: MetricsView;
+  live: LiveTwin;
+  view?: MetricsSource;
   /** open event-stream clients */
   streams: () => number;
   sessions: () => number;

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type Koa from 'koa';
 import type { Site } from '../../model/index.ts';
 import { createApp } from './index.ts';
-import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { createMemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from './testing/secured-app.ts';
-import type { HealthCheck, SeriesPoint } from './views.ts';
+import type { HealthCheck, SeriesPoint } from './ports.ts';
 
 let site: Site;
 let server: SecuredServer;
@@ -38,7 +38,7 @@ describe('GET /api/openapi.json', () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { openapi: string; paths: Record<string, Record<string, unknown>> };
     expect(doc.openapi).toBe('3.1.0');
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m} ${path}`));
-    const routes = routesOf(createApp({ live: createMemoryLiveView([site]) }));
+    const routes = routesOf(createApp({ live: createMemoryLiveTwin([site]) }));
     expect(routes.length).toBeGreaterThan(5);
     expect(documented.sort()).toEqual(routes.sort());
   });

@@ -11,7 +11,7 @@ import type { ClauseHistory, Comparison, InspectionView, SiteAsOf } from './api-
 import { loadDemoSite } from './testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from './testing/secured-app.ts';
 import { verifyReport, type ReportSignature } from './report/signing.ts';
-import type { AuditEntryView } from './views.ts';
+import type { AuditEntry } from './ports.ts';
 
 const run = promisify(execFile);
 const T0 = Date.parse('2026-03-01T00:00:00Z');
@@ -22,7 +22,7 @@ let root: string;
 let store: Store;
 let site: Site;
 let server: SecuredServer;
-const audited: AuditEntryView[] = [];
+const audited: AuditEntry[] = [];
 
 function result(verdict: ClauseResult['verdict'], since: number, level: number): ClauseResult {
   return {

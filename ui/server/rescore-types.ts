@@ -7,7 +7,7 @@ import type { EvidenceView } from './api-types.ts';
  * `{ standards: keys, replay: (input) => replay({ ...input, standard: <the loaded Standard of input.standard> }) }`
  * with engine/replay.ts's replay, which satisfies `replay` as it is.
  */
-export interface RescoreView {
+export interface Rescorer {
   /** "<id>@<version>" of every loaded standard */
   standards: readonly string[];
   /** most readings one request replays; default 2,000,000 (about a second of engine time) */

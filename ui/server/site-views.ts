@@ -1,5 +1,5 @@
 import type { Alert, Bilingual, ClauseInfo, ClauseResult, Site, SiteSnapshot } from '../../model/index.ts';
-import type { LiveView } from './live-view.ts';
+import type { LiveTwin } from './live-twin.ts';
 import type { ClauseView, EvidenceView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
 
 /** Alerts that still ask for attention: neither cleared nor shelved. */
@@ -25,15 +25,15 @@ export function siteSummary(site: Site, snapshot: SiteSnapshot | undefined): Sit
   };
 }
 
-export function listSites(live: LiveView): SiteSummary[] {
+export function listSites(live: LiveTwin): SiteSummary[] {
   return live.sites().map((site) => siteSummary(site, live.snapshot(site.id)));
 }
 
-export function findSite(live: LiveView, id: string): Site | undefined {
+export function findSite(live: LiveTwin, id: string): Site | undefined {
   return live.sites().find((site) => site.id === id);
 }
 
-export function siteDetail(live: LiveView, site: Site): SiteDetail {
+export function siteDetail(live: LiveTwin, site: Site): SiteDetail {
   const snapshot = live.snapshot(site.id);
   return {
     site: {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createApp, startServer, type RunningServer } from './index.ts';
-import { createMemoryLiveView } from './testing/memory-live-view.ts';
+import { createMemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 
 let dir: string;
@@ -23,7 +23,7 @@ afterEach(async () => {
 });
 
 async function serve(staticDir: string): Promise<string> {
-  const live = createMemoryLiveView([await loadDemoSite()]);
+  const live = createMemoryLiveTwin([await loadDemoSite()]);
   server = await startServer({ app: createApp({ live, staticDir }), port: 0 });
   return server.url;
 }

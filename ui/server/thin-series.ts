@@ -1,4 +1,4 @@
-import type { SeriesPoint } from './views.ts';
+import type { SeriesPoint } from './ports.ts';
 
 /**
  * At most about `max` points: the range is cut into buckets and each keeps its first, lowest,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDemoSite } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { InspectionRecord, TelemetryHistory, VerdictHistory } from '../views.ts';
+import type { InspectionRecord, TelemetryHistory, VerdictHistory } from '../ports.ts';
 import { MAX_MS } from './schemas.ts';
 
 const DATE_NAMES = new Set(['at', 'from', 'to', 'doneAt', 'validUntil']);

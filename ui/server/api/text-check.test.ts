@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Alert } from '../../../model/index.ts';
-import type { CommandsView } from '../commands.ts';
+import type { AlarmCommands } from '../commands.ts';
 import { loadDemoSite } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { InspectionRecord } from '../views.ts';
+import type { InspectionRecord } from '../ports.ts';
 import { findBadText, textProblem } from './text-check.ts';
 
 /** Text no column can hold: the poison of issue 18 (a NUL in an acknowledgement stalled the writer). */
@@ -25,7 +25,7 @@ describe('textProblem', () => {
 
 const ALERT_ID = 'zhoushan-demo:GB50074-15.1.2-HH:T201:0';
 const accepted: string[] = [];
-const commands: CommandsView = {
+const commands: AlarmCommands = {
   alert: (id) => (id === ALERT_ID ? ({ id, site: 'zhoushan-demo', state: 'active' } as Alert) : undefined),
   acknowledge: (id, _by, comment) => (accepted.push(comment), { id, site: 'zhoushan-demo', state: 'acknowledged' } as Alert),
   shelve: (id, _by, _until, reason) => (accepted.push(reason), { id, site: 'zhoushan-demo', state: 'shelved' } as Alert),

@@ -8,7 +8,7 @@ import { createApp } from '../app.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { signIn } from '../sign-in.ts';
 import { loadDemoSite } from '../testing/fixture.ts';
-import { createMemoryLiveView } from '../testing/memory-live-view.ts';
+import { createMemoryLiveTwin } from '../testing/memory-live-twin.ts';
 import { openSse } from '../testing/sse-client.ts';
 import { PASSWORD } from '../testing/secured-app.ts';
 import { createUser } from './create-user.ts';
@@ -34,7 +34,7 @@ afterAll(async () => {
 async function start(file: string) {
   const users = createFileUserDirectory(file);
   for (const name of ['li.wei', 'zhang', 'wang', 'chen']) await createUser(users, { name, role: 'manager', sites: ['zhoushan-demo'], password: PASSWORD });
-  server = await startServer({ app: createApp({ live: createMemoryLiveView([site]), staticDir: '/nonexistent', auth: { users }, heartbeatMs: 50 }), port: 0 });
+  server = await startServer({ app: createApp({ live: createMemoryLiveTwin([site]), staticDir: '/nonexistent', auth: { users }, heartbeatMs: 50 }), port: 0 });
   return { url: server.url, cli: createFileUserDirectory(file) };
 }
 

@@ -12,7 +12,7 @@ import { countAttempt, createMemorySignInLimiter, openStore, storeSignInLimiter,
 import { createApp } from '../app.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { loadDemoSite } from '../testing/fixture.ts';
-import { createMemoryLiveView } from '../testing/memory-live-view.ts';
+import { createMemoryLiveTwin } from '../testing/memory-live-twin.ts';
 import { PASSWORD } from '../testing/secured-app.ts';
 import { createUser } from './create-user.ts';
 import { createMemoryUserDirectory, type UserDirectory } from './users.ts';
@@ -43,7 +43,7 @@ async function start(limits: SignInLimiter, extra: { trustProxy?: boolean } = {}
   let checked = 0;
   const counting: UserDirectory = { ...users, findByName: (name) => (checked++, users.findByName(name)) };
   server = await startServer({
-    app: createApp({ live: createMemoryLiveView([site]), staticDir: '/nonexistent', auth: { users: counting, limits }, ...extra }),
+    app: createApp({ live: createMemoryLiveTwin([site]), staticDir: '/nonexistent', auth: { users: counting, limits }, ...extra }),
     port: 0,
   });
   return { url: server.url, checked: () => checked };

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
 import { ClientError } from '../errors.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
@@ -32,7 +32,7 @@ export const alarmHealthSchema = z
   .describe('AlarmHealth');
 
 /** GET /api/sites/:id/alarm-health — the site's alarm-system health now; the `health` events of the site's stream carry the same figures as they change. */
-export function alarmHealthRoutes(api: RouteTable, live: LiveView): void {
+export function alarmHealthRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
       method: 'get', path: '/api/sites/:id/alarm-health', tags: ['alarms'], params: siteParams,

@@ -1,12 +1,12 @@
 import type { Alert } from '../../../model/index.ts';
 import type { RouteTable, ResponseDoc } from '../api/route-table.ts';
 import { ackBody, alertParams, alertSchema, closeBody, errorSchema, respondBody, shelveBody, unshelveBody } from '../api/schemas.ts';
-import { runCommand, type CommandsView } from '../commands.ts';
+import { runCommand, type AlarmCommands } from '../commands.ts';
 import { ClientError } from '../errors.ts';
-import type { AuditSink } from '../views.ts';
+import type { AuditSink } from '../ports.ts';
 
 export interface AlarmRouteOptions {
-  commands: CommandsView | undefined;
+  commands: AlarmCommands | undefined;
   audit: AuditSink;
   now: () => number;
 }
@@ -29,7 +29,7 @@ function responses(extra: Record<number, ResponseDoc> = {}): Record<number, Resp
 export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   const { audit } = options;
   const siteOf = (id: string) => options.commands?.alert(id)?.site;
-  const commands = (id: string): CommandsView => {
+  const commands = (id: string): AlarmCommands => {
     const c = options.commands;
     if (!c || !c.alert(id)) throw new ClientError(404, 'not-found', `no open alert ${JSON.stringify(id)}`);
     return c;

@@ -1,5 +1,5 @@
 import { failurePeriods } from '../../../db/index.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { asOfAnswer, asOfQuery, clauseHistoryAnswer, clauseHistoryQuery, clauseParams, errorSchema, periodQuery, siteParams } from '../api/schemas.ts';
@@ -7,10 +7,10 @@ import type { ClauseHistory, SiteAsOf } from '../api-types.ts';
 import { clauseViews, findSite, subjectVerdicts } from '../site-views.ts';
 import { clauseHistoryCsv } from '../report/clause-csv.ts';
 import { riskHistoryCsv } from '../report/risk-csv.ts';
-import type { AuditSink, VerdictHistory } from '../views.ts';
+import type { AuditSink, VerdictHistory } from '../ports.ts';
 
 export interface AsOfRouteOptions {
-  live: LiveView;
+  live: LiveTwin;
   verdicts: VerdictHistory | undefined;
   audit: AuditSink;
   now: () => number;

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Site } from '../../../model/index.ts';
 import { loadDemoSite } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { CapView } from './cap.ts';
+import type { CapNotifier } from './cap.ts';
 
 const requests: { sites: readonly string[]; selfUrl: string }[] = [];
-const view: CapView = {
+const view: CapNotifier = {
   capFeed: (request) => {
     requests.push(request);
     return `<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>${request.sites.join(',')}</title></feed>`;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema } from '../api/schemas.ts';
@@ -7,7 +7,7 @@ import { ClientError } from '../errors.ts';
 import { findSite } from '../site-views.ts';
 
 /** What the UI server reads from notify/'s notifier; the composition root passes the notifier itself. */
-export interface CapView {
+export interface CapNotifier {
   /** Atom feed of the latest CAP message of each alert of `sites` */
   capFeed(request: { sites: readonly string[]; selfUrl: string; title?: string }): string;
   /** per webhook subscriber: pending, delivered, retrying, dead letters */
@@ -33,7 +33,7 @@ const notConfigured = () => new ClientError(404, 'not-found', 'notifications are
  * (every role that may read, rescue and auditor included). GET /api/notify/deliveries and
  * POST /api/notify/retry: webhook delivery state and dead letters, for admins.
  */
-export function capRoutes(api: RouteTable, live: LiveView, view: CapView | undefined): void {
+export function capRoutes(api: RouteTable, live: LiveTwin, view: CapNotifier | undefined): void {
   api.add(
     {
       method: 'get', path: '/cap/feed.xml', tags: ['cap'], query: feedQuery,

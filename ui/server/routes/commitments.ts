@@ -6,16 +6,16 @@ import { errorSchema, siteParams } from '../api/schemas.ts';
 import { commitmentFacts, type CommitmentFacts } from '../duties/commitment-facts.ts';
 import { siteDay } from '../duties/site-day.ts';
 import { ClientError } from '../errors.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { CommitmentStore, SafetyCommitment } from '../../../db/index.ts';
 import { findSite } from '../site-views.ts';
-import type { AuditSink } from '../views.ts';
+import type { AuditSink } from '../ports.ts';
 
 /** A signed daily safety commitment: db's SafetyCommitment. */
 export type SafetyCommitmentView = SafetyCommitment;
 
 /** What the routes need of db's commitments: its CommitmentStore port. */
-export type CommitmentsView = CommitmentStore;
+export type CommitmentLog = CommitmentStore;
 
 const signBody = z.strictObject({
   /** declares every major hazard of the site normal */
@@ -39,7 +39,7 @@ function signers(site: Site): string[] {
  * "all normal" is declared against an open incident, a stale safety point, an overdue duty or a
  * lightning warning); GET /api/commitments — every visible site's commitment of a day, or its absence.
  */
-export function commitmentRoutes(api: RouteTable, options: { live: LiveView; commitments: CommitmentsView | undefined; audit: AuditSink; now: () => number }): void {
+export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; commitments: CommitmentLog | undefined; audit: AuditSink; now: () => number }): void {
   const { live, audit, now } = options;
   const siteExists = (id: string) => findSite(live, id) !== undefined;
   const store = () => {

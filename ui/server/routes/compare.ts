@@ -1,13 +1,13 @@
 import type { ClauseResult, SiteScore, Verdict } from '../../../model/index.ts';
 import { VERDICTS } from '../../../model/index.ts';
 import { canSee } from '../auth/access.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { compareAnswer, compareQuery, errorSchema } from '../api/schemas.ts';
 import type { CompareCell, Comparison } from '../api-types.ts';
 import { findSite, siteSummary } from '../site-views.ts';
-import type { VerdictHistory } from '../views.ts';
+import type { VerdictHistory } from '../ports.ts';
 import { noHistory } from './as-of.ts';
 
 const WORST: readonly Verdict[] = ['fail', 'unknown', 'pass', 'not-applicable'];
@@ -19,7 +19,7 @@ export function compareCell(results: readonly ClauseResult[]): CompareCell {
 }
 
 /** GET /api/compare?sites=a,b[&at=] — sites side by side, clause by clause (live, or as of `at`). */
-export function compareRoutes(api: RouteTable, options: { live: LiveView; verdicts: VerdictHistory | undefined }): void {
+export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdicts: VerdictHistory | undefined }): void {
   const { live } = options;
   api.add(
     {

@@ -3,7 +3,7 @@ import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
 import { DUE_SOON_DAYS, siteDueItems, sortDue } from '../duties/due-list.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 
 const dueQuery = z.strictObject({
@@ -29,7 +29,7 @@ export const dueItemSchema = z
  * its next due date — the last record's date + the clause's validFor, from the live verdicts —
  * overdue first, then failing, then due within `within` days (default 30).
  */
-export function dueRoutes(api: RouteTable, options: { live: LiveView; now: () => number }): void {
+export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () => number }): void {
   const { live, now } = options;
   const of = (id: string, within: number) => {
     const site = findSite(live, id)!;

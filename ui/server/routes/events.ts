@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Subscription } from 'rxjs';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { canSee } from '../auth/access.ts';
 import type { Auth, AuthState } from '../auth/authenticate.ts';
 import type { RouteTable } from '../api/route-table.ts';
@@ -11,7 +11,7 @@ import { createEventStream, type StreamRegistry } from '../event-stream.ts';
 import { findSite, listSites, siteDetail } from '../site-views.ts';
 
 export interface EventsRouteOptions {
-  live: LiveView;
+  live: LiveTwin;
   auth: Auth;
   /** the server's event hub, made on first use */
   hub: () => EventHub;

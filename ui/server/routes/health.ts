@@ -1,14 +1,14 @@
 import type { RouteTable } from '../api/route-table.ts';
 import { healthAnswer } from '../api/schemas.ts';
 import type { AuthState } from '../auth/authenticate.ts';
-import type { HealthView } from '../views.ts';
+import type { ReadinessChecks } from '../ports.ts';
 import type { Logger } from 'pino';
 
 /**
- * GET /healthz: liveness (the process answers) and readiness (every check of the HealthView ok);
+ * GET /healthz: liveness (the process answers) and readiness (every check of the ReadinessChecks ok);
  * 200 when ready, 503 when not. Details only for admins.
  */
-export function healthRoutes(api: RouteTable, health: HealthView | undefined, logger: Logger): void {
+export function healthRoutes(api: RouteTable, health: ReadinessChecks | undefined, logger: Logger): void {
   api.add(
     {
       method: 'get', path: '/healthz', tags: ['operations'], access: { kind: 'public' },

@@ -6,7 +6,7 @@ import { alertParams, errorSchema } from '../api/schemas.ts';
 import { ClientError } from '../errors.ts';
 import type { ResponseLog } from '../incident-responses.ts';
 import type { IncidentSummary, IncidentView } from '../incident-types.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 
 const responseSchema = z.object({ status: z.enum(RESPONSE_STATUSES), by: z.string(), at: z.number() });
 const incidentSchema = z
@@ -20,7 +20,7 @@ const incidentSchema = z
 const isIncident = (a: Alert) => a.incident !== undefined && a.state !== 'cleared';
 
 /** GET /api/incidents (open incidents of the user's sites), GET /api/incidents/:id (one, with its site's plan size). */
-export function incidentRoutes(api: RouteTable, options: { live: LiveView; responses: ResponseLog }): void {
+export function incidentRoutes(api: RouteTable, options: { live: LiveTwin; responses: ResponseLog }): void {
   const { live, responses } = options;
   const find = (id: string): { site: Site; alert: Alert } | undefined => {
     for (const site of live.sites()) {

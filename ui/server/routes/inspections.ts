@@ -1,16 +1,16 @@
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { errorSchema, evidenceVersionsQuery, inspectionBody, inspectionSchema, siteParams } from '../api/schemas.ts';
 import type { InspectionView } from '../api-types.ts';
 import { fromSiteEvidence } from '../evidence-site.ts';
 import { findSite } from '../site-views.ts';
-import type { AuditSink, InspectionRecord, InspectionsView } from '../views.ts';
+import type { AuditSink, InspectionRecord, InspectionLog } from '../ports.ts';
 import { z } from 'zod';
 
 export interface InspectionRouteOptions {
-  live: LiveView;
-  inspections: InspectionsView | undefined;
+  live: LiveTwin;
+  inspections: InspectionLog | undefined;
   audit: AuditSink;
   now: () => number;
   /** how far in the future doneAt may lie (clock skew); default 5 minutes */

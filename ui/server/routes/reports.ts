@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { canSee } from '../auth/access.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { errorSchema, reportQuery, signatureParams, siteParams } from '../api/schemas.ts';
@@ -9,7 +9,7 @@ import { clauseViews, findSite } from '../site-views.ts';
 import { findCjkFont, type ReportFont } from '../report/fonts.ts';
 import { renderPdfReport } from '../report/pdf-report.ts';
 import { loadReportSigner, type ReportSignature, type ReportSigner } from '../report/signing.ts';
-import type { AuditSink, VerdictHistory } from '../views.ts';
+import type { AuditSink, VerdictHistory } from '../ports.ts';
 import { siteAsOf } from './as-of.ts';
 
 export interface ReportOptions {
@@ -22,7 +22,7 @@ export interface ReportOptions {
 }
 
 export interface ReportRouteOptions {
-  live: LiveView;
+  live: LiveTwin;
   verdicts: VerdictHistory | undefined;
   reports: ReportOptions | undefined;
   audit: AuditSink;

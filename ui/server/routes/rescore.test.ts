@@ -10,8 +10,8 @@ import { replay } from '../../../engine/index.ts';
 import { openStore, type Store } from '../../../db/index.ts';
 import { DEMO_SITE_FILE } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { Rescore, RescoreView } from '../rescore-types.ts';
-import type { AuditEntryView } from '../views.ts';
+import type { Rescore, Rescorer } from '../rescore-types.ts';
+import type { AuditEntry } from '../ports.ts';
 
 const root = new URL('../../..', import.meta.url).pathname;
 const T0 = 1_780_000_000_000;
@@ -23,7 +23,7 @@ let v1: Standard;
 let v2: Standard;
 let store: Store;
 let server: SecuredServer;
-const audited: AuditEntryView[] = [];
+const audited: AuditEntry[] = [];
 
 /** two minutes of a depot: every point healthy each second, T201 rising past high-high for 30 s, then back */
 function readings(): Sample[] {
@@ -43,7 +43,7 @@ function readings(): Sample[] {
 }
 
 /** what main.ts passes: the loaded standards, and replay with the chosen one */
-function rescoreView(standards: Standard[]): RescoreView {
+function rescoreView(standards: Standard[]): Rescorer {
   return {
     standards: standards.map((s) => s.key),
     replay: ({ standard, ...input }) => replay({ ...input, standard: standards.find((s) => s.key === standard)! }),

@@ -3,16 +3,16 @@ import type { ClauseResult, Sample, Site, Verdict } from '../../../model/index.t
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams, ms } from '../api/schemas.ts';
 import { ClientError } from '../errors.ts';
-import type { LiveView } from '../live-view.ts';
-import type { Rescore, RescoreClause, RescoreView } from '../rescore-types.ts';
+import type { LiveTwin } from '../live-twin.ts';
+import type { Rescore, RescoreClause, Rescorer } from '../rescore-types.ts';
 import { findSite, subjectVerdicts } from '../site-views.ts';
-import type { AuditSink, TelemetryHistory, VerdictHistory } from '../views.ts';
+import type { AuditSink, TelemetryHistory, VerdictHistory } from '../ports.ts';
 import { noHistory } from './as-of.ts';
 
 const DAY = 86_400_000;
 /** longest period one request replays; a longer audit is re-scored a month at a time */
 export const MAX_RESCORE_PERIOD_MS = 31 * DAY;
-/** most readings one request replays unless the RescoreView says otherwise (about a second of engine time) */
+/** most readings one request replays unless the Rescorer says otherwise (about a second of engine time) */
 export const MAX_RESCORE_SAMPLES = 2_000_000;
 
 
@@ -35,10 +35,10 @@ const rescoreAnswer = z
   .describe('Rescore');
 
 export interface RescoreRouteOptions {
-  live: LiveView;
+  live: LiveTwin;
   telemetry: TelemetryHistory | undefined;
   verdicts: VerdictHistory | undefined;
-  rescore: RescoreView | undefined;
+  rescore: Rescorer | undefined;
   audit: AuditSink;
 }
 
@@ -122,7 +122,7 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
 }
 
 /** Every (clause, subject) either side has: differences first, then in clause order. */
-function compareClauses(site: Site, live: LiveView, recorded: readonly ClauseResult[], rescored: readonly ClauseResult[]): RescoreClause[] {
+function compareClauses(site: Site, live: LiveTwin, recorded: readonly ClauseResult[], rescored: readonly ClauseResult[]): RescoreClause[] {
   const titles = new Map(live.clauses(site.id).map((c) => [c.id, c.title]));
   const toView = subjectVerdicts(site);
   const then = new Map(recorded.map((r) => [key(r), r]));

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { dutiesOf, RESPONSIBLE_ROLES, unitsOfAsset, type Site } from '../../../model/index.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 import { canSee } from '../auth/access.ts';
 
@@ -33,7 +33,7 @@ export function siteUnits(site: Site) {
  * /api/responsibility: the caller's units on every site they may see. The web app shows a named person
  * their units' alerts and tells them of each new one, on any page.
  */
-export function responsibilityRoutes(api: RouteTable, live: LiveView): void {
+export function responsibilityRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
       method: 'get', path: '/api/sites/:id/responsibility', tags: ['duties'], params: siteParams,

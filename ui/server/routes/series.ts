@@ -1,13 +1,13 @@
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { errorSchema, seriesAnswer, seriesParams, seriesQuery } from '../api/schemas.ts';
 import { findSite } from '../site-views.ts';
 import { thinSeries } from '../thin-series.ts';
-import type { TelemetryHistory } from '../views.ts';
+import type { TelemetryHistory } from '../ports.ts';
 
 export interface SeriesRouteOptions {
-  live: LiveView;
+  live: LiveTwin;
   telemetry: TelemetryHistory | undefined;
   /** longest range one request may ask for; default 31 days */
   maxRangeMs?: number;

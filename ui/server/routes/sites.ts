@@ -1,4 +1,4 @@
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteDetailSchema, siteParams, siteSummarySchema } from '../api/schemas.ts';
@@ -11,7 +11,7 @@ const denied = {
 };
 
 /** GET /api/sites (the sites the user may see) and GET /api/sites/:id */
-export function sitesRoutes(api: RouteTable, live: LiveView): void {
+export function sitesRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
       method: 'get', path: '/api/sites', tags: ['sites'], access: { kind: 'permission', permission: 'read' },

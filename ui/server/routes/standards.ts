@@ -2,7 +2,7 @@ import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { errorSchema, standardParams, standardSchema } from '../api/schemas.ts';
 import type { StandardSummary } from '../api-types.ts';
-import type { StandardTable } from '../views.ts';
+import type { StandardTable } from '../ports.ts';
 import { z } from 'zod';
 
 /** GET /api/standards and /api/standards/:key/clauses.md — the clause table of each loaded standard. */

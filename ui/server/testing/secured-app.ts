@@ -4,7 +4,7 @@ import { createMemoryUserDirectory, type Role, type SiteBinding } from '../auth/
 import { createUser } from '../auth/create-user.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { signIn, type SignedIn } from '../sign-in.ts';
-import { createMemoryLiveView, type MemoryLiveView } from './memory-live-view.ts';
+import { createMemoryLiveTwin, type MemoryLiveTwin } from './memory-live-twin.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -19,7 +19,7 @@ export const TEST_USERS: { name: string; role: Role; sites: SiteBinding }[] = [
 
 export interface SecuredServer {
   url: string;
-  live: MemoryLiveView;
+  live: MemoryLiveTwin;
   as(name: string): Promise<SignedIn>;
   close(): Promise<void>;
 }
@@ -31,7 +31,7 @@ export async function startSecuredServer(sites: Site[], options: Partial<AppOpti
   await createUser(template, { ...TEST_USERS[0]!, password: PASSWORD });
   const hashed = (await template.list())[0]!;
   const users = createMemoryUserDirectory(TEST_USERS.map((u) => ({ ...hashed, ...u })));
-  const live = createMemoryLiveView(sites);
+  const live = createMemoryLiveTwin(sites);
   const server: RunningServer = await startServer({
     app: createApp({ live, staticDir: '/nonexistent', ...options, auth: { users, ...options.auth } }),
     port: 0,

@@ -1,10 +1,10 @@
 import { Observable, Subject } from 'rxjs';
 import type { AlarmHealth, Alert, ClauseResult, LiveEvent, Site, SiteSnapshot } from '../../../model/index.ts';
-import type { LiveView } from '../live-view.ts';
+import type { LiveTwin } from '../live-twin.ts';
 import { quietAlarmHealth } from './alarm-health-fixture.ts';
 import { demoClauses, demoResults, demoScore } from './demo-state.ts';
 
-export interface MemoryLiveView extends LiveView {
+export interface MemoryLiveTwin extends LiveTwin {
   /** applies the event to the snapshot, then emits it */
   push(event: LiveEvent): void;
   /** completes events$ */
@@ -14,10 +14,10 @@ export interface MemoryLiveView extends LiveView {
 }
 
 /**
- * An in-memory LiveView for tests and UI work: sites with a seeded state, and a Subject
+ * An in-memory LiveTwin for tests and UI work: sites with a seeded state, and a Subject
  * of events that also keeps each site's snapshot current. Not the engine.
  */
-export function createMemoryLiveView(sites: Site[], options: { now?: number; seed?: boolean } = {}): MemoryLiveView {
+export function createMemoryLiveTwin(sites: Site[], options: { now?: number; seed?: boolean } = {}): MemoryLiveTwin {
   const now = options.now ?? Date.now();
   const events$ = new Subject<LiveEvent>();
   let observers = 0;

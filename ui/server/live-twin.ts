@@ -3,7 +3,7 @@ import type { AlarmHealth, Site, SiteSnapshot, ClauseInfo, LiveEvent } from '../
 import type { Standard } from '../../standards/index.ts';
 
 /** What the UI server reads from the running engine; the composition root implements it. */
-export interface LiveView {
+export interface LiveTwin {
   sites(): Site[];
   /** current score, results, alerts, latest values; undefined for an unknown site */
   snapshot(siteId: string): SiteSnapshot | undefined;

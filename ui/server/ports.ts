@@ -1,6 +1,6 @@
 import type { Bilingual } from '../../model/index.ts';
 import type {
-  AlertStore, EvidenceRecord, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
+  AlertStore, AuditEntry as StoredAuditEntry, EvidenceRecord, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
 } from '../../db/index.ts';
 
 /** One stored reading of a point: db's SeriesPoint. */
@@ -30,7 +30,7 @@ export interface HealthCheck {
 }
 
 /** Readiness of the parts the server depends on; main.ts implements it (db reachable, sources connected). */
-export interface HealthView {
+export interface ReadinessChecks {
   checks(): Promise<HealthCheck[]>;
 }
 
@@ -55,9 +55,9 @@ export interface SourceMetrics {
 
 /**
  * Figures the server cannot see on the live events; main.ts implements it. Verdict counts,
- * scores, open alarms and samples through the event stream are taken from the LiveView.
+ * scores, open alarms and samples through the event stream are taken from the LiveTwin.
  */
-export interface MetricsView {
+export interface MetricsSource {
   /** samples ingested by the engine since start, all sites */
   samplesIngested?(): number;
   /** the database writer's buffer; rows it moved to the dead letters, per lane; audit entries on disk not yet stored */
@@ -96,7 +96,7 @@ export type InspectionRecord = EvidenceRecord;
  * Evidence records entered by managers; main.ts implements record() as store.writeEvidence plus
  * engine.addEvidence(site, toSiteEvidence(site, record)) so that evidence clauses see the record at once, in place.
  */
-export interface InspectionsView {
+export interface InspectionLog {
   list(site: string): Promise<InspectionRecord[]>;
   /** stores the record (a new version when one is on record under the same kind, subject and doneAt); resolves to it as stored */
   record(record: InspectionRecord): Promise<InspectionRecord | void>;
@@ -104,15 +104,9 @@ export interface InspectionsView {
   versions?(site: string, kind: string, subject: string, doneAt: number): Promise<InspectionRecord[]>;
 }
 
-/** An action for the audit log (db's store.appendAudit takes this shape); must not throw. */
-export interface AuditEntryView {
-  actor: string;
-  action: string;
-  subject: string;
-  site?: string;
-  details?: Record<string, unknown>;
-}
-export type AuditSink = (entry: AuditEntryView) => void;
+/** An action for the audit log: db's AuditEntry (the writer stamps `at` when left out); the sink must not throw. */
+export type AuditEntry = StoredAuditEntry;
+export type AuditSink = (entry: AuditEntry) => void;
 
 /** A loaded standard's clause table (standards' renderClauseTable), handed over by main.ts. */
 export interface StandardTable {
