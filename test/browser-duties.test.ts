@@ -124,6 +124,10 @@ describe('duties of a major hazard in a browser', () => {
       expect(await page.getByTestId('office-commitment-zhoushan-demo').innerText()).toMatch(/not all normal · manager/);
       await page.getByTestId('due-ORDER40-21-ONSITE-DRILL-zhoushan-demo').waitFor({ timeout: 10_000 });
       expect(await page.getByTestId('due-ORDER40-21-ONSITE-DRILL-zhoushan-demo').getAttribute('data-status')).toBe('overdue');
+      // each site's online rate in the office's site list: nothing measured in the twin's first hour says so, never 100 %
+      expect(await page.getByTestId('site-online-zhoushan-demo').getAttribute('data-verdict')).toBe('unmeasured');
+      expect(await page.getByTestId('site-online-zhoushan-demo').innerText()).toBe('not measured yet');
+      expect(await page.getByTestId('site-list').evaluate((el) => el.parentElement!.getBoundingClientRect().right <= window.innerWidth + 1)).toBe(true);
       // the office list leaves out what is in date until asked
       expect(await page.locator('[data-testid="due-list"] tr[data-status="ok"]').count()).toBe(0);
       expect(await noHorizontalScroll(page)).toBe(true);

@@ -21,6 +21,24 @@ export interface SiteSummary {
   /** alerts neither cleared nor shelved */
   activeAlerts: number;
   standard: string | null;
+  /**
+   * the day's online rate of the safety-critical points as the twin measured it (its newest
+   * data-quality-day record: the worst point's rate, 0..1), with the verdict its clause reached;
+   * null where the standard does not judge it or nothing is measured yet (shown as "not measured yet")
+   */
+  onlineRate: OnlineRateView | null;
+}
+
+export interface OnlineRateView {
+  /** 0..1, the worst safety point's share of the day online */
+  rate: number;
+  /** the site's day it covers (YYYY-MM-DD) */
+  date: string;
+  /** hours of that day watched so far */
+  observedHours: number | null;
+  verdict: Verdict;
+  /** the clause that judges it */
+  clause: string;
 }
 
 export interface AssetView {

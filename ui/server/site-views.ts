@@ -1,6 +1,6 @@
 import type { Alert, Bilingual, ClauseInfo, ClauseResult, Site, SiteSnapshot } from '../../model/index.ts';
 import type { LiveTwin } from './live-twin.ts';
-import type { ClauseView, EvidenceView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
+import type { ClauseView, EvidenceView, OnlineRateView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
 
 /** Alerts that still ask for attention: neither cleared nor shelved. */
 export function isOpenAlert(alert: Alert): boolean {
@@ -22,7 +22,25 @@ export function siteSummary(site: Site, snapshot: SiteSnapshot | undefined): Sit
     counts: score?.counts ?? null,
     activeAlerts: (snapshot?.alerts ?? []).filter(isOpenAlert).length,
     standard: score?.standard ?? null,
+    onlineRate: onlineRateOf(snapshot),
   };
+}
+
+/** The evidence kind the twin records each day's online rate under (engine/online-rate.ts). */
+const ONLINE_RATE_KIND = 'data-quality-day';
+
+/** The online rate a clause judged from the twin's newest data-quality-day record; null while none is measured. */
+export function onlineRateOf(snapshot: SiteSnapshot | undefined): OnlineRateView | null {
+  for (const r of snapshot?.results ?? []) {
+    const record = r.evidence.find((e) => e.point === `record:${ONLINE_RATE_KIND}`);
+    const value = record?.value as { date?: unknown; values?: { onlineRate?: unknown; observedHours?: unknown } } | null | undefined;
+    if (!value || typeof value.values?.onlineRate !== 'number' || typeof value.date !== 'string') continue;
+    return {
+      rate: value.values.onlineRate, date: value.date, clause: r.clause, verdict: r.verdict,
+      observedHours: typeof value.values.observedHours === 'number' ? value.values.observedHours : null,
+    };
+  }
+  return null;
 }
 
 export function listSites(live: LiveTwin): SiteSummary[] {

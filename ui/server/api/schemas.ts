@@ -97,6 +97,10 @@ export const siteSummarySchema = z
     counts: verdictCounts.nullable(),
     activeAlerts: z.number(),
     standard: z.string().nullable(),
+    /** the day's online rate of the safety-critical points as the twin measured it; null: not measured yet */
+    onlineRate: z
+      .object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(['pass', 'fail', 'unknown', 'not-applicable']), clause: z.string() })
+      .nullable(),
   })
   .describe('SiteSummary');
 

@@ -324,6 +324,7 @@ const strings = {
   'due.failing': { zh: '不符合', en: 'not met' },
   'due.not-measured': { zh: '尚未测得', en: 'not measured yet' },
   'due.unknown': { zh: '未知', en: 'unknown' },
+  onlineRate: { zh: '今日在线率', en: 'Online today' },
   notMeasuredItems: { zh: '尚未测得', en: 'Not measured yet' },
   firstMeasurementAt: { zh: '最早于 {time} 首次测得', en: 'first measurement at {time} at the earliest' },
   'due.due-soon': { zh: '30天内到期', en: 'due within 30 days' },
