@@ -226,6 +226,8 @@ describe('expression fast path beyond the shipped standards', () => {
     ['l.map(v, v * x).filter(v, v > 1.0)[0] > 2.0', true],
     ['l.map(v, l.map(w, w + v)[0])[1] == x', true], // nested comprehensions
     ['m.map(k, m[k] * x)[0] >= y', true], // over a map's keys, in cel-js's order
+    ['l.filter(v, v > x).map(v, v * y)[0] + double(size(l.filter(v, v < x))) > 1.0', true], // a filter computed beforehand when l and x are fixed
+    ['l.map(v, v > x ? [v] : [y])[0][0] < 2.0', true],
     ['m.filter(k, m[k] > x).map(k, k + s)[1] == "b"', true],
     ['l.map(v, m.map(k, m[k] + v)[0])[0] < x', true], // a map's keys inside a list's
     ['s + "!" == "a!"', true],

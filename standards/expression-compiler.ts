@@ -71,6 +71,15 @@ const known = (value: unknown): Known => Object.assign(() => value, { [KNOWN]: v
 const isKnown = (f: Fast): f is Known => KNOWN in f;
 const NO_LOCALS: Locals = [];
 
+/**
+ * A closure that reads nothing but a comprehension's accumulator: its pushes of known values, and
+ * fresh list literals of them. A map() or filter() over a known list made only of such steps is
+ * known too (a filter of the site's tanks by a known dike), and is computed beforehand.
+ */
+const ACCU_ONLY = Symbol('reads only the accumulator');
+const accuOnly = (f: Fast): Fast => Object.assign(f, { [ACCU_ONLY]: true });
+const readsAccuOnly = (f: Fast): boolean => ACCU_ONLY in f || isKnown(f);
+
 /** Wraps a checked program with its compiled fast path, when every node of its AST is supported. */
 export function withFastPath(program: ParsedCel): FastCel {
   const slots = { count: 0 };
@@ -360,6 +369,8 @@ function compileLogical(node: CelNode, scope: Scope): Fast | undefined {
 function compileTernary(node: CelNode, scope: Scope): Fast | undefined {
   const [condition, yes, no] = (node.args as CelNode[]).map((n) => compile(n, scope));
   if (!condition || !yes || !no) return undefined;
+  // a known condition picks its branch now (a filter's test on a known element)
+  if (isKnown(condition) && typeof condition[KNOWN] === 'boolean') return condition[KNOWN] ? yes : no;
   const ternary: Fast = (ctx, locals) => {
     const c = condition(ctx, locals);
     return c === true ? yes(ctx, locals) : c === false ? no(ctx, locals) : fallback();
@@ -380,23 +391,26 @@ function compileList(node: CelNode, scope: Scope): Fast | undefined {
   const items = (node.args as CelNode[]).map((n) => compile(n, scope));
   if (items.some((i) => !i)) return undefined;
   const compiled = items as Fast[];
+  // a fresh list on every call (a comprehension's accumulator is pushed to), never one computed beforehand
+  if (compiled.every(isKnown)) {
+    const values = compiled.map((f) => f[KNOWN]);
+    return accuOnly(() => values.slice());
+  }
   return (ctx, locals) => compiled.map((f) => f(ctx, locals));
 }
 
-const accuValue =
-  (slot: number): Fast =>
-  (_ctx, locals) =>
-    locals[slot];
+const accuValue = (slot: number): Fast => accuOnly((_ctx, locals) => locals[slot]);
 
 function compileAccuPush(node: CelNode, scope: Scope): Fast | undefined {
   const slot = scope.accu;
   const item = compile(node.args as CelNode, scope);
   if (slot === undefined || !item) return undefined;
-  return (ctx, locals) => {
+  const push: Fast = (ctx, locals) => {
     const list = locals[slot] as unknown[];
     list.push(item(ctx, locals));
     return list;
   };
+  return isKnown(item) ? accuOnly(push) : push;
 }
 
 /**
@@ -460,7 +474,7 @@ function unroll(args: ComprehensionArgs, items: unknown, element: (v: unknown) =
   }
   const accu = inner.accu!;
   const { condition, result } = args;
-  return (ctx, locals) => {
+  const unrolled: Fast = (ctx, locals) => {
     let value = init(ctx, locals);
     locals[accu] = value;
     for (let i = 0; i < steps.length; i++) {
@@ -469,4 +483,10 @@ function unroll(args: ComprehensionArgs, items: unknown, element: (v: unknown) =
     }
     return result(value);
   };
+  if (!inner.fixed || !readsAccuOnly(init) || !steps.every(readsAccuOnly)) return unrolled;
+  try {
+    return known(unrolled({}, []));
+  } catch {
+    return unrolled;
+  }
 }
