@@ -1,4 +1,4 @@
-import type { Sample } from '../model/index.ts';
+import { systemClock, type Sample } from '../model/index.ts';
 import { onlinePointId, type SampleSink } from './source.ts';
 
 export interface LinkHeartbeatOptions {
@@ -41,7 +41,7 @@ interface Beat {
  * consumer the source's state again. Nothing is sent for a source before its first report.
  */
 export function createLinkHeartbeat(options: LinkHeartbeatOptions): LinkHeartbeat {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const beats = new Map<string, Beat>(
     options.sources.map((source) => [onlinePointId(source.id), { report: undefined, everyMs: source.staleAfterMs / 3, lastAt: Number.NEGATIVE_INFINITY }]),
   );

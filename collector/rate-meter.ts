@@ -1,3 +1,5 @@
+import { systemClock } from '../model/index.ts';
+
 /** Counts events and tells their rate over the last `windowSeconds` whole seconds. */
 export interface RateMeter {
   add(count?: number): void;
@@ -5,7 +7,7 @@ export interface RateMeter {
   perSecond(): number;
 }
 
-export function createRateMeter(now: () => number = Date.now, windowSeconds = 5): RateMeter {
+export function createRateMeter(now: () => number = systemClock.now, windowSeconds = 5): RateMeter {
   const buckets = new Array<number>(windowSeconds + 1).fill(0);
   let second = Math.floor(now() / 1000);
   const startedAt = now();

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { Sample } from '../model/index.ts';
+import { systemClock, type Sample } from '../model/index.ts';
 import { adoptOldestSegment, openDurableQueue, sampleCodec, type QueueConsumer } from '../queue/index.ts';
 import { CollectorError, type SampleSink } from './source.ts';
 
@@ -89,7 +89,7 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
   }
   if ((options.consumers ?? []).includes(DOWNSTREAM)) throw new CollectorError('COLLECTOR_CONFIG', `sample buffer ${options.dir}: "${DOWNSTREAM}" is the buffer's own consumer`);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ part: 'sample-buffer', dir: options.dir });
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const initialDelay = options.retry?.initialDelayMs ?? 200;
   const maxDelay = options.retry?.maxDelayMs ?? 5000;
   const maxKept = maxInMemory + maxOnDisk;

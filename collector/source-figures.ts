@@ -1,5 +1,6 @@
 import { createRateMeter, type RateMeter } from './rate-meter.ts';
 import type { SourceStats } from './source.ts';
+import { systemClock } from '../model/index.ts';
 
 /** What a source counts about itself while it runs; read out by stats(). */
 export interface SourceFigures {
@@ -9,7 +10,7 @@ export interface SourceFigures {
   online: boolean;
 }
 
-export function createSourceFigures(now: () => number = Date.now): SourceFigures {
+export function createSourceFigures(now: () => number = systemClock.now): SourceFigures {
   return { meter: createRateMeter(now), reconnects: 0, lastLatencyMs: null, online: false };
 }
 

@@ -1,4 +1,4 @@
-import type { Point, Sample, SampleValue } from '../model/index.ts';
+import { systemClock, type Point, type Sample, type SampleValue } from '../model/index.ts';
 import type { SampleSink } from './source.ts';
 
 export interface StaleWatchdogOptions {
@@ -37,7 +37,7 @@ interface Watch {
  * if none ever came) with quality 'bad', reason 'stale' and ts = now.
  */
 export function createStaleWatchdog(options: StaleWatchdogOptions): StaleWatchdog {
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const startedAt = now();
   const watches = new Map<string, Watch>(
     options.points.map((point) => [point.id, { point, lastArrival: startedAt, lastValue: undefined, reported: false }]),

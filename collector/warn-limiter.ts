@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { systemClock } from '../model/index.ts';
 
 export interface WarnLimiterOptions {
   /** how long repeats of one cause are only counted (default a minute) */
@@ -33,7 +34,7 @@ interface Held {
 
 export function createWarnLimiter(logger: Logger, options: WarnLimiterOptions = {}): WarnLimiter {
   const periodMs = options.periodMs ?? 60_000;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const schedule = options.setInterval ?? ((callback, ms) => setInterval(callback, ms).unref());
   const cancel = options.clearInterval ?? ((handle) => clearInterval(handle as NodeJS.Timeout));
   const causes = new Map<string, Held>();

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit.ts';
 import type * as schema from './schema.ts';
 import type { EvidenceRecord } from './evidence-store.ts';
+import { systemClock } from '../model/index.ts';
 
 /** sha256 (hex) over the canonical JSON of what the record says (not who uploaded it or when). */
 export function evidenceHash(r: EvidenceRecord): string {
@@ -16,7 +17,7 @@ export function evidenceRow(r: EvidenceRecord, version: number, hash: string): t
   return {
     site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
     validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
-    version, hash, recordedBy: r.recordedBy ?? null, recordedAt: new Date(r.recordedAt ?? Date.now()),
+    version, hash, recordedBy: r.recordedBy ?? null, recordedAt: new Date(r.recordedAt ?? systemClock.now()),
     passed: r.passed !== false, values: r.values ?? {},
   };
 }

@@ -1,5 +1,5 @@
 /** How long a clause failed on a subject, from its history of verdict changes (VerdictStore.clauseHistory). */
-import type { ClauseResult } from '../model/index.ts';
+import { systemClock, type ClauseResult } from '../model/index.ts';
 
 export interface FailurePeriod {
   from: number;
@@ -12,7 +12,7 @@ export interface FailurePeriod {
   standard: string;
 }
 
-export function failurePeriods(history: readonly ClauseResult[], now: number = Date.now()): FailurePeriod[] {
+export function failurePeriods(history: readonly ClauseResult[], now: number = systemClock.now()): FailurePeriod[] {
   const out: FailurePeriod[] = [];
   let open: FailurePeriod | undefined;
   for (const r of [...history].sort((a, b) => a.since - b.since)) {

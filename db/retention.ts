@@ -1,3 +1,5 @@
+import { systemClock } from '../model/index.ts';
+
 /**
  * Retention, per table, in days. What an open hold covers (site + time range, table
  * `holds`) is never purged, and the last verdict of each (clause, subject) and the last
@@ -67,6 +69,6 @@ export function retentionStatements(policy: RetentionPolicy = DEFAULT_RETENTION)
 }
 
 /** Purges what the policy no longer keeps; returns the rows deleted per table. */
-export function runRetention(store: { purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>> }, policy: RetentionPolicy = DEFAULT_RETENTION, now: number = Date.now()): Promise<Record<RetentionTable, number>> {
+export function runRetention(store: { purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>> }, policy: RetentionPolicy = DEFAULT_RETENTION, now: number = systemClock.now()): Promise<Record<RetentionTable, number>> {
   return store.purge(policy, now);
 }

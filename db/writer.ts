@@ -20,7 +20,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { pino, type Logger } from 'pino';
-import type { Alert, ClauseResult, Sample, SiteScore } from '../model/index.ts';
+import { systemClock, type Alert, type ClauseResult, type Sample, type SiteScore } from '../model/index.ts';
 import type { QueueConsumer, QueueStats } from '../queue/index.ts';
 import type { AuditEntry } from './audit.ts';
 import { isRowFault, type DeadLetter, type Lane as LaneName } from './dead-letters.ts';
@@ -143,7 +143,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
 
   function drop(count: number): void {
     dropped += count;
-    const now = Date.now();
+    const now = systemClock.now();
     if (now - lastDropLog >= 5000) {
       lastDropLog = now;
       log.warn({ dropped, maxBuffered }, 'store writer buffer full: oldest rows dropped');
@@ -159,7 +159,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
       const lost = samples.queue.spill(Math.min(before, Math.max(excess, maxBatch)));
       if (lost > 0) drop(lost);
       excess -= before - samples.queue.stats().inMemory;
-      const now = Date.now();
+      const now = systemClock.now();
       if (before > 0 && now - lastSpillLog >= 5000) {
         lastSpillLog = now;
         const s = samples.queue.stats();
@@ -234,7 +234,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
         let error: unknown = err;
         let stop: 'outage' | 'strike' | undefined = 'outage';
         if (isRowFault(err)) {
-          const found = await isolateRows(lane.name, batch.rows, lane.write, { strikes, maxStrikes: maxRowFailures, now: Date.now });
+          const found = await isolateRows(lane.name, batch.rows, lane.write, { strikes, maxStrikes: maxRowFailures, now: systemClock.now });
           wrote(lane.name, found.written);
           deadLettered(found.dead);
           ({ rest, stop } = found);
@@ -316,12 +316,12 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   const waiting = (): number => lanes.all.reduce((n, l) => n + l.sources.reduce((m, c) => m + c.backlog().rows, 0), 0);
 
   async function flush(): Promise<void> {
-    const deadline = Date.now() + drainTimeoutMs;
+    const deadline = systemClock.now() + drainTimeoutMs;
     for (;;) {
       await cycle();
       if (waiting() === 0 && deadPending.length === 0) return;
       if (running !== undefined) continue;
-      const wait = Math.min(backoffMs(), deadline - Date.now());
+      const wait = Math.min(backoffMs(), deadline - systemClock.now());
       if (wait <= 0) {
         throw new StoreError('DRAIN_TIMEOUT', `store writer could not write ${waiting()} buffered rows within ${drainTimeoutMs} ms`);
       }
@@ -347,7 +347,7 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     alert: (a) => enqueue(lanes.alerts, [a]),
     audit(entry) {
       // the time of the action, and an id that lets a retried write be recognised in the chain
-      const stamped: AuditEntry = { ...entry, at: entry.at ?? Date.now(), details: { ...entry.details, entryId: randomBytes(8).toString('hex') } };
+      const stamped: AuditEntry = { ...entry, at: entry.at ?? systemClock.now(), details: { ...entry.details, entryId: randomBytes(8).toString('hex') } };
       if (!lanes.durable) return enqueue(audits, [stamped]);
       audits.queue.append(stamped); // on disk even after close(): the next start writes it
       try {

@@ -1,16 +1,17 @@
+import { systemClock as wallClock, type Clock } from '../model/index.ts';
+
 /**
- * Time as notify/ sees it: `now()` and one-shot timers. The notifier never reads the wall clock
+ * Time as notify/ sees it: model's Clock and one-shot timers. The notifier never reads the wall clock
  * directly, so escalation and back-off run on virtual time in tests (createManualClock).
  */
-export interface NotifyClock {
-  now(): number;
+export interface NotifyClock extends Clock {
   /** runs `fn` once after `ms`; returns a function that cancels it */
   setTimeout(fn: () => void, ms: number): () => void;
 }
 
 export function systemClock(): NotifyClock {
   return {
-    now: () => Date.now(),
+    now: wallClock.now,
     setTimeout(fn, ms) {
       const handle = setTimeout(fn, Math.max(0, ms));
       return () => clearTimeout(handle);

@@ -1,4 +1,4 @@
-import { loadSite, type ClauseResult, type Confidence, type Site, type Verdict } from '../model/index.ts';
+import { systemClock, loadSite, type ClauseResult, type Confidence, type Site, type Verdict } from '../model/index.ts';
 import { StandardError } from './standard-errors.ts';
 import { evaluateStatic, staticBase } from './static-evaluator.ts';
 import { readsAsset } from './clause-compiler.ts';
@@ -43,7 +43,7 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
     throw new StandardError(file, [
       { code: 'STANDARD_REFERENCE', field: 'standards', message: `site ${site.id} names ${site.standards.join(', ')} but none is loaded (loaded: ${standards.map((s) => s.key).join(', ') || 'none'})` },
     ]);
-  const now = options.now ?? Date.now();
+  const now = options.now ?? systemClock.now();
   const cel = standard.cel.toCel(site);
   const counts: Record<Verdict, number> = { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 };
   const results: CheckReport['results'] = [];

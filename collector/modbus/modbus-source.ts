@@ -1,5 +1,5 @@
 import { pino, type Logger } from 'pino';
-import type { ModbusSource, Point, SampleValue } from '../../model/index.ts';
+import { systemClock, type ModbusSource, type Point, type SampleValue } from '../../model/index.ts';
 import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { createOnlineSignal } from '../online-signal.ts';
@@ -126,7 +126,7 @@ interface PlannedRead {
 
 function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> } {
   const { site, source, points, logger, where, figures } = options;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const initialDelay = options.reconnect?.initialDelayMs ?? 500;
   const maxDelay = options.reconnect?.maxDelayMs ?? 10_000;
   const warnings = createWarnLimiter(logger, { now });

@@ -1,6 +1,6 @@
 import { OPCUAClient, resolveNodeId, type ClientSession, type ClientSubscription, type OPCUACertificateManager } from 'node-opcua';
 import { pino, type Logger } from 'pino';
-import type { OpcuaSource, Point, Sample, SampleValue } from '../../model/index.ts';
+import { systemClock, type OpcuaSource, type Point, type Sample, type SampleValue } from '../../model/index.ts';
 import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { createOnlineSignal } from '../online-signal.ts';
@@ -37,7 +37,7 @@ export function createOpcuaSource(options: OpcuaSourceOptions): Source {
   const points = validate(options, where);
   const security = resolveSecurity(options, where);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const figures = createSourceFigures(now);
   let running: { stop(): Promise<void> } | undefined;
 

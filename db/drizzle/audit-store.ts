@@ -5,6 +5,7 @@ import type { AuditStore } from '../audit-store.ts';
 import type { Db } from '../db-handle.ts';
 import * as schema from '../schema.ts';
 import { sqlRows } from './sql-rows.ts';
+import { systemClock } from '../../model/index.ts';
 
 function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
   return {
@@ -17,7 +18,7 @@ function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
 async function appendAfter(tx: Db, entry: AuditEntry, prevHash: string): Promise<AuditRecord> {
   const a = schema.auditLog;
   const content = {
-    at: Math.round(entry.at ?? Date.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
+    at: Math.round(entry.at ?? systemClock.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
     site: entry.site ?? null, details: entry.details ?? {}, prevHash,
   };
   const hash = auditHash(content);
@@ -44,7 +45,7 @@ export function createDrizzleAuditStore(db: Db): AuditStore {
         const a = schema.auditLog;
         const last = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
         const ids = entries.map((e) => e.details?.['entryId']).filter((id): id is string => typeof id === 'string');
-        const since = Math.min(...entries.map((e) => e.at ?? Date.now()));
+        const since = Math.min(...entries.map((e) => e.at ?? systemClock.now()));
         const present = ids.length === 0 ? new Set<string>() : new Set((await sqlRows<{ id: string }>(tx as unknown as Db, sql`
           SELECT details->>'entryId' AS id FROM audit_log WHERE at >= ${new Date(since)} AND details->>'entryId' IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)).map((r) => r.id));
         let prev = last[0]?.hash ?? GENESIS;

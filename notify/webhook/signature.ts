@@ -8,6 +8,7 @@
  * each delivery id once (a retry). notify/README.md has a self-contained receiver snippet.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { systemClock } from '../../model/index.ts';
 
 export const SIGNATURE_HEADER = 'x-ketwin-signature';
 export const TIMESTAMP_HEADER = 'x-ketwin-timestamp';
@@ -51,7 +52,7 @@ export interface VerifyInput {
   subscriber?: string;
   /** signatures already accepted (kept for twice the tolerance): a repeat is a replay */
   seen?: Map<string, number>;
-  /** receiver's clock, ms since epoch; default Date.now() */
+  /** receiver's clock, ms since epoch; default the system clock */
   nowMs?: number;
   toleranceS?: number;
 }
@@ -65,7 +66,7 @@ export function verifySignature(input: VerifyInput): SignatureCheck {
   if (ts === undefined || sig === undefined || delivery === undefined || subscriber === undefined) return { ok: false, reason: 'missing' };
   if (!/^\d{1,12}$/.test(ts) || !/^v2=[0-9a-f]{64}$/.test(sig)) return { ok: false, reason: 'malformed' };
   const timestamp = Number(ts);
-  const nowMs = input.nowMs ?? Date.now();
+  const nowMs = input.nowMs ?? systemClock.now();
   const tolerance = input.toleranceS ?? DEFAULT_TOLERANCE_S;
   if (Math.abs(Math.floor(nowMs / 1000) - timestamp) > tolerance) return { ok: false, reason: 'stale' };
   const expected = Buffer.from(signatureOf(input.secret, timestamp, { delivery, subscriber }, input.body));

@@ -35,6 +35,7 @@ import type { Rescorer } from './rescore-types.ts';
 import { securityHeaders } from './security-headers.ts';
 import { spaFallback, staticFiles } from './static-files.ts';
 import type { AlertHistory, AuditSink, ReadinessChecks, InspectionLog, MetricsSource, StandardTable, TelemetryHistory, VerdictHistory } from './ports.ts';
+import { systemClock } from '../../model/index.ts';
 
 /** Emitted on the app by startServer's close(): open event streams end so nothing holds the port. */
 export const CLOSE_STREAMS = 'ketwin:close-streams';
@@ -59,7 +60,7 @@ export interface AppOptions {
   audit?: AuditSink;
   /** the clause table of each loaded standard (renderClauseTable), for GET /api/standards */
   standards?: StandardTable[];
-  /** the clock for reports, evidence and failure durations; default Date.now */
+  /** the clock for reports, evidence and failure durations; default the system clock */
   now?: () => number;
   /** readiness checks for /healthz */
   health?: ReadinessChecks;
@@ -120,7 +121,7 @@ export function createApp(options: AppOptions): Koa {
   sessionRoutes(api, auth);
   sitesRoutes(api, options.live);
   seriesRoutes(api, { live: options.live, telemetry: options.telemetry });
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const audit: AuditSink = options.audit ?? (() => undefined);
   const responses = createResponseLog(options.alerts);
   asOfRoutes(api, { live: options.live, verdicts: options.verdicts, audit, now });

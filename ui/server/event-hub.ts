@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { Observable, Subject, type Subscription } from 'rxjs';
-import type { LiveEvent } from '../../model/index.ts';
+import { systemClock, type LiveEvent } from '../../model/index.ts';
 
 /** A live event with its id: global to this server and increasing. */
 export interface StampedEvent {
@@ -37,7 +37,7 @@ export interface EventHub {
 
 export function createEventHub(events$: Observable<LiveEvent>, options: EventHubOptions = {}): EventHub {
   const capacity = options.capacity ?? 10_000;
-  const epoch = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+  const epoch = `${systemClock.now().toString(36)}${randomBytes(3).toString('hex')}`;
   const ring: (StampedEvent | undefined)[] = new Array<StampedEvent | undefined>(capacity);
   let head = 0; // next slot
   let evictedUpTo = 0; // highest id that left the ring

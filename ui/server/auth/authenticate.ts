@@ -5,6 +5,7 @@ import { ClientError } from '../errors.ts';
 import { hashPassword, verifyPassword } from './password.ts';
 import { createSessionStore, type Session, type SessionStore, type SessionStoreOptions } from './sessions.ts';
 import { type PasswordHash, type SessionUser, type UserDirectory, type UserRecord, sessionUser } from './users.ts';
+import { systemClock } from '../../../model/index.ts';
 
 export const SESSION_COOKIE = 'ketwin-session';
 /** set on a browser that signed in as a user: its guesses count apart, so a stranger's guesses cannot lock that user out of it */
@@ -76,7 +77,7 @@ export function createAuth(options: AuthOptions | undefined): Auth {
   const byAddress: SignInPolicy = { limit: 20, windowMs: window, ...lock, ...options.perAddress };
   const byUser: SignInPolicy = { limit: 5, windowMs: window, ...lock, ...options.perUser };
   const limits = options.limits ?? createMemorySignInLimiter();
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   let decoy: Promise<PasswordHash> | undefined;
 
   const cookieOptions = (ctx: Context) => ({

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { hashPassword } from './password.ts';
 import { type Role, ROLES, type SessionUser, type SiteBinding, type UserDirectory, UserDirectoryError, sessionUser, siteBindingSchema, userNameSchema } from './users.ts';
+import { systemClock } from '../../../model/index.ts';
 
 export const MIN_PASSWORD_LENGTH = 12;
 
@@ -30,7 +31,7 @@ export async function createUser(directory: UserDirectory, user: NewUser): Promi
     throw new UserDirectoryError('invalid', `user ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const { password, ...rest } = parsed.data;
-  await directory.add({ ...rest, password: await hashPassword(password), createdAt: Date.now() });
+  await directory.add({ ...rest, password: await hashPassword(password), createdAt: systemClock.now() });
   return sessionUser(rest);
 }
 

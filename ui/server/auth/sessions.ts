@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { SessionUser } from './users.ts';
+import { systemClock } from '../../../model/index.ts';
 
 export interface Session {
   id: string;
@@ -37,7 +38,7 @@ const token = (): string => randomBytes(32).toString('base64url');
 export function createSessionStore(options: SessionStoreOptions = {}): SessionStore {
   const ttl = options.ttlMs ?? 12 * 3_600_000;
   const idle = options.idleMs ?? 30 * 60_000;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const sessions = new Map<string, Session>();
 
   const sweep = (t: number): void => {

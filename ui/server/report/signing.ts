@@ -5,6 +5,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { systemClock } from '../../../model/index.ts';
 
 export const SIGNATURE_FORMAT = 'ketwin-report-signature/1';
 export const KEY_FILE = 'report-signing-key.pem';
@@ -91,7 +92,7 @@ export async function loadReportSigner(keyDir: string): Promise<ReportSigner> {
         publicKey,
         keyId,
         file: meta.file,
-        signedAt: meta.signedAt ?? Date.now(),
+        signedAt: meta.signedAt ?? systemClock.now(),
         signedBy: meta.signedBy,
       };
     },

@@ -5,6 +5,7 @@ import { errorSchema, seriesAnswer, seriesParams, seriesQuery } from '../api/sch
 import { findSite } from '../site-views.ts';
 import { thinSeries } from '../thin-series.ts';
 import type { TelemetryHistory } from '../ports.ts';
+import { systemClock } from '../../../model/index.ts';
 
 export interface SeriesRouteOptions {
   live: LiveTwin;
@@ -20,7 +21,7 @@ export interface SeriesRouteOptions {
 export function seriesRoutes(api: RouteTable, options: SeriesRouteOptions): void {
   const { live } = options;
   const maxRange = options.maxRangeMs ?? 31 * 86_400_000;
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   api.add(
     {
       method: 'get', path: '/api/sites/:id/points/:point/series', tags: ['sites'], params: seriesParams, query: seriesQuery,

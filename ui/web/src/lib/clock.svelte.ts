@@ -1,6 +1,11 @@
+import { systemClock } from '../../../../model/clock.ts';
+
+// the web app reads the wall clock through model's one port (a plain module: no schema code reaches the bundle)
+export { systemClock };
+
 /** The wall clock for countdowns, ticking every `periodMs` while started. */
-export class Clock {
-  #now = $state(Date.now());
+export class TickingClock {
+  #now = $state(systemClock.now());
   #timer: ReturnType<typeof setInterval> | undefined;
 
   get now(): number {
@@ -10,8 +15,8 @@ export class Clock {
   /** starts ticking; returns the stop function (for an $effect's teardown) */
   start(periodMs = 1000): () => void {
     this.stop();
-    this.#now = Date.now();
-    this.#timer = setInterval(() => (this.#now = Date.now()), periodMs);
+    this.#now = systemClock.now();
+    this.#timer = setInterval(() => (this.#now = systemClock.now()), periodMs);
     return () => this.stop();
   }
 
