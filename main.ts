@@ -1,6 +1,7 @@
 // The composition root and CLI: wires model, sim, collector, engine, db and ui.
 //   tsx main.ts start   run everything (the default)
 //   tsx main.ts check   validate every site and standard file, then exit
+import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -12,6 +13,7 @@ import { checkLoadedSite, formatCheckReport, loadStandards, renderClauseTable, S
 // the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
 // stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
 import type { Source } from './collector/index.ts';
+import { createInProcessBus } from './bus/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
@@ -213,8 +215,21 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
 
     // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
     // and what a stop leaves unconsumed is delivered first at the next start. The writer reads the same
-    // samples from the buffer and acks them after the database committed them: a kill loses none
+    // samples from the buffer and acks them after the database committed them: a kill loses none.
+    // The buffer hands the engine's samples over the telemetry bus (in one process: in memory)
     let newestSampleTs = 0;
+    const bus = createInProcessBus();
+    stops.push(() => bus.close());
+    await bus.subscribeSamples({
+      name: 'engine',
+      handle: (batch) => {
+        for (const sample of batch) {
+          engine.ingest(sample);
+          if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
+        }
+      },
+    });
+    const origin = randomUUID();
     const { startSiteCollection } = await import('./collector/index.ts');
     const collection = startSiteCollection({
       sites,
@@ -223,12 +238,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       buffer: { consumers: ['db'], maxInMemory: 500_000 },
       dataDir: options.dataDir,
       logger: logger.child({ part: 'collector' }),
-      consume: (batch) => {
-        for (const sample of batch) {
-          engine.ingest(sample);
-          if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
-        }
-      },
+      consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
     });
     writer.takeSamples(collection.consumer('db'));
     stops.push(() => collection.stop());

@@ -17,6 +17,8 @@ const UNIT = [
   'collector/warn-limiter.test.ts',
   'collector/link-heartbeat.test.ts',
   'queue/**/*.test.ts',
+  'bus/in-process-bus.test.ts',
+  'bus/sample-batch-codec.test.ts',
 ];
 const EXCLUDE = [...configDefaults.exclude, 'node_modules/**', 'data/**', 'ui/web/dist/**'];
 

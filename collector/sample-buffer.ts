@@ -8,9 +8,12 @@ import { CollectorError, type SampleSink } from './source.ts';
 /**
  * Where buffered samples go, a batch at a time, in arrival order. Returning a Promise is
  * backpressure: the next batch waits for it; a rejection means "downstream is down", and the
- * same batch is offered again after a back-off.
+ * same batch (the same rows at the same positions) is offered again after a back-off. `at` is
+ * where the rows are in the buffer, this run: positions [start, end) without `holes` (damaged
+ * lines skipped), so that a downstream that may have taken a batch it was not told about (a
+ * broker whose acknowledgement was lost) can tell the batch again.
  */
-export type SampleDownstream = (batch: Sample[]) => void | Promise<unknown>;
+export type SampleDownstream = (batch: Sample[], at: { start: number; end: number; holes?: readonly number[] }) => void | Promise<unknown>;
 
 export interface SampleBufferOptions {
   /** folder of the buffer's segments (created if missing; what a previous run left is delivered first) */
@@ -155,17 +158,21 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
 
   async function pump() {
     let failures = 0;
+    /** after a refusal, the same rows again: not more, which would be a batch of other positions */
+    let again: number | undefined;
     try {
       while (!closed) {
-        const batch = downstream.read(batchSize);
+        const batch = downstream.read(again ?? batchSize);
         if (batch.end === batch.start) break;
         if (batch.rows.length > 0) {
           try {
-            const result = options.downstream(batch.rows);
+            const result = options.downstream(batch.rows, batch);
             if (result && typeof (result as Promise<unknown>).then === 'function') await result;
             failures = 0;
+            again = undefined;
           } catch (error) {
             downstream.rewind();
+            again = batch.rows.length;
             failures++;
             const delay = Math.min(maxDelay, initialDelay * 2 ** (failures - 1));
             if (failures === 1) logger.warn({ err: error, depth: queue.stats().rows }, `sample buffer ${options.dir}: downstream refused a batch, holding samples`);

@@ -1,0 +1,162 @@
+/** Against the real nats-server at NATS_URL: each test its own prefix (so its own streams), deleted after. */
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Sample } from '../../model/index.ts';
+import type { BusMessage } from '../bus.ts';
+import { deleteStreams, natsUrl, uniquePrefix } from '../testing/nats.ts';
+import { numberedSamples } from '../testing/samples.ts';
+import { waitFor } from '../testing/wait.ts';
+import { DEAD_LETTER_HEADERS } from './durable-subscription.ts';
+import { createJetStreamBus, type JetStreamBus } from './jetstream-bus.ts';
+
+const url = natsUrl();
+let prefix = '';
+const buses: JetStreamBus[] = [];
+function bus(options: Partial<Parameters<typeof createJetStreamBus>[0]> = {}): JetStreamBus {
+  prefix ||= uniquePrefix();
+  const b = createJetStreamBus({ servers: url, prefix, publishTimeoutMs: 3000, ackWaitMs: 2000, retryDelayMs: 50, ...options });
+  buses.push(b);
+  return b;
+}
+
+afterEach(async () => {
+  await Promise.all(buses.splice(0).map((b) => b.close()));
+  if (prefix) await deleteStreams(url, prefix);
+  prefix = '';
+});
+
+describe('the JetStream bus', () => {
+  it('refuses options that cannot work, without connecting', () => {
+    expect(() => createJetStreamBus({ servers: 'http://127.0.0.1:4222' })).toThrowError(/nats:\/\/ or tls:\/\//);
+    expect(() => createJetStreamBus({ servers: url, prefix: 'ketwin.x' })).toThrowError(/bus prefix "ketwin.x"/);
+    expect(() => createJetStreamBus({ servers: url, maxDeliver: 0 })).toThrowError(/maxDeliver/);
+  });
+
+  it('makes one stream per site, with its subjects, idempotently (a second bus, then a subscriber with other limits)', async () => {
+    const a = bus();
+    await a.publishSamples(numberedSamples('site-a', 0, 10));
+    await bus().publishSamples(numberedSamples('site-a', 10, 10));
+    const sub = await bus({ stream: { maxAgeMs: 3600_000 } }).subscribeSamples({ name: 'engine', sites: ['site-a'], handle: () => undefined });
+    await sub.stop();
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      const info = await jsm.streams.info(`${prefix}_site-a`);
+      expect(info.config.subjects).toEqual(['samples', 'events', 'commands', 'health', 'dead'].map((leaf) => `${prefix}.site-a.${leaf}`));
+      expect(info.config.max_age).toBe(3600e9); // the subscriber's limits
+      expect(info.config.duplicate_window).toBe(3600e9);
+      expect(info.state.messages).toBe(2);
+      const consumer = await jsm.consumers.info(`${prefix}_site-a`, 'engine_samples');
+      expect(consumer.config).toMatchObject({ ack_policy: 'explicit', max_deliver: 5, max_ack_pending: 1, filter_subject: `${prefix}.site-a.samples` });
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('delivers each site\'s samples in order through a durable consumer; a batch offered again is stored once', async () => {
+    const publisher = bus();
+    const mixed = [...numberedSamples('a', 0, 500), ...numberedSamples('b', 500, 300), ...numberedSamples('a', 800, 200)];
+    await publisher.publishSamples(mixed, { origin: 'run-1', start: 0, end: 1000 });
+    await publisher.publishSamples(mixed, { origin: 'run-1', start: 0, end: 1000 }); // its PubAck was lost, say
+    expect(publisher.stats()).toMatchObject({ samples: 1000, duplicates: 2, messages: 4 });
+    const got = new Map<string, number[]>();
+    const subscriber = bus();
+    const sub = await subscriber.subscribeSamples({ name: 'engine', sites: ['a', 'b'], handle: (batch) => void got.set(batch[0]!.site, [...(got.get(batch[0]!.site) ?? []), ...batch.map((s) => s.value as number)]) });
+    await waitFor(() => (got.get('a')?.length ?? 0) + (got.get('b')?.length ?? 0) >= 1000, 'every sample');
+    // a later batch overlapping the first (the queue read more rows on its retry): only the new rows
+    await publisher.publishSamples(numberedSamples('a', 1000, 20), { origin: 'run-1', start: 990, end: 1010 });
+    await waitFor(() => (got.get('a')?.length ?? 0) >= 710, 'the new rows');
+    expect(got.get('a')).toEqual([...Array.from({ length: 500 }, (_, i) => i), ...Array.from({ length: 200 }, (_, i) => 800 + i), ...Array.from({ length: 10 }, (_, i) => 1010 + i)]);
+    expect(got.get('b')).toEqual(Array.from({ length: 300 }, (_, i) => 500 + i));
+    expect(sub.stats()).toMatchObject({ samples: 1010, duplicates: 10 });
+    await sub.stop();
+  });
+
+  it('delivers a failed batch again before the next, and after max_deliver sends it to the dead subject with why', async () => {
+    const b = bus({ maxDeliver: 3 });
+    await b.publishSamples(numberedSamples('a', 0, 5));
+    await b.publishSamples(numberedSamples('a', 5, 5)); // poisoned: never handled
+    await b.publishSamples(numberedSamples('a', 10, 5));
+    const got: number[] = [];
+    let firstFailures = 2; // fails twice, taken on its last allowed delivery: no dead letter
+    const sub = await b.subscribeSamples({
+      name: 'engine',
+      sites: ['a'],
+      handle: (batch) => {
+        if (batch[0]!.value === 0 && firstFailures-- > 0) throw new Error('the engine was busy');
+        if (batch[0]!.value === 5) throw new Error('cannot take sample 5');
+        got.push(...batch.map((s) => s.value as number));
+      },
+    });
+    await waitFor(() => got.length >= 10, 'the batches around the poisoned one');
+    expect(got).toEqual([0, 1, 2, 3, 4, 10, 11, 12, 13, 14]);
+    expect(sub.stats()).toMatchObject({ retried: 4, deadLettered: 1, handled: 2 });
+    const dead: { subject: string; headers: Record<string, string | undefined>; values: unknown[] }[] = [];
+    const nc = await connect({ servers: url });
+    try {
+      const jsm = await jetstreamManager(nc);
+      expect((await jsm.streams.info(`${prefix}_a`, { subjects_filter: `${prefix}.a.dead` })).state.subjects).toEqual({ [`${prefix}.a.dead`]: 1 });
+      const stored = await jsm.streams.getMessage(`${prefix}_a`, { last_by_subj: `${prefix}.a.dead` });
+      const h = (name: string) => stored?.header.get(name);
+      dead.push({ subject: stored!.subject, headers: { from: h(DEAD_LETTER_HEADERS.subject), deliveries: h(DEAD_LETTER_HEADERS.deliveries), reason: h(DEAD_LETTER_HEADERS.reason), consumer: h(DEAD_LETTER_HEADERS.consumer) }, values: [] });
+    } finally {
+      await nc.close();
+    }
+    expect(dead[0]).toMatchObject({ subject: `${prefix}.a.dead`, headers: { from: `${prefix}.a.samples`, deliveries: '3', reason: 'Error: cannot take sample 5', consumer: 'engine_samples' } });
+    await sub.stop();
+  });
+
+  it('a subscriber that stops and comes back under the same name goes on where it left', async () => {
+    const b = bus();
+    const got: Sample[] = [];
+    let sub = await b.subscribeSamples({ name: 'writer', sites: ['a'], handle: (batch) => void got.push(...batch) });
+    await b.publishSamples(numberedSamples('a', 0, 100));
+    await waitFor(() => got.length >= 100, 'the first batch');
+    await sub.stop();
+    await b.publishSamples(numberedSamples('a', 100, 100));
+    sub = await bus().subscribeSamples({ name: 'writer', sites: ['a'], handle: (batch) => void got.push(...batch) });
+    await waitFor(() => got.length >= 200, 'the second batch');
+    expect(got.map((s) => s.value)).toEqual(Array.from({ length: 200 }, (_, i) => i));
+    await sub.stop();
+  });
+
+  it('carries events, commands and health messages on their own subjects', async () => {
+    const b = bus();
+    const got: string[] = [];
+    const handle = (site: string, m: BusMessage) => void got.push(`${site}:${m.type}:${JSON.stringify(m.data)}`);
+    const health = await b.subscribe('health', { name: 'central', sites: ['a'], handle });
+    const commands = await b.subscribe('commands', { name: 'edge', sites: ['a'], handle });
+    await b.publish('a', 'health', { type: 'edge-health', data: { backlog: 3 } }, 'h-1');
+    await b.publish('a', 'health', { type: 'edge-health', data: { backlog: 3 } }, 'h-1'); // the same id: once
+    await b.publish('a', 'commands', { type: 'resend', data: { from: 1 } });
+    await waitFor(() => got.length >= 2, 'both messages');
+    await new Promise((r) => setTimeout(r, 200));
+    expect(got.sort()).toEqual(['a:edge-health:{"backlog":3}', 'a:resend:{"from":1}']);
+    await health.stop();
+    await commands.stop();
+  });
+
+  it('says BUS_UNREACHABLE when no server answers within the publish timeout', async () => {
+    const b = createJetStreamBus({ servers: 'nats://127.0.0.1:1', publishTimeoutMs: 300 });
+    await expect(b.publishSamples(numberedSamples('a', 0, 1))).rejects.toMatchObject({ code: 'BUS_UNREACHABLE', message: expect.stringContaining('127.0.0.1:1') });
+    await b.close();
+  });
+
+  it('moves samples through JetStream (figures in the log, not asserted: timing is the bench\'s)', async () => {
+    const b = bus();
+    const total = 200_000;
+    const batch = 1000;
+    let got = 0;
+    const sub = await bus().subscribeSamples({ name: 'engine', sites: ['a'], handle: (s) => void (got += s.length) });
+    const started = performance.now();
+    for (let i = 0; i < total; i += batch) await b.publishSamples(numberedSamples('a', i, batch), { origin: 'bench', start: i, end: i + batch });
+    const published = performance.now();
+    await waitFor(() => got >= total, 'every sample consumed', 60_000);
+    const done = performance.now();
+    const { bytes } = b.stats();
+    console.log(JSON.stringify({ samples: total, batch, publishSamplesPerS: Math.round(total / ((published - started) / 1000)), endToEndSamplesPerS: Math.round(total / ((done - started) / 1000)), bytesPerSample: +(bytes / total).toFixed(1) }));
+    expect(got).toBe(total);
+    await sub.stop();
+  });
+});
