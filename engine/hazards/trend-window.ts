@@ -2,13 +2,19 @@ const HOUR_MS = 3_600_000;
 
 /**
  * Least-squares slope of a value over a sliding time window, in units per hour, in O(1) per
- * reading: running sums, readings evicted from the front, sums recomputed when the buffer is
- * compacted (which also bounds floating-point drift).
+ * reading: running sums over a ring of readings (doubling when full, never copied per reading),
+ * readings evicted from the front, the sums recomputed once as many readings have left as remain
+ * (which bounds floating-point drift).
  */
 export class TrendWindow {
-  #at: number[] = [];
-  #value: number[] = [];
+  #at = new Float64Array(16);
+  #value = new Float64Array(16);
+  /** capacity − 1: the capacity is a power of two */
+  #mask = 15;
   #head = 0;
+  #size = 0;
+  /** readings evicted since the sums were last recomputed */
+  #evicted = 0;
   #base = 0;
   #st = 0;
   #sv = 0;
@@ -16,33 +22,38 @@ export class TrendWindow {
   #stv = 0;
 
   get size(): number {
-    return this.#at.length - this.#head;
+    return this.#size;
   }
 
   /** ms from the oldest to the newest reading held */
   get spanMs(): number {
-    return this.size === 0 ? 0 : this.#at[this.#at.length - 1]! - this.#at[this.#head]!;
+    return this.#size === 0 ? 0 : this.#at[(this.#head + this.#size - 1) & this.#mask]! - this.#at[this.#head]!;
   }
 
   push(at: number, value: number): void {
-    if (this.size === 0) this.#reset(at);
-    this.#at.push(at);
-    this.#value.push(value);
+    if (this.#size === 0) this.#rebase(at);
+    if (this.#size > this.#mask) this.#grow();
+    const i = (this.#head + this.#size) & this.#mask;
+    this.#at[i] = at;
+    this.#value[i] = value;
+    this.#size++;
     this.#add(at, value, 1);
   }
 
   /** drops readings taken before `limit` */
   evictBefore(limit: number): void {
-    while (this.#head < this.#at.length && this.#at[this.#head]! < limit) {
+    while (this.#size > 0 && this.#at[this.#head]! < limit) {
       this.#add(this.#at[this.#head]!, this.#value[this.#head]!, -1);
-      this.#head++;
+      this.#head = (this.#head + 1) & this.#mask;
+      this.#size--;
+      this.#evicted++;
     }
-    if (this.#head > 1024 && this.#head * 2 > this.#at.length) this.#compact();
+    if (this.#evicted > 1024 && this.#evicted > this.#size) this.#recompute();
   }
 
   /** units per hour, or undefined without two distinct instants */
   slopePerHour(): number | undefined {
-    const n = this.size;
+    const n = this.#size;
     const d = n * this.#stt - this.#st * this.#st;
     return n > 1 && d > 1e-12 ? (n * this.#stv - this.#st * this.#sv) / d : undefined;
   }
@@ -55,18 +66,33 @@ export class TrendWindow {
     this.#stv += sign * t * value;
   }
 
-  #reset(base: number): void {
-    this.#at = [];
-    this.#value = [];
-    this.#head = 0;
+  #rebase(base: number): void {
     this.#base = base;
+    this.#evicted = 0;
     this.#st = this.#sv = this.#stt = this.#stv = 0;
   }
 
-  #compact(): void {
-    const at = this.#at.slice(this.#head);
-    const value = this.#value.slice(this.#head);
-    this.#reset(at[0] ?? 0);
-    at.forEach((a, i) => this.push(a, value[i]!));
+  /** the sums afresh over the readings held, timed from the oldest */
+  #recompute(): void {
+    this.#rebase(this.#size === 0 ? 0 : this.#at[this.#head]!);
+    for (let k = 0; k < this.#size; k++) {
+      const i = (this.#head + k) & this.#mask;
+      this.#add(this.#at[i]!, this.#value[i]!, 1);
+    }
+  }
+
+  #grow(): void {
+    const capacity = (this.#mask + 1) * 2;
+    const at = new Float64Array(capacity);
+    const value = new Float64Array(capacity);
+    for (let k = 0; k < this.#size; k++) {
+      const i = (this.#head + k) & this.#mask;
+      at[k] = this.#at[i]!;
+      value[k] = this.#value[i]!;
+    }
+    this.#at = at;
+    this.#value = value;
+    this.#mask = capacity - 1;
+    this.#head = 0;
   }
 }
