@@ -34,4 +34,13 @@ export function alertStoreContract(store: () => AlertStore): void {
     await store().writeAlerts([alert('rty', 'r1', 'active', T0)]);
     expect((await store().alertHistory('r1')).map((h) => h.state)).toEqual(['active']);
   });
+
+  it("returns a site's alerts of one kind raised within a range, every transition of each (a history review)", async () => {
+    const warn = (id: string, state: Alert['state'], at: number, raisedAt: number): Alert => ({ ...alert('hist', id, state, at), kind: 'hazard-lightning', raisedAt });
+    await store().writeAlerts([warn('w1', 'active', T0, T0), { ...alert('hist', 'f1', 'active', T0 + 5), kind: 'hazard-tank-fire' }, warn('w2', 'active', T0 + 9000, T0 + 9000)]);
+    await store().writeAlerts([warn('w1', 'cleared', T0 + 3000, T0), { ...warn('x1', 'active', T0 + 10, T0 + 10), site: 'hist-other' }]);
+    const got = await store().alertTransitionsOf('hist', 'hazard-lightning', T0, T0 + 8000);
+    expect(got.map((t) => [t.alert.id, t.state, t.at])).toEqual([['w1', 'active', T0], ['w1', 'cleared', T0 + 3000]]);
+    expect((await store().alertTransitionsOf('hist', 'hazard-lightning', T0, T0 + 9000)).map((t) => t.alert.id)).toEqual(['w1', 'w1', 'w2']);
+  });
 }

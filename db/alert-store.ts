@@ -15,4 +15,9 @@ export interface AlertStore {
   openAlerts(site: string): Promise<Alert[]>;
   /** Every transition of one alert, oldest first. */
   alertHistory(alertId: string): Promise<AlertTransition[]>;
+  /**
+   * Every transition of the alerts of one kind on a site raised within [from, to] (a history review:
+   * the lightning warnings of the last 3 years), by raise time, each alert's oldest first.
+   */
+  alertTransitionsOf(site: string, kind: string, from: number, to: number): Promise<AlertTransition[]>;
 }

@@ -30,4 +30,18 @@ export function retentionStoreContract(store: () => RetentionStore & TelemetrySt
     await runRetention(store(), { samples: 365 }, now);
     expect(await store().series('ret-held', 'P', 0, now)).toEqual([]);
   });
+
+  it('keeps a series a rule asks to keep longer (a lightning feed, 3 years) past the samples policy, and no longer than asked', async () => {
+    const now = T0 + 1200 * DAY;
+    await store().keepSeries('ret-keep', ['LD1.strike_distance'], 1095);
+    await store().writeSamples([
+      { site: 'ret-keep', point: 'LD1.strike_distance', ts: T0 + 100 * DAY, value: 3.2, quality: 'good' }, // 1,100 days old: past 3 years
+      { site: 'ret-keep', point: 'LD1.strike_distance', ts: T0 + 400 * DAY, value: 4.1, quality: 'good' }, // 800 days: kept
+      { site: 'ret-keep', point: 'T1.level', ts: T0 + 400 * DAY, value: 9, quality: 'good' }, // the samples policy: gone
+    ]);
+    await runRetention(store(), { samples: 365 }, now);
+    expect((await store().series('ret-keep', 'LD1.strike_distance', 0, now)).map((p) => p.value)).toEqual([4.1]);
+    expect(await store().series('ret-keep', 'T1.level', 0, now)).toEqual([]);
+    await expect(store().keepSeries('ret-keep', ['x'], 0)).rejects.toThrow(/positive whole number/);
+  });
 }

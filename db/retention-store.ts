@@ -15,6 +15,12 @@ export interface RetentionStore {
   releaseHold(id: number): Promise<void>;
   /** Open holds of a site. */
   holds(site: string): Promise<Hold[]>;
+  /**
+   * Keeps the raw readings of these points of a site `days` days at least, beyond the samples policy
+   * (a rule's own history duty: MEM 2022 asks a lightning warning system's history ≥ 3 years);
+   * replaces what was set before for them. Creates their series if they have no reading yet.
+   */
+  keepSeries(site: string, points: readonly string[], days: number): Promise<void>;
   /** Deletes what `policy` no longer keeps; rows deleted per table. */
   purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>>;
 }

@@ -1,7 +1,9 @@
 import { systemClock } from '../model/index.ts';
 
 /**
- * Retention, per table, in days. What an open hold covers (site + time range, table
+ * Retention, per table, in days. A series a rule asks to keep longer (series.keep_days, set through
+ * RetentionStore.keepSeries: a lightning detector's feed, ≥ 3 years) keeps its readings that long
+ * (never shorter than the samples policy). What an open hold covers (site + time range, table
  * `holds`) is never purged, and the last verdict of each (clause, subject) and the last
  * score of each site before the cutoff are kept, so the state as of any later instant is
  * still answered. On plain PostgreSQL and PGlite, main.ts runs `runRetention` on an interval;
@@ -39,7 +41,10 @@ export function retentionStatements(policy: RetentionPolicy = DEFAULT_RETENTION)
   return [
     {
       table: 'samples',
+      // a series kept longer by a rule (series.keep_days, RetentionStore.keepSeries) keeps its readings that long
       sql: `DELETE FROM samples s WHERE s.ts < ${days(p.samples)}
+        AND NOT EXISTS (SELECT 1 FROM series k WHERE k.id = s.series_id AND k.keep_days IS NOT NULL
+          AND s.ts >= $1::timestamptz - k.keep_days * INTERVAL '1 day')
         AND NOT EXISTS (SELECT 1 FROM holds h JOIN series se ON se.site = h.site
           WHERE se.id = s.series_id AND h.released_at IS NULL AND s.ts BETWEEN h.from_ts AND h.to_ts)`,
     },

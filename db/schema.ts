@@ -20,6 +20,11 @@ export const series = pgTable(
     id: serial('id').primaryKey(),
     site: text('site').notNull(),
     point: text('point').notNull(),
+    /**
+     * days this series' raw readings are kept when a rule asks longer than the samples policy (a
+     * lightning detector's feed: ≥ 3 years, MEM 2022); null: the policy's (db/retention.ts)
+     */
+    keepDays: integer('keep_days'),
   },
   (t) => [uniqueIndex('series_site_point_key').on(t.site, t.point)],
 );

@@ -127,7 +127,11 @@ function evaluateEvidence(
       const ok = clause.programs.expression({ ...base.context, record });
       verdict = ok === true ? 'pass' : ok === false ? 'fail' : 'unknown';
     } catch (error) {
-      return { result: make('unknown', evidence, { ...extra, error: (error as Error).message }), changesAt: validUntil };
+      // a record whose figures do not decide the clause (a review with nothing to review): unknown, saying why in its own words
+      const result = make('unknown', evidence, { ...extra, error: (error as Error).message });
+      const why = typeof record['ref'] === 'string' ? record['ref'] : (error as Error).message;
+      result.reason = { zh: `记录无法判定：${why}`, en: `the record does not decide it: ${why}` };
+      return { result, changesAt: validUntil };
     }
   }
   return { result: make(verdict, evidence, extra), changesAt: Math.min(validUntil, nextDated ?? Infinity) };

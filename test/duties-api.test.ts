@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStore, type Store } from '../db/index.ts';
-import { createEngine, type Engine } from '../engine/index.ts';
+import { createEngine, lightningReviewClause, lightningReviewRecord, type Engine } from '../engine/index.ts';
 import { awaitingClose, loadSite, type Sample, type SampleValue, type Site } from '../model/index.ts';
 import { loadStandards, type Standard } from '../standards/index.ts';
 import type { AuditEntry, CommitmentFacts, DueItem, LiveTwin, SafetyCommitmentView } from '../ui/server/index.ts';
@@ -71,6 +71,9 @@ beforeAll(async () => {
   const missing = siteDueItems(demo, engine.snapshot(demo.id), engine.clauses(demo.id), NOW).filter((d) => d.status === 'overdue');
   demo = { ...demo, evidence: [...demo.evidence, ...missing.map((d) => ({ kind: d.kind!, ...(d.subject === demo.id ? {} : { subject: d.subject }), date: '2026-12-06', by: 'li.gong', ref: `R-${d.kind}`, passed: true, values: {} }))] };
   engine.updateSite(demo);
+  // main reviews the lightning warnings' history at start (engine/lightning-review): these depots' history holds none
+  const review = lightningReviewClause(standards[0]!)!;
+  for (const site of [demo, other]) engine.addEvidence(site.id, lightningReviewRecord({ warnings: [], decided: 0, valid: 0 }, review.params, NOW));
   const live: LiveTwin = {
     sites: () => [demo, other],
     snapshot: (id) => engine.snapshot(id),

@@ -1,5 +1,5 @@
 /** AlertStore over drizzle: each alert upserted, every transition appended with its outbox row. */
-import { and, asc, desc, eq, inArray, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, ne } from 'drizzle-orm';
 import type { Alert } from '../../model/index.ts';
 import type { AlertStore } from '../alert-store.ts';
 import type { Db } from '../db-handle.ts';
@@ -46,6 +46,18 @@ export function createDrizzleAlertStore(db: Db): AlertStore {
     async alertHistory(alertId: string) {
       const t = schema.alertTransitions;
       const rows = await db.select().from(t).where(eq(t.alertId, alertId)).orderBy(asc(t.at), asc(t.id));
+      return rows.map((r) => ({ state: r.state as Alert['state'], at: r.at.getTime(), alert: r.data as Alert }));
+    },
+
+    async alertTransitionsOf(site: string, kind: string, from: number, to: number) {
+      const t = schema.alertTransitions;
+      const a = schema.alerts;
+      const rows = await db
+        .select({ state: t.state, at: t.at, data: t.data })
+        .from(t)
+        .innerJoin(a, eq(a.id, t.alertId))
+        .where(and(eq(a.site, site), eq(a.kind, kind), gte(a.raisedAt, new Date(from)), lte(a.raisedAt, new Date(to))))
+        .orderBy(asc(a.raisedAt), asc(t.alertId), asc(t.at), asc(t.id));
       return rows.map((r) => ({ state: r.state as Alert['state'], at: r.at.getTime(), alert: r.data as Alert }));
     },
   };

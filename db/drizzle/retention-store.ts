@@ -23,6 +23,15 @@ export function createDrizzleRetentionStore(db: Db): RetentionStore {
       return got.map((r): Hold => ({ id: r.id, site: r.site, from: r.fromTs.getTime(), to: r.toTs.getTime(), reason: r.reason }));
     },
 
+    async keepSeries(site, points, days) {
+      if (!Number.isInteger(days) || days <= 0) throw new RangeError(`keepSeries: days must be a positive whole number, got ${days}`);
+      if (points.length === 0) return;
+      await db.execute(sql`
+        INSERT INTO series (site, point, keep_days)
+        SELECT ${site}, p, ${days} FROM unnest(${sql.param([...points])}::text[]) AS u(p)
+        ON CONFLICT (site, point) DO UPDATE SET keep_days = EXCLUDED.keep_days`);
+    },
+
     async purge(policy, now) {
       const counts = {} as Record<RetentionTable, number>;
       const at = `'${new Date(now).toISOString()}'::timestamptz`;

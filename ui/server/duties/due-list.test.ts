@@ -43,7 +43,7 @@ describe('the due list of a site', () => {
   it('a figure the twin measures, with no record yet, is not measured yet (unknown) — not never done — and names its first hour', () => {
     const started = Date.parse('2026-12-07T01:20:30Z'); // 09:20:30 in Shanghai
     const unmeasured: ClauseResult = {
-      ...verdict('MEM-DQ-ONLINE-RATE', 'unknown'), since: started,
+      ...verdict('MEM-DQ-ONLINE-RATE', 'unknown'), since: started, thresholds: { validFor: 'P2D', kind: 'data-quality-day' },
       reason: { zh: '尚未测得', en: 'not measured yet: data-quality-day is measured by the running twin' },
     };
     const items = siteDueItems({ ...site, timeZone: 'Asia/Shanghai' }, snapshot([verdict('never', 'fail'), unmeasured]), [info('never'), info('MEM-DQ-ONLINE-RATE')], started + 60_000);

@@ -6,6 +6,8 @@ const DAY_MS = 86_400_000;
 export const DUE_SOON_DAYS = 30;
 
 const HOUR_MS = 3_600_000;
+/** the evidence kind of the day's online rate, which engine/online-rate.ts records hourly once an hour has been watched */
+const ONLINE_RATE_KIND = 'data-quality-day';
 
 /**
  * overdue (expired, or never done), not measured yet (a figure the twin measures itself, such as the
@@ -41,9 +43,9 @@ export interface DueItem {
   /** not measured yet: why (the verdict's reason) */
   reason?: Bilingual;
   /**
-   * not measured yet: the earliest instant the twin can record a first figure, ms since epoch — the first
-   * full hour of the site's clock an hour after the twin began judging the clause (engine/online-rate.ts
-   * records hourly once an hour has been watched); later if the first reading came later
+   * not measured yet, the online rate: the earliest instant the twin can record a first figure, ms since
+   * epoch — the first full hour of the site's clock an hour after the twin began judging the clause
+   * (engine/online-rate.ts records hourly once an hour has been watched); later if the first reading came later
    */
   expectedBy?: number;
 }
@@ -70,7 +72,8 @@ export function siteDueItems(site: Site, snapshot: SiteSnapshot | undefined, cla
     const notMeasured = due.lastDone === undefined && result.verdict === 'unknown';
     if (notMeasured) {
       if (result.reason) item.reason = result.reason;
-      item.expectedBy = nextFullHour(site.timeZone, result.since + HOUR_MS);
+      // the online rate's first figure comes an hour into the twin's watch; other measured figures say no time
+      if (due.kind === ONLINE_RATE_KIND) item.expectedBy = nextFullHour(site.timeZone, result.since + HOUR_MS);
     }
     item.status =
       notMeasured ? 'not-measured'
