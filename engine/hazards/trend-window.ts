@@ -85,11 +85,12 @@ export class TrendWindow {
     const capacity = (this.#mask + 1) * 2;
     const at = new Float64Array(capacity);
     const value = new Float64Array(capacity);
-    for (let k = 0; k < this.#size; k++) {
-      const i = (this.#head + k) & this.#mask;
-      at[k] = this.#at[i]!;
-      value[k] = this.#value[i]!;
-    }
+    // full when it grows: the oldest readings from the head to the end, then the wrapped ones
+    const first = this.#size - this.#head;
+    at.set(this.#at.subarray(this.#head));
+    at.set(this.#at.subarray(0, this.#head), first);
+    value.set(this.#value.subarray(this.#head));
+    value.set(this.#value.subarray(0, this.#head), first);
     this.#at = at;
     this.#value = value;
     this.#mask = capacity - 1;
