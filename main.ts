@@ -1,5 +1,6 @@
-// The composition root and CLI: wires model, sim, collector, engine, db and ui.
+// The composition root and CLI: wires model, sim, collector, bus, engine, db and ui.
 //   tsx main.ts start   run everything (the default)
+//   tsx main.ts edge    at a depot: its collectors and disk buffer, publishing to NATS JetStream
 //   tsx main.ts check   validate every site and standard file, then exit
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -12,8 +13,8 @@ import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
 import { checkLoadedSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 // the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
 // stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
-import type { Source } from './collector/index.ts';
-import { createInProcessBus } from './bus/index.ts';
+import type { SiteCollectionStats, Source } from './collector/index.ts';
+import { createInProcessBus, createJetStreamBus, startHealthBeacon, type JetStreamBusOptions, type JetStreamBusStats } from './bus/index.ts';
 import { createEngine, replay } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
@@ -47,6 +48,15 @@ const environmentSchema = z.object({
   KETWIN_SUBSCRIBERS: z.string().min(1).optional(),
   /** behind one reverse proxy: the client address from X-Forwarded-For (the hop it appended), https from X-Forwarded-Proto */
   KETWIN_TRUST_PROXY: z.enum(['on', 'off']).default('off'),
+  /** `ketwin edge`: the NATS server(s), comma-separated */
+  NATS_URL: z
+    .string()
+    .regex(/^(nats|tls):\/\/[^\s/,]+(,(nats|tls):\/\/[^\s/,]+)*$/, 'must be nats:// URLs, comma-separated')
+    .default('nats://127.0.0.1:4222'),
+  /** first token of the bus's subjects and prefix of its streams */
+  KETWIN_BUS_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"').default('ketwin'),
+  /** `ketwin edge`: how often its health and backlog go out on <prefix>.<site>.health, ms */
+  KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
 });
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
@@ -71,6 +81,10 @@ export interface KetwinOptions {
   subscribersFile?: string;
   /** trust X-Forwarded-* from one reverse proxy (KETWIN_TRUST_PROXY=on) */
   trustProxy?: boolean;
+  /** the JetStream bus of `edge` (and later `central`); default nats://127.0.0.1:4222, prefix ketwin */
+  nats?: { servers: string[]; prefix: string };
+  /** `edge`: its health beat, ms (default 10 000) */
+  edgeHealthMs?: number;
 }
 
 export interface Ketwin {
@@ -103,13 +117,19 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     metricsToken: e.METRICS_TOKEN,
     subscribersFile: e.KETWIN_SUBSCRIBERS ? resolve(e.KETWIN_SUBSCRIBERS) : undefined,
     trustProxy: e.KETWIN_TRUST_PROXY === 'on',
+    nats: { servers: e.NATS_URL.split(','), prefix: e.KETWIN_BUS_PREFIX },
+    edgeHealthMs: e.KETWIN_EDGE_HEALTH_MS,
   };
 }
 
-export async function loadConfiguration(sitesDir: string, standardsDir: string): Promise<{ sites: Site[]; standards: Standard[] }> {
+async function loadSites(sitesDir: string): Promise<Site[]> {
   const files = (await readdir(sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort();
   if (files.length === 0) throw new Error(`${sitesDir}: no site definitions (*.yaml)`);
-  const sites = await Promise.all(files.map((f) => loadSite(join(sitesDir, f))));
+  return Promise.all(files.map((f) => loadSite(join(sitesDir, f))));
+}
+
+export async function loadConfiguration(sitesDir: string, standardsDir: string): Promise<{ sites: Site[]; standards: Standard[] }> {
+  const sites = await loadSites(sitesDir);
   const standards = await loadStandards(standardsDir);
   for (const site of sites) {
     for (const wanted of site.standards) {
@@ -136,24 +156,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const configuration = await loadConfiguration(options.sitesDir, options.standardsDir);
     let sites = configuration.sites;
 
-    const sims: DepotSim[] = [];
-    if (options.simulate) {
-      const { loadScenario, startDepotSim } = await import('./sim/index.ts');
-      for (const site of sites) {
-        const ports = options.simulate.ports === 'configured' ? configuredPorts(site) : {};
-        // a simulated minute per 1 s scan so that scenarios unfold in minutes, with the routine
-        // transfers slowed back to real-world rates: an ordinary fill must not look like a runaway
-        const sim = await startDepotSim(site, { ...ports, tickMs: 1000, secondsPerTick: 60, routineRate: 1 / 60, logger: logger.child({ part: 'sim' }) });
-        stops.push(() => sim.stop());
-        sims.push(sim);
-        if (options.simulate.scenario) {
-          const scenario = await loadScenario(options.simulate.scenario);
-          logger.info({ site: site.id, scenario: options.simulate.scenario }, 'playing scenario');
-          sim.play(scenario, { logger: logger.child({ part: 'scenario' }) });
-        }
-      }
-      sites = sims.map((sim) => sim.siteWithEndpoints());
-    }
+    const sims = await startSimulatedDepots(sites, options.simulate, logger, stops);
+    if (options.simulate) sites = sims.map((sim) => sim.siteWithEndpoints());
 
     const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
     stops.push(() => store.close());
@@ -343,6 +347,117 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
   }
 }
 
+/** Simulated depots for the sites (KETWIN_SIM), each stopped by `stops`; none when not simulating. */
+async function startSimulatedDepots(sites: Site[], simulate: KetwinOptions['simulate'], logger: Logger, stops: (() => Promise<void> | void)[]): Promise<DepotSim[]> {
+  if (!simulate) return [];
+  const sims: DepotSim[] = [];
+  const { loadScenario, startDepotSim } = await import('./sim/index.ts');
+  for (const site of sites) {
+    const ports = simulate.ports === 'configured' ? configuredPorts(site) : {};
+    // a simulated minute per 1 s scan so that scenarios unfold in minutes, with the routine
+    // transfers slowed back to real-world rates: an ordinary fill must not look like a runaway
+    const sim = await startDepotSim(site, { ...ports, tickMs: 1000, secondsPerTick: 60, routineRate: 1 / 60, logger: logger.child({ part: 'sim' }) });
+    stops.push(() => sim.stop());
+    sims.push(sim);
+    if (simulate.scenario) {
+      const scenario = await loadScenario(simulate.scenario);
+      logger.info({ site: site.id, scenario: simulate.scenario }, 'playing scenario');
+      sim.play(scenario, { logger: logger.child({ part: 'scenario' }) });
+    }
+  }
+  return sims;
+}
+
+export interface EdgeOptions {
+  /** the depot's sites (usually one), as loaded */
+  sites: Site[];
+  dataDir: string;
+  simulate: KetwinOptions['simulate'];
+  logger: Logger;
+  /** the JetStream bus it publishes to (servers, prefix, publish timeout, stream limits) */
+  bus: Omit<JetStreamBusOptions, 'logger' | 'name'>;
+  /** how often its health and backlog go out on <prefix>.<site>.health, ms */
+  healthEveryMs: number;
+}
+
+export interface Edge {
+  sites: Site[];
+  sims: DepotSim[];
+  stats(): { collection: SiteCollectionStats; bus: JetStreamBusStats; health: { published: number; skipped: number } };
+  /** resolves once everything collected so far was published (acknowledged by JetStream) */
+  drained(): Promise<void>;
+  /** stops collecting; what is not published yet stays in the disk buffer for the next start */
+  close(): Promise<void>;
+}
+
+/**
+ * `ketwin edge`, at a depot: its collectors into the one durable queue (the collector buffer under
+ * <dataDir>/buffer), and the queue's downstream a JetStream publisher: a batch is acked in the queue
+ * only after every PubAck, so while NATS is unreachable the samples wait on disk and go out in order,
+ * each once, when the link returns. Its health and backlog go out on <prefix>.<site>.health.
+ */
+export async function startEdge(options: EdgeOptions): Promise<Edge> {
+  const { logger } = options;
+  const stops: (() => Promise<void> | void)[] = [];
+  const close = async () => {
+    for (const stop of stops.splice(0).reverse()) {
+      try {
+        await stop();
+      } catch (error) {
+        logger.error({ err: error }, 'error during shutdown');
+      }
+    }
+  };
+  try {
+    const sims = await startSimulatedDepots(options.sites, options.simulate, logger, stops);
+    const sites = options.simulate ? sims.map((sim) => sim.siteWithEndpoints()) : options.sites;
+    const ids = sites.map((s) => s.id);
+    const bus = createJetStreamBus({ ...options.bus, name: `ketwin-edge ${ids.join(',')}`, logger: logger.child({ part: 'bus' }) });
+    stops.push(() => bus.close());
+    // this run's rows: a batch offered again after a refusal carries the same id and positions
+    const origin = randomUUID();
+    const { startSiteCollection } = await import('./collector/index.ts');
+    const collection = startSiteCollection({
+      sites,
+      bufferDir: join(options.dataDir, 'buffer'),
+      dataDir: options.dataDir,
+      logger: logger.child({ part: 'collector' }),
+      consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
+    });
+    stops.push(() => collection.stop());
+    const beacon = startHealthBeacon({
+      bus,
+      sites: ids,
+      type: 'edge-health',
+      from: origin,
+      everyMs: options.healthEveryMs,
+      logger,
+      report: (site) => {
+        const { buffer, sources, collected } = collection.stats();
+        const b = bus.stats();
+        return {
+          link: b.connected ? 'up' : 'down',
+          backlog: { samples: buffer.depth, onDisk: buffer.onDisk, dropped: buffer.dropped, full: buffer.full },
+          collected,
+          published: b.samples,
+          sources: sources.filter((s) => s.site === site).map((s) => ({ id: s.source, online: s.online, samples: s.samples })),
+        };
+      },
+    });
+    stops.push(() => beacon.stop());
+    return {
+      sites,
+      sims,
+      stats: () => ({ collection: collection.stats(), bus: bus.stats(), health: beacon.stats() }),
+      drained: () => collection.drained(),
+      close,
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
 /** The users the sites name as responsible persons, each with the sites that name them. */
 function namedPersons(sites: readonly Site[]): { name: string; sites: string[] }[] {
   const byName = new Map<string, string[]>();
@@ -366,7 +481,7 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start [--scenario <name>]] | check [site.yaml ...] | audit head | audit verify [--head FILE] | user add <name> <role> <site,...|*>
+const USAGE = `usage: ketwin [start [--scenario <name>]] | edge | check [site.yaml ...] | audit head | audit verify [--head FILE] | user add <name> <role> <site,...|*>
   | user unlock|disable|enable|remove <name> | user role <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
@@ -374,7 +489,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = argv;
   const options = optionsFromEnvironment(process.env);
   // a command's answer is its stdout (a signed head, a report): its log lines go to stderr
-  if (command !== 'start') options.logger = pino({ level: options.logger.level }, pino.destination(2));
+  if (command !== 'start' && command !== 'edge') options.logger = pino({ level: options.logger.level }, pino.destination(2));
   switch (command) {
     case 'start': {
       const scenario = parseStartArguments(rest, (await import('./sim/index.ts')).SCENARIOS);
@@ -385,6 +500,10 @@ export async function main(argv: string[]): Promise<number> {
       await runStart(options);
       return 0;
     }
+    case 'edge':
+      if (rest.length > 0) break;
+      await runEdge(options);
+      return 0;
     case 'check':
       return runCheck(options, rest);
     case 'audit':
@@ -523,19 +642,19 @@ async function runUserChange(options: KetwinOptions, [verb, name, role, sites]: 
   return done ? 0 : 1;
 }
 
-async function runStart(options: KetwinOptions): Promise<void> {
-  const ketwin = await startKetwin(options);
-  options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id) }, 'ketwin is running');
-  console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
+/**
+ * Closes on SIGINT or SIGTERM. Everything is closed then, so the process ends by itself; if a handle is
+ * still open 10 s later, says so and goes.
+ */
+function closeOnSignal(options: KetwinOptions, closing: { close(): Promise<void> }, stopped: () => Record<string, unknown>): void {
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     options.logger.info({ signal }, 'shutting down');
-    ketwin.close().then(
+    closing.close().then(
       () => {
-        options.logger.info({ writer: ketwin.writerStats() }, 'stopped');
-        // Everything is closed, so the process ends by itself; if a handle is still open, say so and go.
+        options.logger.info(stopped(), 'stopped');
         setTimeout(() => {
           options.logger.error('a handle was still open 10 s after shutdown; exiting anyway');
           process.exit(1);
@@ -549,6 +668,32 @@ async function runStart(options: KetwinOptions): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+async function runEdge(options: KetwinOptions): Promise<void> {
+  const nats = options.nats ?? { servers: ['nats://127.0.0.1:4222'], prefix: 'ketwin' };
+  const edge = await startEdge({
+    sites: await loadSites(options.sitesDir),
+    dataDir: options.dataDir,
+    simulate: options.simulate,
+    logger: options.logger,
+    bus: { servers: nats.servers, prefix: nats.prefix },
+    healthEveryMs: options.edgeHealthMs ?? 10_000,
+  });
+  const sites = edge.sites.map((s) => s.id);
+  options.logger.info({ sites, nats: nats.servers, prefix: nats.prefix }, 'ketwin edge is running');
+  console.log(`\n  ketwin edge is running: sites ${sites.join(', ')} → ${nats.servers.join(', ')} (subjects ${nats.prefix}.<site>.samples)\n  (Ctrl-C to stop)\n`);
+  closeOnSignal(options, edge, () => {
+    const { collection, bus } = edge.stats();
+    return { collected: collection.collected, published: bus.samples, leftOnDisk: collection.buffer.onDisk };
+  });
+}
+
+async function runStart(options: KetwinOptions): Promise<void> {
+  const ketwin = await startKetwin(options);
+  options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id) }, 'ketwin is running');
+  console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
+  closeOnSignal(options, ketwin, () => ({ writer: ketwin.writerStats() }));
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -5,3 +5,4 @@ export { createJetStreamBus, type JetStreamBus, type JetStreamBusOptions, type J
 export { DEFAULT_STREAM_LIMITS, type StreamLimits } from './jetstream/streams.ts';
 export { DEAD_LETTER_HEADERS } from './jetstream/durable-subscription.ts';
 export { encodeSiteBatch, decodeSiteBatch, type SiteBatch } from './sample-batch-codec.ts';
+export { startHealthBeacon, type HealthBeacon, type HealthBeaconOptions } from './health-beacon.ts';
