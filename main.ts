@@ -9,13 +9,13 @@ import { pathToFileURL } from 'node:url';
 import { asyncScheduler } from 'rxjs';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
-import { loadSite, SiteDefinitionError, type Site } from './model/index.ts';
+import { loadSite, SiteDefinitionError, systemClock, type Site } from './model/index.ts';
 import { checkLoadedSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 // the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
 // stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
 import type { SiteCollectionStats, Source } from './collector/index.ts';
 import { createInProcessBus, createJetStreamBus, startHealthBeacon, type JetStreamBusOptions, type JetStreamBusStats } from './bus/index.ts';
-import { createEngine, replay } from './engine/index.ts';
+import { createEngine, replay, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
   createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, toSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
@@ -60,6 +60,8 @@ const environmentSchema = z.object({
 });
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
+/** the lightning review runs this long after an all clear: the writer has stored the transition by then */
+const LIGHTNING_REVIEW_AFTER_CLEAR_MS = 10_000;
 
 export interface KetwinOptions {
   port: number;
@@ -216,6 +218,37 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       }),
     ];
     stops.push(() => subscriptions.forEach((s) => s.unsubscribe()));
+
+    // the lightning warning review (MEM 2022): the detectors' readings kept as long as the rule asks (≥ 3 years),
+    // the lead time and share of valid warnings re-read from the alert and strike history at start, hourly and
+    // after each all clear; a changed figure is judged at once and kept as the site's evidence
+    const reviewed = new Map<string, string>();
+    const reviewLightning = async () => {
+      for (const site of sites) {
+        const review = lightningReviewClause(configuration.standards.find((s) => s.key === engine.clauses(site.id)[0]?.standard) ?? configuration.standards[0]!);
+        const points = lightningHistoryPoints(site);
+        if (!review || points.length === 0) continue;
+        await store.keepSeries(site.id, points, review.params.historyDays);
+        const now = systemClock.now();
+        const record = lightningReviewRecord(await reviewLightningWarnings(site, review.params, store, now), review.params, now);
+        const key = JSON.stringify([record.date, record.values]);
+        if (reviewed.get(site.id) === key) continue;
+        reviewed.set(site.id, key);
+        engine.addEvidence(site.id, record);
+        const [stored] = await store.writeEvidence([{ ...fromSiteEvidence(site, record), recordedBy: 'system:ketwin' }]);
+        if (stored) sites = sites.map((s) => (s.id === site.id ? siteWithEvidence(s, [stored]) : s));
+      }
+    };
+    const reviewNow = () => void reviewLightning().catch((error: unknown) => logger.error({ err: error }, 'the lightning warning review failed'));
+    await reviewLightning().catch((error: unknown) => logger.error({ err: error }, 'the lightning warning review failed'));
+    const lightningReviews = setInterval(reviewNow, RETENTION_EVERY_MS);
+    lightningReviews.unref();
+    stops.push(() => clearInterval(lightningReviews));
+    // after an all clear, once the writer has stored the transition
+    const afterClear = engine.alerts$.subscribe((a) => {
+      if (a.kind === LIGHTNING_ALERT_KIND && a.lifecycle?.condition === 'returned') setTimeout(reviewNow, LIGHTNING_REVIEW_AFTER_CLEAR_MS).unref();
+    });
+    stops.push(() => afterClear.unsubscribe());
 
     // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
     // and what a stop leaves unconsumed is delivered first at the next start. The writer reads the same

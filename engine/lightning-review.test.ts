@@ -25,7 +25,7 @@ function history(transitions: StoredTransition[], readings: StoredReading[]): Li
   const asked: [string, number, number][] = [];
   return {
     asked,
-    alertTransitions: async (s, kind, from, to) => (s === site.id && kind === 'hazard-lightning' ? transitions.filter((t) => t.alert.raisedAt >= from && t.alert.raisedAt <= to) : []),
+    alertTransitionsOf: async (s, kind, from, to) => (s === site.id && kind === 'hazard-lightning' ? transitions.filter((t) => t.alert.raisedAt >= from && t.alert.raisedAt <= to) : []),
     series: async (s, point, from, to) => {
       asked.push([point, from, to]);
       return s === site.id && point === 'LD1.strike_distance' ? readings.filter((r) => r.ts >= from && r.ts <= to) : [];

@@ -26,7 +26,7 @@ export interface StoredReading {
 /** What the review reads from history: the alarm store and the telemetry store. */
 export interface LightningHistory {
   /** every transition of the alerts of `kind` on `site` raised within [from, to], oldest first per alert */
-  alertTransitions(site: string, kind: string, from: number, to: number): Promise<StoredTransition[]>;
+  alertTransitionsOf(site: string, kind: string, from: number, to: number): Promise<StoredTransition[]>;
   /** the stored readings of one point within [from, to] */
   series(site: string, point: string, from: number, to: number): Promise<StoredReading[]>;
 }
@@ -118,7 +118,7 @@ export function warningSpans(transitions: readonly StoredTransition[]): { alertI
  */
 export async function reviewLightningWarnings(site: Site, params: LightningReviewParams, history: LightningHistory, now: number): Promise<LightningReview> {
   const from = now - params.historyDays * DAY_MS;
-  const spans = warningSpans(await history.alertTransitions(site.id, LIGHTNING_ALERT_KIND, from, now));
+  const spans = warningSpans(await history.alertTransitionsOf(site.id, LIGHTNING_ALERT_KIND, from, now));
   const strikePoint = (detector: string) => site.points.find((p) => p.asset === detector && p.name === 'strike_distance')?.id;
   const warnings: ReviewedWarning[] = [];
   for (const span of spans) {
