@@ -63,5 +63,6 @@ function safeJson(row: unknown): string {
 
 /** An error message may quote the row: keep it storable. */
 function storable(text: string): string {
+  // eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL text cannot store
   return text.replace(/\u0000/g, '\\u0000').replace(/[\uD800-\uDFFF]/g, (c) => `\\u${c.charCodeAt(0).toString(16)}`);
 }

@@ -84,6 +84,7 @@ export async function createPostgresTarget(adminUrl: string): Promise<StoreTarge
     throw new Error(
       `PostgreSQL is not reachable at ${adminUrl} (${(err as Error).message}). ` +
         'Start it (.ci/run does: pg_ctlcluster --skip-systemctl-redirect <version> main start) or set DATABASE_URL.',
+      { cause: err },
     );
   }
   const name = `ketwin_t_${randomBytes(6).toString('hex')}`;

@@ -3,6 +3,7 @@
  * without its partner. Refused wherever text comes in (API bodies, site and standard files);
  * a device's text is marked bad instead.
  */
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL text cannot store
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /** What is wrong with `text`, or undefined when it may be stored. */

@@ -207,7 +207,10 @@ describe('depot simulator lifecycle', () => {
   it('gives the same values for the same seed', async () => {
     const [a, b] = await Promise.all([startDepotSim(site, { seed: 42, tickMs: MANUAL }), startDepotSim(site, { seed: 42, tickMs: MANUAL })]);
     try {
-      for (let i = 0; i < 5; i++) (a.tick(), b.tick());
+      for (let i = 0; i < 5; i++) {
+        a.tick();
+        b.tick();
+      }
       for (const point of site.points) expect(a.value(point.id)).toBe(b.value(point.id));
     } finally {
       await Promise.all([a.stop(), b.stop()]);

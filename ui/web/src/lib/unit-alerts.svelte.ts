@@ -9,6 +9,7 @@ export class UnitAlerts {
   #units = $state<MyUnit[]>([]);
   #fresh = $state<{ alert: Alert; unit: MyUnit }[]>([]);
   #source: EventSource | null = null;
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity -- ids already shown: bookkeeping, nothing renders it
   #seen = new Set<string>();
 
   get units(): MyUnit[] {
