@@ -5,6 +5,7 @@
  * alarms on.
  */
 import { pino, type Logger } from 'pino';
+import { systemClock } from '../model/index.ts';
 import type { TelemetryBus } from './bus.ts';
 
 export interface HealthBeaconOptions {
@@ -30,7 +31,7 @@ export interface HealthBeacon {
 
 export function startHealthBeacon(options: HealthBeaconOptions): HealthBeacon {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const now = options.now ?? Date.now;
+  const now = options.now ?? systemClock.now;
   const counts = { published: 0, skipped: 0 };
   let seq = 0;
   let beating: Promise<void> | undefined;

@@ -90,7 +90,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
   const subscriptions = new Set<BusSubscription>();
   let link: Link | undefined;
   let linking: Promise<void> | undefined;
-  let waiters: (() => void)[] = [];
+  const waiters: (() => void)[] = [];
   let closed = false;
   let retryTimer: NodeJS.Timeout | undefined;
   let wakeRetry: (() => void) | undefined;
