@@ -1,6 +1,6 @@
 import { asyncScheduler, filter, map, type Observable, type SchedulerLike } from 'rxjs';
 import { pino, type Logger } from 'pino';
-import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
+import type { AlarmHealth, Alert, ClauseInfo, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteScore, SiteSnapshot, TransferDeclaration } from '../model/index.ts';
 import { clauseInfo, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 import { createSiteRuntime, type SiteRuntime } from './site-runtime.ts';
@@ -55,6 +55,14 @@ export interface Engine {
   unsuppress(siteId: string, assetId: string, by: string): Alert[];
   /** a person closes an incident whose condition has cleared ("awaiting close"), with a comment */
   close(alertId: string, by: string, comment: string): Alert;
+  /**
+   * a manager declares a transfer on a tank (direction, expected rate, until): the stuck-gauge check
+   * treats it like an open valve and a flow. Replaces the tank's earlier declaration; one whose end has
+   * passed ends the transfer. Throws ENGINE_UNKNOWN_SITE, ENGINE_UNKNOWN_ASSET (no such tank with a level gauge).
+   */
+  declareTransfer(siteId: string, declaration: TransferDeclaration): TransferDeclaration;
+  /** the transfers declared on a site that stand now */
+  transfers(siteId: string): TransferDeclaration[];
   /** a rescue team reports its progress on an incident: acknowledged, en-route, on-scene */
   respond(alertId: string, by: string, status: string): Alert;
   /** an open alert by id */
@@ -117,6 +125,12 @@ export function createEngine(options: EngineOptions): Engine {
     unsuppress: (siteId, assetId, by) => runtimeOfAsset(siteId, assetId).alarms.unsuppress(assetId, by),
     respond: (alertId, by, status) => runtimeOfAlert(alertId).alarms.respond(alertId, by, status),
     close: (alertId, by, comment) => runtimeOfAlert(alertId).alarms.close(alertId, by, comment),
+    declareTransfer(siteId, declaration) {
+      const runtime = runtimes.get(siteId);
+      if (!runtime) throw new EngineError('ENGINE_UNKNOWN_SITE', `site ${siteId} is not in this engine`);
+      return runtime.declareTransfer(declaration);
+    },
+    transfers: (siteId) => runtimes.get(siteId)?.transfers() ?? [],
     alert: (alertId) => runtimes.get(alertId.split(':')[0] ?? '')?.alarms.get(alertId),
     health: (siteId) => (runtimes.has(siteId) ? healths.figures(siteId) : undefined),
     ingest(sample) {
@@ -137,6 +151,7 @@ export function createEngine(options: EngineOptions): Engine {
       old.dispose();
       runtimes.set(site.id, runtime);
       runtime.restore(open); // alarm state survives a new site definition
+      for (const declaration of old.transfers()) runtime.declareTransfer(declaration); // so do declared transfers
       for (const sample of readings) runtime.ingest(sample);
       const score = runtime.snapshot().score;
       if (score) emit({ type: 'score', data: { ...score, ts: scheduler.now() } });

@@ -1,7 +1,8 @@
 import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
-import type { Alert, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteSnapshot } from '../model/index.ts';
+import type { Alert, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteSnapshot, TransferDeclaration } from '../model/index.ts';
 import type { Standard } from '../standards/index.ts';
+import { EngineError } from './engine-errors.ts';
 import type { AlarmBook } from './alarms/alarm-book.ts';
 import type { AlarmHealthTracker } from './alarms/alarm-health.ts';
 import { wireClausePipelines } from './clause-pipelines.ts';
@@ -26,6 +27,10 @@ export interface SiteRuntime {
   restore(alerts: readonly Alert[]): void;
   /** a record entered elsewhere (an inspection recorded through the UI) joins the evidence; its clauses are judged again, in place */
   addEvidence(entry: EvidenceRecord): void;
+  /** a transfer declared on a tank with a level gauge, told to the hazard models (ENGINE_UNKNOWN_ASSET otherwise) */
+  declareTransfer(declaration: TransferDeclaration): TransferDeclaration;
+  /** the declared transfers that stand now */
+  transfers(): TransferDeclaration[];
   snapshot(): SiteSnapshot;
   dispose(): void;
 }
@@ -141,6 +146,8 @@ export function createSiteRuntime(
     logger: log,
   });
   for (const watcher of hazardWatchers) for (const id of watcher.points) points.cells.get(id)?.hazards.push(watcher.onSample);
+  /** the transfers declared on the site's tanks, by tank (the newest declaration of each) */
+  const declared = new Map<string, TransferDeclaration>();
   const critical = new Set(standard.liveRisk.criticalSeverities);
   const criticalPoints = [
     ...clauses.evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points),
@@ -169,6 +176,15 @@ export function createSiteRuntime(
       score.show(scheduler.now());
     },
     addEvidence,
+    declareTransfer(declaration) {
+      const tank = site.assets.find((a) => a.id === declaration.tank);
+      if (tank?.kind !== 'tank' || !site.points.some((p) => p.asset === tank.id && p.name === 'level'))
+        throw new EngineError('ENGINE_UNKNOWN_ASSET', `site ${site.id} has no tank ${declaration.tank} with a level gauge`);
+      declared.set(declaration.tank, declaration);
+      for (const watcher of hazardWatchers) watcher.onTransfer?.(declaration);
+      return declaration;
+    },
+    transfers: () => [...declared.values()].filter((d) => d.until > scheduler.now()),
     ingest(sample) {
       const state = points.cells.get(sample.point);
       if (!state) return false;

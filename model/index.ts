@@ -18,3 +18,4 @@ export { loadSite, parseSite } from './site-loader.ts';
 export { escalationSchema, CONTACT_ROLES, WEBHOOK_FORMATS, type EscalationPolicy, type EscalationContact, type EscalationStep } from './escalation.ts';
 export { textProblem, findBadText } from './text.ts';
 export { yamlValue, type YamlValue } from './yaml-value.ts';
+export { TRANSFER_DIRECTIONS, type TransferDeclaration } from './transfers.ts';

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { EvidenceRecord, Sample, Site } from '../../model/index.ts';
+import type { EvidenceRecord, Sample, Site, TransferDeclaration } from '../../model/index.ts';
 import type { Standard } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 
@@ -32,4 +32,6 @@ export interface HazardContext {
 export interface HazardWatcher {
   points: string[];
   onSample(sample: Sample): void;
+  /** a transfer a person declared (a model that reads transfers: the stuck-gauge check); absent elsewhere */
+  onTransfer?(declaration: TransferDeclaration): void;
 }

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Alert, type Site } from '../../model/index.ts';
 import { loadStandard, parseDuration, type Standard } from '../../standards/index.ts';
+import type { Engine } from '../engine.ts';
 import { playOnVirtualTime, SITE_FILE, STANDARD_1_1_FILE as STANDARD_FILE, type Step } from './hazard-test-support.ts';
 
 const MIN = 60_000;
@@ -93,5 +94,57 @@ describe('stuck gauge and mass balance (Buncefield)', () => {
     expect(trip).toMatchObject({ severity: 1, changedAt: 3 * MIN + 1 });
     expect(trip!.message.en).toMatch(/the independent high-high switch has tripped while the gauge reads 14\.0\d+ m, below high-high 16\.2 m/);
     expect(snapshot.values['T201.level']!.quality).toBe('uncertain');
+  });
+
+  describe('a transfer declared by a manager counts as an open valve and a flow', () => {
+    /** T201 without its flow meter: only a declaration says it is receiving */
+    const noMeter = () => ({ ...site, points: site.points.filter((p) => p.id !== 'T201.flow') });
+    /** the gauge: the true level of a 550 m³/h receipt from 14 m every 10 s, silent from `stuckAt` (a stuck OPC-UA gauge sends nothing) */
+    const gauge = (until: number, stuckAt: number): Step[] => {
+      const steps: Step[] = [];
+      for (let t = 0; t <= until; t += 10_000) {
+        steps.push([t, 'T201.temperature', 20]); // the PLC still talks: its link is not lost
+        if (t < stuckAt) steps.push([t, 'T201.level', Math.round((14 + t * RISE_PER_MS) * 1000) / 1000]);
+      }
+      return steps;
+    };
+    const declare = (until: number) => (engine: Engine, at: (ms: number, fn: () => void) => void) =>
+      // `until` on the engine's clock (the test scheduler's, from 0)
+      at(1000, () => engine.declareTransfer(site.id, { tank: 'T201', direction: 'in', rateM3h: 550, until, by: 'manager', at: 1000 }));
+
+    it('a tank with no flow meter: the declared rate stands for one, and a gauge that stops sending is suspected stuck', () => {
+      const stuckAt = 15 * MIN;
+      const { alerts, snapshot } = playOnVirtualTime(noMeter(), standard, gauge(40 * MIN, stuckAt), 40 * MIN, declare(2 * 3_600_000));
+      const seen = doubts(alerts);
+      expect(seen[0]).toMatchObject({ severity: 2, transition: { action: 'raise' } });
+      // judged each minute on the declared rate: 5 min after the stick half the expected rise is missing
+      expect(seen[0]!.changedAt).toBeGreaterThanOrEqual(stuckAt + 5 * MIN);
+      expect(seen[0]!.changedAt).toBeLessThanOrEqual(stuckAt + 6 * MIN);
+      expect(seen.at(-1)!.message.en).toMatch(/level gauge suspected stuck: it moved [0-5] mm in 10 min while the flow meter passed 92 m³ \(expected 71 mm\)/);
+      expect(snapshot.values['T201.level']).toMatchObject({ quality: 'uncertain' });
+    });
+
+    it('without the declaration the same tank is not watched: nothing says it moves', () => {
+      expect(doubts(playOnVirtualTime(noMeter(), standard, gauge(40 * MIN, 15 * MIN), 40 * MIN).alerts)).toEqual([]);
+    });
+
+    it('the declaration ends at its until: a gauge that stops after it is not doubted', () => {
+      expect(doubts(playOnVirtualTime(noMeter(), standard, gauge(60 * MIN, 20 * MIN), 60 * MIN, declare(20 * MIN)).alerts)).toEqual([]);
+    });
+
+    it('with a meter whose valve position reads closed, the declared transfer opens it: the balance is judged', () => {
+      const closed = receipt(30 * MIN, { stuckAt: 10 * MIN }).map((s): Step => (s[1] === 'T201.inlet_valve_open' ? [s[0], s[1], false] : s));
+      expect(doubts(playOnVirtualTime(site, standard, closed, 30 * MIN).alerts)).toEqual([]);
+      expect(doubts(playOnVirtualTime(site, standard, closed, 30 * MIN, declare(3_600_000)).alerts)[0]).toMatchObject({ transition: { action: 'raise' } });
+    });
+
+    it('a tank the site does not have, or one without a level gauge, is refused by name', () => {
+      playOnVirtualTime(site, standard, [], 2000, (engine, at) =>
+        at(1000, () => {
+          expect(() => engine.declareTransfer(site.id, { tank: 'T999', direction: 'in', rateM3h: 100, until: 3_600_000, by: 'm', at: 1000 })).toThrow(/has no tank T999 with a level gauge/);
+          expect(engine.transfers(site.id)).toEqual([]);
+        }),
+      );
+    });
   });
 });

@@ -1,6 +1,6 @@
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
-import type { Bilingual, Dike, IncidentDetails, Sample, Tank } from '../../model/index.ts';
+import type { Bilingual, Dike, IncidentDetails, Sample, Tank, TransferDeclaration } from '../../model/index.ts';
 import type { HazardDefinition } from '../../standards/index.ts';
 import { polygonFeatures } from './geo.ts';
 import type { HazardContext, HazardWatcher } from './hazard-model.ts';
@@ -33,6 +33,12 @@ interface Checkpoint {
  * rise, so the incident counts down to critical high from the flow meter's own estimate of the level
  * (the level at the window's start plus the volume since over the cross-section), re-issued when that
  * moves by more than `deadlineStepMinutes`.
+ *
+ * A transfer a person declared (tank, direction, expected rate, until) counts as an open valve and a
+ * flow: its valve is taken as open, and where the tank has no good flow reading the declared rate
+ * stands for the meter — the level is then judged every `declaredCheckSeconds` (a stuck gauge sends
+ * nothing, and there is no meter whose readings would judge it), so a tank with a level gauge alone is
+ * watched while a transfer is declared on it.
  */
 export function createStuckGaugeWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('stuck-gauge', definition);
@@ -43,6 +49,7 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
   const minFlow = params.number('minFlowM3h');
   const stepMs = params.number('deadlineStepMinutes') * MINUTE_MS;
   const density = params.table('density');
+  const checkMs = params.number('declaredCheckSeconds') * 1000;
   const { site, standard } = context;
   const pointOf = (asset: string, name: string) => site.points.find((p) => p.asset === asset && p.name === name)?.id;
   const watchers: HazardWatcher[] = [];
@@ -52,7 +59,8 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     const levelPoint = pointOf(tank.id, 'level');
     const flowPoint = pointOf(tank.id, 'flow');
     const switchPoint = pointOf(tank.id, 'level_switch_hh');
-    if (!levelPoint || (!flowPoint && !switchPoint)) continue;
+    // every tank with a gauge: a declared transfer makes one without a meter or a switch worth watching
+    if (!levelPoint) continue;
     const inletPoint = pointOf(tank.id, 'inlet_valve_open');
     const outletPoint = pointOf(tank.id, 'outlet_valve_open');
     const area = (Math.PI * tank.attributes.diameter ** 2) / 4;
@@ -63,9 +71,14 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     const switchKey = hazardAlarmKey('stuck-gauge', `${tank.id}.level_switch_hh`);
 
     let checkpoints: Checkpoint[] = [];
-    /** the flow meter's last good reading, m³/h, and when: undefined while it has none */
-    let flow: { m3h: number; at: number } | undefined;
+    /** the flow meter's last good reading, m³/h: undefined while it has none */
+    let flow: { m3h: number } | undefined;
+    /** the transfer declared on this tank, while it stands (its end passed: forgotten at the next look) */
+    let declared: TransferDeclaration | undefined;
+    let tick: { unsubscribe(): void } | undefined;
+    /** the volume the flow (the meter's, or the declared rate) has put in, m³, up to `volumeAt` */
     let volume = 0;
+    let volumeAt: number | undefined;
     let level: number | undefined;
     /** the level and the meter's volume when the gauge last agreed with the flow (or the transfer began) */
     let trusted: { level: number; volume: number } | undefined;
@@ -76,8 +89,9 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
 
     /** when the tank reaches critical high if the flow meter is right: the level it estimates, rising at the flow */
     const overfillAt = (estimate: number, at: number): number | undefined => {
-      if (critical === undefined || !flow || flow.m3h <= 0) return undefined;
-      return at + Math.round((Math.max(0, critical - estimate) / (flow.m3h / area)) * 3_600_000);
+      const m3h = rateAt(at);
+      if (critical === undefined || m3h === undefined || m3h <= 0) return undefined;
+      return at + Math.round((Math.max(0, critical - estimate) / (m3h / area)) * 3_600_000);
     };
 
     const spec = (severity: number, reason: Bilingual, since: number, deadline: number | undefined): AlarmSpec => {
@@ -103,21 +117,59 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     /** the reason the level is doubted now (the switch's first: it is the surer word), or none */
     const doubt = () => tripped?.reason ?? balance?.reason;
 
-    const valveOpen = (point: string | undefined) => {
+    /** the declared transfer standing at `at`, if any */
+    const declaredAt = (at: number) => (declared !== undefined && at < declared.until ? declared : undefined);
+    /** the flow at `at`, m³/h (+ in): the meter's good reading, else a declared transfer's rate */
+    const rateAt = (at: number): number | undefined => {
+      if (flow) return flow.m3h;
+      const d = declaredAt(at);
+      return d ? (d.direction === 'in' ? d.rateM3h : -d.rateM3h) : undefined;
+    };
+    const valveOpen = (point: string | undefined, at: number, m3h: number) => {
+      // a declared transfer that way: its valve is taken as open
+      const d = declaredAt(at);
+      if (d && (d.direction === 'in') === m3h > 0) return true;
       if (!point) return true; // no position: the flow meter's word alone
       const s = context.latest(point);
       return s?.quality === 'good' && s.value === true;
     };
-    const transferring = () => flow !== undefined && Math.abs(flow.m3h) >= minFlow && valveOpen(flow.m3h > 0 ? inletPoint : outletPoint);
+    const transferring = (at: number) => {
+      const m3h = rateAt(at);
+      return m3h !== undefined && Math.abs(m3h) >= minFlow && valveOpen(m3h > 0 ? inletPoint : outletPoint, at, m3h);
+    };
 
-    /** the flow meter's volume up to `at` (its last reading held since) */
+    /** the volume up to `at`: the meter's last reading held since, or the declared rate until its end */
     const advance = (at: number) => {
-      if (flow) volume += (flow.m3h * (at - flow.at)) / 3_600_000;
-      if (flow) flow.at = at;
+      const from = volumeAt ?? at;
+      volumeAt = at;
+      if (flow) volume += (flow.m3h * (at - from)) / 3_600_000;
+      else if (declared) {
+        const m3h = declared.direction === 'in' ? declared.rateM3h : -declared.rateM3h;
+        volume += (m3h * Math.max(0, Math.min(at, declared.until) - from)) / 3_600_000;
+      }
+    };
+
+    /** while a declared transfer stands on a tank without a good meter reading, the level is judged on a timer */
+    const arm = (at: number) => {
+      tick?.unsubscribe();
+      tick = undefined;
+      if (!declaredAt(at)) {
+        declared = undefined;
+        return;
+      }
+      tick = context.schedule(() => {
+        const now = context.now();
+        advance(now);
+        if (!flow) {
+          if (!transferring(now)) reset();
+          judge(now);
+        }
+        arm(now);
+      }, Math.min(checkMs, declared!.until - at));
     };
 
     const judge = (at: number) => {
-      if (level === undefined || !transferring()) return;
+      if (level === undefined || !transferring(at)) return;
       checkpoints.push({ at, level, volume });
       trusted ??= { level, volume };
       let start = -1;
@@ -177,9 +229,9 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       if (sample.point === flowPoint) {
         advance(at);
         if (sample.quality === 'good' && typeof sample.value === 'number' && Number.isFinite(sample.value)) {
-          flow = { m3h: sample.value, at };
+          flow = { m3h: sample.value };
           // a gauge that does not move sends nothing (OPC-UA reports changes only): the meter's readings judge it
-          if (!transferring()) reset();
+          if (!transferring(at)) reset();
           return judge(at);
         }
         // a lost meter: the volume since the last good reading is not known, the balance starts over
@@ -191,13 +243,22 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
         if (sample.quality !== 'good' || typeof sample.value !== 'number' || !Number.isFinite(sample.value)) return;
         advance(at);
         level = sample.value;
-        if (!transferring()) reset(); // the balance is over transfers only: a window starts with one
+        if (!transferring(at)) reset(); // the balance is over transfers only: a window starts with one
         judge(at);
         return checkSwitch(at);
       }
       if (sample.point === switchPoint) checkSwitch(at);
     };
-    watchers.push({ points: [levelPoint, ...(flowPoint ? [flowPoint] : []), ...(switchPoint ? [switchPoint] : [])], onSample });
+    const onTransfer = (declaration: TransferDeclaration) => {
+      if (declaration.tank !== tank.id) return;
+      const at = context.now();
+      advance(at);
+      declared = declaration;
+      if (!transferring(at)) reset();
+      judge(at);
+      arm(at);
+    };
+    watchers.push({ points: [levelPoint, ...(flowPoint ? [flowPoint] : []), ...(switchPoint ? [switchPoint] : [])], onSample, onTransfer });
   }
   return watchers;
 }
