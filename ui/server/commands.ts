@@ -1,10 +1,5 @@
-import type { Alert } from '../../model/index.ts';
+import type { Alert, ResponseStatus } from '../../model/index.ts';
 import { ClientError } from './errors.ts';
-
-/** What a rescue team reports on an incident. */
-import type { ResponseStatus } from '../../model/index.ts';
-
-export type { ResponseStatus };
 
 /**
  * The alarm commands of the live twin; the engine (engine/index.ts) satisfies it as it is, and main.ts

@@ -19,7 +19,7 @@ export { siteWithEvidence, toSiteEvidence, fromSiteEvidence } from './evidence-s
 export { loadReportSigner, verifyReport, ReportSigningError, SIGNATURE_FORMAT, type ReportSignature, type ReportSigner, type VerifyResult } from './report/signing.ts';
 export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/fonts.ts';
 export { clauseHistoryCsv } from './report/clause-csv.ts';
-export type { AlarmCommands, ResponseStatus } from './commands.ts';
+export type { AlarmCommands } from './commands.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-types.ts';
 export type { Rescore, RescoreClause, Rescorer } from './rescore-types.ts';
 export { signAuditHead, readSignedHead, AuditHeadError, AUDIT_HEAD_FORMAT, type SignedAuditHead } from './report/audit-head.ts';
