@@ -1,5 +1,8 @@
-/** A drill, siren test, inspection or certificate, as the standard's evidence clauses read it. */
-export interface EvidenceRecord {
+/**
+ * A drill, siren test, inspection or certificate recorded through ketwin (versioned, hashed), as the standard's
+ * evidence clauses read it. model's EvidenceRecord is the same kind of fact as a site file states it.
+ */
+export interface RecordedEvidence {
   site: string;
   /** drill, siren-test, inspection, certificate, … */
   kind: string;
@@ -30,9 +33,9 @@ export interface EvidenceStore {
    * Append-only: a record under an existing (site, kind, subject, doneAt) becomes its next version
    * (the same content again is not a new version). Returns the records as stored, with version and hash.
    */
-  writeEvidence(records: readonly EvidenceRecord[]): Promise<EvidenceRecord[]>;
+  writeEvidence(records: readonly RecordedEvidence[]): Promise<RecordedEvidence[]>;
   /** The latest version of each record of a site (optionally of one kind / subject) done at or before `asOf`, newest first. */
-  evidence(site: string, filter?: { kind?: string; subject?: string; asOf?: number }): Promise<EvidenceRecord[]>;
+  evidence(site: string, filter?: { kind?: string; subject?: string; asOf?: number }): Promise<RecordedEvidence[]>;
   /** Every version of one record, oldest first. */
-  evidenceVersions(site: string, kind: string, subject: string, doneAt: number): Promise<EvidenceRecord[]>;
+  evidenceVersions(site: string, kind: string, subject: string, doneAt: number): Promise<RecordedEvidence[]>;
 }

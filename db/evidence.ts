@@ -2,18 +2,18 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from './audit.ts';
 import type * as schema from './schema.ts';
-import type { EvidenceRecord } from './evidence-store.ts';
+import type { RecordedEvidence } from './evidence-store.ts';
 import { systemClock } from '../model/index.ts';
 
 /** sha256 (hex) over the canonical JSON of what the record says (not who uploaded it or when). */
-export function evidenceHash(r: EvidenceRecord): string {
+export function evidenceHash(r: RecordedEvidence): string {
   const { site, kind, subject, doneAt, by, validUntil, reference, notes } = r;
   // a record that passed with no figures hashes as it did before they could be stored
   const measured = r.passed === false || Object.keys(r.values ?? {}).length > 0 ? { passed: r.passed !== false, values: r.values ?? {} } : {};
   return createHash('sha256').update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes, ...measured })).digest('hex');
 }
 
-export function evidenceRow(r: EvidenceRecord, version: number, hash: string): typeof schema.evidenceRecords.$inferInsert {
+export function evidenceRow(r: RecordedEvidence, version: number, hash: string): typeof schema.evidenceRecords.$inferInsert {
   return {
     site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
     validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
@@ -22,8 +22,8 @@ export function evidenceRow(r: EvidenceRecord, version: number, hash: string): t
   };
 }
 
-export function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): EvidenceRecord {
-  const e: EvidenceRecord = { site: r.site, kind: r.kind, subject: r.subject, doneAt: r.doneAt.getTime(), by: r.by, version: r.version };
+export function toEvidence(r: typeof schema.evidenceRecords.$inferSelect): RecordedEvidence {
+  const e: RecordedEvidence = { site: r.site, kind: r.kind, subject: r.subject, doneAt: r.doneAt.getTime(), by: r.by, version: r.version };
   if (r.validUntil !== null) e.validUntil = r.validUntil.getTime();
   if (r.reference !== null) e.reference = r.reference;
   if (r.notes !== null) e.notes = r.notes;

@@ -5,7 +5,7 @@ export type { VerdictStore, SiteStateAsOf } from './verdict-store.ts';
 export type { AlertStore, AlertTransition } from './alert-store.ts';
 export type { OutboxStore, OutboxMessage } from './outbox-store.ts';
 export type { AuditStore } from './audit-store.ts';
-export type { EvidenceStore, EvidenceRecord } from './evidence-store.ts';
+export type { EvidenceStore, RecordedEvidence } from './evidence-store.ts';
 export type { DeadLetterStore } from './dead-letter-store.ts';
 export type { SignInLimitStore } from './sign-in-limit-store.ts';
 export type { RetentionStore, Hold } from './retention-store.ts';

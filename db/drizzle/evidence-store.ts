@@ -2,13 +2,13 @@
 import { and, asc, desc, eq, lte } from 'drizzle-orm';
 import type { Db } from '../db-handle.ts';
 import { evidenceHash, evidenceRow, toEvidence } from '../evidence.ts';
-import type { EvidenceRecord, EvidenceStore } from '../evidence-store.ts';
+import type { RecordedEvidence, EvidenceStore } from '../evidence-store.ts';
 import * as schema from '../schema.ts';
 
 const UNIQUE_VIOLATION = '23505';
 
 /** The record as its next version, unless the latest version has the same content; retried when another writer took the number. */
-async function appendEvidence(db: Db, record: EvidenceRecord): Promise<EvidenceRecord> {
+async function appendEvidence(db: Db, record: RecordedEvidence): Promise<RecordedEvidence> {
   const e = schema.evidenceRecords;
   const hash = evidenceHash(record);
   for (let attempt = 1; ; attempt++) {
@@ -32,7 +32,7 @@ async function appendEvidence(db: Db, record: EvidenceRecord): Promise<EvidenceR
 export function createDrizzleEvidenceStore(db: Db): EvidenceStore {
   return {
     async writeEvidence(records) {
-      const stored: EvidenceRecord[] = [];
+      const stored: RecordedEvidence[] = [];
       for (const record of records) stored.push(await appendEvidence(db, record));
       return stored;
     },

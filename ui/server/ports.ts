@@ -1,6 +1,6 @@
 import type { Bilingual } from '../../model/index.ts';
 import type {
-  AlertStore, AuditEntry as StoredAuditEntry, EvidenceRecord, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
+  AlertStore, AuditEntry as StoredAuditEntry, RecordedEvidence, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
 } from '../../db/index.ts';
 
 /** One stored reading of a point: db's SeriesPoint. */
@@ -89,8 +89,8 @@ export interface QueueMetrics {
 /** What a site showed at an instant: db's store.stateAsOf. */
 export type SiteStateAsOf = StoredSiteState;
 
-/** A drill, siren test, inspection or certificate: db's EvidenceRecord. */
-export type InspectionRecord = EvidenceRecord;
+/** A drill, siren test, inspection or certificate: db's RecordedEvidence. */
+export type InspectionRecord = RecordedEvidence;
 
 /**
  * Evidence records entered by managers; main.ts implements record() as store.writeEvidence plus
