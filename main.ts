@@ -1,6 +1,7 @@
 // The composition root and CLI: wires model, sim, collector, bus, engine, db and ui.
 //   tsx main.ts start   run everything (the default)
 //   tsx main.ts edge    at a depot: its collectors and disk buffer, publishing to NATS JetStream
+//   tsx main.ts central the engine, writer, notifier and UI of the sites it owns, fed from NATS JetStream
 //   tsx main.ts check   validate every site and standard file, then exit
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
@@ -13,8 +14,8 @@ import { loadSite, SiteDefinitionError, systemClock, type Site } from './model/i
 import { checkLoadedSite, formatCheckReport, loadStandards, renderClauseTable, StandardError, type Standard } from './standards/index.ts';
 // the collector and the simulator (node-opcua) load only when something runs: a CLI command's stdout
 // stays its own (`ketwin audit head > head.json`), without the protocol stack's notices
-import type { SiteCollectionStats, Source } from './collector/index.ts';
-import { createInProcessBus, createJetStreamBus, startHealthBeacon, type JetStreamBusOptions, type JetStreamBusStats } from './bus/index.ts';
+import type { SiteCollection, SiteCollectionOptions, SiteCollectionStats, Source } from './collector/index.ts';
+import { createInProcessBus, createJetStreamBus, startHealthBeacon, type BusSubscription, type JetStreamBusOptions, type JetStreamBusStats } from './bus/index.ts';
 import { createEngine, replay, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
@@ -87,6 +88,11 @@ export interface KetwinOptions {
   nats?: { servers: string[]; prefix: string };
   /** `edge`: its health beat, ms (default 10 000) */
   edgeHealthMs?: number;
+  /**
+   * `central`: samples come from the JetStream bus (a durable consumer per site), not from collectors of
+   * its own, for `sites` (default every site under sitesDir); nothing is simulated
+   */
+  central?: { sites?: string[] };
 }
 
 export interface Ketwin {
@@ -158,8 +164,14 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const configuration = await loadConfiguration(options.sitesDir, options.standardsDir);
     let sites = configuration.sites;
 
-    const sims = await startSimulatedDepots(sites, options.simulate, logger, stops);
-    if (options.simulate) sites = sims.map((sim) => sim.siteWithEndpoints());
+    const { central } = options;
+    if (central?.sites) {
+      const unknown = central.sites.filter((id) => !sites.some((s) => s.id === id));
+      if (unknown.length > 0) throw new Error(`central: no site ${unknown.join(', ')} under ${options.sitesDir}`);
+      sites = sites.filter((s) => central.sites!.includes(s.id));
+    }
+    const sims = central ? [] : await startSimulatedDepots(sites, options.simulate, logger, stops);
+    if (options.simulate && !central) sites = sims.map((sim) => sim.siteWithEndpoints());
 
     const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
     stops.push(() => store.close());
@@ -267,16 +279,17 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       },
     });
     const origin = randomUUID();
-    const { startSiteCollection } = await import('./collector/index.ts');
-    const collection = startSiteCollection({
-      sites,
-      bufferDir: join(options.dataDir, 'buffer'),
-      // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
-      buffer: { consumers: ['db'], maxInMemory: 500_000 },
-      dataDir: options.dataDir,
-      logger: logger.child({ part: 'collector' }),
-      consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
-    });
+    const collection = central
+      ? await startBusIntake({ sites: sites.map((s) => s.id), nats: options.nats ?? DEFAULT_NATS, dataDir: options.dataDir, logger, consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }) })
+      : await startCollectors({
+          sites,
+          bufferDir: join(options.dataDir, 'buffer'),
+          // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
+          buffer: { consumers: ['db'], maxInMemory: 500_000 },
+          dataDir: options.dataDir,
+          logger: logger.child({ part: 'collector' }),
+          consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
+        });
     writer.takeSamples(collection.consumer('db'));
     stops.push(() => collection.stop());
     const sources: Source[] = collection.sources.map(({ source }) => source);
@@ -380,6 +393,67 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
   }
 }
 
+const DEFAULT_NATS = { servers: ['nats://127.0.0.1:4222'], prefix: 'ketwin' };
+
+async function startCollectors(options: SiteCollectionOptions): Promise<SiteCollection> {
+  const { startSiteCollection } = await import('./collector/index.ts');
+  return startSiteCollection(options);
+}
+
+/**
+ * `central`'s intake, in place of collectors: a durable consumer per owned site on the JetStream bus
+ * into the same bounded disk buffer that collectors fill in `start` (its downstream the engine, its
+ * consumer `db` the writer). A message is acked to JetStream only after its samples were committed to
+ * the buffer's files: a kill loses none. Subscribing waits for NATS in the background, so central starts
+ * while the broker is away.
+ */
+async function startBusIntake(options: {
+  sites: string[];
+  nats: { servers: string[]; prefix: string };
+  dataDir: string;
+  logger: Logger;
+  consume: SiteCollectionOptions['consume'];
+}): Promise<SiteCollection> {
+  const { createSampleBuffer } = await import('./collector/index.ts');
+  const logger = options.logger.child({ part: 'intake' });
+  const buffer = createSampleBuffer({ dir: join(options.dataDir, 'buffer'), downstream: options.consume, consumers: ['db'], maxInMemory: 500_000, logger });
+  const bus = createJetStreamBus({ servers: options.nats.servers, prefix: options.nats.prefix, name: `ketwin-central ${options.sites.join(',')}`, logger });
+  let collected = 0;
+  let stopped = false;
+  let subscription: BusSubscription | undefined;
+  const subscribing = (async () => {
+    for (let failures = 0; !stopped && !subscription; failures++) {
+      try {
+        subscription = await bus.subscribeSamples({
+          name: 'central',
+          sites: options.sites,
+          handle: (batch) => {
+            for (const sample of batch) buffer.sink(sample);
+            collected += batch.length;
+            buffer.commit();
+          },
+        });
+        logger.info({ sites: options.sites }, 'central: consuming the sites\' samples from JetStream');
+      } catch (error) {
+        if (failures === 0) logger.warn({ err: error }, 'central: cannot subscribe to JetStream yet; trying again');
+        if (!stopped) await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  })();
+  return {
+    sources: [],
+    consumer: (name) => buffer.consumer(name),
+    stats: () => ({ sources: [], buffer: buffer.stats(), collected }),
+    drained: () => buffer.drained(),
+    async stop() {
+      stopped = true;
+      await bus.close(); // stops the subscription: what it did not ack comes again to the next owner
+      await subscribing;
+      await buffer.close();
+    },
+  };
+}
+
 /** Simulated depots for the sites (KETWIN_SIM), each stopped by `stops`; none when not simulating. */
 async function startSimulatedDepots(sites: Site[], simulate: KetwinOptions['simulate'], logger: Logger, stops: (() => Promise<void> | void)[]): Promise<DepotSim[]> {
   if (!simulate) return [];
@@ -445,7 +519,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     const sims = await startSimulatedDepots(options.sites, options.simulate, logger, stops);
     const sites = options.simulate ? sims.map((sim) => sim.siteWithEndpoints()) : options.sites;
     const ids = sites.map((s) => s.id);
-    const bus = createJetStreamBus({ ...options.bus, name: `ketwin-edge ${ids.join(',')}`, logger: logger.child({ part: 'bus' }) });
+    const bus = createJetStreamBus({ ...options.bus, name: `ketwin-edge ${ids.join(',')}`, logger });
     stops.push(() => bus.close());
     // this run's rows: a batch offered again after a refusal carries the same id and positions
     const origin = randomUUID();
@@ -514,7 +588,7 @@ function configuredPorts(site: Site): { opcuaPort?: number; modbusPort?: number 
   return { opcuaPort: portOf('opcua'), modbusPort: portOf('modbus') };
 }
 
-const USAGE = `usage: ketwin [start [--scenario <name>]] | edge | check [site.yaml ...] | audit head | audit verify [--head FILE] | user add <name> <role> <site,...|*>
+const USAGE = `usage: ketwin [start [--scenario <name>]] | edge | central [--sites <id,...>] | check [site.yaml ...] | audit head | audit verify [--head FILE] | user add <name> <role> <site,...|*>
   | user unlock|disable|enable|remove <name> | user role <name> <role> <site,...|*>`;
 
 /** Runs one CLI command; resolves to the process exit code (start keeps running until a signal). */
@@ -522,7 +596,7 @@ export async function main(argv: string[]): Promise<number> {
   const [command = 'start', ...rest] = argv;
   const options = optionsFromEnvironment(process.env);
   // a command's answer is its stdout (a signed head, a report): its log lines go to stderr
-  if (command !== 'start' && command !== 'edge') options.logger = pino({ level: options.logger.level }, pino.destination(2));
+  if (command !== 'start' && command !== 'edge' && command !== 'central') options.logger = pino({ level: options.logger.level }, pino.destination(2));
   switch (command) {
     case 'start': {
       const scenario = parseStartArguments(rest, (await import('./sim/index.ts')).SCENARIOS);
@@ -536,6 +610,12 @@ export async function main(argv: string[]): Promise<number> {
     case 'edge':
       if (rest.length > 0) break;
       await runEdge(options);
+      return 0;
+    case 'central':
+      if (!(rest.length === 0 || (rest[0] === '--sites' && rest.length === 2))) break;
+      options.central = { sites: rest[1]?.split(',') };
+      options.simulate = false;
+      await runStart(options);
       return 0;
     case 'check':
       return runCheck(options, rest);
@@ -704,7 +784,7 @@ function closeOnSignal(options: KetwinOptions, closing: { close(): Promise<void>
 }
 
 async function runEdge(options: KetwinOptions): Promise<void> {
-  const nats = options.nats ?? { servers: ['nats://127.0.0.1:4222'], prefix: 'ketwin' };
+  const nats = options.nats ?? DEFAULT_NATS;
   const edge = await startEdge({
     sites: await loadSites(options.sitesDir),
     dataDir: options.dataDir,

@@ -75,6 +75,11 @@ export interface SampleBuffer {
   stats(): SampleBufferStats;
   /** resolves once everything pushed so far has been delivered downstream */
   drained(): Promise<void>;
+  /**
+   * writes what is not acked yet to disk now (the group commit, on demand): for a sink that must tell its
+   * own sender "kept" only once a kill cannot lose it (a JetStream message acked after this)
+   */
+  commit(): void;
   /** stops delivering; what is not delivered yet is kept on disk for the next run */
   close(): Promise<void>;
 }
@@ -207,6 +212,7 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
       const s = queue.stats();
       return { inMemory: s.inMemory, onDisk: s.onDisk, depth: s.rows, delivered, spilled: s.spilled, dropped: s.dropped, full: fullFor.size > 0, bytes: s.bytes, segments: s.segments, corrupt: s.corrupt };
     },
+    commit: () => queue.commit(),
     drained() {
       if (downstream.backlog().rows === 0 && !pumping) return Promise.resolve();
       return new Promise<void>((resolve) => waiters.push(resolve));

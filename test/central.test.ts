@@ -1,0 +1,58 @@
+/**
+ * `ketwin central` fed by `ketwin edge` over JetStream (the nats-server at NATS_URL, names of this test's
+ * own): the demo depot simulated at the edge, its samples through a durable consumer into central's
+ * engine and writer. Every sample the edge published is taken in by central's engine, once.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { deleteStreams, natsUrl, uniquePrefix } from '../bus/testing/nats.ts';
+import { waitFor } from '../bus/testing/wait.ts';
+import { loadSite } from '../model/index.ts';
+import { startEdge, startKetwin, type Edge, type Ketwin } from '../main.ts';
+import { createMemoryUserDirectory } from '../ui/server/index.ts';
+
+const METRICS_TOKEN = 'central-test-metrics-token';
+
+async function ingested(url: string): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+  const line = text.split('\n').find((l) => l.startsWith('ketwin_samples_ingested_total'));
+  return Number(line?.split(' ')[1] ?? Number.NaN);
+}
+
+describe('ketwin central', () => {
+  const prefix = uniquePrefix();
+  const nats = { servers: [natsUrl()], prefix };
+  let root: string | undefined;
+  let edge: Edge | undefined;
+  let central: Ketwin | undefined;
+  afterAll(async () => {
+    await edge?.close();
+    await central?.close();
+    await deleteStreams(natsUrl(), prefix);
+    if (root) await rm(root, { recursive: true, force: true });
+  });
+
+  it('takes in the samples an edge published, through its durable consumer, into the engine and the writer', async () => {
+    root = await mkdtemp(join(tmpdir(), 'ketwin-central-'));
+    const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    central = await startKetwin({
+      port: 0, host: '127.0.0.1', dataDir: join(root, 'central'), sitesDir: resolve('sites'), standardsDir: resolve('standards'),
+      simulate: false, logger, users: createMemoryUserDirectory(), metricsToken: METRICS_TOKEN, nats, central: {},
+    });
+    edge = await startEdge({
+      sites: [await loadSite(resolve('sites/zhoushan-demo.yaml'))], dataDir: join(root, 'edge'), simulate: { ports: 'ephemeral' }, logger, bus: nats, healthEveryMs: 1000,
+    });
+    await waitFor(() => edge!.stats().bus.samples >= 500, 'the edge to publish', 60_000);
+    await edge.close();
+    const published = edge.stats().bus.samples;
+    expect(published).toBe(edge.stats().collection.buffer.delivered);
+    await waitFor(() => central!.writerStats().newestWrittenSampleTs > 0, 'samples in the database', 30_000);
+    const until = Date.now() + 30_000;
+    while ((await ingested(central.url)) < published && Date.now() < until) await new Promise((r) => setTimeout(r, 200));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await ingested(central.url)).toBe(published);
+  });
+});
