@@ -39,12 +39,7 @@ export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], opt
   subscriptions.add(() => tick?.unsubscribe());
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
-    const raw = new Subject<ClauseResult>();
-    const { delayOnMs, delayOffMs, latch } = evaluator.clause;
-    const initial = evaluator.result.verdict;
-    const delayed = raw.pipe(delayVerdict(delayOnMs, delayOffMs, scheduler, initial));
-    const released = latch ? delayed.pipe(latchVerdict(options.latchReset(evaluator.clause.id, evaluator.subject.id), scheduler, initial)) : delayed;
-    subscriptions.add(released.subscribe((r) => options.results(r)));
+    const raw = verdictPipeline(evaluator, options, subscriptions);
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // without a Subject and an operator chain per sample: a dirty mark, and one evaluation when the tick runs
       let marked = false;
@@ -63,4 +58,25 @@ export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], opt
     } else for (const id of evaluator.points) cells.get(id)?.evaluators.push({ evaluator, raw });
   }
   return subscriptions;
+}
+
+/**
+ * Where an evaluator's verdict changes go: through the clause's delay-on/off and latch when it has
+ * them; straight to `results` when it has neither (each change passes at once, as delayVerdict would
+ * pass it), without a Subject and an operator chain held for each of a site's thousands of subjects.
+ */
+function verdictPipeline(evaluator: SubjectEvaluator, options: ClausePipelineOptions, subscriptions: Subscription): { next(result: ClauseResult): void } {
+  const { delayOnMs, delayOffMs, latch } = evaluator.clause;
+  if (delayOnMs <= 0 && delayOffMs <= 0 && !latch)
+    return {
+      next: (result) => {
+        if (!subscriptions.closed) options.results(result);
+      },
+    };
+  const raw = new Subject<ClauseResult>();
+  const initial = evaluator.result.verdict;
+  const delayed = raw.pipe(delayVerdict(delayOnMs, delayOffMs, options.scheduler, initial));
+  const released = latch ? delayed.pipe(latchVerdict(options.latchReset(evaluator.clause.id, evaluator.subject.id), options.scheduler, initial)) : delayed;
+  subscriptions.add(released.subscribe((r) => options.results(r)));
+  return raw;
 }
