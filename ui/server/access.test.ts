@@ -102,6 +102,13 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     expect: { anonymous: 401, manager: 404, auditor: 403, rescue: 403, admin: 403, elsewhere: 403 },
   },
   { route: 'GET /api/commitments', method: 'GET', path: '/api/commitments', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  // declared transfers (issue 26: "or a transfer declared"); this server takes none: 404 past access
+  { route: 'GET /api/sites/:id/transfers', method: 'GET', path: '/api/sites/zhoushan-demo/transfers', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 403 } },
+  {
+    route: 'POST /api/sites/:id/transfers', method: 'POST', path: '/api/sites/zhoushan-demo/transfers', body: { tank: 'T201', direction: 'in', rateM3h: 550, until: '2099-01-01T00:00:00Z' },
+    expect: { anonymous: 401, manager: 404, auditor: 403, rescue: 403, admin: 404, elsewhere: 403 },
+  },
+  { route: 'DELETE /api/sites/:id/transfers/:tank', method: 'DELETE', path: '/api/sites/zhoushan-demo/transfers/T201', expect: { anonymous: 401, manager: 404, auditor: 403, rescue: 403, admin: 404, elsewhere: 403 } },
   { route: 'GET /api/standards', method: 'GET', path: '/api/standards', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   {
     route: 'GET /api/standards/:key/clauses.md', method: 'GET', path: '/api/standards/oil-depot-above-ground@1.0.0/clauses.md',

@@ -26,6 +26,7 @@ import { inspectionRoutes } from './routes/inspections.ts';
 import { dueRoutes } from './routes/due.ts';
 import { responsibilityRoutes } from './routes/responsibility.ts';
 import { commitmentRoutes, type CommitmentLog } from './routes/commitments.ts';
+import { transferRoutes, type TransferDesk } from './routes/transfers.ts';
 import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
 import { incidentRoutes } from './routes/incidents.ts';
@@ -54,6 +55,8 @@ export interface AppOptions {
   inspections?: InspectionLog;
   /** daily safety commitments (db's CommitmentStore); without it the commitment routes answer 404 */
   commitments?: CommitmentLog;
+  /** transfers a manager declares on a tank (the engine); without it the transfer routes answer 404 */
+  transfers?: TransferDesk;
   /** signed PDF reports; without it the report routes answer 404 */
   reports?: ReportOptions;
   /** told of each export (report.export) and evidence entry (inspection.record); must not throw */
@@ -131,6 +134,7 @@ export function createApp(options: AppOptions): Koa {
   dueRoutes(api, { live: options.live, now });
   responsibilityRoutes(api, options.live);
   commitmentRoutes(api, { live: options.live, commitments: options.commitments, audit, now });
+  transferRoutes(api, { live: options.live, transfers: options.transfers, audit, now });
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });
   alarmHealthRoutes(api, options.live);
