@@ -356,6 +356,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       verdicts: store,
       alerts: store,
       commitments: store,
+      // transfers a manager declares: the stuck-gauge check takes them as an open valve and a flow (held in memory: a restart forgets them)
+      transfers: engine,
       inspections: {
         list: (site) => store.evidence(site),
         record: async (record) => {
