@@ -36,25 +36,27 @@ export interface SiteBatch {
 }
 
 export function encodeSiteBatch(batch: SiteBatch): Uint8Array {
-  const points: string[] = [];
+  const { samples, positions } = batch;
   const index = new Map<string, number>();
-  const t = batch.samples[0]?.ts ?? 0;
-  const rows: unknown[][] = new Array(batch.samples.length);
+  const points: string[] = [];
+  const t = samples[0]?.ts ?? 0;
+  // written as text directly: one string, no array per row (String(n) is JSON's form of a finite number)
+  let rows = '';
   let consecutive = true;
-  for (let i = 0; i < batch.samples.length; i++) {
-    const s = batch.samples[i]!;
+  for (let i = 0; i < samples.length; i++) {
+    const s = samples[i]!;
     let pi = index.get(s.point);
     if (pi === undefined) {
       pi = points.push(s.point) - 1;
       index.set(s.point, pi);
     }
-    const value = typeof s.value === 'number' && !Number.isFinite(s.value) ? { $n: String(s.value) } : s.value;
-    rows[i] = s.reason === undefined ? [pi, value, QUALITY_CODE[s.quality], s.ts - t] : [pi, value, QUALITY_CODE[s.quality], s.ts - t, s.reason];
-    if (i > 0 && batch.positions[i]! !== batch.positions[i - 1]! + 1) consecutive = false;
+    const v = s.value;
+    const value = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : `{"$n":"${v}"}`) : typeof v === 'boolean' ? (v ? 'true' : 'false') : JSON.stringify(v);
+    rows += `${i === 0 ? '[' : ',['}${pi},${value},${QUALITY_CODE[s.quality]},${s.ts - t}${s.reason === undefined ? ']' : `,${JSON.stringify(s.reason)}]`}`;
+    if (i > 0 && positions[i]! !== positions[i - 1]! + 1) consecutive = false;
   }
-  const wire: Wire = { v: 1, o: batch.origin, s: batch.positions[0] ?? 0, p: points, t, r: rows };
-  if (!consecutive) wire.d = batch.positions.map((p, i) => (i === 0 ? 0 : p - batch.positions[i - 1]!));
-  return encoder.encode(JSON.stringify(wire));
+  const steps = consecutive ? '' : `,"d":[${positions.map((p, i) => (i === 0 ? 0 : p - positions[i - 1]!)).join(',')}]`;
+  return encoder.encode(`{"v":1,"o":${JSON.stringify(batch.origin)},"s":${positions[0] ?? 0},"p":${JSON.stringify(points)},"t":${t},"r":[${rows}]${steps}}`);
 }
 
 /** The samples of a message on `<prefix>.<site>.samples`, and where they came from; a `BUS_DECODE` error when it is not one. */

@@ -12,7 +12,7 @@ import { pino, type Logger } from 'pino';
 import type { Sample } from '../../model/index.ts';
 import { BusError } from '../bus-errors.ts';
 import type { BatchOrigin, BusChannel, BusMessage, BusSubscription, ChannelSubscriber, SampleSubscriber, TelemetryBus } from '../bus.ts';
-import { createOriginWindow, positions } from '../origin-window.ts';
+import { createOriginWindow } from '../origin-window.ts';
 import { decodeSiteBatch, encodeSiteBatch } from '../sample-batch-codec.ts';
 import { startDurableSubscription } from './durable-subscription.ts';
 import { DEFAULT_STREAM_LIMITS, ensureStream, type StreamLimits } from './streams.ts';
@@ -199,16 +199,16 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
       const l = await linked('publishSamples');
       const from = origin ?? { origin: nuid.next(), start: 0, end: samples.length };
       const bySite = new Map<string, { samples: Sample[]; at: number[] }>();
-      let i = 0;
-      for (const position of positions(from)) {
-        const sample = samples[i++];
-        if (sample === undefined) break;
+      const holes = from.holes && from.holes.length > 0 ? new Set(from.holes) : undefined;
+      let position = from.start;
+      for (const sample of samples) {
+        if (holes) while (holes.has(position)) position++;
         let part = bySite.get(sample.site);
         if (!part) bySite.set(sample.site, (part = { samples: [], at: [] }));
         part.samples.push(sample);
-        part.at.push(position);
+        part.at.push(position++);
       }
-      if (i < samples.length) throw new BusError('BUS_CONFIG', `${where}: a batch of ${samples.length} samples with ${i} positions (${from.start}–${from.end})`);
+      if (position > from.end) throw new BusError('BUS_CONFIG', `${where}: a batch of ${samples.length} samples does not fit positions ${from.start}–${from.end}`);
       // sites in parallel; within a site one message after the other, so that their order is the stream's
       await Promise.all(
         [...bySite].map(([site, part]) => publishSite(l, site, part.samples, part.at, from.origin).catch((error: unknown) => Promise.reject(failure(error, `publishing samples of site ${site}`, site)))),
