@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/users.ts';
-import { ALERT_STATES, GATE_ROLES, QUALITIES, RESPONSE_STATUSES, RISK_COLOURS, ROAD_KINDS } from '../../../model/index.ts';
+import { ALERT_STATES, GATE_ROLES, QUALITIES, RESPONSE_STATUSES, RISK_COLOURS, ROAD_KINDS, VERDICTS } from '../../../model/index.ts';
 
 /** Zod schemas of inputs and of the smaller answers; they feed validation and the OpenAPI document. */
 export const errorSchema = z.object({ error: z.string() }).describe('Error');
@@ -99,7 +99,7 @@ export const siteSummarySchema = z
     standard: z.string().nullable(),
     /** the day's online rate of the safety-critical points as the twin measured it; null: not measured yet */
     onlineRate: z
-      .object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(['pass', 'fail', 'unknown', 'not-applicable']), clause: z.string() })
+      .object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(VERDICTS), clause: z.string() })
       .nullable(),
   })
   .describe('SiteSummary');

@@ -15,7 +15,8 @@ const ONLINE_RATE_KIND = 'data-quality-day';
  * not), failing (in date but not met: no report, failed), unknown (a record the clause could not judge),
  * due soon, in date
  */
-export type DueStatus = 'overdue' | 'not-measured' | 'failing' | 'unknown' | 'due-soon' | 'ok';
+export const DUE_STATUSES = ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'] as const;
+export type DueStatus = (typeof DUE_STATUSES)[number];
 const ORDER: Record<DueStatus, number> = { overdue: 0, 'not-measured': 1, failing: 2, unknown: 3, 'due-soon': 4, ok: 5 };
 
 /** One evidence-based duty (a drill, an inspection, a check) of one subject of a site, and when it falls due. */

@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { CONFIDENCES, VERDICTS } from '../../../model/index.ts';
 import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
-import { DUE_SOON_DAYS, siteDueItems, sortDue } from '../duties/due-list.ts';
+import { DUE_SOON_DAYS, DUE_STATUSES, siteDueItems, sortDue } from '../duties/due-list.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 
@@ -15,12 +16,12 @@ const bilingual = z.object({ zh: z.string(), en: z.string() });
 export const dueItemSchema = z
   .object({
     site: z.string(), siteName: bilingual, clause: z.string(), subject: z.string(), title: bilingual, source: z.string(),
-    confidence: z.enum(['confirmed', 'unconfirmed']), severity: z.number(),
+    confidence: z.enum(CONFIDENCES), severity: z.number(),
     kind: z.string().optional(), validFor: z.string().optional(), lastDone: z.string().optional(), ref: z.string().optional(),
     dueAt: z.number().optional().describe('the last record date + validFor, ms since epoch; absent when never done'),
     daysLeft: z.number().optional(),
-    verdict: z.enum(['pass', 'fail', 'unknown', 'not-applicable']),
-    status: z.enum(['overdue', 'failing', 'due-soon', 'ok']),
+    verdict: z.enum(VERDICTS),
+    status: z.enum(DUE_STATUSES),
   })
   .describe('DueItem');
 
