@@ -40,7 +40,7 @@ beforeAll(async () => {
     events$: engine.events$,
     standard: (id) => standards.find((s) => s.key === engine.clauses(id)[0]?.standard),
   };
-  server = await startSecuredServer([site], { live, commands: engine, commitments: store, staticDir: DEFAULT_STATIC_DIR });
+  server = await startSecuredServer([site], { live, commands: engine, commitments: store, transfers: engine, staticDir: DEFAULT_STATIC_DIR });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -84,6 +84,18 @@ describe('duties of a major hazard in a browser', () => {
       const rank = (s: string | null) => ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'].indexOf(s ?? '');
       expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
 
+      // a transfer declared through the page: the twin holds it (the stuck-gauge check takes it as an open valve and a flow)
+      await page.getByTestId('transfer-tank').selectOption('T102');
+      await page.getByTestId('transfer-direction').selectOption('out');
+      await page.getByTestId('transfer-rate').fill('800');
+      await page.getByTestId('transfer-submit').click();
+      await page.getByTestId('transfer-T102').waitFor({ timeout: 10_000 });
+      expect(await page.getByTestId('transfer-T102').innerText()).toMatch(/sending 800 m³\/h · until .* · manager/);
+      expect(engine.transfers(site.id)).toMatchObject([{ tank: 'T102', direction: 'out', rateM3h: 800, by: 'manager' }]);
+      await page.getByTestId('transfer-end-T102').click();
+      await page.getByTestId('transfers-none').waitFor({ timeout: 10_000 });
+      expect(engine.transfers(site.id)).toEqual([]);
+
       // a fire at T201 (a tank of D2): the named person is told at once
       engine.ingest({ site: site.id, point: 'T201.flame', value: true, quality: 'good', ts: Date.now() });
       await page.getByTestId('unit-alert-banner').first().waitFor({ timeout: 10_000 });
@@ -110,6 +122,10 @@ describe('duties of a major hazard in a browser', () => {
       await page.getByTestId('due-list').waitFor();
       // the table scrolls inside its own box; the page does not
       expect(await page.getByTestId('due-list').evaluate((el) => el.parentElement!.getBoundingClientRect().right <= window.innerWidth + 1)).toBe(true);
+      // the transfer form wraps within the screen
+      await page.getByTestId('transfer-form').waitFor();
+      expect(await fits('transfer-form')).toBe(true);
+      expect(await noHorizontalScroll(page)).toBe(true);
     } finally {
       await page.close();
     }

@@ -5,7 +5,7 @@ import type {
 } from '../../../server/api-types.ts';
 
 export type {
-  SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView, PlanView,
+  SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView, PointView, PlanView,
   SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary,
 } from '../../../server/api-types.ts';
 import type { IncidentSummary, IncidentView } from '../../../server/incident-types.ts';
@@ -220,3 +220,19 @@ export interface MyUnit {
 }
 /** GET /api/responsibility: the units the signed-in user is named for, on every site they may see */
 export const fetchMyUnits = (signal?: AbortSignal): Promise<MyUnit[]> => getJson('/api/responsibility', signal);
+
+/** A transfer a manager declared on a tank (model's TransferDeclaration): the stuck-gauge check takes it as an open valve and a flow. */
+export type { TransferDeclaration } from '../../../../model/index.ts';
+import type { TransferDeclaration } from '../../../../model/index.ts';
+export interface TransferInput {
+  tank: string;
+  direction: 'in' | 'out';
+  rateM3h: number;
+  /** ISO 8601 date-time with its offset */
+  until: string;
+}
+export const fetchTransfers = (siteId: string, signal?: AbortSignal): Promise<TransferDeclaration[]> => getJson(`${site(siteId)}/transfers`, signal);
+export const declareTransfer = async (siteId: string, input: TransferInput, csrf: string | null): Promise<TransferDeclaration> =>
+  (await send<TransferDeclaration>('POST', `${site(siteId)}/transfers`, input, csrf)) as TransferDeclaration;
+export const endTransfer = async (siteId: string, tank: string, csrf: string | null): Promise<TransferDeclaration> =>
+  (await send<TransferDeclaration>('DELETE', `${site(siteId)}/transfers/${encodeURIComponent(tank)}`, undefined, csrf)) as TransferDeclaration;
