@@ -65,7 +65,8 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   for (const b of clause.bindings) {
     const jsType = b.type === 'bool' ? 'boolean' : 'number';
     const position = names.indexOf(b.variable);
-    const slot = (point: string, key?: string): Slot => ({ variable: b.variable, position, key, point, cell: ctx.cells.get(point), jsType });
+    // the site's own id string when it has the point (one string per point, not one built per clause and subject)
+    const slot = (point: string, key?: string): Slot => ({ variable: b.variable, position, key, point: ctx.points.get(point)?.id ?? point, cell: ctx.cells.get(point), jsType });
     if (b.kind) {
       for (const asset of ctx.assetsOfKind.get(b.kind) ?? [])
         if (readsAsset(b, subject.id, ctx.cel.assets.get(asset) as Record<string, unknown> | undefined)) slots.push(slot(`${asset}.${b.point}`, asset));
