@@ -2,6 +2,7 @@
 import type {
   Alert, Bilingual, ClauseInfo, Evidence, Gate, Road, Sample, SiteScore, Verdict, RiskColour, Unit,
 } from '../../model/index.ts';
+import type { RecordedEvidence } from '../../db/index.ts';
 
 export interface SiteSummary {
   id: string;
@@ -151,23 +152,8 @@ export interface Comparison {
   clauses: { id: string; title: Bilingual; category: string; source: { standard: string; clause: string }; cells: Record<string, CompareCell> }[];
 }
 
-/** A drill, siren test or inspection on record. */
-export interface InspectionView {
-  site: string;
-  kind: string;
-  subject: string;
-  doneAt: number;
-  by: string;
-  validUntil?: number;
-  reference?: string;
-  notes?: string;
-  /** recorded through ketwin: 1 for the first upload under (kind, subject, doneAt), then 2, 3, … (every version stays readable) */
-  version?: number;
-  /** who uploaded this version, and when */
-  recordedBy?: string;
-  recordedAt?: number;
-  /** sha256 (hex) of the record's content */
-  hash?: string;
+/** A drill, siren test or inspection on record: db's RecordedEvidence (version, uploader and hash when recorded through ketwin). */
+export interface InspectionView extends RecordedEvidence {
   /** entered through ketwin, or from the site definition file */
   source: 'recorded' | 'site-file';
 }
