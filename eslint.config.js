@@ -49,7 +49,10 @@ export default tseslint.config(
     files: ['**/*.ts', '**/*.svelte'],
     ignores: WALL_CLOCK_ALLOWED,
     rules: {
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'read time through a Clock (model/clock.ts: systemClock, or the clock/scheduler passed in)' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'read time through a Clock (model/clock.ts: systemClock, or the clock/scheduler passed in)' },
+      ],
       'no-restricted-syntax': [
         'error',
         { selector: "NewExpression[callee.name='Date'][arguments.length=0]", message: 'read time through a Clock (model/clock.ts: systemClock, or the clock/scheduler passed in)' },

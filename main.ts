@@ -19,9 +19,25 @@ import { createInProcessBus, createJetStreamBus, startHealthBeacon, type BusSubs
 import { createEngine, replay, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from './engine/index.ts';
 import { openStore, createStoreWriter, runRetention, verifyAudit, storeSignInLimiter, userLimitKey, type AuditEntry, type StoreWriterStats } from './db/index.ts';
 import {
-  createApp, startServer, createFileUserDirectory, checkResponsibleUsers, formatResponsibleProblems, siteWithEvidence, fromSiteEvidence, toSiteEvidence, createDemoUsers, createUser, generatePassword, type Role,
-  loadReportSigner, signAuditHead, readSignedHead,
-  type LiveTwin, type UserDirectory, type ReadinessChecks, type MetricsSource,
+  createApp,
+  startServer,
+  createFileUserDirectory,
+  checkResponsibleUsers,
+  formatResponsibleProblems,
+  siteWithEvidence,
+  fromSiteEvidence,
+  toSiteEvidence,
+  createDemoUsers,
+  createUser,
+  generatePassword,
+  type Role,
+  loadReportSigner,
+  signAuditHead,
+  readSignedHead,
+  type LiveTwin,
+  type UserDirectory,
+  type ReadinessChecks,
+  type MetricsSource,
 } from './ui/server/index.ts';
 import { createNotifier, loadSubscribers } from './notify/index.ts';
 import type { DepotSim } from './sim/index.ts';
@@ -55,7 +71,10 @@ const environmentSchema = z.object({
     .regex(/^(nats|tls):\/\/[^\s/,]+(,(nats|tls):\/\/[^\s/,]+)*$/, 'must be nats:// URLs, comma-separated')
     .default('nats://127.0.0.1:4222'),
   /** first token of the bus's subjects and prefix of its streams */
-  KETWIN_BUS_PREFIX: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"').default('ketwin'),
+  KETWIN_BUS_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"')
+    .default('ketwin'),
   /** `ketwin edge`: how often its health and backlog go out on <prefix>.<site>.health, ms */
   KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
 });
@@ -180,7 +199,9 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     // audit entries go to disk first and to the chain from there: an outage or a restart loses none
     const audit = (entry: AuditEntry) => writer.audit(entry);
     audit({
-      actor: 'system:ketwin', action: 'start', subject: 'ketwin',
+      actor: 'system:ketwin',
+      action: 'start',
+      subject: 'ketwin',
       details: { sites: sites.map((s) => s.id), standards: configuration.standards.map((s) => s.key) },
     });
     stops.push(() => audit({ actor: 'system:ketwin', action: 'stop', subject: 'ketwin', details: { writer: writer.stats() } }));
@@ -280,7 +301,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     });
     const origin = randomUUID();
     const collection = central
-      ? await startBusIntake({ sites: sites.map((s) => s.id), nats: options.nats ?? DEFAULT_NATS, dataDir: options.dataDir, logger, consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }) })
+      ? await startBusIntake({
+          sites: sites.map((s) => s.id),
+          nats: options.nats ?? DEFAULT_NATS,
+          dataDir: options.dataDir,
+          logger,
+          consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
+        })
       : await startCollectors({
           sites,
           bufferDir: join(options.dataDir, 'buffer'),
@@ -306,7 +333,11 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     };
     const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
     if (options.demoUsers) {
-      for (const demo of await createDemoUsers(users, sites.map((s) => s.id), namedPersons(sites))) {
+      for (const demo of await createDemoUsers(
+        users,
+        sites.map((s) => s.id),
+        namedPersons(sites),
+      )) {
         logger.warn({ user: demo.name, role: demo.role }, 'demo user created; its password is printed once on the console');
         console.log(`  demo user ${demo.name} (${demo.role}): ${demo.password}`);
       }
@@ -318,16 +349,24 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     }
     const health: ReadinessChecks = {
       checks: async () => [
-        await store.latestScore(sites[0]?.id ?? '').then(() => ({ name: 'db', ok: true }), (err: unknown) => ({ name: 'db', ok: false, detail: String(err) })),
+        await store.latestScore(sites[0]?.id ?? '').then(
+          () => ({ name: 'db', ok: true }),
+          (err: unknown) => ({ name: 'db', ok: false, detail: String(err) }),
+        ),
         ...sources.map((s) => ({ name: `source:${s.id}`, ok: s.stats().online })),
       ],
     };
     const metrics: MetricsSource = {
       writer: () => writer.stats(),
-      webhooks: () => notifier.deliveryStatus().map((s) => ({
-        subscriber: s.subscriber, pending: s.pending, delivered: s.delivered, autoRetries: s.autoRetries,
-        deadWaiting: s.deadLetters.filter((d) => d.retryAt !== undefined).length, deadFinal: s.deadLetters.filter((d) => d.retryAt === undefined).length,
-      })),
+      webhooks: () =>
+        notifier.deliveryStatus().map((s) => ({
+          subscriber: s.subscriber,
+          pending: s.pending,
+          delivered: s.delivered,
+          autoRetries: s.autoRetries,
+          deadWaiting: s.deadLetters.filter((d) => d.retryAt !== undefined).length,
+          deadFinal: s.deadLetters.filter((d) => d.retryAt === undefined).length,
+        })),
       samplesIngested: () => collection.stats().buffer.delivered,
       collectorBuffer: () => collection.stats().buffer,
       queues: () => {
@@ -435,7 +474,7 @@ async function startBusIntake(options: {
             buffer.commit();
           },
         });
-        logger.info({ sites: options.sites }, 'central: consuming the sites\' samples from JetStream');
+        logger.info({ sites: options.sites }, "central: consuming the sites' samples from JetStream");
       } catch (error) {
         if (failures === 0) logger.warn({ err: error }, 'central: cannot subscribe to JetStream yet; trying again');
         if (!stopped) await new Promise((r) => setTimeout(r, 1000));
@@ -655,7 +694,13 @@ async function runCheck(options: KetwinOptions, files: string[]): Promise<number
     console.error(error.message); // the file, the clause and the line
     return 2;
   }
-  const siteFiles = files.length > 0 ? files : (await readdir(options.sitesDir)).filter((f) => /\.ya?ml$/.test(f)).sort().map((f) => join(options.sitesDir, f));
+  const siteFiles =
+    files.length > 0
+      ? files
+      : (await readdir(options.sitesDir))
+          .filter((f) => /\.ya?ml$/.test(f))
+          .sort()
+          .map((f) => join(options.sitesDir, f));
   // the named responsible persons must be users who may operate their site (when the users file exists yet)
   const usersFile = options.usersFile ?? join(options.dataDir, 'users.json');
   const users = await createFileUserDirectory(usersFile).list();
@@ -691,14 +736,16 @@ async function runCheck(options: KetwinOptions, files: string[]): Promise<number
  * computed again after a change.
  */
 async function runAuditVerify(options: KetwinOptions, headFile?: string): Promise<number> {
-  const head = headFile === undefined
-    ? undefined
-    : readSignedHead(await readFile(headFile, 'utf8'), (await loadReportSigner(join(options.dataDir, 'keys'))).publicKey, headFile);
+  const head = headFile === undefined ? undefined : readSignedHead(await readFile(headFile, 'utf8'), (await loadReportSigner(join(options.dataDir, 'keys'))).publicKey, headFile);
   const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: options.logger.child({ part: 'db' }) });
   try {
     const report = await verifyAudit(store, { head });
     for (const problem of report.problems) console.error(`audit row ${problem.seq}: ${problem.message}`);
-    console.log(report.ok ? `audit log intact: ${report.rows} rows, head ${report.head}${head ? ` (row ${head.seq} matches the signed head)` : ''}` : `audit log TAMPERED: ${report.problems.length} problem(s) in ${report.rows} rows`);
+    console.log(
+      report.ok
+        ? `audit log intact: ${report.rows} rows, head ${report.head}${head ? ` (row ${head.seq} matches the signed head)` : ''}`
+        : `audit log TAMPERED: ${report.problems.length} problem(s) in ${report.rows} rows`,
+    );
     return report.ok ? 0 : 1;
   } finally {
     await store.close();
@@ -747,7 +794,14 @@ async function runUserChange(options: KetwinOptions, [verb, name, role, sites]: 
       await store.close();
     }
   }
-  const change = verb === 'disable' ? { disabled: true } : verb === 'enable' ? { disabled: false } : verb === 'role' ? { role: role as Role, sites: sites === '*' ? ('*' as const) : sites!.split(',') } : undefined;
+  const change =
+    verb === 'disable'
+      ? { disabled: true }
+      : verb === 'enable'
+        ? { disabled: false }
+        : verb === 'role'
+          ? { role: role as Role, sites: sites === '*' ? ('*' as const) : sites!.split(',') }
+          : undefined;
   const done = verb === 'remove' ? await users.remove(name!) : change ? await users.update(name!, change) : undefined;
   if (done === undefined) {
     console.error(USAGE);
