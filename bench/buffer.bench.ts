@@ -63,7 +63,9 @@ try {
     let up = false;
     let taken = 0;
     const buffer = createSampleBuffer({
-      dir: join(dir, 'spill'), maxInMemory: 100_000, retry: { initialDelayMs: 50, maxDelayMs: 50 },
+      dir: join(dir, 'spill'),
+      maxInMemory: 100_000,
+      retry: { initialDelayMs: 50, maxDelayMs: 50 },
       downstream: (batch) => {
         if (!up) throw new Error('down');
         taken += batch.length;

@@ -54,7 +54,12 @@ const publisher = createJetStreamBus({ servers: url, prefix });
 const consumer = createJetStreamBus({ servers: url, prefix });
 try {
   const pushAll = async (bufferDir: string, from: number): Promise<number> => {
-    const buffer = createSampleBuffer({ dir: join(dir, bufferDir), batchSize: BATCH, maxInMemory: 200_000, downstream: (batch, at) => publisher.publishSamples(batch, { origin: bufferDir, ...at }) });
+    const buffer = createSampleBuffer({
+      dir: join(dir, bufferDir),
+      batchSize: BATCH,
+      maxInMemory: 200_000,
+      downstream: (batch, at) => publisher.publishSamples(batch, { origin: bufferDir, ...at }),
+    });
     for (let i = 0; i < N; i += 100_000) {
       for (const s of makeSamples(Math.min(100_000, N - i), from + i)) buffer.sink(s);
       await new Promise((r) => setImmediate(r));

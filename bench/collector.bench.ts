@@ -132,15 +132,17 @@ async function main() {
   const sampled = await benchOpcua(undefined);
   process.stderr.write(`${JSON.stringify(sampled)}\n`);
   const modbus = await benchModbus();
-  process.stdout.write(`${JSON.stringify({
-    bench: 'collector',
-    ...opcua,
-    opcuaSamplingIntervalMs: 0,
-    /** the same with the server sampling each item every publishing interval (samplingIntervalMs unset) */
-    opcuaSampledNotificationsPerSec: sampled.opcuaNotificationsPerSec,
-    opcuaSampledCollectorThreadBusy: sampled.opcuaCollectorThreadBusy,
-    ...modbus,
-  })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'collector',
+      ...opcua,
+      opcuaSamplingIntervalMs: 0,
+      /** the same with the server sampling each item every publishing interval (samplingIntervalMs unset) */
+      opcuaSampledNotificationsPerSec: sampled.opcuaNotificationsPerSec,
+      opcuaSampledCollectorThreadBusy: sampled.opcuaCollectorThreadBusy,
+      ...modbus,
+    })}\n`,
+  );
 }
 
 if (!isMainThread) {

@@ -40,7 +40,12 @@ async function* alertsOf(body: ReadableStream<Uint8Array>): AsyncGenerator<Alert
       buffered = buffered.slice(end + 2);
       const lines = message.split('\n');
       if (!lines.includes('event: alert')) continue;
-      yield JSON.parse(lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n')) as Alert;
+      yield JSON.parse(
+        lines
+          .filter((l) => l.startsWith('data: '))
+          .map((l) => l.slice(6))
+          .join('\n'),
+      ) as Alert;
     }
   }
 }

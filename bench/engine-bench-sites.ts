@@ -29,7 +29,8 @@ export function replicateSite(demo: Site, id: string, copies: number): Site {
     for (const a of demo.assets) {
       const position = { x: a.position.x + dx, y: a.position.y };
       if (a.kind === 'tank') assets.push({ ...a, id: suffix(a.id, n), position, attributes: { ...a.attributes, dike: suffix(a.attributes.dike, n) } });
-      else if (a.kind === 'dike') assets.push({ ...a, id: suffix(a.id, n), position, attributes: { ...a.attributes, outline: a.attributes.outline.map((p) => ({ x: p.x + dx, y: p.y })) } });
+      else if (a.kind === 'dike')
+        assets.push({ ...a, id: suffix(a.id, n), position, attributes: { ...a.attributes, outline: a.attributes.outline.map((p) => ({ x: p.x + dx, y: p.y })) } });
       else if (a.kind === 'gas-detector')
         assets.push({ ...a, id: suffix(a.id, n), position, attributes: { ...a.attributes, ...(a.attributes.watches ? { watches: suffix(a.attributes.watches, n) } : {}) } });
       else assets.push({ ...a, id: suffix(a.id, n), position });

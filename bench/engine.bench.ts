@@ -97,7 +97,17 @@ counted.unsubscribe();
 engine.dispose();
 if (process.env['BENCH_ENGINE_PART'] === 'throughput') {
   // throughput alone, e.g. to profile it: node --cpu-prof --import tsx bench/engine.bench.ts
-  console.log(JSON.stringify({ bench: 'engine', samples: SAMPLES, seconds, samplesPerSecond: Math.round(SAMPLES / seconds), samplesPerCpuSecond: Math.round(SAMPLES / cpuSeconds), events, alertEmissions: alerts }));
+  console.log(
+    JSON.stringify({
+      bench: 'engine',
+      samples: SAMPLES,
+      seconds,
+      samplesPerSecond: Math.round(SAMPLES / seconds),
+      samplesPerCpuSecond: Math.round(SAMPLES / cpuSeconds),
+      events,
+      alertEmissions: alerts,
+    }),
+  );
   process.exit(0);
 }
 
@@ -185,8 +195,19 @@ async function measureLatency(rate: number, secondsToRun: number) {
 function memory(demo: Site, std: Standard) {
   /** a quiet depot's readings by point name: live, in range, nothing burning or open (the memory figure is for normal operation) */
   const quiet: Record<string, number | boolean> = {
-    level: 10, temperature: 30, shell_temperature: 30, water_level: 0.05, gas: 2, pressure: 0.25, concentrate_level: 90, fuel_level: 90,
-    wind_speed: 3, wind_direction: 90, air_temperature: 20, ready: true, mains_available: true,
+    level: 10,
+    temperature: 30,
+    shell_temperature: 30,
+    water_level: 0.05,
+    gas: 2,
+    pressure: 0.25,
+    concentrate_level: 90,
+    fuel_level: 90,
+    wind_speed: 3,
+    wind_direction: 90,
+    air_temperature: 20,
+    ready: true,
+    mains_available: true,
   };
   const copies = Number(process.env['BENCH_COPIES'] ?? 10);
   const sites = Array.from({ length: 100 }, (_, i) => syntheticSite(demo, `synthetic-${i}`, copies, 2000));

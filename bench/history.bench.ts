@@ -68,13 +68,19 @@ try {
     if (chart.value.resolution !== '1h' || chart.value.buckets.length !== 30 * 24) throw new Error(`unexpected chart: ${chart.value.resolution}`);
     const asOf = await time(() => reopened.stateAsOf('zhoushan-demo', YEAR_START + 200 * DAY + 12_345_000));
     if (asOf.value.results.length !== 200 || asOf.value.score === undefined) throw new Error(`unexpected state: ${asOf.value.results.length} results`);
-    console.log(JSON.stringify({
-      bench: 'history', backend: 'postgres',
-      chart30dMs: chart.ms, chartBuckets: chart.value.resolution === '1h' ? chart.value.buckets.length : 0, chartRowsRead: 30 * 86_400,
-      stateAsOfMs: asOf.ms, stateResults: asOf.value.results.length,
-      data: { samples: size!.samples, clauseResults: size!.results, siteScores: size!.scores, databaseMB: Math.round(Number(size!.bytes) / 1e6) },
-      scaledFrom: 'year x 1 Hz x 200 points (6.3e9 samples)',
-    }));
+    console.log(
+      JSON.stringify({
+        bench: 'history',
+        backend: 'postgres',
+        chart30dMs: chart.ms,
+        chartBuckets: chart.value.resolution === '1h' ? chart.value.buckets.length : 0,
+        chartRowsRead: 30 * 86_400,
+        stateAsOfMs: asOf.ms,
+        stateResults: asOf.value.results.length,
+        data: { samples: size!.samples, clauseResults: size!.results, siteScores: size!.scores, databaseMB: Math.round(Number(size!.bytes) / 1e6) },
+        scaledFrom: 'year x 1 Hz x 200 points (6.3e9 samples)',
+      }),
+    );
   } finally {
     await reopened.close();
   }

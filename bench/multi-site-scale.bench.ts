@@ -133,7 +133,12 @@ async function main() {
       badSamples: bad.length,
       badReasons: [...new Set(bad.map((s) => s.reason))].slice(0, 5),
       /** the last Modbus read's round trip, ms, the slowest site's */
-      modbusWorstLastLatencyMs: Math.max(...sources.map((s) => s.stats()).filter((s) => s.protocol === 'modbus').map((s) => s.lastLatencyMs ?? 0)),
+      modbusWorstLastLatencyMs: Math.max(
+        ...sources
+          .map((s) => s.stats())
+          .filter((s) => s.protocol === 'modbus')
+          .map((s) => s.lastLatencyMs ?? 0),
+      ),
       collectorHeapMiB: mib(heapAfter - heapBefore),
       collectorHeapMiBPer10kPoints: mib(((heapAfter - heapBefore) * 10_000) / total),
       collectorRssMiB: mib(rssAfter),

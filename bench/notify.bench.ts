@@ -51,7 +51,10 @@ const urls = await new Promise<string[]>((resolve, reject) => {
 });
 const env = { BENCH_SECRET: 'bench-secret' };
 const notifier = createNotifier({
-  store, env, dataDir: dir, sender: 'ketwin@bench',
+  store,
+  env,
+  dataDir: dir,
+  sender: 'ketwin@bench',
   subscribers: urls.map((url, i) => ({ id: `s${i}`, url, format: 'cap' as const, secretEnv: 'BENCH_SECRET' })),
 });
 await notifier.start();
@@ -78,7 +81,7 @@ try {
   }
   await until(() => deliveredAll(steady), 30_000, 'phase 1 deliveries');
   const sorted = [...latencies].sort((a, b) => a - b);
-  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! );
+  const pct = (p: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!);
 
   log(`phase 2: burst of ${BURST} incidents`);
   latencies.length = 0;
@@ -89,22 +92,24 @@ try {
   await until(() => deliveredAll(burst.map((a) => a.id)), 45_000, 'phase 2 deliveries');
   const seconds = (performance.now() - t0) / 1000;
   const dead = notifier.deliveryStatus().reduce((s, x) => s + x.deadLetters.length, 0);
-  console.log(JSON.stringify({
-    bench: 'notify',
-    subscribers: SUBSCRIBERS,
-    format: 'cap',
-    steadyIncidentsPerSecond: RATE,
-    deliveries: sorted.length,
-    p50Ms: pct(50),
-    p99Ms: pct(99),
-    maxMs: Math.round(sorted.at(-1)!),
-    targetP99Ms: 1000,
-    burstIncidents: BURST,
-    incidentsPerSecond: Math.round(BURST / seconds),
-    webhooksPerSecond: Math.round((BURST * SUBSCRIBERS) / seconds),
-    badSignatures,
-    deadLetters: dead,
-  }));
+  console.log(
+    JSON.stringify({
+      bench: 'notify',
+      subscribers: SUBSCRIBERS,
+      format: 'cap',
+      steadyIncidentsPerSecond: RATE,
+      deliveries: sorted.length,
+      p50Ms: pct(50),
+      p99Ms: pct(99),
+      maxMs: Math.round(sorted.at(-1)!),
+      targetP99Ms: 1000,
+      burstIncidents: BURST,
+      incidentsPerSecond: Math.round(BURST / seconds),
+      webhooksPerSecond: Math.round((BURST * SUBSCRIBERS) / seconds),
+      badSignatures,
+      deadLetters: dead,
+    }),
+  );
 } finally {
   await notifier.stop();
   await new Promise<void>((resolve) => {
