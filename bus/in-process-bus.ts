@@ -7,7 +7,14 @@
 import type { Sample } from '../model/index.ts';
 import { BusError } from './bus-errors.ts';
 import {
-  emptySubscriptionStats, type BatchOrigin, type BusChannel, type BusMessage, type BusSubscription, type ChannelSubscriber, type SampleSubscriber, type TelemetryBus,
+  emptySubscriptionStats,
+  type BatchOrigin,
+  type BusChannel,
+  type BusMessage,
+  type BusSubscription,
+  type ChannelSubscriber,
+  type SampleSubscriber,
+  type TelemetryBus,
 } from './bus.ts';
 import { createOriginWindow } from './origin-window.ts';
 

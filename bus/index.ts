@@ -1,4 +1,15 @@
-export { BUS_CHANNELS, emptySubscriptionStats, type BatchOrigin, type BusChannel, type BusMessage, type BusSubscription, type ChannelSubscriber, type SampleSubscriber, type SubscriptionStats, type TelemetryBus } from './bus.ts';
+export {
+  BUS_CHANNELS,
+  emptySubscriptionStats,
+  type BatchOrigin,
+  type BusChannel,
+  type BusMessage,
+  type BusSubscription,
+  type ChannelSubscriber,
+  type SampleSubscriber,
+  type SubscriptionStats,
+  type TelemetryBus,
+} from './bus.ts';
 export { BusError, type BusErrorCode } from './bus-errors.ts';
 export { createInProcessBus } from './in-process-bus.ts';
 export { createJetStreamBus, type JetStreamBus, type JetStreamBusOptions, type JetStreamBusStats } from './jetstream/jetstream-bus.ts';

@@ -28,8 +28,14 @@ describe('a site batch on the wire', () => {
     expect([...positions(origin)]).toEqual(at);
   });
 
-  it('is at most half the size of the queue\'s own line per sample for a site of many points', () => {
-    const many: Sample[] = Array.from({ length: 1000 }, (_, i) => ({ site: 'zhoushan-demo', point: `T${100 + (i % 50)}.level`, value: Math.round(i * 7.31) / 100, quality: 'good', ts: 1_700_000_000_000 + i * 10 }));
+  it("is at most half the size of the queue's own line per sample for a site of many points", () => {
+    const many: Sample[] = Array.from({ length: 1000 }, (_, i) => ({
+      site: 'zhoushan-demo',
+      point: `T${100 + (i % 50)}.level`,
+      value: Math.round(i * 7.31) / 100,
+      quality: 'good',
+      ts: 1_700_000_000_000 + i * 10,
+    }));
     const wire = encodeSiteBatch({ site: 'zhoushan-demo', samples: many, positions: many.map((_, i) => i), origin: 'AbCdEfGhIjKlMnOpQrStUv' }).length;
     const lines = many.reduce((n, s) => n + sampleCodec.encode(s).length + 1, 0);
     expect(wire / many.length).toBeLessThan(lines / many.length / 2);

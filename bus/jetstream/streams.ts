@@ -3,7 +3,17 @@
  * subscriber (the side that owns retention) also brings an existing stream's limits to its own, a
  * publisher leaves them. Only settings nats-server 2.9 knows are sent.
  */
-import { AckPolicy, DeliverPolicy, DiscardPolicy, JetStreamApiCodes, JetStreamApiError, RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
+import {
+  AckPolicy,
+  DeliverPolicy,
+  DiscardPolicy,
+  JetStreamApiCodes,
+  JetStreamApiError,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamManager,
+  type StreamConfig,
+} from '@nats-io/jetstream';
 import { nanos } from '@nats-io/transport-node';
 import type { SiteNames } from './subjects.ts';
 
@@ -61,8 +71,12 @@ export async function ensureStream(jsm: JetStreamManager, names: SiteNames, limi
     }
   }
   if (mode === 'create') return;
-  const same = wanted.subjects.every((s) => existing.subjects?.includes(s)) && existing.max_age === wanted.max_age && existing.max_bytes === wanted.max_bytes
-    && existing.duplicate_window === wanted.duplicate_window && existing.num_replicas === wanted.num_replicas;
+  const same =
+    wanted.subjects.every((s) => existing.subjects?.includes(s)) &&
+    existing.max_age === wanted.max_age &&
+    existing.max_bytes === wanted.max_bytes &&
+    existing.duplicate_window === wanted.duplicate_window &&
+    existing.num_replicas === wanted.num_replicas;
   if (!same) await jsm.streams.update(names.stream, { ...existing, ...wanted, subjects: [...new Set([...(existing.subjects ?? []), ...wanted.subjects])] });
 }
 
