@@ -1,6 +1,6 @@
 /**
  * One durable pull consumer on one site's stream, read in order: a message is acked after its handler
- * finished, asked for again (nak, with a delay) when the handler failed, and on its last allowed delivery
+ * finished (reported working meanwhile, up to `maxHandleMs`), asked for again (nak, with a delay) when the handler failed, and on its last allowed delivery
  * (the consumer's max_deliver) republished to `<prefix>.<site>.dead` with why, then terminated. A message
  * that timed out on its last delivery (a handler that hung) is told by the server's max-deliveries
  * advisory and goes to the same subject; the dead letter's message id is the stream and sequence, so
@@ -25,6 +25,11 @@ export interface DurableSubscriptionOptions {
   pullBatch: number;
   /** delay before a failed message is delivered again, ms */
   retryDelayMs: number;
+  /**
+   * a handler still busy is reported working (the server's ack_wait starts again) for this long at most;
+   * past it the message times out: delivered again, or on its last delivery dead-lettered by the advisory
+   */
+  maxHandleMs: number;
   /** handles one message; throws to have it again (a `BUS_DECODE` error: at once to the dead subject) */
   handle(message: JsMsg, stats: SubscriptionStats): Promise<void>;
   logger: Logger;
@@ -45,6 +50,7 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
   await ensureStream(jsm, names, options.limits, 'create-or-update');
   await ensureConsumer(jsm, names.stream, settings);
   const where = `stream ${names.stream}, consumer ${settings.name}`;
+  const workEveryMs = Math.max(100, Math.floor(settings.ackWaitMs / 3));
 
   async function deadLetter(data: Uint8Array, subject: string, sequence: number, deliveries: number, reason: string): Promise<void> {
     const h = headers();
@@ -60,6 +66,12 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
   }
 
   async function take(message: JsMsg): Promise<void> {
+    // a slow handler (a busy engine, a database catching up) keeps its message: the next one is not given
+    // meanwhile (max_ack_pending 1), nor this one delivered twice
+    const started = Date.now();
+    const working = setInterval(() => {
+      if (Date.now() - started + workEveryMs <= options.maxHandleMs) message.working();
+    }, workEveryMs);
     try {
       await options.handle(message, stats);
       message.ack();
@@ -80,6 +92,8 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
       stats.retried++;
       if (deliveries === 1) logger.warn({ err: error, sequence: message.seq }, `${where}: handling message ${message.seq} failed; it comes again`);
       message.nak(options.retryDelayMs);
+    } finally {
+      clearInterval(working);
     }
   }
 

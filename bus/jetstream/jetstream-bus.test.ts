@@ -107,6 +107,64 @@ describe('the JetStream bus', () => {
     await sub.stop();
   });
 
+  it('sends a message that is no sample batch to the dead subject at once, and one whose handler hung past maxHandleMs on its last delivery by the advisory', async () => {
+    const b = bus({ maxDeliver: 1, ackWaitMs: 2000, maxHandleMs: 1000 });
+    await b.publishSamples(numberedSamples('a', 0, 2)); // makes the stream
+    const nc = await connect({ servers: url });
+    try {
+      const { jetstream } = await import('@nats-io/jetstream');
+      await jetstream(nc).publish(`${prefix}.a.samples`, 'not a batch');
+      await b.publishSamples(numberedSamples('a', 2, 2)); // hangs past maxHandleMs + ack_wait on its only delivery
+      await b.publishSamples(numberedSamples('a', 4, 2));
+      const got: number[] = [];
+      const sub = await b.subscribeSamples({
+        name: 'engine',
+        sites: ['a'],
+        handle: async (batch) => {
+          if (batch[0]!.value === 2) await new Promise((r) => setTimeout(r, 3500));
+          else got.push(...batch.map((s) => s.value as number));
+        },
+      });
+      await waitFor(() => got.length >= 4, 'the good batches');
+      const jsm = await jetstreamManager(nc);
+      const deadCount = async () => (await jsm.streams.info(`${prefix}_a`, { subjects_filter: `${prefix}.a.dead` })).state.subjects?.[`${prefix}.a.dead`] ?? 0;
+      const until = Date.now() + 10_000;
+      while ((await deadCount()) < 2 && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, 2500)); // no third: the batch after the hung one was handled within its ack_wait
+      expect(await deadCount()).toBe(2);
+      const reasons: string[] = [];
+      for (let seq = 1; seq <= 7; seq++) {
+        const m = await jsm.streams.getMessage(`${prefix}_a`, { seq }).catch(() => undefined);
+        if (m?.subject === `${prefix}.a.dead`) reasons.push(`${m.header.get(DEAD_LETTER_HEADERS.sequence)}: ${m.header.get(DEAD_LETTER_HEADERS.reason)}`);
+      }
+      expect(reasons.sort()).toEqual(['2: BusError: samples of site a: not JSON (Unexpected token \'o\', "not a batch" is not valid JSON)', '3: no ack within ack_wait on the last delivery']);
+      expect(got).toEqual([0, 1, 4, 5]);
+      await sub.stop();
+    } finally {
+      await nc.close();
+    }
+  });
+
+  it('a handler slower than ack_wait keeps its message: handled once, the next not given meanwhile', async () => {
+    const b = bus({ maxDeliver: 2, ackWaitMs: 1000 });
+    await b.publishSamples(numberedSamples('a', 0, 2));
+    await b.publishSamples(numberedSamples('a', 2, 2));
+    const calls: number[] = [];
+    const sub = await b.subscribeSamples({
+      name: 'engine',
+      sites: ['a'],
+      handle: async (batch) => {
+        calls.push(batch[0]!.value as number);
+        if (batch[0]!.value === 0) await new Promise((r) => setTimeout(r, 2500));
+      },
+    });
+    await waitFor(() => calls.length >= 2, 'both batches');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(calls).toEqual([0, 2]);
+    expect(sub.stats()).toMatchObject({ handled: 2, retried: 0, deadLettered: 0 });
+    await sub.stop();
+  });
+
   it('a subscriber that stops and comes back under the same name goes on where it left', async () => {
     const b = bus();
     const got: Sample[] = [];

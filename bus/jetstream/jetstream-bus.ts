@@ -34,6 +34,8 @@ export interface JetStreamBusOptions {
   ackWaitMs?: number;
   /** subscribers: delay before a failed message comes again, ms (default 1000) */
   retryDelayMs?: number;
+  /** subscribers: a handler still busy keeps its message this long at most, ms (default 5 × ackWaitMs); past it the message times out */
+  maxHandleMs?: number;
   /** subscribers: messages asked for per pull (default 64) */
   pullBatch?: number;
   logger?: Logger;
@@ -223,7 +225,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
           const n = namesOf(site);
           const window = createOriginWindow();
           return startDurableSubscription({
-            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, logger,
+            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs, logger,
             consumer: { name: durableName(subscriber.name, 'samples'), filter: n.samples, maxDeliver, ackWaitMs, maxAckPending: 1 },
             async handle(message, s) {
               const { samples, origin } = decodeSiteBatch(site, message.data);
@@ -257,7 +259,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
         sites.map((site) => {
           const n = namesOf(site);
           return startDurableSubscription({
-            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, logger,
+            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs, logger,
             consumer: { name: durableName(subscriber.name, channel), filter: n.channel(channel), maxDeliver, ackWaitMs, maxAckPending: 1 },
             async handle(message) {
               let parsed: BusMessage;
