@@ -62,7 +62,10 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
     const ack = await js.publish(names.dead, data, { msgID: `dead:${names.stream}:${sequence}`, headers: h, expect: { streamName: names.stream } });
     if (ack.duplicate) return; // the other way (handler or advisory) was first
     stats.deadLettered++;
-    logger.warn({ stream: names.stream, consumer: settings.name, sequence, deliveries, reason }, `${where}: message ${sequence} given up after ${deliveries} deliveries, to ${names.dead}`);
+    logger.warn(
+      { stream: names.stream, consumer: settings.name, sequence, deliveries, reason },
+      `${where}: message ${sequence} given up after ${deliveries} deliveries, to ${names.dead}`,
+    );
   }
 
   async function take(message: JsMsg): Promise<void> {
@@ -130,7 +133,9 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
         if (failures === 1) logger.warn({ err: error }, `${where}: pulling failed; trying again`);
         await new Promise((r) => setTimeout(r, Math.min(5000, 200 * 2 ** failures)));
         // a stream or consumer deleted under us is made again
-        await ensureStream(jsm, names, options.limits, 'create-or-update').then(() => ensureConsumer(jsm, names.stream, settings)).catch(() => undefined);
+        await ensureStream(jsm, names, options.limits, 'create-or-update')
+          .then(() => ensureConsumer(jsm, names.stream, settings))
+          .catch(() => undefined);
       }
     }
   })();

@@ -54,7 +54,7 @@ describe('the JetStream bus', () => {
     }
   });
 
-  it('delivers each site\'s samples in order through a durable consumer; a batch offered again is stored once', async () => {
+  it("delivers each site's samples in order through a durable consumer; a batch offered again is stored once", async () => {
     const publisher = bus();
     const mixed = [...numberedSamples('a', 0, 500), ...numberedSamples('b', 500, 300), ...numberedSamples('a', 800, 200)];
     await publisher.publishSamples(mixed, { origin: 'run-1', start: 0, end: 1000 });
@@ -62,12 +62,20 @@ describe('the JetStream bus', () => {
     expect(publisher.stats()).toMatchObject({ samples: 1000, duplicates: 2, messages: 4 });
     const got = new Map<string, number[]>();
     const subscriber = bus();
-    const sub = await subscriber.subscribeSamples({ name: 'engine', sites: ['a', 'b'], handle: (batch) => void got.set(batch[0]!.site, [...(got.get(batch[0]!.site) ?? []), ...batch.map((s) => s.value as number)]) });
+    const sub = await subscriber.subscribeSamples({
+      name: 'engine',
+      sites: ['a', 'b'],
+      handle: (batch) => void got.set(batch[0]!.site, [...(got.get(batch[0]!.site) ?? []), ...batch.map((s) => s.value as number)]),
+    });
     await waitFor(() => (got.get('a')?.length ?? 0) + (got.get('b')?.length ?? 0) >= 1000, 'every sample');
     // a later batch overlapping the first (the queue read more rows on its retry): only the new rows
     await publisher.publishSamples(numberedSamples('a', 1000, 20), { origin: 'run-1', start: 990, end: 1010 });
     await waitFor(() => (got.get('a')?.length ?? 0) >= 710, 'the new rows');
-    expect(got.get('a')).toEqual([...Array.from({ length: 500 }, (_, i) => i), ...Array.from({ length: 200 }, (_, i) => 800 + i), ...Array.from({ length: 10 }, (_, i) => 1010 + i)]);
+    expect(got.get('a')).toEqual([
+      ...Array.from({ length: 500 }, (_, i) => i),
+      ...Array.from({ length: 200 }, (_, i) => 800 + i),
+      ...Array.from({ length: 10 }, (_, i) => 1010 + i),
+    ]);
     expect(got.get('b')).toEqual(Array.from({ length: 300 }, (_, i) => 500 + i));
     expect(sub.stats()).toMatchObject({ samples: 1010, duplicates: 10 });
     await sub.stop();
@@ -99,11 +107,23 @@ describe('the JetStream bus', () => {
       expect((await jsm.streams.info(`${prefix}_a`, { subjects_filter: `${prefix}.a.dead` })).state.subjects).toEqual({ [`${prefix}.a.dead`]: 1 });
       const stored = await jsm.streams.getMessage(`${prefix}_a`, { last_by_subj: `${prefix}.a.dead` });
       const h = (name: string) => stored?.header.get(name);
-      dead.push({ subject: stored!.subject, headers: { from: h(DEAD_LETTER_HEADERS.subject), deliveries: h(DEAD_LETTER_HEADERS.deliveries), reason: h(DEAD_LETTER_HEADERS.reason), consumer: h(DEAD_LETTER_HEADERS.consumer) }, values: [] });
+      dead.push({
+        subject: stored!.subject,
+        headers: {
+          from: h(DEAD_LETTER_HEADERS.subject),
+          deliveries: h(DEAD_LETTER_HEADERS.deliveries),
+          reason: h(DEAD_LETTER_HEADERS.reason),
+          consumer: h(DEAD_LETTER_HEADERS.consumer),
+        },
+        values: [],
+      });
     } finally {
       await nc.close();
     }
-    expect(dead[0]).toMatchObject({ subject: `${prefix}.a.dead`, headers: { from: `${prefix}.a.samples`, deliveries: '3', reason: 'Error: cannot take sample 5', consumer: 'engine_samples' } });
+    expect(dead[0]).toMatchObject({
+      subject: `${prefix}.a.dead`,
+      headers: { from: `${prefix}.a.samples`, deliveries: '3', reason: 'Error: cannot take sample 5', consumer: 'engine_samples' },
+    });
     await sub.stop();
   });
 
@@ -137,7 +157,10 @@ describe('the JetStream bus', () => {
         const m = await jsm.streams.getMessage(`${prefix}_a`, { seq }).catch(() => undefined);
         if (m?.subject === `${prefix}.a.dead`) reasons.push(`${m.header.get(DEAD_LETTER_HEADERS.sequence)}: ${m.header.get(DEAD_LETTER_HEADERS.reason)}`);
       }
-      expect(reasons.sort()).toEqual(['2: BusError: samples of site a: not JSON (Unexpected token \'o\', "not a batch" is not valid JSON)', '3: no ack within ack_wait on the last delivery']);
+      expect(reasons.sort()).toEqual([
+        '2: BusError: samples of site a: not JSON (Unexpected token \'o\', "not a batch" is not valid JSON)',
+        '3: no ack within ack_wait on the last delivery',
+      ]);
       expect(got).toEqual([0, 1, 4, 5]);
       await sub.stop();
     } finally {
@@ -201,7 +224,7 @@ describe('the JetStream bus', () => {
     await b.close();
   });
 
-  it('moves 200,000 samples in 200 batches, each once (the rate is the bench\'s: bench/bus.bench.ts)', async () => {
+  it("moves 200,000 samples in 200 batches, each once (the rate is the bench's: bench/bus.bench.ts)", async () => {
     const b = bus();
     const total = 200_000;
     const batch = 1000;

@@ -64,7 +64,6 @@ interface Link {
   jsm: JetStreamManager;
 }
 
-
 export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
   const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
   if (servers.length === 0 || servers.some((s) => !/^(nats|tls):\/\/[^\s/]+$/.test(s))) {
@@ -213,7 +212,9 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
       if (position > from.end) throw new BusError('BUS_CONFIG', `${where}: a batch of ${samples.length} samples does not fit positions ${from.start}–${from.end}`);
       // sites in parallel; within a site one message after the other, so that their order is the stream's
       await Promise.all(
-        [...bySite].map(([site, part]) => publishSite(l, site, part.samples, part.at, from.origin).catch((error: unknown) => Promise.reject(failure(error, `publishing samples of site ${site}`, site)))),
+        [...bySite].map(([site, part]) =>
+          publishSite(l, site, part.samples, part.at, from.origin).catch((error: unknown) => Promise.reject(failure(error, `publishing samples of site ${site}`, site))),
+        ),
       );
     },
 
@@ -225,7 +226,13 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
           const n = namesOf(site);
           const window = createOriginWindow();
           return startDurableSubscription({
-            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs, logger,
+            ...l,
+            names: n,
+            limits,
+            pullBatch: options.pullBatch ?? 64,
+            retryDelayMs: options.retryDelayMs ?? 1000,
+            maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
+            logger,
             consumer: { name: durableName(subscriber.name, 'samples'), filter: n.samples, maxDeliver, ackWaitMs, maxAckPending: 1 },
             async handle(message, s) {
               const { samples, origin } = decodeSiteBatch(site, message.data);
@@ -259,7 +266,13 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
         sites.map((site) => {
           const n = namesOf(site);
           return startDurableSubscription({
-            ...l, names: n, limits, pullBatch: options.pullBatch ?? 64, retryDelayMs: options.retryDelayMs ?? 1000, maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs, logger,
+            ...l,
+            names: n,
+            limits,
+            pullBatch: options.pullBatch ?? 64,
+            retryDelayMs: options.retryDelayMs ?? 1000,
+            maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
+            logger,
             consumer: { name: durableName(subscriber.name, channel), filter: n.channel(channel), maxDeliver, ackWaitMs, maxAckPending: 1 },
             async handle(message) {
               let parsed: BusMessage;
@@ -299,9 +312,16 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
 
   function track(parts: BusSubscription[]): BusSubscription {
     const whole: BusSubscription = {
-      stats: () => parts.map((p) => p.stats()).reduce((a, b) => ({
-        handled: a.handled + b.handled, samples: a.samples + b.samples, retried: a.retried + b.retried, deadLettered: a.deadLettered + b.deadLettered, duplicates: a.duplicates + b.duplicates,
-      })),
+      stats: () =>
+        parts
+          .map((p) => p.stats())
+          .reduce((a, b) => ({
+            handled: a.handled + b.handled,
+            samples: a.samples + b.samples,
+            retried: a.retried + b.retried,
+            deadLettered: a.deadLettered + b.deadLettered,
+            duplicates: a.duplicates + b.duplicates,
+          })),
       async stop() {
         subscriptions.delete(whole);
         await Promise.all(parts.map((p) => p.stop()));
@@ -313,4 +333,3 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
 
   return bus;
 }
-
