@@ -4,7 +4,12 @@ import { createLinkHeartbeat } from './link-heartbeat.ts';
 import { createRecorder } from './test-support.ts';
 
 const online = (source: string, value: boolean, ts: number, reason?: string): Sample => ({
-  site: 's', point: `${source}.online`, value, quality: 'good', ts, ...(reason ? { reason } : {}),
+  site: 's',
+  point: `${source}.online`,
+  value,
+  quality: 'good',
+  ts,
+  ...(reason ? { reason } : {}),
 });
 
 /** a heartbeat on a hand-driven clock and timer: plc stale after 3 s (a beat every 1 s), rtu after 9 s (every 3 s) */
@@ -16,7 +21,10 @@ function harness() {
   const recorder = createRecorder();
   const heartbeat = createLinkHeartbeat({
     site: 's',
-    sources: [{ id: 'plc', staleAfterMs: 3000 }, { id: 'rtu', staleAfterMs: 9000 }],
+    sources: [
+      { id: 'plc', staleAfterMs: 3000 },
+      { id: 'rtu', staleAfterMs: 9000 },
+    ],
     sink: recorder.sink,
     now: () => clock,
     setInterval: (callback, ms) => ((tick = callback), (everyMs = ms), 'handle'),

@@ -10,7 +10,11 @@ async function sessionPrototype(endpoint: string) {
   const client = OPCUAClient.create({ endpointMustExist: false, securityMode: MessageSecurityMode.None, securityPolicy: SecurityPolicy.None, connectionStrategy: { maxRetry: 0 } });
   await client.connect(endpoint);
   const session = await client.createSession();
-  return { prototype: Object.getPrototypeOf(session) as Record<'write' | 'call', (...args: unknown[]) => unknown>, session, close: async () => (await session.close(), await client.disconnect()) };
+  return {
+    prototype: Object.getPrototypeOf(session) as Record<'write' | 'call', (...args: unknown[]) => unknown>,
+    session,
+    close: async () => (await session.close(), await client.disconnect()),
+  };
 }
 
 describe('the whole collector of the demo site', () => {
@@ -31,7 +35,9 @@ describe('the whole collector of the demo site', () => {
     const opcuaCall = vi.spyOn(probe.prototype, 'call');
 
     // the spies see a write when there is one
-    await expect(probe.session.write({ nodeId: 'ns=1;s=T101.level', attributeId: AttributeIds.Value, value: { value: { dataType: DataType.Double, value: 1 } } })).resolves.toBeDefined();
+    await expect(
+      probe.session.write({ nodeId: 'ns=1;s=T101.level', attributeId: AttributeIds.Value, value: { value: { dataType: DataType.Double, value: 1 } } }),
+    ).resolves.toBeDefined();
     expect(opcuaWrite).toHaveBeenCalledTimes(1);
     opcuaWrite.mockClear();
     await probe.close();

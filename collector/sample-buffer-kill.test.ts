@@ -24,13 +24,16 @@ afterEach(() => {
 /** runs the child until it has pushed for `runMs`, kills it with SIGKILL; resolves to the kill time */
 async function pushThenKill(dir: string, runMs: number, maxInMemory: number): Promise<{ killedAt: number; pushedBefore: (t: number) => number }> {
   const script = join(dir, 'child.ts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { createSampleBuffer } from ${JSON.stringify(BUFFER)};
     const buffer = createSampleBuffer({ dir: ${JSON.stringify(join(dir, 'buffer'))}, downstream: () => new Promise(() => {}), maxInMemory: ${maxInMemory}, batchSize: 100, segmentSize: 5000 });
     let i = 0;
     setInterval(() => { const ts = Date.now(); buffer.sink({ site: 's', point: 'P.v', value: i++, quality: 'good', ts }); }, 1);
     process.stdout.write('ready\\n');
-  `);
+  `,
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise<void>((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => String(d).includes('ready') && resolve());
@@ -53,7 +56,10 @@ async function recover(dir: string): Promise<Sample[]> {
 }
 
 describe('the sample buffer and kill -9', () => {
-  for (const [name, maxInMemory] of [['held in memory', 100_000], ['spilled to disk', 300]] as const) {
+  for (const [name, maxInMemory] of [
+    ['held in memory', 100_000],
+    ['spilled to disk', 300],
+  ] as const) {
     it(`loses at most the last 200 ms of samples downstream had not taken (${name})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'ketwin-kill-'));
       dirs.push(dir);

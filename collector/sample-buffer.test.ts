@@ -95,7 +95,16 @@ describe('sample buffer', () => {
     const log = createLogCapture();
     const down = createDownstream();
     down.state.mode = 'down';
-    const buffer = createSampleBuffer({ dir: tempDir(), downstream: down.write, maxInMemory: 100, maxOnDisk: 900, batchSize: 10, segmentSize: 300, logger: log.logger, retry: { initialDelayMs: 5, maxDelayMs: 10 } });
+    const buffer = createSampleBuffer({
+      dir: tempDir(),
+      downstream: down.write,
+      maxInMemory: 100,
+      maxOnDisk: 900,
+      batchSize: 10,
+      segmentSize: 300,
+      logger: log.logger,
+      retry: { initialDelayMs: 5, maxDelayMs: 10 },
+    });
     buffers.push(buffer);
     const sent = samples(1500);
     for (const s of sent) buffer.sink(s);
@@ -105,7 +114,12 @@ describe('sample buffer', () => {
     down.state.mode = 'up';
     await buffer.drained();
     const reports = down.accepted.filter((s) => s.point === BUFFER_FULL_POINT);
-    expect(reports.map((r) => [r.site, r.value])).toEqual([['s1', true], ['s2', true], ['s1', false], ['s2', false]]);
+    expect(reports.map((r) => [r.site, r.value])).toEqual([
+      ['s1', true],
+      ['s2', true],
+      ['s1', false],
+      ['s2', false],
+    ]);
     const data = down.accepted.filter((s) => s.point !== BUFFER_FULL_POINT);
     expect(data).toEqual(sent.slice(502)); // the newest 998, in order
     expect(buffer.stats()).toMatchObject({ dropped: 502, full: false });

@@ -210,7 +210,18 @@ export function createSampleBuffer(options: SampleBufferOptions): SampleBuffer {
     },
     stats() {
       const s = queue.stats();
-      return { inMemory: s.inMemory, onDisk: s.onDisk, depth: s.rows, delivered, spilled: s.spilled, dropped: s.dropped, full: fullFor.size > 0, bytes: s.bytes, segments: s.segments, corrupt: s.corrupt };
+      return {
+        inMemory: s.inMemory,
+        onDisk: s.onDisk,
+        depth: s.rows,
+        delivered,
+        spilled: s.spilled,
+        dropped: s.dropped,
+        full: fullFor.size > 0,
+        bytes: s.bytes,
+        segments: s.segments,
+        corrupt: s.corrupt,
+      };
     },
     commit: () => queue.commit(),
     drained() {

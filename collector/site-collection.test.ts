@@ -65,7 +65,11 @@ describe('site collection: sources → watchdog → spilling buffer → a slow c
       down = false;
       await waitFor(() => consumed.length >= 3000, 'the backlog to flow');
       // every point's outage samples came through, not only the ones after it
-      for (const point of site.points) expect(consumed.some((s) => s.point === point.id && s.ts < outageEnd), point.id).toBe(true);
+      for (const point of site.points)
+        expect(
+          consumed.some((s) => s.point === point.id && s.ts < outageEnd),
+          point.id,
+        ).toBe(true);
 
       // a consumer that falls behind at the end: stop leaves the rest on disk
       slowMs = 200;

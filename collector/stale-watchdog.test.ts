@@ -6,7 +6,13 @@ import { createStaleWatchdog } from './stale-watchdog.ts';
 import { createRecorder, loadDemoSite, waitFor } from './test-support.ts';
 
 const point = (name: string, staleAfterMs: number, unit: Point['unit'] = 'm'): Point => ({
-  asset: 'T1', name, id: `T1.${name}`, unit, source: 'plc', staleAfterMs, node: `ns=1;s=T1.${name}`,
+  asset: 'T1',
+  name,
+  id: `T1.${name}`,
+  unit,
+  source: 'plc',
+  staleAfterMs,
+  node: `ns=1;s=T1.${name}`,
 });
 const sample = (name: string, value: number | boolean, ts = 0): Sample => ({ site: 's', point: `T1.${name}`, value, quality: 'good', ts });
 
@@ -72,7 +78,10 @@ describe('stale watchdog', () => {
     advance(1000);
     expect(stale().map((s) => [s.point, s.value])).toEqual([['T1.level', NaN]]);
     advance(1000);
-    expect(stale().map((s) => [s.point, s.value])).toEqual([['T1.level', NaN], ['T1.pump', false]]);
+    expect(stale().map((s) => [s.point, s.value])).toEqual([
+      ['T1.level', NaN],
+      ['T1.pump', false],
+    ]);
   });
 
   it('uses each point its own staleAfterMs', () => {
@@ -104,7 +113,7 @@ describe('stale watchdog over the wire', () => {
     await sim?.stop();
   });
 
-  it('leaves a frozen sensor on a live OPC-UA subscription good: staleness there is the subscription\'s health, not the age of the last change', async () => {
+  it("leaves a frozen sensor on a live OPC-UA subscription good: staleness there is the subscription's health, not the age of the last change", async () => {
     const site = sim.siteWithEndpoints();
     const source = { ...site.sources.find((s): s is OpcuaSource => s.protocol === 'opcua')!, publishingIntervalMs: 100 };
     const points = site.points.filter((p) => p.source === source.id).map((p) => ({ ...p, staleAfterMs: 800 }));

@@ -39,9 +39,7 @@ interface Watch {
 export function createStaleWatchdog(options: StaleWatchdogOptions): StaleWatchdog {
   const now = options.now ?? systemClock.now;
   const startedAt = now();
-  const watches = new Map<string, Watch>(
-    options.points.map((point) => [point.id, { point, lastArrival: startedAt, lastValue: undefined, reported: false }]),
-  );
+  const watches = new Map<string, Watch>(options.points.map((point) => [point.id, { point, lastArrival: startedAt, lastValue: undefined, reported: false }]));
   const shortest = Math.min(...options.points.map((p) => p.staleAfterMs));
   const every = options.checkEveryMs ?? Math.min(1000, Math.max(50, Number.isFinite(shortest) ? shortest / 4 : 1000));
   const schedule = options.setInterval ?? ((callback, ms) => setInterval(callback, ms));

@@ -41,7 +41,10 @@ export function createWarnLimiter(logger: Logger, options: WarnLimiterOptions = 
   let timer: unknown;
 
   const summarise = (held: Held, at: number) => {
-    logger[held.level]({ ...held.fields, repeats: held.repeats, periodMs: at - held.loggedAt }, `${held.message} (${held.repeats} more times in the last ${Math.round((at - held.loggedAt) / 1000)} s)`);
+    logger[held.level](
+      { ...held.fields, repeats: held.repeats, periodMs: at - held.loggedAt },
+      `${held.message} (${held.repeats} more times in the last ${Math.round((at - held.loggedAt) / 1000)} s)`,
+    );
     held.repeats = 0;
     held.loggedAt = at;
   };

@@ -22,7 +22,13 @@ const holding = (address: number, type: 'uint16' | 'float32' = 'uint16'): Point 
   staleAfterMs: 10_000,
   register: { table: 'holding', address, type, order: 'ABCD', scale: 1, offset: 0 },
 });
-const coil = (address: number): Point => ({ ...holding(0), id: `DEV.c${address}`, name: `c${address}`, unit: 'bool', register: { table: 'coil', address, type: 'bool', order: 'ABCD', scale: 1, offset: 0 } });
+const coil = (address: number): Point => ({
+  ...holding(0),
+  id: `DEV.c${address}`,
+  name: `c${address}`,
+  unit: 'bool',
+  register: { table: 'coil', address, type: 'bool', order: 'ABCD', scale: 1, offset: 0 },
+});
 
 // 548–551 are read together, and 550 is refused with exception 02; 596–600 are read together, and
 // 600 lies past the device's registers (a reply without data); the coils always read well
@@ -40,7 +46,16 @@ async function start(setUp: (peer: RawPeer) => void = () => {}, port?: number) {
   const peer = await startRawPeer();
   peers.push(peer);
   setUp(peer);
-  const source: ModbusSource = { id: 'rtu-x', protocol: 'modbus', transport: 'tcp', endpoint: `tcp://127.0.0.1:${port ?? peer.port}`, unitId: 7, pollIntervalMs: POLL_MS, timeoutMs: TIMEOUT_MS, staleAfterMs: 10_000 };
+  const source: ModbusSource = {
+    id: 'rtu-x',
+    protocol: 'modbus',
+    transport: 'tcp',
+    endpoint: `tcp://127.0.0.1:${port ?? peer.port}`,
+    unitId: 7,
+    pollIntervalMs: POLL_MS,
+    timeoutMs: TIMEOUT_MS,
+    staleAfterMs: 10_000,
+  };
   const recorder = createRecorder();
   const { logger, lines } = createLogCapture();
   const modbus = createModbusSource({ site: 'faults', source, points, logger, reconnect: { initialDelayMs: 100, maxDelayMs: 400 } });
@@ -50,7 +65,8 @@ async function start(setUp: (peer: RawPeer) => void = () => {}, port?: number) {
 }
 
 /** every point that should read well has, since `since` */
-const allGoodSince = (recorder: Recorder, since: number) => good.every((p) => recorder.of(p.id).some((s) => s.quality === 'good' && s.ts >= since) && recorder.latest(p.id)?.quality === 'good');
+const allGoodSince = (recorder: Recorder, since: number) =>
+  good.every((p) => recorder.of(p.id).some((s) => s.quality === 'good' && s.ts >= since) && recorder.latest(p.id)?.quality === 'good');
 
 function expectValues(recorder: Recorder) {
   for (const address of [548, 549, 551, 596, 597]) expect(recorder.latest(`DEV.h${address}`), `h${address}`).toMatchObject({ value: address * 10, quality: 'good' });
@@ -71,7 +87,11 @@ describe('Modbus source against a peer that says no', () => {
     expect(recorder.latest('DEV.h550')).toMatchObject({ quality: 'bad', reason: 'illegal data address 550 (holding, modbus exception 2)', value: Number.NaN });
     expect(recorder.latest('DEV.h600')).toMatchObject({ quality: 'bad', reason: 'no data for holding 600 (0 of 2 bytes)' });
     // the coalesced reads were split once, so neighbours were bad at most in the very first poll
-    for (const p of good) expect(recorder.of(p.id).filter((s) => s.quality !== 'good'), p.id).toEqual([]);
+    for (const p of good)
+      expect(
+        recorder.of(p.id).filter((s) => s.quality !== 'good'),
+        p.id,
+      ).toEqual([]);
     expect(modbus.stats()).toMatchObject({ online: true, reconnects: 0 });
     expect(peer.connections).toBe(1);
     expect(recorder.of('rtu-x.online').map((s) => s.value)).toEqual([true]);
@@ -95,7 +115,10 @@ describe('Modbus source against a peer whose answers do not parse', () => {
       const faultAt = Date.now();
       peer.garbleNext = fault;
       await waitFor(() => peer.garbleNext === undefined, 'the garbled answer to be sent');
-      await waitFor(() => recorder.samples.some((s) => s.ts >= faultAt && s.quality === 'bad' && s.point !== 'DEV.h550' && s.point !== 'DEV.h600'), 'the read it spoiled to be marked bad');
+      await waitFor(
+        () => recorder.samples.some((s) => s.ts >= faultAt && s.quality === 'bad' && s.point !== 'DEV.h550' && s.point !== 'DEV.h600'),
+        'the read it spoiled to be marked bad',
+      );
       const spoiled = recorder.samples.find((s) => s.ts >= faultAt && s.quality === 'bad' && s.point !== 'DEV.h550' && s.point !== 'DEV.h600')!;
       expect(spoiled.reason).toMatch(reason);
       const recovered = Date.now();

@@ -126,7 +126,10 @@ describe('Modbus source against the simulated depot', () => {
     try {
       await startSource({ pollIntervalMs: 200, timeoutMs: 1000, endpoint: `tcp://127.0.0.1:${proxy.port}` });
       await waitFor(() => starts.length >= 8, 'eight polls');
-      const gaps = starts.slice(1).map((t, i) => t - starts[i]!).sort((a, b) => a - b);
+      const gaps = starts
+        .slice(1)
+        .map((t, i) => t - starts[i]!)
+        .sort((a, b) => a - b);
       // were the interval a pause after each poll, no gap could be under 350 ms
       expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(300);
     } finally {
@@ -151,7 +154,13 @@ describe('Modbus source against the simulated depot', () => {
         ['flag', 'holding', 22, 'bool', 1, 0, true],
       ] as const
     ).map(([name, table, address, type, scale, offset]) => ({
-      asset: 'FP1', name, id: `FP1.${name}`, unit: '%', source: 'rtu-fire', staleAfterMs: 10_000, register: { table, address, type, order: 'ABCD' as const, scale, offset },
+      asset: 'FP1',
+      name,
+      id: `FP1.${name}`,
+      unit: '%',
+      source: 'rtu-fire',
+      staleAfterMs: 10_000,
+      register: { table, address, type, order: 'ABCD' as const, scale, offset },
     }));
     const values: Record<string, number | boolean> = { 'FP1.i16': -123.4, 'FP1.u16': 512.25, 'FP1.i32': -70000, 'FP1.u32': 3000000.5, 'FP1.f32': 55.5, 'FP1.flag': true };
     const custom: Site = { ...demo, points: [...demo.points.filter((p) => p.source !== 'rtu-fire'), ...typed] };

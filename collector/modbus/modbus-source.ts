@@ -91,7 +91,8 @@ function validateSerialLine(line: NonNullable<ModbusSource['serial']>, where: st
   const fail = (message: string) => {
     throw new CollectorError('COLLECTOR_CONFIG', `${where}: serial ${message}`);
   };
-  if (!Number.isInteger(line.baudRate) || line.baudRate < 50 || line.baudRate > 4_000_000) fail(`baudRate ${String(line.baudRate)} must be a whole number of bits per second, 50 to 4000000 (e.g. 9600, 19200)`);
+  if (!Number.isInteger(line.baudRate) || line.baudRate < 50 || line.baudRate > 4_000_000)
+    fail(`baudRate ${String(line.baudRate)} must be a whole number of bits per second, 50 to 4000000 (e.g. 9600, 19200)`);
   if (!PARITIES.includes(line.parity)) fail(`parity ${JSON.stringify(line.parity)} must be one of none, even, odd`);
   // Modbus RTU carries 8-bit bytes (7 data bits is Modbus ASCII, which this driver does not speak)
   if (line.dataBits !== 8) fail(`dataBits ${String(line.dataBits)} must be 8: Modbus RTU frames are 8-bit bytes (7 is Modbus ASCII)`);
@@ -240,7 +241,11 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
         // one (so one read that is never answered cannot starve the others); when that keeps
         // happening with no answer in between, wait for the next poll, backing off.
         faults++;
-        warnings.warn(`out of step: ${fault.kind}`, { table: request.table, address: request.address, length: request.length, reason: fault.reason }, `${where}: ${fault.reason}; reconnecting`);
+        warnings.warn(
+          `out of step: ${fault.kind}`,
+          { table: request.table, address: request.address, length: request.length, reason: fault.reason },
+          `${where}: ${fault.reason}; reconnecting`,
+        );
         closeLink();
         if (faults > 1) return Math.max(untilNextPoll(), backOff());
         if (!(await connect())) return backOff();
@@ -254,7 +259,11 @@ function poll(options: PollOptions, sink: SampleSink): { stop(): Promise<void> }
       if (outcome.split && request.points.length > 1) {
         const parts = splitRequest(request);
         if (parts.length > 1) {
-          warnings.warn(`split ${request.table} ${request.address}`, { table: request.table, address: request.address, length: request.length, reason: outcome.reason, parts: parts.length }, `${where}: read refused (${outcome.reason}); reading its points one by one from now on`);
+          warnings.warn(
+            `split ${request.table} ${request.address}`,
+            { table: request.table, address: request.address, length: request.length, reason: outcome.reason, parts: parts.length },
+            `${where}: read refused (${outcome.reason}); reading its points one by one from now on`,
+          );
           plan.splice(i, 1, ...parts.map(planned));
           i--;
           continue;

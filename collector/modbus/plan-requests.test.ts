@@ -35,11 +35,20 @@ describe('planRequests', () => {
 
   it('splits at 125 registers and 2000 bits', () => {
     const words = Array.from({ length: 130 }, (_, i) => point(`w${i}`, 'holding', i));
-    expect(planRequests(words).map((r) => [r.address, r.length])).toEqual([[0, 125], [125, 5]]);
+    expect(planRequests(words).map((r) => [r.address, r.length])).toEqual([
+      [0, 125],
+      [125, 5],
+    ]);
     const floats = Array.from({ length: 63 }, (_, i) => point(`f${i}`, 'input', i * 2, 'float32'));
-    expect(planRequests(floats).map((r) => [r.address, r.length])).toEqual([[0, 124], [124, 2]]);
+    expect(planRequests(floats).map((r) => [r.address, r.length])).toEqual([
+      [0, 124],
+      [124, 2],
+    ]);
     const bits = Array.from({ length: 2001 }, (_, i) => point(`b${i}`, 'coil', i, 'bool'));
-    expect(planRequests(bits).map((r) => [r.address, r.length])).toEqual([[0, 2000], [2000, 1]]);
+    expect(planRequests(bits).map((r) => [r.address, r.length])).toEqual([
+      [0, 2000],
+      [2000, 1],
+    ]);
   });
 
   it('shares a read between points on the same register', () => {

@@ -15,7 +15,16 @@ describe('Modbus source against a pymodbus server', () => {
   });
 
   it('decodes every type in every byte and word order, scaled input registers, coils and discrete inputs', async () => {
-    const source: ModbusSource = { id: 'py', protocol: 'modbus', transport: 'tcp', endpoint: `tcp://127.0.0.1:${server.port}`, unitId: 1, pollIntervalMs: 200, timeoutMs: 1000, staleAfterMs: 10_000 };
+    const source: ModbusSource = {
+      id: 'py',
+      protocol: 'modbus',
+      transport: 'tcp',
+      endpoint: `tcp://127.0.0.1:${server.port}`,
+      unitId: 1,
+      pollIntervalMs: 200,
+      timeoutMs: 1000,
+      staleAfterMs: 10_000,
+    };
     const points = rows.map((r) => r.point);
     const recorder = createRecorder();
     const modbus = createModbusSource({ site: 'py-site', source, points });
@@ -33,7 +42,16 @@ describe('Modbus source against a pymodbus server', () => {
 describe('Modbus RTU over TCP against a pymodbus server speaking RTU frames', () => {
   it('reads raw RTU frames (CRC and all) through a TCP socket', async () => {
     const server = await startPymodbus(spec, { transport: 'rtu-over-tcp' });
-    const source: ModbusSource = { id: 'py', protocol: 'modbus', transport: 'rtu-over-tcp', endpoint: `tcp://127.0.0.1:${server.port}`, unitId: 1, pollIntervalMs: 200, timeoutMs: 1000, staleAfterMs: 10_000 };
+    const source: ModbusSource = {
+      id: 'py',
+      protocol: 'modbus',
+      transport: 'rtu-over-tcp',
+      endpoint: `tcp://127.0.0.1:${server.port}`,
+      unitId: 1,
+      pollIntervalMs: 200,
+      timeoutMs: 1000,
+      staleAfterMs: 10_000,
+    };
     const picked = rows.filter((r) => ['PY.float64_cdab', 'PY.int32_badc', 'PY.scaled', 'PY.coil_5'].includes(r.point.id));
     const recorder = createRecorder();
     const modbus = createModbusSource({ site: 'py-site', source, points: picked.map((r) => r.point) });

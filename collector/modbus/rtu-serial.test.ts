@@ -28,7 +28,16 @@ function crc16(bytes: Buffer): number {
 }
 
 const serialSource = (endpoint: string, over: Partial<ModbusSource> = {}): ModbusSource => ({
-  id: 'py', protocol: 'modbus', transport: 'rtu', endpoint, serial: LINE, unitId: UNIT, pollIntervalMs: 100, timeoutMs: 300, staleAfterMs: 10_000, ...over,
+  id: 'py',
+  protocol: 'modbus',
+  transport: 'rtu',
+  endpoint,
+  serial: LINE,
+  unitId: UNIT,
+  pollIntervalMs: 100,
+  timeoutMs: 300,
+  staleAfterMs: 10_000,
+  ...over,
 });
 
 describe.skipIf(missing !== undefined)('Modbus RTU on a serial line: a pty pair (socat) with a pymodbus serial slave on the other end', () => {
@@ -93,7 +102,12 @@ describe.skipIf(missing !== undefined)('Modbus RTU on a serial line: a pty pair 
   it('reports a serial device that cannot be opened, naming it, and keeps retrying', async () => {
     const absent = join(dir, 'no-such-tty');
     const recorder = createRecorder();
-    const modbus = createModbusSource({ site: 'py-site', source: serialSource(`serial://${absent}`), points: rows.slice(0, 2).map((r) => r.point), reconnect: { initialDelayMs: 50, maxDelayMs: 100 } });
+    const modbus = createModbusSource({
+      site: 'py-site',
+      source: serialSource(`serial://${absent}`),
+      points: rows.slice(0, 2).map((r) => r.point),
+      reconnect: { initialDelayMs: 50, maxDelayMs: 100 },
+    });
     try {
       await modbus.start(recorder.sink);
       await waitFor(() => recorder.latest('py.online') !== undefined, 'the outage to be reported');

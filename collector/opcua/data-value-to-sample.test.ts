@@ -5,9 +5,15 @@ import { dataValueToSample } from './data-value-to-sample.ts';
 
 const state: Point = { id: 'P1.mode', asset: 'P1', name: 'mode', unit: 'state', source: 'plc', staleAfterMs: 10_000 };
 const read = (value: string) =>
-  dataValueToSample('s', state, new DataValue({ value: new Variant({ dataType: DataType.String, value }), statusCode: StatusCodes.Good, sourceTimestamp: new Date(1000) }), 'auto', () => 2000);
+  dataValueToSample(
+    's',
+    state,
+    new DataValue({ value: new Variant({ dataType: DataType.String, value }), statusCode: StatusCodes.Good, sourceTimestamp: new Date(1000) }),
+    'auto',
+    () => 2000,
+  );
 
-describe('a device\'s text on a state point', () => {
+describe("a device's text on a state point", () => {
   it('is kept as the state when it can be stored', () => {
     expect(read('manual')).toEqual({ site: 's', point: 'P1.mode', value: 'manual', quality: 'good', ts: 1000 });
   });

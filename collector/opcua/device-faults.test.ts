@@ -38,7 +38,13 @@ beforeAll(async () => {
   const device = namespace.addObject({ organizedBy: server.engine.addressSpace!.rootFolder.objects, browseName: 'Device' });
   const written = new Date();
   for (const node of nodes) {
-    const variable = namespace.addVariable({ componentOf: device, browseName: node.name, nodeId: `s=${node.name}`, dataType: node.variant.dataType, valueRank: node.variant.arrayType === VariantArrayType.Array ? 1 : -1 });
+    const variable = namespace.addVariable({
+      componentOf: device,
+      browseName: node.name,
+      nodeId: `s=${node.name}`,
+      dataType: node.variant.dataType,
+      valueRank: node.variant.arrayType === VariantArrayType.Array ? 1 : -1,
+    });
     variable.setValueFromSource(node.variant, StatusCodes.Good, written); // once: nothing changes afterwards
   }
   await server.start();
@@ -82,8 +88,16 @@ describe('OPC-UA source against values and a server nobody here wrote', () => {
       expect(latest('int64_minus_3')).toMatchObject({ value: -3, quality: 'good' });
       expect(latest('int64_minus_3')!.reason).toBeUndefined();
       expect(latest('int64_small')).toMatchObject({ value: 12_345, quality: 'good' });
-      expect(latest('int64_min')).toMatchObject({ value: -(2 ** 63), quality: 'good', reason: 'Int64 -9223372036854775808 is past 2^53, where doubles skip integers: carried as -9223372036854775808 (exact)' });
-      expect(latest('uint64_max')).toMatchObject({ value: 2 ** 64, quality: 'good', reason: 'UInt64 18446744073709551615 is past 2^53, where doubles skip integers: carried as 18446744073709551616 (off by 1)' });
+      expect(latest('int64_min')).toMatchObject({
+        value: -(2 ** 63),
+        quality: 'good',
+        reason: 'Int64 -9223372036854775808 is past 2^53, where doubles skip integers: carried as -9223372036854775808 (exact)',
+      });
+      expect(latest('uint64_max')).toMatchObject({
+        value: 2 ** 64,
+        quality: 'good',
+        reason: 'UInt64 18446744073709551615 is past 2^53, where doubles skip integers: carried as 18446744073709551616 (off by 1)',
+      });
 
       // what a numeric (or boolean) point cannot hold is bad with the reason, never NaN good, never parsed
       expect(latest('array')).toMatchObject({ quality: 'bad', reason: 'array of 4 where a number was expected' });

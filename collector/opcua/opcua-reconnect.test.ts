@@ -64,7 +64,10 @@ describe('OPC-UA reconnection', () => {
       for (const point of points) {
         const during = recorder.of(point.id).filter((s) => s.ts >= killedAt && s.ts < restartedAt);
         expect(during.at(-1), point.id).toMatchObject({ quality: 'bad', reason: 'connection lost' });
-        expect(during.filter((s) => s.ts > killedAt + 500).every((s) => s.quality === 'bad'), point.id).toBe(true);
+        expect(
+          during.filter((s) => s.ts > killedAt + 500).every((s) => s.quality === 'bad'),
+          point.id,
+        ).toBe(true);
       }
       // exactly once: one session, three subscriptions, and each scan seen once per point
       await new Promise((r) => setTimeout(r, 1000));

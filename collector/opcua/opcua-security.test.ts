@@ -49,7 +49,10 @@ describe('OPC-UA security', () => {
   it('reads over SignAndEncrypt (Aes256_Sha256_RsaPss) with a trusted server certificate and a user name, creating its own certificate', async () => {
     const pki = join(dir, 'trusted-pki');
     trustSim(pki);
-    const { recorder, opcua } = await start({ securityMode: 'SignAndEncrypt', securityPolicy: 'Aes256_Sha256_RsaPss', username: 'collector', passwordEnv: 'KETWIN_PLC_PASSWORD' }, pki);
+    const { recorder, opcua } = await start(
+      { securityMode: 'SignAndEncrypt', securityPolicy: 'Aes256_Sha256_RsaPss', username: 'collector', passwordEnv: 'KETWIN_PLC_PASSWORD' },
+      pki,
+    );
     await waitFor(() => points.every((p) => recorder.latest(p.id)?.quality === 'good'), 'good samples over SignAndEncrypt', 30_000);
     expect(recorder.latest('plc-tankfarm.online')).toMatchObject({ value: true, quality: 'good' });
     expect(readdirSync(join(pki, 'own', 'certs')).some((f) => f.endsWith('.pem'))).toBe(true);
@@ -72,7 +75,9 @@ describe('OPC-UA security', () => {
     for (const point of points) expect(recorder.latest(point.id), point.id).toMatchObject({ quality: 'bad', reason: 'server certificate not trusted (BadCertificateUntrusted)' });
     expect(recorder.latest('plc-tankfarm.online')).toMatchObject({ value: false });
     const line = log.lines.find((l) => /server certificate not trusted/.test(l.msg));
-    expect(line?.msg).toMatch(/OPC-UA source plc-tankfarm \(opc\.tcp:\/\/127\.0\.0\.1:\d+\/ketwin\): server certificate not trusted \(BadCertificateUntrusted\): it was put in .*rejected; move it to .*trusted\/certs/);
+    expect(line?.msg).toMatch(
+      /OPC-UA source plc-tankfarm \(opc\.tcp:\/\/127\.0\.0\.1:\d+\/ketwin\): server certificate not trusted \(BadCertificateUntrusted\): it was put in .*rejected; move it to .*trusted\/certs/,
+    );
     expect(line?.level).toBe(50);
     expect(recorder.samples.some((s) => s.quality === 'good' && s.point !== 'plc-tankfarm.online')).toBe(false);
     // the operator trusts it: moved from rejected/ to trusted/certs/
@@ -95,8 +100,13 @@ describe('OPC-UA security', () => {
     const log = createLogCapture();
     const recorder = createRecorder();
     const opcua = createOpcuaSource({
-      site: site.id, source: { ...source, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', username: 'collector', passwordEnv: 'KETWIN_PLC_PASSWORD' },
-      points, pkiDir: pki, env: { KETWIN_PLC_PASSWORD: 'wrong' }, logger: log.logger, reconnect: fast,
+      site: site.id,
+      source: { ...source, securityMode: 'SignAndEncrypt', securityPolicy: 'Basic256Sha256', username: 'collector', passwordEnv: 'KETWIN_PLC_PASSWORD' },
+      points,
+      pkiDir: pki,
+      env: { KETWIN_PLC_PASSWORD: 'wrong' },
+      logger: log.logger,
+      reconnect: fast,
     });
     started.push(opcua);
     await opcua.start(recorder.sink);
@@ -106,8 +116,10 @@ describe('OPC-UA security', () => {
   });
 
   it('checks the security configuration before connecting', () => {
-    const make = (over: Partial<OpcuaSource>, environment: Record<string, string | undefined> = env) => () =>
-      createOpcuaSource({ site: site.id, source: { ...source, ...over }, points, env: environment, pkiDir: join(dir, 'never') });
+    const make =
+      (over: Partial<OpcuaSource>, environment: Record<string, string | undefined> = env) =>
+      () =>
+        createOpcuaSource({ site: site.id, source: { ...source, ...over }, points, env: environment, pkiDir: join(dir, 'never') });
     expect(make({ securityMode: 'SignAndEncrypt' })).toThrow(/securityMode SignAndEncrypt does not go with securityPolicy/);
     expect(make({ username: 'collector', passwordEnv: 'KETWIN_PLC_PASSWORD' }, {})).toThrow(
       /plc-tankfarm .*environment variable KETWIN_PLC_PASSWORD \(the password of user collector\) is not set/,

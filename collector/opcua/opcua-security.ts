@@ -1,11 +1,5 @@
 import { join, resolve } from 'node:path';
-import {
-  MessageSecurityMode,
-  OPCUACertificateManager,
-  SecurityPolicy,
-  UserTokenType,
-  type UserIdentityInfo,
-} from 'node-opcua';
+import { MessageSecurityMode, OPCUACertificateManager, SecurityPolicy, UserTokenType, type UserIdentityInfo } from 'node-opcua';
 import type { OpcuaSource } from '../../model/index.ts';
 import { CollectorError } from '../source.ts';
 

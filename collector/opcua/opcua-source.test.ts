@@ -119,8 +119,7 @@ describe('OPC-UA source against the simulated depot', () => {
 describe('OPC-UA source lifecycle', () => {
   it('validates its configuration without connecting', () => {
     const { source, points } = opcuaOf(demo);
-    const make = (over: Partial<Parameters<typeof createOpcuaSource>[0]>) => () =>
-      createOpcuaSource({ site: demo.id, source, points, ...over });
+    const make = (over: Partial<Parameters<typeof createOpcuaSource>[0]>) => () => createOpcuaSource({ site: demo.id, source, points, ...over });
     expect(make({})).not.toThrow();
     expect(make({ source: { ...source, securityMode: 'SignAndEncrypt' } })).toThrow(/plc-tankfarm \(opc\.tcp:\/\/127\.0\.0\.1:48400\/ketwin\).*SignAndEncrypt/);
     expect(make({ points: [{ ...points[0]!, node: 'ns=one;s=' }] })).toThrow(/malformed node id/);
@@ -215,7 +214,12 @@ describe('OPC-UA sampling interval', () => {
         await new Promise((r) => setTimeout(r, 2));
       }
       await waitFor(() => recorder.latest('T101.level')?.value === 7.5, 'the second change');
-      expect(recorder.of('T101.level').map((s) => s.value).slice(-2)).toEqual([7.25, 7.5]);
+      expect(
+        recorder
+          .of('T101.level')
+          .map((s) => s.value)
+          .slice(-2),
+      ).toEqual([7.25, 7.5]);
     } finally {
       await opcua.stop();
     }

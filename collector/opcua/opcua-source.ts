@@ -157,7 +157,11 @@ function run(options: RunOptions, sink: SampleSink): { stop(): Promise<void> } {
       if (silentFor > 2 * keepAliveMs + sweepEveryMs) {
         if (!group.silent) {
           group.silent = true;
-          warnings.warn(`subscription ${index} silent`, { subscription: index, silentForMs: silentFor, keepAliveMs }, `${where}: subscription silent for ${silentFor} ms (keep-alive due every ${keepAliveMs} ms): its points are stale`);
+          warnings.warn(
+            `subscription ${index} silent`,
+            { subscription: index, silentForMs: silentFor, keepAliveMs },
+            `${where}: subscription silent for ${silentFor} ms (keep-alive due every ${keepAliveMs} ms): its points are stale`,
+          );
         }
         for (const cell of group.cells) {
           if (cell.good) markBad(cell, 'stale', at);

@@ -31,7 +31,13 @@ for (const [type, value] of TYPES) {
 spec.input.push([10, 'int16', 'ABCD', 2345], [12, 'float32', 'CDAB', 61.5]);
 rows.push({ point: point('scaled', { table: 'input', address: 10, type: 'int16', order: 'ABCD', scale: 0.1, offset: -40 }), expected: 194.5 });
 rows.push({ point: point('input_float', { table: 'input', address: 12, type: 'float32', order: 'CDAB', scale: 1, offset: 0 }), expected: 61.5 });
-for (const [table, addr, value] of [['coil', 0, true], ['coil', 1, false], ['coil', 5, true], ['discrete', 2, true], ['discrete', 3, false]] as const) {
+for (const [table, addr, value] of [
+  ['coil', 0, true],
+  ['coil', 1, false],
+  ['coil', 5, true],
+  ['discrete', 2, true],
+  ['discrete', 3, false],
+] as const) {
   spec[table].push([addr, value]);
   rows.push({ point: point(`${table}_${addr}`, { table, address: addr, type: 'bool', order: 'ABCD', scale: 1, offset: 0 }), expected: value });
 }
