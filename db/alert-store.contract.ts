@@ -9,13 +9,20 @@ export function alertStoreContract(store: () => AlertStore): void {
     await store().writeAlerts([alert('alr', 'a1', 'active', T0), alert('alr', 'a2', 'active', T0 + 10)]);
     await store().writeAlerts([alert('alr', 'a1', 'acknowledged', T0 + 100)]);
     let open = await store().openAlerts('alr');
-    expect(open.map((a) => [a.id, a.state])).toEqual([['a1', 'acknowledged'], ['a2', 'active']]);
+    expect(open.map((a) => [a.id, a.state])).toEqual([
+      ['a1', 'acknowledged'],
+      ['a2', 'active'],
+    ]);
     expect(open[0]).toEqual(alert('alr', 'a1', 'acknowledged', T0 + 100));
     await store().writeAlerts([alert('alr', 'a1', 'cleared', T0 + 200)]);
     open = await store().openAlerts('alr');
     expect(open.map((a) => a.id)).toEqual(['a2']);
     const history = await store().alertHistory('a1');
-    expect(history.map((h) => [h.state, h.at])).toEqual([['active', T0], ['acknowledged', T0 + 100], ['cleared', T0 + 200]]);
+    expect(history.map((h) => [h.state, h.at])).toEqual([
+      ['active', T0],
+      ['acknowledged', T0 + 100],
+      ['cleared', T0 + 200],
+    ]);
     expect(history[2]?.alert).toEqual(alert('alr', 'a1', 'cleared', T0 + 200));
   });
 
@@ -40,7 +47,10 @@ export function alertStoreContract(store: () => AlertStore): void {
     await store().writeAlerts([warn('w1', 'active', T0, T0), { ...alert('hist', 'f1', 'active', T0 + 5), kind: 'hazard-tank-fire' }, warn('w2', 'active', T0 + 9000, T0 + 9000)]);
     await store().writeAlerts([warn('w1', 'cleared', T0 + 3000, T0), { ...warn('x1', 'active', T0 + 10, T0 + 10), site: 'hist-other' }]);
     const got = await store().alertTransitionsOf('hist', 'hazard-lightning', T0, T0 + 8000);
-    expect(got.map((t) => [t.alert.id, t.state, t.at])).toEqual([['w1', 'active', T0], ['w1', 'cleared', T0 + 3000]]);
+    expect(got.map((t) => [t.alert.id, t.state, t.at])).toEqual([
+      ['w1', 'active', T0],
+      ['w1', 'cleared', T0 + 3000],
+    ]);
     expect((await store().alertTransitionsOf('hist', 'hazard-lightning', T0, T0 + 9000)).map((t) => t.alert.id)).toEqual(['w1', 'w1', 'w2']);
   });
 }

@@ -9,7 +9,11 @@ import type { StoreTarget } from './store-targets.ts';
 export function auditStoreContract(store: () => AuditStore, target: () => StoreTarget): void {
   it('chains every entry, never forks under concurrent appends, and verifies', async () => {
     const first = await store().appendAudit({ actor: 'alice', action: 'login', subject: 'alice', at: T0 });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store().appendAudit({ actor: 'system:engine', action: 'acknowledge', subject: `a${i}`, site: 'zs', details: { note: '已确认', n: i, nested: { b: 1, a: [1, 2] } } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store().appendAudit({ actor: 'system:engine', action: 'acknowledge', subject: `a${i}`, site: 'zs', details: { note: '已确认', n: i, nested: { b: 1, a: [1, 2] } } }),
+      ),
+    );
     const records = await store().auditRecords(first.seq - 1, 100);
     expect(records).toHaveLength(21);
     for (let i = 1; i < records.length; i++) expect(records[i]!.prevHash).toBe(records[i - 1]!.hash);

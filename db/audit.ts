@@ -81,7 +81,10 @@ export interface AuditVerification {
  * the older `expectedHead`: a hash) also catches the newest rows removed and a chain whose hashes
  * were all computed again after a change.
  */
-export async function verifyAudit(store: { auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]> }, options: { expectedHead?: string; head?: AuditHead; pageSize?: number } = {}): Promise<AuditVerification> {
+export async function verifyAudit(
+  store: { auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]> },
+  options: { expectedHead?: string; head?: AuditHead; pageSize?: number } = {},
+): Promise<AuditVerification> {
   const { head } = options;
   let sawHead = head === undefined;
   const problems: AuditProblem[] = [];
@@ -95,7 +98,11 @@ export async function verifyAudit(store: { auditRecords(afterSeq?: number, limit
     for (const r of page) {
       rows++;
       if (r.prevHash !== prev) {
-        problems.push({ seq: r.seq, kind: 'missing-before', message: `audit row ${r.seq} does not follow the row before it (seq ${afterSeq || 'start'}): rows between were deleted, or the previous row was changed` });
+        problems.push({
+          seq: r.seq,
+          kind: 'missing-before',
+          message: `audit row ${r.seq} does not follow the row before it (seq ${afterSeq || 'start'}): rows between were deleted, or the previous row was changed`,
+        });
       }
       if (auditHash(r) !== r.hash) {
         problems.push({ seq: r.seq, kind: 'changed', message: `audit row ${r.seq} (${r.action} by ${r.actor}) was changed after it was written` });
@@ -104,7 +111,11 @@ export async function verifyAudit(store: { auditRecords(afterSeq?: number, limit
       if (head !== undefined && r.seq === head.seq) {
         sawHead = true;
         if (r.hash !== head.hash) {
-          problems.push({ seq: r.seq, kind: 'rechained', message: `audit row ${r.seq} has hash ${r.hash.slice(0, 16)}…, not the ${head.hash.slice(0, 16)}… of the kept head: rows up to it were changed and the chain computed again` });
+          problems.push({
+            seq: r.seq,
+            kind: 'rechained',
+            message: `audit row ${r.seq} has hash ${r.hash.slice(0, 16)}…, not the ${head.hash.slice(0, 16)}… of the kept head: rows up to it were changed and the chain computed again`,
+          });
         }
       }
       prev = r.hash;
@@ -113,9 +124,11 @@ export async function verifyAudit(store: { auditRecords(afterSeq?: number, limit
   }
   if (!sawHead) {
     const present = afterSeq >= head!.seq;
-    problems.push(present
-      ? { seq: head!.seq, kind: 'missing-before', message: `audit row ${head!.seq} of the kept head is gone: rows were deleted` }
-      : { seq: afterSeq, kind: 'truncated', message: `the chain ends at row ${afterSeq || 'none'}, before row ${head!.seq} of the kept head: the newest rows were deleted` });
+    problems.push(
+      present
+        ? { seq: head!.seq, kind: 'missing-before', message: `audit row ${head!.seq} of the kept head is gone: rows were deleted` }
+        : { seq: afterSeq, kind: 'truncated', message: `the chain ends at row ${afterSeq || 'none'}, before row ${head!.seq} of the kept head: the newest rows were deleted` },
+    );
   }
   if (!sawExpected) {
     problems.push({ seq: afterSeq, kind: 'missing-before', message: `the expected head ${options.expectedHead} is not in the chain: the newest rows were deleted` });

@@ -4,7 +4,11 @@ import type { CommitmentStore, SafetyCommitment } from './commitment-store.ts';
 import { T0 } from './store-contract-rows.ts';
 
 const commitment = (site: string, day: string, by: string, allNormal: boolean): SafetyCommitment => ({
-  site, day, signedBy: by, signedAt: T0, allNormal,
+  site,
+  day,
+  signedBy: by,
+  signedAt: T0,
+  allNormal,
   statement: allNormal ? '各重大危险源运行正常' : '罐区T101事件处置中',
   facts: { openIncidents: allNormal ? [] : [{ id: 'a1', kind: 'hazard-tank-fire' }], lightning: null },
 });
@@ -14,8 +18,15 @@ export function commitmentStoreContract(store: () => CommitmentStore): void {
     const first = commitment('cm-a', '2026-12-07', 'manager', true);
     expect(await store().signCommitment(first)).toEqual(first);
     expect(await store().signCommitment(commitment('cm-a', '2026-12-07', 'li.gong', false))).toBeUndefined();
-    expect(await store().signCommitment(commitment('cm-a', '2026-12-08', 'li.gong', false))).toMatchObject({ day: '2026-12-08', allNormal: false, facts: { openIncidents: [{ id: 'a1' }] } });
-    expect((await store().siteCommitments('cm-a', 10)).map((c) => [c.day, c.signedBy])).toEqual([['2026-12-08', 'li.gong'], ['2026-12-07', 'manager']]);
+    expect(await store().signCommitment(commitment('cm-a', '2026-12-08', 'li.gong', false))).toMatchObject({
+      day: '2026-12-08',
+      allNormal: false,
+      facts: { openIncidents: [{ id: 'a1' }] },
+    });
+    expect((await store().siteCommitments('cm-a', 10)).map((c) => [c.day, c.signedBy])).toEqual([
+      ['2026-12-08', 'li.gong'],
+      ['2026-12-07', 'manager'],
+    ]);
     expect(await store().siteCommitments('cm-a', 1)).toHaveLength(1);
   });
 

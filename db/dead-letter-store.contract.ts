@@ -5,7 +5,9 @@ import { T0 } from './store-contract-rows.ts';
 
 export function deadLetterStoreContract(store: () => DeadLetterStore): void {
   it('keeps dead letters with their lane, error and the escaped row', async () => {
-    await store().writeDeadLetters([{ lane: 'alerts', payload: JSON.stringify({ comment: 'a\u0000b' }), error: 'unsupported Unicode escape sequence', code: '22P05', attempts: 3, failedAt: T0 }]);
+    await store().writeDeadLetters([
+      { lane: 'alerts', payload: JSON.stringify({ comment: 'a\u0000b' }), error: 'unsupported Unicode escape sequence', code: '22P05', attempts: 3, failedAt: T0 },
+    ]);
     const [letter] = await store().deadLetters({ lane: 'alerts' });
     expect(letter).toMatchObject({ lane: 'alerts', code: '22P05', attempts: 3, failedAt: T0 });
     expect(JSON.parse(letter!.payload)).toEqual({ comment: 'a\u0000b' });

@@ -30,12 +30,24 @@ export function evidenceStoreContract(store: () => EvidenceStore, target: () => 
     expect(again).toEqual(v2);
     expect(v2!.hash).not.toBe(v1!.hash);
     const versions = await store().evidenceVersions('evv', 'drill', 'evv', T0);
-    expect(versions.map((v) => [v.version, v.recordedBy, v.notes])).toEqual([[1, 'manager', undefined], [2, 'auditor', 'corrected head count']]);
+    expect(versions.map((v) => [v.version, v.recordedBy, v.notes])).toEqual([
+      [1, 'manager', undefined],
+      [2, 'auditor', 'corrected head count'],
+    ]);
     expect(await store().evidence('evv')).toEqual([v2]);
   });
 
   it('keeps what a measured record found: passed or not, and its figures (a valve stroke over its limit)', async () => {
-    const stroke = { site: 'evm', kind: 'esv-stroke', subject: 'T201', doneAt: T0, by: 'ketwin (measured)', reference: 'esv_in: 200 s > 180 s (command)', passed: false, values: { strokeSeconds: 200 } };
+    const stroke = {
+      site: 'evm',
+      kind: 'esv-stroke',
+      subject: 'T201',
+      doneAt: T0,
+      by: 'ketwin (measured)',
+      reference: 'esv_in: 200 s > 180 s (command)',
+      passed: false,
+      values: { strokeSeconds: 200 },
+    };
     const good = { site: 'evm', kind: 'esv-stroke', subject: 'T202', doneAt: T0, by: 'ketwin (measured)', values: { strokeSeconds: 64 } };
     const [slow, ok] = await store().writeEvidence([stroke, good]);
     expect(slow).toMatchObject({ passed: false, values: { strokeSeconds: 200 } });

@@ -10,15 +10,27 @@ export function evidenceHash(r: RecordedEvidence): string {
   const { site, kind, subject, doneAt, by, validUntil, reference, notes } = r;
   // a record that passed with no figures hashes as it did before they could be stored
   const measured = r.passed === false || Object.keys(r.values ?? {}).length > 0 ? { passed: r.passed !== false, values: r.values ?? {} } : {};
-  return createHash('sha256').update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes, ...measured })).digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson({ site, kind, subject, doneAt, by, validUntil, reference, notes, ...measured }))
+    .digest('hex');
 }
 
 export function evidenceRow(r: RecordedEvidence, version: number, hash: string): typeof schema.evidenceRecords.$inferInsert {
   return {
-    site: r.site, kind: r.kind, subject: r.subject, doneAt: new Date(r.doneAt), by: r.by,
-    validUntil: r.validUntil === undefined ? null : new Date(r.validUntil), reference: r.reference ?? null, notes: r.notes ?? null,
-    version, hash, recordedBy: r.recordedBy ?? null, recordedAt: new Date(r.recordedAt ?? systemClock.now()),
-    passed: r.passed !== false, values: r.values ?? {},
+    site: r.site,
+    kind: r.kind,
+    subject: r.subject,
+    doneAt: new Date(r.doneAt),
+    by: r.by,
+    validUntil: r.validUntil === undefined ? null : new Date(r.validUntil),
+    reference: r.reference ?? null,
+    notes: r.notes ?? null,
+    version,
+    hash,
+    recordedBy: r.recordedBy ?? null,
+    recordedAt: new Date(r.recordedAt ?? systemClock.now()),
+    passed: r.passed !== false,
+    values: r.values ?? {},
   };
 }
 

@@ -12,7 +12,10 @@ export function outboxStoreContract(store: () => OutboxStore & AlertStore): void
     await store().writeAlerts([alert('ob', 'o1', 'active', T0), alert('ob', 'o1', 'acknowledged', T0 + 1)]);
     const mine = (list: OutboxMessage[]): OutboxMessage[] => list.filter((m) => (m.payload as Alert).site === 'ob');
     const claimed = mine(await store().claimOutbox(100, 300));
-    expect(claimed.map((m) => [m.topic, (m.payload as Alert).state, m.attempts])).toEqual([['alert', 'active', 1], ['alert', 'acknowledged', 1]]);
+    expect(claimed.map((m) => [m.topic, (m.payload as Alert).state, m.attempts])).toEqual([
+      ['alert', 'active', 1],
+      ['alert', 'acknowledged', 1],
+    ]);
     expect(mine(await store().claimOutbox(100))).toEqual([]); // leased to the first claimer
     await store().markDelivered([claimed[0]!.id]);
     // the undelivered one's lease runs out (a notifier that died): it is delivered again

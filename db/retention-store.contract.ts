@@ -15,7 +15,10 @@ export function retentionStoreContract(store: () => RetentionStore & TelemetrySt
     const now = T0 + 400 * DAY;
     const old = T0 + 10 * DAY;
     await store().writeSamples([0, 1, 2].map((i) => ({ site: 'ret', point: 'P', ts: old + i * DAY, value: i, quality: 'good' as const })));
-    await store().writeSamples([{ site: 'ret-held', point: 'P', ts: old, value: 1, quality: 'good' }, { site: 'ret', point: 'P', ts: now - DAY, value: 9, quality: 'good' }]);
+    await store().writeSamples([
+      { site: 'ret-held', point: 'P', ts: old, value: 1, quality: 'good' },
+      { site: 'ret', point: 'P', ts: now - DAY, value: 9, quality: 'good' },
+    ]);
     await store().writeResults([result('ret', 'C', 'S', 'pass', old), result('ret', 'C', 'S', 'fail', old + DAY), result('ret', 'C', 'S', 'pass', old + 2 * DAY)]);
     const hold = await store().addHold({ site: 'ret-held', from: old - DAY, to: old + DAY, reason: 'audit 2025-Q1' });
     expect(await store().holds('ret-held')).toEqual([hold]);

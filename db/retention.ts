@@ -23,13 +23,16 @@ export interface RetentionPolicy {
 
 /** Raw readings a year; verdicts, scores and alarms ten years; delivered outbox rows 30 days. */
 export const DEFAULT_RETENTION: Required<RetentionPolicy> = {
-  samples: 365, clauseResults: 3650, siteScores: 3650, alertTransitions: 3650, outboxDelivered: 30,
+  samples: 365,
+  clauseResults: 3650,
+  siteScores: 3650,
+  alertTransitions: 3650,
+  outboxDelivered: 30,
 };
 
 export type RetentionTable = keyof RetentionPolicy;
 
-const HELD = (site: string, time: string): string =>
-  `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND h.site = ${site} AND ${time} BETWEEN h.from_ts AND h.to_ts)`;
+const HELD = (site: string, time: string): string => `EXISTS (SELECT 1 FROM holds h WHERE h.released_at IS NULL AND h.site = ${site} AND ${time} BETWEEN h.from_ts AND h.to_ts)`;
 
 /** One DELETE per table; `$1` is the current instant. */
 export function retentionStatements(policy: RetentionPolicy = DEFAULT_RETENTION): { table: RetentionTable; sql: string }[] {
@@ -74,6 +77,10 @@ export function retentionStatements(policy: RetentionPolicy = DEFAULT_RETENTION)
 }
 
 /** Purges what the policy no longer keeps; returns the rows deleted per table. */
-export function runRetention(store: { purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>> }, policy: RetentionPolicy = DEFAULT_RETENTION, now: number = systemClock.now()): Promise<Record<RetentionTable, number>> {
+export function runRetention(
+  store: { purge(policy: RetentionPolicy, now: number): Promise<Record<RetentionTable, number>> },
+  policy: RetentionPolicy = DEFAULT_RETENTION,
+  now: number = systemClock.now(),
+): Promise<Record<RetentionTable, number>> {
   return store.purge(policy, now);
 }

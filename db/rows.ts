@@ -116,8 +116,14 @@ export interface SampleColumns {
 export function samplesToColumns(samples: readonly { site: string; point: string; ts: number; value: SampleValue; quality: Quality; reason?: string }[]): SampleColumns {
   const n = samples.length;
   const cols: SampleColumns = {
-    site: new Array(n), point: new Array(n), ts: new Array(n), valueNum: new Array(n),
-    valueBool: new Array(n), valueText: new Array(n), quality: new Array(n), reason: new Array(n),
+    site: new Array(n),
+    point: new Array(n),
+    ts: new Array(n),
+    valueNum: new Array(n),
+    valueBool: new Array(n),
+    valueText: new Array(n),
+    quality: new Array(n),
+    reason: new Array(n),
   };
   for (let i = 0; i < n; i++) {
     const s = samples[i]!;

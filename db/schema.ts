@@ -120,10 +120,7 @@ export const alertTransitions = pgTable(
     at: tstz('at').notNull(),
     data: jsonb('data').notNull(),
   },
-  (t) => [
-    index('alert_transitions_alert_idx').on(t.alertId, t.at),
-    primaryKey({ name: 'alert_transitions_change_key', columns: [t.alertId, t.state, t.at] }),
-  ],
+  (t) => [index('alert_transitions_alert_idx').on(t.alertId, t.at), primaryKey({ name: 'alert_transitions_change_key', columns: [t.alertId, t.state, t.at] })],
 );
 
 /**

@@ -14,7 +14,11 @@ export function sample(site: string, i: number, point = 'T101.level'): Sample {
 
 export function result(site: string, clause: string, subject: string, verdict: ClauseResult['verdict'], since: number, standard = 'demo@1.0.0'): ClauseResult {
   return {
-    site, clause, subject, verdict, since,
+    site,
+    clause,
+    subject,
+    verdict,
+    since,
     evidence: [{ point: `${subject}.level`, value: since % 97, quality: 'good', ts: since }],
     thresholds: { hh: 17, unit: 'm' },
     standard,
@@ -23,18 +27,34 @@ export function result(site: string, clause: string, subject: string, verdict: C
 
 export function score(site: string, ts: number, value: number): SiteScore {
   return {
-    site, ts, score: value, grade: value >= 90 ? 'A' : 'C', risk: value >= 90 ? 'red' : 'orange',
+    site,
+    ts,
+    score: value,
+    grade: value >= 90 ? 'A' : 'C',
+    risk: value >= 90 ? 'red' : 'orange',
     // the live risk is stored with its reason beside the compliance colour: red by an open incident over an A grade
-    riskReason: value >= 90 ? { zh: '事件未解除：T101 储罐火灾（1级）', en: 'open incident: Tank fire at T101 (severity 1)' } : { zh: `合规得分 ${value}`, en: `compliance score ${value}` },
+    riskReason:
+      value >= 90 ? { zh: '事件未解除：T101 储罐火灾（1级）', en: 'open incident: Tank fire at T101 (severity 1)' } : { zh: `合规得分 ${value}`, en: `compliance score ${value}` },
     complianceRisk: value >= 90 ? 'blue' : 'orange',
-    counts: { pass: 9, fail: 1, unknown: 2, 'not-applicable': 0 }, coverage: 0.8, standard: 'demo@1.0.0',
+    counts: { pass: 9, fail: 1, unknown: 2, 'not-applicable': 0 },
+    coverage: 0.8,
+    standard: 'demo@1.0.0',
   };
 }
 
 export function alert(site: string, id: string, state: Alert['state'], changedAt: number): Alert {
   return {
-    id, site, kind: 'tank-overfill', severity: 2, state, raisedAt: T0, changedAt,
-    subjects: ['T101'], message: { zh: '储罐液位高高', en: 'Tank level high-high' },
-    actions: [{ zh: '停止进料', en: 'Stop filling' }], clause: 'TANK-LEVEL-HH', standard: 'demo@1.0.0',
+    id,
+    site,
+    kind: 'tank-overfill',
+    severity: 2,
+    state,
+    raisedAt: T0,
+    changedAt,
+    subjects: ['T101'],
+    message: { zh: '储罐液位高高', en: 'Tank level high-high' },
+    actions: [{ zh: '停止进料', en: 'Stop filling' }],
+    clause: 'TANK-LEVEL-HH',
+    standard: 'demo@1.0.0',
   };
 }

@@ -44,7 +44,17 @@ export function storeWriterContract(store: () => Written, target: () => StoreTar
     await expect.poll(() => writer.stats().written, { timeout: 10_000 }).toBeGreaterThanOrEqual(2000);
     await writer.close();
     expect(spy.calls.map((c) => c.length)).toEqual([1000, 1000, 500]);
-    expect(writer.stats()).toEqual({ buffered: 0, written: 2503, dropped: 0, failures: 0, spilledRows: 0, spilledBytes: 0, newestWrittenSampleTs: T0 + 2499 * 1000, deadLetters: { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 }, auditPending: 0 });
+    expect(writer.stats()).toEqual({
+      buffered: 0,
+      written: 2503,
+      dropped: 0,
+      failures: 0,
+      spilledRows: 0,
+      spilledBytes: 0,
+      newestWrittenSampleTs: T0 + 2499 * 1000,
+      deadLetters: { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 },
+      auditPending: 0,
+    });
     expect(await store().series('batch', 'T101.level', ...ALL)).toHaveLength(2500);
     expect(await store().latestResults('batch')).toHaveLength(1);
     expect(await store().latestScore('batch')).toBeDefined();
@@ -64,7 +74,17 @@ export function storeWriterContract(store: () => Written, target: () => StoreTar
     for (let i = 0; i < 350; i++) writer.sample(sample('retry', i));
     await writer.close();
     const stats = writer.stats();
-    expect(stats).toEqual({ buffered: 0, written: 350, dropped: 0, failures: 3, spilledRows: 0, spilledBytes: 0, newestWrittenSampleTs: T0 + 349 * 1000, deadLetters: { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 }, auditPending: 0 });
+    expect(stats).toEqual({
+      buffered: 0,
+      written: 350,
+      dropped: 0,
+      failures: 3,
+      spilledRows: 0,
+      spilledBytes: 0,
+      newestWrittenSampleTs: T0 + 349 * 1000,
+      deadLetters: { samples: 0, results: 0, scores: 0, alerts: 0, audit: 0 },
+      auditPending: 0,
+    });
     const order = spy.calls.flat().map((s) => s.ts);
     expect(order).toEqual([...order].sort((a, b) => a - b));
     expect(order).toHaveLength(350);

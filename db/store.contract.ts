@@ -106,16 +106,26 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
         ctx.annotate?.(`${target.name}: no TimescaleDB; plain tables with a BRIN index on time and runRetention`);
         return;
       }
-      const hypertables = await target.admin(`SELECT hypertable_name AS name, compression_enabled AS c FROM timescaledb_information.hypertables WHERE hypertable_schema = 'public' ORDER BY 1`);
+      const hypertables = await target.admin(
+        `SELECT hypertable_name AS name, compression_enabled AS c FROM timescaledb_information.hypertables WHERE hypertable_schema = 'public' ORDER BY 1`,
+      );
       expect(hypertables.filter((h) => !String(h.name).startsWith('_'))).toEqual([
-        { name: 'alert_transitions', c: true }, { name: 'clause_results', c: true }, { name: 'samples', c: true }, { name: 'site_scores', c: true },
+        { name: 'alert_transitions', c: true },
+        { name: 'clause_results', c: true },
+        { name: 'samples', c: true },
+        { name: 'site_scores', c: true },
       ]);
-      const jobs = await target.admin(`SELECT proc_name AS proc, coalesce(hypertable_name, '') AS ht, config FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY job_id`);
+      const jobs = await target.admin(
+        `SELECT proc_name AS proc, coalesce(hypertable_name, '') AS ht, config FROM timescaledb_information.jobs WHERE job_id >= 1000 ORDER BY job_id`,
+      );
       const compress = jobs.filter((j) => j.proc === 'policy_compression');
       expect(compress.map((j) => j.ht).sort()).toEqual(['alert_transitions', 'clause_results', 'samples', 'site_scores']);
       expect(compress.every((j) => (j.config as { compress_after: string }).compress_after === '7 days')).toBe(true);
       const caggs = await target.admin(`SELECT view_name AS v, materialized_only AS m FROM timescaledb_information.continuous_aggregates ORDER BY 1`);
-      expect(caggs).toEqual([{ v: 'samples_1h', m: false }, { v: 'samples_1m', m: false }]);
+      expect(caggs).toEqual([
+        { v: 'samples_1h', m: false },
+        { v: 'samples_1m', m: false },
+      ]);
       expect(jobs.filter((j) => j.proc === 'policy_refresh_continuous_aggregate')).toHaveLength(2);
       expect(jobs.filter((j) => j.proc === 'policy_retention')).toHaveLength(2);
       const own = jobs.find((j) => j.proc === 'ketwin_retention');
@@ -128,7 +138,10 @@ export function storeContract(makeTarget: () => Promise<StoreTarget>): void {
         return;
       }
       const long = Date.now() - 500 * DAY;
-      await store.writeSamples([{ site: 'tsr', point: 'P', ts: long, value: 1, quality: 'good' }, { site: 'tsr-held', point: 'P', ts: long, value: 2, quality: 'good' }]);
+      await store.writeSamples([
+        { site: 'tsr', point: 'P', ts: long, value: 1, quality: 'good' },
+        { site: 'tsr-held', point: 'P', ts: long, value: 2, quality: 'good' },
+      ]);
       await store.addHold({ site: 'tsr-held', from: long - DAY, to: long + DAY, reason: 'inquiry' });
       const [job] = await target.admin(`SELECT job_id FROM timescaledb_information.jobs WHERE proc_name = 'ketwin_retention'`);
       await target.admin(`CALL run_job(${Number(job!.job_id)})`);

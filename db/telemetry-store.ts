@@ -10,9 +10,7 @@ export interface SeriesPoint {
 }
 
 /** A chart's worth of one point: raw readings for short spans, time buckets for long ones. */
-export type Chart =
-  | { resolution: 'raw'; points: SeriesPoint[] }
-  | { resolution: '1m' | '1h'; buckets: ChartBucket[] };
+export type Chart = { resolution: 'raw'; points: SeriesPoint[] } | { resolution: '1m' | '1h'; buckets: ChartBucket[] };
 
 /** Numeric readings of one time bucket (start ts); non-numeric readings count in n only. */
 export interface ChartBucket {

@@ -72,7 +72,12 @@ export function verdictStoreContract(store: () => VerdictStore): void {
     });
 
     it('gives how long a clause failed, with the evidence of each failure', async () => {
-      const h = [result('fl', 'C', 'S', 'pass', T0), result('fl', 'C', 'S', 'fail', T0 + MIN), result('fl', 'C', 'S', 'unknown', T0 + 3 * MIN), result('fl', 'C', 'S', 'fail', T0 + 10 * MIN)];
+      const h = [
+        result('fl', 'C', 'S', 'pass', T0),
+        result('fl', 'C', 'S', 'fail', T0 + MIN),
+        result('fl', 'C', 'S', 'unknown', T0 + 3 * MIN),
+        result('fl', 'C', 'S', 'fail', T0 + 10 * MIN),
+      ];
       await store().writeResults(h);
       const periods = failurePeriods(await store().clauseHistory('fl', 'C', 'S'), T0 + 15 * MIN);
       expect(periods).toEqual([

@@ -15,23 +15,59 @@ const T0 = Date.UTC(2025, 5, 1);
 const POISON = 'poison\u0000';
 const sample = (i: number, value: Sample['value'] = i): Sample => ({ site: 'dl', point: 'T1.level', ts: T0 + i, value, quality: 'good' });
 const result = (i: number, note = 'ok'): ClauseResult => ({
-  site: 'dl', clause: `c${i}`, subject: 'T1', verdict: 'pass', since: T0 + i, evidence: [{ point: 'T1.level', value: note, quality: 'good', ts: T0 }], thresholds: {}, standard: 'demo@1.0.0',
+  site: 'dl',
+  clause: `c${i}`,
+  subject: 'T1',
+  verdict: 'pass',
+  since: T0 + i,
+  evidence: [{ point: 'T1.level', value: note, quality: 'good', ts: T0 }],
+  thresholds: {},
+  standard: 'demo@1.0.0',
 });
-const score = (i: number, grade = 'A'): SiteScore => ({
-  site: 'dl', ts: T0 + i, score: 90, grade, risk: 'blue', counts: { pass: 1, fail: 0, unknown: 0, 'not-applicable': 0 }, coverage: 1, standard: 'demo@1.0.0',
-} as SiteScore);
-const alert = (i: number, comment = 'checked'): Alert => ({
-  id: `dl-a${i}`, site: 'dl', kind: 'tank-overfill', severity: 2, state: 'acknowledged', raisedAt: T0, changedAt: T0 + i, subjects: ['T1'],
-  message: { zh: '高高', en: 'HH' }, actions: [], acknowledgement: { by: 'li', at: T0 + i, comment },
-} as unknown as Alert);
+const score = (i: number, grade = 'A'): SiteScore =>
+  ({
+    site: 'dl',
+    ts: T0 + i,
+    score: 90,
+    grade,
+    risk: 'blue',
+    counts: { pass: 1, fail: 0, unknown: 0, 'not-applicable': 0 },
+    coverage: 1,
+    standard: 'demo@1.0.0',
+  }) as SiteScore;
+const alert = (i: number, comment = 'checked'): Alert =>
+  ({
+    id: `dl-a${i}`,
+    site: 'dl',
+    kind: 'tank-overfill',
+    severity: 2,
+    state: 'acknowledged',
+    raisedAt: T0,
+    changedAt: T0 + i,
+    subjects: ['T1'],
+    message: { zh: '高高', en: 'HH' },
+    actions: [],
+    acknowledgement: { by: 'li', at: T0 + i, comment },
+  }) as unknown as Alert;
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
-  const logger = pino({ level: 'info' }, new Writable({ write(chunk, _e, done) { lines.push(JSON.parse(String(chunk))); done(); } }));
+  const logger = pino(
+    { level: 'info' },
+    new Writable({
+      write(chunk, _e, done) {
+        lines.push(JSON.parse(String(chunk)));
+        done();
+      },
+    }),
+  );
   return { lines, logger };
 }
 
-for (const [name, make] of [['PGlite', createPgliteTarget], ['PostgreSQL', () => createPostgresTarget(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')]] as const) {
+for (const [name, make] of [
+  ['PGlite', createPgliteTarget],
+  ['PostgreSQL', () => createPostgresTarget(process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test')],
+] as const) {
   describe(`writer lanes on ${name}: a refused row never blocks the rows behind it`, () => {
     let target: StoreTarget;
     let store: Store;
@@ -69,8 +105,12 @@ for (const [name, make] of [['PGlite', createPgliteTarget], ['PostgreSQL', () =>
         expect(letter.payload).toContain('poison\\u0000'); // escaped, so storable
       }
       expect(writer.stats().deadLetters).toEqual({ samples: 1, results: 1, scores: 1, alerts: 1, audit: 1 });
-      expect(lines.filter((l) => l['msg'] === 'row refused by the database: moved to the dead letters, the lane goes on').map((l) => l['lane']).sort())
-        .toEqual(['alerts', 'audit', 'results', 'samples', 'scores']);
+      expect(
+        lines
+          .filter((l) => l['msg'] === 'row refused by the database: moved to the dead letters, the lane goes on')
+          .map((l) => l['lane'])
+          .sort(),
+      ).toEqual(['alerts', 'audit', 'results', 'samples', 'scores']);
       await writer.close();
     });
 

@@ -50,20 +50,34 @@ export function openWriterLanes(options: { spillDir?: string; maxSpillBytes: num
   const lane = <T>(name: LaneName, queue: DurableQueue<T>, write: (rows: T[]) => Promise<void>): Lane<T> => ({ name, queue, sources: [queue.consumer(STORE_CONSUMER)], write });
   const memory = <T>() => openDurableQueue<T>({ consumers: [STORE_CONSUMER] });
 
-  const sampleQueue = spillDir === undefined
-    ? memory<Sample>()
-    : openDurableQueue<Sample>({
-      dir: join(spillDir, 'samples'), codec: sampleCodec, consumers: [STORE_CONSUMER], logging: 'spill',
-      maxBytes: options.maxSpillBytes, segmentRows: options.maxBatch, onError, onCorrupt,
-      onDrop: (rows) => log.warn({ rows, dir: spillDir }, 'store writer spill full: oldest samples dropped'),
-    });
+  const sampleQueue =
+    spillDir === undefined
+      ? memory<Sample>()
+      : openDurableQueue<Sample>({
+          dir: join(spillDir, 'samples'),
+          codec: sampleCodec,
+          consumers: [STORE_CONSUMER],
+          logging: 'spill',
+          maxBytes: options.maxSpillBytes,
+          segmentRows: options.maxBatch,
+          onError,
+          onCorrupt,
+          onDrop: (rows) => log.warn({ rows, dir: spillDir }, 'store writer spill full: oldest samples dropped'),
+        });
   // audit entries are never dropped: no bound, and each one synced to disk
-  const auditQueue = spillDir === undefined
-    ? memory<AuditEntry>()
-    : openDurableQueue<AuditEntry>({ dir: join(spillDir, 'audit'), codec: jsonCodec<AuditEntry>(), consumers: [STORE_CONSUMER], fsync: true, onError, onCorrupt });
+  const auditQueue =
+    spillDir === undefined
+      ? memory<AuditEntry>()
+      : openDurableQueue<AuditEntry>({ dir: join(spillDir, 'audit'), codec: jsonCodec<AuditEntry>(), consumers: [STORE_CONSUMER], fsync: true, onError, onCorrupt });
   if (spillDir !== undefined) {
     upgradeSpill(spillDir, decodeLegacySample, sampleQueue, () => sampleQueue.spill(sampleQueue.stats().inMemory), log);
-    upgradeSpill(join(spillDir, 'audit'), (line) => JSON.parse(line) as AuditEntry, auditQueue, () => auditQueue.commit(), log);
+    upgradeSpill(
+      join(spillDir, 'audit'),
+      (line) => JSON.parse(line) as AuditEntry,
+      auditQueue,
+      () => auditQueue.commit(),
+      log,
+    );
   }
   const lanes = {
     samples: lane('samples', sampleQueue, options.write.samples),
@@ -89,7 +103,9 @@ function decodeLegacySample(line: string): Sample {
 function upgradeSpill<T>(dir: string, decode: (line: string) => T, queue: DurableQueue<T>, persist: () => void, log: Logger): void {
   let names: string[];
   try {
-    names = readdirSync(dir).filter((n) => LEGACY.test(n)).sort();
+    names = readdirSync(dir)
+      .filter((n) => LEGACY.test(n))
+      .sort();
   } catch {
     return; // no such folder
   }

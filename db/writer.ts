@@ -105,10 +105,16 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   const maxRowFailures = options.maxRowFailures ?? 3;
   const log = options.logger ?? pino({ level: 'silent' });
   const lanes = openWriterLanes({
-    spillDir: options.spillDir, maxSpillBytes: options.maxSpillBytes ?? 2 ** 30, maxBatch, log,
+    spillDir: options.spillDir,
+    maxSpillBytes: options.maxSpillBytes ?? 2 ** 30,
+    maxBatch,
+    log,
     write: {
-      samples: (r) => store.writeSamples(r), results: (r) => store.writeResults(r), scores: (r) => store.writeScores(r),
-      alerts: (r) => store.writeAlerts(r), audits: (r) => store.appendAudits(r),
+      samples: (r) => store.writeSamples(r),
+      results: (r) => store.writeResults(r),
+      scores: (r) => store.writeScores(r),
+      alerts: (r) => store.writeAlerts(r),
+      audits: (r) => store.appendAudits(r),
     },
   });
   const { samples, audits } = lanes;
@@ -135,10 +141,14 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
   const inMemory = (lane: Lane<unknown>): number => (lanes.durable && lane === (audits as Lane<unknown>) ? 0 : lane.queue.stats().inMemory);
   const ownBuffered = (): number => lanes.all.reduce((n, l) => n + inMemory(l), 0);
   /** samples waiting in queues taken from elsewhere */
-  const taken = (): { inMemory: number; onDisk: number; rows: number } => samples.sources.slice(1).reduce((n, c) => {
-    const b = c.backlog();
-    return { inMemory: n.inMemory + b.inMemory, onDisk: n.onDisk + b.onDisk, rows: n.rows + b.rows };
-  }, { inMemory: 0, onDisk: 0, rows: 0 });
+  const taken = (): { inMemory: number; onDisk: number; rows: number } =>
+    samples.sources.slice(1).reduce(
+      (n, c) => {
+        const b = c.backlog();
+        return { inMemory: n.inMemory + b.inMemory, onDisk: n.onDisk + b.onDisk, rows: n.rows + b.rows };
+      },
+      { inMemory: 0, onDisk: 0, rows: 0 },
+    );
   const backoffMs = (): number => Math.min(retryMaxMs, retryMinMs * 2 ** Math.max(0, attempt - 1));
 
   function drop(count: number): void {
@@ -280,7 +290,10 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
     for (const letter of letters) {
       deadCounts[letter.lane]++;
       deadPending.push(letter);
-      log.error({ lane: letter.lane, err: letter.error, code: letter.code, attempts: letter.attempts, payload: letter.payload.slice(0, 500) }, 'row refused by the database: moved to the dead letters, the lane goes on');
+      log.error(
+        { lane: letter.lane, err: letter.error, code: letter.code, attempts: letter.attempts, payload: letter.payload.slice(0, 500) },
+        'row refused by the database: moved to the dead letters, the lane goes on',
+      );
     }
   }
 
@@ -331,7 +344,10 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
 
   if (waiting() > 0) {
     const s = samples.queue.stats();
-    log.warn({ files: s.segments, rows: s.rows, bytes: s.bytes, audit: audits.queue.stats().rows, dir: options.spillDir }, 'store writer found spilled rows of an earlier run; writing them first');
+    log.warn(
+      { files: s.segments, rows: s.rows, bytes: s.bytes, audit: audits.queue.stats().rows, dir: options.spillDir },
+      'store writer found spilled rows of an earlier run; writing them first',
+    );
     timer = setTimeout(() => {
       timer = undefined;
       void cycle();
@@ -368,8 +384,15 @@ export function createStoreWriter(store: TelemetryStore & VerdictStore & AlertSt
       const spilled = samples.queue.stats();
       const other = taken();
       return {
-        buffered: ownBuffered() + other.inMemory, written, dropped, failures, spilledRows: (lanes.durable ? spilled.onDisk : 0) + other.onDisk,
-        spilledBytes: lanes.durable ? spilled.bytes : 0, newestWrittenSampleTs, deadLetters: { ...deadCounts }, auditPending: audits.queue.stats().rows,
+        buffered: ownBuffered() + other.inMemory,
+        written,
+        dropped,
+        failures,
+        spilledRows: (lanes.durable ? spilled.onDisk : 0) + other.onDisk,
+        spilledBytes: lanes.durable ? spilled.bytes : 0,
+        newestWrittenSampleTs,
+        deadLetters: { ...deadCounts },
+        auditPending: audits.queue.stats().rows,
       };
     },
     queueStats: () => ({ samples: samples.queue.stats(), audit: audits.queue.stats() }),

@@ -15,20 +15,33 @@ export function createDrizzleAlertStore(db: Db): AlertStore {
           const row = alertToRow(alert);
           const { id: _id, raisedAt: _raisedAt, ...changes } = row;
           await tx.insert(schema.alerts).values(row).onConflictDoUpdate({ target: schema.alerts.id, set: changes });
-          await tx.insert(schema.alertTransitions).values({
-            alertId: alert.id, state: alert.state, at: new Date(alert.changedAt), data: alert,
-          }).onConflictDoNothing();
+          await tx
+            .insert(schema.alertTransitions)
+            .values({
+              alertId: alert.id,
+              state: alert.state,
+              at: new Date(alert.changedAt),
+              data: alert,
+            })
+            .onConflictDoNothing();
           // for notify/: delivered at least once, recorded exactly once per transition
-          await tx.insert(schema.outbox).values({
-            topic: 'alert', key: `${alert.id}/${alert.state}/${alert.changedAt}`, payload: alert,
-          }).onConflictDoNothing();
+          await tx
+            .insert(schema.outbox)
+            .values({
+              topic: 'alert',
+              key: `${alert.id}/${alert.state}/${alert.changedAt}`,
+              payload: alert,
+            })
+            .onConflictDoNothing();
         }
       });
     },
 
     async openAlerts(site: string) {
       const t = schema.alerts;
-      const rows = await db.select().from(t)
+      const rows = await db
+        .select()
+        .from(t)
         .where(and(eq(t.site, site), ne(t.state, 'cleared')))
         .orderBy(desc(t.raisedAt), asc(t.id));
       if (rows.length === 0) return [];
@@ -37,7 +50,12 @@ export function createDrizzleAlertStore(db: Db): AlertStore {
       const latest = await db
         .selectDistinctOn([tr.alertId], { alertId: tr.alertId, data: tr.data })
         .from(tr)
-        .where(inArray(tr.alertId, rows.map((r) => r.id)))
+        .where(
+          inArray(
+            tr.alertId,
+            rows.map((r) => r.id),
+          ),
+        )
         .orderBy(asc(tr.alertId), desc(tr.at), desc(tr.id));
       const full = new Map(latest.map((l) => [l.alertId, l.data as Alert]));
       return rows.map((row) => full.get(row.id) ?? rowToAlert(row));

@@ -9,8 +9,15 @@ import { systemClock } from '../../model/index.ts';
 
 function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
   return {
-    seq: r.seq, at: r.at.getTime(), actor: r.actor, action: r.action, subject: r.subject, site: r.site,
-    details: r.details as Record<string, unknown>, prevHash: r.prevHash, hash: r.hash,
+    seq: r.seq,
+    at: r.at.getTime(),
+    actor: r.actor,
+    action: r.action,
+    subject: r.subject,
+    site: r.site,
+    details: r.details as Record<string, unknown>,
+    prevHash: r.prevHash,
+    hash: r.hash,
   };
 }
 
@@ -18,11 +25,19 @@ function toRecord(r: typeof schema.auditLog.$inferSelect): AuditRecord {
 async function appendAfter(tx: Db, entry: AuditEntry, prevHash: string): Promise<AuditRecord> {
   const a = schema.auditLog;
   const content = {
-    at: Math.round(entry.at ?? systemClock.now()), actor: entry.actor, action: entry.action, subject: entry.subject,
-    site: entry.site ?? null, details: entry.details ?? {}, prevHash,
+    at: Math.round(entry.at ?? systemClock.now()),
+    actor: entry.actor,
+    action: entry.action,
+    subject: entry.subject,
+    site: entry.site ?? null,
+    details: entry.details ?? {},
+    prevHash,
   };
   const hash = auditHash(content);
-  const [row] = await tx.insert(a).values({ ...content, at: new Date(content.at), hash }).returning();
+  const [row] = await tx
+    .insert(a)
+    .values({ ...content, at: new Date(content.at), hash })
+    .returning();
   return toRecord(row!);
 }
 
@@ -46,8 +61,21 @@ export function createDrizzleAuditStore(db: Db): AuditStore {
         const last = await tx.select({ hash: a.hash }).from(a).orderBy(desc(a.seq)).limit(1);
         const ids = entries.map((e) => e.details?.['entryId']).filter((id): id is string => typeof id === 'string');
         const since = Math.min(...entries.map((e) => e.at ?? systemClock.now()));
-        const present = ids.length === 0 ? new Set<string>() : new Set((await sqlRows<{ id: string }>(tx as unknown as Db, sql`
-          SELECT details->>'entryId' AS id FROM audit_log WHERE at >= ${new Date(since)} AND details->>'entryId' IN (${sql.join(ids.map((id) => sql`${id}`), sql`, `)})`)).map((r) => r.id));
+        const present =
+          ids.length === 0
+            ? new Set<string>()
+            : new Set(
+                (
+                  await sqlRows<{ id: string }>(
+                    tx as unknown as Db,
+                    sql`
+          SELECT details->>'entryId' AS id FROM audit_log WHERE at >= ${new Date(since)} AND details->>'entryId' IN (${sql.join(
+            ids.map((id) => sql`${id}`),
+            sql`, `,
+          )})`,
+                  )
+                ).map((r) => r.id),
+              );
         let prev = last[0]?.hash ?? GENESIS;
         for (const entry of entries) {
           const id = entry.details?.['entryId'];

@@ -7,7 +7,13 @@ import * as schema from '../schema.ts';
 type Row = typeof schema.safetyCommitments.$inferSelect;
 
 const fromRow = (row: Row): SafetyCommitment => ({
-  site: row.site, day: row.day, signedBy: row.signedBy, signedAt: row.signedAt.getTime(), allNormal: row.allNormal, statement: row.statement, facts: row.facts,
+  site: row.site,
+  day: row.day,
+  signedBy: row.signedBy,
+  signedAt: row.signedAt.getTime(),
+  allNormal: row.allNormal,
+  statement: row.statement,
+  facts: row.facts,
 });
 
 export function createDrizzleCommitmentStore(db: Db): CommitmentStore {

@@ -14,12 +14,18 @@ async function appendEvidence(db: Db, record: RecordedEvidence): Promise<Recorde
   for (let attempt = 1; ; attempt++) {
     try {
       return await db.transaction(async (tx) => {
-        const [latest] = await tx.select().from(e)
+        const [latest] = await tx
+          .select()
+          .from(e)
           .where(and(eq(e.site, record.site), eq(e.kind, record.kind), eq(e.subject, record.subject), eq(e.doneAt, new Date(record.doneAt))))
-          .orderBy(desc(e.version)).limit(1);
+          .orderBy(desc(e.version))
+          .limit(1);
         if (latest !== undefined && latest.hash === hash) return toEvidence(latest);
         const version = (latest?.version ?? 0) + 1;
-        const [row] = await tx.insert(e).values(evidenceRow(record, version, hash)).returning();
+        const [row] = await tx
+          .insert(e)
+          .values(evidenceRow(record, version, hash))
+          .returning();
         return toEvidence(row!);
       });
     } catch (error) {
@@ -43,14 +49,19 @@ export function createDrizzleEvidenceStore(db: Db): EvidenceStore {
       if (filter.kind !== undefined) where.push(eq(e.kind, filter.kind));
       if (filter.subject !== undefined) where.push(eq(e.subject, filter.subject));
       if (filter.asOf !== undefined) where.push(lte(e.doneAt, new Date(filter.asOf)));
-      const latest = await db.selectDistinctOn([e.kind, e.subject, e.doneAt]).from(e).where(and(...where))
+      const latest = await db
+        .selectDistinctOn([e.kind, e.subject, e.doneAt])
+        .from(e)
+        .where(and(...where))
         .orderBy(asc(e.kind), asc(e.subject), asc(e.doneAt), desc(e.version));
       return latest.map(toEvidence).sort((x, y) => y.doneAt - x.doneAt || x.kind.localeCompare(y.kind) || x.subject.localeCompare(y.subject));
     },
 
     async evidenceVersions(site, kind, subject, doneAt) {
       const e = schema.evidenceRecords;
-      const got = await db.select().from(e)
+      const got = await db
+        .select()
+        .from(e)
         .where(and(eq(e.site, site), eq(e.kind, kind), eq(e.subject, subject), eq(e.doneAt, new Date(doneAt))))
         .orderBy(asc(e.version));
       return got.map(toEvidence);

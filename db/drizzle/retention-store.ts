@@ -9,17 +9,27 @@ import { rowsAffected } from './sql-rows.ts';
 export function createDrizzleRetentionStore(db: Db): RetentionStore {
   return {
     async addHold(hold) {
-      const [row] = await db.insert(schema.holds).values({ site: hold.site, fromTs: new Date(hold.from), toTs: new Date(hold.to), reason: hold.reason }).returning();
+      const [row] = await db
+        .insert(schema.holds)
+        .values({ site: hold.site, fromTs: new Date(hold.from), toTs: new Date(hold.to), reason: hold.reason })
+        .returning();
       return { id: row!.id, site: row!.site, from: row!.fromTs.getTime(), to: row!.toTs.getTime(), reason: row!.reason };
     },
 
     async releaseHold(id) {
-      await db.update(schema.holds).set({ releasedAt: sql`now()` }).where(and(eq(schema.holds.id, id), isNull(schema.holds.releasedAt)));
+      await db
+        .update(schema.holds)
+        .set({ releasedAt: sql`now()` })
+        .where(and(eq(schema.holds.id, id), isNull(schema.holds.releasedAt)));
     },
 
     async holds(site) {
       const h = schema.holds;
-      const got = await db.select().from(h).where(and(eq(h.site, site), isNull(h.releasedAt))).orderBy(asc(h.fromTs), asc(h.id));
+      const got = await db
+        .select()
+        .from(h)
+        .where(and(eq(h.site, site), isNull(h.releasedAt)))
+        .orderBy(asc(h.fromTs), asc(h.id));
       return got.map((r): Hold => ({ id: r.id, site: r.site, from: r.fromTs.getTime(), to: r.toTs.getTime(), reason: r.reason }));
     },
 

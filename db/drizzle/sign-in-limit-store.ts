@@ -11,16 +11,27 @@ export function createDrizzleSignInLimitStore(db: Db): SignInLimitStore {
     async signInAttempt(key, policy, now) {
       // the row is locked from read to write: concurrent attempts on one key are counted one after another
       return db.transaction(async (tx) => {
-        await tx.insert(limits).values({ key, attempts: 0, windowStart: new Date(now), lockouts: 0 }).onConflictDoNothing();
+        await tx
+          .insert(limits)
+          .values({ key, attempts: 0, windowStart: new Date(now), lockouts: 0 })
+          .onConflictDoNothing();
         const [row] = await tx.select().from(limits).where(eq(limits.key, key)).for('update');
         const current: SignInCount | undefined = row && {
-          attempts: row.attempts, windowStart: row.windowStart.getTime(), lockouts: row.lockouts, blockedUntil: row.blockedUntil?.getTime() ?? null,
+          attempts: row.attempts,
+          windowStart: row.windowStart.getTime(),
+          lockouts: row.lockouts,
+          blockedUntil: row.blockedUntil?.getTime() ?? null,
         };
         const { next, decision } = countAttempt(current, now, policy);
-        await tx.update(limits).set({
-          attempts: next.attempts, windowStart: new Date(next.windowStart), lockouts: next.lockouts,
-          blockedUntil: next.blockedUntil === null ? null : new Date(next.blockedUntil),
-        }).where(eq(limits.key, key));
+        await tx
+          .update(limits)
+          .set({
+            attempts: next.attempts,
+            windowStart: new Date(next.windowStart),
+            lockouts: next.lockouts,
+            blockedUntil: next.blockedUntil === null ? null : new Date(next.blockedUntil),
+          })
+          .where(eq(limits.key, key));
         return decision;
       });
     },
@@ -30,7 +41,10 @@ export function createDrizzleSignInLimitStore(db: Db): SignInLimitStore {
     },
 
     async signInRefund(key) {
-      await db.update(limits).set({ attempts: sql`greatest(${limits.attempts} - 1, 0)` }).where(eq(limits.key, key));
+      await db
+        .update(limits)
+        .set({ attempts: sql`greatest(${limits.attempts} - 1, 0)` })
+        .where(eq(limits.key, key));
     },
 
     async signInUnlock(key) {

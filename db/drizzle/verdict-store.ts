@@ -42,25 +42,29 @@ export function createDrizzleVerdictStore(db: Db): VerdictStore {
       const rows = lastPerKey(scores, (s) => `${s.site}\u0000${s.ts}`).map(scoreToRow);
       await db.transaction(async (tx) => {
         for (const batch of chunks(rows, ROWS_PER_INSERT)) {
-          await tx.insert(schema.siteScores).values(batch).onConflictDoUpdate({
-            target: [schema.siteScores.site, schema.siteScores.ts],
-            set: {
-              score: sql`excluded.score`, grade: sql`excluded.grade`, risk: sql`excluded.risk`,
-              riskReason: sql`excluded.risk_reason`, complianceRisk: sql`excluded.compliance_risk`,
-              counts: sql`excluded.counts`, coverage: sql`excluded.coverage`, standard: sql`excluded.standard`,
-            },
-          });
+          await tx
+            .insert(schema.siteScores)
+            .values(batch)
+            .onConflictDoUpdate({
+              target: [schema.siteScores.site, schema.siteScores.ts],
+              set: {
+                score: sql`excluded.score`,
+                grade: sql`excluded.grade`,
+                risk: sql`excluded.risk`,
+                riskReason: sql`excluded.risk_reason`,
+                complianceRisk: sql`excluded.compliance_risk`,
+                counts: sql`excluded.counts`,
+                coverage: sql`excluded.coverage`,
+                standard: sql`excluded.standard`,
+              },
+            });
         }
       });
     },
 
     async latestResults(site: string) {
       const t = schema.clauseResults;
-      const rows = await db
-        .selectDistinctOn([t.clause, t.subject])
-        .from(t)
-        .where(eq(t.site, site))
-        .orderBy(asc(t.clause), asc(t.subject), desc(t.since), desc(t.id));
+      const rows = await db.selectDistinctOn([t.clause, t.subject]).from(t).where(eq(t.site, site)).orderBy(asc(t.clause), asc(t.subject), desc(t.since), desc(t.id));
       return rows.map(rowToResult);
     },
 
@@ -82,14 +86,20 @@ export function createDrizzleVerdictStore(db: Db): VerdictStore {
 
     async scoreHistory(site: string, from: number, to: number) {
       const t = schema.siteScores;
-      const rows = await db.select().from(t).where(and(eq(t.site, site), gte(t.ts, new Date(from)), lte(t.ts, new Date(to)))).orderBy(asc(t.ts));
+      const rows = await db
+        .select()
+        .from(t)
+        .where(and(eq(t.site, site), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
+        .orderBy(asc(t.ts));
       return rows.map(rowToScore);
     },
 
     async stateAsOf(site, at) {
       // A skip scan over the primary key (site, clause, subject, since, verdict): one probe per
       // (clause, subject) instead of reading every change of the site.
-      const found = await sqlRows<typeof schema.clauseResults.$inferSelect & { since: Date | string }>(db, sql`
+      const found = await sqlRows<typeof schema.clauseResults.$inferSelect & { since: Date | string }>(
+        db,
+        sql`
         WITH RECURSIVE k AS (
           (SELECT clause, subject FROM clause_results WHERE site = ${site} ORDER BY clause, subject LIMIT 1)
           UNION ALL
@@ -102,10 +112,18 @@ export function createDrizzleVerdictStore(db: Db): VerdictStore {
           SELECT * FROM clause_results c
           WHERE c.site = ${site} AND c.clause = k.clause AND c.subject = k.subject AND c.since <= ${new Date(at)}
           ORDER BY c.since DESC, c.id DESC LIMIT 1) r
-        ORDER BY r.clause, r.subject`);
+        ORDER BY r.clause, r.subject`,
+      );
       const results = found.map((r) => rowToResult({ ...r, since: new Date(r.since) }));
       const s = schema.siteScores;
-      const score = (await db.select().from(s).where(and(eq(s.site, site), lte(s.ts, new Date(at)))).orderBy(desc(s.ts)).limit(1))[0];
+      const score = (
+        await db
+          .select()
+          .from(s)
+          .where(and(eq(s.site, site), lte(s.ts, new Date(at))))
+          .orderBy(desc(s.ts))
+          .limit(1)
+      )[0];
       const standards = [...new Set(results.map((r) => r.standard))].sort();
       return { site, at, results, score: score === undefined ? undefined : rowToScore(score), standards };
     },
