@@ -19,8 +19,19 @@ const DEMO = readFileSync(new URL('../sites/zhoushan-demo.yaml', import.meta.url
 const DEFAULT_AT = '2026-11-23T00:00:00Z';
 /** a healthy reading for every point name of the demo depot */
 const HEALTHY: Record<string, SampleValue> = {
-  level: 10, temperature: 30, water_level: 0.05, gas: 2, drain_valve_open: false, pressure: 0.25,
-  concentrate_level: 90, fuel_level: 90, ready: true, running: false, wind_speed: 3, wind_direction: 90, air_temperature: 20,
+  level: 10,
+  temperature: 30,
+  water_level: 0.05,
+  gas: 2,
+  drain_valve_open: false,
+  pressure: 0.25,
+  concentrate_level: 90,
+  fuel_level: 90,
+  ready: true,
+  running: false,
+  wind_speed: 3,
+  wind_direction: 90,
+  air_temperature: 20,
 };
 
 interface Case {

@@ -29,7 +29,16 @@ function wired(s: TestScheduler, options: { site?: Site; standard?: Standard } =
   const points = createSitePoints(site, createLinkWatch(site, s, () => undefined).links, () => undefined);
   const assetsOfKind = new Map<string, string[]>();
   for (const a of site.assets) assetsOfKind.set(a.kind, [...(assetsOfKind.get(a.kind) ?? []), a.id]);
-  const context = { siteId: site.id, standard: std, cel: std.cel.toCel(site), points: new Map(site.points.map((p) => [p.id, p])), cells: points.cells, assetsOfKind, logger: pino({ level: 'silent' }), now: s.now() };
+  const context = {
+    siteId: site.id,
+    standard: std,
+    cel: std.cel.toCel(site),
+    points: new Map(site.points.map((p) => [p.id, p])),
+    cells: points.cells,
+    assetsOfKind,
+    logger: pino({ level: 'silent' }),
+    now: s.now(),
+  };
   const clauses = compileSiteClauses(site, std, context);
   const results = new Subject<ClauseResult>();
   const resets = new Map<string, Subject<void>>();

@@ -50,11 +50,7 @@ describe('communications loss is itself alarmed', () => {
   });
 
   it('ignores an unreadable report and the online points of sources the site does not have', () => {
-    const steps: Step[] = [
-      [0, 'plc-tankfarm.online', false, 'bad'],
-      [0, 'other-plc.online', false],
-      ...repeat('T101.level', 10, 0, 20_000),
-    ];
+    const steps: Step[] = [[0, 'plc-tankfarm.online', false, 'bad'], [0, 'other-plc.online', false], ...repeat('T101.level', 10, 0, 20_000)];
     const { alerts, snapshot } = playOnVirtualTime(site, standard, steps, 30_000);
     expect(comms(alerts)).toEqual([]);
     expect(snapshot.values['other-plc.online']).toBeUndefined();

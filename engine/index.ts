@@ -8,6 +8,14 @@ export type { AlarmSpec } from './alarms/alarm-book.ts';
 export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';
 export { poolFlame, rimSealFlame, radiationZones, shellFlux, flameFlux, type SolidFlame, type RadiationZone } from './hazards/tank-fire-radiation.ts';
 export {
-  lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings, warningSpans,
-  LIGHTNING_ALERT_KIND, LIGHTNING_REVIEW_KIND, type LightningHistory, type LightningReview, type LightningReviewParams,
+  lightningHistoryPoints,
+  lightningReviewClause,
+  lightningReviewRecord,
+  reviewLightningWarnings,
+  warningSpans,
+  LIGHTNING_ALERT_KIND,
+  LIGHTNING_REVIEW_KIND,
+  type LightningHistory,
+  type LightningReview,
+  type LightningReviewParams,
 } from './lightning-review.ts';

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite, type Alert } from '../model/index.ts';
 import { loadStandard } from '../standards/index.ts';
-import { lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings, warningSpans, type LightningHistory, type StoredReading, type StoredTransition } from './lightning-review.ts';
+import {
+  lightningHistoryPoints,
+  lightningReviewClause,
+  lightningReviewRecord,
+  reviewLightningWarnings,
+  warningSpans,
+  type LightningHistory,
+  type StoredReading,
+  type StoredTransition,
+} from './lightning-review.ts';
 
 const MIN = 60_000;
 const T0 = Date.parse('2026-07-01T06:00:00Z');
@@ -11,13 +20,25 @@ const standard = await loadStandard(new URL('../standards/oil-depot-above-ground
 const { params } = lightningReviewClause(standard)!;
 
 const warning = (id: string, raisedAt: number, extra: Partial<Alert> = {}): Alert => ({
-  id, site: site.id, kind: 'hazard-lightning', severity: 3, state: 'active', raisedAt, changedAt: raisedAt, subjects: ['LD1'],
-  message: { zh: '', en: '' }, actions: [], lifecycle: { condition: 'active', acknowledged: false, escalations: 0 }, ...extra,
+  id,
+  site: site.id,
+  kind: 'hazard-lightning',
+  severity: 3,
+  state: 'active',
+  raisedAt,
+  changedAt: raisedAt,
+  subjects: ['LD1'],
+  message: { zh: '', en: '' },
+  actions: [],
+  lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
+  ...extra,
 });
 /** a warning raised at `start` whose condition returned (all clear) at `end` */
 const span = (id: string, start: number, end?: number, extra: Partial<Alert> = {}): StoredTransition[] => [
   { state: 'active', at: start, alert: warning(id, start, extra) },
-  ...(end === undefined ? [] : [{ state: 'active' as const, at: end, alert: warning(id, start, { ...extra, lifecycle: { condition: 'returned', acknowledged: false, escalations: 0 } }) }]),
+  ...(end === undefined
+    ? []
+    : [{ state: 'active' as const, at: end, alert: warning(id, start, { ...extra, lifecycle: { condition: 'returned', acknowledged: false, escalations: 0 } }) }]),
 ];
 const strike = (at: number, km: number, quality = 'good'): StoredReading => ({ ts: at, value: km, quality });
 
@@ -25,7 +46,8 @@ function history(transitions: StoredTransition[], readings: StoredReading[]): Li
   const asked: [string, number, number][] = [];
   return {
     asked,
-    alertTransitionsOf: async (s, kind, from, to) => (s === site.id && kind === 'hazard-lightning' ? transitions.filter((t) => t.alert.raisedAt >= from && t.alert.raisedAt <= to) : []),
+    alertTransitionsOf: async (s, kind, from, to) =>
+      s === site.id && kind === 'hazard-lightning' ? transitions.filter((t) => t.alert.raisedAt >= from && t.alert.raisedAt <= to) : [],
     series: async (s, point, from, to) => {
       asked.push([point, from, to]);
       return s === site.id && point === 'LD1.strike_distance' ? readings.filter((r) => r.ts >= from && r.ts <= to) : [];
@@ -50,19 +72,34 @@ describe('the lightning warning review (MEM 2022: lead ≥ 10 min, ≥ 80 % vali
       ],
       [
         strike(T0 - 5 * MIN, 2), // before the warning: not its strike
-        strike(T0 + 3 * MIN, 12), strike(T0 + 10 * MIN, 6.5), strike(T0 + 18 * MIN, 4.2), strike(T0 + 20 * MIN, 1.1),
+        strike(T0 + 3 * MIN, 12),
+        strike(T0 + 10 * MIN, 6.5),
+        strike(T0 + 18 * MIN, 4.2),
+        strike(T0 + 20 * MIN, 1.1),
         strike(T0 + 10 * 86_400_000 + 5 * MIN, 8),
         strike(T0 + 20 * 86_400_000, 3),
-        strike(NOW - 8 * MIN, 5.5, 'good'), strike(NOW - 5 * MIN, 1, 'bad'), // a bad reading is no strike
+        strike(NOW - 8 * MIN, 5.5, 'good'),
+        strike(NOW - 5 * MIN, 1, 'bad'), // a bad reading is no strike
       ],
     );
     const review = await reviewLightningWarnings(site, params, h, NOW);
-    expect(review.warnings.map((w) => [w.alertId, w.leadMinutes])).toEqual([['w1', 18], ['w2', undefined], ['w3', 0], ['w4', undefined]]);
+    expect(review.warnings.map((w) => [w.alertId, w.leadMinutes])).toEqual([
+      ['w1', 18],
+      ['w2', undefined],
+      ['w3', 0],
+      ['w4', undefined],
+    ]);
     expect(review).toMatchObject({ decided: 3, valid: 2, validShare: 0.667, meanLeadMinutes: 9, minLeadMinutes: 0 });
     // each warning's strikes are read over its own span only (history is 3 years of a feed)
     expect(h.asked[0]).toEqual(['LD1.strike_distance', T0, T0 + 90 * MIN]);
     const record = lightningReviewRecord(review, params, NOW);
-    expect(record).toMatchObject({ kind: 'lightning-warning-review', date: '2026-12-07', by: 'ketwin (measured)', passed: true, values: { warnings: 4, decided: 3, valid: 2, validShare: 0.667, meanLeadMinutes: 9, minLeadMinutes: 0, warnedRadiusKm: 5 } });
+    expect(record).toMatchObject({
+      kind: 'lightning-warning-review',
+      date: '2026-12-07',
+      by: 'ketwin (measured)',
+      passed: true,
+      values: { warnings: 4, decided: 3, valid: 2, validShare: 0.667, meanLeadMinutes: 9, minLeadMinutes: 0, warnedRadiusKm: 5 },
+    });
     expect(record.ref).toBe('2 of 3 warnings valid (a strike within 5 km followed) since 2023-12-08; lead 9 min on average, 0 min at least');
   });
 
@@ -76,7 +113,11 @@ describe('the lightning warning review (MEM 2022: lead ≥ 10 min, ≥ 80 % vali
 
   it('a warning that came back before its all clear is one warning, ending at its last all clear', () => {
     const start = T0;
-    const back = [...span('w', start, start + 30 * MIN), { state: 'active' as const, at: start + 40 * MIN, alert: warning('w', start) }, ...span('w', start, start + 80 * MIN).slice(1)];
+    const back = [
+      ...span('w', start, start + 30 * MIN),
+      { state: 'active' as const, at: start + 40 * MIN, alert: warning('w', start) },
+      ...span('w', start, start + 80 * MIN).slice(1),
+    ];
     expect(warningSpans(back)).toEqual([{ alertId: 'w', detector: 'LD1', start, end: start + 80 * MIN }]);
   });
 });

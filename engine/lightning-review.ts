@@ -157,9 +157,10 @@ export function lightningReviewRecord(review: LightningReview, params: Lightning
   if (review.validShare !== undefined) values['validShare'] = review.validShare;
   if (review.meanLeadMinutes !== undefined) values['meanLeadMinutes'] = review.meanLeadMinutes;
   if (review.minLeadMinutes !== undefined) values['minLeadMinutes'] = review.minLeadMinutes;
-  const ref = review.decided === 0
-    ? `no lightning warning decided since ${since}: nothing to judge lead or validity on`
-    : `${review.valid} of ${review.decided} warnings valid (a strike within ${params.warnedRadiusKm} km followed) since ${since}` +
-      (review.meanLeadMinutes === undefined ? '; no lead time (no valid warning)' : `; lead ${review.meanLeadMinutes} min on average, ${review.minLeadMinutes} min at least`);
+  const ref =
+    review.decided === 0
+      ? `no lightning warning decided since ${since}: nothing to judge lead or validity on`
+      : `${review.valid} of ${review.decided} warnings valid (a strike within ${params.warnedRadiusKm} km followed) since ${since}` +
+        (review.meanLeadMinutes === undefined ? '; no lead time (no valid warning)' : `; lead ${review.meanLeadMinutes} min on average, ${review.minLeadMinutes} min at least`);
   return { kind: LIGHTNING_REVIEW_KIND, date: new Date(now).toISOString().slice(0, 10), by: 'ketwin (measured)', ref, passed: true, values };
 }

@@ -17,7 +17,10 @@ const point = (id: string, source: string, staleAfterMs = 1000): Point => ({ ass
 /** two sources: `fast` lost after 1 s of silence, `slow` after 3 s; `orphan` is named by a point only */
 const site = {
   ...demo,
-  sources: [{ ...demo.sources[0]!, id: 'fast', staleAfterMs: 1000 }, { ...demo.sources[1]!, id: 'slow', staleAfterMs: 3000 }],
+  sources: [
+    { ...demo.sources[0]!, id: 'fast', staleAfterMs: 1000 },
+    { ...demo.sources[1]!, id: 'slow', staleAfterMs: 3000 },
+  ],
   points: [point('A.level', 'fast'), point('B.level', 'slow'), point('C.level', 'orphan', 2000)],
 } as Site;
 
@@ -35,13 +38,46 @@ function silences(heard: [number, string][], untilMs: number) {
 
 describe('link watch', () => {
   it('finds a source silent once its staleAfterMs has passed with nothing of it, once per silence', () => {
-    expect(silences([[0, 'fast'], [600, 'fast'], [1200, 'fast']], 10_000)).toEqual([[2200, 'fast']]);
-    expect(silences([[0, 'fast'], [2500, 'fast']], 10_000)).toEqual([[1000, 'fast'], [3500, 'fast']]);
+    expect(
+      silences(
+        [
+          [0, 'fast'],
+          [600, 'fast'],
+          [1200, 'fast'],
+        ],
+        10_000,
+      ),
+    ).toEqual([[2200, 'fast']]);
+    expect(
+      silences(
+        [
+          [0, 'fast'],
+          [2500, 'fast'],
+        ],
+        10_000,
+      ),
+    ).toEqual([
+      [1000, 'fast'],
+      [3500, 'fast'],
+    ]);
   });
 
   it('watches a source from the first sample of it, each with its own staleAfterMs (a source only points name: theirs)', () => {
     expect(silences([], 10_000)).toEqual([]);
-    expect(silences([[0, 'slow'], [500, 'fast'], [1000, 'orphan']], 10_000)).toEqual([[1500, 'fast'], [3000, 'slow'], [3000, 'orphan']]);
+    expect(
+      silences(
+        [
+          [0, 'slow'],
+          [500, 'fast'],
+          [1000, 'orphan'],
+        ],
+        10_000,
+      ),
+    ).toEqual([
+      [1500, 'fast'],
+      [3000, 'slow'],
+      [3000, 'orphan'],
+    ]);
   });
 
   it('leaves no timer behind once disposed', () => {
@@ -73,12 +109,26 @@ describe('what a silent link leaves showing', () => {
     const cells = [{ point: point('A.level', 'fast') }, { point: online, sample: good('fast.online', true, 1) }];
     expect(silencedReadings(link, cells, 900)).toEqual([]);
     const uncertain = { ...good('A.level', 3), quality: 'uncertain' as const };
-    expect(silencedReadings(link, [{ point: point('A.level', 'fast'), sample: uncertain }, { point: online, sample: good('fast.online', true, 1) }], 900)).toEqual([
-      { ...uncertain, quality: 'bad', reason: 'link-lost' },
-    ]);
-    expect(silencedReadings(link, [{ point: point('A.level', 'fast'), sample: good('A.level', 3) }, { point: online, sample: good('fast.online', false) }], 900)).toEqual([
-      { ...good('A.level', 3), quality: 'bad', reason: 'link-lost' },
-    ]);
+    expect(
+      silencedReadings(
+        link,
+        [
+          { point: point('A.level', 'fast'), sample: uncertain },
+          { point: online, sample: good('fast.online', true, 1) },
+        ],
+        900,
+      ),
+    ).toEqual([{ ...uncertain, quality: 'bad', reason: 'link-lost' }]);
+    expect(
+      silencedReadings(
+        link,
+        [
+          { point: point('A.level', 'fast'), sample: good('A.level', 3) },
+          { point: online, sample: good('fast.online', false) },
+        ],
+        900,
+      ),
+    ).toEqual([{ ...good('A.level', 3), quality: 'bad', reason: 'link-lost' }]);
   });
 });
 
@@ -89,9 +139,18 @@ describe('a silent feed in the engine (demo depot, 1.0.0)', () => {
       s.maxFrames = 60_000;
       const engine = createEngine({ sites: [demo], standards: [standard], scheduler: s });
       const sample = (point: string, value: number | boolean): Sample => ({ site: demo.id, point, value, quality: 'good', ts: s.now() });
-      const levels = engine.results$.pipe(filter((r) => r.clause === HH && r.subject === 'T101'), map((r) => r.verdict[0]));
-      const online = engine.events$.pipe(filter((e) => e.type === 'sample' && e.data.point === 'plc-tankfarm.online'), map((e) => (e.data as Sample).value ? 't' : 'f'));
-      const comms = engine.alerts$.pipe(filter((a) => a.kind === 'comms-loss'), map((a) => (a.lifecycle?.condition === 'active' ? 'r' : 'x')));
+      const levels = engine.results$.pipe(
+        filter((r) => r.clause === HH && r.subject === 'T101'),
+        map((r) => r.verdict[0]),
+      );
+      const online = engine.events$.pipe(
+        filter((e) => e.type === 'sample' && e.data.point === 'plc-tankfarm.online'),
+        map((e) => ((e.data as Sample).value ? 't' : 'f')),
+      );
+      const comms = engine.alerts$.pipe(
+        filter((a) => a.kind === 'comms-loss'),
+        map((a) => (a.lifecycle?.condition === 'active' ? 'r' : 'x')),
+      );
       // the PLC reports T101 every 2 s until 8 s, then nothing until 40 s (the feed is down): lost at 18 s; the
       // comms-loss alarm 10 s later; the heartbeat at 40 s says online again, T101's reading at 42 s passes; lost again at 52 s
       const watched = '^ 59s !';
@@ -99,11 +158,13 @@ describe('a silent feed in the engine (demo depot, 1.0.0)', () => {
       helpers.expectObservable(online, watched).toBe(`t ${18_000 - 1}ms f ${40_000 - 18_000 - 1}ms t ${52_000 - 40_000 - 1}ms f`);
       helpers.expectObservable(comms, watched).toBe(`${28_000}ms r ${40_000 - 28_000 - 1}ms x`);
       // the RTU's feed goes on (its heartbeat every 3 s): its source stays online
-      helpers.cold(`t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t`).subscribe(() => engine.ingest(sample('rtu-fire.online', true)));
+      helpers
+        .cold(`t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t 2999ms t`)
+        .subscribe(() => engine.ingest(sample('rtu-fire.online', true)));
       helpers.cold('t').subscribe(() => engine.ingest(sample('plc-tankfarm.online', true)));
-      helpers.cold(`a 1999ms a 1999ms a 1999ms a 1999ms a ${40_000 - 8_000 - 1}ms t 1999ms a`, { a: 12, t: true }).subscribe((value) =>
-        engine.ingest(sample(value === true ? 'plc-tankfarm.online' : 'T101.level', value)),
-      );
+      helpers
+        .cold(`a 1999ms a 1999ms a 1999ms a 1999ms a ${40_000 - 8_000 - 1}ms t 1999ms a`, { a: 12, t: true })
+        .subscribe((value) => engine.ingest(sample(value === true ? 'plc-tankfarm.online' : 'T101.level', value)));
       s.schedule(() => {
         expect(engine.snapshot(demo.id)!.values['rtu-fire.online']).toMatchObject({ value: true, quality: 'good' });
         engine.dispose();

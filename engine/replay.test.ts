@@ -21,7 +21,8 @@ function history(): Sample[] {
   for (let s = 0; s < 120; s++) {
     const ts = T0 + s * 1000;
     for (const p of site.points) {
-      let value: number | boolean = p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
+      let value: number | boolean =
+        p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
       if (p.id === 'T201.level') value = s < 30 ? 15 + s * 0.05 : 14;
       if (p.id === 'GD201.gas' && s >= 40 && s < 70) value = 30 + (s % 3);
       out.push({ site: site.id, point: p.id, value, quality: 'good', ts });
@@ -49,7 +50,12 @@ describe('replay', () => {
     const replayed = replay({ samples, site, standard: v1, until });
     expect(live.length).toBeGreaterThan(samples.length);
     expect(replayed.alerts.map((a) => [a.kind, a.transition?.action])).toEqual(
-      expect.arrayContaining([['overfill', 'raise'], ['overfill', 'return'], ['gas-leak', 'raise'], ['gas-leak', 'return']]),
+      expect.arrayContaining([
+        ['overfill', 'raise'],
+        ['overfill', 'return'],
+        ['gas-leak', 'raise'],
+        ['gas-leak', 'return'],
+      ]),
     );
     expect(JSON.stringify(replayed.events)).toBe(JSON.stringify(live));
   });
@@ -77,7 +83,11 @@ describe('replay', () => {
     const raised: string[] = [];
     engine.alerts$.subscribe((a) => raised.push(`${a.id} ${a.transition?.action}`));
     engine.restoreAlerts(open.map(({ lifecycle: _l, transition: _t, ...stored }) => stored)); // db keeps no lifecycle
-    feedSamples(engine, clock, samples.map((s) => ({ ...s, ts: s.ts + 40_000 })).filter((s) => s.point === 'T201.level'));
+    feedSamples(
+      engine,
+      clock,
+      samples.map((s) => ({ ...s, ts: s.ts + 40_000 })).filter((s) => s.point === 'T201.level'),
+    );
     clock.advanceTo(T0 + 80_000);
     // the level returns, rises again and returns: the same alarms re-alarm, none is raised anew
     const ids = new Set(open.map((a) => a.id));

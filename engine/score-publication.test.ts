@@ -16,7 +16,16 @@ const HH = 'GB50074-15.1.2-HH';
 /** a publication on a TestScheduler at 0; `passing`: every clause on every subject starts passing */
 function publication(passing: boolean) {
   const scheduler = new TestScheduler(() => undefined);
-  const context = { siteId: site.id, standard, cel: standard.cel.toCel(site), points: new Map(), cells: new Map(), assetsOfKind: new Map(), logger: pino({ level: 'silent' }), now: 0 };
+  const context = {
+    siteId: site.id,
+    standard,
+    cel: standard.cel.toCel(site),
+    points: new Map(),
+    cells: new Map(),
+    assetsOfKind: new Map(),
+    logger: pino({ level: 'silent' }),
+    now: 0,
+  };
   const compiled = [...compileSiteClauses(site, standard, context).current.values()];
   const initial = passing ? compiled.map((r): ClauseResult => (r.verdict === 'not-applicable' ? r : { ...r, verdict: 'pass' })) : compiled;
   const results = new Subject<ClauseResult>();
@@ -27,8 +36,19 @@ function publication(passing: boolean) {
   return { score, results, open, critical, published, initial };
 }
 const alert = (patch: Partial<Alert>): Alert => ({
-  id: `${site.id}:x:${patch.kind}:0`, site: site.id, kind: 'overfill', severity: 1, state: 'active', raisedAt: 0, changedAt: 0, subjects: ['T101'],
-  message: { zh: '', en: '' }, actions: [], standard: standard.key, lifecycle: { condition: 'active', acknowledged: false, escalations: 0 }, ...patch,
+  id: `${site.id}:x:${patch.kind}:0`,
+  site: site.id,
+  kind: 'overfill',
+  severity: 1,
+  state: 'active',
+  raisedAt: 0,
+  changedAt: 0,
+  subjects: ['T101'],
+  message: { zh: '', en: '' },
+  actions: [],
+  standard: standard.key,
+  lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
+  ...patch,
 });
 const fire = alert({ kind: 'hazard-tank-fire', incident: { hazard: 'tank-fire' } as Alert['incident'] });
 
@@ -62,7 +82,10 @@ describe('score publication', () => {
     score.show(600);
     open.pop();
     score.show(700);
-    expect(published.map((s) => [s.ts, s.risk, s.complianceRisk])).toEqual([[500, 'red', 'blue'], [700, 'blue', 'blue']]);
+    expect(published.map((s) => [s.ts, s.risk, s.complianceRisk])).toEqual([
+      [500, 'red', 'blue'],
+      [700, 'blue', 'blue'],
+    ]);
     expect(score.riskNow()).toMatchObject({ risk: 'blue' });
   });
 

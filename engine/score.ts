@@ -72,7 +72,8 @@ export function applyVerdict(tally: Tally, clause: Scored, change: VerdictChange
   }
   tally.weights[to] += clause.weight;
   tally.counts[to] += 1;
-  if (to === 'fail' && clause.confidence === 'confirmed' && rules.forceRedSeverities.includes(clause.severity)) tally.redFailures.set(key, { clause: change.clause, subject: change.subject, severity: clause.severity });
+  if (to === 'fail' && clause.confidence === 'confirmed' && rules.forceRedSeverities.includes(clause.severity))
+    tally.redFailures.set(key, { clause: change.clause, subject: change.subject, severity: clause.severity });
   else tally.redFailures.delete(key);
   if (to !== 'unknown') tally.held.delete(key);
   else if (from === 'fail' && lastRisk !== undefined && rules.holdSeverities.includes(clause.severity))

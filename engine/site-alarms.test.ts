@@ -21,7 +21,16 @@ const MIN = 60_000;
 
 /** the site's alarms on `s`, with what they publish */
 function alarmsOn(s: TestScheduler, std: Standard = standard) {
-  const context = { siteId: site.id, standard: std, cel: std.cel.toCel(site), points: new Map(), cells: new Map(), assetsOfKind: new Map(), logger: pino({ level: 'silent' }), now: 0 };
+  const context = {
+    siteId: site.id,
+    standard: std,
+    cel: std.cel.toCel(site),
+    points: new Map(),
+    cells: new Map(),
+    assetsOfKind: new Map(),
+    logger: pino({ level: 'silent' }),
+    now: 0,
+  };
   const { named } = compileSiteClauses(site, std, context);
   const published: Alert[] = [];
   const log: string[] = [];
@@ -32,9 +41,14 @@ function alarmsOn(s: TestScheduler, std: Standard = standard) {
 }
 /** T201's high-high verdict (set-point 16.2 m) at `level` */
 const hh = (verdict: Verdict, since: number, level = 16.5): ClauseResult => ({
-  site: site.id, clause: HH, subject: 'T201', verdict, since,
+  site: site.id,
+  clause: HH,
+  subject: 'T201',
+  verdict,
+  since,
   evidence: [{ point: 'T201.level', value: level, quality: verdict === 'unknown' ? 'bad' : 'good', ts: since }],
-  thresholds: { 'asset.levelHighHigh': 16.2 }, standard: standard.key,
+  thresholds: { 'asset.levelHighHigh': 16.2 },
+  standard: standard.key,
 });
 const run = (body: (s: TestScheduler) => void) => {
   const s = new TestScheduler((a, b) => expect(a).toEqual(b));
@@ -48,7 +62,10 @@ describe('site alarms', () => {
       alarms.onResult(hh('fail', 1000));
       alarms.onResult(hh('unknown', 2000));
       alarms.onResult(hh('pass', 3000, 15));
-      expect(published.map((a) => [a.transition?.action, a.changedAt, a.lifecycle?.condition])).toEqual([['raise', 1000, 'active'], ['return', 3000, 'returned']]);
+      expect(published.map((a) => [a.transition?.action, a.changedAt, a.lifecycle?.condition])).toEqual([
+        ['raise', 1000, 'active'],
+        ['return', 3000, 'returned'],
+      ]);
       expect(published[0]).toMatchObject({ id: `${site.id}:${HH}:T201:1000`, kind: 'overfill', severity: 1, subjects: ['T201'], clause: HH, standard: standard.key });
       expect(published[0]!.message.en).toContain('16.5 m');
       expect(published[0]!.message.en).toContain('16.2 m');
@@ -83,18 +100,35 @@ describe('site alarms', () => {
 
   it('takes back the open alerts of its own site, into the book and the health figures', () => {
     run((s) => {
-      const stored: Alert = { id: `${site.id}:${HH}:T201:0`, site: site.id, kind: 'overfill', severity: 1, state: 'active', raisedAt: 0, changedAt: 0, subjects: ['T201'], message: { zh: 'T201', en: 'T201' }, actions: [], clause: HH, standard: standard.key, lifecycle: { condition: 'active', acknowledged: false, escalations: 0 } };
+      const stored: Alert = {
+        id: `${site.id}:${HH}:T201:0`,
+        site: site.id,
+        kind: 'overfill',
+        severity: 1,
+        state: 'active',
+        raisedAt: 0,
+        changedAt: 0,
+        subjects: ['T201'],
+        message: { zh: 'T201', en: 'T201' },
+        actions: [],
+        clause: HH,
+        standard: standard.key,
+        lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
+      };
       const { alarms, published, health } = alarmsOn(s);
-      s.schedule(() => {
-        alarms.restore([stored, { ...stored, id: `elsewhere:${HH}:T201:0`, site: 'elsewhere' }]);
-        expect(alarms.book.open().map((a) => a.id)).toEqual([stored.id]);
-        expect(health.figures().standing.map((a) => a.id)).toEqual([stored.id]);
-        // its condition comes back: the same alarm, no duplicate
-        alarms.onResult(hh('fail', s.now()));
-        expect(alarms.book.open()).toHaveLength(1);
-        expect(published.filter((a) => a.transition?.action === 'raise')).toEqual([]);
-        alarms.dispose();
-      }, 25 * 60 * MIN); // standing after a day
+      s.schedule(
+        () => {
+          alarms.restore([stored, { ...stored, id: `elsewhere:${HH}:T201:0`, site: 'elsewhere' }]);
+          expect(alarms.book.open().map((a) => a.id)).toEqual([stored.id]);
+          expect(health.figures().standing.map((a) => a.id)).toEqual([stored.id]);
+          // its condition comes back: the same alarm, no duplicate
+          alarms.onResult(hh('fail', s.now()));
+          expect(alarms.book.open()).toHaveLength(1);
+          expect(published.filter((a) => a.transition?.action === 'raise')).toEqual([]);
+          alarms.dispose();
+        },
+        25 * 60 * MIN,
+      ); // standing after a day
     });
   });
 
@@ -105,7 +139,10 @@ describe('site alarms', () => {
       s.schedule(() => alarms.dispose(), 6 * MIN); // severity 1 escalates after 5 min
       s.schedule(() => undefined, 60 * MIN);
       s.flush();
-      expect(published.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['escalate', 5 * MIN]]);
+      expect(published.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+        ['raise', 0],
+        ['escalate', 5 * MIN],
+      ]);
     });
   });
 });

@@ -13,14 +13,25 @@ const NOW = Date.parse('2026-11-23T00:00:00Z');
 function compile(on: Site = site) {
   const assetsOfKind = new Map<string, string[]>();
   for (const a of on.assets) assetsOfKind.set(a.kind, [...(assetsOfKind.get(a.kind) ?? []), a.id]);
-  const context = { siteId: on.id, standard, cel: standard.cel.toCel(on), points: new Map(on.points.map((p) => [p.id, p])), cells: new Map(), assetsOfKind, logger: pino({ level: 'silent' }), now: NOW };
+  const context = {
+    siteId: on.id,
+    standard,
+    cel: standard.cel.toCel(on),
+    points: new Map(on.points.map((p) => [p.id, p])),
+    cells: new Map(),
+    assetsOfKind,
+    logger: pino({ level: 'silent' }),
+    now: NOW,
+  };
   return compileSiteClauses(on, standard, context);
 }
 
 describe('site clauses', () => {
   it('puts each clause on the site or on every asset of its kind, in standard then site order', () => {
     const { order } = compile();
-    const expected = standard.clauses.flatMap((c) => (c.appliesTo === 'site' ? [clauseKey(c.id, site.id)] : site.assets.filter((a) => a.kind === c.appliesTo).map((a) => clauseKey(c.id, a.id))));
+    const expected = standard.clauses.flatMap((c) =>
+      c.appliesTo === 'site' ? [clauseKey(c.id, site.id)] : site.assets.filter((a) => a.kind === c.appliesTo).map((a) => clauseKey(c.id, a.id)),
+    );
     expect(order).toEqual(expected);
     expect(order).toContain(clauseKey('GB50074-15.1.2-HH', 'T101'));
     expect(order.filter((k) => k.startsWith('GB50074-15.1.2-HH\u0000'))).toHaveLength(site.assets.filter((a) => a.kind === 'tank').length);
@@ -44,7 +55,11 @@ describe('site clauses', () => {
   it('names each clause on each subject, for the alerts its verdicts raise', () => {
     const { named, order } = compile();
     expect([...named.keys()].sort()).toEqual([...order].sort());
-    expect(named.get(clauseKey('GB50074-15.1.2-HH', 'T101'))).toMatchObject({ id: 'T101', name: site.assets.find((a) => a.id === 'T101')!.name, clause: { id: 'GB50074-15.1.2-HH' } });
+    expect(named.get(clauseKey('GB50074-15.1.2-HH', 'T101'))).toMatchObject({
+      id: 'T101',
+      name: site.assets.find((a) => a.id === 'T101')!.name,
+      clause: { id: 'GB50074-15.1.2-HH' },
+    });
     expect(named.get(clauseKey('GB18218-2018-GRADE', site.id))).toMatchObject({ id: site.id, name: site.name });
   });
 

@@ -38,8 +38,7 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
   const order: string[] = [];
   const named = new Map<string, SubjectRef & { clause: CompiledClause }>();
   for (const clause of standard.clauses) {
-    const subjects: SubjectRef[] =
-      clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
+    const subjects: SubjectRef[] = clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
     for (const { id, name } of subjects) {
       const subject = { id, name };
       const key = clauseKey(clause.id, id);

@@ -39,7 +39,16 @@ describe('site points', () => {
     const order: string[] = [];
     state.hazards.push((s) => order.push(`hazard ${s.value}`));
     state.coalesced.push(() => order.push('site-wide'));
-    const clauses = compileSiteClauses(site, standard, { siteId: site.id, standard, cel: standard.cel.toCel(site), points: new Map(site.points.map((q) => [q.id, q])), cells: p.cells, assetsOfKind: new Map([['tank', ['T101']]]), logger: pino({ level: 'silent' }), now: 0 });
+    const clauses = compileSiteClauses(site, standard, {
+      siteId: site.id,
+      standard,
+      cel: standard.cel.toCel(site),
+      points: new Map(site.points.map((q) => [q.id, q])),
+      cells: p.cells,
+      assetsOfKind: new Map([['tank', ['T101']]]),
+      logger: pino({ level: 'silent' }),
+      now: 0,
+    });
     const hh = clauses.evaluators.find((e) => e.clause.id === HH && e.subject.id === 'T101')!;
     const changes: ClauseResult[] = [];
     state.evaluators.push({ evaluator: hh, raw: { next: (r) => (order.push(`clause ${r.verdict}`), changes.push(r)) } });
@@ -48,7 +57,10 @@ describe('site points', () => {
     p.accept(state, reading('T101.level', 12.1, 6), 2000); // still passing: no change to hand on
     p.accept(state, reading('T101.level', 19.8, 7), 3000);
     expect(order).toEqual(['hazard 12', 'site-wide', 'clause pass', 'hazard 12.1', 'site-wide', 'hazard 19.8', 'site-wide', 'clause fail']);
-    expect(changes.map((r) => [r.verdict, r.since])).toEqual([['pass', 1000], ['fail', 3000]]);
+    expect(changes.map((r) => [r.verdict, r.since])).toEqual([
+      ['pass', 1000],
+      ['fail', 3000],
+    ]);
     expect(state.sample).toEqual(reading('T101.level', 19.8, 7));
     expect(emitted.map((s) => s.value)).toEqual([12, 12.1, 19.8]);
   });
@@ -60,6 +72,10 @@ describe('site points', () => {
     at('plc-tankfarm.online', true);
     at('T101.level', 12);
     at('GD101.gas', 3);
-    expect(Object.entries(p.values()).map(([id, s]) => [id, s.value])).toEqual([['GD101.gas', 3], ['plc-tankfarm.online', true], ['T101.level', 12]]);
+    expect(Object.entries(p.values()).map(([id, s]) => [id, s.value])).toEqual([
+      ['GD101.gas', 3],
+      ['plc-tankfarm.online', true],
+      ['T101.level', 12],
+    ]);
   });
 });

@@ -85,7 +85,8 @@ export function createSitePoints(site: Site, links: ReadonlyMap<string, SourceLi
       const sample = state.sample;
       if (!sample) return;
       if (reason !== undefined && (sample.quality === 'good' || (sample.quality === 'uncertain' && sample.reason === before))) state.sample = doubted(sample, reason);
-      else if (reason === undefined && sample.quality === 'uncertain' && sample.reason === before) state.sample = { site: sample.site, point: sample.point, value: sample.value, quality: 'good', ts: sample.ts };
+      else if (reason === undefined && sample.quality === 'uncertain' && sample.reason === before)
+        state.sample = { site: sample.site, point: sample.point, value: sample.value, quality: 'good', ts: sample.ts };
       else return;
       onSample(state.sample);
       readers(state, at);

@@ -25,7 +25,13 @@ function play(body: (runtime: SiteRuntime, at: (ms: number, fn: () => void) => v
 }
 const reading = (point: string, value: number | boolean, ts = 0): Sample => ({ site: site.id, point, value, quality: 'good', ts });
 const describeEvent = (e: LiveEvent) =>
-  e.type === 'sample' ? `sample ${e.data.point}` : e.type === 'result' ? `result ${e.data.clause} ${e.data.subject} ${e.data.verdict}` : e.type === 'alert' ? `alert ${e.data.kind} ${e.data.transition?.action}` : e.type;
+  e.type === 'sample'
+    ? `sample ${e.data.point}`
+    : e.type === 'result'
+      ? `result ${e.data.clause} ${e.data.subject} ${e.data.verdict}`
+      : e.type === 'alert'
+        ? `alert ${e.data.kind} ${e.data.transition?.action}`
+        : e.type;
 
 describe('site runtime', () => {
   it("sends a sample's consequences out in order: the sample, the verdict it changes, the alarm that raises, then the score", () => {
@@ -71,7 +77,10 @@ describe('site runtime', () => {
         const snapshot = runtime.snapshot();
         expect(snapshot.results.map((r) => `${r.clause} ${r.subject}`)).toEqual(before);
         expect(snapshot.results.find((r) => r.clause === HH && r.subject === 'T201')?.verdict).toBe('fail');
-        expect(Object.entries(snapshot.values).map(([id, s]) => [id, s.value])).toEqual([['GD101.gas', 3], ['T201.level', 16.5]]);
+        expect(Object.entries(snapshot.values).map(([id, s]) => [id, s.value])).toEqual([
+          ['GD101.gas', 3],
+          ['T201.level', 16.5],
+        ]);
         expect(snapshot.alerts.map((a) => a.kind)).toContain('overfill');
         expect(snapshot.score).toMatchObject({ site: site.id, risk: 'red' });
         runtime.dispose();
@@ -81,8 +90,18 @@ describe('site runtime', () => {
 
   it('takes back stored alerts, its score showing their live risk at once', () => {
     const fire: Alert = {
-      id: `${site.id}:hazard:tank-fire:T201:0`, site: site.id, kind: 'hazard-tank-fire', severity: 1, state: 'active', raisedAt: 0, changedAt: 0, subjects: ['T201'],
-      message: { zh: '', en: '' }, actions: [], standard: standard.key, incident: { hazard: 'tank-fire' } as Alert['incident'],
+      id: `${site.id}:hazard:tank-fire:T201:0`,
+      site: site.id,
+      kind: 'hazard-tank-fire',
+      severity: 1,
+      state: 'active',
+      raisedAt: 0,
+      changedAt: 0,
+      subjects: ['T201'],
+      message: { zh: '', en: '' },
+      actions: [],
+      standard: standard.key,
+      incident: { hazard: 'tank-fire' } as Alert['incident'],
       lifecycle: { condition: 'active', acknowledged: false, escalations: 0, closeRequired: true },
     };
     const events = play((runtime, at) => {
@@ -104,7 +123,10 @@ describe('site runtime', () => {
         runtime.dispose();
       });
     });
-    expect(events.filter((e) => e.type === 'sample').map((e) => [e.at, (e.data as Sample).quality])).toEqual([[0, 'good'], [10_000, 'bad']]);
+    expect(events.filter((e) => e.type === 'sample').map((e) => [e.at, (e.data as Sample).quality])).toEqual([
+      [0, 'good'],
+      [10_000, 'bad'],
+    ]);
   });
 
   it('sends nothing once disposed and leaves no timer behind', () => {

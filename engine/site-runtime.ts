@@ -136,10 +136,13 @@ export function createSiteRuntime(
       if (state) points.suspect(state, reason, scheduler.now());
     },
     schedule: (work, delayMs) => {
-      const timer: Subscription = scheduler.schedule(() => {
-        subscriptions.remove(timer);
-        work();
-      }, Math.max(0, delayMs));
+      const timer: Subscription = scheduler.schedule(
+        () => {
+          subscriptions.remove(timer);
+          work();
+        },
+        Math.max(0, delayMs),
+      );
       subscriptions.add(timer);
       return timer;
     },
@@ -149,10 +152,7 @@ export function createSiteRuntime(
   /** the transfers declared on the site's tanks, by tank (the newest declaration of each) */
   const declared = new Map<string, TransferDeclaration>();
   const critical = new Set(standard.liveRisk.criticalSeverities);
-  const criticalPoints = [
-    ...clauses.evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points),
-    ...hazardWatchers.flatMap((w) => w.points),
-  ];
+  const criticalPoints = [...clauses.evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points), ...hazardWatchers.flatMap((w) => w.points)];
   // the day's online rate of the safety points, where the standard judges it
   if (standard.clauses.some((c) => c.evidence?.kind === 'data-quality-day')) {
     const safety = [...new Set(criticalPoints)].filter((id) => points.cells.has(id));

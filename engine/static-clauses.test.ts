@@ -39,7 +39,11 @@ describe('design and evidence clauses in the engine', () => {
     engine.results$.subscribe((r) => results.push(r));
     virtual.flush();
     const steps = results.filter((r) => r.clause === 'GB50351-3.1.7-STEPS');
-    expect(steps.map((r) => [r.subject, r.verdict])).toEqual([['D1', 'pass'], ['D2', 'pass'], ['D3', 'fail']]);
+    expect(steps.map((r) => [r.subject, r.verdict])).toEqual([
+      ['D1', 'pass'],
+      ['D2', 'pass'],
+      ['D3', 'fail'],
+    ]);
     expect(steps[2]).toMatchObject({ standard: 'oil-depot-above-ground@1.0.0', thresholds: { 'params.minSteps': 2 } });
     expect(steps[2]!.evidence).toEqual([
       { point: 'D3.crossingSteps', value: 1, quality: 'good', ts: expect.any(Number) },
@@ -56,7 +60,10 @@ describe('design and evidence clauses in the engine', () => {
     engine.events$.subscribe((e) => events.push(e));
     virtual.flush();
     const drill = events.filter((e): e is Extract<LiveEvent, { type: 'result' }> => e.type === 'result' && e.data.clause === 'ORDER40-21-SPECIAL-DRILL');
-    expect(drill.map((e) => [e.data.verdict, e.data.since - t0])).toEqual([['pass', 0], ['fail', DAY]]);
+    expect(drill.map((e) => [e.data.verdict, e.data.since - t0])).toEqual([
+      ['pass', 0],
+      ['fail', DAY],
+    ]);
     expect(drill[1]!.data.thresholds).toMatchObject({ expired: true, validFor: 'P1Y' });
     const scores = events.filter((e) => e.type === 'score');
     expect(scores.at(-1)?.data).toMatchObject({ ts: t0 + DAY });
@@ -91,7 +98,14 @@ describe('static clauses on their own (runStaticClauses)', () => {
     const { statics } = compileSiteClauses(site, standard, context);
     const recorded: ClauseResult[] = [];
     const changed: ClauseResult[] = [];
-    const { timers, rejudge } = runStaticClauses(statics, { siteId: site.id, standard: standard.key, cel, scheduler, record: (r) => recorded.push(r), change: (r) => changed.push(r) });
+    const { timers, rejudge } = runStaticClauses(statics, {
+      siteId: site.id,
+      standard: standard.key,
+      cel,
+      scheduler,
+      record: (r) => recorded.push(r),
+      change: (r) => changed.push(r),
+    });
     return { virtual, t0, statics, recorded, changed, timers, rejudge, cel };
   }
 
@@ -116,13 +130,19 @@ describe('static clauses on their own (runStaticClauses)', () => {
   it('judges an evidence clause again at once when a record of its kind is added, and re-arms its expiry from that record', () => {
     // past the special-plan drill's year (2026-06-15 + P1Y): failing; a drill recorded on 2027-07-01 makes it pass until 2028-07-01
     const { virtual, t0, changed, rejudge, cel } = run('2027-06-20T00:00:00Z', 400 * DAY);
-    virtual.schedule(() => {
-      cel.records.push(...standard.cel.toCel({ ...site, evidence: [{ kind: 'special-plan-drill', date: '2027-07-01', by: 'test', passed: true, values: {} }] }).records);
-      rejudge('special-plan-drill');
-    }, Date.parse('2027-07-01T08:00:00Z') - t0);
+    virtual.schedule(
+      () => {
+        cel.records.push(...standard.cel.toCel({ ...site, evidence: [{ kind: 'special-plan-drill', date: '2027-07-01', by: 'test', passed: true, values: {} }] }).records);
+        rejudge('special-plan-drill');
+      },
+      Date.parse('2027-07-01T08:00:00Z') - t0,
+    );
     virtual.flush();
     const drill = changed.filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL').map((r) => [r.verdict, new Date(r.since).toISOString().slice(0, 16)]);
-    expect(drill).toEqual([['pass', '2027-07-01T08:00'], ['fail', '2028-07-01T00:00']]);
+    expect(drill).toEqual([
+      ['pass', '2027-07-01T08:00'],
+      ['fail', '2028-07-01T00:00'],
+    ]);
   });
 
   it('leaves no timer running once unsubscribed', () => {

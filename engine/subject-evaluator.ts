@@ -70,8 +70,7 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     if (b.kind) {
       for (const asset of ctx.assetsOfKind.get(b.kind) ?? [])
         if (readsAsset(b, subject.id, ctx.cel.assets.get(asset) as Record<string, unknown> | undefined)) slots.push(slot(`${asset}.${b.point}`, asset));
-    }
-    else slots.push(slot(`${subject.id}.${b.point}`));
+    } else slots.push(slot(`${subject.id}.${b.point}`));
   }
   const points = slots.map((s) => s.point);
   for (const [i, slot] of slots.entries()) {
@@ -138,7 +137,13 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     points,
     thresholds,
     result: base.applicable
-      ? makeResult('unknown', points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })), ctx.now, undefined, unknownReason(base.broken, slots, ctx.points, slots[0]))
+      ? makeResult(
+          'unknown',
+          points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })),
+          ctx.now,
+          undefined,
+          unknownReason(base.broken, slots, ctx.points, slots[0]),
+        )
       : makeResult('not-applicable', [], ctx.now),
     evaluate(now) {
       if (!base.applicable || base.broken !== undefined) return undefined;
@@ -216,9 +221,7 @@ function clearOfDeadband(values: unknown[], deadband: readonly (readonly [number
     const value = values[position];
     for (const sign of [1, -1]) {
       values[position] =
-        typeof value === 'number'
-          ? value + sign * band
-          : Object.fromEntries(Object.entries(value as Record<string, number>).map(([k, v]) => [k, v + sign * band]));
+        typeof value === 'number' ? value + sign * band : Object.fromEntries(Object.entries(value as Record<string, number>).map(([k, v]) => [k, v + sign * band]));
       try {
         clear = judge() === true;
       } finally {

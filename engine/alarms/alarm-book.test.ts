@@ -13,7 +13,13 @@ function withBook(body: (book: ReturnType<typeof createAlarmBook>, s: TestSchedu
   const emitted: Alert[] = [];
   s.run(() => {
     s.maxFrames = 30 * MIN; // unacknowledged alarms escalate for ever: stop the clock
-    const book = createAlarmBook({ site: 's', scheduler: s, escalateAfterMs: { 1: 5 * MIN, 2: 15 * MIN, 3: 30 * MIN, 4: 60 * MIN }, maxShelveMs: 480 * MIN, emit: (a) => emitted.push(a) });
+    const book = createAlarmBook({
+      site: 's',
+      scheduler: s,
+      escalateAfterMs: { 1: 5 * MIN, 2: 15 * MIN, 3: 30 * MIN, 4: 60 * MIN },
+      maxShelveMs: 480 * MIN,
+      emit: (a) => emitted.push(a),
+    });
     body(book, s, emitted);
   });
 }
@@ -25,7 +31,12 @@ describe('alarm book (ISA-18.2 lifecycle)', () => {
       book.condition('HH\u0000T1', spec, true, 0);
       s.schedule(() => book.acknowledge('s:HH:T1:0', 'wang', 'stopping the transfer'), 12 * MIN);
       s.flush();
-      expect(trail(emitted)).toEqual([[0, 'raise', 'active'], [5 * MIN, 'escalate', 'active'], [10 * MIN, 'escalate', 'active'], [12 * MIN, 'acknowledge', 'acknowledged']]);
+      expect(trail(emitted)).toEqual([
+        [0, 'raise', 'active'],
+        [5 * MIN, 'escalate', 'active'],
+        [10 * MIN, 'escalate', 'active'],
+        [12 * MIN, 'acknowledge', 'acknowledged'],
+      ]);
       expect(emitted.at(-1)!.lifecycle).toEqual({ condition: 'active', acknowledged: true, escalations: 2 });
       expect(emitted.at(-1)!.transition).toEqual({ at: 12 * MIN, by: 'wang', action: 'acknowledge', comment: 'stopping the transfer' });
     });
@@ -38,7 +49,12 @@ describe('alarm book (ISA-18.2 lifecycle)', () => {
       book.acknowledge('s:HH:T1:0', 'wang', 'checked');
       expect(book.open()).toHaveLength(0);
       book.condition('HH\u0000T1', spec, true, 2000);
-      expect(trail(emitted)).toEqual([[0, 'raise', 'active'], [1000, 'return', 'active'], [0, 'acknowledge', 'cleared'], [2000, 'raise', 'active']]);
+      expect(trail(emitted)).toEqual([
+        [0, 'raise', 'active'],
+        [1000, 'return', 'active'],
+        [0, 'acknowledge', 'cleared'],
+        [2000, 'raise', 'active'],
+      ]);
       expect(emitted.at(-1)!.id).toBe('s:HH:T1:2000');
     });
   });
@@ -59,7 +75,13 @@ describe('alarm book (ISA-18.2 lifecycle)', () => {
       book.condition('HH\u0000T1', spec, true, 0);
       book.shelve('s:HH:T1:0', 'li', 20 * MIN, 'level gauge under repair');
       s.flush();
-      expect(trail(emitted)).toEqual([[0, 'raise', 'active'], [0, 'shelve', 'shelved'], [20 * MIN, 'unshelve', 'active'], [25 * MIN, 'escalate', 'active'], [30 * MIN, 'escalate', 'active']]);
+      expect(trail(emitted)).toEqual([
+        [0, 'raise', 'active'],
+        [0, 'shelve', 'shelved'],
+        [20 * MIN, 'unshelve', 'active'],
+        [25 * MIN, 'escalate', 'active'],
+        [30 * MIN, 'escalate', 'active'],
+      ]);
       expect(emitted[1]!.lifecycle!.shelved).toEqual({ by: 'li', until: 20 * MIN, reason: 'level gauge under repair' });
       expect(emitted[2]!.transition!.by).toBe('system:engine');
     });
@@ -110,14 +132,28 @@ describe('alarm book (ISA-18.2 lifecycle)', () => {
   it('restores a stored alarm without a duplicate, re-arming its escalation', () => {
     withBook((book, s, emitted) => {
       const stored: Alert = {
-        id: 's:HH:T1:0', site: 's', kind: 'overfill', severity: 1, state: 'active', raisedAt: 0, changedAt: 0, subjects: ['T1'],
-        message: spec.message, actions: [], clause: 'HH', standard: 'std@1.0.0', lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
+        id: 's:HH:T1:0',
+        site: 's',
+        kind: 'overfill',
+        severity: 1,
+        state: 'active',
+        raisedAt: 0,
+        changedAt: 0,
+        subjects: ['T1'],
+        message: spec.message,
+        actions: [],
+        clause: 'HH',
+        standard: 'std@1.0.0',
+        lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
       };
       book.restore(stored, 'HH\u0000T1');
       s.schedule(() => book.condition('HH\u0000T1', spec, true, s.now()), 1000);
       s.schedule(() => book.acknowledge('s:HH:T1:0', 'wang', 'seen'), 6 * MIN);
       s.flush();
-      expect(trail(emitted)).toEqual([[5 * MIN, 'escalate', 'active'], [6 * MIN, 'acknowledge', 'acknowledged']]);
+      expect(trail(emitted)).toEqual([
+        [5 * MIN, 'escalate', 'active'],
+        [6 * MIN, 'acknowledge', 'acknowledged'],
+      ]);
       expect(emitted[0]!.id).toBe('s:HH:T1:0');
       expect(book.open().map((a) => a.id)).toEqual(['s:HH:T1:0']);
     });

@@ -90,25 +90,31 @@ export function createAlarmBook(options: AlarmBookOptions) {
     if (entry.escalation) return;
     entry.clockFrom ??= scheduler.now();
     const at = entry.clockFrom + every;
-    entry.escalation = scheduler.schedule(() => {
-      entry.escalation = undefined;
-      if (scheduler.now() < at) return armEscalation(entry); // a delay longer than a timer takes
-      entry.clockFrom = scheduler.now();
-      const now = entry.alert.lifecycle!;
-      change(entry, { ...now, escalations: now.escalations + 1 }, { at: scheduler.now(), by: SYSTEM, action: 'escalate' });
-    }, Math.min(MAX_TIMER_MS, Math.max(0, at - scheduler.now())));
+    entry.escalation = scheduler.schedule(
+      () => {
+        entry.escalation = undefined;
+        if (scheduler.now() < at) return armEscalation(entry); // a delay longer than a timer takes
+        entry.clockFrom = scheduler.now();
+        const now = entry.alert.lifecycle!;
+        change(entry, { ...now, escalations: now.escalations + 1 }, { at: scheduler.now(), by: SYSTEM, action: 'escalate' });
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, at - scheduler.now())),
+    );
   };
   const armUnshelve = (entry: Entry) => {
     entry.unshelve?.unsubscribe();
     entry.unshelve = undefined;
     const until = entry.alert.lifecycle?.shelved?.until;
     if (until === undefined) return;
-    entry.unshelve = scheduler.schedule(() => {
-      entry.unshelve = undefined;
-      if (scheduler.now() < until) return armUnshelve(entry);
-      const { shelved: _, ...rest } = entry.alert.lifecycle!;
-      change(entry, rest, { at: scheduler.now(), by: SYSTEM, action: 'unshelve', comment: 'shelving time is over' });
-    }, Math.min(MAX_TIMER_MS, Math.max(0, until - scheduler.now())));
+    entry.unshelve = scheduler.schedule(
+      () => {
+        entry.unshelve = undefined;
+        if (scheduler.now() < until) return armUnshelve(entry);
+        const { shelved: _, ...rest } = entry.alert.lifecycle!;
+        change(entry, rest, { at: scheduler.now(), by: SYSTEM, action: 'unshelve', comment: 'shelving time is over' });
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, until - scheduler.now())),
+    );
   };
   const entryOf = (id: string): Entry => {
     const entry = byId.get(id);
@@ -291,8 +297,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
     respond(id: string, by: string, status: string): Alert {
       const entry = entryOf(id);
       const who = required(by, 'who responds (by)');
-      if (!isResponseStatus(status))
-        throw new EngineError('ENGINE_BAD_COMMAND', `response status must be one of ${RESPONSE_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
+      if (!isResponseStatus(status)) throw new EngineError('ENGINE_BAD_COMMAND', `response status must be one of ${RESPONSE_STATUSES.join(', ')}, not ${JSON.stringify(status)}`);
       if (!entry.alert.incident) throw new EngineError('ENGINE_ALERT_STATE', `alert ${id} is not an incident; rescue teams respond to incidents`);
       change(entry, entry.alert.lifecycle!, { at: scheduler.now(), by: who, action: 'respond', status });
       return entry.alert;
@@ -300,12 +305,14 @@ export function createAlarmBook(options: AlarmBookOptions) {
     /** takes back an open alert stored before a restart: same id, its lifecycle, timers re-armed; emits nothing */
     restore(alert: Alert, key: string): void {
       if (alert.state === 'cleared' || byId.has(alert.id)) return;
-      const lifecycle: AlertLifecycle = alert.lifecycle ? { ...alert.lifecycle } : {
-        condition: 'active',
-        acknowledged: alert.state === 'acknowledged',
-        escalations: 0,
-        ...(alert.incident ? { closeRequired: true } : {}),
-      };
+      const lifecycle: AlertLifecycle = alert.lifecycle
+        ? { ...alert.lifecycle }
+        : {
+            condition: 'active',
+            acknowledged: alert.state === 'acknowledged',
+            escalations: 0,
+            ...(alert.incident ? { closeRequired: true } : {}),
+          };
       const neverShelve = protectedBecause(alert);
       if (neverShelve) lifecycle.neverShelve = neverShelve;
       const entry: Entry = { key, alert: { ...alert, lifecycle }, clockFrom: alert.changedAt };

@@ -46,7 +46,7 @@ const allTanksHigh = (from: number): Step[] =>
 describe('alarm-system health in the engine (demo site, 1.0.0)', () => {
   const FIRE = `zhoushan-demo:hazard:tank-fire:T201:0`;
 
-  it('finds the flood when every tank goes high after a fire, and groups the alarms of the fire\'s tanks under it', () => {
+  it("finds the flood when every tank goes high after a fire, and groups the alarms of the fire's tanks under it", () => {
     const { alerts, health } = play([[0, 'T201.flame', true], ...allTanksHigh(MIN)], 20 * MIN);
     // the fire (T201, exposing T202) and then HIGH + HH on each of six tanks, 5 s apart: the 10th and 11th annunciations
     // at 80 s; the figures are published once per instant, so the first flooded ones already count both
@@ -54,14 +54,25 @@ describe('alarm-system health in the engine (demo site, 1.0.0)', () => {
     expect(start).toMatchObject({ at: MIN + 20_000, lastWindow: 11, flood: { active: true, since: MIN + 20_000, count: 11 } });
     expect(health.filter((h) => h.at === MIN + 20_000)).toHaveLength(1);
     const latest = new Map(alerts.map((a) => [a.id, a]));
-    const grouped = [...latest.values()].filter((a) => a.cause === FIRE).map((a) => a.id.split(':').slice(1, 3).join(':')).sort();
+    const grouped = [...latest.values()]
+      .filter((a) => a.cause === FIRE)
+      .map((a) => a.id.split(':').slice(1, 3).join(':'))
+      .sort();
     expect(grouped).toEqual(['GB50074-15.1.1-HIGH:T201', 'GB50074-15.1.1-HIGH:T202', 'GB50074-15.1.2-HH:T201', 'GB50074-15.1.2-HH:T202']);
     // alarms of tanks the fire does not reach stay on their own; the incident itself has no cause
-    expect([...latest.values()].filter((a) => a.cause === undefined).map((a) => a.subjects[0]).sort()).toEqual(['T101', 'T101', 'T102', 'T102', 'T201', 'T301', 'T301', 'T302', 'T302']);
+    expect(
+      [...latest.values()]
+        .filter((a) => a.cause === undefined)
+        .map((a) => a.subjects[0])
+        .sort(),
+    ).toEqual(['T101', 'T101', 'T102', 'T102', 'T201', 'T301', 'T301', 'T302', 'T302']);
     expect(latest.get(FIRE)!.cause).toBeUndefined();
     // raised before the flood: grouped by an update when it began; raised during it: grouped as raised
     const t201 = alerts.filter((a) => a.id.includes('GB50074-15.1.2-HH:T201') && a.transition!.action !== 'escalate');
-    expect(t201.map((a) => [a.transition!.action, a.transition!.at, a.cause])).toEqual([['raise', MIN + 10_000, undefined], ['update', MIN + 20_000, FIRE]]);
+    expect(t201.map((a) => [a.transition!.action, a.transition!.at, a.cause])).toEqual([
+      ['raise', MIN + 10_000, undefined],
+      ['update', MIN + 20_000, FIRE],
+    ]);
     // the flood ends when the window holds fewer than 5: the two of 75 s leave it at 11 min 15 s, four remain
     const end = health.find((h) => h.at > start.at && !h.flood.active)!;
     expect(end).toMatchObject({ at: 11 * MIN + 15_000, lastWindow: 4 });

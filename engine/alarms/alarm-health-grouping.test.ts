@@ -4,8 +4,18 @@ import { causeAmong, floodGroups } from './alarm-health-grouping.ts';
 
 const details = (affected: string[]): IncidentDetails => ({ hazard: 'tank-fire', zones: { type: 'FeatureCollection', features: [] }, affected, inventory: [], countdowns: [] });
 const alert = (id: string, severity: Alert['severity'], raisedAt: number, subjects: string[], extra: Partial<Alert> = {}): Alert => ({
-  id, site: 's', kind: 'k', severity, state: 'active', raisedAt, changedAt: raisedAt, subjects, message: { zh: id, en: id }, actions: [],
-  lifecycle: { condition: 'active', acknowledged: false, escalations: 0 }, ...extra,
+  id,
+  site: 's',
+  kind: 'k',
+  severity,
+  state: 'active',
+  raisedAt,
+  changedAt: raisedAt,
+  subjects,
+  message: { zh: id, en: id },
+  actions: [],
+  lifecycle: { condition: 'active', acknowledged: false, escalations: 0 },
+  ...extra,
 });
 
 describe('flood grouping', () => {

@@ -25,4 +25,3 @@ export function floodGroups(open: readonly Alert[]): [string, string][] {
   }
   return marks;
 }
-

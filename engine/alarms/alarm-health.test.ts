@@ -12,12 +12,25 @@ const STANDARD = new URL('../../standards/oil-depot-above-ground/1.0.0.yaml', im
 
 // the 1.0.0 standard's figures (checked against the file below), written out so each test reads on its own
 const THRESHOLDS: AlarmHealthThresholds = {
-  windowMs: 10 * MIN, floodAlarms: 10, floodEndBelow: 5, chatterWindowMs: MIN, chatterCount: 3,
-  standingAfterMs: 24 * HOUR, topContributors: 10, periodMs: 24 * HOUR, source: 'test',
+  windowMs: 10 * MIN,
+  floodAlarms: 10,
+  floodEndBelow: 5,
+  chatterWindowMs: MIN,
+  chatterCount: 3,
+  standingAfterMs: 24 * HOUR,
+  topContributors: 10,
+  periodMs: 24 * HOUR,
+  source: 'test',
 };
 
 const spec = (subject: string, kind = 'high-level'): AlarmSpec => ({
-  kind, severity: 3, message: { zh: `${subject} 高液位`, en: `${subject} high level` }, actions: [], subjects: [subject], clause: 'HIGH', standard: 'std@1.0.0',
+  kind,
+  severity: 3,
+  message: { zh: `${subject} 高液位`, en: `${subject} high level` },
+  actions: [],
+  subjects: [subject],
+  clause: 'HIGH',
+  standard: 'std@1.0.0',
 });
 
 type Book = ReturnType<typeof createAlarmBook>;
@@ -46,7 +59,7 @@ const raise = (book: Book, subject: string, at: number, clause = 'HIGH') => book
 const ret = (book: Book, subject: string, at: number, clause = 'HIGH') => book.condition(`${clause}\u0000${subject}`, undefined, false, at);
 
 describe('alarm-system health thresholds', () => {
-  it('come from the standard\'s alarms.health section with its source', async () => {
+  it("come from the standard's alarms.health section with its source", async () => {
     const t = alarmHealthThresholds(await loadStandard(STANDARD))!;
     expect({ ...t, source: 'test' }).toEqual(THRESHOLDS);
     expect(t.source).toMatch(/EEMUA 191/);
@@ -61,9 +74,13 @@ describe('alarm-system health on virtual time', () => {
       at(2 * MIN, () => raise(book, 'T3', 2 * MIN));
     }, 20 * MIN);
     expect(emitted.map((h) => [h.at, h.lastWindow])).toEqual([
-      [0, 1], [MIN, 2], [2 * MIN, 3],
+      [0, 1],
+      [MIN, 2],
+      [2 * MIN, 3],
       // each leaves the window 10 min after it came
-      [10 * MIN, 2], [11 * MIN, 1], [12 * MIN, 0],
+      [10 * MIN, 2],
+      [11 * MIN, 1],
+      [12 * MIN, 0],
     ]);
     expect(emitted.at(-1)!.period.annunciations).toBe(3);
   });
@@ -127,7 +144,12 @@ describe('alarm-system health on virtual time', () => {
     const standing = emitted.filter((h) => h.standing.length > 0);
     expect(standing[0]!.at).toBe(25 * HOUR);
     expect(standing[0]!.standing).toEqual([expect.objectContaining({ id: 's:HIGH:T1:3600000', key: 'HIGH:T1', activeSince: HOUR, forMs: 24 * HOUR, state: 'active' })]);
-    expect(emitted.filter((h) => h.at === 26 * HOUR).at(-1)!.standing.map((s) => s.id)).toEqual(['s:HIGH:T2:7200000']);
+    expect(
+      emitted
+        .filter((h) => h.at === 26 * HOUR)
+        .at(-1)!
+        .standing.map((s) => s.id),
+    ).toEqual(['s:HIGH:T2:7200000']);
   });
 
   it('names the top 10 contributors by count over the period, most first, and forgets them after it', () => {
@@ -146,7 +168,16 @@ describe('alarm-system health on virtual time', () => {
     }, 30 * HOUR);
     const full = emitted.find((h) => h.period.annunciations === 15)!;
     expect(full.top.map((c) => [c.key, c.count])).toEqual([
-      ['HIGH:T0', 3], ['HIGH:T1', 2], ['HIGH:T10', 1], ['HIGH:T11', 1], ['HIGH:T2', 1], ['HIGH:T3', 1], ['HIGH:T4', 1], ['HIGH:T5', 1], ['HIGH:T6', 1], ['HIGH:T7', 1],
+      ['HIGH:T0', 3],
+      ['HIGH:T1', 2],
+      ['HIGH:T10', 1],
+      ['HIGH:T11', 1],
+      ['HIGH:T2', 1],
+      ['HIGH:T3', 1],
+      ['HIGH:T4', 1],
+      ['HIGH:T5', 1],
+      ['HIGH:T6', 1],
+      ['HIGH:T7', 1],
     ]);
     expect(full.top[0]!.message.en).toBe('T0 high level');
     // a day later every annunciation has left the period: nothing is kept
@@ -160,7 +191,8 @@ describe('alarm-system health on virtual time', () => {
       at(MIN, () => book.acknowledge('s:HIGH:T1:0', 'wang', 'seen'));
       // an incident's countdown and message change with every reading: updates, not annunciations
       const incident = (minutes: number): AlarmSpec => ({
-        ...spec('T2', 'hazard-overfill'), message: { zh: `${minutes} 分钟后溢罐`, en: `overfill in ${minutes} min` },
+        ...spec('T2', 'hazard-overfill'),
+        message: { zh: `${minutes} 分钟后溢罐`, en: `overfill in ${minutes} min` },
         incident: { hazard: 'overfill', zones: { type: 'FeatureCollection', features: [] }, affected: ['T2'], inventory: [], countdowns: [] },
       });
       at(2 * MIN, () => book.condition('hazard\u0000overfill\u0000T2', incident(30), true, 2 * MIN));
@@ -174,8 +206,15 @@ describe('alarm-system health on virtual time', () => {
   it('takes back an alarm restored after a restart: standing from when it was raised, no new annunciation', () => {
     const { emitted } = run((book, health, at) => {
       at(HOUR, () => {
-        const stored = { ...spec('T1'), id: 's:HIGH:T1:0', site: 's', state: 'active' as const, raisedAt: 0, changedAt: 0,
-          lifecycle: { condition: 'active' as const, acknowledged: false, escalations: 0 } };
+        const stored = {
+          ...spec('T1'),
+          id: 's:HIGH:T1:0',
+          site: 's',
+          state: 'active' as const,
+          raisedAt: 0,
+          changedAt: 0,
+          lifecycle: { condition: 'active' as const, acknowledged: false, escalations: 0 },
+        };
         book.restore(stored, 'HIGH\u0000T1');
         health.restore(stored);
       });

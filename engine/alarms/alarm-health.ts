@@ -12,7 +12,10 @@ export function alarmHealthThresholds(standard: Standard): AlarmHealthThresholds
   const ms = (text: string, field: string) => {
     const d = parseDuration(text);
     if (!d || d.years || d.months || d.ms <= 0)
-      throw new EngineError('ENGINE_ALARM_PARAM', `${standard.key} alarms.health.${field}: ${JSON.stringify(text)} must be an exact positive duration (weeks, days, hours, minutes, seconds)`);
+      throw new EngineError(
+        'ENGINE_ALARM_PARAM',
+        `${standard.key} alarms.health.${field}: ${JSON.stringify(text)} must be an exact positive duration (weeks, days, hours, minutes, seconds)`,
+      );
     return d.ms;
   };
   return {
@@ -175,8 +178,15 @@ export function createAlarmHealth(options: AlarmHealthOptions) {
   /** what, when it changes, is worth telling: counts and lists, not the clock, the figures that only drift with it, or a message's new wording */
   const digest = (h: AlarmHealth) =>
     JSON.stringify([
-      h.lastWindow, h.period.annunciations, h.period.peakPerWindow, h.period.floodedWindows, h.flood, h.floods,
-      h.chattering.map((c) => [c.key, c.count, c.active]), h.standing.map((s) => [s.id, s.state]), h.top.map((c) => [c.key, c.count]),
+      h.lastWindow,
+      h.period.annunciations,
+      h.period.peakPerWindow,
+      h.period.floodedWindows,
+      h.flood,
+      h.floods,
+      h.chattering.map((c) => [c.key, c.count, c.active]),
+      h.standing.map((s) => [s.id, s.state]),
+      h.top.map((c) => [c.key, c.count]),
     ]);
 
   const publish = () => {
@@ -209,11 +219,14 @@ export function createAlarmHealth(options: AlarmHealthOptions) {
     timer = undefined;
     timerAt = next;
     if (!Number.isFinite(next) || disposed) return;
-    timer = scheduler.schedule(() => {
-      timer = undefined;
-      timerAt = Infinity;
-      publish();
-    }, Math.max(0, next - now));
+    timer = scheduler.schedule(
+      () => {
+        timer = undefined;
+        timerAt = Infinity;
+        publish();
+      },
+      Math.max(0, next - now),
+    );
   };
 
   const annunciate = (key: string, now: number) => {

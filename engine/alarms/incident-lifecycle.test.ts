@@ -13,7 +13,15 @@ const fire: IncidentDetails = {
   inventory: [],
   countdowns: [{ kind: 'cooling', label: { zh: '冷却', en: 'Cool T1' }, deadline: 5 * MIN }],
 };
-const incident: AlarmSpec = { kind: 'hazard-tank-fire', severity: 1, message: { zh: 'T1 火灾', en: 'T1 fire' }, actions: [], subjects: ['T1'], standard: 'std@1.0.0', incident: fire };
+const incident: AlarmSpec = {
+  kind: 'hazard-tank-fire',
+  severity: 1,
+  message: { zh: 'T1 火灾', en: 'T1 fire' },
+  actions: [],
+  subjects: ['T1'],
+  standard: 'std@1.0.0',
+  incident: fire,
+};
 const sev1: AlarmSpec = { kind: 'level-hh', severity: 1, message: { zh: '高高', en: 'HH' }, actions: [], subjects: ['T1'], clause: 'HH', standard: 'std@1.0.0' };
 const sev3: AlarmSpec = { kind: 'level-h', severity: 3, message: { zh: '高', en: 'H' }, actions: [], subjects: ['T1'], clause: 'H', standard: 'std@1.0.0' };
 const FIRE = 'hazard\u0000tank-fire\u0000T1';
@@ -24,7 +32,11 @@ function withBook(body: (book: ReturnType<typeof createAlarmBook>, s: TestSchedu
   const emitted: Alert[] = [];
   s.run(() => {
     const book = createAlarmBook({
-      site: 's', scheduler: s, maxShelveMs: 480 * MIN, neverShelve: { severities: [1], incidents: true }, incidentDelayOffMs: 30 * SEC,
+      site: 's',
+      scheduler: s,
+      maxShelveMs: 480 * MIN,
+      neverShelve: { severities: [1], incidents: true },
+      incidentDelayOffMs: 30 * SEC,
       emit: (a) => emitted.push(a),
     });
     body(book, s, emitted);
@@ -84,11 +96,14 @@ describe('the incident follows its condition', () => {
       book.condition(FIRE, incident, true, 0);
       s.schedule(() => book.acknowledge('s:hazard:tank-fire:T1:0', 'wang', 'cooling started'), 1 * MIN);
       s.schedule(() => book.condition(FIRE, undefined, false, s.now()), 10 * MIN);
-      s.schedule(() => {
-        // still within the delay-off: the fire may flare up again
-        expect(book.get('s:hazard:tank-fire:T1:0')!.lifecycle!.condition).toBe('active');
-        expect(refusal(() => book.close('s:hazard:tank-fire:T1:0', 'wang', 'out')).code).toBe('ENGINE_ALERT_STATE');
-      }, 10 * MIN + 29 * SEC);
+      s.schedule(
+        () => {
+          // still within the delay-off: the fire may flare up again
+          expect(book.get('s:hazard:tank-fire:T1:0')!.lifecycle!.condition).toBe('active');
+          expect(refusal(() => book.close('s:hazard:tank-fire:T1:0', 'wang', 'out')).code).toBe('ENGINE_ALERT_STATE');
+        },
+        10 * MIN + 29 * SEC,
+      );
       s.schedule(() => {
         const waiting = book.get('s:hazard:tank-fire:T1:0')!;
         expect(waiting.state).toBe('acknowledged'); // returned and acknowledged, yet not cleared: it awaits a person

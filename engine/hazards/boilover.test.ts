@@ -30,7 +30,10 @@ function play(steps: Step[], until: number, on: Site = site): Alert[] {
     scheduler.schedule(() => engine.dispose(), until);
     flush();
   });
-  return events.filter((e) => e.type === 'alert').map((e) => e.data as Alert).filter((a) => a.incident !== undefined);
+  return events
+    .filter((e) => e.type === 'alert')
+    .map((e) => e.data as Alert)
+    .filter((a) => a.incident !== undefined);
 }
 
 /** `point` reads `value` every 5 s over [from, to] (the demo's points go stale after 10 s of silence). */
@@ -42,12 +45,7 @@ const boilovers = (alerts: Alert[]) => alerts.filter((a) => a.incident!.hazard =
 describe('boilover (crude, full-surface fire: oil above the water bottom / heat-wave speed)', () => {
   it('a flame that falls and comes back within the delay-off is the same fire: its countdown does not move later', () => {
     const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
-    const steps: Step[] = [
-      ...every5s('T101.level', 10.5, 0, 5 * MIN),
-      [0, 'T101.flame', true],
-      [MIN, 'T101.flame', false],
-      [MIN + 10_000, 'T101.flame', true],
-    ];
+    const steps: Step[] = [...every5s('T101.level', 10.5, 0, 5 * MIN), [0, 'T101.flame', true], [MIN, 'T101.flame', false], [MIN + 10_000, 'T101.flame', true]];
     const alerts = boilovers(play(steps, 5 * MIN));
     expect(alerts.map((a) => a.transition?.action)).toEqual(['raise']);
     expect(delayOff).toBeGreaterThan(10_000);
@@ -65,8 +63,16 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
     const details = boilover.incident!;
     // the window is shown as two countdowns: the earliest and the latest
     expect(details.countdowns).toEqual([
-      { kind: 'boilover', label: { zh: '最早沸溢时间（罐底水层为假定值）', en: 'Earliest boilover (water bottom assumed)' }, deadline: MIN + Math.round((10 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000) },
-      { kind: 'boilover-latest', label: { zh: '最晚沸溢时间（罐底水层为假定值）', en: 'Latest boilover (water bottom assumed)' }, deadline: MIN + Math.round((10 / (0.3 + 0.039 / 860 * 3600)) * 3_600_000) },
+      {
+        kind: 'boilover',
+        label: { zh: '最早沸溢时间（罐底水层为假定值）', en: 'Earliest boilover (water bottom assumed)' },
+        deadline: MIN + Math.round((10 / (1.2 + (0.039 / 860) * 3600)) * 3_600_000),
+      },
+      {
+        kind: 'boilover-latest',
+        label: { zh: '最晚沸溢时间（罐底水层为假定值）', en: 'Latest boilover (water bottom assumed)' },
+        deadline: MIN + Math.round((10 / (0.3 + (0.039 / 860) * 3600)) * 3_600_000),
+      },
     ]);
     expect(Math.round((details.countdowns[0]!.deadline - MIN) / MIN)).toBe(440);
     expect(Math.round((details.countdowns[1]!.deadline - MIN) / MIN)).toBe(1295);
@@ -83,38 +89,77 @@ describe('boilover (crude, full-surface fire: oil above the water bottom / heat-
     // 10.5 m × π·80²/4 × 0.86 t/m³ ≈ 45,390 t
     expect(details.inventory).toEqual([{ asset: 'T101', product: 'crude', tonnes: 45390 }]);
     expect(boilover.message.en).toContain('about 10 m of oil above the water bottom (0.5 m)');
-    expect(boilover.message.en).toContain('plus the burning surface\'s own fall of 0.16 m/h boilover may come in 440–1295 min');
+    expect(boilover.message.en).toContain("plus the burning surface's own fall of 0.16 m/h boilover may come in 440–1295 min");
     expect(boilover.actions[0]!.en).toContain('within 800 m');
   });
 
   it('uses the water-bottom reading when the tank has one', () => {
     const withWater: Site = {
       ...site,
-      points: [...site.points, { asset: 'T101', name: 'water_bottom', id: 'T101.water_bottom', unit: 'm', source: 'plc-tankfarm', node: 'ns=1;s=T101.water_bottom', staleAfterMs: 10_000 }],
+      points: [
+        ...site.points,
+        { asset: 'T101', name: 'water_bottom', id: 'T101.water_bottom', unit: 'm', source: 'plc-tankfarm', node: 'ns=1;s=T101.water_bottom', staleAfterMs: 10_000 },
+      ],
     };
     // 10.5 − 1.5 = 9 m of oil: 9 / (1.2 + 0.16326) = 6.6018 h = 396 min
     const steps = [...every5s('T101.level', 10.5, 0, 5 * MIN), ...every5s('T101.water_bottom', 1.5, 0, 5 * MIN), [MIN, 'T101.flame', true] as Step];
     const countdown = boilovers(play(steps, 5 * MIN, withWater))[0]!.incident!.countdowns[0]!;
-    expect(countdown).toMatchObject({ label: { en: 'Earliest boilover' }, deadline: MIN + Math.round((9 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000) });
+    expect(countdown).toMatchObject({ label: { en: 'Earliest boilover' }, deadline: MIN + Math.round((9 / (1.2 + (0.039 / 860) * 3600)) * 3_600_000) });
     expect(Math.round((countdown.deadline - MIN) / MIN)).toBe(396);
   });
 
   it('without a level at the detection gives the zone at once and the countdown from the first good level', () => {
     const alerts = boilovers(play([[0, 'T101.flame', true], ...every5s('T101.level', 6.5, 2 * MIN, 3 * MIN)], 3 * MIN));
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['update', 2 * MIN]]);
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+      ['raise', 0],
+      ['update', 2 * MIN],
+    ]);
     expect(alerts[0]!.incident!.countdowns).toEqual([]);
     expect(alerts[0]!.message.en).toContain('about — m of oil');
     // 6 m / (1.2 + 0.16326) m/h = 4.4012 h = 264 min from the first level
-    expect(alerts[1]!.incident!.countdowns[0]!.deadline).toBe(2 * MIN + Math.round((6 / (1.2 + 0.039 / 860 * 3600)) * 3_600_000));
+    expect(alerts[1]!.incident!.countdowns[0]!.deadline).toBe(2 * MIN + Math.round((6 / (1.2 + (0.039 / 860) * 3600)) * 3_600_000));
   });
 
   it('is not raised for a gasoline tank on fire, nor by a bad flame reading; returns when the flame is out', () => {
-    expect(boilovers(play([[0, 'T201.level', 10], [0, 'T201.flame', true]], MIN))).toEqual([]);
-    expect(boilovers(play([[0, 'T101.level', 10], [0, 'T101.flame', true, 'bad']], MIN))).toEqual([]);
+    expect(
+      boilovers(
+        play(
+          [
+            [0, 'T201.level', 10],
+            [0, 'T201.flame', true],
+          ],
+          MIN,
+        ),
+      ),
+    ).toEqual([]);
+    expect(
+      boilovers(
+        play(
+          [
+            [0, 'T101.level', 10],
+            [0, 'T101.flame', true, 'bad'],
+          ],
+          MIN,
+        ),
+      ),
+    ).toEqual([]);
     // the flame out must stay out for the incident's delay-off before the incident returns
     const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
-    const alerts = boilovers(play([[0, 'T101.level', 10], [0, 'T101.flame', true], [30_000, 'T101.flame', true, 'bad'], [MIN, 'T101.flame', false]], 2 * MIN));
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', MIN + delayOff]]);
+    const alerts = boilovers(
+      play(
+        [
+          [0, 'T101.level', 10],
+          [0, 'T101.flame', true],
+          [30_000, 'T101.flame', true, 'bad'],
+          [MIN, 'T101.flame', false],
+        ],
+        2 * MIN,
+      ),
+    );
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+      ['raise', 0],
+      ['return', MIN + delayOff],
+    ]);
     const returned = alerts.at(-1)!;
     expect(returned.transition?.comment).toBe('condition cleared, awaiting close');
     expect(returned.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });

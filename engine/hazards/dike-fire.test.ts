@@ -22,7 +22,12 @@ const dikeOutline = (id: string) => site.assets.find((a): a is Dike => a.kind ==
 
 describe('dike fire: the dike floor burning as one pool', () => {
   it('product in D2 while T201 burns: an 113 m pool over the floor, zones from the dike wall, the tanks inside in the flame (hand calculation)', () => {
-    const { alerts } = playOnVirtualTime(site, standard, [...wind(0, 270, 2 * MIN), [0, 'T201.level', 12], [0, 'T202.level', 10], [0, 'D2.hydrocarbon_detected', true], [10_000, 'T201.flame', true]], 2 * MIN);
+    const { alerts } = playOnVirtualTime(
+      site,
+      standard,
+      [...wind(0, 270, 2 * MIN), [0, 'T201.level', 12], [0, 'T202.level', 10], [0, 'D2.hydrocarbon_detected', true], [10_000, 'T201.flame', true]],
+      2 * MIN,
+    );
     const [fire, ...rest] = dikeFires(alerts);
     expect(rest).toEqual([]);
     expect(fire!.changedAt).toBe(10_000);
@@ -30,14 +35,20 @@ describe('dike fire: the dike floor burning as one pool', () => {
     // D2's floor, A = 10,000 m²: D = √(4A/π) = 112.84 m. Gasoline, m″ = 0.055 kg/(m²·s), ρa = 1.2, calm air (u* ≤ 1):
     // m* = m″/(ρa·√(g·D)) = 0.055/(1.2 × √(9.80665 × 112.84)) = 0.0013778; L = D × 42 × m*^0.61 = 112.84 × 0.7554 = 85.23 m, upright.
     // Mudan: E = 140·e^(−0.12 × 112.84) + 20·(1 − e^(−0.12 × 112.84)) = 20.0 kW/m² (the soot hides the luminous flame).
-    expect(fire!.message.en).toContain('a pool of 113 m equivalent diameter over the dike floor\'s 10000 m²');
+    expect(fire!.message.en).toContain("a pool of 113 m equivalent diameter over the dike floor's 10000 m²");
     expect(fire!.message.en).toContain('solid flame 85.2 m long, upright, emissive power 20 kW/m²');
     expect(fire!.message.en).toContain('the tanks in the dike stand in the flame: T201, T202');
     expect(fire!.message.en).toContain('product in the dike (its hydrocarbon detector), T201 burning');
     expect(fire!.incident!.affected).toEqual(['D2', 'T201', 'T202']);
-    expect(fire!.incident!.countdowns.map((c) => [c.label.en, c.deadline])).toEqual([['Cool T201', 10_000 + 5 * MIN], ['Cool T202', 10_000 + 5 * MIN]]);
+    expect(fire!.incident!.countdowns.map((c) => [c.label.en, c.deadline])).toEqual([
+      ['Cool T201', 10_000 + 5 * MIN],
+      ['Cool T202', 10_000 + 5 * MIN],
+    ]);
     // 12 m × π·40.5²/4 × 0.75 t/m³ = 11,594 t; 10 m → 9,662 t
-    expect(fire!.incident!.inventory).toEqual([{ asset: 'T201', product: 'gasoline', tonnes: 11_594 }, { asset: 'T202', product: 'gasoline', tonnes: 9_662 }]);
+    expect(fire!.incident!.inventory).toEqual([
+      { asset: 'T201', product: 'gasoline', tonnes: 11_594 },
+      { asset: 'T202', product: 'gasoline', tonnes: 9_662 },
+    ]);
 
     // T301 outside: its shell 70 − 14.25 = 55.75 m from D2's east wall. Bagster: pw = 101325 × 0.5 × e^(14.4114 − 5328/293.15)
     // = 1175.4 Pa, τ = 2.02 × (1175.4 × 55.75)^−0.09 = 0.7445; Mudan's upright-cylinder factor to a vertical target with
@@ -68,15 +79,31 @@ describe('dike fire: the dike floor burning as one pool', () => {
   it('needs both product in the dike and a burning tank (or its own flame detector): product alone is a spill, a tank fire alone is a tank fire', () => {
     const spill = playOnVirtualTime(site, standard, [[0, 'D2.hydrocarbon_detected', true]], MIN);
     expect(dikeFires(spill.alerts)).toEqual([]);
-    const tankOnly = playOnVirtualTime(site, standard, [[0, 'D2.hydrocarbon_detected', false], [0, 'T201.flame', true]], MIN);
+    const tankOnly = playOnVirtualTime(
+      site,
+      standard,
+      [
+        [0, 'D2.hydrocarbon_detected', false],
+        [0, 'T201.flame', true],
+      ],
+      MIN,
+    );
     expect(dikeFires(tankOnly.alerts)).toEqual([]);
     expect(tankOnly.alerts.some((a) => a.incident?.hazard === 'tank-fire')).toBe(true);
   });
 
   it('a sump that reads clear once the leak has stopped does not put the pool out while a tank of the dike burns', () => {
-    const steps: Step[] = [[0, 'D2.hydrocarbon_detected', true], [0, 'T201.flame', true], [MIN, 'D2.hydrocarbon_detected', false], [3 * MIN, 'T201.flame', false]];
+    const steps: Step[] = [
+      [0, 'D2.hydrocarbon_detected', true],
+      [0, 'T201.flame', true],
+      [MIN, 'D2.hydrocarbon_detected', false],
+      [3 * MIN, 'T201.flame', false],
+    ];
     const fire = dikeFires(playOnVirtualTime(site, standard, steps, 3 * MIN + delayOff + MIN).alerts);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [3 * MIN + delayOff, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [3 * MIN + delayOff, 'return'],
+    ]);
   });
 
   it('a product reading gone bad keeps the fire; once the tank is out it returns after the delay-off', () => {
@@ -87,11 +114,20 @@ describe('dike fire: the dike floor burning as one pool', () => {
       [3 * MIN, 'T202.flame', false],
     ];
     const fire = dikeFires(playOnVirtualTime(site, standard, steps, 3 * MIN + delayOff + MIN).alerts);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [3 * MIN + delayOff, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [3 * MIN + delayOff, 'return'],
+    ]);
   });
 
   it("the dike's own flame detector alone is a dike fire (D1 given one), the crude tanks inside in the flame", async () => {
-    const withFlame: Site = { ...site, points: [...site.points, { ...site.points.find((p) => p.id === 'D1.water_level')!, id: 'D1.flame', name: 'flame', unit: 'bool', node: 'ns=1;s=D1.flame' } as Site['points'][number]] };
+    const withFlame: Site = {
+      ...site,
+      points: [
+        ...site.points,
+        { ...site.points.find((p) => p.id === 'D1.water_level')!, id: 'D1.flame', name: 'flame', unit: 'bool', node: 'ns=1;s=D1.flame' } as Site['points'][number],
+      ],
+    };
     const fire = dikeFires(playOnVirtualTime(withFlame, standard, [...wind(0, 270, MIN), [1_000, 'D1.flame', true]], MIN).alerts);
     expect(fire).toHaveLength(1);
     expect(fire[0]!.message.en).toMatch(/^Crude tank group dike: dike fire \(the flame detector over the dike floor\)/);

@@ -144,7 +144,10 @@ export function createDikeFireWatchers(context: HazardContext, definition: Hazar
     const update = (at: number) => {
       if (product && burning.size > 0) pooled = true;
       else if (burning.size === 0) pooled = false;
-      const evidence = [...(flame ? [DIKE_FLAME] : []), ...(pooled ? [PRODUCT, { zh: `${[...burning].map((t) => t.id).join('、')} 着火`, en: `${[...burning].map((t) => t.id).join(', ')} burning` }] : [])];
+      const evidence = [
+        ...(flame ? [DIKE_FLAME] : []),
+        ...(pooled ? [PRODUCT, { zh: `${[...burning].map((t) => t.id).join('、')} 着火`, en: `${[...burning].map((t) => t.id).join(', ')} burning` }] : []),
+      ];
       if (evidence.length === 0) {
         if (held) outAt = at;
         held = undefined;

@@ -34,7 +34,10 @@ function play(steps: Step[], until: number, on: Site = site): Alert[] {
     scheduler.schedule(() => engine.dispose(), until);
     flush();
   });
-  return events.filter((e) => e.type === 'alert').map((e) => e.data as Alert).filter((a) => a.incident?.hazard === 'gas-cloud');
+  return events
+    .filter((e) => e.type === 'alert')
+    .map((e) => e.data as Alert)
+    .filter((a) => a.incident?.hazard === 'gas-cloud');
 }
 
 /** Every 5 s from `from` to `to`: the wind, if any, then each detector's reading (2 %LEL unless given). */
@@ -78,7 +81,12 @@ describe('gas cloud (detectors over their set-points, a Gaussian plume downwind 
     expect(wgs[0]).toEqual(planToWgs84(site.location, { x: ring(cloud, 'gas-cloud')[0]![0], y: ring(cloud, 'gas-cloud')[0]![1] }));
     expect(cloud.incident!.wind).toEqual({ speedMs: 2, fromDeg: 90 });
     // cordon, ½ LEL, cloud (LEL), then GD101 as a point standing for its 10 m reach, in both projections
-    expect(cloud.incident!.zones.features.map((f) => [f.properties['kind'], f.geometry.type])).toEqual([['cordon', 'Polygon'], ['half-lel', 'Polygon'], ['gas-cloud', 'Polygon'], ['gas-detector', 'Point']]);
+    expect(cloud.incident!.zones.features.map((f) => [f.properties['kind'], f.geometry.type])).toEqual([
+      ['cordon', 'Polygon'],
+      ['half-lel', 'Polygon'],
+      ['gas-cloud', 'Polygon'],
+      ['gas-detector', 'Point'],
+    ]);
     expect(cloud.incident!.planZones!.features[3]).toMatchObject({ geometry: { coordinates: [150, 300] }, properties: { asset: 'GD101', radiusM: 10, alarm: 1, lel: 30 } });
     expect(cloud.incident!.zones.features[3]!.geometry.coordinates).toEqual(planToWgs84(site.location, { x: 150, y: 300 }));
     // the cloud lies inside dike D1; T101's shell (x ≤ 145 at y 310… ) is touched at its north-east
@@ -108,8 +116,11 @@ describe('gas cloud (detectors over their set-points, a Gaussian plume downwind 
     expect(zone(cloud, 'cordon').properties).toMatchObject({ isolationM: 50, downwindEvacuationM: 300 });
   });
 
-  it('takes the site\'s word on ignition sources: an asset marked ignitionSource false (explosion-proof) is left out', () => {
-    const marked: Site = { ...site, assets: site.assets.map((a) => (a.id === 'FP2' && a.kind === 'fire-pump' ? { ...a, attributes: { ...a.attributes, ignitionSource: false } } : a)) };
+  it("takes the site's word on ignition sources: an asset marked ignitionSource false (explosion-proof) is left out", () => {
+    const marked: Site = {
+      ...site,
+      assets: site.assets.map((a) => (a.id === 'FP2' && a.kind === 'fire-pump' ? { ...a, attributes: { ...a.attributes, ignitionSource: false } } : a)),
+    };
     const cloud = play(readings(0, 30_000, { GD101: 45 }, { speed: 1.5, from: 0 }), 31_000, marked)[0]!;
     expect(cloud.message.en).toContain('ignition sources in the cordon: FP1;');
   });
@@ -176,9 +187,15 @@ describe('gas cloud (detectors over their set-points, a Gaussian plume downwind 
   });
 
   it('returns once when two detectors leave the cloud at the same instant', () => {
-    const alerts = play([...readings(0, 30_000, { GD201: 30, GD202: 30 }, { speed: 1.5, from: 10 }), ...readings(35_000, 120_000 + delayOff, {}, { speed: 1.5, from: 10 })], 121_000 + delayOff);
+    const alerts = play(
+      [...readings(0, 30_000, { GD201: 30, GD202: 30 }, { speed: 1.5, from: 10 }), ...readings(35_000, 120_000 + delayOff, {}, { speed: 1.5, from: 10 })],
+      121_000 + delayOff,
+    );
     // both leave at 95 s (60 s after their first reading below the first alarm); the incident returns once, after the delay-off
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', 95_000 + delayOff]]);
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+      ['raise', 0],
+      ['return', 95_000 + delayOff],
+    ]);
   });
 
   it('in a calm (under 0.5 m/s) says the extent is unknown and draws the worst case to every side, still reporting the wind', () => {
@@ -208,7 +225,10 @@ describe('gas cloud (detectors over their set-points, a Gaussian plume downwind 
       [...readings(0, 30_000, { GD101: 30 }, { speed: 2, from: 90 }), [35_000, 'WS1.wind_speed', 2, 'bad'], ...readings(35_000, 60_000, { GD101: 30 })],
       61_000,
     ).filter((a) => a.transition?.action !== 'escalate');
-    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['update', 35_000]]);
+    expect(alerts.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+      ['raise', 0],
+      ['update', 35_000],
+    ]);
     const [known, unknown] = [zone(alerts[0]!, 'gas-cloud').properties, zone(alerts[1]!, 'gas-cloud').properties];
     expect([known['extentKnown'], unknown['extentKnown']]).toEqual([true, false]);
     // class D at 2 m/s: 30 m; worst case F at 1.5 m/s: 96.3 m (crude LEL, 1 kg/s) to every side

@@ -216,7 +216,19 @@ export function createGasCloudWatchers(
     const extent = extentOf(alarming, now);
     if (!held || held.signature !== signature || windShifted(held.fromDeg, from, windShiftDeg) || extentMoved(held.extent, extent, redrawFraction)) {
       const redraw = !held || held.extent.lel !== extent.lel;
-      held = { signature, fromDeg: from, wind: now, checkedAt: at, extent, spec: build(alarming, detectors.filter(unreadable).map((w) => w.detector.id), now, extent) };
+      held = {
+        signature,
+        fromDeg: from,
+        wind: now,
+        checkedAt: at,
+        extent,
+        spec: build(
+          alarming,
+          detectors.filter(unreadable).map((w) => w.detector.id),
+          now,
+          extent,
+        ),
+      };
       if (redraw) onCloud?.(extent.lel, now, at);
     } else held = { ...held, wind: now, checkedAt: at };
     context.condition(key, held.spec, true, at);

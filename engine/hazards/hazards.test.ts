@@ -124,7 +124,10 @@ describe('overfill forecast (API 2350 response time)', () => {
   });
 
   it('carries the wind of the weather station when raised, and none when the wind reading is bad', () => {
-    const wind = filling(14, 3, 30).flatMap(([t]): Step[] => [[t, 'WS1.wind_speed', 4.2], [t, 'WS1.wind_direction', 370]]);
+    const wind = filling(14, 3, 30).flatMap(([t]): Step[] => [
+      [t, 'WS1.wind_speed', 4.2],
+      [t, 'WS1.wind_direction', 370],
+    ]);
     const { alerts } = play([...wind, ...filling(14, 3, 30)], 31 * MIN);
     expect(alerts.find((a) => a.incident?.hazard === 'overfill')!.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 10 });
     // one wind reading at the start only: the collector reports it stale (bad) 10 s later, long before the incident
@@ -145,14 +148,26 @@ describe('tank fire (solid-flame radiation, GB 50074 §12.5.4 cooling)', () => {
     // shell — past T202's, 19.5 m away (flame contact: E = 140·e^(−4.86) + 20·(1 − e^(−4.86)) = 20.9 kW/m² > 15, exposed).
     // E = 20.9 < 25: no 37.5 or 25 kW/m² zone outside the flame; 12.5 kW/m² to 28.6 m (under the flame), 4 kW/m² to 40.8 m,
     // 1.6 kW/m² to 58.2 m beyond the shell, all round. T102 (147 m centre to centre, D 80) gets 0.6 kW/m²: not exposed.
-    const { alerts } = play([[0, 'T201.level', 10], [0, 'T201.flame', false], [60_000, 'T201.flame', true], [120_000, 'T201.flame', true]], 5 * MIN);
+    const { alerts } = play(
+      [
+        [0, 'T201.level', 10],
+        [0, 'T201.flame', false],
+        [60_000, 'T201.flame', true],
+        [120_000, 'T201.flame', true],
+      ],
+      5 * MIN,
+    );
     const fires = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
     expect(fires).toHaveLength(1); // a repeated reading changes nothing
     const fire = fires[0]!;
     expect(fire.raisedAt).toBe(60_000);
     const details = fire.incident!;
     const zones = details.planZones!.features.map((f) => [f.properties['kWm2'], f.properties['beyondEdgeM'], f.properties['radiusM']]);
-    expect(zones).toEqual([[12.5, [29, 29], 49], [4, [41, 41], 61], [1.6, [58, 58], 78]]);
+    expect(zones).toEqual([
+      [12.5, [29, 29], 49],
+      [4, [41, 41], 61],
+      [1.6, [58, 58], 78],
+    ]);
     expect(details.affected).toEqual(['T201', 'T202']);
     const coolT202 = details.countdowns.find((c) => c.label.en === 'Cool T202')!;
     expect(coolT202.deadline).toBe(60_000 + 10 * MIN);
@@ -171,8 +186,17 @@ describe('tank fire (solid-flame radiation, GB 50074 §12.5.4 cooling)', () => {
 
   it('returns when the flame has stayed gone for the delay-off', () => {
     const delayOff = parseDuration(standard.alarms!.incidentDelayOff!)!.ms;
-    const { alerts } = play([[0, 'T201.flame', true], [MIN, 'T201.flame', false]], 2 * MIN);
+    const { alerts } = play(
+      [
+        [0, 'T201.flame', true],
+        [MIN, 'T201.flame', false],
+      ],
+      2 * MIN,
+    );
     const fire = alerts.filter((a) => a.incident?.hazard === 'tank-fire');
-    expect(fire.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', 0], ['return', MIN + delayOff]]);
+    expect(fire.map((a) => [a.transition?.action, a.changedAt])).toEqual([
+      ['raise', 0],
+      ['return', MIN + delayOff],
+    ]);
   });
 });

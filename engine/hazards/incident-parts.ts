@@ -6,8 +6,7 @@ import type { HazardContext } from './hazard-model.ts';
 
 /** Fills a template whose values differ by language (lists of names, kinds of evidence). */
 export function renderBilingual(template: Bilingual, values: Record<string, unknown | Bilingual>, name: Bilingual): Bilingual {
-  const pick = (lang: 'zh' | 'en') =>
-    Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isBilingual(v) ? v[lang] : v]));
+  const pick = (lang: 'zh' | 'en') => Object.fromEntries(Object.entries(values).map(([k, v]) => [k, isBilingual(v) ? v[lang] : v]));
   return { zh: renderTemplate(template, pick('zh'), name).zh, en: renderTemplate(template, pick('en'), name).en };
 }
 

@@ -20,7 +20,7 @@ const fair = (until: number): Step[] => [...repeat('LD1.strike_distance', 999, 0
 const strike = (ms: number, km: number): Step => [ms, 'LD1.strike_distance', km];
 
 describe('lightning warning (MEM 2022: level 1 beyond 10 km, 2 within 5–10 km, 3 within 5 km)', () => {
-  it('rises 1 → 2 → 3 with the strikes, adds each level\'s actions and severity, steps down as they age and clears 30 min after the last', () => {
+  it("rises 1 → 2 → 3 with the strikes, adds each level's actions and severity, steps down as they age and clears 30 min after the last", () => {
     const steps: Step[] = [...fair(50 * MIN), strike(MIN + 1, 25), strike(5 * MIN + 1, 8), strike(8 * MIN + 1, 3)];
     const seen = warnings(playOnVirtualTime(site, standard, steps, 50 * MIN).alerts);
     expect(seen.map((a) => [a.changedAt, a.transition?.action, levelOf(a), a.severity])).toEqual([
@@ -32,7 +32,10 @@ describe('lightning warning (MEM 2022: level 1 beyond 10 km, 2 within 5–10 km,
     ]);
     const [one, two, three] = seen;
     expect(one!.actions[0]!.en).toBe('Ready the foam and cooling water systems; the shift watches the warning');
-    expect(two!.actions.map((a) => a.en).slice(0, 2)).toEqual(['Ready the foam and cooling water systems; the shift watches the warning', 'Stop transfers (loading, unloading, tank to tank) and all hot work']);
+    expect(two!.actions.map((a) => a.en).slice(0, 2)).toEqual([
+      'Ready the foam and cooling water systems; the shift watches the warning',
+      'Stop transfers (loading, unloading, tank to tank) and all hot work',
+    ]);
     expect(three!.actions.map((a) => a.en)).toContain('Withdraw everyone from the tank tops and the tank farm indoors now');
     expect(three!.message.en).toBe('Lightning warning system: lightning warning level 3 — nearest strike 3 km (0 min ago), electric field 0.1 kV/m; monitoring good');
     expect(three!.incident!.countdowns).toEqual([{ kind: 'all-clear', label: { zh: '最早解除', en: 'All clear at the earliest' }, deadline: 8 * MIN + 1 + 30 * MIN }]);
@@ -40,9 +43,17 @@ describe('lightning warning (MEM 2022: level 1 beyond 10 km, 2 within 5–10 km,
   });
 
   it('raises level 1 on the electric field alone, before the first strike, and clears when it falls', () => {
-    const steps: Step[] = [...repeat('LD1.strike_distance', 999, 0, 10 * MIN, 5_000), ...repeat('LD1.electric_field', 0.5, 0, 2 * MIN - 1, 5_000), ...repeat('LD1.electric_field', 2.4, 2 * MIN, 5 * MIN - 1, 5_000), ...repeat('LD1.electric_field', 0.4, 5 * MIN, 10 * MIN, 5_000)];
+    const steps: Step[] = [
+      ...repeat('LD1.strike_distance', 999, 0, 10 * MIN, 5_000),
+      ...repeat('LD1.electric_field', 0.5, 0, 2 * MIN - 1, 5_000),
+      ...repeat('LD1.electric_field', 2.4, 2 * MIN, 5 * MIN - 1, 5_000),
+      ...repeat('LD1.electric_field', 0.4, 5 * MIN, 10 * MIN, 5_000),
+    ];
     const seen = warnings(playOnVirtualTime(site, standard, steps, 10 * MIN).alerts);
-    expect(seen.map((a) => [a.changedAt, a.transition?.action, levelOf(a)])).toEqual([[2 * MIN, 'raise', 1], [5 * MIN + delayOff, 'return', 1]]);
+    expect(seen.map((a) => [a.changedAt, a.transition?.action, levelOf(a)])).toEqual([
+      [2 * MIN, 'raise', 1],
+      [5 * MIN + delayOff, 'return', 1],
+    ]);
   });
 
   it('a feed lost during a warning reads "lightning unknown": the level holds, never steps down, never clears, until good readings return', () => {
@@ -63,7 +74,7 @@ describe('lightning warning (MEM 2022: level 1 beyond 10 km, 2 within 5–10 km,
     expect(seen[1]!.incident!.countdowns).toEqual([]); // no all-clear countdown while blind
   });
 
-  it('a lost feed without a warning raises nothing here (the source\'s comms loss says it); fair weather is no incident', () => {
+  it("a lost feed without a warning raises nothing here (the source's comms loss says it); fair weather is no incident", () => {
     const steps: Step[] = [...fair(5 * MIN), ...repeat('LD1.strike_distance', 999, 5 * MIN + 1, 10 * MIN, 5_000, 'bad')];
     expect(warnings(playOnVirtualTime(site, standard, steps, 10 * MIN).alerts)).toEqual([]);
   });
@@ -78,7 +89,10 @@ describe('a record entered during a warning (engine.addEvidence)', () => {
     );
     // the level-3 warning stands through the record: a rebuilt site would have read the feed's 999 km and cleared it
     expect(warnings(alerts).map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN + 1, 'raise']]);
-    const drill = events.filter((e) => e.type === 'result').map((e) => e.data as { clause: string; verdict: string; since: number }).filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL');
+    const drill = events
+      .filter((e) => e.type === 'result')
+      .map((e) => e.data as { clause: string; verdict: string; since: number })
+      .filter((r) => r.clause === 'ORDER40-21-SPECIAL-DRILL');
     expect(drill.at(-1)).toMatchObject({ verdict: 'pass', since: 3 * MIN });
   });
 });

@@ -54,7 +54,11 @@ export function createLightningWatchers(context: HazardContext, definition: Haza
     if (!strikePoint) continue;
     const key = hazardAlarmKey('lightning', detector.id);
     const rings = [level3Km, level2Km].map((km) =>
-      polygonFeatures(site.location, circleRing(detector.position, km * 1000), { name: { zh: `${km} km 雷电预警圈`, en: `${km} km lightning warning ring` }, kind: 'lightning-ring', radiusM: km * 1000 }),
+      polygonFeatures(site.location, circleRing(detector.position, km * 1000), {
+        name: { zh: `${km} km 雷电预警圈`, en: `${km} km lightning warning ring` },
+        kind: 'lightning-ring',
+        radiusM: km * 1000,
+      }),
     );
 
     let strikes: Strike[] = [];
@@ -83,7 +87,10 @@ export function createLightningWatchers(context: HazardContext, definition: Haza
         ago: last ? Math.round((at - last.at) / MINUTE_MS) : '—',
         field: field === undefined ? '—' : `${round1(field)} kV/m`,
         state: unknown
-          ? { zh: `雷电情况未知：监测数据自 ${clock(lostAt!)} 起无有效读数，保持 ${level} 级措施`, en: `lightning unknown: no good reading from the feed since ${clock(lostAt!)}; keep the level ${level} measures` }
+          ? {
+              zh: `雷电情况未知：监测数据自 ${clock(lostAt!)} 起无有效读数，保持 ${level} 级措施`,
+              en: `lightning unknown: no good reading from the feed since ${clock(lostAt!)}; keep the level ${level} measures`,
+            }
           : { zh: '监测正常', en: 'monitoring good' },
       };
       const incident: IncidentDetails = {

@@ -18,7 +18,7 @@ const AIR = { relativeHumidity: 0.5, airTemperatureC: 20 };
  * standard's tank-fire params; the view factor is checked against numerical integration (view-factor.test.ts).
  */
 describe('solid-flame pool fire, hand calculations', () => {
-  it('hand calculation 1 — T101 (crude, D 80 m) full-surface in calm air: 2.71 kW/m² on T102\'s shell, 50 m away', () => {
+  it("hand calculation 1 — T101 (crude, D 80 m) full-surface in calm air: 2.71 kW/m² on T102's shell, 50 m away", () => {
     // m″ = 0.039 kg/m²s, ρa = 1.2 kg/m³, g = 9.80665 m/s²
     // m* = m″/(ρa √(gD)) = 0.039 / (1.2 × √(9.80665 × 80)) = 0.039 / 33.611 = 1.1603e-3
     // Thomas (1963), calm: L = D × 42 × m*^0.61 = 80 × 42 × 0.016196 = 54.42 m
@@ -71,7 +71,7 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect(q.max).toBeCloseTo(3.981, 2);
   });
 
-  it('zones are measured from the flame\'s edge and exist only where the flux is reached outside the flame', () => {
+  it("zones are measured from the flame's edge and exist only where the flux is reached outside the flame", () => {
     // T101 calm: at the shell Fmax ≈ 0.7 at most, so 20 kW/m² × 0.7 < 25: no 37.5 or 25 kW/m² zone outside the flame
     const zones = radiationZones(poolFlame(80, 0.039, { speedMs: 0, fromDeg: 0 }, p), AIR, p);
     expect(zones.map((z) => z.kWm2)).toEqual([12.5, 4, 1.6]);
@@ -87,7 +87,7 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect(windy.maxM).toBeGreaterThan(four.maxM);
   });
 
-  it('rim-seal fire: a ring flame of the seal\'s width — 2.4 m high in calm air, its zones a few metres to ~20 m beyond the shell', () => {
+  it("rim-seal fire: a ring flame of the seal's width — 2.4 m high in calm air, its zones a few metres to ~20 m beyond the shell", () => {
     // Thomas with D = w = 0.9 m: m* = 0.039/(1.2 × √(9.80665 × 0.9)) = 0.010937; L = 0.9 × 42 × m*^0.61 = 0.9 × 42 × 0.063652 = 2.406 m
     // E (Mudan, D = 0.9 m) = 140·e^(−0.108) + 20·(1 − e^(−0.108)) = 125.67 + 2.05 = 127.72 kW/m² (thin, unobscured flame)
     const rim = rimSealFlame(80, 0.9, 0.039, { speedMs: 0, fromDeg: 0 }, p);
@@ -95,7 +95,13 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect(rim.emissivePowerKwM2).toBeCloseTo(127.72, 2);
     expect(rim.radiusM).toBe(40);
     const zones = radiationZones(rim, AIR, p);
-    expect(zones.map((z) => [z.kWm2, Math.round(z.maxM)])).toEqual([[37.5, 3], [25, 5], [12.5, 9], [4, 22], [1.6, 41]]);
+    expect(zones.map((z) => [z.kWm2, Math.round(z.maxM)])).toEqual([
+      [37.5, 3],
+      [25, 5],
+      [12.5, 9],
+      [4, 22],
+      [1.6, 41],
+    ]);
     // nothing near T102: 1.2 kW/m² on its shell
     expect(shellFlux(rim, AIR, { x: 105, y: 350 }, { x: 235, y: 350 }, 40, p)).toBeCloseTo(1.19, 2);
   });

@@ -46,7 +46,12 @@ export interface Atmosphere {
  *   calm (u* ≤ 1): L/D = 42 m*^0.61;  wind (u* > 1): L/D = 55 m*^0.67 u*^−0.21
  *   tilt: cos θ = 0.7 u*^−0.49 (θ = 0 while that is ≥ 1)
  */
-export function thomasFlame(diameterM: number, burningRate: number, windMs: number, p: Pick<SolidFlameParams, 'airDensity' | 'thomasLength' | 'thomasTilt'>): { lengthM: number; tiltRad: number; uStar: number } {
+export function thomasFlame(
+  diameterM: number,
+  burningRate: number,
+  windMs: number,
+  p: Pick<SolidFlameParams, 'airDensity' | 'thomasLength' | 'thomasTilt'>,
+): { lengthM: number; tiltRad: number; uStar: number } {
   const mStar = burningRate / (p.airDensity * Math.sqrt(G * diameterM));
   const uStar = Math.max(0, windMs) / Math.cbrt((G * burningRate * diameterM) / p.airDensity);
   const [c0, e0] = p.thomasLength.calm;

@@ -77,9 +77,18 @@ describe('protection lost (fire water, fire pumps, foam, backup power, siren)', 
   });
 
   it('is not raised by a dip shorter than the delay, nor by readings that are missing', () => {
-    const shortDip = [...calm(0, 3 * MIN).filter(([, p]) => p !== 'SR1.ready'), ...repeat('SR1.ready', true, 0, 10_000), ...repeat('SR1.ready', false, 11_000, 50_000), ...repeat('SR1.ready', true, 51_000, 3 * MIN)];
+    const shortDip = [
+      ...calm(0, 3 * MIN).filter(([, p]) => p !== 'SR1.ready'),
+      ...repeat('SR1.ready', true, 0, 10_000),
+      ...repeat('SR1.ready', false, 11_000, 50_000),
+      ...repeat('SR1.ready', true, 51_000, 3 * MIN),
+    ];
     expect(lost(playOnVirtualTime(site, standard, shortDip, 3 * MIN).alerts)).toEqual([]);
-    const missing = [...repeat('GEN1.mains_available', false, 0, 3 * MIN, 1_000, 'bad'), ...repeat('GEN1.running', false, 0, 3 * MIN, 1_000, 'bad'), ...repeat('FP1.pressure', 0, 0, 3 * MIN, 1_000, 'bad')];
+    const missing = [
+      ...repeat('GEN1.mains_available', false, 0, 3 * MIN, 1_000, 'bad'),
+      ...repeat('GEN1.running', false, 0, 3 * MIN, 1_000, 'bad'),
+      ...repeat('FP1.pressure', 0, 0, 3 * MIN, 1_000, 'bad'),
+    ];
     expect(lost(playOnVirtualTime(site, standard, missing, 3 * MIN).alerts)).toEqual([]);
   });
 

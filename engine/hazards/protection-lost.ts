@@ -64,13 +64,19 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
   const protections: Protection[] = [];
   if (pools.length > 0)
     protections.push({
-      id: 'fire-water', mitigatedBy: 'mitigatedByFireWater', assets: pools, points: pools.map((a) => pointOf(a, 'level')!),
+      id: 'fire-water',
+      mitigatedBy: 'mitigatedByFireWater',
+      assets: pools,
+      points: pools.map((a) => pointOf(a, 'level')!),
       label: { zh: `${names(pools).zh}低于最低水位`, en: `${names(pools).en} below the minimum level` },
       status: () => anyLost(pools, (a) => below(good(pointOf(a, 'level')), attr(a, 'minLevel'))),
     });
   if (pumps.length > 0)
     protections.push({
-      id: 'fire-pumps', mitigatedBy: 'mitigatedByFirePumps', assets: pumps, points: pumps.map((a) => pointOf(a, 'pressure')!),
+      id: 'fire-pumps',
+      mitigatedBy: 'mitigatedByFirePumps',
+      assets: pumps,
+      points: pumps.map((a) => pointOf(a, 'pressure')!),
       label: { zh: `${names(pumps).zh}均无压力`, en: `no pressure on ${names(pumps).en}` },
       // every pump must be down: one with pressure still protects
       status: () => {
@@ -81,13 +87,18 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
     });
   if (foams.length > 0)
     protections.push({
-      id: 'foam', mitigatedBy: 'mitigatedByFoam', assets: foams, points: foams.map((a) => pointOf(a, 'concentrate_level')!),
+      id: 'foam',
+      mitigatedBy: 'mitigatedByFoam',
+      assets: foams,
+      points: foams.map((a) => pointOf(a, 'concentrate_level')!),
       label: { zh: `${names(foams).zh}泡沫液不足`, en: `${names(foams).en} concentrate below its minimum` },
       status: () => anyLost(foams, (a) => below(good(pointOf(a, 'concentrate_level')), attr(a, 'minConcentrateLevel'))),
     });
   if (generators.length > 0)
     protections.push({
-      id: 'backup-power', mitigatedBy: 'mitigatedByBackupPower', assets: generators,
+      id: 'backup-power',
+      mitigatedBy: 'mitigatedByBackupPower',
+      assets: generators,
       points: generators.flatMap((a) => [pointOf(a, 'mains_available')!, pointOf(a, 'running')!]),
       label: { zh: `市电中断且${names(generators).zh}未运行`, en: `mains lost and ${names(generators).en} not running` },
       status: () =>
@@ -100,7 +111,10 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
     });
   if (sirens.length > 0)
     protections.push({
-      id: 'siren', mitigatedBy: 'mitigatedBySiren', assets: sirens, points: sirens.map((a) => pointOf(a, 'ready')!),
+      id: 'siren',
+      mitigatedBy: 'mitigatedBySiren',
+      assets: sirens,
+      points: sirens.map((a) => pointOf(a, 'ready')!),
       label: { zh: `${names(sirens).zh}不可用`, en: `${names(sirens).en} not ready` },
       status: () => anyLost(sirens, (a) => (typeof good(pointOf(a, 'ready')) === 'boolean' ? good(pointOf(a, 'ready')) === false : undefined)),
     });
@@ -130,12 +144,7 @@ export function createProtectionLostWatchers(context: HazardContext, definition:
       ...(wind ? { wind } : {}),
       countdowns: [],
     };
-    context.condition(
-      key,
-      hazardSpec(definition, standard, 'protection-lost', { values, name: site.name, subjects: [site.id], incident }),
-      true,
-      at,
-    );
+    context.condition(key, hazardSpec(definition, standard, 'protection-lost', { values, name: site.name, subjects: [site.id], incident }), true, at);
   };
 
   const check = (protection: Protection) => {

@@ -23,10 +23,16 @@ export function describeFlame(flame: SolidFlame): Bilingual {
   const tilt = Math.round((flame.tiltRad * 180) / Math.PI);
   const e = Math.round(flame.emissivePowerKwM2 * 10) / 10;
   if (flame.leansTowardsDeg === undefined)
-    return { zh: `火焰长 ${length} m，风况未知，按向各方向倾斜 ${tilt}° 计，表面辐射功率 ${e} kW/m²`, en: `${length} m long, the wind unknown: taken leaning ${tilt}° towards every side, emissive power ${e} kW/m²` };
+    return {
+      zh: `火焰长 ${length} m，风况未知，按向各方向倾斜 ${tilt}° 计，表面辐射功率 ${e} kW/m²`,
+      en: `${length} m long, the wind unknown: taken leaning ${tilt}° towards every side, emissive power ${e} kW/m²`,
+    };
   if (tilt === 0) return { zh: `火焰长 ${length} m，竖直，表面辐射功率 ${e} kW/m²`, en: `${length} m long, upright, emissive power ${e} kW/m²` };
   const towards = Math.round(flame.leansTowardsDeg);
-  return { zh: `火焰长 ${length} m，向 ${towards}° 方向倾斜 ${tilt}°，表面辐射功率 ${e} kW/m²`, en: `${length} m long, leaning ${tilt}° towards ${towards}°, emissive power ${e} kW/m²` };
+  return {
+    zh: `火焰长 ${length} m，向 ${towards}° 方向倾斜 ${tilt}°，表面辐射功率 ${e} kW/m²`,
+    en: `${length} m long, leaning ${tilt}° towards ${towards}°, emissive power ${e} kW/m²`,
+  };
 }
 
 /** the three neighbours receiving the most: "T102 2.7 kW/m², T201 0.4 kW/m²"; "—" with none */

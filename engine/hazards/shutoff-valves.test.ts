@@ -13,8 +13,12 @@ beforeAll(async () => {
 
 const late = (alerts: Alert[]) => alerts.filter((a) => a.kind === 'hazard-shutoff-valve' && a.transition?.action !== 'escalate');
 const strokeVerdicts = (events: { type: string; data: unknown }[]) =>
-  events.filter((e) => e.type === 'result').map((e) => e.data as ClauseResult).filter((r) => r.clause === 'MEM2022-ESV-STROKE' && r.subject === 'T201');
-const measured = (events: { type: string; data: unknown }[]) => events.filter((e) => e.type === 'evidence').map((e) => (e.data as { record: { ref: string; passed: boolean; values: Record<string, number> } }).record);
+  events
+    .filter((e) => e.type === 'result')
+    .map((e) => e.data as ClauseResult)
+    .filter((r) => r.clause === 'MEM2022-ESV-STROKE' && r.subject === 'T201');
+const measured = (events: { type: string; data: unknown }[]) =>
+  events.filter((e) => e.type === 'evidence').map((e) => (e.data as { record: { ref: string; passed: boolean; values: Record<string, number> } }).record);
 
 /** T201's inlet valve open and reading so, then the close command at 10 s and the closed limit switch after `seconds` */
 const close = (seconds: number | undefined, trigger: 'T201.esv_in_close_cmd' | 'T201.level_switch_hh' = 'T201.esv_in_close_cmd'): Step[] => [
@@ -28,7 +32,10 @@ const close = (seconds: number | undefined, trigger: 'T201.esv_in_close_cmd' | '
 describe('emergency shut-off valves (MEM 2022: full stroke within 180 s; high-high closes the inlet)', () => {
   it('a close in 200 s: the alarm at 180 s, the stroke kept as evidence, the stroke clause failing "200 s > 180 s"', () => {
     const { alerts, events } = playOnVirtualTime(site, standard, close(200), 300 * S);
-    expect(late(alerts).map((a) => [a.changedAt, a.transition?.action, a.severity])).toEqual([[190 * S, 'raise', 2], [210 * S, 'return', 2]]);
+    expect(late(alerts).map((a) => [a.changedAt, a.transition?.action, a.severity])).toEqual([
+      [190 * S, 'raise', 2],
+      [210 * S, 'return', 2],
+    ]);
     expect(late(alerts)[0]!.message.en).toBe('Gasoline tank 1 esv_in: not closed 180 s after the close command');
     expect(measured(events)).toEqual([
       expect.objectContaining({ ref: 'esv_in: not closed 180 s after (command)', passed: false, values: { strokeSeconds: 180 } }),
@@ -63,6 +70,14 @@ describe('emergency shut-off valves (MEM 2022: full stroke within 180 s; high-hi
     const design = (s: Site, id: string) => checkLoadedSite(s, 'demo.yaml', [standard]).results.find((r) => r.clause === 'MEM2022-ESV-DESIGN' && r.subject === id)!;
     expect(design(site, 'T101').verdict).toBe('pass');
     expect(design(without('T101', undefined), 'T101').verdict).toBe('fail');
-    expect(design(without('T101', [{ id: 'esv_in', line: 'inlet', failClosed: true }, { id: 'esv_out', line: 'outlet', failClosed: false }]), 'T101').verdict).toBe('fail');
+    expect(
+      design(
+        without('T101', [
+          { id: 'esv_in', line: 'inlet', failClosed: true },
+          { id: 'esv_out', line: 'outlet', failClosed: false },
+        ]),
+        'T101',
+      ).verdict,
+    ).toBe('fail');
   });
 });

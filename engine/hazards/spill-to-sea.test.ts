@@ -43,7 +43,9 @@ describe('spill to sea (product in a dike while its rainwater drain valve is ope
     expect(seen[1]!.lifecycle).toMatchObject({ condition: 'returned', closeRequired: true });
     const spill = seen[0]!;
     expect(spill).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.0.0' });
-    expect(spill.message.en).toBe('Product in Gasoline tank group dike (T201 level falling without outflow) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)');
+    expect(spill.message.en).toBe(
+      'Product in Gasoline tank group dike (T201 level falling without outflow) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)',
+    );
     expect(spill.message.zh).toContain('汽油罐组防火堤内有油品（T201 液位异常下降）');
     expect(spill.actions[0]).toEqual({ zh: '立即关闭防火堤雨水排放阀', en: "Close the dike's rainwater drain valve now" });
     expect(spill.actions.map((a) => a.en).join(' ')).toContain('booms at the sea outfall');
@@ -56,8 +58,20 @@ describe('spill to sea (product in a dike while its rainwater drain valve is ope
     expect(details.wind).toEqual({ speedMs: 6, fromDeg: 180 });
     const [dikeZone, boom] = details.planZones!.features;
     expect(dikeZone!.properties['kind']).toBe('dike');
-    expect((dikeZone!.geometry.coordinates as [number, number][][])[0]!.slice(0, 4)).toEqual([[340, 330], [480, 330], [480, 420], [340, 420]]);
-    expect(boom!.properties).toMatchObject({ kind: 'boom-area', boomRadiusM: 200, route: [[480, 420], [450, 500]] });
+    expect((dikeZone!.geometry.coordinates as [number, number][][])[0]!.slice(0, 4)).toEqual([
+      [340, 330],
+      [480, 330],
+      [480, 420],
+      [340, 420],
+    ]);
+    expect(boom!.properties).toMatchObject({
+      kind: 'boom-area',
+      boomRadiusM: 200,
+      route: [
+        [480, 420],
+        [450, 500],
+      ],
+    });
     for (const [x, y] of (boom!.geometry.coordinates as [number, number][][])[0]!) expect(Math.hypot(x - 450, y - 500)).toBeCloseTo(200, 6);
     expect(details.zones.features[1]!.properties['routeWgs84']).toEqual([planToWgs84(site.location, { x: 480, y: 420 }), planToWgs84(site.location, { x: 450, y: 500 })]);
   });
@@ -83,6 +97,9 @@ describe('spill to sea (product in a dike while its rainwater drain valve is ope
     expect(seen.map((a) => [a.transition?.action, a.changedAt])).toEqual([['raise', MIN]]);
     expect(seen[0]!.message.en).toContain('(the dike hydrocarbon detector)');
     expect(seen[0]!.incident!.affected).toEqual(['D2', 'T201', 'T202']);
-    expect(seen[0]!.incident!.inventory.map((i) => [i.asset, i.tonnes])).toEqual([['T201', 9662], ['T202', 7729]]);
+    expect(seen[0]!.incident!.inventory.map((i) => [i.asset, i.tonnes])).toEqual([
+      ['T201', 9662],
+      ['T202', 7729],
+    ]);
   });
 });

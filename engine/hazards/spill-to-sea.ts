@@ -61,7 +61,10 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
               kind: 'boom-area',
               // not radiusM: the incident's centre is the dike, not the outfall
               boomRadiusM: boomRadius,
-              route: [[exit.x, exit.y], [outfall.x, outfall.y]],
+              route: [
+                [exit.x, exit.y],
+                [outfall.x, outfall.y],
+              ],
               routeWgs84: [planToWgs84(site.location, exit), planToWgs84(site.location, outfall)],
             }),
           ]

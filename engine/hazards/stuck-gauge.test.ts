@@ -50,10 +50,15 @@ describe('stuck gauge and mass balance (Buncefield)', () => {
     // the window is 10 min, the readings 10 s apart, the gauge's in mm: at 20 min its last reading (15 min) is 35 mm above the
     // one at 10 min, under half the 71 mm the 91.7 m³ make — disagree; at 24 min 10 s less than 5 mm of the window is before
     // the stick — stuck
-    expect(seen.map((a) => [a.changedAt, a.transition?.action])).toEqual([[stuckAt + 5 * MIN, 'raise'], [stuckAt + 9 * MIN + 10_000, 'update']]);
+    expect(seen.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [stuckAt + 5 * MIN, 'raise'],
+      [stuckAt + 9 * MIN + 10_000, 'update'],
+    ]);
     const [first, stuck] = seen;
     expect(first!.severity).toBe(2);
-    expect(first!.message.en).toMatch(/^Gasoline tank 1: level and flow disagree: the level moved 35 mm in 10 min, the flow meter's 92 m³ make 71 mm \(first suspected at \d\d:\d\d\); its level readings are held uncertain/);
+    expect(first!.message.en).toMatch(
+      /^Gasoline tank 1: level and flow disagree: the level moved 35 mm in 10 min, the flow meter's 92 m³ make 71 mm \(first suspected at \d\d:\d\d\); its level readings are held uncertain/,
+    );
     expect(stuck!.message.en).toMatch(/level gauge suspected stuck: it moved [0-5] mm in 10 min while the flow meter passed 92 m³ \(expected 71 mm\)/);
     expect(stuck!.raisedAt).toBe(first!.changedAt); // first suspected then
     // the flow meter's estimate: the level at the start of the last window that agreed plus the meter's volume since —
@@ -63,7 +68,10 @@ describe('stuck gauge and mass balance (Buncefield)', () => {
     expect(Math.abs(countdown.deadline - (16.9 - 14) / RISE_PER_MS)).toBeLessThan(15_000); // within a reading or so (10 s apart)
     // the twin doubts the level: uncertain with the reason, and the HH clause reads unknown (never ok)
     expect(snapshot.values['T201.level']).toMatchObject({ quality: 'uncertain', reason: expect.stringMatching(/^level gauge suspected stuck/) });
-    const hh = events.filter((e) => e.type === 'result').map((e) => e.data as { clause: string; subject: string; verdict: string; since: number }).filter((r) => r.clause === 'GB50074-15.1.2-HH' && r.subject === 'T201');
+    const hh = events
+      .filter((e) => e.type === 'result')
+      .map((e) => e.data as { clause: string; subject: string; verdict: string; since: number })
+      .filter((r) => r.clause === 'GB50074-15.1.2-HH' && r.subject === 'T201');
     expect(hh.at(-1)).toMatchObject({ verdict: 'unknown', since: first!.changedAt });
   });
 
@@ -83,7 +91,9 @@ describe('stuck gauge and mass balance (Buncefield)', () => {
     const half = doubts(playOnVirtualTime(site, standard, receipt(20 * MIN, { gaugeFactor: 0.4 }), 20 * MIN).alerts);
     expect(half[0]!.message.en).toContain('level and flow disagree');
     // the same, but the meter goes bad every 8 min: no 10 min window is ever whole, nothing is judged
-    const gaps = receipt(20 * MIN, { gaugeFactor: 0.4 }).flatMap((s): Step[] => (s[1] === 'T201.flow' && s[0] % (8 * MIN) === 0 && s[0] > 0 ? [[s[0], 'T201.flow', 0, 'bad']] : [s]));
+    const gaps = receipt(20 * MIN, { gaugeFactor: 0.4 }).flatMap((s): Step[] =>
+      s[1] === 'T201.flow' && s[0] % (8 * MIN) === 0 && s[0] > 0 ? [[s[0], 'T201.flow', 0, 'bad']] : [s],
+    );
     expect(doubts(playOnVirtualTime(site, standard, gaps, 20 * MIN).alerts)).toEqual([]);
   });
 
@@ -141,7 +151,9 @@ describe('stuck gauge and mass balance (Buncefield)', () => {
     it('a tank the site does not have, or one without a level gauge, is refused by name', () => {
       playOnVirtualTime(site, standard, [], 2000, (engine, at) =>
         at(1000, () => {
-          expect(() => engine.declareTransfer(site.id, { tank: 'T999', direction: 'in', rateM3h: 100, until: 3_600_000, by: 'm', at: 1000 })).toThrow(/has no tank T999 with a level gauge/);
+          expect(() => engine.declareTransfer(site.id, { tank: 'T999', direction: 'in', rateM3h: 100, until: 3_600_000, by: 'm', at: 1000 })).toThrow(
+            /has no tank T999 with a level gauge/,
+          );
           expect(engine.transfers(site.id)).toEqual([]);
         }),
       );

@@ -157,15 +157,18 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
         declared = undefined;
         return;
       }
-      tick = context.schedule(() => {
-        const now = context.now();
-        advance(now);
-        if (!flow) {
-          if (!transferring(now)) reset();
-          judge(now);
-        }
-        arm(now);
-      }, Math.min(checkMs, declared!.until - at));
+      tick = context.schedule(
+        () => {
+          const now = context.now();
+          advance(now);
+          if (!flow) {
+            if (!transferring(now)) reset();
+            judge(now);
+          }
+          arm(now);
+        },
+        Math.min(checkMs, declared!.until - at),
+      );
     };
 
     const judge = (at: number) => {
@@ -186,9 +189,15 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       let reason: Bilingual | undefined;
       const kind = Math.abs(observed) < resolution ? 'stuck' : 'disagree';
       if (kind === 'stuck')
-        reason = { zh: `液位计疑似卡滞：${minutes} 分钟内液位变化 ${mm(observed)} mm，而流量计 ${m3} m³（应变化 ${mm(expected)} mm）`, en: `level gauge suspected stuck: it moved ${mm(observed)} mm in ${minutes} min while the flow meter passed ${m3} m³ (expected ${mm(expected)} mm)` };
+        reason = {
+          zh: `液位计疑似卡滞：${minutes} 分钟内液位变化 ${mm(observed)} mm，而流量计 ${m3} m³（应变化 ${mm(expected)} mm）`,
+          en: `level gauge suspected stuck: it moved ${mm(observed)} mm in ${minutes} min while the flow meter passed ${m3} m³ (expected ${mm(expected)} mm)`,
+        };
       else if (Math.abs(observed - expected) > tolerance * Math.abs(expected))
-        reason = { zh: `液位与流量物料不平衡：${minutes} 分钟内液位变化 ${mm(observed)} mm，流量计折算 ${mm(expected)} mm`, en: `level and flow disagree: the level moved ${mm(observed)} mm in ${minutes} min, the flow meter's ${m3} m³ make ${mm(expected)} mm` };
+        reason = {
+          zh: `液位与流量物料不平衡：${minutes} 分钟内液位变化 ${mm(observed)} mm，流量计折算 ${mm(expected)} mm`,
+          en: `level and flow disagree: the level moved ${mm(observed)} mm in ${minutes} min, the flow meter's ${m3} m³ make ${mm(expected)} mm`,
+        };
       // the start of a window that agrees is a level the gauge was right about (a stick inside the window came after it)
       if (!reason) trusted = { level: then.level, volume: then.volume };
       // the level the meter says the tank has reached: the last level the gauge was right about, plus what flowed in since
@@ -213,7 +222,10 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       const hh = tank.attributes.levelHighHigh;
       const below = level !== undefined && hh !== undefined && level < hh;
       if (trip && below && !tripped) {
-        const reason = { zh: `独立高高液位开关已动作，而液位计读数 ${level} m 低于高高液位 ${hh} m`, en: `the independent high-high switch has tripped while the gauge reads ${level} m, below high-high ${hh} m` };
+        const reason = {
+          zh: `独立高高液位开关已动作，而液位计读数 ${level} m 低于高高液位 ${hh} m`,
+          en: `the independent high-high switch has tripped while the gauge reads ${level} m, below high-high ${hh} m`,
+        };
         tripped = { reason: reason.en, since: at, spec: spec(1, reason, at, balance?.deadline) };
       } else if (!trip && tripped) {
         tripped = undefined;

@@ -52,7 +52,12 @@ describe('suspected attack (several sources lost within seconds with a fire or e
     // the cordon: the 700 × 500 m plan and 300 m beyond, in plan metres and WGS84 around the site
     const cordon = details.planZones!.features[0]!;
     expect(cordon.properties['kind']).toBe('security-cordon');
-    expect(ring(cordon).slice(0, 4)).toEqual([[-300, -300], [1000, -300], [1000, 800], [-300, 800]]);
+    expect(ring(cordon).slice(0, 4)).toEqual([
+      [-300, -300],
+      [1000, -300],
+      [1000, 800],
+      [-300, 800],
+    ]);
     for (const [lon, lat] of ring(details.zones.features[0]!)) {
       expect(Math.abs(lon - site.location.lon)).toBeLessThan(0.02);
       expect(Math.abs(lat - site.location.lat)).toBeLessThan(0.02);
@@ -80,11 +85,37 @@ describe('suspected attack (several sources lost within seconds with a fire or e
     const noFire = playOnVirtualTime(site, standard, [[0, 'plc-tankfarm.online', false], [2_000, 'rtu-fire.online', false], ...repeat('GD201.gas', 60, 0, 30_000)], 60_000);
     expect(attacks(noFire.alerts)).toEqual([]);
     expect(noFire.alerts.filter((a) => a.kind === 'comms-loss')).toHaveLength(2); // each loss is still alarmed
-    const oneSource = playOnVirtualTime(site, standard, [[0, 'T202.rim_seal_fire', true], [1_000, 'rtu-fire.online', false]], 60_000);
+    const oneSource = playOnVirtualTime(
+      site,
+      standard,
+      [
+        [0, 'T202.rim_seal_fire', true],
+        [1_000, 'rtu-fire.online', false],
+      ],
+      60_000,
+    );
     expect(attacks(oneSource.alerts)).toEqual([]);
-    const farApart = playOnVirtualTime(site, standard, [[0, 'T201.flame', true], [1_000, 'plc-tankfarm.online', false], [31_000, 'rtu-fire.online', false]], 60_000);
+    const farApart = playOnVirtualTime(
+      site,
+      standard,
+      [
+        [0, 'T201.flame', true],
+        [1_000, 'plc-tankfarm.online', false],
+        [31_000, 'rtu-fire.online', false],
+      ],
+      60_000,
+    );
     expect(attacks(farApart.alerts)).toEqual([]);
-    const fireLongBefore = playOnVirtualTime(site, standard, [[0, 'T201.flame', true], [200_000, 'plc-tankfarm.online', false], [201_000, 'rtu-fire.online', false]], 240_000);
+    const fireLongBefore = playOnVirtualTime(
+      site,
+      standard,
+      [
+        [0, 'T201.flame', true],
+        [200_000, 'plc-tankfarm.online', false],
+        [201_000, 'rtu-fire.online', false],
+      ],
+      240_000,
+    );
     expect(attacks(fireLongBefore.alerts)).toEqual([]);
   });
 });

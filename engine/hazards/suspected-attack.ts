@@ -44,7 +44,12 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
     if (asset.kind === 'tank' && point.name === 'rim_seal_fire')
       indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 密封圈火灾`, en: `rim-seal fire on ${asset.id}` }, shows: (v) => v === true });
     if (asset.kind === 'gas-detector' && point.name === 'gas' && point.unit === '%LEL')
-      indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 可燃气体满量程`, en: `${asset.id} gas at full scale` }, shows: (v) => typeof v === 'number' && v >= saturation });
+      indicators.set(point.id, {
+        point: point.id,
+        asset,
+        what: { zh: `${asset.id} 可燃气体满量程`, en: `${asset.id} gas at full scale` },
+        shows: (v) => typeof v === 'number' && v >= saturation,
+      });
   }
   const sourceOf = new Map(site.sources.map((s) => [onlinePoint(s.id), s.id]));
   const key = hazardAlarmKey('suspected-attack', site.id);
@@ -52,7 +57,12 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
   const { width, height } = site.plan;
   const cordonZone = polygonFeatures(
     site.location,
-    [{ x: -cordon, y: -cordon }, { x: width + cordon, y: -cordon }, { x: width + cordon, y: height + cordon }, { x: -cordon, y: height + cordon }],
+    [
+      { x: -cordon, y: -cordon },
+      { x: width + cordon, y: -cordon },
+      { x: width + cordon, y: height + cordon },
+      { x: -cordon, y: height + cordon },
+    ],
     { name: { zh: `警戒区（场区外 ${cordon} m）`, en: `Security cordon (${cordon} m beyond the site)` }, kind: 'security-cordon' },
   );
 
@@ -99,9 +109,7 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
     const burst = [...offlineSince.entries()].filter(([, t]) => t >= latestLoss - sourceWindowMs).map(([s]) => s);
     if (burst.length < minSources) return;
     const firstLoss = Math.min(...burst.map((s) => offlineSince.get(s)!));
-    const evidence = [...seenAt.entries()]
-      .filter(([, t]) => t >= firstLoss - eventWindowMs && t <= latestLoss + eventWindowMs)
-      .map(([point]) => indicators.get(point)!);
+    const evidence = [...seenAt.entries()].filter(([, t]) => t >= firstLoss - eventWindowMs && t <= latestLoss + eventWindowMs).map(([point]) => indicators.get(point)!);
     if (evidence.length === 0 || at > latestLoss + eventWindowMs) return;
     held = { burst, lost: burst, evidence, spec: describe(burst, burst, evidence) };
     context.condition(key, held.spec, true, at);

@@ -102,7 +102,7 @@ export function radiationZones(flame: SolidFlame, atmosphere: Atmosphere, p: Rad
   for (const q of p.zoneFluxes) {
     const half: number[] = [];
     // with the wind unknown the flame leans towards every target: one reach all round
-    for (let k = 0; k <= steps; k++) half.push(flame.leansTowardsDeg === undefined && k > 0 ? half[0]! : reachBeyondEdge(flame, atmosphere, q, towards + k * stepDeg, p) ?? 0);
+    for (let k = 0; k <= steps; k++) half.push(flame.leansTowardsDeg === undefined && k > 0 ? half[0]! : (reachBeyondEdge(flame, atmosphere, q, towards + k * stepDeg, p) ?? 0));
     if (half.every((r) => r === 0)) continue;
     const reachAt = (bearingDeg: number) => {
       const rel = Math.abs(((((bearingDeg - towards) % 360) + 540) % 360) - 180); // 0 downwind … 180 upwind
@@ -116,7 +116,14 @@ export function radiationZones(flame: SolidFlame, atmosphere: Atmosphere, p: Rad
 }
 
 /** The flux on a neighbour's shell: a vertical target at its nearest point, facing the flame (kW/m²). */
-export function shellFlux(flame: SolidFlame, atmosphere: Atmosphere, centre: { x: number; y: number }, target: { x: number; y: number }, targetRadiusM: number, p: RadiationParams): number {
+export function shellFlux(
+  flame: SolidFlame,
+  atmosphere: Atmosphere,
+  centre: { x: number; y: number },
+  target: { x: number; y: number },
+  targetRadiusM: number,
+  p: RadiationParams,
+): number {
   const dx = target.x - centre.x;
   const dy = target.y - centre.y;
   const bearing = (Math.atan2(dx, dy) * 180) / Math.PI;

@@ -43,22 +43,34 @@ const deadline = (a: Alert, label: string) => a.incident!.countdowns.find((c) =>
 describe('tank fire, staged by the rim-seal heat detector and the flame detectors', () => {
   it('raises a rim-seal incident, re-issues it when the fire goes full-surface (T102 not exposed: 1 kW/m² on its shell), returns when both detectors have stayed down for the delay-off', () => {
     // the weather station reports every 5 s (a reading older than its 10 s goes stale, and a stale wind is no wind)
-    const wind: Step[] = Array.from({ length: 132 }, (_, i) => i * 5_000).flatMap((t): Step[] => [[t, 'WS1.wind_speed', 4.2], [t, 'WS1.wind_direction', t < 3 * MIN ? 90 : 120]]);
+    const wind: Step[] = Array.from({ length: 132 }, (_, i) => i * 5_000).flatMap((t): Step[] => [
+      [t, 'WS1.wind_speed', 4.2],
+      [t, 'WS1.wind_direction', t < 3 * MIN ? 90 : 120],
+    ]);
     const steps: Step[] = [
       ...wind,
-      [0, 'T101.level', 15], [0, 'T102.level', 12],
-      [0, 'T101.flame', false], [0, 'T101.rim_seal_fire', false],
+      [0, 'T101.level', 15],
+      [0, 'T102.level', 12],
+      [0, 'T101.flame', false],
+      [0, 'T101.rim_seal_fire', false],
       [MIN, 'T101.rim_seal_fire', true],
       [2 * MIN, 'T101.rim_seal_fire', true], // a repeated reading changes nothing
       [4 * MIN, 'T101.flame', true],
       [5 * MIN, 'T101.flame', false, 'bad'], // a detector gone bad does not put the fire out
-      [9 * MIN, 'T101.flame', false], [9 * MIN, 'T101.rim_seal_fire', true], // the foam holds the surface, the seal still burns
+      [9 * MIN, 'T101.flame', false],
+      [9 * MIN, 'T101.rim_seal_fire', true], // the foam holds the surface, the seal still burns
       [10 * MIN, 'T101.rim_seal_fire', false],
     ];
     const fire = fireAlerts(steps, 11 * MIN);
     // the wind turning 30° (more than one compass point, 22.5°) at 3 min redraws the zones; the smaller fire is
     // re-issued once the detectors have agreed for the settle time (10 s)
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[MIN, 'raise'], [3 * MIN, 'update'], [4 * MIN, 'update'], [9 * MIN + 10_000, 'update'], [10 * MIN + delayOff, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [MIN, 'raise'],
+      [3 * MIN, 'update'],
+      [4 * MIN, 'update'],
+      [9 * MIN + 10_000, 'update'],
+      [10 * MIN + delayOff, 'return'],
+    ]);
     const [rim, turned, full, back] = fire as [Alert, Alert, Alert, Alert];
     expect(turned.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 120 });
     expect(turned.message.en).toContain('leaning 74° towards 300°');
@@ -67,9 +79,17 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
 
     // rim-seal, wind 4.2 m/s from the east: the ring flame of the 0.9 m seal (Thomas with D = w: 1.63 m, lying 73.6° over,
     // E 127.7 kW/m², pool-fire.test.ts) — zones a few metres beyond the shell, [upwind, downwind]; nobody exposed
-    expect(radii(rim)).toEqual([[37.5, [0, 2]], [25, [0, 3]], [12.5, [1, 4]], [4, [5, 7]], [1.6, [11, 14]]]);
+    expect(radii(rim)).toEqual([
+      [37.5, [0, 2]],
+      [25, [0, 3]],
+      [12.5, [1, 4]],
+      [4, [5, 7]],
+      [1.6, [11, 14]],
+    ]);
     expect(rim.incident!.affected).toEqual(['T101']);
-    expect(rim.message.en).toMatch(/^Crude tank 1: rim-seal fire — thermal radiation beyond the tank shell \(upwind–downwind\): 37\.5 kW\/m² 0–2 m; .*exposed neighbours: —; also burning: —$/);
+    expect(rim.message.en).toMatch(
+      /^Crude tank 1: rim-seal fire — thermal radiation beyond the tank shell \(upwind–downwind\): 37\.5 kW\/m² 0–2 m; .*exposed neighbours: —; also burning: —$/,
+    );
     expect(rim.message.en).toContain('leaning 74° towards 270°');
     expect(rim.message.zh).toContain('密封圈火灾');
     expect(rim.incident!.wind).toEqual({ speedMs: 4.2, fromDeg: 90 });
@@ -81,7 +101,11 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     // 12.5 kW/m² only under the leaning flame (36 m downwind), 4 kW/m² 5–56 m, 1.6 kW/m² 29–84 m beyond the shell.
     // T102's shell gets ~1 kW/m² (4.3 if the wind blew towards it, 2.7 in calm air: pool-fire.test.ts) — below the
     // 15 kW/m² of an atmospheric tank (Cozzani et al. 2006): not exposed. The point-source model said 24.6 kW/m² here.
-    expect(radii(full)).toEqual([[12.5, [0, 36]], [4, [5, 56]], [1.6, [29, 84]]]);
+    expect(radii(full)).toEqual([
+      [12.5, [0, 36]],
+      [4, [5, 56]],
+      [1.6, [29, 84]],
+    ]);
     expect(full.incident!.affected).toEqual(['T101']);
     expect(full.message.en).toContain('full-surface fire');
     expect(full.message.en).toContain('37.5, 25 kW/m² not reached outside the flame');
@@ -105,11 +129,17 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
     // L = 40.5 × 55 × m*^0.67 × u*^−0.21 = 28.7 m, cos θ = 0.7 × 3.80^−0.49 → θ = 68.7°: the flame reaches 28.7 × sin 68.7° = 26.7 m
     // beyond the shell, past T202's (flame contact: its shell gets E = 20.9 kW/m²). In calm air (upright flame 41.8 m, a = 2.06,
     // b = 39.75/20.25 = 1.96, Fv ≈ 0.245, τ(19.5 m) = 0.818) it is 4.2 kW/m²: not exposed.
-    const westerly = Array.from({ length: 13 }, (_, i) => i * 5_000).flatMap((t): Step[] => [[t, 'WS1.wind_speed', 10], [t, 'WS1.wind_direction', 270]]);
+    const westerly = Array.from({ length: 13 }, (_, i) => i * 5_000).flatMap((t): Step[] => [
+      [t, 'WS1.wind_speed', 10],
+      [t, 'WS1.wind_direction', 270],
+    ]);
     const [windy] = fireAlerts([...westerly, [1_000, 'T201.flame', true]], 60_000);
     expect(windy!.incident!.affected).toEqual(['T201', 'T202']);
     expect(windy!.message.en).toMatch(/T202 20\.9 kW\/m²/);
-    const calm = Array.from({ length: 13 }, (_, i) => i * 5_000).flatMap((t): Step[] => [[t, 'WS1.wind_speed', 0], [t, 'WS1.wind_direction', 270]]);
+    const calm = Array.from({ length: 13 }, (_, i) => i * 5_000).flatMap((t): Step[] => [
+      [t, 'WS1.wind_speed', 0],
+      [t, 'WS1.wind_direction', 270],
+    ]);
     const [still] = fireAlerts([...calm, [1_000, 'T201.flame', true]], 60_000);
     expect(still!.incident!.affected).toEqual(['T201']);
     expect(still!.message.en).toMatch(/T202 4\.2 kW\/m²/);
@@ -117,14 +147,38 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
   });
 
   it('goes straight from full-surface to out when both detectors fall together, whichever reports first', () => {
-    const fire = fireAlerts([[0, 'T101.rim_seal_fire', true], [0, 'T101.flame', true], [MIN, 'T101.flame', false], [MIN + 300, 'T101.rim_seal_fire', false]], 2 * MIN);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [0, 'update'], [MIN + 300 + delayOff, 'return']]);
+    const fire = fireAlerts(
+      [
+        [0, 'T101.rim_seal_fire', true],
+        [0, 'T101.flame', true],
+        [MIN, 'T101.flame', false],
+        [MIN + 300, 'T101.rim_seal_fire', false],
+      ],
+      2 * MIN,
+    );
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [0, 'update'],
+      [MIN + 300 + delayOff, 'return'],
+    ]);
     expect(fire.at(-1)!.message.en).toContain('full-surface fire'); // the last word is the fire as it was
   });
 
   it('a fire seen before the wind is re-issued with the wind as soon as the weather station reports', () => {
-    const fire = fireAlerts([[0, 'T201.flame', true], [1_000, 'WS1.wind_speed', 3], [1_000, 'WS1.wind_direction', 45], [2_000, 'T201.flame', true], [3_000, 'T201.flame', true]], 4_000);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([[0, 'raise', undefined], [1_000, 'update', { speedMs: 3, fromDeg: 45 }]]);
+    const fire = fireAlerts(
+      [
+        [0, 'T201.flame', true],
+        [1_000, 'WS1.wind_speed', 3],
+        [1_000, 'WS1.wind_direction', 45],
+        [2_000, 'T201.flame', true],
+        [3_000, 'T201.flame', true],
+      ],
+      4_000,
+    );
+    expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([
+      [0, 'raise', undefined],
+      [1_000, 'update', { speedMs: 3, fromDeg: 45 }],
+    ]);
   });
 
   it('follows the wind: a wobble within a compass point or 2 m/s leaves the zones; a larger turn, a stronger wind or a lost wind redraws them', () => {
@@ -136,7 +190,14 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
       [20_000, 6, 230], // 3 m/s stronger: the flame lies lower, redrawn
       [25_000, 6, 230],
     ];
-    const steps: Step[] = [...winds.flatMap(([t, speed, from]): Step[] => [[t, 'WS1.wind_speed', speed], [t, 'WS1.wind_direction', from]]), [1_000, 'T201.flame', true], [32_000, 'WS1.wind_speed', 6, 'bad']];
+    const steps: Step[] = [
+      ...winds.flatMap(([t, speed, from]): Step[] => [
+        [t, 'WS1.wind_speed', speed],
+        [t, 'WS1.wind_direction', from],
+      ]),
+      [1_000, 'T201.flame', true],
+      [32_000, 'WS1.wind_speed', 6, 'bad'],
+    ];
     const fire = fireAlerts(steps, 40_000);
     expect(fire.map((a) => [a.changedAt, a.transition?.action, a.incident!.wind])).toEqual([
       [1_000, 'raise', { speedMs: 3, fromDeg: 270 }],
@@ -149,7 +210,13 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
   });
 
   it('a fixed-roof tank has no seal: its flame detectors alone make a full-surface fire', () => {
-    const fire = fireAlerts([[0, 'T301.flame', true], [MIN, 'T301.flame', false]], 2 * MIN);
+    const fire = fireAlerts(
+      [
+        [0, 'T301.flame', true],
+        [MIN, 'T301.flame', false],
+      ],
+      2 * MIN,
+    );
     expect(fire.map((a) => a.transition?.action)).toEqual(['raise', 'return']);
     expect(fire[0]!.message.en).toContain('full-surface fire');
   });
@@ -161,7 +228,11 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
       [MIN + delayOff + MIN, 'T301.flame', true], // back after the return, before anybody closed it
     ];
     const fire = fireAlerts(steps, MIN + delayOff + 2 * MIN);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [MIN + delayOff, 'return'], [MIN + delayOff + MIN, 'raise']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [MIN + delayOff, 'return'],
+      [MIN + delayOff + MIN, 'raise'],
+    ]);
     expect(new Set(fire.map((a) => a.id)).size).toBe(1);
     const reopened = fire.at(-1)!;
     expect(reopened.transition?.comment).toMatch(/^reopened: /);
@@ -178,16 +249,34 @@ describe('tank fire, staged by the rim-seal heat detector and the flame detector
       [2 * MIN, 'T301.flame', false],
     ];
     const fire = fireAlerts(steps, 2 * MIN + delayOff + MIN);
-    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [2 * MIN + delayOff, 'return']]);
+    expect(fire.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [2 * MIN + delayOff, 'return'],
+    ]);
     // the boilover forecast of a burning tank keeps its countdown the same way (T301 is diesel: none here; see boilover.test)
   });
 
   it('a second tank catching fire holds its own incident; the first one names it as burning, no longer as exposed', () => {
-    const fire = fireAlerts([[0, 'T201.flame', true], [2 * MIN, 'T202.flame', true], [8 * MIN, 'T202.flame', false], [8 * MIN, 'T202.rim_seal_fire', false]], 9 * MIN);
+    const fire = fireAlerts(
+      [
+        [0, 'T201.flame', true],
+        [2 * MIN, 'T202.flame', true],
+        [8 * MIN, 'T202.flame', false],
+        [8 * MIN, 'T202.rim_seal_fire', false],
+      ],
+      9 * MIN,
+    );
     const t201 = fire.filter((a) => a.subjects[0] === 'T201');
     const t202 = fire.filter((a) => a.subjects[0] === 'T202');
-    expect(t201.map((a) => [a.changedAt, a.transition?.action])).toEqual([[0, 'raise'], [2 * MIN, 'update'], [8 * MIN, 'update']]);
-    expect(t202.map((a) => [a.changedAt, a.transition?.action])).toEqual([[2 * MIN, 'raise'], [8 * MIN + delayOff, 'return']]);
+    expect(t201.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [0, 'raise'],
+      [2 * MIN, 'update'],
+      [8 * MIN, 'update'],
+    ]);
+    expect(t202.map((a) => [a.changedAt, a.transition?.action])).toEqual([
+      [2 * MIN, 'raise'],
+      [8 * MIN + delayOff, 'return'],
+    ]);
     expect(t201[0]!.incident!.affected).toEqual(['T201', 'T202']);
     expect(t201[1]!.incident!.affected).toEqual(['T201']);
     expect(t201[1]!.message.en).toMatch(/exposed neighbours: —; also burning: T202$/);

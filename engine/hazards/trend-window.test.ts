@@ -28,7 +28,7 @@ describe('TrendWindow', () => {
 
   it('agrees with a least-squares fit over the readings held, through growth, wrap-around and emptying', () => {
     let seed = 7;
-    const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
     const w = new TrendWindow();
     const held: [number, number][] = [];
     let at = 0;

@@ -38,12 +38,28 @@ describe('multi-energy blast curves', () => {
 
 describe('the cloud in a congested volume (Sutherland–Hodgman clipping)', () => {
   it('takes the part of the outline inside the cloud, its area and centre', () => {
-    const outline = [{ x: 155, y: 290 }, { x: 185, y: 290 }, { x: 185, y: 310 }, { x: 155, y: 310 }];
-    const cloud = [{ x: 100, y: 280 }, { x: 165, y: 280 }, { x: 165, y: 320 }, { x: 100, y: 320 }];
+    const outline = [
+      { x: 155, y: 290 },
+      { x: 185, y: 290 },
+      { x: 185, y: 310 },
+      { x: 155, y: 310 },
+    ];
+    const cloud = [
+      { x: 100, y: 280 },
+      { x: 165, y: 280 },
+      { x: 165, y: 320 },
+      { x: 100, y: 320 },
+    ];
     const part = clipToConvex(outline, cloud);
     expect(polygonArea(part)).toBeCloseTo(10 * 20, 6); // x 155–165, y 290–310
     expect(centroid(part)).toEqual({ x: 160, y: 300 });
-    expect(clipToConvex(outline, [{ x: 0, y: 0 }, { x: 10, y: 0 }, { x: 0, y: 10 }])).toEqual([]);
+    expect(
+      clipToConvex(outline, [
+        { x: 0, y: 0 },
+        { x: 10, y: 0 },
+        { x: 0, y: 10 },
+      ]),
+    ).toEqual([]);
   });
 });
 
@@ -82,7 +98,10 @@ describe('vapour cloud explosion incident (demo depot, standard 1.0.0)', () => {
   });
 
   it('names the tanks inside 22 kPa (domino): with a site study giving MF1 curve 10, T101 (shell 32 m from the blast centre) lies inside', () => {
-    const studied: Site = { ...site, assets: site.assets.map((a) => (a.id === 'MF1' && a.kind === 'congested-area' ? { ...a, attributes: { ...a.attributes, chargeStrength: 10 } } : a)) };
+    const studied: Site = {
+      ...site,
+      assets: site.assets.map((a) => (a.id === 'MF1' && a.kind === 'congested-area' ? { ...a, attributes: { ...a.attributes, chargeStrength: 10 } } : a)),
+    };
     const { alerts } = playOnVirtualTime(studied, standard, [...wind(90, 2, 30_000), ...repeat('GD101.gas', 45, 0, 30_000, 5_000)], 31_000);
     const raised = vces(alerts)[0]!;
     const zone22 = raised.incident!.planZones!.features.find((f) => f.properties['kPa'] === 22)!;

@@ -77,7 +77,9 @@ export function createVceModel(context: HazardContext, definition: HazardDefinit
     const features = charges.flatMap((c) => [
       ...c.radii
         .filter((r) => r.radiusM > 0)
-        .map((r) => polygonFeatures(site.location, circleRing(c.centre, r.radiusM), { name: ZONE_NAME(r.kPa), kind: 'overpressure', kPa: r.kPa, radiusM: r.radiusM, asset: c.area.id })),
+        .map((r) =>
+          polygonFeatures(site.location, circleRing(c.centre, r.radiusM), { name: ZONE_NAME(r.kPa), kind: 'overpressure', kPa: r.kPa, radiusM: r.radiusM, asset: c.area.id }),
+        ),
       polygonFeatures(site.location, c.covered, { name: CONGESTED, kind: 'congested-volume', asset: c.area.id, volumeM3: Math.round(c.volumeM3), chargeStrength: c.strength }),
     ]);
     const domino = [...new Set(charges.flatMap((c) => c.domino))];

@@ -51,7 +51,8 @@ export function uprightCylinderViewFactors(a: number, b: number): { vertical: nu
   const A = (1 + b) ** 2 + a * a;
   const B = (1 - b) ** 2 + a * a;
   const root = Math.atan(Math.sqrt((A * (b - 1)) / (B * (b + 1))));
-  const vertical = ((1 / b) * Math.atan(a / Math.sqrt(b * b - 1)) - (a / b) * Math.atan(Math.sqrt((b - 1) / (b + 1))) + (a / b) * ((A - 2 * b) / Math.sqrt(A * B)) * root) / Math.PI;
+  const vertical =
+    ((1 / b) * Math.atan(a / Math.sqrt(b * b - 1)) - (a / b) * Math.atan(Math.sqrt((b - 1) / (b + 1))) + (a / b) * ((A - 2 * b) / Math.sqrt(A * B)) * root) / Math.PI;
   const horizontal = (Math.atan(Math.sqrt((b + 1) / (b - 1))) - ((a * a + b * b - 1) / Math.sqrt(A * B)) * root) / Math.PI;
   return { vertical, horizontal };
 }

@@ -36,9 +36,10 @@ function withEngine(untilMs: number, body: (helpers: Helpers, engine: Engine, s:
 const feed = (helpers: Helpers, engine: Engine, s: TestScheduler, marbles: string, levels: Record<string, number>) => {
   let last = Number.NaN;
   helpers.cold(marbles, { ...levels, s: undefined }).subscribe((value) => {
-    const sample: Sample = value === undefined
-      ? { site: site.id, point: 'T101.level', value: last, quality: 'bad', reason: 'stale', ts: s.now() }
-      : { site: site.id, point: 'T101.level', value: (last = value), quality: 'good', ts: s.now() };
+    const sample: Sample =
+      value === undefined
+        ? { site: site.id, point: 'T101.level', value: last, quality: 'bad', reason: 'stale', ts: s.now() }
+        : { site: site.id, point: 'T101.level', value: (last = value), quality: 'good', ts: s.now() };
     engine.ingest(sample);
   });
 };

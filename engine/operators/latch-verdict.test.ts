@@ -4,7 +4,14 @@ import type { ClauseResult, Verdict } from '../../model/index.ts';
 import { latchVerdict } from './latch-verdict.ts';
 
 const r = (verdict: Verdict, since = 0): ClauseResult => ({
-  site: 's', clause: 'c', subject: 'x', verdict, since, evidence: [], thresholds: {}, standard: 'std@1.0.0',
+  site: 's',
+  clause: 'c',
+  subject: 'x',
+  verdict,
+  since,
+  evidence: [],
+  thresholds: {},
+  standard: 'std@1.0.0',
 });
 const values = { p: r('pass'), f: r('fail'), u: r('unknown') };
 type Helpers = Parameters<Parameters<TestScheduler['run']>[0]>[0];

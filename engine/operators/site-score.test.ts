@@ -42,8 +42,14 @@ const score = (ts: number, value: number, grade: string, risk: SiteScore['risk']
   coverage,
   standard: 'std@1.0.0',
 });
-const failing = (clause: string, subject: string, severity = 1) => ({ zh: `${subject} 不符合 ${clause}（严重度 ${severity}）`, en: `${clause} fails on ${subject} (severity ${severity})` });
-const held = (at: string, clause: string, subject: string) => ({ zh: `保持：数据于 ${at} 中断（${subject} ${clause} 此前不符合）`, en: `held: data lost at ${at} (${clause} on ${subject} was failing)` });
+const failing = (clause: string, subject: string, severity = 1) => ({
+  zh: `${subject} 不符合 ${clause}（严重度 ${severity}）`,
+  en: `${clause} fails on ${subject} (severity ${severity})`,
+});
+const held = (at: string, clause: string, subject: string) => ({
+  zh: `保持：数据于 ${at} 中断（${subject} ${clause} 此前不符合）`,
+  en: `held: data lost at ${at} (${clause} on ${subject} was failing)`,
+});
 
 describe('siteScore', () => {
   it('weights passes, earns nothing for unknown, forces red on a severity-1 failure and holds it while its data is lost, emits on change only', () => {
@@ -69,7 +75,10 @@ describe('siteScore', () => {
 
   it('turns red on a severity-1 failure even with a high score', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const many = new Map([['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }], ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }]]);
+    const many = new Map([
+      ['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }],
+      ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }],
+    ]);
     ts.run(({ cold, expectObservable }) => {
       const source = cold('a b', { a: result('GAS', 'G1', 'pass', 0), b: result('HH', 'T1', 'fail', 1) });
       expectObservable(source.pipe(siteScore({ site: 's', rules, clauses: many, initial, scheduler: ts }))).toBe('a b', {
@@ -105,7 +114,10 @@ describe('siteScore', () => {
 
   it('holds red while a failing severity-1 clause has no data, until a good reading clears it (data loss never lowers risk)', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const many = new Map([['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }], ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }]]);
+    const many = new Map([
+      ['HH', { weight: 1, severity: 1, confidence: 'confirmed' as const }],
+      ['GAS', { weight: 20, severity: 2, confidence: 'confirmed' as const }],
+    ]);
     const clock = (ms: number) => `t${ms}`;
     ts.run(({ cold, expectObservable }) => {
       const source = cold('a b c d e f', {
@@ -129,7 +141,11 @@ describe('siteScore', () => {
 
   it('holds the band a failing severity-2 clause left the site at until it passes again', () => {
     const ts = new TestScheduler((a, b) => expect(a).toEqual(b));
-    const three = new Map([['A', { weight: 1, severity: 3, confidence: 'confirmed' as const }], ['B', { weight: 1, severity: 2, confidence: 'confirmed' as const }], ['C', { weight: 1, severity: 3, confidence: 'confirmed' as const }]]); // C passes throughout
+    const three = new Map([
+      ['A', { weight: 1, severity: 3, confidence: 'confirmed' as const }],
+      ['B', { weight: 1, severity: 2, confidence: 'confirmed' as const }],
+      ['C', { weight: 1, severity: 3, confidence: 'confirmed' as const }],
+    ]); // C passes throughout
     const start = [result('A', 'x', 'pass'), result('B', 'x', 'pass'), result('C', 'x', 'pass')];
     const clock = (ms: number) => `t${ms}`;
     ts.run(({ cold, expectObservable }) => {
