@@ -35,7 +35,10 @@ const step = z.strictObject({
 export const escalationSchema = z
   .strictObject({
     /** GB/T 2260 administrative region code of the site (6 digits), first part of CAP identifiers */
-    regionCode: z.string().regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 region code, e.g. 330902').optional(),
+    regionCode: z
+      .string()
+      .regex(/^\d{6}$/, 'must be a 6-digit GB/T 2260 region code, e.g. 330902')
+      .optional(),
     /** alerts of this severity or more severe (1 most severe) follow the policy; incidents always do */
     maxSeverity: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)]).default(2),
     contacts: z.array(contact).default([]),

@@ -1,7 +1,25 @@
 export type { Quality, Sample, SampleValue } from './sample.ts';
 export { QUALITIES, pointId } from './sample.ts';
 export { systemClock, type Clock } from './clock.ts';
-export type { Verdict, Evidence, ClauseResult, SiteScore, RiskColour, LiveRisk, Alert, AlertState, Severity, Confidence, Bilingual, ClauseInfo, SiteSnapshot, AlertLifecycle, AlertTransition, IncidentDetails, GeoFeature } from './results.ts';
+export type {
+  Verdict,
+  Evidence,
+  ClauseResult,
+  SiteScore,
+  RiskColour,
+  LiveRisk,
+  Alert,
+  AlertState,
+  Severity,
+  Confidence,
+  Bilingual,
+  ClauseInfo,
+  SiteSnapshot,
+  AlertLifecycle,
+  AlertTransition,
+  IncidentDetails,
+  GeoFeature,
+} from './results.ts';
 export { VERDICTS, SEVERITIES, CONFIDENCES, RISK_COLOURS, ALERT_STATES, worseRisk, awaitingClose } from './results.ts';
 export type { LiveEvent } from './live-event.ts';
 export { RESPONSE_STATUSES, isResponseStatus, type ResponseStatus } from './responses.ts';

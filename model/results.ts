@@ -141,7 +141,8 @@ export interface AlertTransition {
 
 /** What a rescue team needs on the way to a secondary-disaster incident. */
 export interface IncidentDetails {
-  hazard: 'overfill' | 'gas-cloud' | 'vce' | 'tank-fire' | 'dike-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack' | 'lightning' | 'stuck-gauge';
+  hazard:
+    'overfill' | 'gas-cloud' | 'vce' | 'tank-fire' | 'dike-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack' | 'lightning' | 'stuck-gauge';
   /** hazard zones as GeoJSON features in WGS84 (lon, lat); properties: { name: Bilingual, kind, radiusM?, kWm2? } */
   zones: { type: 'FeatureCollection'; features: GeoFeature[] };
   /** the same zones on the site plan, metres (x east, y north) */
@@ -156,9 +157,7 @@ export interface IncidentDetails {
 
 export interface GeoFeature {
   type: 'Feature';
-  geometry:
-    | { type: 'Point'; coordinates: [number, number] }
-    | { type: 'Polygon'; coordinates: [number, number][][] };
+  geometry: { type: 'Point'; coordinates: [number, number] } | { type: 'Polygon'; coordinates: [number, number][][] };
   properties: Record<string, unknown>;
 }
 

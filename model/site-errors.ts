@@ -14,15 +14,10 @@ export class SiteDefinitionError extends Error {
     readonly file: string,
     readonly issues: SiteIssue[],
   ) {
-    super(
-      `${file}: invalid site definition\n` +
-        issues.map((i) => `  ${i.path || '(root)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('\n'),
-    );
+    super(`${file}: invalid site definition\n` + issues.map((i) => `  ${i.path || '(root)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('\n'));
   }
 }
 
 export function formatPath(path: readonly PropertyKey[]): string {
-  return path
-    .map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`))
-    .join('');
+  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : `${i === 0 ? '' : '.'}${String(key)}`)).join('');
 }

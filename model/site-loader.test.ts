@@ -49,9 +49,7 @@ describe('site definition loader', () => {
   it('rejects a duplicate asset id and points at the second one', () => {
     const text = demoText.replace('id: T102\n', 'id: T101\n');
     const error = rejection(text);
-    expect(error.issues).toContainEqual(
-      expect.objectContaining({ path: 'assets[4].id', message: expect.stringContaining('duplicate id "T101"') }),
-    );
+    expect(error.issues).toContainEqual(expect.objectContaining({ path: 'assets[4].id', message: expect.stringContaining('duplicate id "T101"') }));
     expect(error.issues[0]?.line).toBe(lineOf(text, 'id: T101\n    kind: tank\n    name: { zh: 2号'));
   });
 

@@ -32,7 +32,10 @@ describe('site plan: roads and gates', () => {
     const ring = site.plan.roads.find((r) => r.id === 'R1');
     expect(ring).toMatchObject({ kind: 'fire-lane', width: 6, name: { zh: '罐区环形消防车道' } });
     expect(ring?.points.at(0)).toEqual(ring?.points.at(-1));
-    expect(site.plan.gates.map((g) => [g.id, g.role])).toEqual([['G1', 'main'], ['G2', 'emergency']]);
+    expect(site.plan.gates.map((g) => [g.id, g.role])).toEqual([
+      ['G1', 'main'],
+      ['G2', 'emergency'],
+    ]);
   });
 
   it('takes a plan without roads or gates as having none', () => {
@@ -75,9 +78,7 @@ describe('site plan: roads and gates', () => {
   });
 
   it('rejects an unknown road kind and gate role, listing the known ones', () => {
-    const messages = rejection(replaced('kind: fire-lane', 'kind: firelane').replace('role: emergency', 'role: fire')).issues.map(
-      (i) => `${i.path}: ${i.message}`,
-    );
+    const messages = rejection(replaced('kind: fire-lane', 'kind: firelane').replace('role: emergency', 'role: fire')).issues.map((i) => `${i.path}: ${i.message}`);
     expect(messages).toHaveLength(2);
     expect(messages[0]).toMatch(/^plan\.roads\[0\]\.kind: .*"fire-lane"\|"road"/);
     expect(messages[1]).toMatch(/^plan\.gates\[1\]\.role: .*"main"\|"emergency"\|"service"/);

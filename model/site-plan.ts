@@ -51,7 +51,8 @@ export const planSchema = z
       }),
     );
     plan.gates.forEach((g, i) => {
-      if (outside(g.position)) ctx.addIssue({ code: 'custom', path: ['gates', i, 'position'], message: `gate "${g.id}" at (${g.position.x}, ${g.position.y}) lies outside ${extent}` });
+      if (outside(g.position))
+        ctx.addIssue({ code: 'custom', path: ['gates', i, 'position'], message: `gate "${g.id}" at (${g.position.x}, ${g.position.y}) lies outside ${extent}` });
     });
     const duplicates = (items: { id: string }[], key: string) => {
       const seen = new Map<string, number>();

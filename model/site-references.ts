@@ -44,7 +44,8 @@ export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
   site.majorHazard?.responsible.forEach((r, i) => {
     if (!units.has(r.unit)) issues.push({ path: ['majorHazard', 'responsible', i, 'unit'], message: `no dike or process unit "${r.unit}" on this site` });
     const earlier = named.get(r.unit);
-    if (earlier !== undefined) issues.push({ path: ['majorHazard', 'responsible', i, 'unit'], message: `unit "${r.unit}" is named twice (first at majorHazard.responsible[${earlier}])` });
+    if (earlier !== undefined)
+      issues.push({ path: ['majorHazard', 'responsible', i, 'unit'], message: `unit "${r.unit}" is named twice (first at majorHazard.responsible[${earlier}])` });
     else named.set(r.unit, i);
   });
 

@@ -69,9 +69,7 @@ const modbusSource = z
     protocol: z.literal('modbus'),
     /** tcp: Modbus TCP (MBAP); rtu-over-tcp: RTU frames (with CRC) through a TCP gateway; rtu: RTU over a serial line */
     transport: z.enum(MODBUS_TRANSPORTS).default('tcp'),
-    endpoint: z
-      .string()
-      .regex(/^(tcp:\/\/[^/\s:]+:\d+|serial:\/\/\/\S+)$/, 'must be tcp://host:502 (tcp, rtu-over-tcp) or serial:///dev/ttyUSB0 (rtu)'),
+    endpoint: z.string().regex(/^(tcp:\/\/[^/\s:]+:\d+|serial:\/\/\/\S+)$/, 'must be tcp://host:502 (tcp, rtu-over-tcp) or serial:///dev/ttyUSB0 (rtu)'),
     /** serial line settings, for transport rtu */
     serial: serialLine.optional(),
     unitId: z.number().int().min(0).max(255).default(1),
@@ -177,7 +175,13 @@ const tank = z.strictObject({
      * closed limit switch is the tank's point `<id>_closed`, its close command (where wired) `<id>_close_cmd`
      */
     shutoffValves: z
-      .array(z.strictObject({ id: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower_snake_case: it names the valve\'s points'), line: z.enum(['inlet', 'outlet', 'process']), failClosed: z.boolean() }))
+      .array(
+        z.strictObject({
+          id: z.string().regex(/^[a-z][a-z0-9_]*$/, "must be lower_snake_case: it names the valve's points"),
+          line: z.enum(['inlet', 'outlet', 'process']),
+          failClosed: z.boolean(),
+        }),
+      )
       .optional(),
   }),
 });
@@ -238,7 +242,12 @@ export const OBSTACLE_DENSITIES = ['high', 'low', 'none'] as const;
 
 /** Shoelace area of a plan polygon, m² */
 const planArea = (ring: { x: number; y: number }[]) =>
-  Math.abs(ring.reduce((sum, p, i) => { const q = ring[(i + 1) % ring.length]!; return sum + p.x * q.y - q.x * p.y; }, 0)) / 2;
+  Math.abs(
+    ring.reduce((sum, p, i) => {
+      const q = ring[(i + 1) % ring.length]!;
+      return sum + p.x * q.y - q.x * p.y;
+    }, 0),
+  ) / 2;
 
 /**
  * A congested volume — a pipe rack, a pump house, a manifold, a process unit — where a flammable cloud
@@ -272,12 +281,22 @@ const congestedArea = z.strictObject({
       const area = planArea(a.outline);
       if (area <= 0) ctx.addIssue({ code: 'custom', path: ['outline'], message: 'the outline encloses no area' });
       else if (a.volume !== undefined && a.volume > area * a.height * 1.01)
-        ctx.addIssue({ code: 'custom', path: ['volume'], message: `volume ${a.volume} m³ exceeds the outline's ${Math.round(area)} m² × height ${a.height} m = ${Math.round(area * a.height)} m³` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['volume'],
+          message: `volume ${a.volume} m³ exceeds the outline's ${Math.round(area)} m² × height ${a.height} m = ${Math.round(area * a.height)} m³`,
+        });
     }),
 });
 
 const otherKinds = [
-  'fire-water-pool', 'fire-pump', 'foam-station', 'generator', 'siren', 'shelter', 'weather-station',
+  'fire-water-pool',
+  'fire-pump',
+  'foam-station',
+  'generator',
+  'siren',
+  'shelter',
+  'weather-station',
   // an atmospheric electric field mill and the site's feed from a lightning location network
   'lightning-detector',
 ] as const;
