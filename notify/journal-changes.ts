@@ -79,7 +79,12 @@ export interface Shadow {
 }
 
 export function shadowOf(state: JournalState): Shadow {
-  const shadow: Shadow = { sequence: 0, maps: { references: new Map(), latest: new Map(), docs: new Map(), escalations: new Map() }, lists: { queues: new Map(), dead: new Map() }, processed: { length: 0 } };
+  const shadow: Shadow = {
+    sequence: 0,
+    maps: { references: new Map(), latest: new Map(), docs: new Map(), escalations: new Map() },
+    lists: { queues: new Map(), dead: new Map() },
+    processed: { length: 0 },
+  };
   diffState(shadow, state);
   return shadow;
 }

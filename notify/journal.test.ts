@@ -22,7 +22,17 @@ function work(state: JournalState, step: number): void {
     state.sequence = 3;
     state.docs['cap:1'] = '<alert>一</alert>';
     state.docs['json:1'] = '{"id":1}';
-    state.latest['a1'] = { alertId: 'a1', site: 's1', identifier: 'id-1', sent: 1000, msgType: 'Alert', status: 'Actual', headline: { zh: '火', en: 'fire' }, capDoc: 'cap:1', jsonDoc: 'json:1' };
+    state.latest['a1'] = {
+      alertId: 'a1',
+      site: 's1',
+      identifier: 'id-1',
+      sent: 1000,
+      msgType: 'Alert',
+      status: 'Actual',
+      headline: { zh: '火', en: 'fire' },
+      capDoc: 'cap:1',
+      jsonDoc: 'json:1',
+    };
     state.references['a1'] = [{ sender: 'ketwin@test', identifier: 'id-1', sent: 1000 }];
     state.queues['city'] = [delivery('k1'), delivery('k2'), delivery('k3')];
     state.queues['team'] = [delivery('k1', 'json:1')];
@@ -95,7 +105,10 @@ describe('the notifier journal: a log of changes on the durable queue', () => {
     work(journal.state, 1);
     await journal.flush();
     await journal.close();
-    const segment = readdirSync(join(dir, 'journal')).filter((f) => f.endsWith('.ndjson')).sort().at(-1)!;
+    const segment = readdirSync(join(dir, 'journal'))
+      .filter((f) => f.endsWith('.ndjson'))
+      .sort()
+      .at(-1)!;
     // the last record, cut short: rewrite the file without its tail
     const path = join(dir, 'journal', segment);
     const lines = readFileSync(path, 'utf8').trimEnd().split('\n');

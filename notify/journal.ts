@@ -64,7 +64,10 @@ export async function openFileJournal(dir: string, options: FileJournalOptions =
   let records = 0;
   try {
     log = openDurableQueue<JournalRecord>({
-      dir: logDir, codec: jsonCodec<JournalRecord>(), maxInMemory: 0, fsync: true,
+      dir: logDir,
+      codec: jsonCodec<JournalRecord>(),
+      maxInMemory: 0,
+      fsync: true,
       onCorrupt: (damage) => options.logger?.warn(damage, 'delivery journal: skipped a damaged record (cut short by a crash?)'),
     });
     for (const record of log.rows()) {

@@ -109,7 +109,10 @@ export function createNotifier(options: NotifierOptions): Notifier {
   /** step contact ids resolve to the site's contacts first, then file subscribers */
   const stepSubscriber = (site: string, id: string): Subscriber | undefined => subscribers.get(`${site}/${id}`) ?? subscribers.get(id);
   for (const [site, policy] of Object.entries(policies)) {
-    for (const step of policy?.steps ?? []) for (const id of step.notify) if (!stepSubscriber(site, id)) throw new NotifyError('INVALID_OPTIONS', `escalation policy of ${site} names ${id}, which is neither a contact of the policy nor a subscriber`);
+    for (const step of policy?.steps ?? [])
+      for (const id of step.notify)
+        if (!stepSubscriber(site, id))
+          throw new NotifyError('INVALID_OPTIONS', `escalation policy of ${site} names ${id}, which is neither a contact of the policy nor a subscriber`);
   }
   const inPolicy = (site: string, key: string): boolean => (policies[site]?.steps ?? []).some((s) => s.notify.some((id) => stepSubscriber(site, id)?.key === key));
 
@@ -133,10 +136,19 @@ export function createNotifier(options: NotifierOptions): Notifier {
       journal = options.dataDir ? await openFileJournal(join(options.dataDir, 'notify'), { logger }) : createMemoryJournal();
       processed = new Set(journal.state.processed);
       for (const s of subscribers.values()) {
-        workers.set(s.key, createSubscriberWorker({
-          subscriber: s, journal, clock, retry, fetch: fetchFn, logger: logger.child({ subscriber: s.key }),
-          deadLetters: { ...DEFAULT_DEAD_LETTER_RETRY, ...options.deadLetters }, random: options.random,
-        }));
+        workers.set(
+          s.key,
+          createSubscriberWorker({
+            subscriber: s,
+            journal,
+            clock,
+            retry,
+            fetch: fetchFn,
+            logger: logger.child({ subscriber: s.key }),
+            deadLetters: { ...DEFAULT_DEAD_LETTER_RETRY, ...options.deadLetters },
+            random: options.random,
+          }),
+        );
       }
       return journal;
     })());
@@ -160,7 +172,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
       escalation.told.push(...now.map((s) => s.key));
       told.push(...now);
       if (index > 0) {
-        audit({ actor: 'system:notify', action: 'alert.escalate', subject: escalation.alertId, site: escalation.site, at: clock.now(), details: { step: index, afterMinutes: step.afterMinutes, notified: now.map((s) => s.key) } });
+        audit({
+          actor: 'system:notify',
+          action: 'alert.escalate',
+          subject: escalation.alertId,
+          site: escalation.site,
+          at: clock.now(),
+          details: { step: index, afterMinutes: step.afterMinutes, notified: now.map((s) => s.key) },
+        });
         logger.warn({ alert: escalation.alertId, step: index, notified: now.map((s) => s.key) }, 'nobody acknowledged; escalated');
       }
     }
@@ -175,14 +194,17 @@ export function createNotifier(options: NotifierOptions): Notifier {
     if (!policy || !active(escalation)) return;
     const at = dueAt(escalation, policy, escalation.reached);
     if (at === undefined) return;
-    timers.set(escalation.alertId, clock.setTimeout(() => {
-      timers.delete(escalation.alertId);
-      const latest = j.state.latest[escalation.alertId];
-      const told = escalate(j, escalation, reachDueSteps(escalation, policy, clock.now()));
-      if (latest) for (const s of told) enqueue(j, s, latest, `${latest.identifier}|${s.key}`);
-      for (const s of told) workers.get(s.key)?.wake();
-      schedule(j, escalation);
-    }, at - clock.now()));
+    timers.set(
+      escalation.alertId,
+      clock.setTimeout(() => {
+        timers.delete(escalation.alertId);
+        const latest = j.state.latest[escalation.alertId];
+        const told = escalate(j, escalation, reachDueSteps(escalation, policy, clock.now()));
+        if (latest) for (const s of told) enqueue(j, s, latest, `${latest.identifier}|${s.key}`);
+        for (const s of told) workers.get(s.key)?.wake();
+        schedule(j, escalation);
+      }, at - clock.now()),
+    );
   };
 
   /**
@@ -197,7 +219,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const persons = responsiblePersons(units, alert.subjects);
     if (persons.length === 0) return;
     const named = responsibleFor(units, alert.subjects).map((r) => ({ unit: r.unit, principal: r.principal, technical: r.technical, operations: r.operations }));
-    audit({ actor: 'system:notify', action: 'alert.notify', subject: alert.id, site: alert.site, at: clock.now(), details: { persons, units: named, kind: alert.kind, severity: alert.severity } });
+    audit({
+      actor: 'system:notify',
+      action: 'alert.notify',
+      subject: alert.id,
+      site: alert.site,
+      at: clock.now(),
+      details: { persons, units: named, kind: alert.kind, severity: alert.severity },
+    });
   };
 
   const handle = (j: Journal, alert: Alert, outboxKey: string): void => {
@@ -205,7 +234,13 @@ export function createNotifier(options: NotifierOptions): Notifier {
     if (!notifiable(alert, policy)) return;
     const site = place(alert.site);
     const issued = issueCap(j.state, alert, {
-      sender, agencyCode, regionCode: policy?.regionCode ?? DEFAULT_REGION_CODE, now: clock.now(), test: options.test, site, senderName: options.senderName,
+      sender,
+      agencyCode,
+      regionCode: policy?.regionCode ?? DEFAULT_REGION_CODE,
+      now: clock.now(),
+      test: options.test,
+      site,
+      senderName: options.senderName,
     });
     const first = j.state.escalations[alert.id] === undefined;
     const escalation = (j.state.escalations[alert.id] ??= newEscalation(alert));
@@ -213,7 +248,14 @@ export function createNotifier(options: NotifierOptions): Notifier {
     const ack = acknowledgement(alert);
     if (ack && active(escalation)) {
       escalation.stopped = ack;
-      audit({ actor: ack.by, action: 'escalation.stop', subject: alert.id, site: alert.site, at: ack.at, details: { by: ack.by, transition: ack.action, reachedSteps: escalation.reached, told: escalation.told } });
+      audit({
+        actor: ack.by,
+        action: 'escalation.stop',
+        subject: alert.id,
+        site: alert.site,
+        at: ack.at,
+        details: { by: ack.by, transition: ack.action, reachedSteps: escalation.reached, told: escalation.told },
+      });
       logger.info({ alert: alert.id, by: ack.by }, 'acknowledged; escalation stopped');
     }
     if (isCleared(alert)) escalation.closed = true;
@@ -312,7 +354,7 @@ export function createNotifier(options: NotifierOptions): Notifier {
     escalations: () => Object.values(journal?.state.escalations ?? {}),
     journalStats: () => journal?.stats?.(),
     capFeed(request) {
-      return capFeedOf(journal?.state ?? { latest: {}, docs: {} } as never, request, clock.now(), feedKeepMs);
+      return capFeedOf(journal?.state ?? ({ latest: {}, docs: {} } as never), request, clock.now(), feedKeepMs);
     },
   };
   return notifier;

@@ -43,7 +43,10 @@ export function zonesToAreas(features: readonly GeoFeature[]): CapArea[] {
   features.forEach((feature, i) => {
     const desc = zoneName(feature, i);
     if (feature.geometry.type === 'Polygon') {
-      const polygons = feature.geometry.coordinates.slice(0, 1).map(polygonText).filter((p): p is string => p !== undefined);
+      const polygons = feature.geometry.coordinates
+        .slice(0, 1)
+        .map(polygonText)
+        .filter((p): p is string => p !== undefined);
       if (polygons.length > 0) areas.push({ desc, polygons, circles: [] });
     } else {
       const radius = Number(feature.properties['radiusM'] ?? 0);

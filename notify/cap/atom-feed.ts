@@ -32,7 +32,10 @@ export function buildAtomFeed(entries: readonly FeedEntry[], options: FeedOption
   feed.ele('id').txt(options.selfUrl);
   feed.ele('title').txt(options.title);
   feed.ele('updated').txt(iso(sorted[0]?.sent ?? options.now));
-  feed.ele('author').ele('name').txt(options.author ?? 'ketwin');
+  feed
+    .ele('author')
+    .ele('name')
+    .txt(options.author ?? 'ketwin');
   feed.ele('link', { rel: 'self', href: options.selfUrl, type: 'application/atom+xml' });
   for (const e of sorted) {
     const entry = feed.ele('entry');

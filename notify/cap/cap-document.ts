@@ -66,10 +66,15 @@ export function buildCapDocument(input: CapDocumentInput): string {
   if (input.references.length > 0) {
     text(root, 'references', input.references.map((r) => `${r.sender},${r.identifier},${capDateTime(r.sent)}`).join(' '));
   }
-  text(root, 'incidents', [alert.id, alert.incident?.cause].filter((x): x is string => x !== undefined).map((x) => x.replace(/\s/g, '_')).join(' '));
-  const areas = alert.incident && alert.incident.zones.features.length > 0
-    ? zonesToAreas(alert.incident.zones.features)
-    : input.site ? [siteArea(input.site)] : [];
+  text(
+    root,
+    'incidents',
+    [alert.id, alert.incident?.cause]
+      .filter((x): x is string => x !== undefined)
+      .map((x) => x.replace(/\s/g, '_'))
+      .join(' '),
+  );
+  const areas = alert.incident && alert.incident.zones.features.length > 0 ? zonesToAreas(alert.incident.zones.features) : input.site ? [siteArea(input.site)] : [];
   for (const [language, lang] of LANGUAGES) info(root, input, lang, language, areas);
   return root.end({ prettyPrint: true });
 }
@@ -136,7 +141,8 @@ function description(alert: Alert, lang: 'zh' | 'en'): string {
   if (incident) {
     if (incident.affected.length > 0) lines.push(`${lang === 'zh' ? '受影响设施' : 'Affected'}: ${incident.affected.join(', ')}`);
     for (const i of incident.inventory) lines.push(`${lang === 'zh' ? '存量' : 'Inventory'} ${i.asset}: ${i.tonnes} t ${i.product}`);
-    if (incident.wind) lines.push(lang === 'zh' ? `风：${incident.wind.speedMs} m/s，来自 ${incident.wind.fromDeg}°` : `Wind: ${incident.wind.speedMs} m/s from ${incident.wind.fromDeg}°`);
+    if (incident.wind)
+      lines.push(lang === 'zh' ? `风：${incident.wind.speedMs} m/s，来自 ${incident.wind.fromDeg}°` : `Wind: ${incident.wind.speedMs} m/s from ${incident.wind.fromDeg}°`);
     for (const c of incident.countdowns) lines.push(`${c.label[lang]}: ${capDateTime(c.deadline)}`);
   }
   const t = alert.transition;

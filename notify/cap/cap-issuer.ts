@@ -52,12 +52,17 @@ export function issueCap(state: JournalState, alert: Alert, context: IssueContex
   const xml = buildCapDocument({ alert, identifier, sender: context.sender, sent, msgType, references, test: context.test, site: context.site, senderName: context.senderName });
   const event = hazardWords(alert).event;
   const place = context.site?.name ?? { zh: alert.site, en: alert.site };
-  const headline = msgType === 'Cancel'
-    ? { zh: `解除：${place.zh} ${event.zh}`, en: `All clear: ${event.en} at ${place.en}` }
-    : { zh: `${place.zh} ${event.zh}`, en: `${event.en} at ${place.en}` };
+  const headline =
+    msgType === 'Cancel'
+      ? { zh: `解除：${place.zh} ${event.zh}`, en: `All clear: ${event.en} at ${place.en}` }
+      : { zh: `${place.zh} ${event.zh}`, en: `${event.en} at ${place.en}` };
   const json = JSON.stringify({
     type: 'ketwin.alert',
-    identifier, sender: context.sender, sent, status, msgType,
+    identifier,
+    sender: context.sender,
+    sent,
+    status,
+    msgType,
     references: references.map((r) => r.identifier),
     alert,
   });

@@ -24,7 +24,12 @@ const HAZARDS: Record<IncidentDetails['hazard'], HazardWords> = {
   boilover: { category: ['Fire'], event: { zh: '储罐沸溢', en: 'Tank boilover' }, response: ['Evacuate'], certainty: 'Likely' },
   'spill-to-sea': { category: ['Env'], event: { zh: '油品入海', en: 'Oil spill to sea' }, response: ['Execute', 'Monitor'], certainty: 'Observed' },
   'protection-lost': { category: ['Fire', 'Infra'], event: { zh: '消防保护失效', en: 'Fire protection lost' }, response: ['Prepare', 'Assess'], certainty: 'Observed' },
-  'stuck-gauge': { category: ['Safety'], event: { zh: '液位计失真（可能冒罐）', en: 'Level gauge not telling the truth (possible overfill)' }, response: ['Execute', 'Assess'], certainty: 'Likely' },
+  'stuck-gauge': {
+    category: ['Safety'],
+    event: { zh: '液位计失真（可能冒罐）', en: 'Level gauge not telling the truth (possible overfill)' },
+    response: ['Execute', 'Assess'],
+    certainty: 'Likely',
+  },
   lightning: { category: ['Met'], event: { zh: '雷电预警', en: 'Lightning warning' }, response: ['Prepare', 'Shelter'], certainty: 'Likely' },
   'suspected-attack': { category: ['Security'], event: { zh: '疑似袭击', en: 'Suspected attack' }, response: ['Shelter', 'Avoid'], certainty: 'Possible' },
 };

@@ -28,7 +28,12 @@ afterEach(async () => {
 });
 
 let sites = 0;
-interface Teams { fire: Receiver; repair: Receiver; office: Receiver; platform: Receiver }
+interface Teams {
+  fire: Receiver;
+  repair: Receiver;
+  office: Receiver;
+  platform: Receiver;
+}
 
 async function setUp(): Promise<{ clock: ManualClock; notifier: Notifier; teams: Teams; site: string }> {
   // the virtual clock starts at real time; receivers check timestamps against it
@@ -38,16 +43,31 @@ async function setUp(): Promise<{ clock: ManualClock; notifier: Notifier; teams:
     teams[name] = await startReceiver('team-secret', 'ok', clock.now);
     cleanups.push(() => teams[name].close());
   }
-  const contact = (id: string, r: Receiver, role: 'fire' | 'repair' | 'civil-air-defence') => ({ id, role, name: { zh: id, en: id }, url: r.url, secretEnv: 'HOOK', format: 'json' as const, liveOnly: role === 'civil-air-defence' });
+  const contact = (id: string, r: Receiver, role: 'fire' | 'repair' | 'civil-air-defence') => ({
+    id,
+    role,
+    name: { zh: id, en: id },
+    url: r.url,
+    secretEnv: 'HOOK',
+    format: 'json' as const,
+    liveOnly: role === 'civil-air-defence',
+  });
   const policy: EscalationPolicy = {
     regionCode: '330902',
     maxSeverity: 2,
     contacts: [contact('fire', teams.fire, 'fire'), contact('repair', teams.repair, 'repair'), contact('office', teams.office, 'civil-air-defence')],
-    steps: [{ afterMinutes: 0, notify: ['fire'] }, { afterMinutes: 5, notify: ['repair'] }, { afterMinutes: 15, notify: ['office'] }],
+    steps: [
+      { afterMinutes: 0, notify: ['fire'] },
+      { afterMinutes: 5, notify: ['repair'] },
+      { afterMinutes: 15, notify: ['office'] },
+    ],
   };
   const site = `site${++sites}`;
   const notifier = createNotifier({
-    store, env, clock, sender: 'ketwin@test',
+    store,
+    env,
+    clock,
+    sender: 'ketwin@test',
     sites: [{ id: site, name: { zh: '测试库', en: 'Test depot' }, location: { lat: 30, lon: 122 }, escalation: policy }],
     subscribers: [{ id: 'platform', url: teams.platform.url, format: 'json', secretEnv: 'HOOK', sites: [site] }],
   });

@@ -46,7 +46,8 @@ describe("a unit's named responsible persons", () => {
       expect(told[0]!.details).toMatchObject({
         persons: ['manager', 'li.gong', 'qian.ban'],
         units: [{ unit: 'D2', principal: 'manager', technical: 'li.gong', operations: 'qian.ban' }],
-        kind: 'tank-fire', severity: 1,
+        kind: 'tank-fire',
+        severity: 1,
       });
     } finally {
       await notifier.stop();

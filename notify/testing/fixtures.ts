@@ -11,7 +11,18 @@ export function tankFireIncident(overrides: Partial<IncidentDetails> = {}): Inci
       features: [
         {
           type: 'Feature',
-          geometry: { type: 'Polygon', coordinates: [[[122.0331, 30.0562], [122.0345, 30.0562], [122.0345, 30.0574], [122.0331, 30.0574], [122.0331, 30.0562]]] },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [122.0331, 30.0562],
+                [122.0345, 30.0562],
+                [122.0345, 30.0574],
+                [122.0331, 30.0574],
+                [122.0331, 30.0562],
+              ],
+            ],
+          },
           properties: { name: { zh: '热辐射 12.5 kW/m² 区', en: '12.5 kW/m² radiation zone' }, kind: 'radiation', kWm2: 12.5 },
         },
         {

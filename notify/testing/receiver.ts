@@ -33,7 +33,13 @@ export async function startReceiver(secret: string, mode: Receiver['mode'] = 'ok
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const body = Buffer.concat(chunks).toString('utf8');
-      const r: Received = { at: Date.now(), key: String(req.headers[IDEMPOTENCY_HEADER]), headers: req.headers, body, signature: verifySignature({ secret, body, headers: req.headers, nowMs: now() }) };
+      const r: Received = {
+        at: Date.now(),
+        key: String(req.headers[IDEMPOTENCY_HEADER]),
+        headers: req.headers,
+        body,
+        signature: verifySignature({ secret, body, headers: req.headers, nowMs: now() }),
+      };
       received.push(r);
       receiver.onReceive?.(r);
       if (receiver.mode === 'hang') return;

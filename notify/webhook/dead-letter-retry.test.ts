@@ -35,7 +35,10 @@ async function setUp(mode: Receiver['mode']): Promise<{ receiver: Receiver; n: N
   const receiver = await startReceiver('secret-a', mode);
   cleanups.push(() => receiver.close());
   const n = createNotifier({
-    store, env, pollMs: 20, sender: 'ketwin@test',
+    store,
+    env,
+    pollMs: 20,
+    sender: 'ketwin@test',
     retry: { baseMs: 10, maxMs: 20, maxAttempts: 3, timeoutMs: 1_000 },
     deadLetters: { everyMs: 150, jitter: 0.2, maxRounds: 2 },
     subscribers: [{ id: 'team', url: receiver.url, format: 'json', secretEnv: 'HOOK_A' }],
@@ -73,7 +76,11 @@ describe('dead letters retry themselves', () => {
     await until(() => n.deliveryStatus()[0]!.deadLetters[0]?.reason !== undefined, 10_000, 'the final death');
     const status = n.deliveryStatus()[0]!;
     expect(status.autoRetries).toBe(2);
-    expect(status.deadLetters[0]).toMatchObject({ rounds: 2, retryAt: undefined, reason: expect.stringMatching(/gave up after 2 automatic retries of 3 attempts each; last: HTTP 503/) });
+    expect(status.deadLetters[0]).toMatchObject({
+      rounds: 2,
+      retryAt: undefined,
+      reason: expect.stringMatching(/gave up after 2 automatic retries of 3 attempts each; last: HTTP 503/),
+    });
     expect(receiver.received).toHaveLength(3 * 3);
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.received).toHaveLength(9); // and nothing more

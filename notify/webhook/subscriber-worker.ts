@@ -162,7 +162,10 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
           if (rounds < deadPolicy.maxRounds) letter.retryAt = clock.now() + deadLetterWaitMs(deadPolicy, rounds + 1, random());
           else letter.reason = `gave up after ${rounds} automatic retries of ${item.attempts} attempts each; last: ${result.error ?? 'unknown error'}`;
           (state.dead[subscriber.key] ??= []).push(letter);
-          logger.error({ subscriber: subscriber.key, key: item.key, attempts: item.attempts, rounds, retryAt: letter.retryAt, error: result.error }, letter.retryAt ? 'delivery dead-lettered; retried on its schedule' : 'delivery dead-lettered for good');
+          logger.error(
+            { subscriber: subscriber.key, key: item.key, attempts: item.attempts, rounds, retryAt: letter.retryAt, error: result.error },
+            letter.retryAt ? 'delivery dead-lettered; retried on its schedule' : 'delivery dead-lettered for good',
+          );
           options.onDeadLetter?.(subscriber, letter);
           scheduleRound();
         } else {
@@ -201,7 +204,17 @@ export function createSubscriberWorker(options: WorkerOptions): SubscriberWorker
         pending: q.length,
         delivered,
         failedAttempts,
-        deadLetters: dead.map((d) => ({ key: d.key, alertId: d.alertId, site: d.site, attempts: d.attempts, lastError: d.lastError, deadAt: d.deadAt, rounds: d.rounds ?? 0, retryAt: d.retryAt, reason: d.reason })),
+        deadLetters: dead.map((d) => ({
+          key: d.key,
+          alertId: d.alertId,
+          site: d.site,
+          attempts: d.attempts,
+          lastError: d.lastError,
+          deadAt: d.deadAt,
+          rounds: d.rounds ?? 0,
+          retryAt: d.retryAt,
+          reason: d.reason,
+        })),
         autoRetries,
         lastDeliveredAt,
         lastError,

@@ -89,13 +89,31 @@ export function resolveSubscribers(
     out.set(s.key, s);
   };
   for (const c of parseSubscribers(configs as unknown[])) {
-    add({ key: c.id, id: c.id, name: c.name, url: c.url, format: c.format, secret: secretOf(env, c.secretEnv, c.id), liveOnly: c.liveOnly, sites: c.sites, timeoutMs: c.timeoutMs, origin: 'subscribers' });
+    add({
+      key: c.id,
+      id: c.id,
+      name: c.name,
+      url: c.url,
+      format: c.format,
+      secret: secretOf(env, c.secretEnv, c.id),
+      liveOnly: c.liveOnly,
+      sites: c.sites,
+      timeoutMs: c.timeoutMs,
+      origin: 'subscribers',
+    });
   }
   for (const [site, policy] of Object.entries(policies)) {
     for (const c of policy?.contacts ?? []) {
       const key = `${site}/${c.id}`;
       add({
-        key, id: c.id, name: c.name.en, url: c.url, format: c.format, liveOnly: c.liveOnly, sites: [site], origin: 'site',
+        key,
+        id: c.id,
+        name: c.name.en,
+        url: c.url,
+        format: c.format,
+        liveOnly: c.liveOnly,
+        sites: [site],
+        origin: 'site',
         secret: c.url !== undefined && c.secretEnv !== undefined ? secretOf(env, c.secretEnv, key) : undefined,
       });
     }

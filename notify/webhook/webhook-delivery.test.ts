@@ -50,7 +50,12 @@ describe('webhooks from the outbox', () => {
   it('delivers signed CAP and JSON with an idempotency key, and marks the outbox delivered', async () => {
     const a = await receiver('secret-a');
     const b = await receiver('secret-b');
-    const n = notifier({ subscribers: [{ id: 'city', url: a.url, format: 'cap', secretEnv: 'HOOK_A' }, { id: 'team', url: b.url, format: 'json', secretEnv: 'HOOK_B' }] });
+    const n = notifier({
+      subscribers: [
+        { id: 'city', url: a.url, format: 'cap', secretEnv: 'HOOK_A' },
+        { id: 'team', url: b.url, format: 'json', secretEnv: 'HOOK_B' },
+      ],
+    });
     await n.start();
     const alert = fresh(incidentAlert());
     await store.writeAlerts([alert]);
@@ -65,7 +70,10 @@ describe('webhooks from the outbox', () => {
     expect(b.received[0]!.signature).toEqual({ ok: true });
     expect(json).toMatchObject({ msgType: 'Alert', status: 'Actual', alert: { id: alert.id } });
     expect(await store.claimOutbox(10, 0)).toEqual([]);
-    expect(n.deliveryStatus().map((s) => [s.subscriber, s.delivered, s.pending])).toEqual([['city', 1, 0], ['team', 1, 0]]);
+    expect(n.deliveryStatus().map((s) => [s.subscriber, s.delivered, s.pending])).toEqual([
+      ['city', 1, 0],
+      ['team', 1, 0],
+    ]);
   });
 
   it('a receiver that fails and comes back gets everything once per key, in order', async () => {
@@ -97,7 +105,10 @@ describe('webhooks from the outbox', () => {
     const fine = await receiver('secret-b');
     const n = notifier({
       retry: { ...fast, maxAttempts: 3 },
-      subscribers: [{ id: 'dead', url: dead.url, format: 'cap', secretEnv: 'HOOK_A' }, { id: 'fine', url: fine.url, format: 'cap', secretEnv: 'HOOK_B' }],
+      subscribers: [
+        { id: 'dead', url: dead.url, format: 'cap', secretEnv: 'HOOK_A' },
+        { id: 'fine', url: fine.url, format: 'cap', secretEnv: 'HOOK_B' },
+      ],
     });
     await n.start();
     const alarm = fresh(plainAlarm());
@@ -120,7 +131,10 @@ describe('webhooks from the outbox', () => {
     const quick = await receiver('secret-b');
     const n = notifier({
       retry: { ...fast, timeoutMs: 3_000 },
-      subscribers: [{ id: 'slow', url: slow.url, format: 'cap', secretEnv: 'HOOK_A' }, { id: 'quick', url: quick.url, format: 'json', secretEnv: 'HOOK_B' }],
+      subscribers: [
+        { id: 'slow', url: slow.url, format: 'cap', secretEnv: 'HOOK_A' },
+        { id: 'quick', url: quick.url, format: 'json', secretEnv: 'HOOK_B' },
+      ],
     });
     await n.start();
     await store.writeAlerts([fresh(incidentAlert())]);
@@ -134,7 +148,10 @@ describe('webhooks from the outbox', () => {
     const live = await receiver('secret-a');
     const drills = await receiver('secret-b');
     const n = notifier({
-      subscribers: [{ id: 'live', url: live.url, format: 'cap', secretEnv: 'HOOK_A', liveOnly: true }, { id: 'drills', url: drills.url, format: 'cap', secretEnv: 'HOOK_B' }],
+      subscribers: [
+        { id: 'live', url: live.url, format: 'cap', secretEnv: 'HOOK_A', liveOnly: true },
+        { id: 'drills', url: drills.url, format: 'cap', secretEnv: 'HOOK_B' },
+      ],
     });
     await n.start();
     await store.writeAlerts([fresh(incidentAlert({ exercise: true }))]);
