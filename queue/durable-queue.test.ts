@@ -71,7 +71,12 @@ describe('durable queue', () => {
     c.ack(c.read(4));
     await new Promise((r) => setTimeout(r, 80)); // a timed commit ran
     expect(files(dir)).toEqual(['001000000000.ndjson', 'cursors.json']);
-    expect(readFileSync(join(dir, '001000000000.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).n)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(
+      readFileSync(join(dir, '001000000000.ndjson'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).n),
+    ).toEqual([4, 5, 6, 7, 8, 9]);
     c.ack(c.read(2)); // acked after the last commit: a kill loses the ack, not the rows
 
     const again = openDurableQueue<Row>({ dir, codec, consumers: ['c'] }); // q is never closed: as after kill -9
@@ -127,7 +132,10 @@ describe('durable queue', () => {
     const c = again.consumer('c');
     const batch = c.read(100);
     expect(ns(batch.rows)).toEqual([0, 1, 3, 4, 5]);
-    expect(damage.map((d) => [d.file, d.line])).toEqual([[file, 3], [file, 7]]);
+    expect(damage.map((d) => [d.file, d.line])).toEqual([
+      [file, 3],
+      [file, 7],
+    ]);
     expect(again.stats().corrupt).toBe(2);
     c.ack(batch, 3); // rows 0, 1, 3: the damaged line between them counts as done
     c.rewind();

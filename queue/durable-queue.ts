@@ -120,9 +120,10 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     throw new QueueError('QUEUE_CONFIG', `queue ${where}: bounds must be positive (maxInMemory may be 0)`);
   }
   const groupCommit = (options.logging ?? 'group-commit') === 'group-commit';
-  const log: SegmentLog<T> | undefined = dir === undefined
-    ? undefined
-    : openSegmentLog({ dir, codec: codec!, segmentRows, segmentBytes, fsync: options.fsync ?? false, onCorrupt: options.onCorrupt, onError: options.onError });
+  const log: SegmentLog<T> | undefined =
+    dir === undefined
+      ? undefined
+      : openSegmentLog({ dir, codec: codec!, segmentRows, segmentBytes, fsync: options.fsync ?? false, onCorrupt: options.onCorrupt, onError: options.onError });
 
   /** positions: rows [head, tail) are kept; [memFirst, tail) are in memory; those ≥ head below `logged` are on disk */
   let head = 0;
@@ -284,15 +285,16 @@ export function openDurableQueue<T>(options: DurableQueueOptions<T>): DurableQue
     saveCursors();
   }
 
-  const timer = log !== undefined && groupCommit && (options.commitMs ?? 0) > 0
-    ? setInterval(() => {
-      try {
-        commit();
-      } catch (error) {
-        options.onError?.(error);
-      }
-    }, options.commitMs)
-    : undefined;
+  const timer =
+    log !== undefined && groupCommit && (options.commitMs ?? 0) > 0
+      ? setInterval(() => {
+          try {
+            commit();
+          } catch (error) {
+            options.onError?.(error);
+          }
+        }, options.commitMs)
+      : undefined;
   timer?.unref();
 
   const queue: DurableQueue<T> = {

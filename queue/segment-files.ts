@@ -49,7 +49,7 @@ export function appendAll(fd: number, text: string): number {
   const bytes = Buffer.byteLength(text);
   if (written < bytes) {
     const data = Buffer.from(text); // the rare short write
-    for (let done = written; done < data.length; ) done += writeSync(fd, data, done, data.length - done);
+    for (let done = written; done < data.length;) done += writeSync(fd, data, done, data.length - done);
   }
   return bytes;
 }

@@ -9,7 +9,19 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { QueueCodec } from './codec.ts';
 import {
-  appendAll, closeQuietly, CURSORS_FILE, FIRST_SEQ, listSegments, openForAppend, readCursors, readLines, removeFile, segmentName, syncFile, writeCursors, type SavedCursor,
+  appendAll,
+  closeQuietly,
+  CURSORS_FILE,
+  FIRST_SEQ,
+  listSegments,
+  openForAppend,
+  readCursors,
+  readLines,
+  removeFile,
+  segmentName,
+  syncFile,
+  writeCursors,
+  type SavedCursor,
 } from './segment-files.ts';
 
 export interface Segment {
@@ -84,7 +96,9 @@ export function openSegmentLog<T>(options: SegmentLogOptions<T>): SegmentLog<T> 
   let pending: string[] = [];
   let pendingChars = 0;
   let corrupt = 0;
-  const initialCursors = readCursors(dir, (error) => options.onError?.(new Error(`queue ${dir}: ${CURSORS_FILE} unreadable, every consumer starts at the oldest row: ${String(error)}`)));
+  const initialCursors = readCursors(dir, (error) =>
+    options.onError?.(new Error(`queue ${dir}: ${CURSORS_FILE} unreadable, every consumer starts at the oldest row: ${String(error)}`)),
+  );
   /** the cursors file's content as last written ('' when there is none) */
   let cursorsText = existsSync(join(dir, CURSORS_FILE)) ? JSON.stringify(initialCursors) : '';
   /** lines of a segment already checked for damage (each damaged line is counted once) */
