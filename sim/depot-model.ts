@@ -86,11 +86,19 @@ export function createDepotModel(site: Site, random: Random, options: DepotModel
     const cruise = Math.min(num(asset, 'maxFillRate', area) * 0.9, area * 1.2) * (0.6 + random() * 0.4) * (options.routineRate ?? 1);
     const baseTemperature = 25 + random() * 10;
     tanks.set(asset.id, {
-      asset, area, low, high, cruise, baseTemperature,
+      asset,
+      area,
+      low,
+      high,
+      cruise,
+      baseTemperature,
       level: low + random() * (high - low),
       temperature: baseTemperature,
       flow: (random() < 0.5 ? -1 : 1) * cruise,
-      fire: 'none', fireSeconds: 0, shell: baseTemperature, forcedFlow: false,
+      fire: 'none',
+      fireSeconds: 0,
+      shell: baseTemperature,
+      forcedFlow: false,
       overflow: { x: asset.position.x, y: asset.position.y, rate: 0 },
     });
   }
@@ -248,7 +256,7 @@ export function createDepotModel(site: Site, random: Random, options: DepotModel
       if (asset.kind === 'fire-pump') {
         const on = pumpRunning.get(asset.id) ?? false;
         values.set(`${asset.id}.running`, on);
-        values.set(`${asset.id}.pressure`, on ? 0.8 : powered ? (values.get(`${asset.id}.pressure`) as number) ?? 0.25 : 0);
+        values.set(`${asset.id}.pressure`, on ? 0.8 : powered ? ((values.get(`${asset.id}.pressure`) as number) ?? 0.25) : 0);
       }
       if (asset.kind === 'generator') {
         values.set(`${asset.id}.running`, power.generatorRunning);

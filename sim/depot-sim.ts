@@ -86,10 +86,8 @@ export async function startDepotSim(site: Site, options: DepotSimOptions = {}): 
   const secondsPerTick = options.secondsPerTick ?? 60;
 
   const startOpcua = (port: number) =>
-    startSimOpcuaServer(
-      opcuaPoints,
-      { port, pkiDir: options.pkiDir, users: options.users, maxMonitoredItemsPerSubscription: options.maxMonitoredItemsPerSubscription },
-      (id) => served.get(id)!,
+    startSimOpcuaServer(opcuaPoints, { port, pkiDir: options.pkiDir, users: options.users, maxMonitoredItemsPerSubscription: options.maxMonitoredItemsPerSubscription }, (id) =>
+      served.get(id)!,
     );
   const startModbus = async (port: number) => {
     const server = await startSimModbusServer(modbusPoints, unitId, port);

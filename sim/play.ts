@@ -46,7 +46,11 @@ export interface ScenarioTarget {
 }
 
 export function playScenario(sim: ScenarioTarget, site: Site, scenario: Scenario, options: PlayOptions = {}): Playback {
-  checkScenario(scenario, site, sim.extraPoints.map((p) => p.id));
+  checkScenario(
+    scenario,
+    site,
+    sim.extraPoints.map((p) => p.id),
+  );
   const speed = options.speed ?? 1;
   const logger = options.logger?.child({ scenario: scenario.name });
   const timers = new Set<NodeJS.Timeout>();

@@ -25,7 +25,10 @@ describe('scenarioSamples: a scenario as the collector would have read it, witho
     const batches = [...scenarioSamples(site, await loadScenario('gas-leak'), { start: 1_000 })];
     expect(batches[0]!.at).toBe(0);
     expect(batches[0]!.samples.map((s) => s.point).slice(0, site.points.length)).toEqual(site.points.map((p) => p.id));
-    expect(batches[0]!.samples.slice(site.points.length).map((s) => [s.point, s.value])).toEqual([['WS1.wind_speed', 1.5], ['WS1.wind_direction', 90]]);
+    expect(batches[0]!.samples.slice(site.points.length).map((s) => [s.point, s.value])).toEqual([
+      ['WS1.wind_speed', 1.5],
+      ['WS1.wind_direction', 90],
+    ]);
     const ats = batches.map((b) => b.at);
     expect(ats).toEqual([...ats].sort((x, y) => x - y));
     expect(new Set(ats).size).toBe(ats.length);
@@ -41,7 +44,7 @@ describe('scenarioSamples: a scenario as the collector would have read it, witho
     expect(at(20_000)).toBe(15.3);
     expect(level.filter((s) => s.ts > 0 && s.ts < 1_000)).toHaveLength(9); // 100 … 900 ms of the 20 s ramp
     // 3000 m³/h over π·40.5²/4 m² for 60 simulated seconds a scan: +0.0388 m a second of timeline
-    expect(at(31_000) - at(21_000)).toBeCloseTo(10 * (3000 / 60) / ((Math.PI * 40.5 ** 2) / 4), 2);
+    expect(at(31_000) - at(21_000)).toBeCloseTo((10 * (3000 / 60)) / ((Math.PI * 40.5 ** 2) / 4), 2);
     expect(Math.max(...level.map((s) => s.value as number))).toBeGreaterThan(16.9);
   });
 
@@ -68,8 +71,13 @@ describe('scenarioSamples: a scenario as the collector would have read it, witho
     expect(of(samples, 'T101.level').map((s) => s.quality)).toEqual(['good', 'good', 'bad', 'bad', 'bad', 'bad', 'good', 'good', 'good', 'good', 'good']);
     expect(of(samples, 'T102.level').map((s) => s.ts)).toEqual([0, 1_000]);
     expect(of(samples, 'FWP1.level').map((s) => [s.ts, s.quality, s.reason])).toEqual([
-      [0, 'good', undefined], [1_000, 'good', undefined], [2_000, 'bad', 'connection lost'],
-      [5_000, 'good', undefined], [6_000, 'good', undefined], [7_000, 'good', undefined], [8_000, 'good', undefined],
+      [0, 'good', undefined],
+      [1_000, 'good', undefined],
+      [2_000, 'bad', 'connection lost'],
+      [5_000, 'good', undefined],
+      [6_000, 'good', undefined],
+      [7_000, 'good', undefined],
+      [8_000, 'good', undefined],
     ]);
   });
 });

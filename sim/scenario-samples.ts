@@ -41,7 +41,11 @@ type Job = { ms: number; order: 0 | 1; seq: number; run: () => void };
 export function* scenarioSamples(site: Site, scenario: Scenario, options: ScenarioSamplesOptions = {}): Generator<TimedSamples> {
   // as startDepotSim: routine transfers at real-world rates as the collector sees them
   const model = createDepotModel(site, createRandom(options.seed ?? 1), { routineRate: (options.tickMs ?? 1000) / 1000 / (options.secondsPerTick ?? 60) });
-  checkScenario(scenario, site, model.extraPoints.map((p) => p.id));
+  checkScenario(
+    scenario,
+    site,
+    model.extraPoints.map((p) => p.id),
+  );
   const tickMs = options.tickMs ?? 1000;
   const secondsPerTick = options.secondsPerTick ?? 60;
   const speed = options.speed ?? 1;

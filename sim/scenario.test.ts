@@ -41,7 +41,15 @@ describe('scenario files', () => {
     for (const name of SCENARIOS) {
       const scenario = await loadScenario(name);
       expect(scenario.name).toBe(name);
-      expect(() => checkScenario(scenario, site, sim.extraPoints.map((p) => p.id)), name).not.toThrow();
+      expect(
+        () =>
+          checkScenario(
+            scenario,
+            site,
+            sim.extraPoints.map((p) => p.id),
+          ),
+        name,
+      ).not.toThrow();
     }
   });
 
@@ -83,7 +91,7 @@ describe('the depot without a scenario', () => {
     sim.model.flow('T301', 400);
     sim.tick(); // 60 s
     const area = (Math.PI * t301.attributes.diameter ** 2) / 4;
-    expect(sim.value('T301.level') as number).toBeCloseTo(5 + (400 / 60) / area, 3);
+    expect(sim.value('T301.level') as number).toBeCloseTo(5 + 400 / 60 / area, 3);
   });
 });
 

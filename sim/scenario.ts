@@ -42,7 +42,18 @@ export type ScenarioStep = Scenario['steps'][number];
 const SCENARIO_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
 
 /** The names of the scenarios shipped in sim/scenarios. */
-export const SCENARIOS = ['tank-overfill', 'gas-leak', 'rim-seal-fire', 'dike-fire', 'thunderstorm', 'stuck-gauge', 'mains-power-loss', 'plc-dropout', 'attack', 'spill-to-sea'] as const;
+export const SCENARIOS = [
+  'tank-overfill',
+  'gas-leak',
+  'rim-seal-fire',
+  'dike-fire',
+  'thunderstorm',
+  'stuck-gauge',
+  'mains-power-loss',
+  'plc-dropout',
+  'attack',
+  'spill-to-sea',
+] as const;
 
 /** Loads a scenario by name (sim/scenarios/<name>.yaml) or from a file; a broken one is a SimError naming the file and place. */
 export async function loadScenario(nameOrFile: string): Promise<Scenario> {

@@ -26,7 +26,16 @@ export function createSyntheticSite(options: SyntheticSiteOptions = {}): Site {
   };
   const sources: Site['sources'] = [];
   if (options.opcuaPoints) {
-    sources.push({ id: 'plc', protocol: 'opcua', endpoint: 'opc.tcp://127.0.0.1:4840/ketwin', securityMode: 'None', trustOnFirstUse: false, publishingIntervalMs: 100, maxItemsPerSubscription: 1000, staleAfterMs: 10_000 });
+    sources.push({
+      id: 'plc',
+      protocol: 'opcua',
+      endpoint: 'opc.tcp://127.0.0.1:4840/ketwin',
+      securityMode: 'None',
+      trustOnFirstUse: false,
+      publishingIntervalMs: 100,
+      maxItemsPerSubscription: 1000,
+      staleAfterMs: 10_000,
+    });
     add(options.opcuaPoints, 'plc', 'O', (i) => ({ node: `ns=1;s=O${Math.floor(i / perAsset)}.v${i % perAsset}` }));
   }
   if (options.modbusPoints) {
