@@ -20,13 +20,40 @@ describe('the cel-js AST we depend on (pinned @marcbachmann/cel-js)', () => {
     expect(shape(parsed.ast)).toEqual({
       op: '&&',
       args: [
-        { op: '<', args: [{ op: 'id', args: 'level' }, { op: '.', args: [{ op: 'id', args: 'asset' }, 'levelHigh'] }] },
+        {
+          op: '<',
+          args: [
+            { op: 'id', args: 'level' },
+            { op: '.', args: [{ op: 'id', args: 'asset' }, 'levelHigh'] },
+          ],
+        },
         {
           op: '>',
           args: [
             {
               op: 'call',
-              args: ['size', [{ op: 'rcall', args: ['filter', { op: '.', args: [{ op: 'id', args: 'asset' }, 'tags'] }, [{ op: 'id', args: 't' }, { op: '==', args: [{ op: 'id', args: 't' }, { op: 'value', args: 'x' }] }]] }]],
+              args: [
+                'size',
+                [
+                  {
+                    op: 'rcall',
+                    args: [
+                      'filter',
+                      { op: '.', args: [{ op: 'id', args: 'asset' }, 'tags'] },
+                      [
+                        { op: 'id', args: 't' },
+                        {
+                          op: '==',
+                          args: [
+                            { op: 'id', args: 't' },
+                            { op: 'value', args: 'x' },
+                          ],
+                        },
+                      ],
+                    ],
+                  },
+                ],
+              ],
             },
             { op: 'value', args: '0n' },
           ],

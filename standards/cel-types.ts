@@ -75,13 +75,7 @@ export function shapeOf(env: Environment, schema: ZodLike, name: string, registe
 }
 
 /** A named CEL type with the given fields (plus `extra` fields that are not in the schema). */
-export function objectShape(
-  env: Environment,
-  shape: Record<string, ZodLike>,
-  name: string,
-  registered: Map<string, CelShape>,
-  extra: Record<string, string> = {},
-): CelShape {
+export function objectShape(env: Environment, shape: Record<string, ZodLike>, name: string, registered: Map<string, CelShape>, extra: Record<string, string> = {}): CelShape {
   const known = registered.get(name);
   if (known) return known;
   const fields: Record<string, string> = { ...extra };

@@ -62,7 +62,9 @@ describe('the changelog 1.0.0 → 1.1.0 says why, from the data', () => {
     gas.params!['firstAlarmLEL']!.value = 20;
     gas.changes = { version: '0.1.1', why: 'a stricter first alarm' };
     const log = changelog(before, parseStandard(stringify(doc), 'b.yaml'));
-    expect(log.thresholds).toEqual([expect.objectContaining({ id: 'GBT50493-5.5.2-GAS1', changes: [{ param: 'firstAlarmLEL', from: 25, to: 20 }], why: 'a stricter first alarm' })]);
+    expect(log.thresholds).toEqual([
+      expect.objectContaining({ id: 'GBT50493-5.5.2-GAS1', changes: [{ param: 'firstAlarmLEL', from: 25, to: 20 }], why: 'a stricter first alarm' }),
+    ]);
     expect(renderChangelog(log)).toContain('- GBT50493-5.5.2-GAS1: firstAlarmLEL 25 → 20 — why: a stricter first alarm');
   });
 });

@@ -33,8 +33,29 @@ export interface StandardChangelog {
 
 /** The fields of a clause as written in the file; compiled extras and the `changes` note itself are left out. */
 const FIELDS = [
-  'title', 'requirement', 'source', 'confidence', 'category', 'weight', 'severity', 'appliesTo', 'when', 'check',
-  'reads', 'members', 'delayOn', 'delayOff', 'deadband', 'latch', 'evidence', 'params', 'derive', 'compute', 'expression', 'alert', 'confidenceNote',
+  'title',
+  'requirement',
+  'source',
+  'confidence',
+  'category',
+  'weight',
+  'severity',
+  'appliesTo',
+  'when',
+  'check',
+  'reads',
+  'members',
+  'delayOn',
+  'delayOff',
+  'deadband',
+  'latch',
+  'evidence',
+  'params',
+  'derive',
+  'compute',
+  'expression',
+  'alert',
+  'confidenceNote',
 ] as const satisfies readonly (keyof ClauseDefinition)[];
 
 const citationOf = (c: ClauseDefinition) => `${c.source.standard} ${c.source.clause}`;
@@ -80,7 +101,7 @@ const because = (e: ChangelogEntry) => (e.why ? ` — why: ${e.why}` : '');
 
 /** The changelog as Markdown: corrected citations, changed thresholds, then clauses added, removed and changed, each with its reason. */
 export function renderChangelog(log: StandardChangelog): string {
-  const list = <T,>(items: T[], line: (item: T) => string) => (items.length === 0 ? ['- (none)'] : items.map(line));
+  const list = <T>(items: T[], line: (item: T) => string) => (items.length === 0 ? ['- (none)'] : items.map(line));
   const name = (e: ChangelogEntry) => `${e.id}: ${e.title.zh} / ${e.title.en}`;
   return [
     `# ${log.from} → ${log.to}`,
@@ -105,7 +126,9 @@ export function renderChangelog(log: StandardChangelog): string {
 
 /** JSON with sorted keys, so key order in the file does not count as a change. */
 function stable(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
-  ) ?? 'undefined';
+  return (
+    JSON.stringify(value, (_, v: unknown) =>
+      v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => a.localeCompare(b))) : v,
+    ) ?? 'undefined'
+  );
 }

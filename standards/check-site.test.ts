@@ -34,7 +34,9 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     expect(text).toMatch(/\d+ pass, 3 fail, 2 unknown/);
     // every clause with its source and confidence, the live ones too
     expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步 — GB 50351-2014 3.1.7 (confirmed)');
-    expect(text).toContain('live  GB18218-2018-IDENTIFICATION [live] dike: Major hazard identification, per unit / 重大危险源辨识（按单元） — GB 18218-2018 4.1–4.2, Tables 1–2 (per unit) (unconfirmed)');
+    expect(text).toContain(
+      'live  GB18218-2018-IDENTIFICATION [live] dike: Major hazard identification, per unit / 重大危险源辨识（按单元） — GB 18218-2018 4.1–4.2, Tables 1–2 (per unit) (unconfirmed)',
+    );
     const listed = new Set([...report.results.map((r) => r.clause), ...report.live.map((l) => l.clause)]);
     expect(listed.size).toBe(standards.find((s) => s.key === report.standard)!.clauses.length);
   });
@@ -42,7 +44,9 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
   it('warns of each point a live clause needs that the site does not map: those clauses are not monitored, not "not applicable"', async () => {
     const report = await checkSite(DEMO, standards, { now: AT });
     expect(report.unmonitored).toEqual([{ clause: 'GB50016-4.2.5-DRAIN-VALVE', subject: 'D1', point: 'D1.drain_valve_open' }]);
-    expect(formatCheckReport(report)).toContain('WARN  not monitored: D1.drain_valve_open is not mapped; GB50016-4.2.5-DRAIN-VALVE on D1 stays unknown and counts against coverage');
+    expect(formatCheckReport(report)).toContain(
+      'WARN  not monitored: D1.drain_valve_open is not mapped; GB50016-4.2.5-DRAIN-VALVE on D1 stays unknown and counts against coverage',
+    );
     // mapped, the warning goes
     const text = (await readFile(DEMO, 'utf8')).replace(
       '  - { asset: D2, name: drain_valve_open,',

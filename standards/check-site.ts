@@ -41,7 +41,11 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
   const standard = newestFor(site, standards);
   if (!standard)
     throw new StandardError(file, [
-      { code: 'STANDARD_REFERENCE', field: 'standards', message: `site ${site.id} names ${site.standards.join(', ')} but none is loaded (loaded: ${standards.map((s) => s.key).join(', ') || 'none'})` },
+      {
+        code: 'STANDARD_REFERENCE',
+        field: 'standards',
+        message: `site ${site.id} names ${site.standards.join(', ')} but none is loaded (loaded: ${standards.map((s) => s.key).join(', ') || 'none'})`,
+      },
     ]);
   const now = options.now ?? systemClock.now();
   const cel = standard.cel.toCel(site);
@@ -53,7 +57,14 @@ export function checkLoadedSite(site: Site, file: string, standards: Standard[],
     for (const subject of subjects) {
       const { result } = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel, subject, now });
       counts[result.verdict] += 1;
-      results.push({ ...result, title: clause.title, check: clause.check, severity: clause.severity, source: `${clause.source.standard} ${clause.source.clause}`, confidence: clause.confidence });
+      results.push({
+        ...result,
+        title: clause.title,
+        check: clause.check,
+        severity: clause.severity,
+        source: `${clause.source.standard} ${clause.source.clause}`,
+        confidence: clause.confidence,
+      });
     }
   }
   return {
@@ -130,7 +141,14 @@ function newestFor(site: Site, standards: Standard[]): Standard | undefined {
   for (const id of site.standards) {
     const versions = standards.filter((s) => s.id === id);
     if (versions.length > 0)
-      return versions.reduce((a, b) => (b.version.split('.').map(Number).reduce((d, n, i) => d || n - Number(a.version.split('.')[i]), 0) > 0 ? b : a));
+      return versions.reduce((a, b) =>
+        b.version
+          .split('.')
+          .map(Number)
+          .reduce((d, n, i) => d || n - Number(a.version.split('.')[i]), 0) > 0
+          ? b
+          : a,
+      );
   }
   return undefined;
 }

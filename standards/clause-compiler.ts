@@ -53,23 +53,16 @@ export interface CompiledClause extends ClauseDefinition {
 const RESERVED = new Set(['asset', 'site', 'params', 'name', 'subject', 'record']);
 
 /** Parses and type-checks one clause; returns it compiled, or the issues that stop it. */
-export function compileClause(
-  clause: ClauseDefinition,
-  index: number,
-  points: StandardDefinition['points'],
-  cel: CelModel,
-): { clause?: CompiledClause; issues: StandardIssue[] } {
+export function compileClause(clause: ClauseDefinition, index: number, points: StandardDefinition['points'], cel: CelModel): { clause?: CompiledClause; issues: StandardIssue[] } {
   const issues: StandardIssue[] = [];
   const at = (field: string) => `clauses[${index}].${field}`;
-  const issue = (code: StandardIssue['code'], field: string, message: string) =>
-    issues.push({ code, clause: clause.id, field: at(field), message });
+  const issue = (code: StandardIssue['code'], field: string, message: string) => issues.push({ code, clause: clause.id, field: at(field), message });
 
   const kind = clause.appliesTo === 'site' ? undefined : clause.appliesTo;
   const bindings = bindReads(clause, kind, points, issue);
   for (const [member, attribute] of Object.entries(clause.members)) {
     const fields = cel.assetFields(member as AssetKind);
-    if (fields && fields[attribute] !== 'string')
-      issue('STANDARD_REFERENCE', `members.${member}`, `a ${member} has no attribute "${attribute}" naming the asset it belongs to`);
+    if (fields && fields[attribute] !== 'string') issue('STANDARD_REFERENCE', `members.${member}`, `a ${member} has no attribute "${attribute}" naming the asset it belongs to`);
     if (!bindings.some((b) => b.kind === member)) issue('STANDARD_REFERENCE', `members.${member}`, `the clause reads no point of a ${member}`);
   }
   for (const name of [...Object.keys(clause.derive), ...Object.keys(clause.compute)])
@@ -173,14 +166,22 @@ function bindReads(
     const point = dot < 0 ? name : name.slice(dot + 1);
     const memberBy = dot >= 0 && kind ? clause.members[name.slice(0, dot) as AssetKind] : undefined;
     if (dot >= 0 && kind && !memberBy)
-      return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a clause on a ${kind} reads its own points by name, or its members' with \`members: { ${name.slice(0, dot)}: <attribute> }\``);
+      return issue(
+        'STANDARD_REFERENCE',
+        `reads[${i}]`,
+        `"${name}": a clause on a ${kind} reads its own points by name, or its members' with \`members: { ${name.slice(0, dot)}: <attribute> }\``,
+      );
     if (!from) return issue('STANDARD_REFERENCE', `reads[${i}]`, `"${name}": a site clause reads "<asset kind>.<point>"`);
     if (!(ASSET_KINDS as readonly string[]).includes(from))
       return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown asset kind "${from}"; expected one of ${ASSET_KINDS.join(', ')}`);
     const vocabulary = points[from] ?? {};
     const known = vocabulary[point];
     if (!known)
-      return issue('STANDARD_REFERENCE', `reads[${i}]`, `unknown point name "${point}" on a ${from}; the standard's points for ${from} are: ${Object.keys(vocabulary).join(', ') || '(none)'}`);
+      return issue(
+        'STANDARD_REFERENCE',
+        `reads[${i}]`,
+        `unknown point name "${point}" on a ${from}; the standard's points for ${from} are: ${Object.keys(vocabulary).join(', ') || '(none)'}`,
+      );
     const variable = dot < 0 ? point : `${from.replace(/-/g, '_')}_${point}`;
     if (RESERVED.has(variable)) return issue('STANDARD_REFERENCE', `reads[${i}]`, `point name "${point}" is reserved`);
     bindings.push({ name, variable, kind: dot < 0 ? undefined : from, memberBy, point, type: known.unit === 'bool' ? 'bool' : 'double', unit: known.unit });
@@ -222,14 +223,13 @@ function checkTemplates(clause: ClauseDefinition, cel: CelModel, issue: (code: S
   ];
   for (const [field, text] of texts)
     for (const name of placeholders(text))
-      if (!known(name)) issue('STANDARD_TEMPLATE', field, `unknown placeholder {${name}}; use {name}, {subject}, a read point, {params.x}, {asset.x} or a derived or computed name`);
+      if (!known(name))
+        issue('STANDARD_TEMPLATE', field, `unknown placeholder {${name}}; use {name}, {subject}, a read point, {params.x}, {asset.x} or a derived or computed name`);
 }
 
 function describeCelError(error: unknown, source: string): string {
   const e = error as { summary?: string; message?: string; range?: { start: number }; node?: { pos?: number } };
   const summary = e.summary ?? e.message?.split('\n')[0] ?? String(error);
   const position = e.range?.start ?? e.node?.pos;
-  return position === undefined
-    ? `${summary} in ${JSON.stringify(source)}`
-    : `${summary} at position ${position + 1} of ${JSON.stringify(source)}`;
+  return position === undefined ? `${summary} in ${JSON.stringify(source)}` : `${summary} at position ${position + 1} of ${JSON.stringify(source)}`;
 }

@@ -4,7 +4,11 @@ import type { Standard } from './standard.ts';
 // The clause table an auditor reads: generated from the loaded standard, committed beside it
 // as <version>.md, and served by the API. A test regenerates it and compares.
 
-const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
+const cell = (text: string) =>
+  text
+    .replace(/\|/g, '\\|')
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 const code = (text: string) => (text ? `\`${cell(text).replace(/`/g, "'")}\`` : '');
 
 function formatValue(value: number | number[] | Record<string, number>): string {
@@ -36,7 +40,11 @@ export function renderClauseTable(standard: Standard): string {
     `- id: \`${standard.id}\`, version ${standard.version}, effective ${standard.effectiveDate}`,
     `- clauses: ${standard.clauses.length} (${standard.clauses.filter((c) => c.confidence === 'unconfirmed').length} unconfirmed)`,
     `- grading: ${standard.grading.bands.map((b) => `≥ ${b.min} → ${b.grade} (${b.risk})`).join(', ')}; a failing clause of severity ${standard.grading.forceRedSeverities.join(', ') || '(none)'} makes the site red (a confirmed one: an unconfirmed clause alone never does)`,
-    `- live risk: the worst of the compliance colour, open incidents (severity ${Object.entries(standard.liveRisk.incidentSeverity).map(([k, v]) => `${k} → ${v}`).join(', ')}) and comms loss on a safety-critical point (${standard.liveRisk.commsLoss}); clauses of severity ${standard.liveRisk.criticalSeverities.join(', ')} are safety-critical and hold the risk while their data is lost`,
+    `- live risk: the worst of the compliance colour, open incidents (severity ${Object.entries(standard.liveRisk.incidentSeverity)
+      .map(([k, v]) => `${k} → ${v}`)
+      .join(
+        ', ',
+      )}) and comms loss on a safety-critical point (${standard.liveRisk.commsLoss}); clauses of severity ${standard.liveRisk.criticalSeverities.join(', ')} are safety-critical and hold the risk while their data is lost`,
     '',
     '## Sources',
     '',

@@ -18,8 +18,15 @@ import type { Standard } from './standard.ts';
 const DIR = new URL('./oil-depot-above-ground/', import.meta.url).pathname;
 const DEMO = readFileSync(new URL('../sites/zhoushan-demo.yaml', import.meta.url), 'utf8');
 const HEALTHY: Record<string, unknown> = {
-  level: 10, temperature: 30, water_level: 0.05, gas: 2, drain_valve_open: false, pressure: 0.25,
-  concentrate_level: 90, fuel_level: 90, ready: true,
+  level: 10,
+  temperature: 30,
+  water_level: 0.05,
+  gas: 2,
+  drain_valve_open: false,
+  pressure: 0.25,
+  concentrate_level: 90,
+  fuel_level: 90,
+  ready: true,
 };
 const standards: Standard[] = await Promise.all(['0.1.0', '1.0.0', '1.1.0'].map((version) => loadStandard(join(DIR, `${version}.yaml`))));
 
@@ -109,8 +116,7 @@ function siteFor(patch: Record<string, unknown> | undefined): Site {
     else if (key === 'addPoints') {
       const points = doc['points'] as CelObject[];
       for (const p of value as CelObject[]) if (!points.some((q) => q['asset'] === p['asset'] && q['name'] === p['name'])) points.push(p);
-    }
-    else doc[key] = isObject(doc[key]) && isObject(value) ? merge(doc[key], value) : value;
+    } else doc[key] = isObject(doc[key]) && isObject(value) ? merge(doc[key], value) : value;
   }
   return parseSite(stringify(doc), 'fixture-site.yaml');
 }
@@ -167,7 +173,7 @@ describe('expression fast path', () => {
 
   it.each(standards.map((s) => [s.key, s] as const))('agrees with cel-js on %s under seeded random readings and attributes', (_key, standard) => {
     const random = mulberry32(20261123);
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const oddValues = [0, -0, -1, 1e308, -1e308, NaN, Infinity, -Infinity, 0.1, 1, 2, 3, 4, 1e-9, null, 'x', '1', 'constructor', '__proto__', true, false, undefined, 1n, [], {}];
     const valueFor = (sane: unknown): unknown => {
       const r = random();
@@ -242,13 +248,17 @@ describe('expression fast path beyond the shipped standards', () => {
     const fast = withFastPath(program as unknown as ParsedCel);
     expect(fast.compiled).toBe(compiled);
     const random = mulberry32(source.length * 7919);
-    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+    const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
     const doubles = [0, -0, 1, -1, 2.5, 1e308, NaN, Infinity, -Infinity];
     const ints = [0n, 1n, 2n, -1n, 5n, 9223372036854775807n, -9223372036854775808n, 3037000500n];
     const mismatches: string[] = [];
     for (let i = 0; i < 400; i++) {
       const ctx: Record<string, unknown> = {
-        x: pick(doubles), y: pick(doubles), n: pick(ints), b: random() < 0.5, s: pick(['a', 'b', '', 'constructor']),
+        x: pick(doubles),
+        y: pick(doubles),
+        n: pick(ints),
+        b: random() < 0.5,
+        s: pick(['a', 'b', '', 'constructor']),
         l: Array.from({ length: Math.floor(random() * 4) }, () => pick(doubles)),
         m: Object.fromEntries(['a', 'b', 'toString'].filter(() => random() < 0.6).map((k) => [k, pick(doubles)])),
         d: random() < 0.8 ? { v: pick([1, 2.5, '3', true, null, -0]) } : {},

@@ -84,14 +84,46 @@ export interface Inline {
   left(a: number, r: Fast): Fast;
 }
 export const DOUBLE_OPERATORS: Record<string, Inline> = {
-  '<': { both: (l, r) => (c, x) => (l(c, x) as number) < (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) < b, left: (a, r) => (c, x) => a < (r(c, x) as number) },
-  '<=': { both: (l, r) => (c, x) => (l(c, x) as number) <= (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) <= b, left: (a, r) => (c, x) => a <= (r(c, x) as number) },
-  '>': { both: (l, r) => (c, x) => (l(c, x) as number) > (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) > b, left: (a, r) => (c, x) => a > (r(c, x) as number) },
-  '>=': { both: (l, r) => (c, x) => (l(c, x) as number) >= (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) >= b, left: (a, r) => (c, x) => a >= (r(c, x) as number) },
-  '+': { both: (l, r) => (c, x) => (l(c, x) as number) + (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) + b, left: (a, r) => (c, x) => a + (r(c, x) as number) },
-  '-': { both: (l, r) => (c, x) => (l(c, x) as number) - (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) - b, left: (a, r) => (c, x) => a - (r(c, x) as number) },
-  '*': { both: (l, r) => (c, x) => (l(c, x) as number) * (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) * b, left: (a, r) => (c, x) => a * (r(c, x) as number) },
-  '/': { both: (l, r) => (c, x) => (l(c, x) as number) / (r(c, x) as number), right: (l, b) => (c, x) => (l(c, x) as number) / b, left: (a, r) => (c, x) => a / (r(c, x) as number) },
+  '<': {
+    both: (l, r) => (c, x) => (l(c, x) as number) < (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) < b,
+    left: (a, r) => (c, x) => a < (r(c, x) as number),
+  },
+  '<=': {
+    both: (l, r) => (c, x) => (l(c, x) as number) <= (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) <= b,
+    left: (a, r) => (c, x) => a <= (r(c, x) as number),
+  },
+  '>': {
+    both: (l, r) => (c, x) => (l(c, x) as number) > (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) > b,
+    left: (a, r) => (c, x) => a > (r(c, x) as number),
+  },
+  '>=': {
+    both: (l, r) => (c, x) => (l(c, x) as number) >= (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) >= b,
+    left: (a, r) => (c, x) => a >= (r(c, x) as number),
+  },
+  '+': {
+    both: (l, r) => (c, x) => (l(c, x) as number) + (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) + b,
+    left: (a, r) => (c, x) => a + (r(c, x) as number),
+  },
+  '-': {
+    both: (l, r) => (c, x) => (l(c, x) as number) - (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) - b,
+    left: (a, r) => (c, x) => a - (r(c, x) as number),
+  },
+  '*': {
+    both: (l, r) => (c, x) => (l(c, x) as number) * (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) * b,
+    left: (a, r) => (c, x) => a * (r(c, x) as number),
+  },
+  '/': {
+    both: (l, r) => (c, x) => (l(c, x) as number) / (r(c, x) as number),
+    right: (l, b) => (c, x) => (l(c, x) as number) / b,
+    left: (a, r) => (c, x) => a / (r(c, x) as number),
+  },
 };
 
 /** A call of a function with static argument types: the handler cel-js's check chose, its result guarded. */

@@ -1,11 +1,4 @@
-export type StandardErrorCode =
-  | 'STANDARD_READ'
-  | 'STANDARD_YAML'
-  | 'STANDARD_SCHEMA'
-  | 'STANDARD_DUPLICATE'
-  | 'STANDARD_REFERENCE'
-  | 'STANDARD_EXPRESSION'
-  | 'STANDARD_TEMPLATE';
+export type StandardErrorCode = 'STANDARD_READ' | 'STANDARD_YAML' | 'STANDARD_SCHEMA' | 'STANDARD_DUPLICATE' | 'STANDARD_REFERENCE' | 'STANDARD_EXPRESSION' | 'STANDARD_TEMPLATE';
 
 export interface StandardIssue {
   code: StandardErrorCode;
@@ -29,9 +22,7 @@ export class StandardError extends Error {
   ) {
     super(
       `${file}: invalid standard\n` +
-        issues
-          .map((i) => `  ${i.clause ? `clause ${i.clause}, ` : ''}${i.field || '(root)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`)
-          .join('\n'),
+        issues.map((i) => `  ${i.clause ? `clause ${i.clause}, ` : ''}${i.field || '(root)'}${i.line ? ` (line ${i.line})` : ''}: ${i.message}`).join('\n'),
     );
     this.code = issues[0]?.code ?? 'STANDARD_SCHEMA';
   }

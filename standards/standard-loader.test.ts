@@ -132,9 +132,7 @@ describe('a broken standard is refused, naming file, clause, field and why', () 
   });
 
   it('an alert message naming a value the clause does not have', () => {
-    const issue = only(
-      refusal(broken((d) => ((d.clauses[1]!['alert'] as { message: { en: string } }).message.en = 'gas at {gas} over {params.secondAlarm}'))),
-    );
+    const issue = only(refusal(broken((d) => ((d.clauses[1]!['alert'] as { message: { en: string } }).message.en = 'gas at {gas} over {params.secondAlarm}'))));
     expect(issue).toMatchObject({ code: 'STANDARD_TEMPLATE', field: 'clauses[1].alert.message.en' });
     expect(issue.message).toContain('{params.secondAlarm}');
   });

@@ -30,10 +30,7 @@ export async function loadStandards(dir: string): Promise<Standard[]> {
   for (const file of files) {
     const standard = await loadStandard(file);
     const twin = standards.find((s) => s.key === standard.key);
-    if (twin)
-      throw new StandardError(file, [
-        { code: 'STANDARD_DUPLICATE', field: 'version', message: `${standard.key} is also defined in ${twin.file}` },
-      ]);
+    if (twin) throw new StandardError(file, [{ code: 'STANDARD_DUPLICATE', field: 'version', message: `${standard.key} is also defined in ${twin.file}` }]);
     standards.push(standard);
   }
   return standards.sort((a, b) => a.id.localeCompare(b.id) || compareVersions(a.version, b.version));

@@ -118,7 +118,14 @@ function evaluateEvidence(
 
   const validUntil = addDuration(latest.date, validFor);
   const { record } = latest;
-  const value = { date: record['date'], by: record['by'], ref: record['ref'], passed: record['passed'], values: record['values'], validUntil: new Date(validUntil).toISOString().slice(0, 10) };
+  const value = {
+    date: record['date'],
+    by: record['by'],
+    ref: record['ref'],
+    passed: record['passed'],
+    values: record['values'],
+    validUntil: new Date(validUntil).toISOString().slice(0, 10),
+  };
   const evidence: Evidence[] = [{ point: `record:${kind}`, value, quality: 'good', ts: latest.date }];
   if (ctx.now >= validUntil) return { result: make('fail', evidence, { ...extra, expired: true }), changesAt: nextDated };
   let verdict: Verdict = record['passed'] === true ? 'pass' : 'fail';
