@@ -73,7 +73,12 @@ describe('acknowledge', () => {
     const before = audit.length;
     const res = await post('manager', url(id, 'ack'), { comment: 'transfer to T201 stopped' });
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ id, state: 'acknowledged', lifecycle: { condition: 'active', acknowledged: true }, transition: { action: 'acknowledge', by: 'manager', comment: 'transfer to T201 stopped' } });
+    expect(res.body).toMatchObject({
+      id,
+      state: 'acknowledged',
+      lifecycle: { condition: 'active', acknowledged: true },
+      transition: { action: 'acknowledge', by: 'manager', comment: 'transfer to T201 stopped' },
+    });
     expect(engine.alert(id)?.lifecycle?.acknowledged).toBe(true);
     expect(audit.slice(before)).toEqual([
       { actor: 'manager', action: 'alert.acknowledge', subject: id, site: 'zhoushan-demo', details: { comment: 'transfer to T201 stopped', state: 'acknowledged' } },
@@ -138,7 +143,10 @@ describe('shelve and unshelve', () => {
     expect(back.status).toBe(200);
     expect(back.body.lifecycle?.shelved).toBeUndefined();
     expect(back.body.transition).toMatchObject({ action: 'unshelve', by: 'admin' });
-    expect(audit.slice(before).map((e) => [e.actor, e.action, e.subject])).toEqual([['manager', 'alert.shelve', id], ['admin', 'alert.unshelve', id]]);
+    expect(audit.slice(before).map((e) => [e.actor, e.action, e.subject])).toEqual([
+      ['manager', 'alert.shelve', id],
+      ['admin', 'alert.unshelve', id],
+    ]);
   });
 });
 

@@ -56,16 +56,24 @@ afterAll(async () => {
 });
 
 describe('GET /api/sites/:id/alarm-health', () => {
-  it('answers the figures of a quiet site: nothing annunciated, no flood, the standard\'s thresholds', async () => {
+  it("answers the figures of a quiet site: nothing annunciated, no flood, the standard's thresholds", async () => {
     const res = await (await server.as('auditor')).fetch(PATH);
     expect(res.status).toBe(200);
     const h = (await res.json()) as AlarmHealth;
     expect(h).toMatchObject({ site: 'zhoushan-demo', lastWindow: 0, flood: { active: false }, floods: [], chattering: [], standing: [], top: [] });
-    expect(h.thresholds).toMatchObject({ windowMs: 600_000, floodAlarms: 10, floodEndBelow: 5, chatterWindowMs: 60_000, chatterCount: 3, standingAfterMs: 86_400_000, topContributors: 10 });
+    expect(h.thresholds).toMatchObject({
+      windowMs: 600_000,
+      floodAlarms: 10,
+      floodEndBelow: 5,
+      chatterWindowMs: 60_000,
+      chatterCount: 3,
+      standingAfterMs: 86_400_000,
+      topContributors: 10,
+    });
     expect(h.thresholds.source).toMatch(/EEMUA 191/);
   });
 
-  it('is read by the site\'s manager, rescue team, the auditor and admins; refused to others', async () => {
+  it("is read by the site's manager, rescue team, the auditor and admins; refused to others", async () => {
     const expected: Record<string, number> = { manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 };
     for (const [who, status] of Object.entries(expected)) expect((await (await server.as(who)).fetch(PATH)).status, who).toBe(status);
     expect((await fetch(`${server.url}${PATH}`)).status).toBe(401);
@@ -75,7 +83,7 @@ describe('GET /api/sites/:id/alarm-health', () => {
     expect(((await bad.json()) as { error: string }).error).toMatch(/^path\.id: /);
   });
 
-  it('streams the site\'s health events as the flood comes, to that site\'s stream only, and the route agrees', async () => {
+  it("streams the site's health events as the flood comes, to that site's stream only, and the route agrees", async () => {
     const manager = await server.as('manager');
     const admin = await server.as('admin');
     const mine = await openSse(`${server.url}/api/events?site=zhoushan-demo`, { cookie: manager.cookie });
@@ -103,7 +111,12 @@ describe('GET /api/sites/:id/alarm-health', () => {
       // the fire's tanks' alarms are grouped under it in the snapshot the page loads
       const detail = (await (await manager.fetch('/api/sites/zhoushan-demo')).json()) as { alerts: { id: string; cause?: string; subjects: string[] }[] };
       const fire = detail.alerts.find((a) => a.id.includes(':hazard:tank-fire:T201:'))!;
-      expect(detail.alerts.filter((a) => a.cause === fire.id).map((a) => a.subjects[0]).sort()).toEqual(['T201', 'T201', 'T202', 'T202']);
+      expect(
+        detail.alerts
+          .filter((a) => a.cause === fire.id)
+          .map((a) => a.subjects[0])
+          .sort(),
+      ).toEqual(['T201', 'T201', 'T202', 'T202']);
     } finally {
       mine.close();
       theirs.close();

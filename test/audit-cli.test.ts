@@ -50,7 +50,6 @@ describe('ketwin audit head / verify --head', () => {
     expect(stderr).toMatch(/store open/); // the log lines are still there, on stderr
   }, 60_000);
 
-
   it('signs the head, verifies against it, refuses a forged head file and catches a truncated tail', async () => {
     const head = await run('audit', 'head');
     expect(head.code).toBe(0);

@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('alarm-system health in a browser', () => {
-  it('the manager sees the flood, the health figures, and the fire\'s alarms under the fire', async () => {
+  it("the manager sees the flood, the health figures, and the fire's alarms under the fire", async () => {
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 1400, height: 1000 } });
     try {
       await openSignedIn(page, { url: server.url, users: { manager: { name: 'manager', password: PASSWORD } } }, 'manager');

@@ -22,11 +22,15 @@ beforeAll(async () => {
   system = await startTestSystem({ scenario: 'rim-seal-fire' });
   browser = await launchChromium();
   const manager = await apiAs(system, 'manager');
-  fireId = await eventually('the T101 fire, red', async () => {
-    const detail = (await (await manager.fetch(`/api/sites/${SITE}`)).json()) as SiteDetail;
-    const fire = detail.alerts.find((a) => a.incident?.hazard === 'tank-fire' && a.subjects[0] === 'T101');
-    return fire && detail.score?.risk === 'red' ? fire.id : undefined;
-  }, 60_000);
+  fireId = await eventually(
+    'the T101 fire, red',
+    async () => {
+      const detail = (await (await manager.fetch(`/api/sites/${SITE}`)).json()) as SiteDetail;
+      const fire = detail.alerts.find((a) => a.incident?.hazard === 'tank-fire' && a.subjects[0] === 'T101');
+      return fire && detail.score?.risk === 'red' ? fire.id : undefined;
+    },
+    60_000,
+  );
 }, 90_000);
 afterAll(async () => {
   await browser?.close();
@@ -82,7 +86,9 @@ describe('the live risk leads while T101 burns', () => {
   it('the API refuses to shelve the fire (409, with the reason) even when asked directly', async () => {
     const manager = await apiAs(system, 'manager');
     const res = await manager.fetch(`/api/alerts/${encodeURIComponent(fireId)}/shelve`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ minutes: 30, reason: 'nuisance' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ minutes: 30, reason: 'nuisance' }),
     });
     expect(res.status).toBe(409);
     expect(((await res.json()) as { error: string }).error).toMatch(/tank-fire incident is never shelved/);

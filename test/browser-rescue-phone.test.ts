@@ -32,10 +32,14 @@ afterAll(async () => {
 
 async function t101Fire(): Promise<IncidentSummary> {
   const rescue = await apiAs(system, 'rescue');
-  return eventually('the T101 tank-fire incident with its wind', async () => {
-    const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
-    return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101') && i.alert.incident.wind);
-  }, 60_000);
+  return eventually(
+    'the T101 tank-fire incident with its wind',
+    async () => {
+      const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
+      return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101') && i.alert.incident.wind);
+    },
+    60_000,
+  );
 }
 
 const incident = async (id: string): Promise<IncidentView> =>
@@ -60,98 +64,107 @@ describe('the rescue page on a tank fire', () => {
     await system?.stop();
   });
 
-  it.each(SIZES)('on a $name: what, where, zones, wind, approach, countdown, acknowledgement; no sideways scrolling; the gate is not downwind', async (size) => {
-    const fire = await t101Fire();
-    const page = await browser.newPage({ locale: 'en-US', viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
-    const problems: string[] = [];
-    page.on('pageerror', (e) => problems.push(String(e)));
-    try {
-      await openSignedIn(page, system, 'rescue');
-      await page.getByTestId(`incident-link-${fire.alert.id}`).click();
-      await page.getByTestId('incident').waitFor();
-      await page.getByTestId('site-plan').locator('[data-testid^="zone-"]').first().waitFor({ timeout: 20_000 });
-      await page.getByTestId('incident-countdowns').waitFor();
-      await page.locator('[data-testid="incident-approach-section"][data-wind]').waitFor({ timeout: 20_000 });
+  it.each(SIZES)(
+    'on a $name: what, where, zones, wind, approach, countdown, acknowledgement; no sideways scrolling; the gate is not downwind',
+    async (size) => {
+      const fire = await t101Fire();
+      const page = await browser.newPage({ locale: 'en-US', viewport: size.viewport, isMobile: size.isMobile, hasTouch: size.hasTouch });
+      const problems: string[] = [];
+      page.on('pageerror', (e) => problems.push(String(e)));
+      try {
+        await openSignedIn(page, system, 'rescue');
+        await page.getByTestId(`incident-link-${fire.alert.id}`).click();
+        await page.getByTestId('incident').waitFor();
+        await page.getByTestId('site-plan').locator('[data-testid^="zone-"]').first().waitFor({ timeout: 20_000 });
+        await page.getByTestId('incident-countdowns').waitFor();
+        await page.locator('[data-testid="incident-approach-section"][data-wind]').waitFor({ timeout: 20_000 });
 
-      // first of all the site's live risk with its reason: a burning tank makes it red
-      const risk = page.getByTestId('incident-risk');
-      await expect.poll(() => risk.getAttribute('data-risk'), { timeout: 20_000 }).toBe('red');
-      expect((await page.getByTestId('incident-risk-reason').innerText()).length).toBeGreaterThan(0);
+        // first of all the site's live risk with its reason: a burning tank makes it red
+        const risk = page.getByTestId('incident-risk');
+        await expect.poll(() => risk.getAttribute('data-risk'), { timeout: 20_000 }).toBe('red');
+        expect((await page.getByTestId('incident-risk-reason').innerText()).length).toBeGreaterThan(0);
 
-      // the leading sections, in the order a team on the way reads them
-      const found = await sections(page);
-      expect(found[0]!.name).toBe('risk');
-      expect(found.map((s) => s.name).filter((n) => LEADING.includes(n))).toEqual(LEADING);
-      const top = (name: string) => found.find((s) => s.name === name)!.top;
-      if (size.name === 'phone') {
-        // one column: each starts below the one before
-        for (let i = 1; i < LEADING.length; i++) expect(top(LEADING[i]!)).toBeGreaterThan(top(LEADING[i - 1]!));
-      } else {
-        // the plan beside them: the left column reads down in order, the zones start at the top on the right
-        const left = LEADING.filter((n) => n !== 'zones');
-        for (let i = 1; i < left.length; i++) expect(top(left[i]!)).toBeGreaterThan(top(left[i - 1]!));
-        const zones = found.find((s) => s.name === 'zones')!;
-        expect(zones.left).toBeGreaterThan(found.find((s) => s.name === 'what')!.left);
-        expect(zones.top).toBeLessThan(top('where'));
+        // the leading sections, in the order a team on the way reads them
+        const found = await sections(page);
+        expect(found[0]!.name).toBe('risk');
+        expect(found.map((s) => s.name).filter((n) => LEADING.includes(n))).toEqual(LEADING);
+        const top = (name: string) => found.find((s) => s.name === name)!.top;
+        if (size.name === 'phone') {
+          // one column: each starts below the one before
+          for (let i = 1; i < LEADING.length; i++) expect(top(LEADING[i]!)).toBeGreaterThan(top(LEADING[i - 1]!));
+        } else {
+          // the plan beside them: the left column reads down in order, the zones start at the top on the right
+          const left = LEADING.filter((n) => n !== 'zones');
+          for (let i = 1; i < left.length; i++) expect(top(left[i]!)).toBeGreaterThan(top(left[i - 1]!));
+          const zones = found.find((s) => s.name === 'zones')!;
+          expect(zones.left).toBeGreaterThan(found.find((s) => s.name === 'what')!.left);
+          expect(zones.top).toBeLessThan(top('where'));
+        }
+        expect(await noHorizontalScroll(page)).toBe(true);
+
+        // the wind the page goes by is the weather station's, live; the incident carries the wind it was issued with
+        const wind = page.getByTestId('incident-wind-section');
+        expect(await wind.getAttribute('data-state')).toBe('known');
+        const issuedFrom = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
+        const recommended = page.getByTestId('recommended-gate');
+        const staging = page.getByTestId('staging');
+        await expect.poll(async () => (await recommended.count()) + (await staging.count())).toBe(1);
+        // the station's wind moves: read the wind and what the page chose by it in one go (one task: one rendering)
+        const seen = await page.evaluate(() => {
+          const one = (id: string) => document.querySelector(`[data-testid="${id}"]`);
+          const bearing = (id: string) => (one(id) ? Number(one(id)!.getAttribute('data-bearing')) : undefined);
+          return {
+            from: Number(one('incident-wind-section')!.getAttribute('data-from')),
+            gate: bearing('recommended-gate'),
+            staging: bearing('staging'),
+            approach: bearing('road-approach'),
+            gates: [...document.querySelectorAll('[data-testid="incident-gates"] li')].map((li) => ({
+              bearing: Number(li.getAttribute('data-bearing')),
+              excluded: li.getAttribute('data-excluded'),
+            })),
+          };
+        });
+        const pageFrom = seen.from;
+        if (seen.gate !== undefined) {
+          expect(offDownwind(seen.gate, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
+          // against the incident's own wind: the live wind has turned from it by `drift`, so the gate is at least 45° − drift clear of
+          // its downwind; and when the two differ the page shows the wind the zones were drawn with beside the live one
+          const drift = angleBetween(pageFrom, issuedFrom);
+          expect(offDownwind(seen.gate, issuedFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG - drift);
+          await expect
+            .poll(async () => {
+              const issued = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
+              const note = page.getByTestId('incident-wind-issued');
+              return (await note.count()) === 0 || Number(await note.getAttribute('data-from')) === issued;
+            })
+            .toBe(true);
+          expect(await page.getByTestId('site-plan').getByTestId('mark-gate').count()).toBe(1);
+        } else {
+          // every gate downwind or in a zone: staging upwind, on the plan
+          expect(angleBetween(seen.staging!, pageFrom)).toBeLessThan(1);
+          expect(await page.getByTestId('site-plan').getByTestId('mark-staging').count()).toBe(1);
+        }
+        if (seen.approach !== undefined) expect(offDownwind(seen.approach, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
+        for (const gate of seen.gates) if (offDownwind(gate.bearing, pageFrom) <= DOWNWIND_HALF_ANGLE_DEG) expect(gate.excluded).toBe('downwind');
+        // a countdown is a time left or "overdue by …", never a negative time
+        for (const time of await page.getByTestId('incident-countdowns').locator('[data-testid^="countdown-"]').allInnerTexts()) {
+          expect(time).toMatch(/^(\d{1,2}:\d{2}(:\d{2})?|overdue by \d+ (s|min|h \d+ min))$/);
+        }
+        // the team's acknowledgement: "Received"
+        await page.getByTestId('incident-respond-acknowledged').waitFor();
+        if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `rescue-${size.name}-en.png`), fullPage: true });
+
+        await page.getByTestId('language-toggle').click();
+        await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐火灾');
+        expect(await noHorizontalScroll(page)).toBe(true);
+        if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `rescue-${size.name}-zh.png`), fullPage: true });
+        expect(problems).toEqual([]);
+      } finally {
+        await page.close();
       }
-      expect(await noHorizontalScroll(page)).toBe(true);
-
-      // the wind the page goes by is the weather station's, live; the incident carries the wind it was issued with
-      const wind = page.getByTestId('incident-wind-section');
-      expect(await wind.getAttribute('data-state')).toBe('known');
-      const issuedFrom = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
-      const recommended = page.getByTestId('recommended-gate');
-      const staging = page.getByTestId('staging');
-      await expect.poll(async () => (await recommended.count()) + (await staging.count())).toBe(1);
-      // the station's wind moves: read the wind and what the page chose by it in one go (one task: one rendering)
-      const seen = await page.evaluate(() => {
-        const one = (id: string) => document.querySelector(`[data-testid="${id}"]`);
-        const bearing = (id: string) => (one(id) ? Number(one(id)!.getAttribute('data-bearing')) : undefined);
-        return {
-          from: Number(one('incident-wind-section')!.getAttribute('data-from')),
-          gate: bearing('recommended-gate'),
-          staging: bearing('staging'),
-          approach: bearing('road-approach'),
-          gates: [...document.querySelectorAll('[data-testid="incident-gates"] li')].map((li) => ({ bearing: Number(li.getAttribute('data-bearing')), excluded: li.getAttribute('data-excluded') })),
-        };
-      });
-      const pageFrom = seen.from;
-      if (seen.gate !== undefined) {
-        expect(offDownwind(seen.gate, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
-        // against the incident's own wind: the live wind has turned from it by `drift`, so the gate is at least 45° − drift clear of
-        // its downwind; and when the two differ the page shows the wind the zones were drawn with beside the live one
-        const drift = angleBetween(pageFrom, issuedFrom);
-        expect(offDownwind(seen.gate, issuedFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG - drift);
-        await expect.poll(async () => {
-          const issued = (await incident(fire.alert.id)).alert.incident!.wind!.fromDeg;
-          const note = page.getByTestId('incident-wind-issued');
-          return (await note.count()) === 0 || Number(await note.getAttribute('data-from')) === issued;
-        }).toBe(true);
-        expect(await page.getByTestId('site-plan').getByTestId('mark-gate').count()).toBe(1);
-      } else {
-        // every gate downwind or in a zone: staging upwind, on the plan
-        expect(angleBetween(seen.staging!, pageFrom)).toBeLessThan(1);
-        expect(await page.getByTestId('site-plan').getByTestId('mark-staging').count()).toBe(1);
-      }
-      if (seen.approach !== undefined) expect(offDownwind(seen.approach, pageFrom)).toBeGreaterThan(DOWNWIND_HALF_ANGLE_DEG);
-      for (const gate of seen.gates) if (offDownwind(gate.bearing, pageFrom) <= DOWNWIND_HALF_ANGLE_DEG) expect(gate.excluded).toBe('downwind');
-      // a countdown is a time left or "overdue by …", never a negative time
-      for (const time of await page.getByTestId('incident-countdowns').locator('[data-testid^="countdown-"]').allInnerTexts()) {
-        expect(time).toMatch(/^(\d{1,2}:\d{2}(:\d{2})?|overdue by \d+ (s|min|h \d+ min))$/);
-      }
-      // the team's acknowledgement: "Received"
-      await page.getByTestId('incident-respond-acknowledged').waitFor();
-      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `rescue-${size.name}-en.png`), fullPage: true });
-
-      await page.getByTestId('language-toggle').click();
-      await expect.poll(() => page.getByTestId('incident-hazard').innerText()).toBe('储罐火灾');
-      expect(await noHorizontalScroll(page)).toBe(true);
-      if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `rescue-${size.name}-zh.png`), fullPage: true });
-      expect(problems).toEqual([]);
-    } finally {
-      await page.close();
-    }
-  }, 210_000);
+    },
+    210_000,
+  );
 });
 
 // The same fire with the wind held from the north-west: from T101 both gates lie within 45° of downwind
@@ -184,10 +197,14 @@ describe('the rescue page when no gate may be used, when the wind is unknown, an
     // played from here, not from the system's start: a slow start on a busy machine must not eat the first 40 s
     held.sims[0]!.play(parseScenario(NORTH_WEST_THEN_FAILED, 'rim-seal-fire-north-west.yaml'));
     const rescue = await apiAs(held, 'rescue');
-    const fire = await eventually('the T101 tank-fire incident', async () => {
-      const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
-      return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101'));
-    }, 30_000);
+    const fire = await eventually(
+      'the T101 tank-fire incident',
+      async () => {
+        const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
+        return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101'));
+      },
+      30_000,
+    );
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(String(e)));
@@ -207,7 +224,9 @@ describe('the rescue page when no gate may be used, when the wind is unknown, an
       const distance = Number(await staging.getAttribute('data-distance'));
       expect(distance).toBeGreaterThan(40 + 30);
       expect(distance).toBeLessThan(40 + 30 + 40);
-      expect(await staging.innerText()).toMatch(/^Staging point: Stage upwind outside the largest zone: \d+ m NW of the incident \(bearing 315°\), beyond the 1\.6 kW\/m² radiation zone\s+30\.\d{6}° N, 122\.\d{6}° E\s+·\s+Open in the map app$/);
+      expect(await staging.innerText()).toMatch(
+        /^Staging point: Stage upwind outside the largest zone: \d+ m NW of the incident \(bearing 315°\), beyond the 1\.6 kW\/m² radiation zone\s+30\.\d{6}° N, 122\.\d{6}° E\s+·\s+Open in the map app$/,
+      );
       expect(await page.getByTestId('staging-geo-link').getAttribute('href')).toMatch(/^geo:30\.\d{6},122\.\d{6}$/);
       expect(await page.getByTestId('site-plan').getByTestId('mark-staging').count()).toBe(1);
       // the road approach is still given, off the downwind side
@@ -225,7 +244,10 @@ describe('the rescue page when no gate may be used, when the wind is unknown, an
       expect(await page.getByTestId('site-plan').locator('[data-testid^="mark-"]').count()).toBe(0);
       const gates = page.getByTestId('incident-gates').locator('li');
       expect(await gates.count()).toBe(2);
-      expect(await gates.evaluateAll((els) => els.map((e) => [e.getAttribute('data-side'), e.getAttribute('data-inside')]))).toEqual([['unknown', 'false'], ['unknown', 'false']]);
+      expect(await gates.evaluateAll((els) => els.map((e) => [e.getAttribute('data-side'), e.getAttribute('data-inside')]))).toEqual([
+        ['unknown', 'false'],
+        ['unknown', 'false'],
+      ]);
       await page.getByTestId('language-toggle').click();
       await expect.poll(() => page.getByTestId('incident-wind-unknown').innerText()).toMatch(/^风向未知/);
       expect(await noHorizontalScroll(page)).toBe(true);

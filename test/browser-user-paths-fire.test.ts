@@ -23,13 +23,17 @@ afterAll(async () => {
   await system?.stop();
 });
 
-describe('a tank fire on the rescue team\'s phone', () => {
-  it('shows the radiation zones around T101, the cooling countdowns, the inventory and the wind, and takes the team\'s report', async () => {
+describe("a tank fire on the rescue team's phone", () => {
+  it("shows the radiation zones around T101, the cooling countdowns, the inventory and the wind, and takes the team's report", async () => {
     const rescue = await apiAs(system, 'rescue');
-    const fire = await eventually('the T101 tank-fire incident', async () => {
-      const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
-      return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101'));
-    }, 60_000);
+    const fire = await eventually(
+      'the T101 tank-fire incident',
+      async () => {
+        const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
+        return list.find((i) => i.alert.incident?.hazard === 'tank-fire' && i.alert.subjects.includes('T101'));
+      },
+      60_000,
+    );
     const page = await browser.newPage({ locale: 'en-US', viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
     const problems: string[] = [];
     page.on('pageerror', (e) => problems.push(String(e)));

@@ -30,7 +30,8 @@ function readings(): Sample[] {
   const out: Sample[] = [];
   for (let s = 0; s < 120; s++) {
     for (const p of site.points) {
-      let value: number | boolean = p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
+      let value: number | boolean =
+        p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
       if (p.name === 'flame' || p.name === 'sounding') value = false;
       if (p.name.endsWith('temperature')) value = 25;
       if (p.name === 'water_level') value = 0.05;
@@ -60,7 +61,9 @@ beforeAll(async () => {
   };
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2', name: { zh: '舟山第二油库（演示）', en: 'Second depot (demo)' } }], {
     staticDir: DEFAULT_STATIC_DIR,
-    telemetry: store, verdicts: store, alerts: store,
+    telemetry: store,
+    verdicts: store,
+    alerts: store,
     rescore,
     standards: standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
   });
@@ -123,7 +126,10 @@ describe('re-scoring a period in the browser', () => {
     try {
       await rescue.page.getByTestId('as-of-banner').waitFor();
       expect(await rescue.page.getByTestId('rescore-form').count()).toBe(0);
-      const status = await rescue.page.evaluate(async (q) => (await fetch(q)).status, `/api/sites/zhoushan-demo/rescore?from=${T0}&to=${T0 + MINUTE}&standard=oil-depot-above-ground@1.0.0`);
+      const status = await rescue.page.evaluate(
+        async (q) => (await fetch(q)).status,
+        `/api/sites/zhoushan-demo/rescore?from=${T0}&to=${T0 + MINUTE}&standard=oil-depot-above-ground@1.0.0`,
+      );
       expect(status).toBe(403);
     } finally {
       await rescue.page.close();

@@ -51,10 +51,14 @@ async function newPage(viewport?: { width: number; height: number }): Promise<{ 
 /** the open overfill incident of T201, once the engine has raised it */
 async function overfillIncident(): Promise<IncidentSummary> {
   const rescue = await apiAs(system, 'rescue');
-  return eventually('the T201 overfill incident', async () => {
-    const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
-    return list.find((i) => i.alert.incident?.hazard === 'overfill' && i.alert.subjects.includes('T201'));
-  }, 60_000);
+  return eventually(
+    'the T201 overfill incident',
+    async () => {
+      const list = (await (await rescue.fetch('/api/incidents')).json()) as IncidentSummary[];
+      return list.find((i) => i.alert.incident?.hazard === 'overfill' && i.alert.subjects.includes('T201'));
+    },
+    60_000,
+  );
 }
 
 describe('user paths on the demo with the tank-overfill scenario playing', () => {
@@ -170,8 +174,12 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
       // the rescue team's report is there for the control room to see
       await page.locator('[data-testid="incident-reports"] li[data-status="en-route"][data-by="rescue"]').waitFor();
       // and follows the next one live, over the event stream
-      const onScene = await (await apiAs(system, 'rescue')).fetch(`/api/alerts/${encodeURIComponent(alert.id)}/respond`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'on-scene' }),
+      const onScene = await (
+        await apiAs(system, 'rescue')
+      ).fetch(`/api/alerts/${encodeURIComponent(alert.id)}/respond`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status: 'on-scene' }),
       });
       expect(onScene.status).toBe(200);
       await page.locator('[data-testid="incident-reports"] li[data-status="on-scene"][data-by="rescue"]').waitFor({ timeout: 10_000 });
@@ -185,11 +193,15 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
   it('the auditor opens the site as of an earlier time and downloads the signed PDF, which names the site and its score then', async () => {
     const auditorApi = await apiAs(system, 'auditor');
     // an instant by which a score had been stored
-    const at = await eventually('a stored score', async () => {
-      const t = Date.now() - 2_000;
-      const then = (await (await auditorApi.fetch(`/api/sites/${SITE}/as-of?at=${t}`)).json()) as SiteAsOf;
-      return then.score ? t : undefined;
-    }, 30_000);
+    const at = await eventually(
+      'a stored score',
+      async () => {
+        const t = Date.now() - 2_000;
+        const then = (await (await auditorApi.fetch(`/api/sites/${SITE}/as-of?at=${t}`)).json()) as SiteAsOf;
+        return then.score ? t : undefined;
+      },
+      30_000,
+    );
     const { page, problems } = await newPage();
     try {
       await openSignedIn(page, system, 'auditor');
@@ -240,7 +252,9 @@ describe('user paths on the demo with the tank-overfill scenario playing', () =>
     expect((await elsewhere.fetch(`/api/incidents/${encodeURIComponent(alert.id)}`)).status).toBe(403);
     expect((await elsewhere.fetch(`/api/sites/${SITE}/report.pdf`)).status).toBe(403);
     const respond = await elsewhere.fetch(`/api/alerts/${encodeURIComponent(alert.id)}/respond`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status: 'en-route' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ status: 'en-route' }),
     });
     expect(respond.status).toBe(403);
     expect(await (await elsewhere.fetch('/api/incidents')).json()).toEqual([]);

@@ -44,7 +44,9 @@ afterAll(async () => {
 /** runs the child until the writer took a batch with samples older than 300 ms after `runMs`, then kills it; resolves to the kill time */
 async function pushThenKill(runMs: number): Promise<{ killedAt: number; taken: number }> {
   const script = join(dir, 'child.mts');
-  writeFileSync(script, `
+  writeFileSync(
+    script,
+    `
     import { createSampleBuffer } from ${at('../collector/sample-buffer.ts')};
     import { openStore } from ${at('../db/open.ts')};
     import { createStoreWriter } from ${at('../db/writer.ts')};
@@ -63,7 +65,8 @@ async function pushThenKill(runMs: number): Promise<{ killedAt: number; taken: n
     // the wall clock, one millisecond apart at least: (series, ts) is the samples table's key
     setInterval(() => buffer.sink({ site: 'kill', point: 'P.v', value: i++, quality: 'good', ts: (ts = Math.max(Date.now(), ts + 1)) }), 1);
     process.stdout.write('ready\\n');
-  `);
+  `,
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', script], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   let ready = false;
   let started = 0;

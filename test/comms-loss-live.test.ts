@@ -33,10 +33,14 @@ describe('communications loss, live', () => {
     expect(raised).toMatchObject({ severity: 2, lifecycle: { condition: 'active' } });
     expect(raised.message.en).toContain('Source rtu-fire (modbus, tcp://127.0.0.1:');
     await system.sims[0]!.restoreSource('rtu-fire');
-    const returned = await eventually('the alarm returned', async () => {
-      const alarm = await commsAlarm();
-      return alarm?.lifecycle?.condition === 'returned' ? alarm : undefined;
-    }, 30_000);
+    const returned = await eventually(
+      'the alarm returned',
+      async () => {
+        const alarm = await commsAlarm();
+        return alarm?.lifecycle?.condition === 'returned' ? alarm : undefined;
+      },
+      30_000,
+    );
     expect(returned.id).toBe(raised.id);
   }, 90_000);
 });

@@ -23,14 +23,30 @@ const SITE_FILE = fileURLToPath(new URL('../sites/zhoushan-demo.yaml', import.me
 
 /** a healthy reading for every point of the demo depot */
 const HEALTHY: Record<string, SampleValue> = {
-  level: 10, temperature: 30, water_level: 0.05, gas: 2, pressure: 0.25, concentrate_level: 90, fuel_level: 90,
-  wind_speed: 3, wind_direction: 90, air_temperature: 20, electric_field: 0.1, strike_distance: 999, flow: 0,
-  ready: true, mains_available: true, esv_in_closed: false,
+  level: 10,
+  temperature: 30,
+  water_level: 0.05,
+  gas: 2,
+  pressure: 0.25,
+  concentrate_level: 90,
+  fuel_level: 90,
+  wind_speed: 3,
+  wind_direction: 90,
+  air_temperature: 20,
+  electric_field: 0.1,
+  strike_distance: 999,
+  flow: 0,
+  ready: true,
+  mains_available: true,
+  esv_in_closed: false,
 };
 const healthy = (site: Site, at: number): Sample[] =>
   site.points.map((p) => ({
-    site: site.id, point: p.id, quality: 'good', ts: at,
-    value: p.id === 'FWP1.level' ? 4.8 : HEALTHY[p.name] ?? (p.unit === 'bool' ? false : 0),
+    site: site.id,
+    point: p.id,
+    quality: 'good',
+    ts: at,
+    value: p.id === 'FWP1.level' ? 4.8 : (HEALTHY[p.name] ?? (p.unit === 'bool' ? false : 0)),
   }));
 
 let root: string;
@@ -69,7 +85,21 @@ beforeAll(async () => {
   for (const site of [demo, other]) for (const s of healthy(site, NOW)) engine.ingest(s);
   // every other duty of this depot done yesterday (this test is about the incident, whatever evidence clauses the standard holds)
   const missing = siteDueItems(demo, engine.snapshot(demo.id), engine.clauses(demo.id), NOW).filter((d) => d.status === 'overdue');
-  demo = { ...demo, evidence: [...demo.evidence, ...missing.map((d) => ({ kind: d.kind!, ...(d.subject === demo.id ? {} : { subject: d.subject }), date: '2026-12-06', by: 'li.gong', ref: `R-${d.kind}`, passed: true, values: {} }))] };
+  demo = {
+    ...demo,
+    evidence: [
+      ...demo.evidence,
+      ...missing.map((d) => ({
+        kind: d.kind!,
+        ...(d.subject === demo.id ? {} : { subject: d.subject }),
+        date: '2026-12-06',
+        by: 'li.gong',
+        ref: `R-${d.kind}`,
+        passed: true,
+        values: {},
+      })),
+    ],
+  };
   engine.updateSite(demo);
   // main reviews the lightning warnings' history at start (engine/lightning-review): these depots' history holds none
   const review = lightningReviewClause(standards[0]!)!;
@@ -82,7 +112,9 @@ beforeAll(async () => {
     standard: (id) => standards.find((s) => s.key === engine.clauses(id)[0]?.standard),
   };
   server = await startSecuredServer([demo, other], {
-    live, commitments: store, now: () => NOW,
+    live,
+    commitments: store,
+    now: () => NOW,
     audit: (entry) => {
       audited.push(entry);
       void store.appendAudit(entry);
@@ -109,7 +141,15 @@ describe('the due list (Order No. 40 Art. 21 drills and every other evidence dut
     expect(items.find((i) => i.clause === 'MEM-DQ-ONLINE-RATE')).toMatchObject({ status: 'not-measured' });
     // the demo's spring on-site drill: 2026-03-12 + P6M = 2026-09-12, overdue by 86 days
     const onsite = items.find((i) => i.clause === 'ORDER40-21-ONSITE-DRILL')!;
-    expect(onsite).toMatchObject({ status: 'overdue', lastDone: '2026-03-12', validFor: 'P6M', kind: 'onsite-plan-drill', ref: 'XC-2026-01', dueAt: Date.parse('2026-09-12T00:00:00Z'), daysLeft: -86 });
+    expect(onsite).toMatchObject({
+      status: 'overdue',
+      lastDone: '2026-03-12',
+      validFor: 'P6M',
+      kind: 'onsite-plan-drill',
+      ref: 'XC-2026-01',
+      dueAt: Date.parse('2026-09-12T00:00:00Z'),
+      daysLeft: -86,
+    });
     expect(items[0]!.status).toBe('overdue');
     // the special plan's yearly drill (2026-06-15 + P1Y) is in date, and listed after those due soon
     expect(items.find((i) => i.clause === 'ORDER40-21-SPECIAL-DRILL')).toMatchObject({ status: 'ok', dueAt: Date.parse('2027-06-15T00:00:00Z') });
@@ -183,7 +223,12 @@ describe('the daily safety commitment (安全承诺)', () => {
     expect(await signed.json()).toMatchObject({ site: 'zhoushan-demo', day: '2026-12-07', signedBy: 'manager', allNormal: true, signedAt: NOW });
     expect((await today()).commitment).toMatchObject({ signedBy: 'manager', allNormal: true });
     expect(audited.filter((e) => e.action === 'commitment.sign')).toEqual([
-      expect.objectContaining({ actor: 'manager', site: 'zhoushan-demo', subject: 'commitment:2026-12-07', details: expect.objectContaining({ allNormal: true, duties: expect.arrayContaining([{ site: 'zhoushan-demo', unit: 'D1', role: 'principal' }]) }) }),
+      expect.objectContaining({
+        actor: 'manager',
+        site: 'zhoushan-demo',
+        subject: 'commitment:2026-12-07',
+        details: expect.objectContaining({ allNormal: true, duties: expect.arrayContaining([{ site: 'zhoushan-demo', unit: 'D1', role: 'principal' }]) }),
+      }),
     ]);
     // once a day
     const twice = await sign('manager', { allNormal: false, statement: 'x' });
@@ -209,6 +254,12 @@ describe('the daily safety commitment (安全承诺)', () => {
     expect(earlier.every((o) => o.commitment === null)).toBe(true);
     expect((await (await server.as('auditor')).fetch('/api/commitments?day=yesterday')).status).toBe(400);
     // an auditor reads but never signs
-    expect((await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/commitment', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"allNormal":false,"statement":"x"}' })).status).toBe(403);
+    expect(
+      (
+        await (
+          await server.as('auditor')
+        ).fetch('/api/sites/zhoushan-demo/commitment', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"allNormal":false,"statement":"x"}' })
+      ).status,
+    ).toBe(403);
   });
 });

@@ -90,7 +90,11 @@ describe('ketwin edge', () => {
       last.set(s.point, s.ts);
     }
     // every point's readings from the outage came through
-    for (const point of site.points) expect(received.some((s) => s.point === point.id && s.ts > outageStart && s.ts < outageEnd && s.quality === 'good'), point.id).toBe(true);
+    for (const point of site.points)
+      expect(
+        received.some((s) => s.point === point.id && s.ts > outageStart && s.ts < outageEnd && s.quality === 'good'),
+        point.id,
+      ).toBe(true);
     expect(samples.stats().duplicates).toBe(0);
 
     // its health: the link and the backlog, on <prefix>.<site>.health

@@ -94,18 +94,26 @@ async function apiRisk(r: Rig): Promise<{ risk: RiskColour; reason: string; deta
 }
 
 /** Waits until the API, the stream and the as-of view show one state `wanted` accepts; then the signed PDF of that instant must say the same. */
-async function everySurface(r: Rig, phase: string, wanted: (risk: RiskColour, reason: string) => boolean): Promise<{ risk: RiskColour; reason: string; at: number; detail: SiteDetail }> {
+async function everySurface(
+  r: Rig,
+  phase: string,
+  wanted: (risk: RiskColour, reason: string) => boolean,
+): Promise<{ risk: RiskColour; reason: string; at: number; detail: SiteDetail }> {
   // a site settles at its own pace (readings come back one by one, the score moves with them): the surfaces
   // are read until the API, the manager's stream and the store all show one state the phase wants
-  const now = await eventually(`${phase}: the API, the event stream and the as-of view agreeing`, async () => {
-    const a = await apiRisk(r);
-    if (!wanted(a.risk, a.reason)) return undefined;
-    const last = r.streamed.at(-1);
-    if (!last || last.risk !== a.risk || last.riskReason.en !== a.reason) return undefined;
-    const at = Date.now();
-    const asOf = (await (await r.manager.fetch(`/api/sites/${SITE}/as-of?at=${at}`)).json()) as { score: SiteScore | null };
-    return asOf.score?.risk === a.risk && asOf.score.riskReason.en === a.reason ? { ...a, at } : undefined;
-  }, 60_000);
+  const now = await eventually(
+    `${phase}: the API, the event stream and the as-of view agreeing`,
+    async () => {
+      const a = await apiRisk(r);
+      if (!wanted(a.risk, a.reason)) return undefined;
+      const last = r.streamed.at(-1);
+      if (!last || last.risk !== a.risk || last.riskReason.en !== a.reason) return undefined;
+      const at = Date.now();
+      const asOf = (await (await r.manager.fetch(`/api/sites/${SITE}/as-of?at=${at}`)).json()) as { score: SiteScore | null };
+      return asOf.score?.risk === a.risk && asOf.score.riskReason.en === a.reason ? { ...a, at } : undefined;
+    },
+    60_000,
+  );
   const at = now.at;
   const auditor = await apiAs(r.system, 'auditor');
   // the signed PDF of that instant says the same
@@ -132,7 +140,13 @@ function capMessages(r: Rig): { alertId: string; msgType: string; siteRisk: stri
       const alert = (create(m.body).end({ format: 'object' }) as { alert: Node }).alert;
       const en = list(alert['info']).find((i) => i['language'] === 'en-US')!;
       const parameter = (name: string) => String(list(en['parameter']).find((p) => p['valueName'] === name)?.['value'] ?? '');
-      return { alertId: parameter('ketwin:alertId'), msgType: String(alert['msgType']), siteRisk: parameter('ketwin:siteRisk'), reason: parameter('ketwin:siteRiskReason'), condition: parameter('ketwin:condition') };
+      return {
+        alertId: parameter('ketwin:alertId'),
+        msgType: String(alert['msgType']),
+        siteRisk: parameter('ketwin:siteRisk'),
+        reason: parameter('ketwin:siteRiskReason'),
+        condition: parameter('ketwin:condition'),
+      };
     });
 }
 
@@ -151,7 +165,7 @@ async function scenarioWith(name: string, extra: Scenario['steps']): Promise<Sce
 const fireRisk = (risk: RiskColour, reason: string) => risk === 'red' && reason.includes('Tank fire at T101');
 
 describe('live risk on every surface', () => {
-  it('rim-seal fire: blue before, red with its reason during (also while T101\'s level gauge is lost), the fire\'s red gone once it is out and awaiting close', async () => {
+  it("rim-seal fire: blue before, red with its reason during (also while T101's level gauge is lost), the fire's red gone once it is out and awaiting close", async () => {
     rig = await startRig();
     const r = rig;
     await eventually('T101 detectors read over OPC-UA', async () => {
@@ -186,20 +200,33 @@ describe('live risk on every surface', () => {
 
     // the fire is out (300 s at 20× is 15 s); the incident waits out its delay-off, then awaits a person
     await playback.done;
-    const awaiting = await eventually('the fire incident awaiting close', async () => {
-      const fire = (await apiRisk(r)).detail.alerts.find((a) => a.id === fireId);
-      return fire?.lifecycle?.condition === 'returned' ? fire : undefined;
-    }, 60_000);
+    const awaiting = await eventually(
+      'the fire incident awaiting close',
+      async () => {
+        const fire = (await apiRisk(r)).detail.alerts.find((a) => a.id === fireId);
+        return fire?.lifecycle?.condition === 'returned' ? fire : undefined;
+      },
+      60_000,
+    );
     expect(awaiting.lifecycle).toMatchObject({ closeRequired: true });
     expect(awaiting.incident!.countdowns).toEqual([]);
     const after = await everySurface(r, 'after the fire', (_risk, reason) => !reason.includes('Tank fire'));
-    expect(await eventually('the CAP Update saying so', () => capMessages(r).find((m) => m.alertId === fireId && m.condition === 'cleared, awaiting close'))).toMatchObject({ msgType: 'Update', siteRisk: after.risk });
+    expect(await eventually('the CAP Update saying so', () => capMessages(r).find((m) => m.alertId === fireId && m.condition === 'cleared, awaiting close'))).toMatchObject({
+      msgType: 'Update',
+      siteRisk: after.risk,
+    });
 
     // closing takes a person and a comment; then the platforms get the Cancel
-    const refused = await r.manager.fetch(`/api/alerts/${encodeURIComponent(fireId)}/close`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: ' ' }) });
+    const refused = await r.manager.fetch(`/api/alerts/${encodeURIComponent(fireId)}/close`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: ' ' }),
+    });
     expect(refused.status).toBe(400);
     const closed = await r.manager.fetch(`/api/alerts/${encodeURIComponent(fireId)}/close`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'fire out, foam blanket holding, T102 cooled' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'fire out, foam blanket holding, T102 cooled' }),
     });
     expect(closed.status).toBe(200);
     expect(((await closed.json()) as Alert).state).toBe('cleared');
@@ -212,14 +239,19 @@ describe('live risk on every surface', () => {
     }
     // and the CSV export of the period holds every one of them, in order
     const csv = await (await apiAs(r.system, 'auditor')).fetch(`/api/sites/${SITE}/risk.csv?from=${before.at}&to=${Date.now()}`);
-    const rows = (await csv.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n').slice(1).map((l) => l.split(','));
+    const rows = (await csv.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n')
+      .slice(1)
+      .map((l) => l.split(','));
     const shown = rows.map((row) => row[3]);
     expect(shown[0]).toBe('blue');
     expect(rows.some((row) => row[3] === 'red' && row[4]!.includes('Tank fire at T101'))).toBe(true);
     expect(shown.at(-1)).toBe(after.risk);
   }, 180_000);
 
-  it('overfill: red from the forecast, and held red while T201\'s level gauge is lost with high-high failing', async () => {
+  it("overfill: red from the forecast, and held red while T201's level gauge is lost with high-high failing", async () => {
     rig = await startRig();
     const r = rig;
     await eventually('T201 level read over OPC-UA', async () => ((await apiRisk(r)).detail.values['T201.level']?.quality === 'good' ? true : undefined));

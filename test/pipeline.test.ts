@@ -17,11 +17,17 @@ const EXPIRED_DRILL = 'ORDER40-21-ONSITE-DRILL';
 const NOT_MONITORED = [
   { id: 'GB50016-4.2.5-DRAIN-VALVE/D1', reason: { zh: '未监测：站点未映射 D1.drain_valve_open', en: 'not monitored: D1.drain_valve_open is not mapped' } },
   // the day's online rate: the twin measures it once it has watched for an hour
-  { id: 'MEM-DQ-ONLINE-RATE/zhoushan-demo', reason: { zh: '尚未测得：data-quality-day 由运行中的孪生体实测', en: 'not measured yet: data-quality-day is measured by the running twin' } },
+  {
+    id: 'MEM-DQ-ONLINE-RATE/zhoushan-demo',
+    reason: { zh: '尚未测得：data-quality-day 由运行中的孪生体实测', en: 'not measured yet: data-quality-day is measured by the running twin' },
+  },
   // the lightning warning review at start: the demo's history holds no warning to judge
   {
     id: 'MEM2022-LIGHTNING-WARNING-QUALITY/zhoushan-demo',
-    reason: { zh: expect.stringMatching(/^记录无法判定：no lightning warning decided since \d{4}-\d{2}-\d{2}/), en: expect.stringMatching(/^the record does not decide it: no lightning warning decided since \d{4}-\d{2}-\d{2}/) },
+    reason: {
+      zh: expect.stringMatching(/^记录无法判定：no lightning warning decided since \d{4}-\d{2}-\d{2}/),
+      en: expect.stringMatching(/^the record does not decide it: no lightning warning decided since \d{4}-\d{2}-\d{2}/),
+    },
   },
 ];
 let startScore = 0;
@@ -109,9 +115,7 @@ describe('live pipeline from the simulated depot to the API', () => {
     expect(verdict.evidence).toContainEqual(expect.objectContaining({ point: 'T201.level', value: 16.5, quality: 'good' }));
     expect(verdict.thresholds).toMatchObject({ 'asset.levelHighHigh': 16.2 });
     expect(verdict.standard).toBe(STANDARD);
-    const alert = await eventually('an overfill alert', async () =>
-      (await detail()).alerts.find((a) => a.kind === 'overfill' && a.subjects.includes('T201')),
-    );
+    const alert = await eventually('an overfill alert', async () => (await detail()).alerts.find((a) => a.kind === 'overfill' && a.subjects.includes('T201')));
     expect(alert.state).toBe('active');
     sim().release('T201.level');
     await until(HH, 'T201', 'pass');

@@ -17,11 +17,17 @@ describe('scenario attack', () => {
   it('the collectors report both sources lost at 2 s and their points bad once, then silent; the RTU back at 60 s', () => {
     const of = (point: string) => run.samples.filter((s) => s.point === point);
     expect(of('plc-tankfarm.online').map((s) => [s.value, s.ts])).toEqual([[false, at(2_000)]]);
-    expect(of('rtu-fire.online').map((s) => [s.value, s.ts])).toEqual([[false, at(2_000)], [true, at(MIN)]]);
+    expect(of('rtu-fire.online').map((s) => [s.value, s.ts])).toEqual([
+      [false, at(2_000)],
+      [true, at(MIN)],
+    ]);
     const level = of('T201.level');
     expect(level.at(-1)).toMatchObject({ ts: at(2_000), quality: 'bad', reason: 'connection lost', value: 9.2 });
     const pool = of('FWP1.level').filter((s) => s.ts >= at(2_000) && s.ts <= at(MIN));
-    expect(pool.map((s) => [s.ts, s.quality])).toEqual([[at(2_000), 'bad'], [at(MIN), 'good']]);
+    expect(pool.map((s) => [s.ts, s.quality])).toEqual([
+      [at(2_000), 'bad'],
+      [at(MIN), 'good'],
+    ]);
     // in the twin: the PLC's clauses are unknown from 2 s, never pass again
     expect(run.verdicts('GB50074-15.1.2-HH', 'T101').filter(([, since]) => since >= 2_000)).toEqual([['unknown', 2_000]]);
     expect(run.snapshot.values['plc-tankfarm.online']).toMatchObject({ value: false, quality: 'good' });
@@ -31,7 +37,12 @@ describe('scenario attack', () => {
     const first = (what: string) => run.alertsOf(what)[0]!.raisedAt - T0;
     expect(first('tank-fire')).toBe(1_000);
     expect(first('suspected-attack')).toBe(2_000);
-    expect(run.alertsOf('comms-loss').filter((a) => a.transition?.action === 'raise').map((a) => [a.subjects[0], a.raisedAt - T0])).toEqual([
+    expect(
+      run
+        .alertsOf('comms-loss')
+        .filter((a) => a.transition?.action === 'raise')
+        .map((a) => [a.subjects[0], a.raisedAt - T0]),
+    ).toEqual([
       ['plc-tankfarm', 12_000],
       ['rtu-fire', 12_000],
     ]);
@@ -67,7 +78,11 @@ describe('scenario attack', () => {
     const fire = run.alertsOf('tank-fire')[0]!.incident!;
     // solid flame (engine/hazards/tank-fire-radiation.ts): T201 (D 40.5 m) burning in a 5.4 m/s wind radiates
     // no 37.5 or 25 kW/m² beyond its shell; 12.5 / 4 / 1.6 kW/m² reach 49 / 61 / 77 m from its centre downwind
-    expect(fire.planZones!.features.filter((f) => f.properties['kind'] === 'thermal-radiation').map((f) => [f.properties['kWm2'], f.properties['radiusM']])).toEqual([[12.5, 49], [4, 61], [1.6, 77]]);
+    expect(fire.planZones!.features.filter((f) => f.properties['kind'] === 'thermal-radiation').map((f) => [f.properties['kWm2'], f.properties['radiusM']])).toEqual([
+      [12.5, 49],
+      [4, 61],
+      [1.6, 77],
+    ]);
     expect(fire.affected).toContain('T202');
     const attack = run.alertsOf('suspected-attack')[0]!;
     expect(attack.incident!.planZones!.features.map((f) => f.properties['kind'])).toEqual(['security-cordon']);

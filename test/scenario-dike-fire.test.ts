@@ -34,7 +34,9 @@ describe('scenario dike-fire', () => {
     ]);
     const [raised] = fire;
     expect(raised).toMatchObject({ kind: 'hazard-dike-fire', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.1.0' });
-    expect(raised!.message.en).toMatch(/^Gasoline tank group dike: dike fire \(product in the dike \(its hydrocarbon detector\), T201 burning\) — a pool of 113 m equivalent diameter/);
+    expect(raised!.message.en).toMatch(
+      /^Gasoline tank group dike: dike fire \(product in the dike \(its hydrocarbon detector\), T201 burning\) — a pool of 113 m equivalent diameter/,
+    );
     expect(raised!.message.en).toContain('towards 90°'); // the westerly lays the flames over the east wall
     expect(raised!.incident!.wind).toEqual({ speedMs: 5, fromDeg: 270 });
     expect(raised!.incident!.affected.slice(0, 3)).toEqual(['D2', 'T201', 'T202']);
@@ -63,7 +65,15 @@ describe.each([
   it('is a schema-valid CAP 1.2 document with every zone as an area', async () => {
     const { site } = run();
     for (const alert of issued(run().alertsOf(hazard))) {
-      const xml = buildCapDocument({ alert, identifier: 'X', sender: 'ketwin@zhoushan-demo', sent: alert.changedAt, msgType: 'Alert', references: [], site: { name: site.name, location: site.location, plan: site.plan } });
+      const xml = buildCapDocument({
+        alert,
+        identifier: 'X',
+        sender: 'ketwin@zhoushan-demo',
+        sent: alert.changedAt,
+        msgType: 'Alert',
+        references: [],
+        site: { name: site.name, location: site.location, plan: site.plan },
+      });
       expect(await capSchemaErrors(xml)).toEqual([]);
       expect(xml).toContain(`<event>${event}</event>`);
       expect((xml.match(/<area>/g) ?? []).length).toBe(2 * alert.incident!.zones.features.length); // zh-CN and en-US each

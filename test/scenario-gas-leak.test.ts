@@ -48,7 +48,11 @@ describe('scenario gas-leak', () => {
     expect(first.message.en).toContain('Gaussian plume, stability class F, wind 1.5 m/s');
     // GD101 watches T101
     expect(first.incident!.inventory.map((i) => i.asset)).toEqual(['T101']);
-    expect(first.incident!.zones.features.every((f) => f.geometry.type === 'Point' || f.geometry.coordinates[0]!.every(([lon, lat]) => Math.abs(lon - 122.03) < 0.02 && Math.abs(lat - 30.05) < 0.02))).toBe(true);
+    expect(
+      first.incident!.zones.features.every(
+        (f) => f.geometry.type === 'Point' || f.geometry.coordinates[0]!.every(([lon, lat]) => Math.abs(lon - 122.03) < 0.02 && Math.abs(lat - 30.05) < 0.02),
+      ),
+    ).toBe(true);
   });
 
   it('redraws the zones each time the veering wind turns past 22.5° (every 11.3 s at 2°/s); GD101 leaves 60 s after it clears, and the plume at GD201 within the delay-off keeps the incident open', () => {

@@ -25,10 +25,22 @@ const changes = (run: ScenarioRun, point: string) => values(run, point).filter((
 
 describe('scenario mains-power-loss', () => {
   it('as shipped: mains lost at 0, the generator running from 10 s, stopping when mains returns at 120 s', () => {
-    expect(changes(asShipped, 'GEN1.mains_available')).toEqual([[0, true], [1_000, false], [120_000, true]]);
-    expect(changes(asShipped, 'GEN1.running')).toEqual([[0, false], [10_000, true], [120_000, false]]);
+    expect(changes(asShipped, 'GEN1.mains_available')).toEqual([
+      [0, true],
+      [1_000, false],
+      [120_000, true],
+    ]);
+    expect(changes(asShipped, 'GEN1.running')).toEqual([
+      [0, false],
+      [10_000, true],
+      [120_000, false],
+    ]);
     // the pumps lose their standby pressure only while nothing powers them (1 s … 9 s)
-    expect(changes(asShipped, 'FP1.pressure').filter(([, v]) => v === 0).map(([t]) => t)).toEqual([1_000]);
+    expect(
+      changes(asShipped, 'FP1.pressure')
+        .filter(([, v]) => v === 0)
+        .map(([t]) => t),
+    ).toEqual([1_000]);
   });
 
   it('as shipped: raises no incident — the generator took over within the 30 s the standard allows', () => {
@@ -52,7 +64,11 @@ describe('scenario mains-power-loss', () => {
     expect(lost[1]!.message.en).toContain('no pressure on Fire water pump 1, Fire water pump 2 (standby), mains lost and Emergency diesel generator not running');
     expect(lost[1]!.message.en).toMatch(/unmitigated: .*Tank fire/);
     expect(lost[1]!.incident!.affected).toEqual(['FP1', 'FP2', 'GEN1']);
-    expect(lost[1]!.incident!.planZones!.features.map((f) => f.geometry.coordinates)).toEqual([[150, 110], [150, 135], [270, 100]]);
+    expect(lost[1]!.incident!.planZones!.features.map((f) => f.geometry.coordinates)).toEqual([
+      [150, 110],
+      [150, 135],
+      [270, 100],
+    ]);
     expect(lost[1]!.incident!.zones.features).toHaveLength(3);
     // a fire now would burn unchecked: every tank's inventory, and the wind for the responders
     expect(lost[1]!.incident!.inventory.map((i) => i.asset)).toEqual(['T101', 'T102', 'T201', 'T202', 'T301', 'T302']);

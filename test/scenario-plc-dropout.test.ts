@@ -18,7 +18,10 @@ describe('scenario plc-dropout', () => {
     const plcPoints = run.site.points.filter((p) => p.source === 'plc-tankfarm').map((p) => p.id);
     for (const point of plcPoints) {
       const during = run.samples.filter((s) => s.point === point && s.ts >= T0 + 5_000 && s.ts < T0 + 35_000);
-      expect(during.map((s) => [s.quality, s.reason]), point).toEqual([['bad', 'connection lost']]);
+      expect(
+        during.map((s) => [s.quality, s.reason]),
+        point,
+      ).toEqual([['bad', 'connection lost']]);
     }
     // the RTU's points carry on every second
     expect(run.samples.filter((s) => s.point === 'FWP1.level' && s.ts > T0 + 5_000 && s.ts < T0 + 35_000 && s.quality === 'good')).toHaveLength(29);
@@ -32,7 +35,9 @@ describe('scenario plc-dropout', () => {
     ]);
     expect(comms[0]).toMatchObject({ severity: 2, subjects: ['plc-tankfarm'] });
     const served = run.site.points.filter((p) => p.source === 'plc-tankfarm').length;
-    expect(comms[0]!.message.en).toContain(`Source plc-tankfarm (opcua, opc.tcp://127.0.0.1:48400/ketwin) has been unreachable for over 10 s: its ${served} points are unavailable`);
+    expect(comms[0]!.message.en).toContain(
+      `Source plc-tankfarm (opcua, opc.tcp://127.0.0.1:48400/ketwin) has been unreachable for over 10 s: its ${served} points are unavailable`,
+    );
     expect(comms[0]!.message.zh).toContain('通信中断');
     expect(comms[0]!.actions.map((a) => a.en)).toContain('Check the network link, the switch and the PLC/RTU power');
     // returned but not acknowledged: it stays open until someone acknowledges it (ISA-18.2)

@@ -42,20 +42,29 @@ beforeAll(async () => {
     }
     const fireId = () => engine.snapshot(site.id)!.alerts.find((a) => a.incident?.hazard === 'tank-fire')!.id;
     // closing before the fire has stayed out for the delay-off is refused: the incident is still active
-    scheduler.schedule(() => {
-      try {
-        engine.close(fireId(), 'manager', 'fire out');
-      } catch (error) {
-        earlyClose = error;
-      }
-    }, fireOut + delayOff / 2);
+    scheduler.schedule(
+      () => {
+        try {
+          engine.close(fireId(), 'manager', 'fire out');
+        } catch (error) {
+          earlyClose = error;
+        }
+      },
+      fireOut + delayOff / 2,
+    );
     // the incident commander confirms the fire is out once the incident awaits closing, then closes it
-    scheduler.schedule(() => {
-      acknowledged = engine.acknowledge(fireId(), 'manager', 'foam blanket holds; T101 out, cooling continues');
-    }, fireOut + delayOff + 10_000);
-    scheduler.schedule(() => {
-      closed = engine.close(fireId(), 'manager', 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift');
-    }, fireOut + delayOff + 20_000);
+    scheduler.schedule(
+      () => {
+        acknowledged = engine.acknowledge(fireId(), 'manager', 'foam blanket holds; T101 out, cooling continues');
+      },
+      fireOut + delayOff + 10_000,
+    );
+    scheduler.schedule(
+      () => {
+        closed = engine.close(fireId(), 'manager', 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift');
+      },
+      fireOut + delayOff + 20_000,
+    );
     scheduler.schedule(() => engine.dispose(), END);
     flush();
   });
@@ -127,7 +136,10 @@ describe('rim-seal-fire through the engine', () => {
       const before = issued[i - 1]!.incident!.wind!;
       const now = a.incident!.wind!;
       const turn = Math.abs(now.fromDeg - before.fromDeg) % 360;
-      expect(Math.min(turn, 360 - turn) > (windShiftDeg!.value as number) || Math.abs(now.speedMs - before.speedMs) > (windSpeedShiftMs!.value as number), `redraw at ${a.changedAt}`).toBe(true);
+      expect(
+        Math.min(turn, 360 - turn) > (windShiftDeg!.value as number) || Math.abs(now.speedMs - before.speedMs) > (windSpeedShiftMs!.value as number),
+        `redraw at ${a.changedAt}`,
+      ).toBe(true);
       expect(now).toEqual(windAt(a.changedAt)); // the wind of that instant
     }
     expect(issued.filter(isRedraw).length).toBeGreaterThan(0); // the simulator's seeded wind drifts that far within these minutes
@@ -186,7 +198,9 @@ describe('rim-seal-fire through the engine', () => {
     expect(out.transition?.comment).toBe('condition cleared, awaiting close');
     expect(out.state).toBe('active');
     expect(out.incident!.countdowns).toEqual([]);
-    const lastIssued = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && a.changedAt < out.changedAt && (a.transition?.action === 'raise' || a.transition?.action === 'update')).at(-1)!;
+    const lastIssued = alerts
+      .filter((a) => a.incident?.hazard === 'tank-fire' && a.changedAt < out.changedAt && (a.transition?.action === 'raise' || a.transition?.action === 'update'))
+      .at(-1)!;
     expect(stageOf(lastIssued)).toBe('full-surface');
     expect(radii(out)).toEqual(radii(lastIssued)); // no "rim-seal fire" on the way out
     // acknowledged, it still awaits a person to close it (not cleared by return + acknowledgement)
@@ -196,12 +210,16 @@ describe('rim-seal-fire through the engine', () => {
     expect(ack.incident!.countdowns).toEqual([]);
     // closed with a comment: cleared
     expect(closed).toEqual(close);
-    expect(close.transition).toMatchObject({ action: 'close', by: 'manager', comment: 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift' });
+    expect(close.transition).toMatchObject({
+      action: 'close',
+      by: 'manager',
+      comment: 'foam blanket held for 20 s after the return; cooling of T101 and T102 handed to the day shift',
+    });
     expect(close.state).toBe('cleared');
     expect(fire.at(-1)!.state).toBe('cleared');
   });
 
-  it('carries zones on the plan and in WGS84, inventory from the levels, the wind and the standard\'s actions', () => {
+  it("carries zones on the plan and in WGS84, inventory from the levels, the wind and the standard's actions", () => {
     const issued = alerts.filter((a) => a.incident?.hazard === 'tank-fire' && (a.transition?.action === 'raise' || a.transition?.action === 'update'));
     const [rim, full] = [issued.find((a) => stageOf(a) === 'rim-seal')!, issued.find((a) => stageOf(a) === 'full-surface')!];
     const t101 = site.assets.find((a): a is Tank => a.id === 'T101')!;
@@ -222,8 +240,14 @@ describe('rim-seal-fire through the engine', () => {
         expect((zones.features[i]!.geometry as { coordinates: [number, number][][] }).coordinates[0]!.every(near)).toBe(true);
       }
       // the weather station's latest wind when the detector reported, or when the wind itself moved (the simulator's wind drifts)
-      const trigger = isRedraw(alert) ? samples.filter((s) => s.ts <= alert.changedAt).length : samples.findIndex((s) => s.ts === alert.changedAt && /^T101\.(flame|rim_seal_fire)$/.test(s.point) && s.value === true);
-      const last = (point: string) => samples.slice(0, trigger).filter((s) => s.point === point).at(-1)!.value;
+      const trigger = isRedraw(alert)
+        ? samples.filter((s) => s.ts <= alert.changedAt).length
+        : samples.findIndex((s) => s.ts === alert.changedAt && /^T101\.(flame|rim_seal_fire)$/.test(s.point) && s.value === true);
+      const last = (point: string) =>
+        samples
+          .slice(0, trigger)
+          .filter((s) => s.point === point)
+          .at(-1)!.value;
       expect(alert.incident!.wind!.speedMs).toBe(last('WS1.wind_speed'));
       expect(alert.incident!.wind!.fromDeg).toBeCloseTo(last('WS1.wind_direction') as number, 9);
       // what the standard tells the responders, in both languages

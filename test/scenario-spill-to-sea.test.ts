@@ -27,7 +27,9 @@ describe('scenario spill-to-sea', () => {
     expect(returned.state).not.toBe('cleared'); // a person closes it
     const [raised] = spills;
     expect(raised).toMatchObject({ kind: 'hazard-spill-to-sea', severity: 1, subjects: ['D2'], standard: 'oil-depot-above-ground@1.0.0' });
-    expect(raised!.message.en).toBe('Product in Gasoline tank group dike (the dike hydrocarbon detector) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)');
+    expect(raised!.message.en).toBe(
+      'Product in Gasoline tank group dike (the dike hydrocarbon detector) while its rainwater drain valve is open: it can run down the drain to the sea (outfall at 450, 500 m on the plan)',
+    );
     expect(raised!.message.zh).toContain('防火堤油品检测器报警');
     expect(raised!.actions[0]).toEqual({ zh: '立即关闭防火堤雨水排放阀', en: "Close the dike's rainwater drain valve now" });
   });
@@ -35,7 +37,10 @@ describe('scenario spill-to-sea', () => {
   it('carries the dike outline, the boom area at the outfall, every tank of the dike with its inventory, and the wind', () => {
     const incident = run.alertsOf('spill-to-sea')[0]!.incident!;
     expect(incident.affected).toEqual(['D2', 'T201', 'T202']);
-    expect(incident.inventory.map((i) => [i.asset, i.product])).toEqual([['T201', 'gasoline'], ['T202', 'gasoline']]);
+    expect(incident.inventory.map((i) => [i.asset, i.product])).toEqual([
+      ['T201', 'gasoline'],
+      ['T202', 'gasoline'],
+    ]);
     for (const item of incident.inventory) expect(item.tonnes).toBeGreaterThan(1_000);
     expect(incident.planZones!.features.map((f) => f.properties.kind)).toEqual(['dike', 'boom-area']);
     const boom = incident.planZones!.features[1]!;

@@ -25,7 +25,10 @@ export interface ScenarioRun extends ReplayOutput {
  * Plays a sim/ scenario's samples (scenarioSamples: the depot model stepped with the timeline, no
  * sockets) through the real engine on virtual time with the demo site and the standard's 1.0.0 (or the version given).
  */
-export async function runScenario(name: string, options: ScenarioSamplesOptions & { edit?: (scenario: Scenario) => Scenario; standardVersion?: string } = {}): Promise<ScenarioRun> {
+export async function runScenario(
+  name: string,
+  options: ScenarioSamplesOptions & { edit?: (scenario: Scenario) => Scenario; standardVersion?: string } = {},
+): Promise<ScenarioRun> {
   const [site, standard, loaded] = await Promise.all([loadSite(SITE_FILE), loadStandard(standardFile(options.standardVersion ?? '1.0.0')), loadScenario(name)]);
   const scenario = options.edit ? options.edit(loaded) : loaded;
   const samples = [...scenarioSamples(site, scenario, { start: T0, ...options })].flatMap((b) => b.samples);

@@ -26,7 +26,7 @@ const warnings = (run: ScenarioRun) => run.alertsOf('lightning').filter((a) => a
 const levelOf = (a: Alert) => Number(/warning level (\d)/.exec(a.message.en)?.[1]);
 
 describe('scenario thunderstorm', () => {
-  it('walks the warning 1 → 2 → 3 → 1 → clear, with each level\'s actions and severity', () => {
+  it("walks the warning 1 → 2 → 3 → 1 → clear, with each level's actions and severity", () => {
     const delayOff = parseDuration(storm.standard.alarms!.incidentDelayOff!)!.ms;
     // level 1 from the first reading of the rising field at or above 2 kV/m
     const fieldUp = storm.samples.find((s) => s.point === 'LD1.electric_field' && (s.value as number) >= 2)!.ts - T0;

@@ -71,7 +71,8 @@ function runLive(seconds: number, reads: (second: number, point: string) => numb
 
 const of = <T extends LiveEvent['type']>(events: LiveEvent[], type: T) =>
   events.filter((e): e is Extract<LiveEvent, { type: T }> => e.type === type).map((e) => e.data as Extract<LiveEvent, { type: T }>['data']);
-const healthy = (point: string): number | boolean => (point.endsWith('.level') ? 12 : point.endsWith('.gas') ? 2 : point.endsWith('flame') ? false : point.includes('wind') ? 3 : 1);
+const healthy = (point: string): number | boolean =>
+  point.endsWith('.level') ? 12 : point.endsWith('.gas') ? 2 : point.endsWith('flame') ? false : point.includes('wind') ? 3 : 1;
 
 describe('staleness: decided by the collector, recorded, replayed', () => {
   it('turns a silent gauge unknown by the collector’s stale report while its PLC reads on, and a replay of the record agrees', () => {
@@ -83,7 +84,10 @@ describe('staleness: decided by the collector, recorded, replayed', () => {
     expect(stale[0]!.ts - (T0 + 5500)).toBeGreaterThanOrEqual(10_000);
     expect(stale[0]!.ts - (T0 + 5500)).toBeLessThanOrEqual(11_000);
     const t101 = of(live, 'result').filter((r) => r.clause === HH && r.subject === 'T101');
-    expect(t101.map((r) => [r.verdict, r.since])).toEqual([['pass', T0 + 500], ['unknown', stale[0]!.ts]]);
+    expect(t101.map((r) => [r.verdict, r.since])).toEqual([
+      ['pass', T0 + 500],
+      ['unknown', stale[0]!.ts],
+    ]);
     expect(t101[1]!.reason?.en).toContain('stale');
     // nothing of the link was lost: both sources stayed online, their heartbeats in the record
     expect(of(live, 'sample').filter((r) => r.reason === 'link-lost')).toEqual([]);
@@ -103,14 +107,31 @@ describe('staleness: decided by the collector, recorded, replayed', () => {
     expect(plcLast).toBeLessThan(T0 + 20 * S + 500);
     const lost = of(live, 'sample').filter((r) => r.reason === 'link-lost');
     // what the PLC's feed left showing, its staleAfterMs (10 s) after the last thing heard of it: every reading bad, the PLC offline
-    expect(lost.filter((r) => r.point !== 'plc-tankfarm.online' && plc(r)).map((r) => r.point).sort()).toEqual(site.points.filter((p) => p.source === 'plc-tankfarm').map((p) => p.id).sort());
-    expect(lost.filter((r) => plc(r)).every((r) => r.point === 'plc-tankfarm.online' ? r.value === false && r.ts === plcLast + 10_000 : r.quality === 'bad')).toBe(true);
+    expect(
+      lost
+        .filter((r) => r.point !== 'plc-tankfarm.online' && plc(r))
+        .map((r) => r.point)
+        .sort(),
+    ).toEqual(
+      site.points
+        .filter((p) => p.source === 'plc-tankfarm')
+        .map((p) => p.id)
+        .sort(),
+    );
+    expect(lost.filter((r) => plc(r)).every((r) => (r.point === 'plc-tankfarm.online' ? r.value === false && r.ts === plcLast + 10_000 : r.quality === 'bad'))).toBe(true);
     const t101 = of(live, 'result').filter((r) => r.clause === HH && r.subject === 'T101');
-    expect(t101.map((r) => [r.verdict, r.since])).toEqual([['pass', T0 + 500], ['unknown', plcLast + 10_000]]);
+    expect(t101.map((r) => [r.verdict, r.since])).toEqual([
+      ['pass', T0 + 500],
+      ['unknown', plcLast + 10_000],
+    ]);
     expect(t101[1]!.reason?.en).toContain('link-lost');
     // each source's comms-loss alarm after its 10 s delay
     const rtuLast = recorded.filter((r) => !plc(r)).at(-1)!.ts;
-    expect(of(live, 'alert').filter((a) => a.kind === 'comms-loss').map((a) => [a.subjects[0], a.transition?.action, a.changedAt])).toEqual([
+    expect(
+      of(live, 'alert')
+        .filter((a) => a.kind === 'comms-loss')
+        .map((a) => [a.subjects[0], a.transition?.action, a.changedAt]),
+    ).toEqual([
       ['plc-tankfarm', 'raise', plcLast + 20_000],
       ['rtu-fire', 'raise', rtuLast + 20_000],
     ]);

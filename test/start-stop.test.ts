@@ -51,7 +51,10 @@ describe('main.ts start', () => {
       // exits on its own: no handle (socket, timer, session) left open
       expect(await exited).toBe(0);
       expect(await refused(url)).toBe(true);
-      const stopped = output.split('\n').filter((l) => l.includes('"stopped"')).map((l) => JSON.parse(l) as { writer: { buffered: number; dropped: number; written: number } });
+      const stopped = output
+        .split('\n')
+        .filter((l) => l.includes('"stopped"'))
+        .map((l) => JSON.parse(l) as { writer: { buffered: number; dropped: number; written: number } });
       expect(stopped).toHaveLength(1);
       expect(stopped[0]!.writer).toMatchObject({ buffered: 0, dropped: 0 });
       expect(stopped[0]!.writer.written).toBeGreaterThan(0);

@@ -14,16 +14,18 @@ export interface TestSystem extends Ketwin {
 }
 
 /** Staleness is shortened so that "a point goes stale" happens within a test. */
-export async function startTestSystem(options: {
-  staleAfterMs?: number;
-  /** the demo OPC-UA source's publishing interval (default the site file's, 500 ms) */
-  publishingIntervalMs?: number;
-  databaseUrl?: string;
-  /** a sim/scenarios name (tank-overfill, rim-seal-fire, …) played in the demo depot from the start */
-  scenario?: string;
-  /** webhook subscribers file (notify/): who is told of the alerts */
-  subscribersFile?: string;
-} = {}): Promise<TestSystem> {
+export async function startTestSystem(
+  options: {
+    staleAfterMs?: number;
+    /** the demo OPC-UA source's publishing interval (default the site file's, 500 ms) */
+    publishingIntervalMs?: number;
+    databaseUrl?: string;
+    /** a sim/scenarios name (tank-overfill, rim-seal-fire, …) played in the demo depot from the start */
+    scenario?: string;
+    /** webhook subscribers file (notify/): who is told of the alerts */
+    subscribersFile?: string;
+  } = {},
+): Promise<TestSystem> {
   const root = await mkdtemp(join(tmpdir(), 'ketwin-test-'));
   const sitesDir = join(root, 'sites');
   await mkdir(sitesDir);
@@ -35,8 +37,11 @@ export async function startTestSystem(options: {
   const directory = createMemoryUserDirectory();
   const users: TestSystem['users'] = {};
   for (const [name, role, sites] of [
-    ['manager', 'manager', ['zhoushan-demo']], ['auditor', 'auditor', '*'], ['rescue', 'rescue', ['zhoushan-demo']],
-    ['admin', 'admin', '*'], ['elsewhere', 'manager', ['another-depot']],
+    ['manager', 'manager', ['zhoushan-demo']],
+    ['auditor', 'auditor', '*'],
+    ['rescue', 'rescue', ['zhoushan-demo']],
+    ['admin', 'admin', '*'],
+    ['elsewhere', 'manager', ['another-depot']],
   ] as const) {
     const password = generatePassword();
     await createUser(directory, { name, role, sites: sites === '*' ? '*' : [...sites], password });

@@ -50,7 +50,11 @@ function parseCap(xml: string): Cap {
     sent: String(alert['sent']),
     status: String(alert['status']),
     msgType: String(alert['msgType']),
-    references: alert['references'] ? String(alert['references']).split(' ').map((r) => r.split(',')[1]!) : [],
+    references: alert['references']
+      ? String(alert['references'])
+          .split(' ')
+          .map((r) => r.split(',')[1]!)
+      : [],
     alertId: parameter('ketwin:alertId'),
     hazard: String((en['eventCode'] as Node)['value']),
     responseTypes: list(en['responseType']).map(String),
@@ -140,7 +144,9 @@ describe('a tank fire that spreads, to the rescue teams as CAP', () => {
 
     // the depot manager acknowledges while the brigade fights the fire (it also stops the escalation)
     const ack = await manager.fetch(`/api/alerts/${encodeURIComponent(alertId)}/ack`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'brigade on scene, foam attack on T101, cooling T102' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'brigade on scene, foam attack on T101, cooling T102' }),
     });
     expect(ack.status).toBe(200);
     await eventually('the acknowledgement as an Update', () => fireMessages().find((m) => m.description.includes('Acknowledged by manager')));
@@ -148,12 +154,18 @@ describe('a tank fire that spreads, to the rescue teams as CAP', () => {
     // the foam attack succeeds: once out for the incident's delay-off it awaits closing (an Update saying so,
     // no countdowns), and only a person's close with a comment clears it: then the Cancel
     await playback.done;
-    const cleared = await eventually('the CAP Update: condition cleared, awaiting close', () => fireMessages().find((m) => m.description.includes('Condition cleared, awaiting close')), 60_000);
+    const cleared = await eventually(
+      'the CAP Update: condition cleared, awaiting close',
+      () => fireMessages().find((m) => m.description.includes('Condition cleared, awaiting close')),
+      60_000,
+    );
     expect(cleared.msgType).toBe('Update');
     expect(cleared.description).not.toMatch(/Cool T10[12]: /);
     expect(fireMessages().some((m) => m.msgType === 'Cancel')).toBe(false);
     const close = await manager.fetch(`/api/alerts/${encodeURIComponent(alertId)}/close`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ comment: 'fire out, foam blanket holding; T102 cooled' }),
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ comment: 'fire out, foam blanket holding; T102 cooled' }),
     });
     expect(close.status).toBe(200);
     const cancel = await eventually('the CAP Cancel', () => fireMessages().find((m) => m.msgType === 'Cancel'), 30_000);

@@ -32,7 +32,8 @@ const advance = (ms: number, gaugeUntil: number) => {
   while (virtual.frame < end) {
     const at = now();
     engine.ingest({ site: site.id, point: 'T201.temperature', value: 20, quality: 'good', ts: at });
-    if (at < gaugeUntil) engine.ingest({ site: site.id, point: 'T201.level', value: Math.round((14 + ((at - NOW) / 3_600_000) * (550 / AREA)) * 1000) / 1000, quality: 'good', ts: at });
+    if (at < gaugeUntil)
+      engine.ingest({ site: site.id, point: 'T201.level', value: Math.round((14 + ((at - NOW) / 3_600_000) * (550 / AREA)) * 1000) / 1000, quality: 'good', ts: at });
     virtual.maxFrames = Math.min(end, virtual.frame + 5_000);
     virtual.flush();
     virtual.frame = virtual.maxFrames;
