@@ -36,8 +36,16 @@ beforeAll(async () => {
   site = await loadDemoSite();
   for (const id of [INCIDENT, BROKEN]) {
     alerts.set(id, {
-      id, site: site.id, kind: 'overfill', severity: 1, state: 'active', raisedAt: 1, changedAt: 1, subjects: ['T201'],
-      message: { zh: '溢罐', en: 'overfill' }, actions: [],
+      id,
+      site: site.id,
+      kind: 'overfill',
+      severity: 1,
+      state: 'active',
+      raisedAt: 1,
+      changedAt: 1,
+      subjects: ['T201'],
+      message: { zh: '溢罐', en: 'overfill' },
+      actions: [],
       incident: { hazard: 'overfill', zones: { type: 'FeatureCollection', features: [] }, affected: ['T201'], inventory: [], countdowns: [] },
     });
   }
@@ -61,7 +69,7 @@ describe('alarm command routes', () => {
     expect(audit).toEqual([{ actor: 'rescue', action: 'alert.respond', subject: INCIDENT, site: 'zhoushan-demo', details: { status: 'en-route', state: 'active' } }]);
   });
 
-  it('maps the engine\'s refusals by code (409, 400) and keeps other failures a bare 500', async () => {
+  it("maps the engine's refusals by code (409, 400) and keeps other failures a bare 500", async () => {
     const ack = await post(server, 'manager', `/api/alerts/${BROKEN}/ack`, { comment: 'x' });
     expect([ack.status, await ack.json()]).toEqual([409, { error: 'refused: ENGINE_ALERT_STATE' }]);
     expect((await post(server, 'manager', `/api/alerts/${BROKEN}/shelve`, { minutes: 5, reason: 'x' })).status).toBe(400);
@@ -72,7 +80,11 @@ describe('alarm command routes', () => {
 
   it('refuses a request without the CSRF token', async () => {
     const s = await server.as('manager');
-    const res = await fetch(`${server.url}/api/alerts/${INCIDENT}/ack`, { method: 'POST', headers: { cookie: s.cookie, 'content-type': 'application/json' }, body: '{"comment":"x"}' });
+    const res = await fetch(`${server.url}/api/alerts/${INCIDENT}/ack`, {
+      method: 'POST',
+      headers: { cookie: s.cookie, 'content-type': 'application/json' },
+      body: '{"comment":"x"}',
+    });
     expect(res.status).toBe(403);
   });
 
@@ -83,8 +95,10 @@ describe('alarm command routes', () => {
 
   it('documents the five routes in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(doc.paths).filter((p) => p.startsWith('/api/alerts/')).sort()).toEqual(
-      ['/api/alerts/{id}/ack', '/api/alerts/{id}/close', '/api/alerts/{id}/respond', '/api/alerts/{id}/shelve', '/api/alerts/{id}/unshelve'],
-    );
+    expect(
+      Object.keys(doc.paths)
+        .filter((p) => p.startsWith('/api/alerts/'))
+        .sort(),
+    ).toEqual(['/api/alerts/{id}/ack', '/api/alerts/{id}/close', '/api/alerts/{id}/respond', '/api/alerts/{id}/shelve', '/api/alerts/{id}/unshelve']);
   });
 });

@@ -1,7 +1,5 @@
 /** Shapes of the JSON the API returns; the web app imports these as types only. */
-import type {
-  Alert, Bilingual, ClauseInfo, Evidence, Gate, Road, Sample, SiteScore, Verdict, RiskColour, Unit,
-} from '../../model/index.ts';
+import type { Alert, Bilingual, ClauseInfo, Evidence, Gate, Road, Sample, SiteScore, Verdict, RiskColour, Unit } from '../../model/index.ts';
 import type { RecordedEvidence } from '../../db/index.ts';
 
 export interface SiteSummary {

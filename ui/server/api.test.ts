@@ -28,8 +28,16 @@ describe('GET /api/sites', () => {
     live.push({
       type: 'alert',
       data: {
-        id: 'a1', site: site.id, kind: 'overfill', severity: 1, state: 'active', raisedAt: 1, changedAt: 1,
-        subjects: ['T101'], message: { zh: '高高液位', en: 'High-high level' }, actions: [],
+        id: 'a1',
+        site: site.id,
+        kind: 'overfill',
+        severity: 1,
+        state: 'active',
+        raisedAt: 1,
+        changedAt: 1,
+        subjects: ['T101'],
+        message: { zh: '高高液位', en: 'High-high level' },
+        actions: [],
       },
     });
     const url = await serve(live);
@@ -103,7 +111,9 @@ describe('the error path', () => {
     const lines: string[] = [];
     const sink = new Writable({ write: (chunk, _enc, done) => (lines.push(String(chunk)), done()) });
     const broken: LiveTwin = {
-      sites: () => { throw new Error('engine state corrupted at 0xdeadbeef'); },
+      sites: () => {
+        throw new Error('engine state corrupted at 0xdeadbeef');
+      },
       snapshot: () => undefined,
       clauses: () => [],
       events$: EMPTY,

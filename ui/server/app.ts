@@ -157,7 +157,10 @@ export function createApp(options: AppOptions): Koa {
   let document: unknown;
   api.add(
     {
-      method: 'get', path: '/api/openapi.json', tags: ['meta'], access: { kind: 'public' },
+      method: 'get',
+      path: '/api/openapi.json',
+      tags: ['meta'],
+      access: { kind: 'public' },
       summary: 'This document',
       responses: { 200: { description: 'the OpenAPI 3.1 document' } },
     },

@@ -6,14 +6,27 @@ import type { StampedEvent } from './event-hub.ts';
 
 let ids = 0;
 const stamp = (event: LiveEvent): StampedEvent => ({ id: ++ids, event });
-const sample = (point: string, value: number, site = 's1'): StampedEvent => stamp({
-  type: 'sample', data: { site, point, value, quality: 'good', ts: value },
-});
-const score = (site: string): StampedEvent => stamp({
-  type: 'score',
-  data: { site, ts: 0, score: 50, grade: 'C', risk: 'orange', riskReason: { zh: '合规得分 50', en: 'compliance score 50' }, complianceRisk: 'orange', coverage: 1, standard: 'x@1',
-    counts: { pass: 1, fail: 1, unknown: 0, 'not-applicable': 0 } },
-});
+const sample = (point: string, value: number, site = 's1'): StampedEvent =>
+  stamp({
+    type: 'sample',
+    data: { site, point, value, quality: 'good', ts: value },
+  });
+const score = (site: string): StampedEvent =>
+  stamp({
+    type: 'score',
+    data: {
+      site,
+      ts: 0,
+      score: 50,
+      grade: 'C',
+      risk: 'orange',
+      riskReason: { zh: '合规得分 50', en: 'compliance score 50' },
+      complianceRisk: 'orange',
+      coverage: 1,
+      standard: 'x@1',
+      counts: { pass: 1, fail: 1, unknown: 0, 'not-applicable': 0 },
+    },
+  });
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 

@@ -37,8 +37,5 @@ export function clientEvents(
     return events$.pipe(filter((e) => (e.event.type === 'score' || e.event.type === 'alert') && visible(e.event.data.site)));
   }
   const mine$ = events$.pipe(filter((e) => e.event.data.site === site));
-  return merge(
-    mine$.pipe(filter((e) => !isSample(e))),
-    mine$.pipe(filter(isSample), throttleSamples(samplePeriodMs, options.scheduler)),
-  );
+  return merge(mine$.pipe(filter((e) => !isSample(e))), mine$.pipe(filter(isSample), throttleSamples(samplePeriodMs, options.scheduler)));
 }

@@ -38,10 +38,21 @@ export function errorHandler(logger: Logger): Middleware {
 }
 
 export type ClientErrorCode =
-  | 'not-found' | 'bad-request' | 'not-built' | 'unauthenticated' | 'forbidden' | 'csrf'
-  | 'unsupported-media-type' | 'payload-too-large' | 'rate-limited' | 'method-not-allowed' | 'conflict'
+  | 'not-found'
+  | 'bad-request'
+  | 'not-built'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'csrf'
+  | 'unsupported-media-type'
+  | 'payload-too-large'
+  | 'rate-limited'
+  | 'method-not-allowed'
+  | 'conflict'
   // the daily safety commitment: 'all normal' while something stands, the day signed already, a signer not named for the site
-  | 'not-normal' | 'already-signed' | 'not-responsible';
+  | 'not-normal'
+  | 'already-signed'
+  | 'not-responsible';
 
 export type ClientErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 413 | 415 | 429;
 

@@ -55,7 +55,10 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   return {
     send(event, data, id) {
       if (closed) return;
-      const lines = JSON.stringify(data).split('\n').map((line) => `data: ${line}`).join('\n');
+      const lines = JSON.stringify(data)
+        .split('\n')
+        .map((line) => `data: ${line}`)
+        .join('\n');
       res.write(`id: ${id.replace(/[\r\n]/g, '')}\nevent: ${event}\n${lines}\n\n`);
       if (res.writableLength > maxBuffered) end('slow-client');
     },

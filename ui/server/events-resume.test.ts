@@ -28,16 +28,28 @@ async function open(url: string, headers: Record<string, string> = {}): Promise<
 }
 
 const alert = (state: Alert['state'], changedAt: number): Alert => ({
-  id: 'overfill-T101', site: 'zhoushan-demo', kind: 'overfill', severity: 1, state, raisedAt: 1, changedAt,
-  subjects: ['T101'], message: { zh: '高高液位', en: 'High-high level' }, actions: [],
+  id: 'overfill-T101',
+  site: 'zhoushan-demo',
+  kind: 'overfill',
+  severity: 1,
+  state,
+  raisedAt: 1,
+  changedAt,
+  subjects: ['T101'],
+  message: { zh: '高高液位', en: 'High-high level' },
+  actions: [],
 });
 const result = (subject: string, verdict: ClauseResult['verdict']): ClauseResult => ({
-  site: 'zhoushan-demo', clause: 'tank-level-hh', subject, verdict, since: 42,
+  site: 'zhoushan-demo',
+  clause: 'tank-level-hh',
+  subject,
+  verdict,
+  since: 42,
   evidence: [{ point: `${subject}.level`, value: 19.8, quality: 'good', ts: 42 }],
-  thresholds: { levelHighHigh: 19.6 }, standard: 'oil-depot-above-ground@0.1.0-test',
+  thresholds: { levelHighHigh: 19.6 },
+  standard: 'oil-depot-above-ground@0.1.0-test',
 });
-const sample = (live: MemoryLiveTwin, point: string, value: number) =>
-  live.push({ type: 'sample', data: { site: 'zhoushan-demo', point, value, quality: 'good', ts: value } });
+const sample = (live: MemoryLiveTwin, point: string, value: number) => live.push({ type: 'sample', data: { site: 'zhoushan-demo', point, value, quality: 'good', ts: value } });
 
 /** every event until `count` are in, or none arrive for 300 ms */
 async function drain(c: SseClient, count: number): Promise<ReceivedEvent[]> {

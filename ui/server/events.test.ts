@@ -41,9 +41,14 @@ async function open(url: string): Promise<SseClient> {
 }
 
 const failing = (subject: string): ClauseResult => ({
-  site: 'zhoushan-demo', clause: 'tank-level-hh', subject, verdict: 'fail', since: 42,
+  site: 'zhoushan-demo',
+  clause: 'tank-level-hh',
+  subject,
+  verdict: 'fail',
+  since: 42,
   evidence: [{ point: `${subject}.level`, value: 19.8, quality: 'good', ts: 42 }],
-  thresholds: { levelHighHigh: 19.6 }, standard: 'oil-depot-above-ground@0.1.0-test',
+  thresholds: { levelHighHigh: 19.6 },
+  standard: 'oil-depot-above-ground@0.1.0-test',
 });
 
 async function untilAsync(check: () => Promise<boolean>): Promise<void> {
@@ -83,18 +88,14 @@ describe('GET /api/events?site=<id>', () => {
     const live = createMemoryLiveTwin([site]);
     const c = await open(`${await serve(live, { samplePeriodMs: 300 })}/api/events?site=zhoushan-demo`);
     await c.next(); // snapshot
-    const sample = (point: string, value: number) =>
-      live.push({ type: 'sample', data: { site: site.id, point, value, quality: 'good', ts: value } });
+    const sample = (point: string, value: number) => live.push({ type: 'sample', data: { site: site.id, point, value, quality: 'good', ts: value } });
     sample('T101.level', 1);
     sample('T101.level', 2);
     sample('T101.level', 3);
     sample('T102.level', 10);
 
     const first = [await c.next(), await c.next()];
-    expect(first.map((e) => e.data)).toEqual([
-      expect.objectContaining({ point: 'T101.level', value: 1 }),
-      expect.objectContaining({ point: 'T102.level', value: 10 }),
-    ]);
+    expect(first.map((e) => e.data)).toEqual([expect.objectContaining({ point: 'T101.level', value: 1 }), expect.objectContaining({ point: 'T102.level', value: 10 })]);
     const trailing = await c.next();
     expect(trailing).toMatchObject({ event: 'sample', data: { point: 'T101.level', value: 3 } });
   });
@@ -119,8 +120,16 @@ describe('GET /api/events?site=<id>', () => {
     live.push({
       type: 'alert',
       data: {
-        id: 'a1', site: site.id, kind: 'overfill', severity: 1, state: 'active', raisedAt: 1, changedAt: 1,
-        subjects: ['T101'], message: { zh: '高高液位', en: 'High-high level' }, actions: [],
+        id: 'a1',
+        site: site.id,
+        kind: 'overfill',
+        severity: 1,
+        state: 'active',
+        raisedAt: 1,
+        changedAt: 1,
+        subjects: ['T101'],
+        message: { zh: '高高液位', en: 'High-high level' },
+        actions: [],
       },
     });
     expect(await c.next()).toMatchObject({ event: 'alert', data: { id: 'a1' } });

@@ -51,7 +51,10 @@ export function siteWithEvidence(site: Site, records: readonly InspectionRecord[
     if (versioned !== undefined) replaced.add(versioned);
     added.push(entry);
   }
-  const kept = site.evidence.filter((e) => { const r = recordOf(e); return r === undefined || !replaced.has(r); });
+  const kept = site.evidence.filter((e) => {
+    const r = recordOf(e);
+    return r === undefined || !replaced.has(r);
+  });
   const seen = new Set(kept.map(keyOf));
   const fresh = added.filter((e) => !seen.has(keyOf(e)) && (seen.add(keyOf(e)), true));
   return fresh.length || kept.length !== site.evidence.length ? { ...site, evidence: [...kept, ...fresh] } : site;

@@ -56,7 +56,9 @@ describe('evidence versions', () => {
     expect(v2).toMatchObject({ version: 2, recordedBy: 'admin', notes: '秋季演练（更正：参演 42 人）' });
     expect(v2.hash).not.toBe(v1.hash);
 
-    const versions = (await (await (await server.as('auditor')).fetch(`/api/sites/zhoushan-demo/evidence/versions?kind=onsite-plan-drill&subject=zhoushan-demo&doneAt=${Date.parse(drill.doneAt)}`)).json()) as InspectionView[];
+    const versions = (await (
+      await (await server.as('auditor')).fetch(`/api/sites/zhoushan-demo/evidence/versions?kind=onsite-plan-drill&subject=zhoushan-demo&doneAt=${Date.parse(drill.doneAt)}`)
+    ).json()) as InspectionView[];
     expect(versions.map((v) => [v.version, v.recordedBy, v.notes, v.hash])).toEqual([
       [1, 'manager', '秋季演练', v1.hash],
       [2, 'admin', '秋季演练（更正：参演 42 人）', v2.hash],

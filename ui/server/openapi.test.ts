@@ -49,7 +49,10 @@ describe('GET /api/openapi.json', () => {
     expect(login.requestBody.content['application/json'].schema.required).toEqual(['name', 'password']);
     const series = doc.paths['/api/sites/{id}/points/{point}/series']?.['get'] as { parameters: { name: string; in: string; required: boolean }[] };
     expect(series.parameters.map((p) => [p.name, p.in, p.required])).toEqual([
-      ['id', 'path', true], ['point', 'path', true], ['from', 'query', true], ['to', 'query', false],
+      ['id', 'path', true],
+      ['point', 'path', true],
+      ['from', 'query', true],
+      ['to', 'query', false],
     ]);
   });
 });
@@ -97,7 +100,10 @@ describe('GET /api/sites/:id/points/:point/series', () => {
 
 describe('GET /healthz', () => {
   it('is 200 when every check is ok and 503 when one is not; details for admins only', async () => {
-    checks = [{ name: 'db', ok: true }, { name: 'source:plc-tankfarm', ok: true }];
+    checks = [
+      { name: 'db', ok: true },
+      { name: 'source:plc-tankfarm', ok: true },
+    ];
     const ok = await fetch(`${server.url}/healthz`);
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ live: true, ready: true, checks });

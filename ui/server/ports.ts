@@ -1,6 +1,12 @@
 import type { Bilingual } from '../../model/index.ts';
 import type {
-  AlertStore, AuditEntry as StoredAuditEntry, RecordedEvidence, SeriesPoint as StoredSeriesPoint, SiteStateAsOf as StoredSiteState, TelemetryStore, VerdictStore,
+  AlertStore,
+  AuditEntry as StoredAuditEntry,
+  RecordedEvidence,
+  SeriesPoint as StoredSeriesPoint,
+  SiteStateAsOf as StoredSiteState,
+  TelemetryStore,
+  VerdictStore,
 } from '../../db/index.ts';
 
 /** One stored reading of a point: db's SeriesPoint. */

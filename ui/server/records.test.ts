@@ -26,15 +26,28 @@ const audited: AuditEntry[] = [];
 
 function result(verdict: ClauseResult['verdict'], since: number, level: number): ClauseResult {
   return {
-    site: 'zhoushan-demo', clause: 'tank-level-hh', subject: 'T101', verdict, since,
-    evidence: [{ point: 'T101.level', value: level, quality: 'good', ts: since }], thresholds: { highHigh: 17.5 }, standard: 'oil-depot-above-ground@1.0.0',
+    site: 'zhoushan-demo',
+    clause: 'tank-level-hh',
+    subject: 'T101',
+    verdict,
+    since,
+    evidence: [{ point: 'T101.level', value: level, quality: 'good', ts: since }],
+    thresholds: { highHigh: 17.5 },
+    standard: 'oil-depot-above-ground@1.0.0',
   };
 }
 function score(ts: number, value: number): SiteScore {
   return {
-    site: 'zhoushan-demo', ts, score: value, grade: value >= 80 ? 'B' : 'D', risk: value >= 80 ? 'blue' : 'orange',
-    riskReason: { zh: `合规得分 ${value}`, en: `compliance score ${value}` }, complianceRisk: value >= 80 ? 'blue' : 'orange',
-    counts: { pass: 10, fail: value >= 80 ? 0 : 1, unknown: 0, 'not-applicable': 2 }, coverage: 1, standard: 'oil-depot-above-ground@1.0.0',
+    site: 'zhoushan-demo',
+    ts,
+    score: value,
+    grade: value >= 80 ? 'B' : 'D',
+    risk: value >= 80 ? 'blue' : 'orange',
+    riskReason: { zh: `合规得分 ${value}`, en: `compliance score ${value}` },
+    complianceRisk: value >= 80 ? 'blue' : 'orange',
+    counts: { pass: 10, fail: value >= 80 ? 0 : 1, unknown: 0, 'not-applicable': 2 },
+    coverage: 1,
+    standard: 'oil-depot-above-ground@1.0.0',
   };
 }
 async function pdfText(pdf: Uint8Array): Promise<string> {
@@ -50,7 +63,9 @@ beforeAll(async () => {
   await store.writeScores([score(T0, 92), score(T1, 71.5), score(T2, 92)]);
   site = await loadDemoSite();
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
-    telemetry: store, verdicts: store, alerts: store,
+    telemetry: store,
+    verdicts: store,
+    alerts: store,
     inspections: { list: (s) => store.evidence(s), record: async (r) => (await store.writeEvidence([r]))[0], versions: (...a) => store.evidenceVersions(...a) },
     audit: (entry) => {
       audited.push(entry);
@@ -91,7 +106,11 @@ describe('clause history', () => {
   it('lists each verdict change and when and how long the clause failed', async () => {
     const res = await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/clauses/tank-level-hh/history?subject=T101');
     const body = (await res.json()) as ClauseHistory;
-    expect(body.history.map((h) => [h.verdict, h.since])).toEqual([['pass', T0], ['fail', T1], ['pass', T2]]);
+    expect(body.history.map((h) => [h.verdict, h.since])).toEqual([
+      ['pass', T0],
+      ['fail', T1],
+      ['pass', T2],
+    ]);
     expect(body.failures).toHaveLength(1);
     expect(body.failures[0]).toMatchObject({ from: T1, to: T2, durationMs: T2 - T1 });
   });
@@ -100,13 +119,18 @@ describe('clause history', () => {
     const res = await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/clauses/tank-level-hh/history.csv?subject=T101');
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(res.headers.get('content-disposition')).toBe('attachment; filename="zhoushan-demo-tank-level-hh-T101-history.csv"');
-    const lines = (await res.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('site,clause,subject,verdict,since,until,duration_s,standard,evidence,thresholds,reason');
     expect(lines[2]).toBe(
       `zhoushan-demo,tank-level-hh,T101,fail,${new Date(T1).toISOString()},${new Date(T2).toISOString()},10800,oil-depot-above-ground@1.0.0,T101.level=17.9 (good ${new Date(T1).toISOString()}),"{""highHigh"":17.5}",`,
     );
     expect(lines).toHaveLength(4);
-    expect(audited).toContainEqual(expect.objectContaining({ actor: 'auditor', action: 'report.export', site: 'zhoushan-demo', details: expect.objectContaining({ format: 'csv' }) }));
+    expect(audited).toContainEqual(
+      expect.objectContaining({ actor: 'auditor', action: 'report.export', site: 'zhoushan-demo', details: expect.objectContaining({ format: 'csv' }) }),
+    );
   });
 });
 
@@ -115,7 +139,10 @@ describe('the live risk as CSV', () => {
     const res = await (await server.as('auditor')).fetch(`/api/sites/zhoushan-demo/risk.csv?from=${T0 + 1}&to=${T2}`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
-    const lines = (await res.text()).replace(/^\ufeff/, '').trimEnd().split('\r\n');
+    const lines = (await res.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
     expect(lines[0]).toBe('site,since,until,live_risk,reason_en,reason_zh,compliance_risk,score,grade,coverage,standard');
     expect(lines.slice(1).map((l) => l.split(',').slice(0, 5))).toEqual([
       ['zhoushan-demo', new Date(T0).toISOString(), new Date(T1).toISOString(), 'blue', 'compliance score 92'],
@@ -155,13 +182,20 @@ describe('the signed PDF report', () => {
 
     // the key lives under the data directory, readable by its owner only
     expect((await stat(join(root, 'data', 'keys', 'report-signing-key.pem'))).mode & 0o777).toBe(0o600);
-    expect(audited).toContainEqual(expect.objectContaining({ actor: 'auditor', action: 'report.export', details: expect.objectContaining({ format: 'pdf', sha256: digest, score: 71.5 }) }));
+    expect(audited).toContainEqual(
+      expect.objectContaining({ actor: 'auditor', action: 'report.export', details: expect.objectContaining({ format: 'pdf', sha256: digest, score: 71.5 }) }),
+    );
     // a user of another site does not get the signature
     expect((await (await server.as('elsewhere')).fetch(`/api/reports/${digest}/signature`)).status).toBe(403);
   });
 
   it('is produced in English with a notice when no CJK font is found', async () => {
-    const plain = await startSecuredServer([site], { telemetry: store, verdicts: store, alerts: store, reports: { keyDir: join(root, 'keys2'), fonts: [{ file: join(root, 'no-such-font.ttc') }] } });
+    const plain = await startSecuredServer([site], {
+      telemetry: store,
+      verdicts: store,
+      alerts: store,
+      reports: { keyDir: join(root, 'keys2'), fonts: [{ file: join(root, 'no-such-font.ttc') }] },
+    });
     try {
       const res = await (await plain.as('auditor')).fetch(`/api/sites/zhoushan-demo/report.pdf?at=${T1 + 60_000}`);
       expect(res.status).toBe(200);
@@ -211,7 +245,9 @@ describe('evidence entry', () => {
       expect(((await res.json()) as { error: string }).error).toMatch(message);
     }
     const forged = await fetch(`${server.url}/api/sites/zhoushan-demo/evidence`, {
-      method: 'POST', headers: { 'content-type': 'application/json', cookie: manager.cookie }, body: JSON.stringify(drill),
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie: manager.cookie },
+      body: JSON.stringify(drill),
     });
     expect(forged.status).toBe(403);
   });

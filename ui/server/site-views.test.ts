@@ -3,7 +3,13 @@ import type { ClauseResult, SiteSnapshot } from '../../model/index.ts';
 import { onlineRateOf } from './site-views.ts';
 
 const result = (value: unknown, verdict: ClauseResult['verdict']): ClauseResult => ({
-  site: 's', clause: 'MEM-DQ-ONLINE-RATE', subject: 's', verdict, since: 0, standard: 'x@1.1.0', thresholds: { kind: 'data-quality-day', validFor: 'P2D' },
+  site: 's',
+  clause: 'MEM-DQ-ONLINE-RATE',
+  subject: 's',
+  verdict,
+  since: 0,
+  standard: 'x@1.1.0',
+  thresholds: { kind: 'data-quality-day', validFor: 'P2D' },
   evidence: [{ point: 'record:data-quality-day', value, quality: value === null ? 'bad' : 'good', ts: 0 }],
 });
 const snapshot = (results: ClauseResult[]): SiteSnapshot => ({ site: 's', score: undefined, results, alerts: [], values: {} });

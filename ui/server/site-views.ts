@@ -36,7 +36,10 @@ export function onlineRateOf(snapshot: SiteSnapshot | undefined): OnlineRateView
     const value = record?.value as { date?: unknown; values?: { onlineRate?: unknown; observedHours?: unknown } } | null | undefined;
     if (!value || typeof value.values?.onlineRate !== 'number' || typeof value.date !== 'string') continue;
     return {
-      rate: value.values.onlineRate, date: value.date, clause: r.clause, verdict: r.verdict,
+      rate: value.values.onlineRate,
+      date: value.date,
+      clause: r.clause,
+      verdict: r.verdict,
       observedHours: typeof value.values.observedHours === 'number' ? value.values.observedHours : null,
     };
   }

@@ -64,7 +64,9 @@ beforeAll(async () => {
   const site = await loadDemoSite();
   keyDir = await mkdtemp(join(tmpdir(), 'ketwin-dates-'));
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2' }], {
-    telemetry, verdicts, reports: { keyDir },
+    telemetry,
+    verdicts,
+    reports: { keyDir },
     inspections: { list: async () => recorded, record: async (r) => void recorded.push(r), versions: async () => [] },
   });
 });
@@ -73,7 +75,12 @@ afterAll(async () => {
   await rm(keyDir, { recursive: true, force: true });
 });
 
-interface Param { method: 'get' | 'post'; template: string; name: string; where: 'query' | 'body' }
+interface Param {
+  method: 'get' | 'post';
+  template: string;
+  name: string;
+  where: 'query' | 'body';
+}
 const CONCRETE: Record<string, string> = {
   '/api/sites/{id}/points/{point}/series': '/api/sites/zhoushan-demo/points/T101.level/series',
   '/api/sites/{id}/as-of': '/api/sites/zhoushan-demo/as-of',
@@ -96,7 +103,10 @@ const OTHERS: Record<string, Record<string, unknown>> = {
 
 async function dateParams(): Promise<Param[]> {
   const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
-    paths: Record<string, Record<string, { parameters: { name: string; in: string }[]; requestBody?: { content: { 'application/json': { schema: { properties?: Record<string, unknown> } } } } }>>;
+    paths: Record<
+      string,
+      Record<string, { parameters: { name: string; in: string }[]; requestBody?: { content: { 'application/json': { schema: { properties?: Record<string, unknown> } } } } }>
+    >;
   };
   const out: Param[] = [];
   for (const [template, ops] of Object.entries(doc.paths)) {
@@ -113,11 +123,22 @@ async function dateParams(): Promise<Param[]> {
 describe(`date parameters (seed ${SEED})`, () => {
   it('finds every date parameter of the API', async () => {
     const found = (await dateParams()).map((p) => `${p.template} ${p.where}.${p.name}`).sort();
-    expect(found).toEqual(expect.arrayContaining([
-      '/api/compare query.at', '/api/sites/{id}/as-of query.at', '/api/sites/{id}/evidence body.doneAt', '/api/sites/{id}/evidence body.validUntil',
-      '/api/sites/{id}/evidence/versions query.doneAt', '/api/sites/{id}/points/{point}/series query.from', '/api/sites/{id}/points/{point}/series query.to',
-      '/api/sites/{id}/report.pdf query.at', '/api/sites/{id}/rescore query.from', '/api/sites/{id}/rescore query.to', '/api/sites/{id}/risk.csv query.from', '/api/sites/{id}/risk.csv query.to',
-    ]));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        '/api/compare query.at',
+        '/api/sites/{id}/as-of query.at',
+        '/api/sites/{id}/evidence body.doneAt',
+        '/api/sites/{id}/evidence body.validUntil',
+        '/api/sites/{id}/evidence/versions query.doneAt',
+        '/api/sites/{id}/points/{point}/series query.from',
+        '/api/sites/{id}/points/{point}/series query.to',
+        '/api/sites/{id}/report.pdf query.at',
+        '/api/sites/{id}/rescore query.from',
+        '/api/sites/{id}/rescore query.to',
+        '/api/sites/{id}/risk.csv query.from',
+        '/api/sites/{id}/risk.csv query.to',
+      ]),
+    );
   });
 
   it('1970 … 9999 is never refused for its date, anything else is a 400 naming the parameter; never a 500', async () => {

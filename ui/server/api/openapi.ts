@@ -24,9 +24,10 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
     const path = route.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const responses: Record<string, JsonSchema> = {};
     for (const [status, doc] of Object.entries(route.responses)) {
-      responses[status] = doc.schema || doc.contentType
-        ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: doc.schema ? { schema: toSchema(doc.schema, 'output') } : {} } }
-        : { description: doc.description };
+      responses[status] =
+        doc.schema || doc.contentType
+          ? { description: doc.description, content: { [doc.contentType ?? 'application/json']: doc.schema ? { schema: toSchema(doc.schema, 'output') } : {} } }
+          : { description: doc.description };
     }
     const security = route.access.kind === 'public' ? [] : [{ session: [] }];
     (paths[path] ??= {})[route.method] = {

@@ -13,9 +13,7 @@ export type Method = 'get' | 'post' | 'put' | 'delete';
 
 /** Who may call a route. `site` names the site the call is about, from the validated input. */
 export type Access<I> =
-  | { kind: 'public' }
-  | { kind: 'signed-in' }
-  | { kind: 'permission'; permission: Permission | readonly Permission[]; site?: (input: I) => string | undefined };
+  { kind: 'public' } | { kind: 'signed-in' } | { kind: 'permission'; permission: Permission | readonly Permission[]; site?: (input: I) => string | undefined };
 
 export interface ResponseDoc {
   description: string;
@@ -73,10 +71,7 @@ export interface RouteDoc {
  * then the handler. Each route is recorded for the OpenAPI document.
  */
 export interface RouteTable {
-  add<P extends Maybe = undefined, Q extends Maybe = undefined, B extends Maybe = undefined>(
-    spec: RouteSpec<P, Q, B>,
-    handler: (input: HandlerContext<P, Q, B>) => unknown,
-  ): void;
+  add<P extends Maybe = undefined, Q extends Maybe = undefined, B extends Maybe = undefined>(spec: RouteSpec<P, Q, B>, handler: (input: HandlerContext<P, Q, B>) => unknown): void;
   readonly routes: readonly RouteDoc[];
   readonly router: Router;
 }
@@ -131,10 +126,15 @@ function mayAny(user: SessionUser, permission: Permission | readonly Permission[
 function describe(permission: Permission | readonly Permission[]): string {
   if (typeof permission !== 'string') return permission.map(describe).join(' or ');
   switch (permission) {
-    case 'read': return 'read site data';
-    case 'operate': return 'operate alarms or enter evidence';
-    case 'respond': return 'respond to incidents';
-    case 'audit': return 're-score history';
-    case 'admin': return 'administer the system';
+    case 'read':
+      return 'read site data';
+    case 'operate':
+      return 'operate alarms or enter evidence';
+    case 'respond':
+      return 'respond to incidents';
+    case 'audit':
+      return 're-score history';
+    case 'admin':
+      return 'administer the system';
   }
 }

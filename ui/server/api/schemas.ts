@@ -8,9 +8,7 @@ export const errorSchema = z.object({ error: z.string() }).describe('Error');
 const siteId = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a site id (lower-case letters, digits and -)');
 export const siteParams = z.object({ id: siteId });
 
-export const sessionUserSchema = z
-  .object({ name: z.string(), role: z.enum(ROLES), sites: z.union([z.literal('*'), z.array(z.string())]) })
-  .describe('User');
+export const sessionUserSchema = z.object({ name: z.string(), role: z.enum(ROLES), sites: z.union([z.literal('*'), z.array(z.string())]) }).describe('User');
 
 export const loginBody = z.strictObject({
   name: z.string({ error: 'expected a user name' }).min(1, 'must not be empty').max(64),
@@ -39,11 +37,18 @@ const RANGE = 'must be a date between 1970-01-01 and 9999-12-31';
 
 /** A date parameter in a query string: milliseconds since 1970, or an ISO 8601 date or date-time; 1970 … 9999. */
 export const ms = (name: string) =>
-  z.union([
-    z.string().regex(/^-?\d+$/).transform(Number),
-    z.iso.datetime({ offset: true, local: true }).transform((t) => Date.parse(t)),
-    z.iso.date().transform((t) => Date.parse(`${t}T00:00:00Z`)),
-  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` })
+  z
+    .union(
+      [
+        z
+          .string()
+          .regex(/^-?\d+$/)
+          .transform(Number),
+        z.iso.datetime({ offset: true, local: true }).transform((t) => Date.parse(t)),
+        z.iso.date().transform((t) => Date.parse(`${t}T00:00:00Z`)),
+      ],
+      { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` },
+    )
     .refine((t) => Number.isSafeInteger(t) && t >= 0 && t <= MAX_MS, RANGE);
 
 export const seriesParams = z.object({
@@ -55,9 +60,7 @@ export const seriesQuery = z
   .strictObject({ from: ms('from'), to: ms('to').optional() })
   .refine((q) => q.to === undefined || q.to > q.from, { message: 'must be after from', path: ['to'] });
 
-export const periodQuery = z
-  .strictObject({ from: ms('from'), to: ms('to') })
-  .refine((q) => q.to > q.from, { message: 'must be after from', path: ['to'] });
+export const periodQuery = z.strictObject({ from: ms('from'), to: ms('to') }).refine((q) => q.to > q.from, { message: 'must be after from', path: ['to'] });
 
 export const seriesAnswer = z
   .object({
@@ -98,9 +101,7 @@ export const siteSummarySchema = z
     activeAlerts: z.number(),
     standard: z.string().nullable(),
     /** the day's online rate of the safety-critical points as the twin measured it; null: not measured yet */
-    onlineRate: z
-      .object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(VERDICTS), clause: z.string() })
-      .nullable(),
+    onlineRate: z.object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(VERDICTS), clause: z.string() }).nullable(),
   })
   .describe('SiteSummary');
 
@@ -114,9 +115,11 @@ export const siteDetailSchema = z
           .object({
             width: z.number(),
             height: z.number(),
-            roads: z.array(z.object({ id: z.string(), kind: z.enum(ROAD_KINDS), width: z.number(), points: z.array(z.object({ x: z.number(), y: z.number() })) }).loose())
+            roads: z
+              .array(z.object({ id: z.string(), kind: z.enum(ROAD_KINDS), width: z.number(), points: z.array(z.object({ x: z.number(), y: z.number() })) }).loose())
               .describe('roads as polylines on the plan, metres; width of the carriageway'),
-            gates: z.array(z.object({ id: z.string(), role: z.enum(GATE_ROLES), position: z.object({ x: z.number(), y: z.number() }) }).loose())
+            gates: z
+              .array(z.object({ id: z.string(), role: z.enum(GATE_ROLES), position: z.object({ x: z.number(), y: z.number() }) }).loose())
               .describe('openings in the perimeter wall'),
           })
           .loose()
@@ -143,22 +146,36 @@ export const clauseHistoryQuery = z.strictObject({ subject: subjectId });
 export const compareQuery = z.strictObject({
   sites: z
     .string({ error: 'expected sites as a comma-separated list of site ids' })
-    .transform((s) => [...new Set(s.split(',').map((x) => x.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(siteId).min(2, 'name at least two sites').max(12, 'compare at most 12 sites')),
   at: ms('at').optional(),
 });
 
 export const reportQuery = z.strictObject({ at: ms('at').optional() });
-export const signatureParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, 'must be the report\'s SHA-256 in lower-case hex') });
+export const signatureParams = z.object({ digest: z.string().regex(/^[0-9a-f]{64}$/, "must be the report's SHA-256 in lower-case hex") });
 
 /** ms since 1970 (a number, or digits in a query string), or an ISO 8601 date or date-time; 1970 … 9999 */
 const instant = (name: string) =>
-  z.union([
-    z.number().int(),
-    z.string().regex(/^\d{1,16}$/).transform(Number),
-    z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
-    z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
-  ], { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` })
+  z
+    .union(
+      [
+        z.number().int(),
+        z
+          .string()
+          .regex(/^\d{1,16}$/)
+          .transform(Number),
+        z.iso.datetime({ offset: true, local: true }).transform((s) => Date.parse(s)),
+        z.iso.date().transform((s) => Date.parse(`${s}T00:00:00Z`)),
+      ],
+      { error: `expected ${name} as milliseconds since 1970 or an ISO 8601 date-time` },
+    )
     .refine((t) => Number.isFinite(t) && t >= 0 && t <= MAX_MS, RANGE);
 
 export const inspectionBody = z
@@ -177,10 +194,17 @@ export const inspectionBody = z
 
 export const inspectionSchema = z
   .object({
-    site: z.string(), kind: z.string(), subject: z.string(), doneAt: z.number(), by: z.string(),
-    validUntil: z.number().optional(), reference: z.string().optional(), notes: z.string().optional(),
+    site: z.string(),
+    kind: z.string(),
+    subject: z.string(),
+    doneAt: z.number(),
+    by: z.string(),
+    validUntil: z.number().optional(),
+    reference: z.string().optional(),
+    notes: z.string().optional(),
     version: z.number().int().positive().optional().describe('1 for the first upload under (kind, subject, doneAt), then 2, 3, …'),
-    recordedBy: z.string().optional(), recordedAt: z.number().optional(),
+    recordedBy: z.string().optional(),
+    recordedAt: z.number().optional(),
     hash: z.string().optional().describe('sha256 (hex) of the record content'),
     /** recorded through ketwin, or part of the site definition file */
     source: z.enum(['recorded', 'site-file']),
@@ -194,9 +218,7 @@ export const evidenceVersionsQuery = z.strictObject({
 });
 
 export const standardParams = z.object({ key: z.string().regex(/^[a-z][a-z0-9-]*@\d+\.\d+\.\d+$/, 'must be "<standard id>@<version>"') });
-export const standardSchema = z
-  .object({ key: z.string(), title: z.object({ zh: z.string(), en: z.string() }).optional() })
-  .describe('Standard');
+export const standardSchema = z.object({ key: z.string(), title: z.object({ zh: z.string(), en: z.string() }).optional() }).describe('Standard');
 
 export const asOfAnswer = z
   .object({
@@ -210,7 +232,10 @@ export const asOfAnswer = z
 
 export const clauseHistoryAnswer = z
   .object({
-    site: z.string(), clause: z.string(), subject: z.string(), now: z.number(),
+    site: z.string(),
+    clause: z.string(),
+    subject: z.string(),
+    now: z.number(),
     history: z.array(z.object({ verdict: z.string(), since: z.number() }).loose()),
     failures: z.array(z.object({ from: z.number(), to: z.number().optional(), durationMs: z.number() }).loose()),
   })
@@ -230,7 +255,12 @@ export const alertParams = z.object({
   id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9.:_-]{0,255}$/, 'must be an alert id (letters, digits, ".", ":", "-", "_")'),
 });
 
-const comment = (what: string) => z.string({ error: `expected ${what}` }).trim().min(1, 'must not be empty').max(2000);
+const comment = (what: string) =>
+  z
+    .string({ error: `expected ${what}` })
+    .trim()
+    .min(1, 'must not be empty')
+    .max(2000);
 
 export const ackBody = z.strictObject({ comment: comment('a comment saying what was done') }).describe('AcknowledgeInput');
 
@@ -245,9 +275,7 @@ export const closeBody = z.strictObject({ comment: comment('a comment saying how
 
 export const unshelveBody = z.strictObject({ comment: z.string().trim().max(2000).optional() }).describe('UnshelveInput');
 
-export const respondBody = z
-  .strictObject({ status: z.enum(RESPONSE_STATUSES, { error: `expected one of ${RESPONSE_STATUSES.join(', ')}` }) })
-  .describe('RespondInput');
+export const respondBody = z.strictObject({ status: z.enum(RESPONSE_STATUSES, { error: `expected one of ${RESPONSE_STATUSES.join(', ')}` }) }).describe('RespondInput');
 
 /** The alert after the command; its full shape is Alert in model/results.ts. */
 export const alertSchema = z

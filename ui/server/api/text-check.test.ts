@@ -41,7 +41,13 @@ interface Operation {
   parameters: { name: string; in: 'path' | 'query'; schema: { type?: string } }[];
   requestBody?: { content: { 'application/json': { schema: JsonSchema } } };
 }
-interface JsonSchema { type?: string; properties?: Record<string, JsonSchema>; anyOf?: JsonSchema[]; required?: string[]; enum?: unknown[] }
+interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  anyOf?: JsonSchema[];
+  required?: string[];
+  enum?: unknown[];
+}
 
 beforeAll(async () => {
   const site = await loadDemoSite();
@@ -56,9 +62,18 @@ afterAll(async () => {
 });
 
 const VALID: Record<string, unknown> = {
-  name: 'admin', password: 'not the password', comment: 'closed the inlet valve', reason: 'maintenance', minutes: 30,
-  status: 'acknowledged', kind: 'drill', subject: 'zhoushan-demo', doneAt: Date.now() - 60_000, by: 'Li Wei',
-  reference: 'DR-1', notes: 'all present',
+  name: 'admin',
+  password: 'not the password',
+  comment: 'closed the inlet valve',
+  reason: 'maintenance',
+  minutes: 30,
+  status: 'acknowledged',
+  kind: 'drill',
+  subject: 'zhoushan-demo',
+  doneAt: Date.now() - 60_000,
+  by: 'Li Wei',
+  reference: 'DR-1',
+  notes: 'all present',
 };
 const PATH_VALUES: Record<string, string> = { id: 'zhoushan-demo', clause: 'GB50074-15.1.2-HH', point: 'T101.level', digest: '0'.repeat(64), key: 'x@1.0.0' };
 
@@ -84,10 +99,15 @@ function textFields(): { method: string; path: string; field: string; body: Reco
 describe('text at the boundary', () => {
   it('finds the text-accepting routes (acknowledge, shelve, unshelve, evidence, sign-in)', () => {
     const routes = new Set(textFields().map((f) => `${f.method} ${f.path.replace(ALERT_ID, ':alert')}`));
-    expect([...routes].sort()).toEqual(expect.arrayContaining([
-      'post /api/alerts/:alert/ack', 'post /api/alerts/:alert/shelve', 'post /api/alerts/:alert/unshelve',
-      'post /api/session', 'post /api/sites/zhoushan-demo/evidence',
-    ]));
+    expect([...routes].sort()).toEqual(
+      expect.arrayContaining([
+        'post /api/alerts/:alert/ack',
+        'post /api/alerts/:alert/shelve',
+        'post /api/alerts/:alert/unshelve',
+        'post /api/session',
+        'post /api/sites/zhoushan-demo/evidence',
+      ]),
+    );
   });
 
   it('refuses NUL and lone surrogates in every text field of every route with 400 naming the field, and nothing reaches a writer', async () => {

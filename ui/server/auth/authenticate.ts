@@ -67,7 +67,9 @@ export function createAuth(options: AuthOptions | undefined): Auth {
         (ctx.state as AuthState).user = OPEN_USER;
         await next();
       },
-      login: async () => { throw new ClientError(404, 'not-found', 'authentication is off on this server'); },
+      login: async () => {
+        throw new ClientError(404, 'not-found', 'authentication is off on this server');
+      },
       logout: () => undefined,
       revalidate: async () => true,
     };
@@ -124,7 +126,10 @@ export function createAuth(options: AuthOptions | undefined): Auth {
       const ownKey = deviceKey(ctx, userKey) ?? userKey;
       // counted before the slow password check, each in one atomic step: concurrent guesses cannot
       // all pass a count that none of them has written yet
-      for (const [key, policy] of [[`address:${address}`, byAddress], [ownKey, byUser]] as const) {
+      for (const [key, policy] of [
+        [`address:${address}`, byAddress],
+        [ownKey, byUser],
+      ] as const) {
         const decision = await limits.attempt(key, policy, now());
         // (refusals are not audited: a flood of them would only flood the log)
         if (!decision.allowed) refuse(decision.retryAfterMs);
@@ -164,7 +169,9 @@ export function createAuth(options: AuthOptions | undefined): Auth {
 /** What a session depends on in its user's record. */
 function stampOf(record: UserRecord): string {
   const sites = record.sites === '*' ? '*' : [...record.sites].sort();
-  return createHash('sha256').update(JSON.stringify([record.role, sites, record.password.hash, record.disabled === true])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([record.role, sites, record.password.hash, record.disabled === true]))
+    .digest('base64url');
 }
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);

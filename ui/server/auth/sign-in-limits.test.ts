@@ -52,7 +52,10 @@ const login = (url: string, name: string, password: string, headers: Record<stri
   fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ name, password }) });
 
 describe('sign-in limits under a race', () => {
-  for (const [name, limits] of [['in memory', () => createMemorySignInLimiter()], ['in the database (PGlite)', () => storeSignInLimiter(store)]] as const) {
+  for (const [name, limits] of [
+    ['in memory', () => createMemorySignInLimiter()],
+    ['in the database (PGlite)', () => storeSignInLimiter(store)],
+  ] as const) {
     it(`40 concurrent wrong passwords for one user: at most 10 are checked (${name})`, async () => {
       const { url, checked } = await start(limits());
       const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => login(url, 'manager', `guess ${i}`)));
@@ -80,13 +83,17 @@ describe('sign-in limits under a race', () => {
     expect(locks).toEqual([60_000, 120_000, 240_000, 300_000, 300_000]);
   });
 
-  it('a stranger\'s guesses do not lock the user out of a browser they signed in on before; unlock lifts the lockout', async () => {
+  it("a stranger's guesses do not lock the user out of a browser they signed in on before; unlock lifts the lockout", async () => {
     const limits = storeSignInLimiter(store);
     await limits.unlock('user:manager'); // (the race above locked it)
     const { url } = await start(limits, { trustProxy: true });
     const own = await login(url, 'manager', PASSWORD, { 'x-forwarded-for': '192.0.2.1' });
     expect(own.status).toBe(200);
-    const device = own.headers.getSetCookie().filter((c) => c.startsWith('ketwin-device')).map((c) => c.split(';')[0]).join('; ');
+    const device = own.headers
+      .getSetCookie()
+      .filter((c) => c.startsWith('ketwin-device'))
+      .map((c) => c.split(';')[0])
+      .join('; ');
     expect(device).toMatch(/ketwin-device=.*ketwin-device.sig=/);
     for (let i = 0; i < 6; i++) await login(url, 'manager', `stranger ${i}`, { 'x-forwarded-for': `203.0.113.${i}` });
     const user = { 'x-forwarded-for': '192.0.2.1' };
@@ -114,7 +121,7 @@ describe('behind a reverse proxy (KETWIN_TRUST_PROXY)', () => {
     for (const cookie of plain.headers.getSetCookie()) expect(cookie).not.toMatch(/;\s*secure/i);
   });
 
-  it('without it, X-Forwarded-For is ignored: every forged address counts as the connection\'s', async () => {
+  it("without it, X-Forwarded-For is ignored: every forged address counts as the connection's", async () => {
     const { url } = await start(createMemorySignInLimiter());
     let last = 0;
     for (let i = 0; i < 21; i++) last = (await login(url, `someone${i}`, 'wrong password', { 'x-forwarded-for': `198.51.100.${i}` })).status;

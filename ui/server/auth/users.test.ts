@@ -67,7 +67,11 @@ describe('createUser', () => {
   it('demo users get fresh generated passwords at every start', async () => {
     const users = createMemoryUserDirectory();
     const made = await createDemoUsers(users, ['zhoushan-demo']);
-    expect(made.map((u) => [u.name, u.role])).toEqual([['manager', 'manager'], ['auditor', 'auditor'], ['rescue', 'rescue']]);
+    expect(made.map((u) => [u.name, u.role])).toEqual([
+      ['manager', 'manager'],
+      ['auditor', 'auditor'],
+      ['rescue', 'rescue'],
+    ]);
     expect(new Set(made.map((u) => u.password)).size).toBe(3);
     expect(made[0]!.password).toMatch(/^[a-zA-Z2-9]{20}$/);
     expect(await verifyPassword(made[0]!.password, (await users.findByName('manager'))!.password)).toBe(true);
@@ -95,5 +99,4 @@ describe('sessions and rate limits', () => {
     expect(store.touch(idle.id)).toBeUndefined();
     expect(store.size).toBe(0);
   });
-
 });

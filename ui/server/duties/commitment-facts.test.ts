@@ -7,17 +7,41 @@ const NOW = Date.parse('2026-12-07T02:00:00Z');
 const site = await loadSite(new URL('../../../sites/zhoushan-demo.yaml', import.meta.url).pathname);
 const standard = await loadStandard(new URL('../../../standards/oil-depot-above-ground/1.1.0.yaml', import.meta.url).pathname);
 const info = (id: string, severity: ClauseInfo['severity'], check: ClauseInfo['check'] = 'live'): ClauseInfo => ({
-  id, title: { zh: id, en: id }, requirement: { zh: '', en: '' }, source: { standard: 'GB', clause: '1' }, confidence: 'confirmed',
-  category: 'c', severity, weight: 1, appliesTo: 'tank', check, standard: standard.key,
+  id,
+  title: { zh: id, en: id },
+  requirement: { zh: '', en: '' },
+  source: { standard: 'GB', clause: '1' },
+  confidence: 'confirmed',
+  category: 'c',
+  severity,
+  weight: 1,
+  appliesTo: 'tank',
+  check,
+  standard: standard.key,
 });
 const result = (clause: string, subject: string, points: string[]): ClauseResult => ({
-  site: site.id, clause, subject, verdict: 'unknown', since: NOW, thresholds: {}, standard: standard.key,
+  site: site.id,
+  clause,
+  subject,
+  verdict: 'unknown',
+  since: NOW,
+  thresholds: {},
+  standard: standard.key,
   evidence: points.map((point) => ({ point, value: null, quality: 'bad', ts: NOW })),
 });
 const incident = (hazard: NonNullable<Alert['incident']>['hazard'], severity: Alert['severity'], extra: Partial<Alert> = {}): Alert => ({
-  id: `${site.id}:${hazard}`, site: site.id, kind: `hazard-${hazard}`, severity, state: 'active', raisedAt: NOW, changedAt: NOW, subjects: ['LD1'],
-  message: { zh: `${hazard} 消息`, en: `${hazard} message` }, actions: [],
-  incident: { hazard, zones: { type: 'FeatureCollection', features: [] }, affected: [], inventory: [], countdowns: [] }, ...extra,
+  id: `${site.id}:${hazard}`,
+  site: site.id,
+  kind: `hazard-${hazard}`,
+  severity,
+  state: 'active',
+  raisedAt: NOW,
+  changedAt: NOW,
+  subjects: ['LD1'],
+  message: { zh: `${hazard} 消息`, en: `${hazard} message` },
+  actions: [],
+  incident: { hazard, zones: { type: 'FeatureCollection', features: [] }, affected: [], inventory: [], countdowns: [] },
+  ...extra,
 });
 
 describe('what a daily commitment is signed against', () => {
@@ -31,7 +55,9 @@ describe('what a daily commitment is signed against', () => {
 
   it('safety points: those a clause of a safety-critical severity reads, mapped, without a good reading now; exercises and cleared alerts left out', () => {
     const snap: SiteSnapshot = {
-      site: site.id, score: undefined, alerts: [incident('tank-fire', 1, { exercise: true }), incident('gas-cloud', 1, { state: 'cleared' })],
+      site: site.id,
+      score: undefined,
+      alerts: [incident('tank-fire', 1, { exercise: true }), incident('gas-cloud', 1, { state: 'cleared' })],
       results: [result('critical', 'T101', ['T101.level', 'T101.temperature', 'D1.drain_valve_open']), result('minor', 'T102', ['T102.level'])],
       values: {
         'T101.level': { site: site.id, point: 'T101.level', value: 10, quality: 'bad', reason: 'stale', ts: NOW - 60_000 },
@@ -49,8 +75,14 @@ describe('what a daily commitment is signed against', () => {
   it('the online rate not measured yet (a fresh start) stands against all normal as unknown, with its first hour — not as never done', () => {
     const started = Date.parse('2026-12-07T00:05:00Z'); // 08:05 at the depot (Asia/Shanghai)
     const unmeasured: ClauseResult = {
-      site: site.id, clause: 'MEM-DQ-ONLINE-RATE', subject: site.id, verdict: 'unknown', since: started, standard: standard.key,
-      thresholds: { validFor: 'P2D', kind: 'data-quality-day' }, evidence: [{ point: 'record:data-quality-day', value: null, quality: 'bad', ts: started }],
+      site: site.id,
+      clause: 'MEM-DQ-ONLINE-RATE',
+      subject: site.id,
+      verdict: 'unknown',
+      since: started,
+      standard: standard.key,
+      thresholds: { validFor: 'P2D', kind: 'data-quality-day' },
+      evidence: [{ point: 'record:data-quality-day', value: null, quality: 'bad', ts: started }],
       reason: { zh: '尚未测得', en: 'not measured yet: data-quality-day is measured by the running twin' },
     };
     const online = { ...info('MEM-DQ-ONLINE-RATE', 3, 'evidence'), title: { zh: '安全监测点位在线率', en: 'Safety points online' } };

@@ -54,13 +54,24 @@ export interface CommitmentFacts {
 export function commitmentFacts(site: Site, snapshot: SiteSnapshot | undefined, clauses: readonly ClauseInfo[], standard: Standard | undefined, now: number): CommitmentFacts {
   const alerts = (snapshot?.alerts ?? []).filter((a) => a.incident !== undefined && a.state !== 'cleared' && a.exercise !== true);
   const openIncidents: IncidentFact[] = alerts.map((a) => ({
-    id: a.id, kind: a.kind, hazard: a.incident!.hazard, severity: a.severity, subjects: a.subjects, message: a.message, raisedAt: a.raisedAt,
+    id: a.id,
+    kind: a.kind,
+    hazard: a.incident!.hazard,
+    severity: a.severity,
+    subjects: a.subjects,
+    message: a.message,
+    raisedAt: a.raisedAt,
   }));
 
   const levels = standard?.hazards['lightning']?.params['levelSeverity']?.value;
   const warning = openIncidents.find((i) => i.hazard === 'lightning');
   const lightning: LightningFact | null = warning
-    ? { alertId: warning.id, severity: warning.severity, message: warning.message, ...(Array.isArray(levels) && levels.includes(warning.severity) ? { level: levels.indexOf(warning.severity) + 1 } : {}) }
+    ? {
+        alertId: warning.id,
+        severity: warning.severity,
+        message: warning.message,
+        ...(Array.isArray(levels) && levels.includes(warning.severity) ? { level: levels.indexOf(warning.severity) + 1 } : {}),
+      }
     : null;
 
   const critical = new Set<number>(standard?.liveRisk.criticalSeverities ?? [1, 2, 3, 4]);
@@ -81,7 +92,11 @@ export function commitmentFacts(site: Site, snapshot: SiteSnapshot | undefined, 
 
   const standing: Bilingual[] = [];
   for (const i of openIncidents) if (i.hazard !== 'lightning') standing.push({ zh: `事件未关闭：${i.message.zh}`, en: `open incident: ${i.message.en}` });
-  if (lightning) standing.push({ zh: `雷电预警${lightning.level ? ` ${lightning.level} 级` : ''}：${lightning.message.zh}`, en: `lightning warning${lightning.level ? ` level ${lightning.level}` : ''}: ${lightning.message.en}` });
+  if (lightning)
+    standing.push({
+      zh: `雷电预警${lightning.level ? ` ${lightning.level} 级` : ''}：${lightning.message.zh}`,
+      en: `lightning warning${lightning.level ? ` level ${lightning.level}` : ''}: ${lightning.message.en}`,
+    });
   if (staleSafetyPoints.length > 0) {
     const names = staleSafetyPoints.map((p) => p.point).join(', ');
     standing.push({ zh: `安全监测点无有效读数：${names}`, en: `safety points without a good reading: ${names}` });
@@ -89,7 +104,11 @@ export function commitmentFacts(site: Site, snapshot: SiteSnapshot | undefined, 
   for (const d of overdue) {
     const what = `${d.title.en}${d.subject === site.id ? '' : ` (${d.subject})`}`;
     const whatZh = `${d.title.zh}${d.subject === site.id ? '' : `（${d.subject}）`}`;
-    standing.push(d.dueAt === undefined ? { zh: `从未完成：${whatZh}`, en: `never done: ${what}` } : { zh: `已逾期：${whatZh}，应于 ${new Date(d.dueAt).toISOString().slice(0, 10)} 前完成`, en: `overdue: ${what}, due ${new Date(d.dueAt).toISOString().slice(0, 10)}` });
+    standing.push(
+      d.dueAt === undefined
+        ? { zh: `从未完成：${whatZh}`, en: `never done: ${what}` }
+        : { zh: `已逾期：${whatZh}，应于 ${new Date(d.dueAt).toISOString().slice(0, 10)} 前完成`, en: `overdue: ${what}, due ${new Date(d.dueAt).toISOString().slice(0, 10)}` },
+    );
   }
   // missing data is never compliance: what the twin has not measured yet cannot be declared normal
   const clock = new Intl.DateTimeFormat('en-GB', { timeZone: site.timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });

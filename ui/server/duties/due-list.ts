@@ -64,9 +64,17 @@ export function siteDueItems(site: Site, snapshot: SiteSnapshot | undefined, cla
     if (!clause || result.verdict === 'not-applicable') continue;
     const due = evidenceDue(result);
     const item: DueItem = {
-      site: site.id, siteName: site.name, clause: clause.id, subject: result.subject, title: clause.title,
-      source: `${clause.source.standard} ${clause.source.clause}`, confidence: clause.confidence, severity: clause.severity,
-      ...due, verdict: result.verdict, status: 'ok',
+      site: site.id,
+      siteName: site.name,
+      clause: clause.id,
+      subject: result.subject,
+      title: clause.title,
+      source: `${clause.source.standard} ${clause.source.clause}`,
+      confidence: clause.confidence,
+      severity: clause.severity,
+      ...due,
+      verdict: result.verdict,
+      status: 'ok',
     };
     if (due.dueAt !== undefined) item.daysLeft = Math.round((due.dueAt - now) / DAY_MS);
     // no record and unknown, not failed: the clause says missing → unknown (static-evaluator), a figure the twin measures
@@ -76,13 +84,17 @@ export function siteDueItems(site: Site, snapshot: SiteSnapshot | undefined, cla
       // the online rate's first figure comes an hour into the twin's watch; other measured figures say no time
       if (due.kind === ONLINE_RATE_KIND) item.expectedBy = nextFullHour(site.timeZone, result.since + HOUR_MS);
     }
-    item.status =
-      notMeasured ? 'not-measured'
-        : due.dueAt === undefined || due.dueAt <= now ? 'overdue'
-          : result.verdict === 'unknown' ? 'unknown'
-            : result.verdict !== 'pass' ? 'failing'
-              : due.dueAt - now <= soonDays * DAY_MS ? 'due-soon'
-                : 'ok';
+    item.status = notMeasured
+      ? 'not-measured'
+      : due.dueAt === undefined || due.dueAt <= now
+        ? 'overdue'
+        : result.verdict === 'unknown'
+          ? 'unknown'
+          : result.verdict !== 'pass'
+            ? 'failing'
+            : due.dueAt - now <= soonDays * DAY_MS
+              ? 'due-soon'
+              : 'ok';
     items.push(item);
   }
   return sortDue(items);
@@ -96,5 +108,12 @@ export function nextFullHour(timeZone: string | undefined, ms: number): number {
 }
 
 export function sortDue(items: DueItem[]): DueItem[] {
-  return items.sort((a, b) => ORDER[a.status] - ORDER[b.status] || (a.dueAt ?? -Infinity) - (b.dueAt ?? -Infinity) || a.site.localeCompare(b.site) || a.clause.localeCompare(b.clause) || a.subject.localeCompare(b.subject));
+  return items.sort(
+    (a, b) =>
+      ORDER[a.status] - ORDER[b.status] ||
+      (a.dueAt ?? -Infinity) - (b.dueAt ?? -Infinity) ||
+      a.site.localeCompare(b.site) ||
+      a.clause.localeCompare(b.clause) ||
+      a.subject.localeCompare(b.subject),
+  );
 }

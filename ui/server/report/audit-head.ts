@@ -20,7 +20,10 @@ export function signAuditHead(signer: ReportSigner, head: AuditHead, signedBy: s
 
 export class AuditHeadError extends Error {
   override readonly name = 'AuditHeadError';
-  constructor(readonly code: 'AUDIT_HEAD_INVALID' | 'AUDIT_HEAD_FORGED', message: string) {
+  constructor(
+    readonly code: 'AUDIT_HEAD_INVALID' | 'AUDIT_HEAD_FORGED',
+    message: string,
+  ) {
     super(message);
   }
 }

@@ -19,7 +19,19 @@ export function clauseHistoryCsv(history: readonly ClauseResult[]): string {
     const until = sorted[i + 1]?.since;
     const evidence = r.evidence.map((e) => `${e.point}=${typeof e.value === 'string' ? e.value : JSON.stringify(e.value)} (${e.quality} ${iso(e.ts)})`).join('; ');
     lines.push(
-      [r.site, r.clause, r.subject, r.verdict, iso(r.since), until === undefined ? '' : iso(until), until === undefined ? '' : String((until - r.since) / 1000), r.standard, evidence, JSON.stringify(r.thresholds), r.reason ? `${r.reason.en} / ${r.reason.zh}` : '']
+      [
+        r.site,
+        r.clause,
+        r.subject,
+        r.verdict,
+        iso(r.since),
+        until === undefined ? '' : iso(until),
+        until === undefined ? '' : String((until - r.since) / 1000),
+        r.standard,
+        evidence,
+        JSON.stringify(r.thresholds),
+        r.reason ? `${r.reason.en} / ${r.reason.zh}` : '',
+      ]
         .map(csvCell)
         .join(','),
     );

@@ -35,7 +35,11 @@ const RISK_INK: Record<RiskColour, string> = { red: '#b00020', orange: '#c25e00'
 const RISK_WORD: Record<RiskColour, string> = { red: '红', orange: '橙', yellow: '黄', blue: '蓝' };
 const COLOUR: Record<Verdict, string> = { fail: '#b00020', unknown: '#8a6d00', pass: '#1b5e20', 'not-applicable': '#555555' };
 
-const iso = (ms: number) => new Date(ms).toISOString().replace('T', ' ').replace(/\.\d+Z$/, ' UTC');
+const iso = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, ' UTC');
 
 function value(v: unknown): string {
   if (typeof v === 'number') return Number.isInteger(v) ? String(v) : v.toFixed(3).replace(/0+$/, '');
@@ -74,7 +78,13 @@ export async function renderPdfReport(data: ReportData, font: ReportFont | undef
   }
   if (!cjk) doc.font('Helvetica');
   // Without a CJK font only Latin-1 can be drawn: Chinese is left out rather than drawn as garbage.
-  const latin = (s: string) => (cjk ? s : s.replace(/[^\x20-\x7e\xa0-\xff]/g, '').replace(/\s{2,}/g, ' ').trim());
+  const latin = (s: string) =>
+    cjk
+      ? s
+      : s
+          .replace(/[^\x20-\x7e\xa0-\xff]/g, '')
+          .replace(/\s{2,}/g, ' ')
+          .trim();
   const bi = (b: Bilingual) => (cjk ? `${b.zh} / ${b.en}` : latin(b.en));
 
   doc.fontSize(18).text(cjk ? '合规报告 / Compliance report' : 'Compliance report');
@@ -102,12 +112,19 @@ export async function renderPdfReport(data: ReportData, font: ReportFont | undef
   const rows = data.clauses
     .flatMap((clause) => clause.subjects.map((subject) => ({ clause, subject })))
     .sort((a, b) => ORDER[a.subject.verdict] - ORDER[b.subject.verdict] || a.clause.id.localeCompare(b.clause.id) || a.subject.subject.localeCompare(b.subject.subject));
-  doc.moveDown(0.8).fontSize(13).fillColor('#000000').text(cjk ? '条款 / Clauses' : 'Clauses');
+  doc
+    .moveDown(0.8)
+    .fontSize(13)
+    .fillColor('#000000')
+    .text(cjk ? '条款 / Clauses' : 'Clauses');
   for (const { clause, subject } of rows) {
     doc.moveDown(0.35).fontSize(10).fillColor(COLOUR[subject.verdict]);
     doc.text(`${cjk ? VERDICT[subject.verdict].zh + ' ' : ''}${VERDICT[subject.verdict].en}`, { continued: true }).fillColor('#000000');
     doc.text(`  ${clause.id} · ${bi(subject.subjectName)} (${subject.subject}) · since ${iso(subject.since)}`);
-    doc.fontSize(9).fillColor('#333333').text(`${bi(clause.title)} — ${latin(`${clause.source.standard} ${clause.source.clause}`)}`, { indent: 12 });
+    doc
+      .fontSize(9)
+      .fillColor('#333333')
+      .text(`${bi(clause.title)} — ${latin(`${clause.source.standard} ${clause.source.clause}`)}`, { indent: 12 });
     const evidence = subject.evidence.map((e) => `${e.point} = ${value(e.value)}${e.unit ? ` ${e.unit}` : ''} (${e.quality}, ${iso(e.ts)})`);
     const thresholds = Object.entries(subject.thresholds).map(([k, v]) => `${k} = ${value(v)}`);
     if (evidence.length) doc.text(latin(`evidence: ${evidence.join('; ')}`), { indent: 12 });
@@ -116,9 +133,11 @@ export async function renderPdfReport(data: ReportData, font: ReportFont | undef
   }
   if (rows.length === 0) doc.fontSize(10).text('No verdicts were recorded by then.');
 
-  doc.moveDown(1).fontSize(8).fillColor('#555555').text(
-    `This report is signed: its SHA-256 is signed with the Ed25519 key ${data.keyId} of this ketwin server; the signature is in the accompanying .sig file.`,
-  );
+  doc
+    .moveDown(1)
+    .fontSize(8)
+    .fillColor('#555555')
+    .text(`This report is signed: its SHA-256 is signed with the Ed25519 key ${data.keyId} of this ketwin server; the signature is in the accompanying .sig file.`);
   doc.end();
   return { pdf: await done, cjk };
 }

@@ -11,7 +11,19 @@ export function riskHistoryCsv(scores: readonly SiteScore[]): string {
   scores.forEach((s, i) => {
     const until = scores[i + 1]?.ts;
     lines.push(
-      [s.site, iso(s.ts), until === undefined ? '' : iso(until), s.risk, s.riskReason.en, s.riskReason.zh, s.complianceRisk, String(s.score), s.grade, String(s.coverage), s.standard]
+      [
+        s.site,
+        iso(s.ts),
+        until === undefined ? '' : iso(until),
+        s.risk,
+        s.riskReason.en,
+        s.riskReason.zh,
+        s.complianceRisk,
+        String(s.score),
+        s.grade,
+        String(s.coverage),
+        s.standard,
+      ]
         .map(csvCell)
         .join(','),
     );

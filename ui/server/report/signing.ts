@@ -46,7 +46,10 @@ export interface ReportSigner {
 }
 
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Loads `<keyDir>/report-signing-key.pem`, creating it (and keyDir, mode 0700) on first use. */

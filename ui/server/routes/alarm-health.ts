@@ -14,14 +14,27 @@ export const alarmHealthSchema = z
     site: z.string(),
     at: z.number().describe('ms since epoch: when these figures are for'),
     since: z.number().describe('when counting began; period figures cover max(since, at − period) .. at'),
-    thresholds: z.object({
-      windowMs: z.number(), floodAlarms: z.number(), floodEndBelow: z.number(), chatterWindowMs: z.number(), chatterCount: z.number(),
-      standingAfterMs: z.number(), topContributors: z.number(), periodMs: z.number(), source: z.string(),
-    }).describe('from the standard\'s alarms.health section (EEMUA 191 / ISA-18.2)'),
+    thresholds: z
+      .object({
+        windowMs: z.number(),
+        floodAlarms: z.number(),
+        floodEndBelow: z.number(),
+        chatterWindowMs: z.number(),
+        chatterCount: z.number(),
+        standingAfterMs: z.number(),
+        topContributors: z.number(),
+        periodMs: z.number(),
+        source: z.string(),
+      })
+      .describe("from the standard's alarms.health section (EEMUA 191 / ISA-18.2)"),
     lastWindow: z.number().describe('annunciations (raise and re-alarm) in the last window'),
     period: z.object({
-      annunciations: z.number(), averagePerWindow: z.number(), peakPerWindow: z.number(),
-      windows: z.number(), floodedWindows: z.number(), floodShare: z.number().describe('EEMUA 191 target: under 0.01'),
+      annunciations: z.number(),
+      averagePerWindow: z.number(),
+      peakPerWindow: z.number(),
+      windows: z.number(),
+      floodedWindows: z.number(),
+      floodShare: z.number().describe('EEMUA 191 target: under 0.01'),
     }),
     flood: z.object({ active: z.boolean(), since: z.number().optional(), count: z.number().optional() }),
     floods: z.array(z.object({ start: z.number(), end: z.number().optional(), count: z.number() })),
@@ -35,7 +48,10 @@ export const alarmHealthSchema = z
 export function alarmHealthRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/alarm-health', tags: ['alarms'], params: siteParams,
+      method: 'get',
+      path: '/api/sites/:id/alarm-health',
+      tags: ['alarms'],
+      params: siteParams,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'Alarm-system health of a site (EEMUA 191 / ISA-18.2): annunciations per 10 min, floods, chattering and standing alarms, top contributors',
@@ -48,7 +64,12 @@ export function alarmHealthRoutes(api: RouteTable, live: LiveTwin): void {
     },
     ({ ctx, params }) => {
       const health = live.alarmHealth?.(params.id);
-      if (!health) throw new ClientError(404, 'not-found', `no alarm-system health figures for site ${JSON.stringify(params.id)}: its standard has no alarms section, or this server runs no engine`);
+      if (!health)
+        throw new ClientError(
+          404,
+          'not-found',
+          `no alarm-system health figures for site ${JSON.stringify(params.id)}: its standard has no alarms section, or this server runs no engine`,
+        );
       ctx.body = health;
     },
   );

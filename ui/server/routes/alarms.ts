@@ -18,9 +18,9 @@ function responses(extra: Record<number, ResponseDoc> = {}): Record<number, Resp
     200: { description: 'the alert after the command', schema: alertSchema },
     400: { description: 'a malformed body, or a command the standard does not allow (such as shelving for too long)', schema: errorSchema },
     401: { description: 'not signed in', schema: errorSchema },
-    403: { description: 'no right to this command on the alert\'s site, or no CSRF token', schema: errorSchema },
+    403: { description: "no right to this command on the alert's site, or no CSRF token", schema: errorSchema },
     404: { description: 'no open alert with this id', schema: errorSchema },
-    409: { description: 'the alert\'s state does not allow this command', schema: errorSchema },
+    409: { description: "the alert's state does not allow this command", schema: errorSchema },
     ...extra,
   };
 }
@@ -39,7 +39,11 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
 
   api.add(
     {
-      method: 'post', path: '/api/alerts/:id/ack', tags: ['alarms'], params: alertParams, body: ackBody,
+      method: 'post',
+      path: '/api/alerts/:id/ack',
+      tags: ['alarms'],
+      params: alertParams,
+      body: ackBody,
       access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
       summary: 'Acknowledges an alarm with a comment (CSRF token required); recorded in the audit log as alert.acknowledge',
       responses: responses(),
@@ -52,10 +56,17 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   );
   api.add(
     {
-      method: 'post', path: '/api/alerts/:id/shelve', tags: ['alarms'], params: alertParams, body: shelveBody,
+      method: 'post',
+      path: '/api/alerts/:id/shelve',
+      tags: ['alarms'],
+      params: alertParams,
+      body: shelveBody,
       access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
-      summary: 'Shelves an alarm for some minutes (at most the standard\'s maximum) with a reason; it unshelves itself then. Severity-1 alarms and incidents are never shelved (409 with the reason). Audited as alert.shelve',
-      responses: responses({ 409: { description: 'already shelved, or an alarm the standard never lets be shelved (severity 1, every incident): the reason is in the message', schema: errorSchema } }),
+      summary:
+        "Shelves an alarm for some minutes (at most the standard's maximum) with a reason; it unshelves itself then. Severity-1 alarms and incidents are never shelved (409 with the reason). Audited as alert.shelve",
+      responses: responses({
+        409: { description: 'already shelved, or an alarm the standard never lets be shelved (severity 1, every incident): the reason is in the message', schema: errorSchema },
+      }),
     },
     ({ ctx, params, body, user }) => {
       const until = options.now() + body.minutes * MINUTE;
@@ -66,7 +77,11 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   );
   api.add(
     {
-      method: 'post', path: '/api/alerts/:id/unshelve', tags: ['alarms'], params: alertParams, body: unshelveBody,
+      method: 'post',
+      path: '/api/alerts/:id/unshelve',
+      tags: ['alarms'],
+      params: alertParams,
+      body: unshelveBody,
       access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
       summary: 'Puts a shelved alarm back in view, with an optional comment. Audited as alert.unshelve',
       responses: responses(),
@@ -79,7 +94,11 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   );
   api.add(
     {
-      method: 'post', path: '/api/alerts/:id/close', tags: ['alarms'], params: alertParams, body: closeBody,
+      method: 'post',
+      path: '/api/alerts/:id/close',
+      tags: ['alarms'],
+      params: alertParams,
+      body: closeBody,
       access: { kind: 'permission', permission: 'operate', site: (i) => siteOf(i.params.id) },
       summary: 'Closes an incident whose condition has cleared ("condition cleared, awaiting close"), with a comment. Audited as alert.close',
       responses: responses({ 409: { description: 'not an incident, or its condition is still present', schema: errorSchema } }),
@@ -92,9 +111,13 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
   );
   api.add(
     {
-      method: 'post', path: '/api/alerts/:id/respond', tags: ['alarms'], params: alertParams, body: respondBody,
+      method: 'post',
+      path: '/api/alerts/:id/respond',
+      tags: ['alarms'],
+      params: alertParams,
+      body: respondBody,
       access: { kind: 'permission', permission: ['respond', 'operate'], site: (i) => siteOf(i.params.id) },
-      summary: 'A rescue team (or the site\'s manager) reports its progress on an incident: acknowledged, en-route, on-scene. Audited as alert.respond',
+      summary: "A rescue team (or the site's manager) reports its progress on an incident: acknowledged, en-route, on-scene. Audited as alert.respond",
       responses: responses({ 409: { description: 'not an incident, or a state that does not allow this report', schema: errorSchema } }),
     },
     ({ ctx, params, body, user }) => {
@@ -104,4 +127,3 @@ export function alarmRoutes(api: RouteTable, options: AlarmRouteOptions): void {
     },
   );
 }
-

@@ -41,8 +41,13 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   const siteExists = (id: string) => findSite(live, id) !== undefined;
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/as-of', tags: ['audit'], params: siteParams, query: asOfQuery,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/as-of',
+      tags: ['audit'],
+      params: siteParams,
+      query: asOfQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'The site as of an instant: the verdict in force per clause and subject, with evidence, thresholds and standard version, and the score',
       responses: { 200: { description: 'the site then', schema: asOfAnswer }, ...refusals },
     },
@@ -57,8 +62,13 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   };
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/clauses/:clause/history', tags: ['audit'], params: clauseParams, query: clauseHistoryQuery,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/clauses/:clause/history',
+      tags: ['audit'],
+      params: clauseParams,
+      query: clauseHistoryQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'Every verdict change of one clause on one subject, and when and for how long it failed',
       responses: { 200: { description: 'the history, oldest first', schema: clauseHistoryAnswer }, ...refusals },
     },
@@ -67,7 +77,10 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
       const rows = await history(site.id, params.clause, query.subject);
       const now = options.now();
       const answer: ClauseHistory = {
-        site: site.id, clause: params.clause, subject: query.subject, now,
+        site: site.id,
+        clause: params.clause,
+        subject: query.subject,
+        now,
         history: rows.map(subjectVerdicts(site)),
         failures: failurePeriods(rows, now),
       };
@@ -76,8 +89,13 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   );
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/clauses/:clause/history.csv', tags: ['audit', 'export'], params: clauseParams, query: clauseHistoryQuery,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/clauses/:clause/history.csv',
+      tags: ['audit', 'export'],
+      params: clauseParams,
+      query: clauseHistoryQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'The clause history as CSV (one row per verdict change); recorded in the audit log as report.export',
       responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' }, ...refusals },
     },
@@ -85,7 +103,10 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
       const rows = await history(params.id, params.clause, query.subject);
       const name = `${params.id}-${params.clause}-${query.subject}-history.csv`;
       options.audit({
-        actor: user!.name, action: 'report.export', subject: name, site: params.id,
+        actor: user!.name,
+        action: 'report.export',
+        subject: name,
+        site: params.id,
         details: { format: 'csv', clause: params.clause, subject: query.subject, rows: rows.length },
       });
       ctx.type = 'text/csv; charset=utf-8';
@@ -95,9 +116,15 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
   );
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/risk.csv', tags: ['audit', 'export'], params: siteParams, query: periodQuery,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
-      summary: 'The site\'s live risk over a period as CSV: each recorded change with its reason (zh/en), the compliance colour, score and grade beside it; recorded in the audit log as report.export',
+      method: 'get',
+      path: '/api/sites/:id/risk.csv',
+      tags: ['audit', 'export'],
+      params: siteParams,
+      query: periodQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
+      summary:
+        "The site's live risk over a period as CSV: each recorded change with its reason (zh/en), the compliance colour, score and grade beside it; recorded in the audit log as report.export",
       responses: { 200: { description: 'RFC 4180 CSV', contentType: 'text/csv' }, ...refusals },
     },
     async ({ ctx, params, query, user }) => {
@@ -108,7 +135,13 @@ export function asOfRoutes(api: RouteTable, options: AsOfRouteOptions): void {
       const within = await verdicts.scoreHistory(params.id, query.from, query.to);
       const rows = before && (within.length === 0 || within[0]!.ts > before.ts) ? [before, ...within] : within;
       const name = `${params.id}-risk-${new Date(query.from).toISOString().slice(0, 10)}-${new Date(query.to).toISOString().slice(0, 10)}.csv`;
-      options.audit({ actor: user!.name, action: 'report.export', subject: name, site: params.id, details: { format: 'csv', what: 'risk', from: query.from, to: query.to, rows: rows.length } });
+      options.audit({
+        actor: user!.name,
+        action: 'report.export',
+        subject: name,
+        site: params.id,
+        details: { format: 'csv', what: 'risk', from: query.from, to: query.to, rows: rows.length },
+      });
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="${name}"`);
       ctx.body = `\ufeff${riskHistoryCsv(rows)}`;

@@ -17,7 +17,11 @@ export interface CapNotifier {
 }
 
 const feedQuery = z.strictObject({
-  site: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a site id (lower-case letters, digits and -)').optional().or(z.literal('').transform(() => undefined)),
+  site: z
+    .string()
+    .regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be a site id (lower-case letters, digits and -)')
+    .optional()
+    .or(z.literal('').transform(() => undefined)),
 });
 const retryBody = z.strictObject({ subscriber: z.string().min(1).max(200) });
 
@@ -36,7 +40,10 @@ const notConfigured = () => new ClientError(404, 'not-found', 'notifications are
 export function capRoutes(api: RouteTable, live: LiveTwin, view: CapNotifier | undefined): void {
   api.add(
     {
-      method: 'get', path: '/cap/feed.xml', tags: ['cap'], query: feedQuery,
+      method: 'get',
+      path: '/cap/feed.xml',
+      tags: ['cap'],
+      query: feedQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'Atom feed of CAP 1.2 alerts (latest message per incident or alarm) of one site or of every site the reader may see',
@@ -49,7 +56,13 @@ export function capRoutes(api: RouteTable, live: LiveTwin, view: CapNotifier | u
     },
     ({ ctx, query, user }) => {
       if (!view) throw notConfigured();
-      const sites = query.site !== undefined ? [query.site] : live.sites().map((s) => s.id).filter((id) => user !== undefined && canSee(user, id));
+      const sites =
+        query.site !== undefined
+          ? [query.site]
+          : live
+              .sites()
+              .map((s) => s.id)
+              .filter((id) => user !== undefined && canSee(user, id));
       const selfUrl = `${ctx.protocol}://${ctx.host}/cap/feed.xml${query.site !== undefined ? `?site=${encodeURIComponent(query.site)}` : ''}`;
       ctx.set('Cache-Control', 'private, no-store');
       ctx.type = 'application/atom+xml; charset=utf-8';
@@ -58,7 +71,10 @@ export function capRoutes(api: RouteTable, live: LiveTwin, view: CapNotifier | u
   );
   api.add(
     {
-      method: 'get', path: '/api/notify/deliveries', tags: ['notify'], access: { kind: 'permission', permission: 'admin' },
+      method: 'get',
+      path: '/api/notify/deliveries',
+      tags: ['notify'],
+      access: { kind: 'permission', permission: 'admin' },
       summary: 'Webhook delivery state per subscriber: pending, delivered, retrying, dead letters',
       responses: { 200: { description: 'one entry per subscriber' }, ...denied, 404: { description: 'notifications are not configured', schema: errorSchema } },
     },
@@ -69,7 +85,11 @@ export function capRoutes(api: RouteTable, live: LiveTwin, view: CapNotifier | u
   );
   api.add(
     {
-      method: 'post', path: '/api/notify/retry', tags: ['notify'], body: retryBody, access: { kind: 'permission', permission: 'admin' },
+      method: 'post',
+      path: '/api/notify/retry',
+      tags: ['notify'],
+      body: retryBody,
+      access: { kind: 'permission', permission: 'admin' },
       summary: "Puts a subscriber's dead letters back in its queue",
       responses: {
         200: { description: 'how many were requeued', schema: z.object({ requeued: z.number() }) },

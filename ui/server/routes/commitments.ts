@@ -24,9 +24,29 @@ const signBody = z.strictObject({
 });
 const dayQuery = z.strictObject({ day: z.iso.date('must be a date YYYY-MM-DD').optional() });
 
-const factsSchema = z.object({ at: z.number(), openIncidents: z.array(z.object({}).loose()), staleSafetyPoints: z.array(z.object({}).loose()), overdue: z.array(z.object({}).loose()), notMeasured: z.array(z.object({}).loose()), lightning: z.object({}).loose().nullable(), standing: z.array(z.object({ zh: z.string(), en: z.string() })) }).describe('CommitmentFacts');
-const commitmentSchema = z.object({ site: z.string(), day: z.string(), signedBy: z.string(), signedAt: z.number(), allNormal: z.boolean(), statement: z.string(), facts: z.object({}).loose() }).describe('SafetyCommitment');
-const todaySchema = z.object({ site: z.string(), day: z.string(), kept: z.boolean().describe('false: this server keeps no commitments (nothing can be signed)'), facts: factsSchema, normalAllowed: z.boolean(), signers: z.array(z.string()), commitment: commitmentSchema.nullable() });
+const factsSchema = z
+  .object({
+    at: z.number(),
+    openIncidents: z.array(z.object({}).loose()),
+    staleSafetyPoints: z.array(z.object({}).loose()),
+    overdue: z.array(z.object({}).loose()),
+    notMeasured: z.array(z.object({}).loose()),
+    lightning: z.object({}).loose().nullable(),
+    standing: z.array(z.object({ zh: z.string(), en: z.string() })),
+  })
+  .describe('CommitmentFacts');
+const commitmentSchema = z
+  .object({ site: z.string(), day: z.string(), signedBy: z.string(), signedAt: z.number(), allNormal: z.boolean(), statement: z.string(), facts: z.object({}).loose() })
+  .describe('SafetyCommitment');
+const todaySchema = z.object({
+  site: z.string(),
+  day: z.string(),
+  kept: z.boolean().describe('false: this server keeps no commitments (nothing can be signed)'),
+  facts: factsSchema,
+  normalAllowed: z.boolean(),
+  signers: z.array(z.string()),
+  commitment: commitmentSchema.nullable(),
+});
 
 /** Who may sign for the site: its named responsible persons; a site that names none, any of its managers. */
 function signers(site: Site): string[] {
@@ -50,9 +70,14 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; com
 
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/commitment', tags: ['duties'], params: siteParams,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
-      summary: "Today's daily safety commitment of the site: the form's facts from the live twin (open incidents, stale safety points, overdue duties, lightning), whether 'all normal' may be declared, who may sign, and the commitment if signed",
+      method: 'get',
+      path: '/api/sites/:id/commitment',
+      tags: ['duties'],
+      params: siteParams,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
+      summary:
+        "Today's daily safety commitment of the site: the form's facts from the live twin (open incidents, stale safety points, overdue duties, lightning), whether 'all normal' may be declared, who may sign, and the commitment if signed",
       responses: {
         200: { description: "today's form and commitment", schema: todaySchema },
         401: { description: 'not signed in', schema: errorSchema },
@@ -67,14 +92,27 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; com
       const facts = factsOf(site, at);
       // a server that keeps no commitments still shows what the twin says; it only cannot take a signature
       const [signed] = options.commitments ? await options.commitments.commitmentsOn(day, [site.id]) : [];
-      ctx.body = { site: site.id, day, kept: options.commitments !== undefined, facts, normalAllowed: facts.standing.length === 0, signers: signers(site), commitment: signed ?? null };
+      ctx.body = {
+        site: site.id,
+        day,
+        kept: options.commitments !== undefined,
+        facts,
+        normalAllowed: facts.standing.length === 0,
+        signers: signers(site),
+        commitment: signed ?? null,
+      };
     },
   );
 
   api.add(
     {
-      method: 'post', path: '/api/sites/:id/commitment', tags: ['duties'], params: siteParams, body: signBody,
-      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id }, siteExists,
+      method: 'post',
+      path: '/api/sites/:id/commitment',
+      tags: ['duties'],
+      params: siteParams,
+      body: signBody,
+      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id },
+      siteExists,
       summary: "Signs today's safety commitment (CSRF token required), judged against the live twin at this instant; audited as commitment.sign",
       responses: {
         201: { description: 'the commitment as stored', schema: commitmentSchema },
@@ -97,13 +135,28 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; com
       if (body.allNormal && facts.standing.length > 0) {
         throw new ClientError(409, 'not-normal', `cannot declare all normal: ${facts.standing.map((s) => s.en).join('; ')}`);
       }
-      const stored = await store().signCommitment({ site: site.id, day, signedBy: user!.name, signedAt: at, allNormal: body.allNormal, statement: body.statement, facts: { ...facts } });
+      const stored = await store().signCommitment({
+        site: site.id,
+        day,
+        signedBy: user!.name,
+        signedAt: at,
+        allNormal: body.allNormal,
+        statement: body.statement,
+        facts: { ...facts },
+      });
       if (!stored) {
         const [existing] = await store().commitmentsOn(day, [site.id]);
-        throw new ClientError(409, 'already-signed', `the commitment of ${day} is signed already${existing ? ` by ${existing.signedBy} at ${new Date(existing.signedAt).toISOString()}` : ''}`);
+        throw new ClientError(
+          409,
+          'already-signed',
+          `the commitment of ${day} is signed already${existing ? ` by ${existing.signedBy} at ${new Date(existing.signedAt).toISOString()}` : ''}`,
+        );
       }
       audit({
-        actor: user!.name, action: 'commitment.sign', subject: `commitment:${day}`, site: site.id,
+        actor: user!.name,
+        action: 'commitment.sign',
+        subject: `commitment:${day}`,
+        site: site.id,
         details: { day, allNormal: stored.allNormal, statement: stored.statement, duties: dutiesOf(site, user!.name), standing: facts.standing.map((s) => s.en) },
       });
       ctx.status = 201;
@@ -113,10 +166,19 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; com
 
   api.add(
     {
-      method: 'get', path: '/api/commitments', tags: ['duties'], query: dayQuery, access: { kind: 'permission', permission: 'read' },
+      method: 'get',
+      path: '/api/commitments',
+      tags: ['duties'],
+      query: dayQuery,
+      access: { kind: 'permission', permission: 'read' },
       summary: "Every site the user may see with its commitment of the day (default: each site's today in its own time zone), null where none is signed",
       responses: {
-        200: { description: 'one entry per visible site', schema: z.array(z.object({ site: z.string(), siteName: z.object({ zh: z.string(), en: z.string() }), day: z.string(), kept: z.boolean(), commitment: commitmentSchema.nullable() })) },
+        200: {
+          description: 'one entry per visible site',
+          schema: z.array(
+            z.object({ site: z.string(), siteName: z.object({ zh: z.string(), en: z.string() }), day: z.string(), kept: z.boolean(), commitment: commitmentSchema.nullable() }),
+          ),
+        },
         400: { description: 'a malformed day', schema: errorSchema },
         401: { description: 'not signed in', schema: errorSchema },
       },
@@ -128,7 +190,11 @@ export function commitmentRoutes(api: RouteTable, options: { live: LiveTwin; com
       const signed = new Map<string, SafetyCommitmentView>();
       const kept = options.commitments;
       for (const day of kept ? new Set(days.values()) : []) {
-        for (const c of await kept!.commitmentsOn(day, sites.filter((s) => days.get(s.id) === day).map((s) => s.id))) signed.set(c.site, c);
+        for (const c of await kept!.commitmentsOn(
+          day,
+          sites.filter((s) => days.get(s.id) === day).map((s) => s.id),
+        ))
+          signed.set(c.site, c);
       }
       ctx.body = sites.map((s) => ({ site: s.id, siteName: s.name, day: days.get(s.id)!, kept: kept !== undefined, commitment: signed.get(s.id) ?? null }));
     },

@@ -23,7 +23,10 @@ export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdic
   const { live } = options;
   api.add(
     {
-      method: 'get', path: '/api/compare', tags: ['audit'], query: compareQuery,
+      method: 'get',
+      path: '/api/compare',
+      tags: ['audit'],
+      query: compareQuery,
       access: { kind: 'permission', permission: 'read' },
       summary: 'Sites clause by clause: per clause and site the worst verdict over its subjects and the count of each verdict; live, or as of `at`',
       responses: {
@@ -62,12 +65,13 @@ export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdic
         sites: sites.map((s, i) => {
           const live = siteSummary(s, undefined);
           const score = states[i]!.score;
-          return score
-            ? { ...live, score: score.score, grade: score.grade, risk: score.risk, coverage: score.coverage, counts: score.counts, standard: score.standard }
-            : live;
+          return score ? { ...live, score: score.score, grade: score.grade, risk: score.risk, coverage: score.coverage, counts: score.counts, standard: score.standard } : live;
         }),
         clauses: [...infos.values()].map((c) => ({
-          id: c.id, title: c.title, category: c.category, source: c.source,
+          id: c.id,
+          title: c.title,
+          category: c.category,
+          source: c.source,
           cells: Object.fromEntries(sites.map((s, i) => [s.id, compareCell(states[i]!.results.filter((r) => r.clause === c.id))])),
         })),
       };

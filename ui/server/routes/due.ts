@@ -15,9 +15,18 @@ const dueQuery = z.strictObject({
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 export const dueItemSchema = z
   .object({
-    site: z.string(), siteName: bilingual, clause: z.string(), subject: z.string(), title: bilingual, source: z.string(),
-    confidence: z.enum(CONFIDENCES), severity: z.number(),
-    kind: z.string().optional(), validFor: z.string().optional(), lastDone: z.string().optional(), ref: z.string().optional(),
+    site: z.string(),
+    siteName: bilingual,
+    clause: z.string(),
+    subject: z.string(),
+    title: bilingual,
+    source: z.string(),
+    confidence: z.enum(CONFIDENCES),
+    severity: z.number(),
+    kind: z.string().optional(),
+    validFor: z.string().optional(),
+    lastDone: z.string().optional(),
+    ref: z.string().optional(),
     dueAt: z.number().optional().describe('the last record date + validFor, ms since epoch; absent when never done'),
     daysLeft: z.number().optional(),
     verdict: z.enum(VERDICTS),
@@ -38,7 +47,11 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
   };
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/due', tags: ['duties'], params: siteParams, query: dueQuery,
+      method: 'get',
+      path: '/api/sites/:id/due',
+      tags: ['duties'],
+      params: siteParams,
+      query: dueQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: "The site's due list: each drill, inspection and check with its last record and next due date, overdue first, due within 30 days next",
@@ -56,7 +69,11 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
   );
   api.add(
     {
-      method: 'get', path: '/api/due', tags: ['duties'], query: dueQuery, access: { kind: 'permission', permission: 'read' },
+      method: 'get',
+      path: '/api/due',
+      tags: ['duties'],
+      query: dueQuery,
+      access: { kind: 'permission', permission: 'read' },
       summary: 'The due lists of every site the user may see, merged: overdue first, due within 30 days next',
       responses: {
         200: { description: 'the due items of every visible site', schema: z.array(dueItemSchema) },
@@ -65,7 +82,12 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
       },
     },
     ({ ctx, query, user }) => {
-      ctx.body = sortDue(live.sites().filter((s) => canSee(user!, s.id)).flatMap((s) => of(s.id, query.within)));
+      ctx.body = sortDue(
+        live
+          .sites()
+          .filter((s) => canSee(user!, s.id))
+          .flatMap((s) => of(s.id, query.within)),
+      );
     },
   );
 }

@@ -33,7 +33,10 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
   const { live, streams, logger } = options;
   api.add(
     {
-      method: 'get', path: '/api/events', tags: ['events'], query: eventsQuery,
+      method: 'get',
+      path: '/api/events',
+      tags: ['events'],
+      query: eventsQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample; resumes from Last-Event-ID',

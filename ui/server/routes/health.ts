@@ -11,7 +11,10 @@ import type { Logger } from 'pino';
 export function healthRoutes(api: RouteTable, health: ReadinessChecks | undefined, logger: Logger): void {
   api.add(
     {
-      method: 'get', path: '/healthz', tags: ['operations'], access: { kind: 'public' },
+      method: 'get',
+      path: '/healthz',
+      tags: ['operations'],
+      access: { kind: 'public' },
       summary: 'Liveness and readiness (database reachable, sources connected); 503 when not ready',
       responses: {
         200: { description: 'live and ready', schema: healthAnswer },

@@ -20,7 +20,8 @@ function readings(seconds: number): Sample[] {
   const out: Sample[] = [];
   for (let s = 0; s < seconds; s++) {
     for (const p of site.points) {
-      let value: number | boolean = p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
+      let value: number | boolean =
+        p.unit === 'bool' ? true : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
       if (p.id === 'T201.level') value = 14 + s * 0.05;
       if (p.name === 'flame' || p.name === 'sounding') value = false;
       if (p.name.endsWith('temperature')) value = 25;
@@ -49,7 +50,7 @@ afterAll(async () => {
 });
 
 describe('incident routes', () => {
-  it('lists the open incidents of the user\'s sites, and nothing of others', async () => {
+  it("lists the open incidents of the user's sites, and nothing of others", async () => {
     const rescue = (await (await (await server.as('rescue')).fetch('/api/incidents')).json()) as IncidentSummary[];
     expect(rescue.map((i) => i.alert.id)).toContain(incidentId);
     expect(rescue.every((i) => i.alert.incident !== undefined && i.site.id === 'zhoushan-demo')).toBe(true);
@@ -76,12 +77,17 @@ describe('incident routes', () => {
     const rescue = await server.as('rescue');
     for (const status of ['acknowledged', 'en-route']) {
       const res = await rescue.fetch(`/api/alerts/${encodeURIComponent(incidentId)}/respond`, {
-        method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ status }),
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status }),
       });
       expect(res.status).toBe(200);
     }
     const view = (await (await rescue.fetch(`/api/incidents/${encodeURIComponent(incidentId)}`)).json()) as IncidentView;
-    expect(view.responses.map((r) => [r.status, r.by])).toEqual([['en-route', 'rescue'], ['acknowledged', 'rescue']]);
+    expect(view.responses.map((r) => [r.status, r.by])).toEqual([
+      ['en-route', 'rescue'],
+      ['acknowledged', 'rescue'],
+    ]);
     expect(view.alert.transition).toMatchObject({ action: 'respond', status: 'en-route', by: 'rescue' });
   });
 

@@ -32,7 +32,10 @@ export function incidentRoutes(api: RouteTable, options: { live: LiveTwin; respo
 
   api.add(
     {
-      method: 'get', path: '/api/incidents', tags: ['incidents'], access: { kind: 'permission', permission: 'read' },
+      method: 'get',
+      path: '/api/incidents',
+      tags: ['incidents'],
+      access: { kind: 'permission', permission: 'read' },
       summary: 'Open secondary-disaster incidents (overfill, fire, gas cloud, …) of the sites the user may see, most severe first, with what responders reported',
       responses: {
         200: { description: 'the incidents', schema: z.array(incidentSchema) },
@@ -51,7 +54,10 @@ export function incidentRoutes(api: RouteTable, options: { live: LiveTwin; respo
 
   api.add(
     {
-      method: 'get', path: '/api/incidents/:id', tags: ['incidents'], params: alertParams,
+      method: 'get',
+      path: '/api/incidents/:id',
+      tags: ['incidents'],
+      params: alertParams,
       access: { kind: 'permission', permission: 'read', site: (i) => find(i.params.id)?.site.id },
       summary: 'One open incident: what, where (zones in WGS84 and on the plan), inventory, wind, countdowns, actions, and what responders reported',
       responses: {

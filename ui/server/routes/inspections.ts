@@ -27,8 +27,12 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
   };
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/evidence', tags: ['evidence'], params: siteParams,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/evidence',
+      tags: ['evidence'],
+      params: siteParams,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'Drills, siren tests and inspections of the site: those recorded through ketwin and those in the site definition, newest first',
       responses: {
         200: { description: 'the records', schema: z.array(inspectionSchema) },
@@ -43,17 +47,19 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
       const key = (r: InspectionRecord) => JSON.stringify([r.kind, r.subject, new Date(r.doneAt).toISOString().slice(0, 10), r.by, r.reference ?? '']);
       const mine = new Set(recorded.map(key));
       const fromFile = site.evidence.map((e) => fromSiteEvidence(site, e)).filter((r) => !mine.has(key(r)));
-      const all: InspectionView[] = [
-        ...recorded.map((r) => ({ ...r, source: 'recorded' as const })),
-        ...fromFile.map((r) => ({ ...r, source: 'site-file' as const })),
-      ];
+      const all: InspectionView[] = [...recorded.map((r) => ({ ...r, source: 'recorded' as const })), ...fromFile.map((r) => ({ ...r, source: 'site-file' as const }))];
       ctx.body = all.sort((a, b) => b.doneAt - a.doneAt);
     },
   );
   api.add(
     {
-      method: 'post', path: '/api/sites/:id/evidence', tags: ['evidence'], params: siteParams, body: inspectionBody,
-      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id }, siteExists,
+      method: 'post',
+      path: '/api/sites/:id/evidence',
+      tags: ['evidence'],
+      params: siteParams,
+      body: inspectionBody,
+      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id },
+      siteExists,
       summary: 'Records a drill, siren test or inspection (CSRF token required); recorded in the audit log as inspection.record',
       responses: {
         201: { description: 'the record as stored, with its version and hash (an upload under an existing kind, subject and doneAt is a new version)', schema: inspectionSchema },
@@ -69,7 +75,15 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
         throw new ClientError(400, 'bad-request', `body.subject: site ${JSON.stringify(site.id)} has no asset ${JSON.stringify(body.subject)}`);
       }
       if (body.doneAt > options.now() + (options.skewMs ?? 300_000)) throw new ClientError(400, 'bad-request', 'body.doneAt: must not be in the future');
-      const record: InspectionRecord = { site: site.id, kind: body.kind, subject: body.subject, doneAt: body.doneAt, by: body.by, recordedBy: user!.name, recordedAt: options.now() };
+      const record: InspectionRecord = {
+        site: site.id,
+        kind: body.kind,
+        subject: body.subject,
+        doneAt: body.doneAt,
+        by: body.by,
+        recordedBy: user!.name,
+        recordedAt: options.now(),
+      };
       if (body.validUntil !== undefined) record.validUntil = body.validUntil;
       if (body.reference !== undefined) record.reference = body.reference;
       if (body.notes !== undefined) record.notes = body.notes;
@@ -82,8 +96,13 @@ export function inspectionRoutes(api: RouteTable, options: InspectionRouteOption
   );
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/evidence/versions', tags: ['evidence'], params: siteParams, query: evidenceVersionsQuery,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/evidence/versions',
+      tags: ['evidence'],
+      params: siteParams,
+      query: evidenceVersionsQuery,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'Every version of one recorded drill, siren test or inspection, oldest first, each with its uploader and hash',
       responses: {
         200: { description: 'the versions', schema: z.array(inspectionSchema) },

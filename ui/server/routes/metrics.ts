@@ -15,7 +15,10 @@ const same = (a: string, b: string): boolean => {
 export function metricsRoutes(api: RouteTable, registry: Registry, token: string | undefined): void {
   api.add(
     {
-      method: 'get', path: '/metrics', tags: ['operations'], access: { kind: 'public' },
+      method: 'get',
+      path: '/metrics',
+      tags: ['operations'],
+      access: { kind: 'public' },
       summary: 'Prometheus metrics: scores, verdicts, alarms, samples, buffer depths, DB lag. Bearer token or admin session',
       responses: {
         200: { description: 'metrics', contentType: 'text/plain; version=0.0.4' },

@@ -30,7 +30,11 @@ export interface ReportRouteOptions {
   now: () => number;
 }
 
-const stamp = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+const stamp = (ms: number) =>
+  new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
 
 /**
  * GET /api/sites/:id/report.pdf[?at=] — the signed compliance report (X-Ketwin-Signature: base64 Ed25519
@@ -53,7 +57,11 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
 
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/report.pdf', tags: ['audit', 'export'], params: siteParams, query: reportQuery,
+      method: 'get',
+      path: '/api/sites/:id/report.pdf',
+      tags: ['audit', 'export'],
+      params: siteParams,
+      query: reportQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'The signed compliance report of the site (now, or as of `at`) as PDF; recorded in the audit log as report.export',
@@ -73,7 +81,9 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
         const snapshot = live.snapshot(site.id);
         const results = snapshot?.results ?? [];
         state = {
-          site: site.id, at: generatedAt, score: snapshot?.score ?? null,
+          site: site.id,
+          at: generatedAt,
+          score: snapshot?.score ?? null,
           standards: [...new Set(results.map((r) => r.standard))].sort(),
           clauses: clauseViews(site, live.clauses(site.id), results),
         };
@@ -84,7 +94,16 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
       const font = await findCjkFont(options.reports?.fonts);
       if (!font) options.logger.warn('no CJK font found: the PDF report is English only (install fonts-wqy-microhei)');
       const { pdf, cjk } = await renderPdfReport(
-        { site: { id: site.id, name: site.name }, at: state.at, generatedAt, generatedBy: user!.name, score: state.score, standards: state.standards, clauses: state.clauses, keyId: sign.keyId },
+        {
+          site: { id: site.id, name: site.name },
+          at: state.at,
+          generatedAt,
+          generatedBy: user!.name,
+          score: state.score,
+          standards: state.standards,
+          clauses: state.clauses,
+          keyId: sign.keyId,
+        },
         font,
         options.logger,
       );
@@ -93,7 +112,10 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
       signatures.set(signature.sha256, { site: site.id, signature });
       while (signatures.size > keep) signatures.delete(signatures.keys().next().value!);
       options.audit({
-        actor: user!.name, action: 'report.export', subject: file, site: site.id,
+        actor: user!.name,
+        action: 'report.export',
+        subject: file,
+        site: site.id,
         details: { format: 'pdf', at: state.at, sha256: signature.sha256, keyId: signature.keyId, score: state.score?.score ?? null, cjk },
       });
       ctx.type = 'application/pdf';
@@ -108,9 +130,12 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
 
   api.add(
     {
-      method: 'get', path: '/api/reports/:digest/signature', tags: ['audit', 'export'], params: signatureParams,
+      method: 'get',
+      path: '/api/reports/:digest/signature',
+      tags: ['audit', 'export'],
+      params: signatureParams,
       access: { kind: 'permission', permission: 'read' },
-      summary: 'The detached signature (.sig, JSON) of a report this server produced recently, by the report\'s SHA-256',
+      summary: "The detached signature (.sig, JSON) of a report this server produced recently, by the report's SHA-256",
       responses: {
         200: { description: 'the .sig file', contentType: 'application/json' },
         401: { description: 'not signed in', schema: errorSchema },
@@ -130,7 +155,9 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
 
   api.add(
     {
-      method: 'get', path: '/api/reports/public-key', tags: ['audit', 'export'],
+      method: 'get',
+      path: '/api/reports/public-key',
+      tags: ['audit', 'export'],
       access: { kind: 'signed-in' },
       summary: 'The public key (SPKI PEM) reports are signed with',
       responses: {

@@ -31,7 +31,20 @@ function readings(): Sample[] {
   for (let s = 0; s < 120; s++) {
     const ts = T0 + s * 1000;
     for (const p of site.points) {
-      let value: number | boolean = p.unit === 'bool' ? p.name !== 'level_switch_hh' : p.name === 'level' ? (p.asset === 'FWP1' ? 4.8 : 10) : p.name === 'gas' ? 1 : p.name === 'pressure' ? 0.3 : p.name.includes('level') ? 90 : 1;
+      let value: number | boolean =
+        p.unit === 'bool'
+          ? p.name !== 'level_switch_hh'
+          : p.name === 'level'
+            ? p.asset === 'FWP1'
+              ? 4.8
+              : 10
+            : p.name === 'gas'
+              ? 1
+              : p.name === 'pressure'
+                ? 0.3
+                : p.name.includes('level')
+                  ? 90
+                  : 1;
       if (p.name === 'flame' || p.name === 'sounding') value = false;
       if (p.name.endsWith('temperature')) value = 25;
       if (p.name === 'water_level') value = 0.05;
@@ -111,7 +124,7 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(audited.at(-1)).toMatchObject({ actor: 'manager', action: 'history.rescore', site: 'zhoushan-demo', details: { standard: v1.key, from: T0 + 5_000 } });
   });
 
-  it('re-scored under 1.1.0, GB 18218 is judged per storage unit: each dike with its own tanks\' levels and inventory, the site by its worst unit', async () => {
+  it("re-scored under 1.1.0, GB 18218 is judged per storage unit: each dike with its own tanks' levels and inventory, the site by its worst unit", async () => {
     const auditor = await server.as('auditor');
     const res = await auditor.fetch(period(T0 + 5_000, T0 + 25_000, v2.key));
     expect(res.status).toBe(200);
@@ -136,10 +149,14 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(r3!).toBeLessThan(10);
   });
 
-  it('is for auditors, admins and the site\'s managers', async () => {
+  it("is for auditors, admins and the site's managers", async () => {
     const q = period(T0, T0 + 10_000, v1.key);
     expect((await fetch(`${server.url}${q}`)).status).toBe(401);
-    for (const [who, status] of [['rescue', 403], ['elsewhere', 403], ['admin', 200]] as const) {
+    for (const [who, status] of [
+      ['rescue', 403],
+      ['elsewhere', 403],
+      ['admin', 200],
+    ] as const) {
       const res = await (await server.as(who)).fetch(q);
       expect(res.status, who).toBe(status);
       if (status === 403) expect(((await res.json()) as { error: string }).error).toMatch(/may not re-score history|no access to site "zhoushan-demo"/);
@@ -159,7 +176,9 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(await error(period(T0 + 1000, T0, v1.key))).toBe('query.to: must be after from');
     expect(await error(period(T0, T0 + 32 * 86_400_000, v1.key))).toBe('query.to: the period must be at most 31 days');
     expect(await error(path(`from=yesterday&to=${T0}&standard=${v1.key}`))).toMatch(/^query\.from: /);
-    expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(/9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/);
+    expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(
+      /9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/,
+    );
     // a period with more readings than one request replays
     const small = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
     try {
@@ -173,7 +192,9 @@ describe('GET /api/sites/:id/rescore', () => {
   });
 
   it('is in the OpenAPI document with its query', async () => {
-    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as { paths: Record<string, Record<string, { parameters: { name: string }[]; 'x-permission': unknown }>> };
+    const doc = (await (await fetch(`${server.url}/api/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { parameters: { name: string }[]; 'x-permission': unknown }>>;
+    };
     const op = doc.paths['/api/sites/{id}/rescore']?.['get'];
     expect(op?.parameters.map((p) => p.name)).toEqual(['id', 'from', 'to', 'standard']);
     expect(op?.['x-permission']).toBe('audit');

@@ -15,7 +15,6 @@ export const MAX_RESCORE_PERIOD_MS = 31 * DAY;
 /** most readings one request replays unless the Rescorer says otherwise (about a second of engine time) */
 export const MAX_RESCORE_SAMPLES = 2_000_000;
 
-
 export const rescoreQuery = z
   .strictObject({
     from: ms('from'),
@@ -27,7 +26,11 @@ export const rescoreQuery = z
 
 const rescoreAnswer = z
   .object({
-    site: z.string(), from: z.number(), to: z.number(), standard: z.string(), samples: z.number(),
+    site: z.string(),
+    from: z.number(),
+    to: z.number(),
+    standard: z.string(),
+    samples: z.number(),
     recorded: z.object({ score: z.object({}).loose().nullable(), standards: z.array(z.string()) }),
     rescored: z.object({ score: z.object({}).loose().nullable(), lowest: z.object({}).loose().nullable() }),
     clauses: z.array(z.object({ clause: z.string(), subject: z.string(), changed: z.boolean() }).loose()),
@@ -51,9 +54,11 @@ async function storedSamples(telemetry: TelemetryHistory, site: Site, from: numb
   for (const { id: point } of site.points) {
     for (const r of await telemetry.series(site.id, point, from, to)) {
       // a reading stored without a value is missing data: the engine judges it unknown
-      samples.push(r.value === null
-        ? { site: site.id, point, ts: r.ts, value: Number.NaN, quality: 'bad', reason: r.reason ?? 'no value stored' }
-        : { site: site.id, point, ts: r.ts, value: r.value, quality: r.quality, ...(r.reason ? { reason: r.reason } : {}) });
+      samples.push(
+        r.value === null
+          ? { site: site.id, point, ts: r.ts, value: Number.NaN, quality: 'bad', reason: r.reason ?? 'no value stored' }
+          : { site: site.id, point, ts: r.ts, value: r.value, quality: r.quality, ...(r.reason ? { reason: r.reason } : {}) },
+      );
     }
     if (samples.length > max) {
       throw new ClientError(400, 'bad-request', `more than ${max} readings in this period: re-score a shorter one`);
@@ -75,10 +80,15 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
   const { live } = options;
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/rescore', tags: ['audit'], params: siteParams, query: rescoreQuery,
+      method: 'get',
+      path: '/api/sites/:id/rescore',
+      tags: ['audit'],
+      params: siteParams,
+      query: rescoreQuery,
       access: { kind: 'permission', permission: 'audit', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
-      summary: 'Re-scores a period (at most 31 days) under a loaded standard version by replaying its stored readings, and compares verdicts and score with what was recorded; recorded in the audit log as history.rescore',
+      summary:
+        'Re-scores a period (at most 31 days) under a loaded standard version by replaying its stored readings, and compares verdicts and score with what was recorded; recorded in the audit log as history.rescore',
       responses: {
         200: { description: 'recorded and re-scored verdicts at the end of the period, clause by clause', schema: rescoreAnswer },
         400: { description: 'a malformed query, a standard version that is not loaded, or too many readings', schema: errorSchema },
@@ -96,11 +106,18 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
       const site = findSite(live, params.id)!;
       const warmUp = Math.max(0, ...site.points.map((p) => p.staleAfterMs));
       const start = Math.max(0, query.from - warmUp);
-      const [samples, recorded] = await Promise.all([storedSamples(telemetry, site, start, query.to, rescore.maxSamples ?? MAX_RESCORE_SAMPLES), verdicts.stateAsOf(site.id, query.to)]);
+      const [samples, recorded] = await Promise.all([
+        storedSamples(telemetry, site, start, query.to, rescore.maxSamples ?? MAX_RESCORE_SAMPLES),
+        verdicts.stateAsOf(site.id, query.to),
+      ]);
       const replayed = rescore.replay({ samples, site, standard: query.standard, from: start, until: query.to });
       const inPeriod = replayed.scores.filter((s) => s.ts >= query.from && s.ts <= query.to);
       const answer: Rescore = {
-        site: site.id, from: query.from, to: query.to, standard: query.standard, samples: samples.length,
+        site: site.id,
+        from: query.from,
+        to: query.to,
+        standard: query.standard,
+        samples: samples.length,
         recorded: { score: recorded.score ?? null, standards: recorded.standards },
         rescored: {
           score: replayed.snapshot.score ?? null,
@@ -109,10 +126,17 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
         clauses: compareClauses(site, live, recorded.results, replayed.snapshot.results),
       };
       options.audit({
-        actor: user!.name, action: 'history.rescore', subject: site.id, site: site.id,
+        actor: user!.name,
+        action: 'history.rescore',
+        subject: site.id,
+        site: site.id,
         details: {
-          from: query.from, to: query.to, standard: query.standard, samples: samples.length,
-          recordedScore: answer.recorded.score?.score ?? null, rescoredScore: answer.rescored.score?.score ?? null,
+          from: query.from,
+          to: query.to,
+          standard: query.standard,
+          samples: samples.length,
+          recordedScore: answer.recorded.score?.score ?? null,
+          rescoredScore: answer.rescored.score?.score ?? null,
           changed: answer.clauses.filter((c) => c.changed).length,
         },
       });

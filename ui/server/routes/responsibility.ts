@@ -8,11 +8,19 @@ import { canSee } from '../auth/access.ts';
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
 const unitSchema = z.object({
-  unit: z.string(), name: bilingual, principal: z.string(), technical: z.string(), operations: z.string(),
+  unit: z.string(),
+  name: bilingual,
+  principal: z.string(),
+  technical: z.string(),
+  operations: z.string(),
   members: z.array(z.string()).describe('the asset ids of the unit: its alerts are the alerts on these'),
 });
-const mineSchema = z.object({ site: z.string(), siteName: bilingual, unit: z.string(), name: bilingual, roles: z.array(z.enum(RESPONSIBLE_ROLES)), members: z.array(z.string()) }).describe('MyUnit');
-const answerSchema = z.object({ units: z.array(unitSchema), mine: z.array(z.object({ site: z.string(), unit: z.string(), role: z.enum(RESPONSIBLE_ROLES) })) }).describe('Responsibility');
+const mineSchema = z
+  .object({ site: z.string(), siteName: bilingual, unit: z.string(), name: bilingual, roles: z.array(z.enum(RESPONSIBLE_ROLES)), members: z.array(z.string()) })
+  .describe('MyUnit');
+const answerSchema = z
+  .object({ units: z.array(unitSchema), mine: z.array(z.object({ site: z.string(), unit: z.string(), role: z.enum(RESPONSIBLE_ROLES) })) })
+  .describe('Responsibility');
 
 /** The site's major hazard units with their named responsible persons and member assets. */
 export function siteUnits(site: Site) {
@@ -36,7 +44,10 @@ export function siteUnits(site: Site) {
 export function responsibilityRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/responsibility', tags: ['duties'], params: siteParams,
+      method: 'get',
+      path: '/api/sites/:id/responsibility',
+      tags: ['duties'],
+      params: siteParams,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: "The site's major hazard units with their named responsible persons and member assets, and the units the caller is named for",
@@ -54,7 +65,10 @@ export function responsibilityRoutes(api: RouteTable, live: LiveTwin): void {
   );
   api.add(
     {
-      method: 'get', path: '/api/responsibility', tags: ['duties'], access: { kind: 'permission', permission: 'read' },
+      method: 'get',
+      path: '/api/responsibility',
+      tags: ['duties'],
+      access: { kind: 'permission', permission: 'read' },
       summary: 'The major hazard units the caller is named for, on every site they may see, with their roles and member assets: the web app tells them of each new alert on these',
       responses: {
         200: { description: "the caller's units", schema: z.array(mineSchema) },
@@ -69,7 +83,14 @@ export function responsibilityRoutes(api: RouteTable, live: LiveTwin): void {
           const duties = dutiesOf(site, user!.name);
           return siteUnits(site)
             .filter((u) => duties.some((d) => d.unit === u.unit))
-            .map((u) => ({ site: site.id, siteName: site.name, unit: u.unit, name: u.name, roles: duties.filter((d) => d.unit === u.unit).map((d) => d.role), members: u.members }));
+            .map((u) => ({
+              site: site.id,
+              siteName: site.name,
+              unit: u.unit,
+              name: u.name,
+              roles: duties.filter((d) => d.unit === u.unit).map((d) => d.role),
+              members: u.members,
+            }));
         });
     },
   );

@@ -24,7 +24,11 @@ export function seriesRoutes(api: RouteTable, options: SeriesRouteOptions): void
   const now = options.now ?? systemClock.now;
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/points/:point/series', tags: ['sites'], params: seriesParams, query: seriesQuery,
+      method: 'get',
+      path: '/api/sites/:id/points/:point/series',
+      tags: ['sites'],
+      params: seriesParams,
+      query: seriesQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'Stored readings of one point between from and to (ms since 1970; to defaults to now), thinned to keep peaks',
@@ -50,7 +54,11 @@ export function seriesRoutes(api: RouteTable, options: SeriesRouteOptions): void
       const rows = await options.telemetry.series(site.id, params.point, query.from, to);
       const points = thinSeries(rows, options.maxPoints ?? 4_000);
       ctx.body = {
-        site: site.id, point: params.point, from: query.from, to, thinned: points.length < rows.length,
+        site: site.id,
+        point: params.point,
+        from: query.from,
+        to,
+        thinned: points.length < rows.length,
         points: points.map((p) => ({ ts: p.ts, value: p.value, quality: p.quality })),
       };
     },

@@ -13,7 +13,10 @@ const answer = (auth: Auth, state: AuthState) => ({
 export function sessionRoutes(api: RouteTable, auth: Auth): void {
   api.add(
     {
-      method: 'get', path: '/api/session', tags: ['session'], access: { kind: 'public' },
+      method: 'get',
+      path: '/api/session',
+      tags: ['session'],
+      access: { kind: 'public' },
       summary: 'Who is signed in (user null if nobody), the CSRF token, and whether demo users exist',
       responses: { 200: { description: 'the session', schema: sessionAnswer } },
     },
@@ -23,7 +26,11 @@ export function sessionRoutes(api: RouteTable, auth: Auth): void {
   );
   api.add(
     {
-      method: 'post', path: '/api/session', tags: ['session'], access: { kind: 'public' }, body: loginBody,
+      method: 'post',
+      path: '/api/session',
+      tags: ['session'],
+      access: { kind: 'public' },
+      body: loginBody,
       summary: 'Sign in with user name and password; sets an HTTP-only session cookie',
       responses: {
         200: { description: 'signed in', schema: sessionAnswer },
@@ -39,7 +46,10 @@ export function sessionRoutes(api: RouteTable, auth: Auth): void {
   );
   api.add(
     {
-      method: 'delete', path: '/api/session', tags: ['session'], access: { kind: 'signed-in' },
+      method: 'delete',
+      path: '/api/session',
+      tags: ['session'],
+      access: { kind: 'signed-in' },
       summary: 'Sign out: ends the session and clears its cookies',
       responses: { 204: { description: 'signed out' }, 401: { description: 'not signed in', schema: errorSchema } },
     },

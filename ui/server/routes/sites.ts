@@ -14,7 +14,10 @@ const denied = {
 export function sitesRoutes(api: RouteTable, live: LiveTwin): void {
   api.add(
     {
-      method: 'get', path: '/api/sites', tags: ['sites'], access: { kind: 'permission', permission: 'read' },
+      method: 'get',
+      path: '/api/sites',
+      tags: ['sites'],
+      access: { kind: 'permission', permission: 'read' },
       summary: 'The sites the user may see, each with score, grade, risk, coverage and open alerts',
       responses: { 200: { description: 'site summaries', schema: z.array(siteSummarySchema) }, 401: denied[401] },
     },
@@ -24,7 +27,10 @@ export function sitesRoutes(api: RouteTable, live: LiveTwin): void {
   );
   api.add(
     {
-      method: 'get', path: '/api/sites/:id', tags: ['sites'], params: siteParams,
+      method: 'get',
+      path: '/api/sites/:id',
+      tags: ['sites'],
+      params: siteParams,
       access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary: 'One site: plan, assets, points, score, clauses with verdicts and evidence, alerts and latest values',

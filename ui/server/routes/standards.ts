@@ -9,7 +9,10 @@ import { z } from 'zod';
 export function standardsRoutes(api: RouteTable, standards: readonly StandardTable[]): void {
   api.add(
     {
-      method: 'get', path: '/api/standards', tags: ['standards'], access: { kind: 'signed-in' },
+      method: 'get',
+      path: '/api/standards',
+      tags: ['standards'],
+      access: { kind: 'signed-in' },
       summary: 'The standards this server scores against',
       responses: { 200: { description: 'their keys and titles', schema: z.array(standardSchema) }, 401: { description: 'not signed in', schema: errorSchema } },
     },
@@ -19,7 +22,11 @@ export function standardsRoutes(api: RouteTable, standards: readonly StandardTab
   );
   api.add(
     {
-      method: 'get', path: '/api/standards/:key/clauses.md', tags: ['standards'], params: standardParams, access: { kind: 'signed-in' },
+      method: 'get',
+      path: '/api/standards/:key/clauses.md',
+      tags: ['standards'],
+      params: standardParams,
+      access: { kind: 'signed-in' },
       summary: 'The clause table of one standard, as Markdown (generated from its YAML)',
       responses: {
         200: { description: 'Markdown', contentType: 'text/markdown' },

@@ -62,8 +62,12 @@ export function transferRoutes(api: RouteTable, options: { live: LiveTwin; trans
 
   api.add(
     {
-      method: 'get', path: '/api/sites/:id/transfers', tags: ['transfers'], params: siteParams,
-      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id }, siteExists,
+      method: 'get',
+      path: '/api/sites/:id/transfers',
+      tags: ['transfers'],
+      params: siteParams,
+      access: { kind: 'permission', permission: 'read', site: (i) => i.params.id },
+      siteExists,
       summary: 'The transfers declared on the site that stand now (the stuck-gauge check treats each like an open valve and a flow)',
       responses: {
         200: { description: 'the standing declarations', schema: z.array(declarationSchema) },
@@ -79,9 +83,15 @@ export function transferRoutes(api: RouteTable, options: { live: LiveTwin; trans
 
   api.add(
     {
-      method: 'post', path: '/api/sites/:id/transfers', tags: ['transfers'], params: siteParams, body: declareBody,
-      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id }, siteExists,
-      summary: "Declares a transfer on a tank (CSRF token required): the stuck-gauge check takes its valve as open and, where the tank has no good flow reading, the declared rate as its flow, until the declaration's end (at most 48 h ahead). Replaces the tank's earlier declaration; audited as transfer.declare",
+      method: 'post',
+      path: '/api/sites/:id/transfers',
+      tags: ['transfers'],
+      params: siteParams,
+      body: declareBody,
+      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id },
+      siteExists,
+      summary:
+        "Declares a transfer on a tank (CSRF token required): the stuck-gauge check takes its valve as open and, where the tank has no good flow reading, the declared rate as its flow, until the declaration's end (at most 48 h ahead). Replaces the tank's earlier declaration; audited as transfer.declare",
       responses: {
         201: { description: 'the declaration as the twin holds it', schema: declarationSchema },
         400: { description: 'a malformed body, a tank the site does not have (or without a level gauge), an end not ahead or more than 48 h ahead', schema: errorSchema },
@@ -98,7 +108,8 @@ export function transferRoutes(api: RouteTable, options: { live: LiveTwin; trans
       const at = now();
       const until = Date.parse(body.until);
       if (until <= at) throw new ClientError(400, 'bad-request', `body.until: ${body.until} is not ahead (now ${new Date(at).toISOString()})`);
-      if (until - at > MAX_DECLARED_MS) throw new ClientError(400, 'bad-request', `body.until: at most 48 h ahead (${new Date(at + MAX_DECLARED_MS).toISOString()}); declare a longer transfer again`);
+      if (until - at > MAX_DECLARED_MS)
+        throw new ClientError(400, 'bad-request', `body.until: at most 48 h ahead (${new Date(at + MAX_DECLARED_MS).toISOString()}); declare a longer transfer again`);
       const declaration = runCommand(() => transfers.declareTransfer(site.id, { tank: body.tank, direction: body.direction, rateM3h: body.rateM3h, until, by: user!.name, at }));
       audit({ actor: user!.name, action: 'transfer.declare', subject: body.tank, site: site.id, details: { ...declaration } });
       ctx.status = 201;
@@ -108,9 +119,13 @@ export function transferRoutes(api: RouteTable, options: { live: LiveTwin; trans
 
   api.add(
     {
-      method: 'delete', path: '/api/sites/:id/transfers/:tank', tags: ['transfers'], params: tankParams,
-      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id }, siteExists,
-      summary: "Ends the transfer declared on a tank now (CSRF token required); audited as transfer.end",
+      method: 'delete',
+      path: '/api/sites/:id/transfers/:tank',
+      tags: ['transfers'],
+      params: tankParams,
+      access: { kind: 'permission', permission: 'operate', site: (i) => i.params.id },
+      siteExists,
+      summary: 'Ends the transfer declared on a tank now (CSRF token required); audited as transfer.end',
       responses: {
         200: { description: 'the declaration as ended', schema: declarationSchema },
         401: { description: 'not signed in', schema: errorSchema },
@@ -119,7 +134,9 @@ export function transferRoutes(api: RouteTable, options: { live: LiveTwin; trans
       },
     },
     ({ ctx, params, user }) => {
-      const standing = desk().transfers(params.id).find((d) => d.tank === params.tank);
+      const standing = desk()
+        .transfers(params.id)
+        .find((d) => d.tank === params.tank);
       if (!standing) throw new ClientError(404, 'not-found', `no transfer declared on ${JSON.stringify(params.tank)} stands at ${JSON.stringify(params.id)}`);
       const at = now();
       const ended = runCommand(() => desk().declareTransfer(params.id, { ...standing, until: at, by: user!.name, at }));

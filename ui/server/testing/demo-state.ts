@@ -51,25 +51,35 @@ export function demoResults(site: Site, now: number): ClauseResult[] {
       const unknown = asset.id === site.assets.filter((a) => a.kind === 'tank').at(-1)?.id;
       const level = Math.round(asset.attributes.levelHigh * 0.6 * 100) / 100;
       results.push({
-        site: site.id, clause: 'tank-level-hh', subject: asset.id, since, standard: STANDARD,
+        site: site.id,
+        clause: 'tank-level-hh',
+        subject: asset.id,
+        since,
+        standard: STANDARD,
         verdict: unknown ? 'unknown' : 'pass',
         evidence: [{ point: `${asset.id}.level`, value: level, quality: unknown ? 'bad' : 'good', ts: now - 1_000 }],
         thresholds: { levelHighHigh: asset.attributes.levelHighHigh },
       });
     } else if (asset.kind === 'gas-detector') {
       results.push({
-        site: site.id, clause: 'gas-first-alarm', subject: asset.id, since, standard: STANDARD, verdict: 'pass',
+        site: site.id,
+        clause: 'gas-first-alarm',
+        subject: asset.id,
+        since,
+        standard: STANDARD,
+        verdict: 'pass',
         evidence: [{ point: `${asset.id}.gas`, value: 1.2, quality: 'good', ts: now - 1_000 }],
         thresholds: { firstAlarm: 25 },
       });
     } else if (asset.kind === 'dike') {
-      const largest = Math.max(
-        0,
-        ...site.assets.flatMap((a) => (a.kind === 'tank' && a.attributes.dike === asset.id ? [a.attributes.capacity] : [])),
-      );
+      const largest = Math.max(0, ...site.assets.flatMap((a) => (a.kind === 'tank' && a.attributes.dike === asset.id ? [a.attributes.capacity] : [])));
       const capacity = asset.attributes.effectiveCapacity;
       results.push({
-        site: site.id, clause: 'dike-capacity', subject: asset.id, since, standard: STANDARD,
+        site: site.id,
+        clause: 'dike-capacity',
+        subject: asset.id,
+        since,
+        standard: STANDARD,
         verdict: capacity >= largest ? 'pass' : 'fail',
         evidence: [{ point: `${asset.id}.effectiveCapacity`, value: capacity, quality: 'good', ts: since }],
         thresholds: { largestTank: largest },
@@ -94,7 +104,11 @@ export function demoScore(site: string, results: ClauseResult[], clauses: Clause
   const score = possible === 0 ? 0 : Math.round((earned / possible) * 100);
   const applicable = results.length - counts['not-applicable'];
   return {
-    site, ts: now, score, standard: STANDARD, counts,
+    site,
+    ts: now,
+    score,
+    standard: STANDARD,
+    counts,
     grade: score >= 90 ? 'A' : score >= 75 ? 'B' : score >= 60 ? 'C' : 'D',
     risk: score >= 90 ? 'blue' : score >= 75 ? 'yellow' : score >= 60 ? 'orange' : 'red',
     riskReason: { zh: `合规得分 ${score}`, en: `compliance score ${score}` },

@@ -48,11 +48,21 @@ export function createMemoryLiveTwin(sites: Site[], options: { now?: number; see
     const snap = state.get(event.data.site);
     if (!snap) return;
     switch (event.type) {
-      case 'result': upsertResult(snap, event.data); break;
-      case 'score': snap.score = event.data; break;
-      case 'alert': upsertAlert(snap, event.data); break;
-      case 'sample': snap.values[event.data.point] = event.data; break;
-      case 'health': health.set(event.data.site, event.data); break;
+      case 'result':
+        upsertResult(snap, event.data);
+        break;
+      case 'score':
+        snap.score = event.data;
+        break;
+      case 'alert':
+        upsertAlert(snap, event.data);
+        break;
+      case 'sample':
+        snap.values[event.data.point] = event.data;
+        break;
+      case 'health':
+        health.set(event.data.site, event.data);
+        break;
     }
   };
 
@@ -84,5 +94,3 @@ function upsertAlert(snap: SiteSnapshot, alert: Alert): void {
   snap.alerts = snap.alerts.filter((a) => a.id !== alert.id);
   if (alert.state !== 'cleared') snap.alerts.push(alert);
 }
-
-

@@ -61,10 +61,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
         const left = deadline - Date.now();
         if (left <= 0) throw new Error('no event within timeout');
         let timer: NodeJS.Timeout | undefined;
-        const chunk = await Promise.race([
-          (reading ??= reader.read()),
-          new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left))),
-        ]);
+        const chunk = await Promise.race([(reading ??= reader.read()), new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), left)))]);
         clearTimeout(timer);
         if (chunk === 'timeout') throw new Error('no event within timeout');
         reading = undefined;
