@@ -28,8 +28,13 @@ let browser: Browser;
 
 function result(verdict: ClauseResult['verdict'], since: number): ClauseResult {
   return {
-    site: 'zhoushan-demo', clause: 'tank-level-hh', subject: 'T101', verdict, since,
-    evidence: [{ point: 'T101.level', value: verdict === 'fail' ? 17.9 : 12.2, quality: 'good', ts: since }], thresholds: { highHigh: 17.5 },
+    site: 'zhoushan-demo',
+    clause: 'tank-level-hh',
+    subject: 'T101',
+    verdict,
+    since,
+    evidence: [{ point: 'T101.level', value: verdict === 'fail' ? 17.9 : 12.2, quality: 'good', ts: since }],
+    thresholds: { highHigh: 17.5 },
     standard: 'oil-depot-above-ground@1.0.0',
   };
 }
@@ -47,11 +52,19 @@ beforeAll(async () => {
   site = await loadDemoSite();
   server = await startSecuredServer([site, { ...site, id: 'zhoushan-demo-2', name: { zh: '舟山示范油库二期', en: 'Zhoushan demo depot II' } }], {
     staticDir: DEFAULT_STATIC_DIR,
-    telemetry: store, verdicts: store, alerts: store,
+    telemetry: store,
+    verdicts: store,
+    alerts: store,
     inspections: { list: (s) => store.evidence(s), record: (r) => store.writeEvidence([r]) },
     audit: (entry) => void store.appendAudit(entry),
     reports: { keyDir: join(root, 'data', 'keys') },
-    standards: [{ key: 'oil-depot-above-ground@1.0.0', title: { zh: '地面油库防护标准', en: 'Above-ground oil depot guideline' }, markdown: await readFile('standards/oil-depot-above-ground/1.0.0.md', 'utf8') }],
+    standards: [
+      {
+        key: 'oil-depot-above-ground@1.0.0',
+        title: { zh: '地面油库防护标准', en: 'Above-ground oil depot guideline' },
+        markdown: await readFile('standards/oil-depot-above-ground/1.0.0.md', 'utf8'),
+      },
+    ],
   });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -123,7 +136,7 @@ describe('the auditor', () => {
     }
   });
 
-  it('compares two sites clause by clause and reads the standard\'s clause table', async () => {
+  it("compares two sites clause by clause and reads the standard's clause table", async () => {
     const { page, problems } = await signedInPage('auditor');
     try {
       await page.getByTestId('nav-compare').click();

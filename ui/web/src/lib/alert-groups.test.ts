@@ -3,7 +3,17 @@ import type { Alert } from './api.ts';
 import { alertRows } from './alert-groups.ts';
 
 const alarm = (id: string, severity: Alert['severity'], raisedAt: number, extra: Partial<Alert> = {}): Alert => ({
-  id, site: 's', kind: 'k', severity, state: 'active', raisedAt, changedAt: raisedAt, subjects: ['T1'], message: { zh: id, en: id }, actions: [], ...extra,
+  id,
+  site: 's',
+  kind: 'k',
+  severity,
+  state: 'active',
+  raisedAt,
+  changedAt: raisedAt,
+  subjects: ['T1'],
+  message: { zh: id, en: id },
+  actions: [],
+  ...extra,
 });
 const incident = { hazard: 'tank-fire' as const, zones: { type: 'FeatureCollection' as const, features: [] }, affected: ['T1', 'T2'], inventory: [], countdowns: [] };
 

@@ -1,12 +1,24 @@
 import type { AlarmHealth, Alert, Quality } from '../../../../model/index.ts';
 import type { ResponseStatus } from './responses.ts';
-import type {
-  ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary,
-} from '../../../server/api-types.ts';
+import type { ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary } from '../../../server/api-types.ts';
 
 export type {
-  SiteDetail, SiteSummary, ClauseView, SubjectVerdict, EvidenceView, AssetView, PointView, PlanView,
-  SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary,
+  SiteDetail,
+  SiteSummary,
+  ClauseView,
+  SubjectVerdict,
+  EvidenceView,
+  AssetView,
+  PointView,
+  PlanView,
+  SiteAsOf,
+  ClauseHistory,
+  FailurePeriodView,
+  Comparison,
+  CompareCell,
+  CompareVerdict,
+  InspectionView,
+  StandardSummary,
 } from '../../../server/api-types.ts';
 import type { IncidentSummary, IncidentView } from '../../../server/incident-types.ts';
 import type { Rescore } from '../../../server/rescore-types.ts';
@@ -44,15 +56,12 @@ async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
 
 export const fetchSites = (signal?: AbortSignal): Promise<SiteSummary[]> => getJson('/api/sites', signal);
 
-export const fetchSite = (id: string, signal?: AbortSignal): Promise<SiteDetail> =>
-  getJson(`/api/sites/${encodeURIComponent(id)}`, signal);
+export const fetchSite = (id: string, signal?: AbortSignal): Promise<SiteDetail> => getJson(`/api/sites/${encodeURIComponent(id)}`, signal);
 
-export const eventsUrl = (site?: string): string =>
-  site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}`;
+export const eventsUrl = (site?: string): string => (site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}`);
 
 /** GET /api/sites/:id/alarm-health: the site's alarm-system health now (404 when its standard has no alarms section) */
-export const fetchAlarmHealth = (id: string, signal?: AbortSignal): Promise<AlarmHealth> =>
-  getJson(`/api/sites/${encodeURIComponent(id)}/alarm-health`, signal);
+export const fetchAlarmHealth = (id: string, signal?: AbortSignal): Promise<AlarmHealth> => getJson(`/api/sites/${encodeURIComponent(id)}/alarm-health`, signal);
 export type { AlarmHealth } from '../../../../model/index.ts';
 
 export interface SessionUser {
@@ -105,8 +114,7 @@ export const fetchAsOf = (id: string, at: number, signal?: AbortSignal): Promise
 
 const historyPath = (id: string, clause: string, subject: string, csv = false) =>
   `${site(id)}/clauses/${encodeURIComponent(clause)}/history${csv ? '.csv' : ''}?subject=${encodeURIComponent(subject)}`;
-export const fetchClauseHistory = (id: string, clause: string, subject: string, signal?: AbortSignal): Promise<ClauseHistory> =>
-  getJson(historyPath(id, clause, subject), signal);
+export const fetchClauseHistory = (id: string, clause: string, subject: string, signal?: AbortSignal): Promise<ClauseHistory> => getJson(historyPath(id, clause, subject), signal);
 export const clauseHistoryCsvUrl = (id: string, clause: string, subject: string): string => historyPath(id, clause, subject, true);
 
 export const reportUrl = (id: string, at?: number): string => `${site(id)}/report.pdf${at === undefined ? '' : `?at=${Math.floor(at)}`}`;
@@ -154,8 +162,7 @@ export const alarmCommand = async (alertId: string, c: AlarmCommand, csrf: strin
 
 export const fetchIncidents = (signal?: AbortSignal): Promise<IncidentSummary[]> => getJson('/api/incidents', signal);
 
-export const fetchIncident = (alertId: string, signal?: AbortSignal): Promise<IncidentView> =>
-  getJson(`/api/incidents/${encodeURIComponent(alertId)}`, signal);
+export const fetchIncident = (alertId: string, signal?: AbortSignal): Promise<IncidentView> => getJson(`/api/incidents/${encodeURIComponent(alertId)}`, signal);
 
 /** GET /api/sites/:id/rescore: the period's stored readings replayed under `standard` ("<id>@<version>") */
 export const fetchRescore = (id: string, from: number, to: number, standard: string, signal?: AbortSignal): Promise<Rescore> =>

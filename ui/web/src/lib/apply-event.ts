@@ -1,10 +1,6 @@
 import type { Alert, ClauseResult, Sample, SiteDetail, SiteScore, SubjectVerdict } from './api.ts';
 
-export type StreamEvent =
-  | { type: 'result'; data: ClauseResult }
-  | { type: 'score'; data: SiteScore }
-  | { type: 'alert'; data: Alert }
-  | { type: 'sample'; data: Sample };
+export type StreamEvent = { type: 'result'; data: ClauseResult } | { type: 'score'; data: SiteScore } | { type: 'alert'; data: Alert } | { type: 'sample'; data: Sample };
 
 /** Folds one live event into the site detail in place. */
 export function applyEvent(detail: SiteDetail, event: StreamEvent): void {

@@ -222,15 +222,18 @@ const strings = {
   wind: { zh: '风', en: 'Wind' },
   windFrom: { zh: '风向（来向）', en: 'from' },
   windUnknown: { zh: '风向未知', en: 'Wind unknown' },
-  'windUnknown.stale': { zh: '气象站读数已过时（超时未更新）', en: 'the weather station\'s reading is stale' },
-  'windUnknown.bad': { zh: '气象站读数无效', en: 'the weather station\'s reading is bad' },
-  'windUnknown.uncertain': { zh: '气象站读数可疑', en: 'the weather station\'s reading is uncertain' },
+  'windUnknown.stale': { zh: '气象站读数已过时（超时未更新）', en: "the weather station's reading is stale" },
+  'windUnknown.bad': { zh: '气象站读数无效', en: "the weather station's reading is bad" },
+  'windUnknown.uncertain': { zh: '气象站读数可疑', en: "the weather station's reading is uncertain" },
   'windUnknown.no-station': { zh: '站点未配置气象站', en: 'the site has no weather station' },
   'windUnknown.no-reading': { zh: '尚未收到气象站读数', en: 'no reading from the weather station yet' },
   'windUnknown.link-lost': { zh: '本页与服务器的实时连接中断', en: 'this page has lost its live link' },
-  'windUnknown.feed-lost': { zh: '气象站所在数据源通信中断', en: 'the weather station\'s data source has gone silent' },
+  'windUnknown.feed-lost': { zh: '气象站所在数据源通信中断', en: "the weather station's data source has gone silent" },
   /** {side}: a compass point; {speed}: m/s */
-  windLastReading: { zh: '最后读数：{side}风 {speed} m/s（非当前值，勿据此判断上下风）', en: 'last reading: from the {side}, {speed} m/s (not current: do not judge upwind by it)' },
+  windLastReading: {
+    zh: '最后读数：{side}风 {speed} m/s（非当前值，勿据此判断上下风）',
+    en: 'last reading: from the {side}, {speed} m/s (not current: do not judge upwind by it)',
+  },
   /** {speed}: m/s */
   windCalm: { zh: '静风（{speed} m/s）：风向不可靠', en: 'Calm ({speed} m/s): wind direction unreliable' },
   windLive: { zh: '气象站实时值', en: 'live from the weather station' },
@@ -241,11 +244,23 @@ const strings = {
   access: { zh: '进场与疏散', en: 'Access' },
   approach: { zh: '建议进场路线', en: 'Recommended approach' },
   places: { zh: '避难所与消防水源', en: 'Shelters and fire water' },
-  accessWindUnknown: { zh: '风向未知：不推荐进场大门和路线。下列为各出入口与危险区的关系；到场前须确认风向。', en: 'Wind unknown: no gate or approach is recommended. Every gate is listed with its zones; confirm the wind before going in.' },
-  accessCalm: { zh: '静风：风向不可靠，推荐危险区外最近的出入口；到场后观察烟气飘向，风可能从任何方向起。', en: 'Calm: wind direction unreliable — the nearest gate outside the zones; watch the smoke on arrival, the wind may rise from any side.' },
-  noGateAllowed: { zh: '没有可安全进场的出入口：每个出入口都位于危险区内或下风向±45°以内。', en: 'No gate is safe to come in by: every gate lies inside a zone or within 45° of downwind.' },
+  accessWindUnknown: {
+    zh: '风向未知：不推荐进场大门和路线。下列为各出入口与危险区的关系；到场前须确认风向。',
+    en: 'Wind unknown: no gate or approach is recommended. Every gate is listed with its zones; confirm the wind before going in.',
+  },
+  accessCalm: {
+    zh: '静风：风向不可靠，推荐危险区外最近的出入口；到场后观察烟气飘向，风可能从任何方向起。',
+    en: 'Calm: wind direction unreliable — the nearest gate outside the zones; watch the smoke on arrival, the wind may rise from any side.',
+  },
+  noGateAllowed: {
+    zh: '没有可安全进场的出入口：每个出入口都位于危险区内或下风向±45°以内。',
+    en: 'No gate is safe to come in by: every gate lies inside a zone or within 45° of downwind.',
+  },
   /** {distance}: metres; {side}: a compass point; {bearing}: degrees; {zone}: the zone's name */
-  stagingAt: { zh: '在上风向最大危险区外集结：事故点{side}侧{distance}米（方位{bearing}°），{zone}外', en: 'Stage upwind outside the largest zone: {distance} m {side} of the incident (bearing {bearing}°), beyond the {zone}' },
+  stagingAt: {
+    zh: '在上风向最大危险区外集结：事故点{side}侧{distance}米（方位{bearing}°），{zone}外',
+    en: 'Stage upwind outside the largest zone: {distance} m {side} of the incident (bearing {bearing}°), beyond the {zone}',
+  },
   stagingPoint: { zh: '集结点', en: 'Staging point' },
   approachPoint: { zh: '停靠点', en: 'Approach point' },
   doNotUse: { zh: '勿从此进场', en: 'do not use' },
@@ -260,7 +275,10 @@ const strings = {
   recommendedGate: { zh: '建议从{gate}进场', en: 'Come in by the {gate}' },
   noGateOutside: { zh: '所有出入口均位于危险区内：进场路线须由现场指挥确定', en: 'Every gate lies inside a hazard zone: the incident commander must choose the way in' },
   /** {road}: its name; {distance}: metres; {side}: a compass point */
-  roadApproach: { zh: '道路进场：沿{road}至事故点{side}侧{distance}米处（危险区外、非下风向的最近道路点）', en: 'Road approach: {road}, to {distance} m {side} of the incident (the nearest point of road outside the zones and not downwind)' },
+  roadApproach: {
+    zh: '道路进场：沿{road}至事故点{side}侧{distance}米处（危险区外、非下风向的最近道路点）',
+    en: 'Road approach: {road}, to {distance} m {side} of the incident (the nearest point of road outside the zones and not downwind)',
+  },
   noRoadOutside: { zh: '危险区外且非下风向的道路点不存在', en: 'No point of road lies outside the zones and off the downwind side' },
   /** {gate}: its name; {roads}: the roads driven, in order; {length}: metres */
   roadRoute: { zh: '从{gate}出发：{roads}，约{length}米，不经过危险区', en: 'From the {gate}: {roads}, about {length} m, clear of the zones' },
@@ -283,7 +301,10 @@ const strings = {
   /** {duration}: how long past the deadline */
   overdueBy: { zh: '已超时 {duration}', en: 'overdue by {duration}' },
   conditionCleared: { zh: '条件已解除，待关闭', en: 'Condition cleared, awaiting close' },
-  conditionClearedHint: { zh: '引发事故的条件已恢复正常，倒计时停止；事故须由人员填写说明后关闭。', en: 'The condition that raised the incident has returned to normal; the countdowns have stopped. A person closes the incident with a comment.' },
+  conditionClearedHint: {
+    zh: '引发事故的条件已恢复正常，倒计时停止；事故须由人员填写说明后关闭。',
+    en: 'The condition that raised the incident has returned to normal; the countdowns have stopped. A person closes the incident with a comment.',
+  },
   liveRisk: { zh: '实时风险', en: 'Live risk' },
   deadlineAt: { zh: '截止', en: 'due' },
   yourResponse: { zh: '救援队响应', en: 'Your team' },
@@ -326,7 +347,10 @@ const strings = {
   'due.unknown': { zh: '未知', en: 'unknown' },
   onlineRate: { zh: '今日在线率', en: 'Online today' },
   transfers: { zh: '收发油作业申报', en: 'Declared transfers' },
-  transfersHint: { zh: '申报的收发油作业视同阀门打开并有流量：无流量计（或其读数无效）的储罐按申报流量核对液位计是否卡滞', en: 'A declared transfer counts as an open valve and a flow: a tank without a good flow reading has its level gauge checked against the declared rate' },
+  transfersHint: {
+    zh: '申报的收发油作业视同阀门打开并有流量：无流量计（或其读数无效）的储罐按申报流量核对液位计是否卡滞',
+    en: 'A declared transfer counts as an open valve and a flow: a tank without a good flow reading has its level gauge checked against the declared rate',
+  },
   transfersNone: { zh: '当前无申报的收发油作业', en: 'No transfer declared now' },
   transferIn: { zh: '收油', en: 'receiving' },
   transferOut: { zh: '发油', en: 'sending' },
@@ -348,7 +372,10 @@ const strings = {
   commitment: { zh: '今日安全承诺', en: "Today's safety commitment" },
   commitmentsToday: { zh: '各站点今日安全承诺', en: "Every site's safety commitment today" },
   commitmentStanding: { zh: '当前不能承诺"一切正常"，因为：', en: 'All normal cannot be declared, because:' },
-  commitmentNormal: { zh: '实时孪生显示无未关闭事件、无失效安全监测点、无逾期事项、无雷电预警', en: 'The live twin shows no open incident, no stale safety point, nothing overdue, no lightning warning' },
+  commitmentNormal: {
+    zh: '实时孪生显示无未关闭事件、无失效安全监测点、无逾期事项、无雷电预警',
+    en: 'The live twin shows no open incident, no stale safety point, nothing overdue, no lightning warning',
+  },
   commitmentAllNormal: { zh: '承诺：各重大危险源处于安全运行状态（一切正常）', en: 'I declare every major hazard in safe operation (all normal)' },
   commitmentStatement: { zh: '承诺内容（已采取的措施、仍存在的情况）', en: 'Statement (measures taken, what stands)' },
   commitmentSign: { zh: '签署承诺', en: 'Sign the commitment' },
@@ -385,7 +412,13 @@ export function defaultLang(languages: readonly string[]): Lang {
 
 export function formatTime(lang: Lang, ts: number): string {
   return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
   }).format(ts);
 }
 

@@ -4,12 +4,23 @@ import { centreOf, compassPoint, contains, focusBox, formatCountdown, formatLatL
 
 const square = (x: number, y: number, side: number, properties: Record<string, unknown> = {}): GeoFeature => ({
   type: 'Feature',
-  geometry: { type: 'Polygon', coordinates: [[[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]] },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x, y],
+        [x + side, y],
+        [x + side, y + side],
+        [x, y + side],
+        [x, y],
+      ],
+    ],
+  },
   properties,
 });
 
 describe('incident geometry', () => {
-  it('finds a zone\'s centre without counting the closing vertex twice', () => {
+  it("finds a zone's centre without counting the closing vertex twice", () => {
     expect(centreOf(square(340, 330, 140))).toEqual({ x: 410, y: 400 });
   });
 
@@ -51,13 +62,29 @@ describe('incident geometry', () => {
 describe('the part of the plan around an incident', () => {
   const plan = { width: 700, height: 500 };
   it('frames the zones with a margin, at least the minimum span', () => {
-    expect(focusBox([{ x: 340, y: 330 }, { x: 480, y: 420 }], plan)).toEqual({ minX: 280, minY: 270, maxX: 540, maxY: 480 });
+    expect(
+      focusBox(
+        [
+          { x: 340, y: 330 },
+          { x: 480, y: 420 },
+        ],
+        plan,
+      ),
+    ).toEqual({ minX: 280, minY: 270, maxX: 540, maxY: 480 });
     expect(focusBox([{ x: 400, y: 300 }], plan)).toEqual({ minX: 300, minY: 200, maxX: 500, maxY: 400 });
   });
 
   it('stays inside the plan, and is the whole plan when the zones reach past it', () => {
     expect(focusBox([{ x: 10, y: 490 }], plan)).toEqual({ minX: 0, minY: 300, maxX: 200, maxY: 500 });
-    expect(focusBox([{ x: -200, y: -100 }, { x: 900, y: 700 }], plan)).toEqual({ minX: 0, minY: 0, maxX: 700, maxY: 500 });
+    expect(
+      focusBox(
+        [
+          { x: -200, y: -100 },
+          { x: 900, y: 700 },
+        ],
+        plan,
+      ),
+    ).toEqual({ minX: 0, minY: 0, maxX: 700, maxY: 500 });
     expect(focusBox([], plan)).toBeUndefined();
   });
 });

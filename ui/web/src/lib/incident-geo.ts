@@ -85,7 +85,9 @@ export function geoUri(lat: number, lon: number): string {
 
 /** a zone's ring as "lat,lon" lines, for pasting into another system */
 export function zoneText(feature: GeoFeature): string {
-  return vertices(feature).map((p) => `${p.y.toFixed(6)},${p.x.toFixed(6)}`).join('\n');
+  return vertices(feature)
+    .map((p) => `${p.y.toFixed(6)},${p.x.toFixed(6)}`)
+    .join('\n');
 }
 
 /** "04:59", "1:02:03"; never negative: past the deadline reads "00:00" (countdown.ts says how long overdue) */
@@ -102,7 +104,12 @@ export function formatCountdown(ms: number): string {
  * The part of the plan to show for an incident: its zones and affected assets with `marginM` around,
  * at least `minSpanM` wide and high, kept inside the plan.
  */
-export function focusBox(points: readonly XY[], plan: { width: number; height: number }, marginM = 60, minSpanM = 200): { minX: number; minY: number; maxX: number; maxY: number } | undefined {
+export function focusBox(
+  points: readonly XY[],
+  plan: { width: number; height: number },
+  marginM = 60,
+  minSpanM = 200,
+): { minX: number; minY: number; maxX: number; maxY: number } | undefined {
   if (points.length === 0) return undefined;
   const span = (lo: number, hi: number, size: number) => {
     const grow = Math.max(0, minSpanM - (hi - lo + 2 * marginM)) / 2;

@@ -8,7 +8,14 @@ describe('markdownBlocks', () => {
       { kind: 'heading', level: 1, text: '标准 / Standard' },
       { kind: 'paragraph', text: 'Some text wrapped.' },
       { kind: 'list', items: ['one', 'two'] },
-      { kind: 'table', header: ['id', 'title'], rows: [['a', 'x | y'], ['b', '<script>']] },
+      {
+        kind: 'table',
+        header: ['id', 'title'],
+        rows: [
+          ['a', 'x | y'],
+          ['b', '<script>'],
+        ],
+      },
       { kind: 'heading', level: 2, text: 'Next' },
     ]);
   });

@@ -9,9 +9,21 @@ const ids = (roads: Road[] | undefined) => roads?.map((r) => r.id);
 
 // a ring 0..100 × 100..200, an access road from a gate at (50, 0) up to the ring's south side,
 // and a spur from the ring's east side out to (150, 150)
-const ring = road('ring', [[0, 100], [100, 100], [100, 200], [0, 200], [0, 100]]);
-const access = road('access', [[50, 0], [50, 100]]);
-const spur = road('spur', [[100, 150], [150, 150]]);
+const ring = road('ring', [
+  [0, 100],
+  [100, 100],
+  [100, 200],
+  [0, 200],
+  [0, 100],
+]);
+const access = road('access', [
+  [50, 0],
+  [50, 100],
+]);
+const spur = road('spur', [
+  [100, 150],
+  [150, 150],
+]);
 const roads = [ring, access, spur];
 
 describe('the drive along the roads', () => {
@@ -39,7 +51,16 @@ describe('the drive along the roads', () => {
   });
 
   it('finds no way between roads that do not meet, nor on a site without roads', () => {
-    const apart = [road('a', [[0, 0], [10, 0]]), road('b', [[0, 20], [10, 20]])];
+    const apart = [
+      road('a', [
+        [0, 0],
+        [10, 0],
+      ]),
+      road('b', [
+        [0, 20],
+        [10, 20],
+      ]),
+    ];
     expect(roadRoute(apart, { x: 0, y: 0 }, { x: 10, y: 20 }, nowhere)).toBeUndefined();
     expect(roadRoute([], { x: 0, y: 0 }, { x: 10, y: 20 }, nowhere)).toBeUndefined();
   });

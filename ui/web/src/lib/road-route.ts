@@ -97,7 +97,7 @@ export function roadRoute(roads: readonly Road[], from: XY, to: XY, inAnyZone: (
     }
   }
   const driven: Road[] = [];
-  for (let n = end.node; n !== start.node; ) {
+  for (let n = end.node; n !== start.node;) {
     const step = via.get(n)!;
     if (driven[0] !== step.road) driven.unshift(step.road);
     n = step.from;

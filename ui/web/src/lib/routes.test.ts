@@ -17,7 +17,7 @@ describe('hash routes', () => {
   });
 });
 
-describe('the auditor\'s routes', () => {
+describe("the auditor's routes", () => {
   it('maps the as-of page with and without an instant', () => {
     expect(parseHash(asOfHref('zhoushan-demo', 1_700_000_000_123.4))).toEqual({ page: 'as-of', id: 'zhoushan-demo', at: 1_700_000_000_123 });
     expect(parseHash(asOfHref('zhoushan-demo'))).toEqual({ page: 'as-of', id: 'zhoushan-demo', at: null });
@@ -31,7 +31,7 @@ describe('the auditor\'s routes', () => {
   });
 });
 
-describe('the rescue team\'s routes', () => {
+describe("the rescue team's routes", () => {
   it('maps #/incidents to the open incidents and #/incidents/<id> to one, round-tripping alert ids with colons', () => {
     expect(parseHash(incidentHref())).toEqual({ page: 'incidents' });
     const id = 'zhoushan-demo:hazard:overfill:T201:1780000002000';

@@ -12,7 +12,16 @@ import { assessWind } from './station-wind.ts';
 import { DOWNWIND_HALF_ANGLE_DEG, offDownwind } from './wind-side.ts';
 import { inZone } from './zones.ts';
 
-const COMPASS = [['N', 0], ['NE', 45], ['E', 90], ['SE', 135], ['S', 180], ['SW', 225], ['W', 270], ['NW', 315]] as const;
+const COMPASS = [
+  ['N', 0],
+  ['NE', 45],
+  ['E', 90],
+  ['SE', 135],
+  ['S', 180],
+  ['SW', 225],
+  ['W', 270],
+  ['NW', 315],
+] as const;
 const known = (fromDeg: number): AccessWind => ({ state: 'known', fromDeg });
 
 /** a zone as the engine draws it: a 48-sided polygon about the centre, with its radius */
@@ -41,15 +50,29 @@ function expectNeverDownwind(access: SiteAccess, fromDeg: number, zones: readonl
 /** a live site view holding only a weather station's wind: what the rescue page reads the wind from */
 function stationDetail(speedMs: number, fromDeg: number, quality: 'good' | 'bad' | 'uncertain' | 'stale' = 'good'): SiteDetail {
   const sample = (point: string, value: number): Sample => ({
-    site: 's', point, value, ts: 1_000, quality: quality === 'stale' ? 'bad' : quality, ...(quality === 'stale' ? { reason: 'stale' } : {}),
+    site: 's',
+    point,
+    value,
+    ts: 1_000,
+    quality: quality === 'stale' ? 'bad' : quality,
+    ...(quality === 'stale' ? { reason: 'stale' } : {}),
   });
   return {
     site: {
-      id: 's', name: { zh: 's', en: 's' }, location: { lat: 30, lon: 122 }, plan: { width: 100, height: 100 }, standards: [],
+      id: 's',
+      name: { zh: 's', en: 's' },
+      location: { lat: 30, lon: 122 },
+      plan: { width: 100, height: 100 },
+      standards: [],
       assets: [{ id: 'WS1', kind: 'weather-station', name: { zh: '气象站', en: 'Weather station' }, position: { x: 0, y: 0 }, attributes: {} }],
-      points: [{ id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed', unit: 'm/s' }, { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction', unit: 'deg' }],
+      points: [
+        { id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed', unit: 'm/s' },
+        { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction', unit: 'deg' },
+      ],
     },
-    score: null, clauses: [], alerts: [],
+    score: null,
+    clauses: [],
+    alerts: [],
     values: { 'WS1.wind_speed': sample('WS1.wind_speed', speedMs), 'WS1.wind_direction': sample('WS1.wind_direction', fromDeg) },
   };
 }
@@ -120,7 +143,10 @@ describe('rescue access on the demo plan: a full-surface fire in T101', async ()
 
   it('unknown wind: every gate with its zones, none recommended, no approach, route or staging', () => {
     const access = siteAccess(plan, t101, [ring(t101, 450)], { state: 'unknown' });
-    expect(access.gates.map((g) => [g.gate.id, g.side, g.excluded, g.zones])).toEqual([['G1', 'unknown', 'zone', [0]], ['G2', 'unknown', undefined, []]]);
+    expect(access.gates.map((g) => [g.gate.id, g.side, g.excluded, g.zones])).toEqual([
+      ['G1', 'unknown', 'zone', [0]],
+      ['G2', 'unknown', undefined, []],
+    ]);
     expect(access).toMatchObject({ wind: 'unknown', recommended: undefined, approach: undefined, route: undefined, staging: undefined });
   });
 });

@@ -10,7 +10,18 @@ const gate = (id: string, x: number, y: number): Gate => ({ id, name: { zh: id, 
 const circle = (x: number, y: number, radiusM: number): GeoFeature => ({ type: 'Feature', geometry: { type: 'Point', coordinates: [x, y] }, properties: { radiusM } });
 const square = (x: number, y: number, side: number): GeoFeature => ({
   type: 'Feature',
-  geometry: { type: 'Polygon', coordinates: [[[x, y], [x + side, y], [x + side, y + side], [x, y + side], [x, y]]] },
+  geometry: {
+    type: 'Polygon',
+    coordinates: [
+      [
+        [x, y],
+        [x + side, y],
+        [x + side, y + side],
+        [x, y + side],
+        [x, y],
+      ],
+    ],
+  },
   properties: {},
 });
 const road = (id: string, points: [number, number][]): Road => ({ id, name: { zh: id, en: id }, kind: 'fire-lane', width: 6, points: points.map(([x, y]) => ({ x, y })) });
@@ -20,7 +31,7 @@ const centre = { x: 100, y: 100 };
 const gates = [gate('N', 100, 300), gate('E', 300, 100), gate('S', 100, 0), gate('W', 0, 100)];
 
 describe('site access for a rescue team', () => {
-  it('tells upwind, crosswind and downwind from the wind\'s direction of origin', () => {
+  it("tells upwind, crosswind and downwind from the wind's direction of origin", () => {
     expect(windSide(0, 0)).toBe('upwind');
     expect(windSide(350, 20)).toBe('upwind');
     expect(windSide(90, 0)).toBe('crosswind');
@@ -52,7 +63,12 @@ describe('site access for a rescue team', () => {
     expect(siteAccess({ gates }, centre, [circle(100, 100, 101)], CALM).recommended?.gate.id).toBe('N');
     const unknown = siteAccess({ gates }, centre, [circle(100, 100, 101)], UNKNOWN);
     expect(unknown.recommended).toBeUndefined();
-    expect(unknown.gates.map((g) => [g.gate.id, g.side, g.excluded])).toEqual([['S', 'unknown', 'zone'], ['W', 'unknown', 'zone'], ['N', 'unknown', undefined], ['E', 'unknown', undefined]]);
+    expect(unknown.gates.map((g) => [g.gate.id, g.side, g.excluded])).toEqual([
+      ['S', 'unknown', 'zone'],
+      ['W', 'unknown', 'zone'],
+      ['N', 'unknown', undefined],
+      ['E', 'unknown', undefined],
+    ]);
   });
 
   it('recommends no gate when every gate is inside a zone, and has none when the site records none', () => {
@@ -63,7 +79,16 @@ describe('site access for a rescue team', () => {
   });
 
   it('finds the nearest point of road outside the zones', () => {
-    const roads = [road('R1', [[0, 150], [200, 150]]), road('R2', [[250, 0], [250, 200]])];
+    const roads = [
+      road('R1', [
+        [0, 150],
+        [200, 150],
+      ]),
+      road('R2', [
+        [250, 0],
+        [250, 200],
+      ]),
+    ];
     // no zone: straight north of the incident on R1
     expect(siteAccess({ roads }, centre, [], from(0)).approach).toMatchObject({ road: { id: 'R1' }, point: { x: 100, y: 150 }, distance: 50, bearing: 0 });
     // a 70 m zone: R1 leaves it about 49 m either side of x = 100, nearer than R2
@@ -79,7 +104,16 @@ describe('site access for a rescue team', () => {
 
   it('routes from the recommended gate along the roads to the approach point, and not from a gate in a zone', () => {
     // R1 runs 150 m north of the incident from x 0 to 200, R3 comes down to it from a gate at (200, 400)
-    const roads = [road('R1', [[0, 150], [200, 150]]), road('R3', [[200, 400], [200, 150]])];
+    const roads = [
+      road('R1', [
+        [0, 150],
+        [200, 150],
+      ]),
+      road('R3', [
+        [200, 400],
+        [200, 150],
+      ]),
+    ];
     const access = siteAccess({ roads, gates: [gate('N', 200, 400)] }, centre, [circle(100, 100, 20)], from(0));
     expect(access.approach).toMatchObject({ road: { id: 'R1' }, point: { x: 100, y: 150 } });
     expect(access.route?.roads.map((r) => r.id)).toEqual(['R3', 'R1']);

@@ -22,8 +22,18 @@ describe('the staging point when no gate may be used', () => {
   it('goes beyond the zone reaching farthest upwind, not the largest one downwind, and past a gap between zones', () => {
     // a cloud stretched 400 m downwind (the wind from the north: it lies south) but only 20 m upwind,
     // and a separate cordon ring from 60 m to 80 m north
-    const cloud = polygon([[-30, 20], [30, 20], [30, -400], [-30, -400]]);
-    const cordonNorth = polygon([[-50, 60], [50, 60], [50, 80], [-50, 80]]);
+    const cloud = polygon([
+      [-30, 20],
+      [30, 20],
+      [30, -400],
+      [-30, -400],
+    ]);
+    const cordonNorth = polygon([
+      [-50, 60],
+      [50, 60],
+      [50, 80],
+      [-50, 80],
+    ]);
     const s = stagingPoint(centre, [cloud, cordonNorth], 0);
     expect(s.beyond).toBe(1);
     expect(s.point.x).toBeCloseTo(0, 9);

@@ -6,11 +6,23 @@ const sample = (point: string, value: number | string, extra: Partial<Sample> = 
 function detail(values: Record<string, Sample>, station = true): SiteDetail {
   return {
     site: {
-      id: 's', name: { zh: 's', en: 's' }, location: { lat: 30, lon: 122 }, plan: { width: 100, height: 100 }, standards: [],
+      id: 's',
+      name: { zh: 's', en: 's' },
+      location: { lat: 30, lon: 122 },
+      plan: { width: 100, height: 100 },
+      standards: [],
       assets: station ? [{ id: 'WS1', kind: 'weather-station', name: { zh: '气象站', en: 'Weather station' }, position: { x: 0, y: 0 }, attributes: {} }] : [],
-      points: station ? [{ id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed', unit: 'm/s' }, { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction', unit: 'deg' }] : [],
+      points: station
+        ? [
+            { id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed', unit: 'm/s' },
+            { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction', unit: 'deg' },
+          ]
+        : [],
     },
-    score: null, clauses: [], alerts: [], values,
+    score: null,
+    clauses: [],
+    alerts: [],
+    values,
   };
 }
 const wind = (speed: Sample, from: Sample) => detail({ 'WS1.wind_speed': speed, 'WS1.wind_direction': from });
@@ -28,17 +40,26 @@ describe('the wind as the rescue page may use it', () => {
   it('is unknown, with the reason and the last reading, when a reading is stale, bad or uncertain', () => {
     const stale = sample('WS1.wind_direction', 200, { quality: 'bad', reason: 'stale' });
     expect(assessWind(wind(sample('WS1.wind_speed', 3), stale))).toEqual({ state: 'unknown', reason: 'stale', last: { speedMs: 3, fromDeg: 200 } });
-    expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'bad', reason: 'BadCommunicationError' }), sample('WS1.wind_direction', 200)))).toMatchObject({ state: 'unknown', reason: 'bad' });
-    expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'uncertain', reason: 'flat' }), sample('WS1.wind_direction', 200)))).toMatchObject({ state: 'unknown', reason: 'uncertain' });
+    expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'bad', reason: 'BadCommunicationError' }), sample('WS1.wind_direction', 200)))).toMatchObject({
+      state: 'unknown',
+      reason: 'bad',
+    });
+    expect(assessWind(wind(sample('WS1.wind_speed', 3, { quality: 'uncertain', reason: 'flat' }), sample('WS1.wind_direction', 200)))).toMatchObject({
+      state: 'unknown',
+      reason: 'uncertain',
+    });
     // the twin's link watch: the station's source went silent as a whole (not this page's link)
     const lost = sample('WS1.wind_direction', 200, { quality: 'bad', reason: 'link-lost' });
     expect(assessWind(wind(sample('WS1.wind_speed', 3), lost))).toEqual({ state: 'unknown', reason: 'feed-lost', last: { speedMs: 3, fromDeg: 200 } });
     // a stale report of a point that never read carries NaN: no last reading
-    expect(assessWind(wind(sample('WS1.wind_speed', Number.NaN, { quality: 'bad', reason: 'stale' }), sample('WS1.wind_direction', 200)))).toEqual({ state: 'unknown', reason: 'stale' });
+    expect(assessWind(wind(sample('WS1.wind_speed', Number.NaN, { quality: 'bad', reason: 'stale' }), sample('WS1.wind_direction', 200)))).toEqual({
+      state: 'unknown',
+      reason: 'stale',
+    });
     expect(assessWind(wind(sample('WS1.wind_speed', 'x'), sample('WS1.wind_direction', 200)))).toEqual({ state: 'unknown', reason: 'bad' });
   });
 
-  it('is unknown while the page\'s live link is down, without readings, or without a weather station', () => {
+  it("is unknown while the page's live link is down, without readings, or without a weather station", () => {
     const good = wind(sample('WS1.wind_speed', 3), sample('WS1.wind_direction', 200));
     expect(assessWind(good, 'reconnecting')).toMatchObject({ state: 'unknown', reason: 'link-lost', last: { fromDeg: 200 } });
     expect(assessWind(good, 'closed').state).toBe('unknown');

@@ -21,9 +21,10 @@ export type WindNow =
 export type LinkState = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
 const unknown = (reason: WindUnknownReason, speed?: Sample, from?: Sample): WindNow => {
-  const last = typeof speed?.value === 'number' && typeof from?.value === 'number' && Number.isFinite(speed.value) && Number.isFinite(from.value)
-    ? { speedMs: speed.value, fromDeg: from.value }
-    : undefined;
+  const last =
+    typeof speed?.value === 'number' && typeof from?.value === 'number' && Number.isFinite(speed.value) && Number.isFinite(from.value)
+      ? { speedMs: speed.value, fromDeg: from.value }
+      : undefined;
   return last ? { state: 'unknown', reason, last } : { state: 'unknown', reason };
 };
 
@@ -36,9 +37,9 @@ const unknown = (reason: WindUnknownReason, speed?: Sample, from?: Sample): Wind
  */
 export function assessWind(detail: SiteDetail | null, link: LinkState = 'live'): WindNow {
   if (!detail) return { state: 'unknown', reason: 'no-reading' };
-  const station = detail.site.assets.find((a) => a.kind === 'weather-station'
-    && detail.site.points.some((p) => p.id === `${a.id}.wind_speed`)
-    && detail.site.points.some((p) => p.id === `${a.id}.wind_direction`));
+  const station = detail.site.assets.find(
+    (a) => a.kind === 'weather-station' && detail.site.points.some((p) => p.id === `${a.id}.wind_speed`) && detail.site.points.some((p) => p.id === `${a.id}.wind_direction`),
+  );
   if (!station) return { state: 'unknown', reason: 'no-station' };
   const speed = detail.values[`${station.id}.wind_speed`];
   const from = detail.values[`${station.id}.wind_direction`];
@@ -53,9 +54,7 @@ export function assessWind(detail: SiteDetail | null, link: LinkState = 'live'):
   }
   const fromDeg = ((from.value % 360) + 360) % 360;
   const ts = Math.min(speed.ts, from.ts);
-  return speed.value < CALM_BELOW_MS
-    ? { state: 'calm', speedMs: speed.value, fromDeg, ts }
-    : { state: 'known', speedMs: speed.value, fromDeg, ts };
+  return speed.value < CALM_BELOW_MS ? { state: 'calm', speedMs: speed.value, fromDeg, ts } : { state: 'known', speedMs: speed.value, fromDeg, ts };
 }
 
 /** The wind's bearing for access: only a known wind has one. */
