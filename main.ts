@@ -120,6 +120,8 @@ export interface Ketwin {
   sims: DepotSim[];
   /** rows buffered, written and dropped by the database writer */
   writerStats(): StoreWriterStats;
+  /** samples handed to the engine since this start (from collectors, or under `central` from JetStream); still read after close */
+  samplesIngested(): number;
   close(): Promise<void>;
 }
 
@@ -427,7 +429,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const server = await startServer({ app, port: options.port, host: options.host });
     stops.push(() => server.close());
 
-    return { url: server.url, sites, sims, writerStats: () => writer.stats(), close };
+    return { url: server.url, sites, sims, writerStats: () => writer.stats(), samplesIngested: () => collection.stats().buffer.delivered, close };
   } catch (error) {
     await close();
     throw error;
