@@ -71,9 +71,9 @@ export async function startDurableSubscription(options: DurableSubscriptionOptio
   async function take(message: JsMsg): Promise<void> {
     // a slow handler (a busy engine, a database catching up) keeps its message: the next one is not given
     // meanwhile (max_ack_pending 1), nor this one delivered twice
-    const started = Date.now();
+    const started = performance.now(); // elapsed time, not the time of day: the monotonic clock
     const working = setInterval(() => {
-      if (Date.now() - started + workEveryMs <= options.maxHandleMs) message.working();
+      if (performance.now() - started + workEveryMs <= options.maxHandleMs) message.working();
     }, workEveryMs);
     try {
       await options.handle(message, stats);
