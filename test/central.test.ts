@@ -38,13 +38,28 @@ describe('ketwin central', () => {
   it('takes in the samples an edge published through its durable consumer, into the engine and the writer; stopped a while, it goes on where it was', async () => {
     root = await mkdtemp(join(tmpdir(), 'ketwin-central-'));
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
-    const startCentral = () => startKetwin({
-      port: 0, host: '127.0.0.1', dataDir: join(root!, 'central'), sitesDir: resolve('sites'), standardsDir: resolve('standards'),
-      simulate: false, logger, users: createMemoryUserDirectory(), metricsToken: METRICS_TOKEN, nats, central: {},
-    });
+    const startCentral = () =>
+      startKetwin({
+        port: 0,
+        host: '127.0.0.1',
+        dataDir: join(root!, 'central'),
+        sitesDir: resolve('sites'),
+        standardsDir: resolve('standards'),
+        simulate: false,
+        logger,
+        users: createMemoryUserDirectory(),
+        metricsToken: METRICS_TOKEN,
+        nats,
+        central: {},
+      });
     central = await startCentral();
     edge = await startEdge({
-      sites: [await loadSite(resolve('sites/zhoushan-demo.yaml'))], dataDir: join(root, 'edge'), simulate: { ports: 'ephemeral' }, logger, bus: nats, healthEveryMs: 1000,
+      sites: [await loadSite(resolve('sites/zhoushan-demo.yaml'))],
+      dataDir: join(root, 'edge'),
+      simulate: { ports: 'ephemeral' },
+      logger,
+      bus: nats,
+      healthEveryMs: 1000,
     });
     await waitFor(() => central!.samplesIngested() >= 300, 'central to ingest samples', 60_000);
     expect(await ingested(central.url)).toBeGreaterThanOrEqual(300); // what /metrics reports
