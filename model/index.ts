@@ -21,7 +21,7 @@ export type {
   GeoFeature,
 } from './results.ts';
 export { VERDICTS, SEVERITIES, CONFIDENCES, RISK_COLOURS, ALERT_STATES, worseRisk, awaitingClose } from './results.ts';
-export type { LiveEvent } from './live-event.ts';
+export { STREAM_MODES, type LiveEvent, type StreamMode } from './live-event.ts';
 export { RESPONSE_STATUSES, isResponseStatus, type ResponseStatus } from './responses.ts';
 export type { AlarmHealth, AlarmHealthThresholds, AlarmContributor, FloodPeriod } from './alarm-health.ts';
 export type { Unit } from './units.ts';

@@ -11,3 +11,7 @@ export type LiveEvent =
   | { type: 'health'; data: AlarmHealth }
   /** a record the twin measured (a valve's stroke, a day's online rate), to be kept with the site's evidence */
   | { type: 'evidence'; data: { site: string; record: EvidenceRecord } };
+
+/** What a site's live event stream carries: everything (`full`), or what the rescue page needs on a phone (`light`). */
+export const STREAM_MODES = ['full', 'light'] as const;
+export type StreamMode = (typeof STREAM_MODES)[number];

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ROLES } from '../auth/users.ts';
-import { ALERT_STATES, GATE_ROLES, QUALITIES, RESPONSE_STATUSES, RISK_COLOURS, ROAD_KINDS, VERDICTS } from '../../../model/index.ts';
+import { ALERT_STATES, GATE_ROLES, QUALITIES, RESPONSE_STATUSES, RISK_COLOURS, ROAD_KINDS, STREAM_MODES, VERDICTS } from '../../../model/index.ts';
 
 /** Zod schemas of inputs and of the smaller answers; they feed validation and the OpenAPI document. */
 export const errorSchema = z.object({ error: z.string() }).describe('Error');
@@ -27,6 +27,8 @@ export const sessionAnswer = z
 
 export const eventsQuery = z.strictObject({
   site: siteId.optional().or(z.literal('').transform(() => undefined)),
+  /** light: what the rescue page needs on a phone (risk, alerts and incidents, verdicts, the weather stations' readings) */
+  mode: z.enum(STREAM_MODES).optional(),
   /** for clients that cannot send the Last-Event-ID header */
   lastEventId: z.string().max(64).optional(),
 });

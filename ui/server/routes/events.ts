@@ -5,7 +5,7 @@ import { canSee } from '../auth/access.ts';
 import type { Auth, AuthState } from '../auth/authenticate.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, eventsQuery } from '../api/schemas.ts';
-import { clientEvents } from '../client-events.ts';
+import { clientEvents, lightStreamPoints } from '../client-events.ts';
 import type { EventHub } from '../event-hub.ts';
 import { createEventStream, type StreamRegistry } from '../event-stream.ts';
 import { findSite, listSites, siteDetail } from '../site-views.ts';
@@ -25,7 +25,9 @@ export interface EventsRouteOptions {
 /**
  * GET /api/events?site=<id>: a `snapshot` event (the site detail, or the list of the user's sites
  * without `site`), then `result`, `score`, `alert`, `health` (the site's alarm-system health; site streams only)
- * and throttled `sample` events as they happen.
+ * and throttled `sample` events as they happen, a reading only when it changed. `mode=light` (a site's
+ * rescue page on a phone): no health or evidence events, and the weather stations' readings only, in
+ * the snapshot too.
  * Ids are global to the server; a client reconnecting with Last-Event-ID gets what it missed
  * instead of a snapshot, or a fresh snapshot when that has left the server's memory.
  */
@@ -39,7 +41,7 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       query: eventsQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
       siteExists: (id) => findSite(live, id) !== undefined,
-      summary: 'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample; resumes from Last-Event-ID',
+      summary: 'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample (changes only, throttled); mode=light for a phone; resumes from Last-Event-ID',
       responses: {
         200: { description: 'an event stream', contentType: 'text/event-stream' },
         400: { description: 'a malformed query', schema: errorSchema },
@@ -52,6 +54,7 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       const siteId = query.site;
       const site = siteId === undefined ? undefined : findSite(live, siteId);
       const visible = (id: string) => user !== undefined && canSee(user, id);
+      const lightPoints = site && query.mode === 'light' ? lightStreamPoints(site) : undefined;
       const { session } = ctx.state as AuthState;
       const hub = options.hub();
       const resumeFrom = hub.parseId(ctx.get('last-event-id') || query.lastEventId);
@@ -78,7 +81,9 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       let sentUpTo = hub.lastId;
       let events$ = missed$;
       if (!events$) {
-        stream.send('snapshot', site ? siteDetail(live, site) : listSites(live).filter((s) => visible(s.id)), hub.formatId(sentUpTo));
+        const detail = site ? siteDetail(live, site) : undefined;
+        if (detail && lightPoints) detail.values = Object.fromEntries(Object.entries(detail.values).filter(([point]) => lightPoints.has(point)));
+        stream.send('snapshot', detail ?? listSites(live).filter((s) => visible(s.id)), hub.formatId(sentUpTo));
         events$ = hub.since(sentUpTo);
       } else {
         sentUpTo = resumeFrom ?? 0;
@@ -87,7 +92,7 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
         stream.close();
         return;
       }
-      subscription = clientEvents(events$, siteId, options.samplePeriodMs, { visible }).subscribe({
+      subscription = clientEvents(events$, siteId, options.samplePeriodMs, { visible, ...(lightPoints ? { mode: 'light', lightPoints } : {}) }).subscribe({
         next: ({ id, event }) => {
           // a throttled sample may trail a later event; the id written never goes back
           sentUpTo = Math.max(sentUpTo, id);

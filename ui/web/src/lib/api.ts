@@ -1,4 +1,4 @@
-import type { AlarmHealth, Alert, Quality } from '../../../../model/index.ts';
+import type { AlarmHealth, Alert, Quality, StreamMode } from '../../../../model/index.ts';
 import type { ResponseStatus } from './responses.ts';
 import type { ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary } from '../../../server/api-types.ts';
 
@@ -25,7 +25,7 @@ import type { Rescore } from '../../../server/rescore-types.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from '../../../server/incident-types.ts';
 export type { Rescore, RescoreClause } from '../../../server/rescore-types.ts';
 export type { GeoFeature, IncidentDetails, Gate, Road } from '../../../../model/index.ts';
-export type { Alert, ClauseResult, Sample, SiteScore, Verdict, RiskColour, Quality, Bilingual } from '../../../../model/index.ts';
+export type { Alert, ClauseResult, Sample, SiteScore, Verdict, RiskColour, Quality, Bilingual, StreamMode } from '../../../../model/index.ts';
 
 /** An API answer that was not 2xx; `message` is the server's { error } text. */
 export class ApiError extends Error {
@@ -58,7 +58,9 @@ export const fetchSites = (signal?: AbortSignal): Promise<SiteSummary[]> => getJ
 
 export const fetchSite = (id: string, signal?: AbortSignal): Promise<SiteDetail> => getJson(`/api/sites/${encodeURIComponent(id)}`, signal);
 
-export const eventsUrl = (site?: string): string => (site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}`);
+/** a site's stream, light (the rescue page on a phone: risk, alerts, verdicts, weather) or full; without a site, every site's scores and alerts */
+export const eventsUrl = (site?: string, mode: StreamMode = 'full'): string =>
+  site === undefined ? '/api/events' : `/api/events?site=${encodeURIComponent(site)}${mode === 'light' ? '&mode=light' : ''}`;
 
 /** GET /api/sites/:id/alarm-health: the site's alarm-system health now (404 when its standard has no alarms section) */
 export const fetchAlarmHealth = (id: string, signal?: AbortSignal): Promise<AlarmHealth> => getJson(`/api/sites/${encodeURIComponent(id)}/alarm-health`, signal);

@@ -1,4 +1,4 @@
-import { ApiError, type AlarmHealth, type Alert, type SiteDetail, eventsUrl, fetchSite } from './api.ts';
+import { ApiError, type AlarmHealth, type Alert, type SiteDetail, type StreamMode, eventsUrl, fetchSite } from './api.ts';
 import { applyEvent, type StreamEvent } from './apply-event.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
@@ -17,9 +17,12 @@ export class SiteLive {
   #health = $state<AlarmHealth | null>(null);
   #source: EventSource | null = null;
   readonly id: string;
+  /** light: only what the rescue page shows (its snapshot holds only the weather stations' readings) */
+  readonly mode: StreamMode;
 
-  constructor(id: string) {
+  constructor(id: string, mode: StreamMode = 'full') {
     this.id = id;
+    this.mode = mode;
   }
 
   get detail(): SiteDetail | null {
@@ -42,7 +45,7 @@ export class SiteLive {
   connect(): void {
     this.close();
     this.#connection = 'connecting';
-    const source = new EventSource(eventsUrl(this.id));
+    const source = new EventSource(eventsUrl(this.id, this.mode));
     this.#source = source;
     source.addEventListener('open', () => {
       this.#connection = 'live';
