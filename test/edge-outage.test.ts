@@ -102,4 +102,50 @@ describe('ketwin edge', () => {
     expect(health.every((m) => m.type === 'edge-health')).toBe(true);
     expect(beats.some((b) => b.link === 'up' && b.sources.some((s) => s.online))).toBe(true);
   });
+
+  it('an edge stopped while NATS is down keeps its backlog on disk; the next start publishes it first, in order, once', async () => {
+    const site = sim.siteWithEndpoints();
+    const own = uniquePrefix();
+    const dataDir = join(dir, 'restart');
+    const options = {
+      sites: [site],
+      dataDir,
+      simulate: false as const,
+      logger: pino({ level: 'silent' }),
+      bus: { servers: nats.url, prefix: own, publishTimeoutMs: 1000 },
+      healthEveryMs: 1000,
+    };
+    const consumer = createJetStreamBus({ servers: nats.url, prefix: own, publishTimeoutMs: 1000 });
+    const received: Sample[] = [];
+    try {
+      await consumer.subscribeSamples({ name: 'central', sites: [site.id], handle: (batch) => void received.push(...batch) });
+      const first = await startEdge(options);
+      await waitFor(() => first.stats().bus.samples >= 200, 'the first edge to publish');
+      await nats.stop();
+      await waitFor(() => first.stats().collection.buffer.depth >= 800, 'a backlog while NATS is down', 30_000);
+      await first.close();
+      const one = first.stats();
+      expect(one.collection.buffer.onDisk).toBeGreaterThanOrEqual(800); // kept for the next start
+
+      await nats.start();
+      edge = await startEdge(options);
+      await waitFor(() => edge!.stats().collection.buffer.delivered >= one.collection.buffer.onDisk + 400, 'the backlog and new samples to go out', 60_000);
+      await edge.close();
+      const two = edge.stats();
+      edge = undefined;
+      const published = one.bus.samples + two.bus.samples;
+      expect(published).toBe(one.collection.buffer.delivered + two.collection.buffer.delivered);
+      expect(one.collection.collected + two.collection.collected).toBe(published + two.collection.buffer.onDisk);
+      await waitFor(() => received.length >= published, `all ${published} samples at the consumer`, 30_000);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(received).toHaveLength(published);
+      const last = new Map<string, number>();
+      for (const s of received) {
+        expect(s.ts, s.point).toBeGreaterThanOrEqual(last.get(s.point) ?? 0); // the backlog came before the new samples
+        last.set(s.point, s.ts);
+      }
+    } finally {
+      await consumer.close();
+    }
+  });
 });
