@@ -40,7 +40,7 @@ interface Case {
   verdict: 'pass' | 'fail' | 'unknown' | 'not-applicable';
   /** ISO date-time the engine's clock reads */
   at?: string;
-  /** merged into the demo site: `assets` by asset id, other sections by key (lists are replaced) */
+  /** merged into the demo site: `assets` by asset id, other sections by key (lists are replaced); null removes a key */
   site?: Record<string, unknown>;
   /** readings that differ from the healthy ones, by point id */
   samples?: Record<string, SampleValue>;
@@ -92,7 +92,11 @@ function siteFor(patch: Record<string, unknown> | undefined) {
 }
 
 function merge(target: Record<string, unknown>, change: Record<string, unknown>): Record<string, unknown> {
-  for (const [k, v] of Object.entries(change)) target[k] = isObject(target[k]) && isObject(v) ? merge(target[k] as Record<string, unknown>, v) : v;
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null)
+      delete target[k]; // a fixture takes an attribute away with null
+    else target[k] = isObject(target[k]) && isObject(v) ? merge(target[k] as Record<string, unknown>, v) : v;
+  }
   return target;
 }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -45,11 +45,11 @@ describe('the day\'s online rate of the safety points (≥ 99.5 %)', () => {
     const taken = records(events);
     // hourly from the first hour watched (09:00 local) on; the local midnights at 16 h and 40 h close the days
     expect(taken.length).toBe(40);
-    const first = taken.find((r) => r.ref!.endsWith('safety points)') && !r.ref!.includes('so far'))!;
+    const first = taken.find((r) => r.ref!.includes('safety points);') && !r.ref!.includes('so far'))!;
     expect(first).toMatchObject({ date: '1970-01-01', values: { onlineRate: 1, observedHours: 16 } });
     const last = taken.at(-1)!;
     expect(last).toMatchObject({ date: '1970-01-02', values: { onlineRate: 0.9583, observedHours: 24 } });
-    expect(last.ref).toMatch(/^T201\.level 95\.8 % online \(worst of \d+ safety points\)$/);
+    expect(last.ref).toMatch(/^T201\.level 95\.8 % online \(worst of \d+ safety points\); clocks: /);
 
     const seen = verdicts(events);
     expect(seen[0]).toMatchObject({ verdict: 'unknown' }); // nothing measured yet
@@ -66,5 +66,37 @@ describe('the day\'s online rate of the safety points (≥ 99.5 %)', () => {
     const { events } = playOnVirtualTime(site, standard, steps, 17 * H, heartbeat(17 * H));
     expect(records(events).at(-1)).toMatchObject({ values: { onlineRate: 0 } });
     expect(verdicts(events).at(-1)).toMatchObject({ verdict: 'fail' });
+  });
+
+  describe('clocks that disagree: a reading\'s source time against when the twin got it (MEM-DQ-CLOCK)', () => {
+    const clockVerdicts = (events: { type: string; data: unknown }[]) => events.filter((e) => e.type === 'result').map((e) => e.data as ClauseResult).filter((r) => r.clause === 'MEM-DQ-CLOCK');
+    /** every safety-relevant point good at 0 and changing every minute, stamped `offsetMs` off the engine's clock for `offPoint` */
+    const changes = (offPoint: string, offsetMs: number, until: number): Step[] => {
+      const steps: Step[] = [];
+      for (let t = 0; t <= until; t += 60_000)
+        for (const p of site.points) {
+          const value = p.unit === 'bool' ? false : 1 + ((t / 60_000) % 2) * 0.01;
+          steps.push([t, p.id, value, 'good', t + (p.id === offPoint ? offsetMs : 0)]);
+        }
+      return steps;
+    };
+
+    it('a gauge whose clock runs 30 s behind on every change fails the 5 s tolerance; the same gauge in time passes', () => {
+      const late = playOnVirtualTime(site, standard, changes('T201.level', -30_000, 2 * H), 2 * H);
+      const record = records(late.events).at(-1)!;
+      expect(record.values).toMatchObject({ clockSkewS: 30 });
+      expect(record.ref).toMatch(/; clocks: T201\.level 30 s off at best$/);
+      expect(clockVerdicts(late.events).at(-1)).toMatchObject({ verdict: 'fail' });
+      const inTime = playOnVirtualTime(site, standard, changes('T201.level', 0, 2 * H), 2 * H);
+      expect(records(inTime.events).at(-1)!.values).toMatchObject({ clockSkewS: 0 });
+      expect(clockVerdicts(inTime.events).at(-1)).toMatchObject({ verdict: 'pass' });
+    });
+
+    it('a reading stamped from the future counts at once; a late first reading (the last change\'s time) does not', () => {
+      const ahead = changes('T201.level', 0, 2 * H).map((s): Step => (s[0] === 30 * 60_000 && s[1] === 'T201.level' ? [s[0], s[1], s[2], 'good', s[0] + 120_000] : s));
+      expect(records(playOnVirtualTime(site, standard, ahead, 2 * H).events).at(-1)!.values).toMatchObject({ clockSkewS: 120 });
+      const staleFirst = changes('T201.level', 0, 2 * H).map((s): Step => (s[0] === 0 && s[1] === 'T201.level' ? [s[0], s[1], s[2], 'good', -6 * H] : s));
+      expect(records(playOnVirtualTime(site, standard, staleFirst, 2 * H).events).at(-1)!.values).toMatchObject({ clockSkewS: 0 });
+    });
   });
 });

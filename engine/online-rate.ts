@@ -9,6 +9,12 @@ interface PointDay {
   good: boolean;
   since: number;
   goodMs: number;
+  /** good readings today */
+  readings: number;
+  /** the smallest |source time − receive time| of today's good readings after the first, ms (Infinity: none yet) */
+  skewMs: number;
+  /** the most a good reading's source time was ahead of its receive time today, ms */
+  aheadMs: number;
 }
 
 export interface OnlineRate {
@@ -23,12 +29,13 @@ export interface OnlineRate {
  * reading the twin got — during which each point's latest reading was good. A point with no reading yet,
  * or whose last one is bad (stale, link lost, a device fault), counts as offline. Every hour of the
  * site's clock the day so far is recorded as a `data-quality-day` evidence record of the site (its
- * worst point's rate, how many points are below the standard's threshold are the clause's to judge),
+ * worst point's rate, how many points are below the standard's threshold are the clause's to judge —
+ * and how far the worst safety point's clock is from the twin's, `clockSkewS`, see worstClock),
  * and at midnight the whole day; then the count starts over. Less than an hour watched records nothing. On the scheduler's time: a replay
  * records the same figures. Reads only quality changes on the per-sample path.
  */
 export function createOnlineRate(site: Site, pointIds: readonly string[], scheduler: SchedulerLike, record: (entry: EvidenceRecord) => void): OnlineRate {
-  const days = new Map<string, PointDay>(pointIds.map((id) => [id, { id, good: false, since: scheduler.now(), goodMs: 0 }]));
+  const days = new Map<string, PointDay>(pointIds.map((id) => [id, { id, good: false, since: scheduler.now(), goodMs: 0, readings: 0, skewMs: Infinity, aheadMs: 0 }]));
   /** from the first reading of any safety point (a twin starting up is not the site offline), then each midnight */
   let dayStart: number | undefined;
   let timer: Subscription | undefined;
@@ -57,18 +64,46 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
       return { id: d.id, rate: d.goodMs / span };
     });
     const worst = rates.reduce((a, b) => (b.rate < a.rate ? b : a));
+    const clock = worstClock();
     record({
       kind: 'data-quality-day',
       date: dateOf(at - 1), // the day it covers ends at `at`: a record taken at midnight belongs to the day before
       by: 'ketwin (measured)',
-      ref: `${worst.id} ${(Math.round(worst.rate * 1000) / 10).toFixed(1)} % online${final ? '' : ' so far'} (worst of ${rates.length} safety points)`,
+      ref:
+        `${worst.id} ${(Math.round(worst.rate * 1000) / 10).toFixed(1)} % online${final ? '' : ' so far'} (worst of ${rates.length} safety points)` +
+        (clock ? `; clocks: ${clock.id} ${clock.s} s off at best` : '; clocks: not judged yet (no point has changed twice)'),
       passed: true,
-      values: { onlineRate: Math.round(worst.rate * 10_000) / 10_000, observedHours: Math.round((span / HOUR_MS) * 100) / 100, points: rates.length },
+      values: {
+        onlineRate: Math.round(worst.rate * 10_000) / 10_000,
+        observedHours: Math.round((span / HOUR_MS) * 100) / 100,
+        points: rates.length,
+        ...(clock ? { clockSkewS: clock.s } : {}),
+      },
     });
     if (final) {
       dayStart = at;
-      for (const d of days.values()) d.goodMs = 0;
+      for (const d of days.values()) {
+        d.goodMs = 0;
+        d.readings = 0;
+        d.skewMs = Infinity;
+        d.aheadMs = 0;
+      }
     }
+  };
+
+  /**
+   * The safety point whose clock disagrees most with the twin's: a reading's source time against when it
+   * arrived. Delivery delay and a buffer's backlog make readings late, never early, and a first reading may
+   * carry the time the value last changed (OPC-UA's source timestamp), so a point's clock is judged on its
+   * closest reading after the first of the day; a reading from the future counts at once. None judged: undefined.
+   */
+  const worstClock = (): { id: string; s: number } | undefined => {
+    let worst: { id: string; ms: number } | undefined;
+    for (const d of days.values()) {
+      const ms = Math.max(d.aheadMs, Number.isFinite(d.skewMs) ? d.skewMs : 0);
+      if ((Number.isFinite(d.skewMs) || d.aheadMs > 0) && (!worst || ms > worst.ms)) worst = { id: d.id, ms };
+    }
+    return worst && { id: worst.id, s: Math.round(worst.ms / 100) / 10 };
   };
 
   const arm = () => {
@@ -89,6 +124,11 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
         for (const d of days.values()) d.since = dayStart;
       }
       const good = sample.quality === 'good';
+      if (good) {
+        const skew = sample.ts - scheduler.now();
+        if (skew > day.aheadMs) day.aheadMs = skew;
+        if (day.readings++ > 0 && Math.abs(skew) < day.skewMs) day.skewMs = Math.abs(skew);
+      }
       if (good === day.good) return;
       settle(day, scheduler.now());
       day.good = good;

@@ -24,14 +24,14 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     expect(failing).toEqual(['GB50351-3.1.7-STEPS/D3', 'GBT50493-4.2-DISTANCE/zhoushan-demo', 'ORDER40-21-ONSITE-DRILL/zhoushan-demo']);
     expect(report.counts.fail).toBe(3);
     // the day's online rate and the lightning warning review are measured by the running twin: offline they are not known yet, never passed
-    expect(report.results.filter((r) => r.verdict === 'unknown').map((r) => r.clause)).toEqual(['MEM-DQ-ONLINE-RATE', 'MEM2022-LIGHTNING-WARNING-QUALITY']);
-    expect(report.counts.unknown).toBe(2);
+    expect(report.results.filter((r) => r.verdict === 'unknown').map((r) => r.clause)).toEqual(['MEM-DQ-ONLINE-RATE', 'MEM-DQ-CLOCK', 'MEM2022-LIGHTNING-WARNING-QUALITY']);
+    expect(report.counts.unknown).toBe(3);
     const text = formatCheckReport(report);
     expect(text).toContain('standard:   oil-depot-above-ground@1.1.0');
     expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步');
     expect(text).toContain('uncovered: ["VG-D1"]');
     expect(text).toContain('"validUntil":"2026-09-12"');
-    expect(text).toMatch(/\d+ pass, 3 fail, 2 unknown/);
+    expect(text).toMatch(/\d+ pass, 3 fail, 3 unknown/);
     // every clause with its source and confidence, the live ones too
     expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步 — GB 50351-2014 3.1.7 (confirmed)');
     expect(text).toContain(
@@ -55,6 +55,27 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     const file = join(dir, 'mapped.yaml');
     await writeFile(file, text);
     expect((await checkSite(file, standards, { now: AT })).unmonitored).toEqual([]);
+  });
+
+  it('lists the alarm thresholds that are missing or contradict the standard (issue 26 item 4)', async () => {
+    const demo = await readFile(DEMO, 'utf8');
+    const text = demo
+      // GD101 without a second alarm, GD102's first alarm looser than GB/T 50493's 25 %LEL
+      .replace('watches: T101, alarm1: 20, alarm2: 40,', 'watches: T101, alarm1: 20,')
+      .replace('watches: T102, alarm1: 20, alarm2: 40,', 'watches: T102, alarm1: 30, alarm2: 40,')
+      // the first tank with a temperature threshold loses it
+      .replace('maxFillRate: 1500, maxOperatingTemperature: 45,', 'maxFillRate: 1500,');
+    const file = join(dir, 'thresholds.yaml');
+    await writeFile(file, text);
+    const report = await checkSite(file, standards, { now: AT });
+    const failing = report.results.filter((r) => r.verdict === 'fail').map((r) => `${r.clause}/${r.subject}`);
+    expect(failing).toEqual(expect.arrayContaining(['MEM-DQ-THRESHOLD-GAS/GD101', 'GBT50493-5.5.2-SETPOINTS/GD102', 'MEM-DQ-THRESHOLD-TANK/T201']));
+    const lines = formatCheckReport(report);
+    expect(lines).toContain('FAIL  MEM-DQ-THRESHOLD-GAS [design] GD101: Gas detector alarm thresholds set / 可燃气体探测器报警阈值齐全');
+    expect(lines).toContain('FAIL  MEM-DQ-THRESHOLD-TANK [design] T201: Tank alarm thresholds set / 储罐报警阈值齐全');
+    expect(lines).toContain('FAIL  GBT50493-5.5.2-SETPOINTS [design] GD102: Combustible gas alarm set-points / 可燃气体报警设定值');
+    // the demo itself carries every threshold
+    expect((await checkSite(DEMO, standards, { now: AT })).results.filter((r) => r.clause.startsWith('MEM-DQ-THRESHOLD') && r.verdict !== 'pass')).toEqual([]);
   });
 
   it('judges evidence at the given time: a year on, the yearly records have run out too', async () => {

@@ -121,7 +121,11 @@ function siteFor(patch: Record<string, unknown> | undefined): Site {
   return parseSite(stringify(doc), 'fixture-site.yaml');
 }
 function merge(target: CelObject, change: CelObject): CelObject {
-  for (const [k, v] of Object.entries(change)) target[k] = isObject(target[k]) && isObject(v) ? merge(target[k], v) : v;
+  for (const [k, v] of Object.entries(change)) {
+    if (v === null)
+      delete target[k]; // a fixture takes an attribute away with null (as engine/clause-fixtures.test.ts)
+    else target[k] = isObject(target[k]) && isObject(v) ? merge(target[k], v) : v;
+  }
   return target;
 }
 const isObject = (v: unknown): v is CelObject => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -183,7 +183,10 @@ describe('the daily safety commitment (安全承诺)', () => {
   it('is refused as "all normal" while an incident is open, and signed once the incident is closed', async () => {
     // a fresh start: the day's online rate is not measured yet — unknown, so "all normal" waits for it, saying when
     const fresh = await today();
-    expect(fresh.facts.standing.map((s) => s.en)).toEqual(['not measured yet: Safety points online, first measurement at 11:00 at the earliest']);
+    expect(fresh.facts.standing.map((s) => s.en)).toEqual([
+      'not measured yet: Safety point clocks agree, first measurement at 11:00 at the earliest',
+      'not measured yet: Safety points online, first measurement at 11:00 at the earliest',
+    ]);
     expect(fresh.normalAllowed).toBe(false);
     // the twin's first hour: 10:00 → 11:00 at the depot, every safety point good
     advance(3_600_000);

@@ -4,8 +4,11 @@ import type { Alert, LiveEvent, Quality, Site } from '../../model/index.ts';
 import type { Standard } from '../../standards/index.ts';
 import { createEngine, type Engine } from '../index.ts';
 
-/** [ms, point, value] or [ms, point, value, quality] */
-export type Step = [number, string, number | boolean] | [number, string, number | boolean, Quality];
+/**
+ * [ms, point, value] or [ms, point, value, quality]: the reading is stamped T0 + ms (its source clock far
+ * from the engine's, which starts at 0); or [ms, point, value, quality, ts]: stamped ts on the engine's clock
+ */
+export type Step = [number, string, number | boolean] | [number, string, number | boolean, Quality] | [number, string, number | boolean, Quality, number];
 
 export const SITE_FILE = new URL('../../sites/zhoushan-demo.yaml', import.meta.url).pathname;
 export const STANDARD_FILE = new URL('../../standards/oil-depot-above-ground/1.0.0.yaml', import.meta.url).pathname;
@@ -21,7 +24,7 @@ export function playOnVirtualTime(site: Site, standard: Standard, steps: Step[],
     const engine = createEngine({ sites: [site], standards: [standard], scheduler });
     engine.events$.subscribe((e) => events.push(e));
     const at = (ms: number, fn: () => void) => scheduler.schedule(fn, ms);
-    for (const [ms, point, value, quality] of steps) at(ms, () => engine.ingest({ site: site.id, point, value, quality: quality ?? 'good', ts: T0 + ms }));
+    for (const [ms, point, value, quality, ts] of steps) at(ms, () => engine.ingest({ site: site.id, point, value, quality: quality ?? 'good', ts: ts ?? T0 + ms }));
     commands?.(engine, at);
     at(until, () => {
       snapshot = engine.snapshot(site.id);
