@@ -94,6 +94,8 @@ export interface AppOptions {
   heartbeatMs?: number;
   /** at most one sample per point per client per this period, default 1 s */
   samplePeriodMs?: number;
+  /** the same for a light stream (the rescue page on a phone), default 5 s */
+  lightSamplePeriodMs?: number;
   /** an event-stream client with this much unread is dropped (it reconnects); default 1 MiB */
   maxBufferedBytes?: number;
   /** results, scores and alerts kept for clients that reconnect; default 10,000 */
@@ -148,6 +150,7 @@ export function createApp(options: AppOptions): Koa {
     logger,
     heartbeatMs: options.heartbeatMs ?? 15_000,
     samplePeriodMs: options.samplePeriodMs ?? 1_000,
+    lightSamplePeriodMs: options.lightSamplePeriodMs ?? 5_000,
     maxBufferedBytes: options.maxBufferedBytes,
   });
   healthRoutes(api, options.health, logger);

@@ -82,10 +82,15 @@ describe('clientEvents', () => {
     });
   });
 
-  it("a light stream's points are the weather stations'", () => {
+  it("a light stream's points are the weather stations' wind", () => {
     const site = {
       assets: [{ id: 'WS1', kind: 'weather-station' }, { id: 'T101', kind: 'tank' }],
-      points: [{ id: 'WS1.wind_speed', asset: 'WS1' }, { id: 'WS1.wind_direction', asset: 'WS1' }, { id: 'T101.level', asset: 'T101' }],
+      points: [
+        { id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed' },
+        { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction' },
+        { id: 'WS1.air_temperature', asset: 'WS1', name: 'air_temperature' },
+        { id: 'T101.level', asset: 'T101', name: 'level' },
+      ],
     } as never;
     expect([...lightStreamPoints(site)]).toEqual(['WS1.wind_speed', 'WS1.wind_direction']);
   });

@@ -2,14 +2,17 @@ import { type Observable, type SchedulerLike, asyncScheduler, filter, groupBy, m
 import type { LiveEvent, Site, StreamMode } from '../../model/index.ts';
 import type { StampedEvent } from './event-hub.ts';
 
+/** the readings of a weather station the rescue page works with (ui/web/src/lib/station-wind.ts) */
+const RESCUE_PAGE_READINGS = new Set(['wind_speed', 'wind_direction']);
+
 /**
- * The points a light stream keeps live: the weather stations' (the rescue page's wind, air
- * temperature and humidity). Its snapshot carries only their readings, so a phone shows no reading
- * it does not keep current.
+ * The points a light stream keeps live: the weather stations' wind, which the rescue page's safe
+ * approach rests on. Its snapshot carries only their readings, so a phone shows no reading it does
+ * not keep current.
  */
 export function lightStreamPoints(site: Pick<Site, 'assets' | 'points'>): Set<string> {
   const stations = new Set(site.assets.filter((a) => a.kind === 'weather-station').map((a) => a.id));
-  return new Set(site.points.filter((p) => stations.has(p.asset)).map((p) => p.id));
+  return new Set(site.points.filter((p) => stations.has(p.asset) && RESCUE_PAGE_READINGS.has(p.name)).map((p) => p.id));
 }
 
 type SampleEvent = Extract<LiveEvent, { type: 'sample' }>;

@@ -55,11 +55,7 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
   return {
     send(event, data, id) {
       if (closed) return;
-      const lines = JSON.stringify(data)
-        .split('\n')
-        .map((line) => `data: ${line}`)
-        .join('\n');
-      res.write(`id: ${id.replace(/[\r\n]/g, '')}\nevent: ${event}\n${lines}\n\n`);
+      res.write(sseFrame(event, data, id));
       if (res.writableLength > maxBuffered) end('slow-client');
     },
     close,
@@ -67,6 +63,15 @@ export function createEventStream(res: ServerResponse, options: EventStreamOptio
       return closed;
     },
   };
+}
+
+/** One server-sent event as it goes on the wire: its id, its type and its data as JSON. */
+export function sseFrame(event: string, data: unknown, id: string): string {
+  const lines = JSON.stringify(data)
+    .split('\n')
+    .map((line) => `data: ${line}`)
+    .join('\n');
+  return `id: ${id.replace(/[\r\n]/g, '')}\nevent: ${event}\n${lines}\n\n`;
 }
 
 /** The open streams of one app, so a graceful shutdown can end them. */

@@ -33,11 +33,11 @@ async function drain(c: SseClient): Promise<ReceivedEvent[]> {
 }
 
 describe('the light event stream (mode=light: the rescue page on a phone)', () => {
-  it('sends the weather readings, verdicts, scores and alerts, and nothing else — its snapshot too', async () => {
+  it('sends the wind readings, verdicts, scores and alerts, and nothing else — its snapshot too', async () => {
     const live = createMemoryLiveTwin([site]);
     sample(live, 'T101.level', 12);
     sample(live, 'WS1.wind_speed', 4);
-    server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', samplePeriodMs: 50 }), port: 0 });
+    server = await startServer({ app: createApp({ live, staticDir: '/nonexistent', samplePeriodMs: 50, lightSamplePeriodMs: 50 }), port: 0 });
     const light = await openSse(`${server.url}/api/events?site=zhoushan-demo&mode=light`);
     const full = await openSse(`${server.url}/api/events?site=zhoushan-demo`);
     clients.push(light, full);

@@ -19,6 +19,8 @@ export interface EventsRouteOptions {
   logger: Logger;
   heartbeatMs: number;
   samplePeriodMs: number;
+  /** a light stream's sample period */
+  lightSamplePeriodMs: number;
   maxBufferedBytes?: number;
 }
 
@@ -26,8 +28,8 @@ export interface EventsRouteOptions {
  * GET /api/events?site=<id>: a `snapshot` event (the site detail, or the list of the user's sites
  * without `site`), then `result`, `score`, `alert`, `health` (the site's alarm-system health; site streams only)
  * and throttled `sample` events as they happen, a reading only when it changed. `mode=light` (a site's
- * rescue page on a phone): no health or evidence events, and the weather stations' readings only, in
- * the snapshot too.
+ * rescue page on a phone): no health or evidence events, and only the wind readings, at most one per
+ * point per `lightSamplePeriodMs`, in the snapshot too.
  * Ids are global to the server; a client reconnecting with Last-Event-ID gets what it missed
  * instead of a snapshot, or a fresh snapshot when that has left the server's memory.
  */
@@ -92,7 +94,8 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
         stream.close();
         return;
       }
-      subscription = clientEvents(events$, siteId, options.samplePeriodMs, { visible, ...(lightPoints ? { mode: 'light', lightPoints } : {}) }).subscribe({
+      const period = lightPoints ? options.lightSamplePeriodMs : options.samplePeriodMs;
+      subscription = clientEvents(events$, siteId, period, { visible, ...(lightPoints ? { mode: 'light', lightPoints } : {}) }).subscribe({
         next: ({ id, event }) => {
           // a throttled sample may trail a later event; the id written never goes back
           sentUpTo = Math.max(sentUpTo, id);
