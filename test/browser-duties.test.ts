@@ -8,9 +8,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openStore, type Store } from '../db/index.ts';
-import { createEngine, type Engine } from '../engine/index.ts';
+import { createEngine, lightningReviewClause, lightningReviewRecord, type Engine } from '../engine/index.ts';
 import { loadSite, type Site } from '../model/index.ts';
-import { loadStandards } from '../standards/index.ts';
+import { loadStandards, type Standard } from '../standards/index.ts';
 import { DEFAULT_STATIC_DIR, type LiveTwin } from '../ui/server/index.ts';
 import { PASSWORD, startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { launchChromium } from './chromium.ts';
@@ -26,12 +26,13 @@ let site: Site;
 let engine: Engine;
 let server: SecuredServer;
 let browser: Browser;
+let standards: Standard[];
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'ketwin-browser-duties-'));
   store = await openStore({ dataDir: join(root, 'data') });
   site = await loadSite(SITE_FILE);
-  const standards = await loadStandards(STANDARDS);
+  standards = await loadStandards(STANDARDS);
   engine = createEngine({ sites: [site], standards });
   const live: LiveTwin = {
     sites: () => [site],
@@ -83,6 +84,16 @@ describe('duties of a major hazard in a browser', () => {
       const statuses = await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')));
       const rank = (s: string | null) => ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'].indexOf(s ?? '');
       expect(statuses.map(rank)).toEqual([...statuses.map(rank)].sort((a, b) => a - b));
+
+      // the lightning warning review: nothing reviewed by this server (main reviews the history at start) — said so, never a pass
+      expect(await page.getByTestId('lightning-review').getAttribute('data-verdict')).toBe('unknown');
+      expect(await page.getByTestId('lightning-review').innerText()).toContain('not measured yet');
+      // reviewed: 2 of 3 warnings valid, 9 min ahead on average — under the 10 min the rule asks
+      const review = { warnings: [], decided: 3, valid: 2, validShare: 0.667, meanLeadMinutes: 9, minLeadMinutes: 0 };
+      engine.addEvidence(site.id, lightningReviewRecord(review, lightningReviewClause(standards.find((s) => s.key === 'oil-depot-above-ground@1.1.0')!)!.params, Date.now()));
+      await expect.poll(() => page.getByTestId('lightning-review').getAttribute('data-verdict'), { timeout: 10_000 }).toBe('fail');
+      expect(await page.getByTestId('lightning-review-valid').innerText()).toMatch(/2 \/ 3 · 66\.7 %\s*\(≥ 80 %\)/);
+      expect(await page.getByTestId('lightning-review-lead').innerText()).toMatch(/9 min · at least 0 min\s*\(≥ 10 min\)/);
 
       // a transfer declared through the page: the twin holds it (the stuck-gauge check takes it as an open valve and a flow)
       await page.getByTestId('transfer-tank').selectOption('T102');
