@@ -302,7 +302,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       },
     });
     const origin = randomUUID();
-    const collection = central
+    const intake = central
       ? await startBusIntake({
           sites: sites.map((s) => s.id),
           nats: options.nats ?? DEFAULT_NATS,
@@ -310,15 +310,18 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
           logger,
           consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
         })
-      : await startCollectors({
-          sites,
-          bufferDir: join(options.dataDir, 'buffer'),
-          // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
-          buffer: { consumers: ['db'], maxInMemory: 500_000 },
-          dataDir: options.dataDir,
-          logger: logger.child({ part: 'collector' }),
-          consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
-        });
+      : undefined;
+    const collection =
+      intake ??
+      (await startCollectors({
+        sites,
+        bufferDir: join(options.dataDir, 'buffer'),
+        // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
+        buffer: { consumers: ['db'], maxInMemory: 500_000 },
+        dataDir: options.dataDir,
+        logger: logger.child({ part: 'collector' }),
+        consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
+      }));
     writer.takeSamples(collection.consumer('db'));
     stops.push(() => collection.stop());
     const sources: Source[] = collection.sources.map(({ source }) => source);
@@ -356,6 +359,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
           (err: unknown) => ({ name: 'db', ok: false, detail: String(err) }),
         ),
         ...sources.map((s) => ({ name: `source:${s.id}`, ok: s.stats().online })),
+        // central: the samples come over JetStream, so the bus is what readiness needs
+        ...(intake ? [{ name: 'bus', ...intake.busReady() }] : []),
       ],
     };
     const metrics: MetricsSource = {
@@ -456,7 +461,7 @@ async function startBusIntake(options: {
   dataDir: string;
   logger: Logger;
   consume: SiteCollectionOptions['consume'];
-}): Promise<SiteCollection> {
+}): Promise<SiteCollection & { busReady(): { ok: boolean; detail?: string } }> {
   const { createSampleBuffer } = await import('./collector/index.ts');
   const logger = options.logger.child({ part: 'intake' });
   const buffer = createSampleBuffer({ dir: join(options.dataDir, 'buffer'), downstream: options.consume, consumers: ['db'], maxInMemory: 500_000, logger });
@@ -485,6 +490,10 @@ async function startBusIntake(options: {
   })();
   return {
     sources: [],
+    busReady: () => {
+      const { connected } = bus.stats();
+      return connected && subscription ? { ok: true } : { ok: false, detail: connected ? 'not subscribed yet' : `NATS ${options.nats.servers.join(', ')} not reachable` };
+    },
     consumer: (name) => buffer.consumer(name),
     stats: () => ({ sources: [], buffer: buffer.stats(), collected }),
     drained: () => buffer.drained(),

@@ -63,6 +63,8 @@ describe('ketwin central', () => {
     });
     await waitFor(() => central!.samplesIngested() >= 300, 'central to ingest samples', 60_000);
     expect(await ingested(central.url)).toBeGreaterThanOrEqual(300); // what /metrics reports
+    const health = (await (await fetch(`${central.url}/healthz`)).json()) as { ready: boolean; checks: { name: string; ok: boolean }[] };
+    expect(health.checks).toContainEqual({ name: 'bus', ok: true }); // readiness: the bus it is fed from
 
     // central away while the edge goes on publishing: the stream keeps them for its durable consumer
     await central.close();
