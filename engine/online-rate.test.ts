@@ -34,13 +34,24 @@ const heartbeat = (until: number) => (engine: Engine, at: (ms: number, fn: () =>
   at(0, beat);
 };
 
-const records = (events: { type: string; data: unknown }[]) => events.filter((e) => e.type === 'evidence').map((e) => (e.data as { record: EvidenceRecord }).record).filter((r) => r.kind === 'data-quality-day');
-const verdicts = (events: { type: string; data: unknown }[]) => events.filter((e) => e.type === 'result').map((e) => e.data as ClauseResult).filter((r) => r.clause === 'MEM-DQ-ONLINE-RATE');
+const records = (events: { type: string; data: unknown }[]) =>
+  events
+    .filter((e) => e.type === 'evidence')
+    .map((e) => (e.data as { record: EvidenceRecord }).record)
+    .filter((r) => r.kind === 'data-quality-day');
+const verdicts = (events: { type: string; data: unknown }[]) =>
+  events
+    .filter((e) => e.type === 'result')
+    .map((e) => e.data as ClauseResult)
+    .filter((r) => r.clause === 'MEM-DQ-ONLINE-RATE');
 
-describe('the day\'s online rate of the safety points (≥ 99.5 %)', () => {
+describe("the day's online rate of the safety points (≥ 99.5 %)", () => {
   it('a whole day with a 1-hour gap on a safety point is 95.8 % online and fails; the day before, all good, passed; unknown until an hour is watched', () => {
     // T201.level goes stale at 20 h and comes back at 21 h: one hour of the second local day (16 h – 40 h)
-    const gap: Step[] = [[20 * H, 'T201.level', 1, 'bad'], [21 * H, 'T201.level', 1]];
+    const gap: Step[] = [
+      [20 * H, 'T201.level', 1, 'bad'],
+      [21 * H, 'T201.level', 1],
+    ];
     const { events } = playOnVirtualTime(site, standard, day(gap), 40 * H + 1, heartbeat(40 * H));
     const taken = records(events);
     // hourly from the first hour watched (09:00 local) on; the local midnights at 16 h and 40 h close the days
@@ -68,8 +79,12 @@ describe('the day\'s online rate of the safety points (≥ 99.5 %)', () => {
     expect(verdicts(events).at(-1)).toMatchObject({ verdict: 'fail' });
   });
 
-  describe('clocks that disagree: a reading\'s source time against when the twin got it (MEM-DQ-CLOCK)', () => {
-    const clockVerdicts = (events: { type: string; data: unknown }[]) => events.filter((e) => e.type === 'result').map((e) => e.data as ClauseResult).filter((r) => r.clause === 'MEM-DQ-CLOCK');
+  describe("clocks that disagree: a reading's source time against when the twin got it (MEM-DQ-CLOCK)", () => {
+    const clockVerdicts = (events: { type: string; data: unknown }[]) =>
+      events
+        .filter((e) => e.type === 'result')
+        .map((e) => e.data as ClauseResult)
+        .filter((r) => r.clause === 'MEM-DQ-CLOCK');
     /** every safety-relevant point good at 0 and changing every minute, stamped `offsetMs` off the engine's clock for `offPoint` */
     const changes = (offPoint: string, offsetMs: number, until: number): Step[] => {
       const steps: Step[] = [];
@@ -92,7 +107,7 @@ describe('the day\'s online rate of the safety points (≥ 99.5 %)', () => {
       expect(clockVerdicts(inTime.events).at(-1)).toMatchObject({ verdict: 'pass' });
     });
 
-    it('a reading stamped from the future counts at once; a late first reading (the last change\'s time) does not', () => {
+    it("a reading stamped from the future counts at once; a late first reading (the last change's time) does not", () => {
       const ahead = changes('T201.level', 0, 2 * H).map((s): Step => (s[0] === 30 * 60_000 && s[1] === 'T201.level' ? [s[0], s[1], s[2], 'good', s[0] + 120_000] : s));
       expect(records(playOnVirtualTime(site, standard, ahead, 2 * H).events).at(-1)!.values).toMatchObject({ clockSkewS: 120 });
       const staleFirst = changes('T201.level', 0, 2 * H).map((s): Step => (s[0] === 0 && s[1] === 'T201.level' ? [s[0], s[1], s[2], 'good', -6 * H] : s));
