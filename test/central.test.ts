@@ -12,7 +12,8 @@ import { deleteStreams, natsUrl, uniquePrefix } from '../bus/testing/nats.ts';
 import { waitFor } from '../bus/testing/wait.ts';
 import { loadSite } from '../model/index.ts';
 import { startEdge, startKetwin, type Edge, type Ketwin } from '../main.ts';
-import { createMemoryUserDirectory } from '../ui/server/index.ts';
+import type { Sample } from '../model/index.ts';
+import { createMemoryUserDirectory, createUser, generatePassword, signIn } from '../ui/server/index.ts';
 
 const METRICS_TOKEN = 'central-test-metrics-token';
 
@@ -38,6 +39,9 @@ describe('ketwin central', () => {
   it('takes in the samples an edge published through its durable consumer, into the engine and the writer; stopped a while, it goes on where it was', async () => {
     root = await mkdtemp(join(tmpdir(), 'ketwin-central-'));
     const logger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+    const users = createMemoryUserDirectory();
+    const password = generatePassword();
+    await createUser(users, { name: 'auditor', role: 'auditor', sites: '*', password });
     const startCentral = () =>
       startKetwin({
         port: 0,
@@ -47,7 +51,7 @@ describe('ketwin central', () => {
         standardsDir: resolve('standards'),
         simulate: false,
         logger,
-        users: createMemoryUserDirectory(),
+        users,
         metricsToken: METRICS_TOKEN,
         nats,
         central: {},
@@ -80,5 +84,15 @@ describe('ketwin central', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(first + central.samplesIngested()).toBe(published); // none lost, none twice
     await waitFor(() => central!.writerStats().newestWrittenSampleTs > 0, 'samples in the database', 30_000);
+
+    // the edge is gone: central hears nothing of its sources, and its engine says so (link-lost, the comms-loss
+    // path), within the sources' staleAfterMs (10 s in the demo site)
+    const auditor = await signIn(central.url, 'auditor', password);
+    let values: Record<string, Sample> = {};
+    const lost = () => Object.values(values).some((v) => v.point.endsWith('.level') && v.quality === 'bad' && v.reason === 'link-lost');
+    for (const until = Date.now() + 40_000; !lost() && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      values = ((await (await auditor.fetch('/api/sites/zhoushan-demo')).json()) as { values: Record<string, Sample> }).values;
+    }
+    expect(lost(), JSON.stringify(Object.values(values).slice(0, 3))).toBe(true);
   });
 });
