@@ -62,7 +62,10 @@ const subscriptions = (['full', 'light', 'all-sites'] as const).map((mode) => {
   const wire: Wire = { bytes: 0, events: 0, snapshotBytes: sseFrame('snapshot', snapshotOf(mode), hub.formatId(hub.lastId)).length };
   wires.set(mode, wire);
   const events$ = hub.since(hub.lastId)!;
-  const stream = mode === 'all-sites' ? clientEvents(events$, undefined, SAMPLE_PERIOD_MS, { scheduler: clock }) : clientEvents(events$, site.id, mode === 'light' ? LIGHT_SAMPLE_PERIOD_MS : SAMPLE_PERIOD_MS, { scheduler: clock, mode, lightPoints });
+  const stream =
+    mode === 'all-sites'
+      ? clientEvents(events$, undefined, SAMPLE_PERIOD_MS, { scheduler: clock })
+      : clientEvents(events$, site.id, mode === 'light' ? LIGHT_SAMPLE_PERIOD_MS : SAMPLE_PERIOD_MS, { scheduler: clock, mode, lightPoints });
   return stream.subscribe(({ id, event }) => {
     wire.bytes += Buffer.byteLength(sseFrame(event.type, event.data, hub.formatId(id)));
     wire.events++;

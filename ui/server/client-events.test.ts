@@ -84,7 +84,10 @@ describe('clientEvents', () => {
 
   it("a light stream's points are the weather stations' wind", () => {
     const site = {
-      assets: [{ id: 'WS1', kind: 'weather-station' }, { id: 'T101', kind: 'tank' }],
+      assets: [
+        { id: 'WS1', kind: 'weather-station' },
+        { id: 'T101', kind: 'tank' },
+      ],
       points: [
         { id: 'WS1.wind_speed', asset: 'WS1', name: 'wind_speed' },
         { id: 'WS1.wind_direction', asset: 'WS1', name: 'wind_direction' },

@@ -18,7 +18,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const sample = (live: MemoryLiveTwin, point: string, value: number, ts = value) => live.push({ type: 'sample', data: { site: 'zhoushan-demo', point, value, quality: 'good', ts } });
+const sample = (live: MemoryLiveTwin, point: string, value: number, ts = value) =>
+  live.push({ type: 'sample', data: { site: 'zhoushan-demo', point, value, quality: 'good', ts } });
 
 /** every event until none arrive for 300 ms */
 async function drain(c: SseClient): Promise<ReceivedEvent[]> {

@@ -43,7 +43,8 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       query: eventsQuery,
       access: { kind: 'permission', permission: 'read', site: (i) => i.query.site },
       siteExists: (id) => findSite(live, id) !== undefined,
-      summary: 'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample (changes only, throttled); mode=light for a phone; resumes from Last-Event-ID',
+      summary:
+        'Server-sent events: snapshot, then result, score, alert, health (alarm-system health of the site) and sample (changes only, throttled); mode=light for a phone; resumes from Last-Event-ID',
       responses: {
         200: { description: 'an event stream', contentType: 'text/event-stream' },
         400: { description: 'a malformed query', schema: errorSchema },
