@@ -1,8 +1,10 @@
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readdirSync } from 'node:fs';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createApp, startServer, type RunningServer } from './index.ts';
+import { createApp, DEFAULT_STATIC_DIR, startServer, type RunningServer } from './index.ts';
 import { createMemoryLiveTwin } from './testing/memory-live-twin.ts';
 import { loadDemoSite } from './testing/fixture.ts';
 
@@ -13,7 +15,11 @@ beforeAll(async () => {
   await mkdir(join(dir, 'assets'));
   await writeFile(join(dir, 'index.html'), '<!doctype html><title>ketwin</title><div id="app"></div>');
   await writeFile(join(dir, 'assets', 'main-abc123.js'), 'console.log(1)');
+  await writeFile(join(dir, 'assets', 'big-def456.js'), BIG);
+  await writeFile(join(dir, 'assets', 'big-def456.js.br'), brotliCompressSync(BIG));
+  await writeFile(join(dir, 'assets', 'big-def456.js.gz'), gzipSync(BIG));
 });
+const BIG = `export const text = ${JSON.stringify('ketwin '.repeat(2000))};`;
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
@@ -38,6 +44,28 @@ describe('the web app', () => {
     expect(asset.status).toBe(200);
     expect(asset.headers.get('cache-control')).toContain('immutable');
     expect(await asset.text()).toBe('console.log(1)');
+  });
+
+  it('sends the brotli or gzip copy the build wrote to a browser that takes it, and the file as it is to one that does not', async () => {
+    const url = await serve(dir);
+    const br = await fetch(`${url}/assets/big-def456.js`, { headers: { 'accept-encoding': 'gzip, br' } });
+    expect(br.headers.get('content-encoding')).toBe('br');
+    expect(br.headers.get('vary')).toMatch(/accept-encoding/i);
+    expect(await br.text()).toBe(BIG); // fetch decodes it
+    const gz = await fetch(`${url}/assets/big-def456.js`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(gz.headers.get('content-encoding')).toBe('gzip');
+    expect(await gz.text()).toBe(BIG);
+    const plain = await fetch(`${url}/assets/big-def456.js`, { headers: { 'accept-encoding': 'identity' } });
+    expect(plain.headers.get('content-encoding')).toBeNull();
+    expect(await plain.text()).toBe(BIG);
+    expect(plain.headers.get('cache-control')).toContain('immutable');
+  });
+
+  it('the build writes a brotli and a gzip copy beside each script and style sheet', () => {
+    const assets = readdirSync(join(DEFAULT_STATIC_DIR, 'assets'));
+    const scripts = assets.filter((f) => /\.(js|css)$/.test(f));
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const f of scripts) expect(assets).toEqual(expect.arrayContaining([`${f}.br`, `${f}.gz`]));
   });
 
   it('falls back to index.html for other paths outside /api', async () => {

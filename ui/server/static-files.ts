@@ -6,12 +6,18 @@ import { ClientError } from './errors.ts';
 
 const isApi = (path: string): boolean => path === '/api' || path.startsWith('/api/');
 
-/** The built web app: its files, with long caching for hashed assets. */
+/**
+ * The built web app: its files, with long caching for hashed assets, each sent brotli- or
+ * gzip-compressed when the browser takes it and the build wrote the compressed copy (vite.config.ts).
+ */
 export function staticFiles(dir: string): Middleware {
   const files = serve(dir, {
     index: 'index.html',
+    brotli: true,
+    gzip: true,
     setHeaders(res, path) {
       res.setHeader('Cache-Control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      res.setHeader('Vary', 'Accept-Encoding');
     },
   });
   return async (ctx, next) => (isApi(ctx.path) ? next() : files(ctx, next));
