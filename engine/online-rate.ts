@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import type { EvidenceRecord, Sample, Site } from '../model/index.ts';
+import { ONLINE_RATE_KIND, type EvidenceRecord, type Sample, type Site } from '../model/index.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -66,7 +66,7 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
     const worst = rates.reduce((a, b) => (b.rate < a.rate ? b : a));
     const clock = worstClock();
     record({
-      kind: 'data-quality-day',
+      kind: ONLINE_RATE_KIND,
       date: dateOf(at - 1), // the day it covers ends at `at`: a record taken at midnight belongs to the day before
       by: 'ketwin (measured)',
       ref:

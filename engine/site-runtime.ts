@@ -1,6 +1,16 @@
 import { Subject, Subscription, type SchedulerLike } from 'rxjs';
 import type { Logger } from 'pino';
-import type { Alert, ClauseResult, EvidenceRecord, LiveEvent, Sample, Site, SiteSnapshot, TransferDeclaration } from '../model/index.ts';
+import {
+  ONLINE_RATE_KIND,
+  type Alert,
+  type ClauseResult,
+  type EvidenceRecord,
+  type LiveEvent,
+  type Sample,
+  type Site,
+  type SiteSnapshot,
+  type TransferDeclaration,
+} from '../model/index.ts';
 import type { Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 import type { AlarmBook } from './alarms/alarm-book.ts';
@@ -154,7 +164,7 @@ export function createSiteRuntime(
   const critical = new Set(standard.liveRisk.criticalSeverities);
   const criticalPoints = [...clauses.evaluators.filter((e) => critical.has(e.clause.severity)).flatMap((e) => e.points), ...hazardWatchers.flatMap((w) => w.points)];
   // the day's online rate of the safety points, where the standard judges it
-  if (standard.clauses.some((c) => c.evidence?.kind === 'data-quality-day')) {
+  if (standard.clauses.some((c) => c.evidence?.kind === ONLINE_RATE_KIND)) {
     const safety = [...new Set(criticalPoints)].filter((id) => points.cells.has(id));
     const onlineRate = createOnlineRate(site, safety, scheduler, recordMeasured);
     for (const id of safety) points.cells.get(id)!.hazards.push(onlineRate.onSample);

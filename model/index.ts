@@ -28,7 +28,16 @@ export type { Unit } from './units.ts';
 export { UNITS } from './units.ts';
 export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
 export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
-export { RELEASE_SOURCE_TYPES, RESPONSIBLE_ROLES, type EvidenceRecord, type Instrument, type ReleaseSource, type Responsibility, type ResponsibleRole } from './site-sections.ts';
+export {
+  ONLINE_RATE_KIND,
+  RELEASE_SOURCE_TYPES,
+  RESPONSIBLE_ROLES,
+  type EvidenceRecord,
+  type Instrument,
+  type ReleaseSource,
+  type Responsibility,
+  type ResponsibleRole,
+} from './site-sections.ts';
 export { unitsOfAsset, responsibleFor, responsiblePersons, dutiesOf, type NamedDuty, type SiteUnits } from './responsibility.ts';
 export { ROAD_KINDS, GATE_ROLES, type SitePlan, type Road, type Gate } from './site-plan.ts';
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';

@@ -171,6 +171,8 @@ export const siteSections = {
 };
 
 export type EvidenceRecord = z.infer<typeof evidenceRecord>;
+/** The evidence kind the twin itself records each day's online rate under (engine/online-rate.ts); data-quality clauses and the due list read it. */
+export const ONLINE_RATE_KIND = 'data-quality-day';
 export type Responsibility = z.infer<typeof responsibility>;
 export type ResponsibleRole = (typeof RESPONSIBLE_ROLES)[number];
 export type Instrument = z.infer<typeof instrument>;

@@ -1,4 +1,4 @@
-import type { Alert, Bilingual, ClauseInfo, ClauseResult, Site, SiteSnapshot } from '../../model/index.ts';
+import { ONLINE_RATE_KIND, type Alert, type Bilingual, type ClauseInfo, type ClauseResult, type Site, type SiteSnapshot } from '../../model/index.ts';
 import type { LiveTwin } from './live-twin.ts';
 import type { ClauseView, EvidenceView, OnlineRateView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
 
@@ -25,9 +25,6 @@ export function siteSummary(site: Site, snapshot: SiteSnapshot | undefined): Sit
     onlineRate: onlineRateOf(snapshot),
   };
 }
-
-/** The evidence kind the twin records each day's online rate under (engine/online-rate.ts). */
-const ONLINE_RATE_KIND = 'data-quality-day';
 
 /** The online rate a clause judged from the twin's newest data-quality-day record; null while none is measured. */
 export function onlineRateOf(snapshot: SiteSnapshot | undefined): OnlineRateView | null {

@@ -1,4 +1,4 @@
-import type { Bilingual, ClauseInfo, Site, SiteSnapshot, Verdict } from '../../../model/index.ts';
+import { ONLINE_RATE_KIND, type Bilingual, type ClauseInfo, type Site, type SiteSnapshot, type Verdict } from '../../../model/index.ts';
 import { evidenceDue } from '../../../standards/index.ts';
 
 const DAY_MS = 86_400_000;
@@ -6,8 +6,6 @@ const DAY_MS = 86_400_000;
 export const DUE_SOON_DAYS = 30;
 
 const HOUR_MS = 3_600_000;
-/** the evidence kind of the day's online rate, which engine/online-rate.ts records hourly once an hour has been watched */
-const ONLINE_RATE_KIND = 'data-quality-day';
 
 /**
  * overdue (expired, or never done), not measured yet (a figure the twin measures itself, such as the
