@@ -38,6 +38,9 @@ import {
   type UserDirectory,
   type ReadinessChecks,
   type MetricsSource,
+  standingTransfers,
+  TRANSFER_AUDIT_ACTIONS,
+  MAX_DECLARED_MS,
 } from './ui/server/index.ts';
 import { createNotifier, loadSubscribers } from './notify/index.ts';
 import type { DepotSim } from './sim/index.ts';
@@ -233,6 +236,16 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => engine.dispose());
     // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
     for (const site of sites) engine.restoreAlerts(await store.openAlerts(site.id));
+    // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
+    const started = systemClock.now();
+    for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
+      if (!sites.some((s) => s.id === site)) continue;
+      try {
+        engine.declareTransfer(site, declaration);
+      } catch (error) {
+        logger.warn({ err: error, site, tank: declaration.tank }, 'a declared transfer could not be taken back');
+      }
+    }
     const subscriptions = [
       engine.results$.subscribe((r) => writer.result(r)),
       engine.scores$.subscribe((s) => writer.score(s)),
@@ -402,7 +415,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       verdicts: store,
       alerts: store,
       commitments: store,
-      // transfers a manager declares: the stuck-gauge check takes them as an open valve and a flow (held in memory: a restart forgets them)
+      // transfers a manager declares: the stuck-gauge check takes them as an open valve and a flow (a restart takes back those still standing from the audit log)
       transfers: engine,
       inspections: {
         list: (site) => store.evidence(site),

@@ -60,4 +60,17 @@ export function auditStoreContract(store: () => AuditStore, target: () => StoreT
     ]);
     expect(v.problems[0]!.message).toContain(`audit row ${rows[1]!.seq}`);
   });
+
+  it('returns the rows of some actions since an instant, in chain order', async () => {
+    await store().appendAudit({ actor: 'li', action: 'transfer.declare', subject: 'T201', site: 'aof', details: { n: 1 }, at: T0 - 10_000 });
+    await store().appendAudit({ actor: 'li', action: 'transfer.declare', subject: 'T201', site: 'aof', details: { n: 2 }, at: T0 + 10 });
+    await store().appendAudit({ actor: 'li', action: 'acknowledge', subject: 'a1', site: 'aof', at: T0 + 20 });
+    await store().appendAudit({ actor: 'wang', action: 'transfer.end', subject: 'T201', site: 'aof', details: { n: 3 }, at: T0 + 30 });
+    const got = (await store().auditOf(['transfer.declare', 'transfer.end'], T0)).filter((r) => r.site === 'aof');
+    expect(got.map((r) => [r.action, r.details['n']])).toEqual([
+      ['transfer.declare', 2],
+      ['transfer.end', 3],
+    ]);
+    expect(await store().auditOf([], T0)).toEqual([]);
+  });
 }

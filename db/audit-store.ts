@@ -13,4 +13,6 @@ export interface AuditStore {
   auditHead(): Promise<AuditRecord | undefined>;
   /** Rows of the chain with seq > afterSeq, in order, at most `limit`. */
   auditRecords(afterSeq?: number, limit?: number): Promise<AuditRecord[]>;
+  /** Rows of the given actions at or after `since` (ms since epoch), in chain order (what main takes back at a start: declared transfers). */
+  auditOf(actions: readonly string[], since: number): Promise<AuditRecord[]>;
 }

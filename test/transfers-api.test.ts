@@ -11,7 +11,7 @@ import { createEngine, type Engine } from '../engine/index.ts';
 import { loadSite, type Alert, type Site } from '../model/index.ts';
 import { loadStandards } from '../standards/index.ts';
 import type { AuditEntry } from '../db/index.ts';
-import type { LiveTwin } from '../ui/server/index.ts';
+import { standingTransfers, type LiveTwin } from '../ui/server/index.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 
 const NOW = Date.parse('2026-12-07T02:00:00Z'); // 10:00 in Zhoushan
@@ -25,6 +25,8 @@ let server: SecuredServer;
 const alerts: Alert[] = [];
 const audited: AuditEntry[] = [];
 const now = () => NOW + virtual.now();
+/** the audited entries as the audit log returns them */
+const rows = () => audited.map((a) => ({ action: a.action, site: a.site ?? null, details: a.details ?? {} }));
 
 /** runs the engine's clock on by `ms`; every 5 s (a silent feed is link-lost) the PLC reports T201's temperature and, until `gaugeUntil`, its level rising at 550 m³/h */
 const advance = (ms: number, gaugeUntil: number) => {
@@ -89,6 +91,8 @@ describe('a transfer declared by a manager (POST /api/sites/:id/transfers)', () 
     expect(await res.json()).toEqual(declared);
     expect(await (await (await server.as('auditor')).fetch('/api/sites/zhoushan-demo/transfers')).json()).toEqual([declared]);
     expect(audited.find((a) => a.action === 'transfer.declare')).toMatchObject({ actor: 'manager', subject: 'T201', site: 'zhoushan-demo', details: declared });
+    // what a restart takes back from the audit log (main.ts)
+    expect(standingTransfers(rows(), now())).toEqual([{ site: 'zhoushan-demo', declaration: declared }]);
     // the gauge follows the receipt for 15 min, then sends nothing
     advance(30 * MIN, NOW + 15 * MIN);
     const doubt = alerts.find((a) => a.incident?.hazard === 'stuck-gauge' && a.subjects.includes('T201'));
@@ -106,5 +110,7 @@ describe('a transfer declared by a manager (POST /api/sites/:id/transfers)', () 
     expect(engine.transfers(site.id)).toEqual([]);
     expect(audited.find((a) => a.action === 'transfer.end')).toMatchObject({ actor: 'manager', subject: 'T201', details: { declaredBy: 'manager' } });
     expect((await manager.fetch('/api/sites/zhoushan-demo/transfers/T201', { method: 'DELETE' })).status).toBe(404);
+    // ended: a restart takes nothing back
+    expect(standingTransfers(rows(), now())).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 /** AuditStore over drizzle: appends under a table lock, so the chain never forks, whatever the process. */
-import { asc, desc, gt, sql } from 'drizzle-orm';
+import { and, asc, desc, gt, gte, inArray, sql } from 'drizzle-orm';
 import { auditHash, GENESIS, type AuditEntry, type AuditRecord } from '../audit.ts';
 import type { AuditStore } from '../audit-store.ts';
 import type { Db } from '../db-handle.ts';
@@ -94,6 +94,18 @@ export function createDrizzleAuditStore(db: Db): AuditStore {
     async auditRecords(afterSeq = 0, limit = 5000) {
       const a = schema.auditLog;
       return (await db.select().from(a).where(gt(a.seq, afterSeq)).orderBy(asc(a.seq)).limit(limit)).map(toRecord);
+    },
+
+    async auditOf(actions, since) {
+      if (actions.length === 0) return [];
+      const a = schema.auditLog;
+      return (
+        await db
+          .select()
+          .from(a)
+          .where(and(inArray(a.action, [...actions]), gte(a.at, new Date(since))))
+          .orderBy(asc(a.seq))
+      ).map(toRecord);
     },
   };
 }

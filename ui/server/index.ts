@@ -13,6 +13,7 @@ export type { SiteStateAsOf, InspectionRecord, InspectionLog, AuditSink, AuditEn
 export type { SiteAsOf, ClauseHistory, FailurePeriodView, Comparison, CompareCell, CompareVerdict, InspectionView, StandardSummary } from './api-types.ts';
 export type { ReportOptions } from './routes/reports.ts';
 export type { CommitmentLog, SafetyCommitmentView } from './routes/commitments.ts';
+export { standingTransfers, TRANSFER_AUDIT_ACTIONS, MAX_DECLARED_MS, type TransferDesk } from './routes/transfers.ts';
 export type { DueItem, DueStatus } from './duties/due-list.ts';
 export type { CommitmentFacts } from './duties/commitment-facts.ts';
 export { siteWithEvidence, toSiteEvidence, fromSiteEvidence } from './evidence-site.ts';

@@ -38,6 +38,29 @@ const declarationSchema = z
   .object({ tank: z.string(), direction: z.enum(TRANSFER_DIRECTIONS), rateM3h: z.number(), until: z.number(), by: z.string(), at: z.number() })
   .describe('TransferDeclaration');
 
+/** The audit actions a declaration and its early end are recorded under: what a restart takes back. */
+export const TRANSFER_AUDIT_ACTIONS = ['transfer.declare', 'transfer.end'] as const;
+
+/**
+ * The declarations standing at `now`, from the audit rows of the last MAX_DECLARED_MS (each declare's
+ * details are the declaration; an end's, the declaration with its until set to the end): the newest row
+ * of each site and tank wins. A row whose details do not read as a declaration is skipped.
+ */
+export function standingTransfers(
+  rows: readonly { action: string; site: string | null; details: Record<string, unknown> }[],
+  now: number,
+): { site: string; declaration: TransferDeclaration }[] {
+  const newest = new Map<string, { site: string; declaration: TransferDeclaration }>();
+  for (const row of rows) {
+    if (!row.site || !(TRANSFER_AUDIT_ACTIONS as readonly string[]).includes(row.action)) continue;
+    const parsed = declarationSchema.safeParse(row.details);
+    if (!parsed.success) continue;
+    const { tank, direction, rateM3h, until, by, at } = parsed.data;
+    newest.set(`${row.site}\u0000${tank}`, { site: row.site, declaration: { tank, direction, rateM3h, until, by, at } });
+  }
+  return [...newest.values()].filter((d) => d.declaration.until > now);
+}
+
 /** a tank of the site with a level gauge (what the stuck-gauge check can watch), or the problem in words */
 function gaugedTank(site: Site, tank: string): string | undefined {
   const asset = site.assets.find((a) => a.id === tank);
