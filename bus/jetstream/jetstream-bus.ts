@@ -74,6 +74,8 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
   const publishTimeoutMs = options.publishTimeoutMs ?? 5000;
   const maxDeliver = options.maxDeliver ?? 5;
   const ackWaitMs = options.ackWaitMs ?? 30_000;
+  /** making streams and consumers: on a cluster the new consumer's leader is elected first, so longer than a PubAck */
+  const managementTimeoutMs = Math.max(publishTimeoutMs, 10_000);
   if (!(publishTimeoutMs > 0 && maxDeliver >= 1 && ackWaitMs >= 1000 && limits.duplicateWindowMs > 0)) {
     throw new BusError('BUS_CONFIG', 'JetStream bus: publishTimeoutMs > 0, maxDeliver ≥ 1, ackWaitMs ≥ 1000 and a duplicate window > 0 are needed');
   }
@@ -107,7 +109,7 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
             await nc.close();
             return;
           }
-          link = { nc, js: jetstream(nc, { timeout: publishTimeoutMs }), jsm: await jetstreamManager(nc, { timeout: publishTimeoutMs }) };
+          link = { nc, js: jetstream(nc, { timeout: publishTimeoutMs }), jsm: await jetstreamManager(nc, { timeout: managementTimeoutMs }) };
           stats.connected = true;
           stats.connects++;
           logger.info(`${where}: connected`);
@@ -221,31 +223,28 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
     async subscribeSamples(subscriber: SampleSubscriber) {
       const sites = requireSites(subscriber.sites, subscriber.name);
       const l = await linked('subscribeSamples');
-      const parts = await Promise.all(
-        sites.map((site) => {
-          const n = namesOf(site);
-          const window = createOriginWindow();
-          return startDurableSubscription({
-            ...l,
-            names: n,
-            limits,
-            pullBatch: options.pullBatch ?? 64,
-            retryDelayMs: options.retryDelayMs ?? 1000,
-            maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
-            logger,
-            consumer: { name: durableName(subscriber.name, 'samples'), filter: n.samples, maxDeliver, ackWaitMs, maxAckPending: 1 },
-            async handle(message, s) {
-              const { samples, origin } = decodeSiteBatch(site, message.data);
-              const { fresh, duplicates } = window.fresh(samples, origin);
-              s.duplicates += duplicates;
-              if (fresh.length > 0) await subscriber.handle(fresh);
-              s.samples += fresh.length;
-              window.mark(origin);
-            },
-          });
-        }),
-      );
-      return track(parts);
+      return subscribeEach(sites, `${subscriber.name} to samples`, (site) => {
+        const n = namesOf(site);
+        const window = createOriginWindow();
+        return startDurableSubscription({
+          ...l,
+          names: n,
+          limits,
+          pullBatch: options.pullBatch ?? 64,
+          retryDelayMs: options.retryDelayMs ?? 1000,
+          maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
+          logger,
+          consumer: { name: durableName(subscriber.name, 'samples'), filter: n.samples, maxDeliver, ackWaitMs, maxAckPending: 1 },
+          async handle(message, s) {
+            const { samples, origin } = decodeSiteBatch(site, message.data);
+            const { fresh, duplicates } = window.fresh(samples, origin);
+            s.duplicates += duplicates;
+            if (fresh.length > 0) await subscriber.handle(fresh);
+            s.samples += fresh.length;
+            window.mark(origin);
+          },
+        });
+      });
     },
 
     async publish(site, channel: BusChannel, message: BusMessage, id?: string) {
@@ -262,32 +261,29 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
     async subscribe(channel: BusChannel, subscriber: ChannelSubscriber) {
       const sites = requireSites(subscriber.sites, subscriber.name);
       const l = await linked(`subscribe ${channel}`);
-      const parts = await Promise.all(
-        sites.map((site) => {
-          const n = namesOf(site);
-          return startDurableSubscription({
-            ...l,
-            names: n,
-            limits,
-            pullBatch: options.pullBatch ?? 64,
-            retryDelayMs: options.retryDelayMs ?? 1000,
-            maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
-            logger,
-            consumer: { name: durableName(subscriber.name, channel), filter: n.channel(channel), maxDeliver, ackWaitMs, maxAckPending: 1 },
-            async handle(message) {
-              let parsed: BusMessage;
-              try {
-                parsed = message.json<BusMessage>();
-              } catch (error) {
-                throw new BusError('BUS_DECODE', `${channel} of site ${site}: not JSON (${(error as Error).message})`);
-              }
-              if (typeof parsed?.type !== 'string') throw new BusError('BUS_DECODE', `${channel} of site ${site}: a message without a type`);
-              await subscriber.handle(site, parsed);
-            },
-          });
-        }),
-      );
-      return track(parts);
+      return subscribeEach(sites, `${subscriber.name} to ${channel}`, (site) => {
+        const n = namesOf(site);
+        return startDurableSubscription({
+          ...l,
+          names: n,
+          limits,
+          pullBatch: options.pullBatch ?? 64,
+          retryDelayMs: options.retryDelayMs ?? 1000,
+          maxHandleMs: options.maxHandleMs ?? 5 * ackWaitMs,
+          logger,
+          consumer: { name: durableName(subscriber.name, channel), filter: n.channel(channel), maxDeliver, ackWaitMs, maxAckPending: 1 },
+          async handle(message) {
+            let parsed: BusMessage;
+            try {
+              parsed = message.json<BusMessage>();
+            } catch (error) {
+              throw new BusError('BUS_DECODE', `${channel} of site ${site}: not JSON (${(error as Error).message})`);
+            }
+            if (typeof parsed?.type !== 'string') throw new BusError('BUS_DECODE', `${channel} of site ${site}: a message without a type`);
+            await subscriber.handle(site, parsed);
+          },
+        });
+      });
     },
 
     stats: () => ({ ...stats }),
@@ -308,6 +304,18 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
   function requireSites(sites: readonly string[] | undefined, name: string): readonly string[] {
     if (!sites || sites.length === 0) throw new BusError('BUS_CONFIG', `${where}: subscriber ${name} must name its sites (one stream each)`);
     return sites;
+  }
+
+  /** one durable subscription per site, all or none: a site that cannot be subscribed stops the others */
+  async function subscribeEach(sites: readonly string[], what: string, start: (site: string) => Promise<BusSubscription>): Promise<BusSubscription> {
+    const settled = await Promise.allSettled(sites.map((site) => start(site)));
+    const parts = settled.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    const failed = settled.findIndex((r) => r.status === 'rejected');
+    if (failed >= 0) {
+      await Promise.all(parts.map((p) => p.stop()));
+      throw failure((settled[failed] as PromiseRejectedResult).reason, `subscribing ${what} of site ${sites[failed]}`, sites[failed]!);
+    }
+    return track(parts);
   }
 
   function track(parts: BusSubscription[]): BusSubscription {

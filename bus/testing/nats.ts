@@ -62,15 +62,18 @@ export interface NatsServerChild {
   port: number;
   /** starts it (again), on the same port and folder; resolves once it listens */
   start(): Promise<void>;
-  /** stops it (SIGTERM, then SIGKILL after 5 s); resolves once it exited */
-  stop(): Promise<void>;
+  /** stops it (SIGTERM, then SIGKILL after 5 s; or SIGKILL at once, a crash); resolves once it exited */
+  stop(signal?: 'SIGTERM' | 'SIGKILL'): Promise<void>;
   /** stops it and removes its folder */
   close(): Promise<void>;
 }
 
-/** A nats-server of the test's own: `nats-server -a 127.0.0.1 -p <free port> -js -sd <temporary folder>`. */
-export async function startNatsServer(): Promise<NatsServerChild> {
-  const port = await freePort();
+/**
+ * A nats-server of the test's own: `nats-server -a 127.0.0.1 -p <free port> -js -sd <temporary folder>`, and
+ * `extra` arguments (a cluster node's name and routes); `port` when it must be known before (a cluster).
+ */
+export async function startNatsServer(extra: string[] = [], port?: number): Promise<NatsServerChild> {
+  port ??= await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ketwin-nats-'));
   let child: ChildProcess | undefined;
   let output = '';
@@ -79,7 +82,7 @@ export async function startNatsServer(): Promise<NatsServerChild> {
     port,
     async start() {
       if (child) return;
-      const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       started.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
       started.stderr!.on('data', (d: Buffer) => void (output += d.toString()));
@@ -94,13 +97,13 @@ export async function startNatsServer(): Promise<NatsServerChild> {
       child = undefined;
       throw new Error(`nats-server on port ${port} did not start:\n${output.slice(-2000)}`);
     },
-    async stop() {
+    async stop(signal = 'SIGTERM') {
       const running = child;
       if (!running) return;
       child = undefined;
       if (running.exitCode !== null) return;
       const exited = new Promise<void>((resolve) => running.once('exit', () => resolve()));
-      running.kill('SIGTERM');
+      running.kill(signal);
       const kill = setTimeout(() => running.kill('SIGKILL'), 5000);
       await exited;
       clearTimeout(kill);
@@ -112,4 +115,15 @@ export async function startNatsServer(): Promise<NatsServerChild> {
   };
   await self.start();
   return self;
+}
+
+/** Three nats-servers with JetStream clustered on loopback (cluster "ketwin-test", nodes n1–n3, each routing to the others). */
+export async function startNatsCluster(size = 3): Promise<{ nodes: NatsServerChild[]; urls: string[]; close(): Promise<void> }> {
+  const clientPorts = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const routePorts = await Promise.all(Array.from({ length: size }, () => freePort()));
+  const routes = routePorts.map((p) => `nats://127.0.0.1:${p}`).join(',');
+  const nodes = await Promise.all(
+    clientPorts.map((port, i) => startNatsServer(['-n', `n${i + 1}`, '--cluster_name', 'ketwin-test', '--cluster', `nats://127.0.0.1:${routePorts[i]}`, '--routes', routes], port)),
+  );
+  return { nodes, urls: nodes.map((n) => n.url), close: async () => void (await Promise.all(nodes.map((n) => n.close()))) };
 }
