@@ -86,6 +86,8 @@ const strings = {
   'connection.live': { zh: '实时', en: 'live' },
   'connection.reconnecting': { zh: '重连中', en: 'reconnecting' },
   'connection.closed': { zh: '已断开', en: 'disconnected' },
+  streamPausedReconnecting: { zh: '实时数据已中断（自 {since} 起），正在重新连接……', en: 'Live data paused since {since}, reconnecting…' },
+  streamPausedClosed: { zh: '实时数据已中断（自 {since} 起），无法重新连接，请刷新页面', en: 'Live data paused since {since}; could not reconnect — reload the page' },
   notFound: { zh: '未找到该站点', en: 'Site not found' },
   signIn: { zh: '登录', en: 'Sign in' },
   signOut: { zh: '退出', en: 'Sign out' },

@@ -1,5 +1,6 @@
 import { ApiError, type AlarmHealth, type Alert, type SiteDetail, type StreamMode, eventsUrl, fetchSite } from './api.ts';
 import { applyEvent, type StreamEvent } from './apply-event.ts';
+import { systemClock } from './clock.svelte.ts';
 
 export type Connection = 'connecting' | 'live' | 'reconnecting' | 'closed';
 
@@ -15,6 +16,7 @@ export class SiteLive {
   #connection = $state<Connection>('connecting');
   #error = $state<{ status: number; message: string } | null>(null);
   #health = $state<AlarmHealth | null>(null);
+  #pausedSince = $state<number | null>(null);
   #source: EventSource | null = null;
   readonly id: string;
   /** light: only what the rescue page shows (its snapshot holds only the weather stations' readings) */
@@ -38,6 +40,11 @@ export class SiteLive {
     return this.#connection;
   }
 
+  /** when the stream last dropped, while it is down (what the page shows stopped being live then); null while live */
+  get pausedSince(): number | null {
+    return this.#pausedSince;
+  }
+
   get error(): { status: number; message: string } | null {
     return this.#error;
   }
@@ -49,11 +56,13 @@ export class SiteLive {
     this.#source = source;
     source.addEventListener('open', () => {
       this.#connection = 'live';
+      this.#pausedSince = null;
     });
     source.addEventListener('snapshot', (e) => {
       this.#detail = JSON.parse((e as MessageEvent<string>).data) as SiteDetail;
       this.#error = null;
       this.#connection = 'live';
+      this.#pausedSince = null;
     });
     for (const type of LIVE_EVENTS) {
       source.addEventListener(type, (e) => {
@@ -65,6 +74,7 @@ export class SiteLive {
       this.#health = JSON.parse((e as MessageEvent<string>).data) as AlarmHealth;
     });
     source.addEventListener('error', () => {
+      this.#pausedSince ??= systemClock.now();
       if (source.readyState === EventSource.CLOSED) {
         this.#connection = 'closed';
         void this.#explainFailure();
