@@ -80,6 +80,8 @@ const environmentSchema = z.object({
     .default('ketwin'),
   /** `ketwin edge`: how often its health and backlog go out on <prefix>.<site>.health, ms */
   KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
+  /** `ketwin edge`: samples its disk buffer keeps while NATS is away (about 60 bytes each); past it the oldest are dropped and reported */
+  KETWIN_EDGE_BUFFER_SAMPLES: z.coerce.number().int().min(10_000).default(100_000_000),
 });
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
@@ -110,6 +112,8 @@ export interface KetwinOptions {
   nats?: { servers: string[]; prefix: string };
   /** `edge`: its health beat, ms (default 10 000) */
   edgeHealthMs?: number;
+  /** `edge`: samples its disk buffer keeps at most (default 100,000,000) */
+  edgeBufferSamples?: number;
   /**
    * `central`: samples come from the JetStream bus (a durable consumer per site), not from collectors of
    * its own, for `sites` (default every site under sitesDir); nothing is simulated
@@ -151,6 +155,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     trustProxy: e.KETWIN_TRUST_PROXY === 'on',
     nats: { servers: e.NATS_URL.split(','), prefix: e.KETWIN_BUS_PREFIX },
     edgeHealthMs: e.KETWIN_EDGE_HEALTH_MS,
+    edgeBufferSamples: e.KETWIN_EDGE_BUFFER_SAMPLES,
   };
 }
 
@@ -550,6 +555,11 @@ export interface EdgeOptions {
   bus: Omit<JetStreamBusOptions, 'logger' | 'name'>;
   /** how often its health and backlog go out on <prefix>.<site>.health, ms */
   healthEveryMs: number;
+  /**
+   * samples the disk buffer keeps while NATS is away (default 100,000,000: at 2,000 samples/s some 14 h,
+   * about 6 GB); past it the oldest are dropped, counted and reported (collector.buffer_full)
+   */
+  bufferSamples?: number;
 }
 
 export interface Edge {
@@ -592,6 +602,7 @@ export async function startEdge(options: EdgeOptions): Promise<Edge> {
     const collection = startSiteCollection({
       sites,
       bufferDir: join(options.dataDir, 'buffer'),
+      buffer: { maxOnDisk: options.bufferSamples ?? 100_000_000 },
       dataDir: options.dataDir,
       logger: logger.child({ part: 'collector' }),
       consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
@@ -872,6 +883,7 @@ async function runEdge(options: KetwinOptions): Promise<void> {
     logger: options.logger,
     bus: { servers: nats.servers, prefix: nats.prefix },
     healthEveryMs: options.edgeHealthMs ?? 10_000,
+    bufferSamples: options.edgeBufferSamples,
   });
   const sites = edge.sites.map((s) => s.id);
   options.logger.info({ sites, nats: nats.servers, prefix: nats.prefix }, 'ketwin edge is running');
