@@ -29,7 +29,7 @@ export default defineConfig({
     // Suites start real servers on loopback ports; files run in parallel processes.
     pool: 'forks',
     projects: [
-      { extends: true, test: { name: 'unit', include: UNIT, exclude: EXCLUDE } },
+      { extends: true, test: { name: 'unit', include: UNIT, exclude: EXCLUDE, isolate: false } },
       { extends: true, test: { name: 'integration', include: ['**/*.test.ts'], exclude: [...EXCLUDE, ...UNIT] } },
     ],
   },

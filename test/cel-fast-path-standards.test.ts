@@ -94,7 +94,7 @@ function siteFor(patch: Record<string, unknown> | undefined): Site {
 function merge(target: CelObject, change: CelObject): CelObject {
   for (const [k, v] of Object.entries(change)) {
     if (v === null)
-      delete target[k]; // a fixture takes an attribute away with null (as engine/clause-fixtures.test.ts)
+      delete target[k]; // a fixture takes an attribute away with null (as engine/clause-fixture-test-support.ts)
     else target[k] = isObject(target[k]) && isObject(v) ? merge(target[k], v) : v;
   }
   return target;

@@ -2,7 +2,8 @@
 // standards/oil-depot-above-ground/fixtures/<clause id>.yaml, each with at least one passing
 // and one failing case (site data and samples in, verdict and evidence out). A clause a version
 // changes has its own fixture under fixtures/<version>/<clause id>.yaml, which serves that version
-// in place of the shared one (later versions fall back to the shared file). One table-driven test per version.
+// in place of the shared one (later versions fall back to the shared file). One table-driven test file
+// per version (clause-fixtures-<version>.test.ts, so the versions run side by side), this their suite.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { VirtualTimeScheduler, type SchedulerLike } from 'rxjs';
@@ -58,7 +59,8 @@ interface Fixture {
   cases: Case[];
 }
 
-const VERSIONS = ['1.0.0', '1.1.0'];
+/** the versions with fixtures: each has its test file */
+export const VERSIONS = ['1.0.0', '1.1.0'];
 
 function readFixtures(dir: string) {
   if (!existsSync(dir)) return [];
@@ -67,7 +69,7 @@ function readFixtures(dir: string) {
     .sort()
     .map((f) => ({ file: f, ...(parse(readFileSync(join(dir, f), 'utf8')) as Fixture) }));
 }
-const shared = readFixtures(FIXTURES);
+export const shared = readFixtures(FIXTURES);
 
 /** the fixtures serving one version: its own directory's, and the shared ones for clauses it has no own fixture for */
 function fixturesFor(version: string, clauseIds: Set<string>) {
@@ -128,35 +130,39 @@ function run(standard: Standard, clause: string, c: Case) {
   return result;
 }
 
-const standards = await Promise.all(VERSIONS.map((v) => loadStandard(join(DIR, `${v}.yaml`))));
+/** The fixture suite of one version: a fixture file with a passing and a failing case for each clause, and each case's verdict. */
+export async function fixtureSuite(version: string): Promise<void> {
+  const standard = await loadStandard(join(DIR, `${version}.yaml`));
+  describe(`every clause of oil-depot-above-ground@${version} against its fixtures`, () => {
+    const ids = standard.clauses.map((c) => c.id).sort();
+    const fixtures = fixturesFor(version, new Set(ids));
 
-it('every shared fixture serves a clause of some version', () => {
+    it('has a fixture file with a passing and a failing case for every clause, and none for a clause it lacks', () => {
+      expect(fixtures.map((f) => f.clause).sort()).toEqual(ids);
+      for (const f of fixtures) {
+        expect(f.file, 'file named after its clause').toBe(`${f.clause}.yaml`);
+        const verdicts = f.cases.map((c) => c.verdict);
+        expect(verdicts, f.clause).toContain('pass');
+        expect(verdicts, f.clause).toContain('fail');
+      }
+    });
+
+    const cases = fixtures.flatMap((f) => f.cases.map((c) => [f.clause, c.name, c] as const));
+    it.each(cases)('%s: %s', (clause, _name, c) => {
+      const result = run(standard, clause, c);
+      expect(result, `no result for ${clause} on ${c.subject}`).toBeDefined();
+      expect(result!.verdict).toBe(c.verdict);
+      expect(result!.standard).toBe(`oil-depot-above-ground@${version}`);
+      if (c.thresholds) expect(result!.thresholds).toMatchObject(c.thresholds);
+      if (c.evidence) expect(result!.evidence).toEqual(expect.arrayContaining(c.evidence.map((e) => expect.objectContaining(e))));
+      if (c.reason) expect(result!.reason).toEqual(c.reason);
+    });
+  });
+}
+
+/** Every shared fixture serves a clause of some version (a fixture left behind by a removed clause is an error). */
+export async function orphanFixtures(): Promise<string[]> {
+  const standards = await Promise.all(VERSIONS.map((v) => loadStandard(join(DIR, `${v}.yaml`))));
   const all = new Set(standards.flatMap((s) => s.clauses.map((c) => c.id)));
-  expect(shared.map((f) => f.clause).filter((id) => !all.has(id))).toEqual([]);
-});
-
-describe.each(standards.map((s) => [s.version, s] as const))('every clause of oil-depot-above-ground@%s against its fixtures', (version, standard) => {
-  const ids = standard.clauses.map((c) => c.id).sort();
-  const fixtures = fixturesFor(version, new Set(ids));
-
-  it('has a fixture file with a passing and a failing case for every clause, and none for a clause it lacks', () => {
-    expect(fixtures.map((f) => f.clause).sort()).toEqual(ids);
-    for (const f of fixtures) {
-      expect(f.file, 'file named after its clause').toBe(`${f.clause}.yaml`);
-      const verdicts = f.cases.map((c) => c.verdict);
-      expect(verdicts, f.clause).toContain('pass');
-      expect(verdicts, f.clause).toContain('fail');
-    }
-  });
-
-  const cases = fixtures.flatMap((f) => f.cases.map((c) => [f.clause, c.name, c] as const));
-  it.each(cases)('%s: %s', (clause, _name, c) => {
-    const result = run(standard, clause, c);
-    expect(result, `no result for ${clause} on ${c.subject}`).toBeDefined();
-    expect(result!.verdict).toBe(c.verdict);
-    expect(result!.standard).toBe(`oil-depot-above-ground@${version}`);
-    if (c.thresholds) expect(result!.thresholds).toMatchObject(c.thresholds);
-    if (c.evidence) expect(result!.evidence).toEqual(expect.arrayContaining(c.evidence.map((e) => expect.objectContaining(e))));
-    if (c.reason) expect(result!.reason).toEqual(c.reason);
-  });
-});
+  return shared.map((f) => f.clause).filter((id) => !all.has(id));
+}
