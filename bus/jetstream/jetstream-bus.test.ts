@@ -4,7 +4,7 @@ import { connect } from '@nats-io/transport-node';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Sample } from '../../model/index.ts';
 import type { BusMessage } from '../bus.ts';
-import { deleteStreams, natsUrl, uniquePrefix } from '../testing/nats.ts';
+import { deleteStreams, freePort, natsUrl, startNatsServer, uniquePrefix } from '../testing/nats.ts';
 import { numberedSamples } from '../testing/samples.ts';
 import { waitFor } from '../testing/wait.ts';
 import { DEAD_LETTER_HEADERS } from './durable-subscription.ts';
@@ -216,6 +216,21 @@ describe('the JetStream bus', () => {
     expect(got.sort()).toEqual(['a:edge-health:{"backlog":3}', 'a:resend:{"from":1}']);
     await health.stop();
     await commands.stop();
+  });
+
+  it('a server without JetStream is tried again like an unreachable one, without piling up connections', async () => {
+    const monitor = await freePort();
+    const plain = await startNatsServer(['-m', String(monitor)], undefined, false);
+    const b = createJetStreamBus({ servers: plain.url, publishTimeoutMs: 500 });
+    try {
+      await expect(b.publishSamples(numberedSamples('a', 0, 1))).rejects.toMatchObject({ code: 'BUS_UNREACHABLE' });
+      await new Promise((r) => setTimeout(r, 3000)); // three more tries
+      const connz = (await (await fetch(`http://127.0.0.1:${monitor}/connz`)).json()) as { num_connections: number };
+      expect(connz.num_connections).toBeLessThanOrEqual(1);
+    } finally {
+      await b.close();
+      await plain.close();
+    }
   });
 
   it('says BUS_UNREACHABLE when no server answers within the publish timeout', async () => {

@@ -109,7 +109,12 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
             await nc.close();
             return;
           }
-          link = { nc, js: jetstream(nc, { timeout: publishTimeoutMs }), jsm: await jetstreamManager(nc, { timeout: managementTimeoutMs }) };
+          // a server without JetStream refuses here: that connection is closed, and tried again like an unreachable one
+          const jsm = await jetstreamManager(nc, { timeout: managementTimeoutMs }).catch(async (error: unknown) => {
+            await nc.close().catch(() => undefined);
+            throw error;
+          });
+          link = { nc, js: jetstream(nc, { timeout: publishTimeoutMs }), jsm };
           stats.connected = true;
           stats.connects++;
           logger.info(`${where}: connected`);
@@ -147,10 +152,16 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
     startLinking();
     if (link) return link;
     let timer: NodeJS.Timeout | undefined;
+    let wake: (() => void) | undefined;
     await new Promise<void>((resolve, reject) => {
+      wake = resolve;
       waiters.push(resolve);
       timer = setTimeout(() => reject(new BusError('BUS_UNREACHABLE', `${where}: not connected within ${publishTimeoutMs} ms (${what})`)), publishTimeoutMs);
-    }).finally(() => clearTimeout(timer));
+    }).finally(() => {
+      clearTimeout(timer);
+      const at = waiters.indexOf(wake!);
+      if (at >= 0) waiters.splice(at, 1); // a caller that gave up waits no more
+    });
     return link!;
   }
 

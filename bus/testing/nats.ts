@@ -72,7 +72,7 @@ export interface NatsServerChild {
  * A nats-server of the test's own: `nats-server -a 127.0.0.1 -p <free port> -js -sd <temporary folder>`, and
  * `extra` arguments (a cluster node's name and routes); `port` when it must be known before (a cluster).
  */
-export async function startNatsServer(extra: string[] = [], port?: number): Promise<NatsServerChild> {
+export async function startNatsServer(extra: string[] = [], port?: number, jetstream = true): Promise<NatsServerChild> {
   port ??= await freePort();
   const dir = await mkdtemp(join(tmpdir(), 'ketwin-nats-'));
   let child: ChildProcess | undefined;
@@ -82,7 +82,7 @@ export async function startNatsServer(extra: string[] = [], port?: number): Prom
     port,
     async start() {
       if (child) return;
-      const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', dir, ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const started = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), ...(jetstream ? ['-js', '-sd', dir] : []), ...extra], { stdio: ['ignore', 'pipe', 'pipe'] });
       child = started;
       started.stdout!.on('data', (d: Buffer) => void (output += d.toString()));
       started.stderr!.on('data', (d: Buffer) => void (output += d.toString()));
