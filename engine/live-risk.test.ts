@@ -20,7 +20,7 @@ const alert = (id: string, over: Partial<Alert>): Alert => ({
   actions: [],
   ...over,
 });
-const fire = (id: string, severity = 1) => alert(id, { severity, incident: { hazard: 'tank-fire' } as Alert['incident'] });
+const fire = (id: string, severity: Alert['severity'] = 1) => alert(id, { severity, incident: { hazard: 'tank-fire' } as Alert['incident'] });
 
 describe('liveRisk', () => {
   it('is the compliance colour, with its reason, when nothing open drives it', () => {
