@@ -103,14 +103,22 @@ function merge(target: Record<string, unknown>, change: Record<string, unknown>)
 }
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
+/** the fixture sites by their patch: many cases share one, and a site is read-only to the engine */
+const sites = new Map<string, ReturnType<typeof siteFor>>();
+const cachedSite = (patch: Record<string, unknown> | undefined) => {
+  const key = JSON.stringify(patch ?? {});
+  return sites.get(key) ?? sites.set(key, siteFor(patch)).get(key)!;
+};
+
 /** Runs the engine over one case on virtual time; returns the clause's result on the case's subject. */
 function run(standard: Standard, clause: string, c: Case) {
-  const site = siteFor(c.site);
+  const site = cachedSite(c.site);
   const t0 = Date.parse(c.at ?? DEFAULT_AT);
   const afterMs = c.after ? parseDuration(c.after)!.ms : 0;
   const virtual = new VirtualTimeScheduler(undefined, afterMs + 2000);
   const scheduler: SchedulerLike = { now: () => t0 + virtual.now(), schedule: virtual.schedule.bind(virtual) as SchedulerLike['schedule'] };
-  const engine = createEngine({ sites: [site], standards: [standard], scheduler });
+  // the clause alone (its verdict rests on its own reads, the hazard models and the evidence, not on the other clauses): a case builds a twin of one clause, not of all of them
+  const engine = createEngine({ sites: [site], standards: [{ ...standard, clauses: standard.clauses.filter((c) => c.id === clause) }], scheduler });
   const feed = (overrides: Record<string, SampleValue> = {}) => {
     const ts = scheduler.now();
     for (const p of site.points) {
