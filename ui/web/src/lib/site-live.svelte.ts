@@ -74,7 +74,8 @@ export class SiteLive {
       this.#health = JSON.parse((e as MessageEvent<string>).data) as AlarmHealth;
     });
     source.addEventListener('error', () => {
-      this.#pausedSince ??= systemClock.now();
+      // only what the page shows can be paused: a stream that never brought the site (refused, not found) is the page's error, not a pause
+      if (this.#detail !== null) this.#pausedSince ??= systemClock.now();
       if (source.readyState === EventSource.CLOSED) {
         this.#connection = 'closed';
         void this.#explainFailure();
