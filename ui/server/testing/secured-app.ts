@@ -5,6 +5,7 @@ import { createUser } from '../auth/create-user.ts';
 import { startServer, type RunningServer } from '../server.ts';
 import { signIn, type SignedIn } from '../sign-in.ts';
 import { createMemoryLiveTwin, type MemoryLiveTwin } from './memory-live-twin.ts';
+import { createMemoryTransferDesk } from './memory-transfer-desk.ts';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -33,7 +34,8 @@ export async function startSecuredServer(sites: Site[], options: Partial<AppOpti
   const users = createMemoryUserDirectory(TEST_USERS.map((u) => ({ ...hashed, ...u })));
   const live = createMemoryLiveTwin(sites);
   const server: RunningServer = await startServer({
-    app: createApp({ live, staticDir: '/nonexistent', ...options, auth: { users, ...options.auth } }),
+    // the site page asks for the declared transfers: a desk in memory unless the test brings its own
+    app: createApp({ live, staticDir: '/nonexistent', transfers: createMemoryTransferDesk(), ...options, auth: { users, ...options.auth } }),
     port: 0,
   });
   const sessions = new Map<string, SignedIn>();
