@@ -36,7 +36,8 @@ describe('main.ts start', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
     try {
-      const url = await eventually('the printed URL', () => /ketwin is running: (http:\/\/\S+)/.exec(output)?.[1], 30_000);
+      // a first start initialises the embedded database and the OPC-UA certificates: 15–25 s on a quiet 2-core machine, 40–50 s beside other suites
+      const url = await eventually('the printed URL', () => /ketwin is running: (http:\/\/\S+)/.exec(output)?.[1], 60_000);
       // the demo prints its users' passwords once
       const password = /demo user manager \(manager\): (\S+)/.exec(output)?.[1];
       expect(password).toBeDefined();
@@ -77,5 +78,5 @@ describe('main.ts start', () => {
     });
     expect(verify.status).toBe(0);
     expect(verify.stdout).toMatch(/audit log intact: 3 rows/);
-  });
+  }, 120_000);
 });
