@@ -16,7 +16,7 @@ import { createEngine } from '../engine/index.ts';
 import { loadScenario } from '../sim/scenario.ts';
 import { scenarioSamples } from '../sim/scenario-samples.ts';
 import { DEFAULT_STATIC_DIR, type LiveTwin } from '../ui/server/index.ts';
-import { clientEvents, lightStreamPoints } from '../ui/server/client-events.ts';
+import { clientEvents, lightSnapshot, lightStreamPoints } from '../ui/server/client-events.ts';
 import { createEventHub } from '../ui/server/event-hub.ts';
 import { sseFrame } from '../ui/server/event-stream.ts';
 import { listSites, siteDetail } from '../ui/server/site-views.ts';
@@ -54,8 +54,7 @@ interface Wire {
 const snapshotOf = (mode: StreamMode | 'all-sites') => {
   if (mode === 'all-sites') return listSites(live);
   const detail = siteDetail(live, site);
-  if (mode === 'light') detail.values = Object.fromEntries(Object.entries(detail.values).filter(([point]) => lightPoints.has(point)));
-  return detail;
+  return mode === 'light' ? lightSnapshot(detail, lightPoints) : detail;
 };
 const wires = new Map<StreamMode | 'all-sites', Wire>();
 const subscriptions = (['full', 'light', 'all-sites'] as const).map((mode) => {

@@ -60,6 +60,11 @@ export interface ClientEventOptions {
   refreshMs?: number;
 }
 
+/** A site detail as a light stream's snapshot carries it: only the readings of its live points. */
+export function lightSnapshot<T extends { values: Record<string, unknown> }>(detail: T, lightPoints: ReadonlySet<string>): T {
+  return { ...detail, values: Object.fromEntries(Object.entries(detail.values).filter(([point]) => lightPoints.has(point))) };
+}
+
 /** the kinds of event a light stream carries besides its points' samples: the site's risk, its alerts and incidents, and its verdicts (the plan's colours) */
 const LIGHT_TYPES: ReadonlySet<LiveEvent['type']> = new Set(['result', 'score', 'alert']);
 

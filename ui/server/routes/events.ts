@@ -5,7 +5,7 @@ import { canSee } from '../auth/access.ts';
 import type { Auth, AuthState } from '../auth/authenticate.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, eventsQuery } from '../api/schemas.ts';
-import { clientEvents, lightStreamPoints } from '../client-events.ts';
+import { clientEvents, lightSnapshot, lightStreamPoints } from '../client-events.ts';
 import type { EventHub } from '../event-hub.ts';
 import { createEventStream, type StreamRegistry } from '../event-stream.ts';
 import { findSite, listSites, siteDetail } from '../site-views.ts';
@@ -85,8 +85,8 @@ export function eventsRoutes(api: RouteTable, options: EventsRouteOptions): void
       let events$ = missed$;
       if (!events$) {
         const detail = site ? siteDetail(live, site) : undefined;
-        if (detail && lightPoints) detail.values = Object.fromEntries(Object.entries(detail.values).filter(([point]) => lightPoints.has(point)));
-        stream.send('snapshot', detail ?? listSites(live).filter((s) => visible(s.id)), hub.formatId(sentUpTo));
+        const snapshot = detail && lightPoints ? lightSnapshot(detail, lightPoints) : detail;
+        stream.send('snapshot', snapshot ?? listSites(live).filter((s) => visible(s.id)), hub.formatId(sentUpTo));
         events$ = hub.since(sentUpTo);
       } else {
         sentUpTo = resumeFrom ?? 0;
