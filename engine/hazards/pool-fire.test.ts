@@ -16,6 +16,12 @@ const AIR = { relativeHumidity: 0.5, airTemperatureC: 20 };
  * retrieved from the sources available here — so no test claims to match them. Instead each figure below is
  * a hand calculation written out step by step (input, formula, value), every formula with its source in the
  * standard's tank-fire params; the view factor is checked against numerical integration (view-factor.test.ts).
+ * Searched again on 2026-12-07, also without a usable result: NUREG-1805 (2004) ch. 5 example problems and its
+ * FDT spreadsheets (only their input sheets and the chapter's opening pages are readable here, not the solid-flame
+ * answers), the PDHonline M312 copy of that chapter, NISTIR 6546 (McGrattan, Baum & Hamins 2000), the CCPS CHEF
+ * Guide's fire chapter, Casal (2nd ed. 2018) — its Example 3.4 is quoted (via OpenSRANE's verification page) only
+ * for the point-source model, 2.8 kW/m², not the solid flame — and open-source consequence codes' tests
+ * (GasDispersion.jl, HyRAM+, neqsim, OpenSRANE, fireSIM): none reproduces a published solid-flame example.
  */
 describe('solid-flame pool fire, hand calculations', () => {
   it("hand calculation 1 — T101 (crude, D 80 m) full-surface in calm air: 2.71 kW/m² on T102's shell, 50 m away", () => {
