@@ -18,8 +18,8 @@ interface PointDay {
 }
 
 export interface OnlineRate {
-  /** the reader a safety point's cell calls with each of its samples */
-  onSample(sample: Sample): void;
+  /** the reader a safety point's cell calls with each of its samples (bound to the point's day: no lookup per sample) */
+  readerOf(pointId: string): (sample: Sample) => void;
   dispose(): void;
 }
 
@@ -116,22 +116,25 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
   arm();
 
   return {
-    onSample(sample) {
-      const day = days.get(sample.point);
-      if (!day) return;
-      if (dayStart === undefined) {
-        dayStart = scheduler.now();
-        for (const d of days.values()) d.since = dayStart;
-      }
-      const good = sample.quality === 'good';
-      if (good) {
-        const skew = sample.ts - scheduler.now();
-        if (skew > day.aheadMs) day.aheadMs = skew;
-        if (day.readings++ > 0 && Math.abs(skew) < day.skewMs) day.skewMs = Math.abs(skew);
-      }
-      if (good === day.good) return;
-      settle(day, scheduler.now());
-      day.good = good;
+    readerOf(pointId) {
+      const day = days.get(pointId);
+      if (!day) throw new RangeError(`online rate: ${pointId} is not one of the site's safety points`);
+      return (sample) => {
+        const now = scheduler.now();
+        if (dayStart === undefined) {
+          dayStart = now;
+          for (const d of days.values()) d.since = dayStart;
+        }
+        const good = sample.quality === 'good';
+        if (good) {
+          const skew = sample.ts - now;
+          if (skew > day.aheadMs) day.aheadMs = skew;
+          if (day.readings++ > 0 && Math.abs(skew) < day.skewMs) day.skewMs = Math.abs(skew);
+        }
+        if (good === day.good) return;
+        settle(day, now);
+        day.good = good;
+      };
     },
     dispose: () => timer?.unsubscribe(),
   };

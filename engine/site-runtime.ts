@@ -167,7 +167,7 @@ export function createSiteRuntime(
   if (standard.clauses.some((c) => c.evidence?.kind === ONLINE_RATE_KIND)) {
     const safety = [...new Set(criticalPoints)].filter((id) => points.cells.has(id));
     const onlineRate = createOnlineRate(site, safety, scheduler, recordMeasured);
-    for (const id of safety) points.cells.get(id)!.hazards.push(onlineRate.onSample);
+    for (const id of safety) points.cells.get(id)!.hazards.push(onlineRate.readerOf(id));
     subscriptions.add(() => onlineRate.dispose());
   }
   for (const id of criticalPoints) {
