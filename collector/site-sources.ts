@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Site } from '../model/index.ts';
 import { createModbusSource } from './modbus/modbus-source.ts';
+import { createMqttSource } from './mqtt/mqtt-source.ts';
 import { createOpcuaSource } from './opcua/opcua-source.ts';
 import type { Source } from './source.ts';
 
@@ -15,8 +16,13 @@ export interface SiteSourcesOptions {
 export function createSiteSources(site: Site, logger?: Logger, options: SiteSourcesOptions = {}): Source[] {
   return site.sources.map((source) => {
     const points = site.points.filter((p) => p.source === source.id);
-    return source.protocol === 'opcua'
-      ? createOpcuaSource({ site: site.id, source, points, logger, dataDir: options.dataDir, env: options.env })
-      : createModbusSource({ site: site.id, source, points, logger });
+    switch (source.protocol) {
+      case 'opcua':
+        return createOpcuaSource({ site: site.id, source, points, logger, dataDir: options.dataDir, env: options.env });
+      case 'modbus':
+        return createModbusSource({ site: site.id, source, points, logger });
+      case 'mqtt':
+        return createMqttSource({ site: site.id, source, points, logger, env: options.env });
+    }
   });
 }

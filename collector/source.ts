@@ -20,7 +20,7 @@ export interface Source {
 /** Per-source figures. */
 export interface SourceStats {
   source: string;
-  protocol: 'opcua' | 'modbus';
+  protocol: 'opcua' | 'modbus' | 'mqtt';
   online: boolean;
   /** samples delivered since start */
   samples: number;

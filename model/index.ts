@@ -26,7 +26,8 @@ export { RESPONSE_STATUSES, isResponseStatus, type ResponseStatus } from './resp
 export type { AlarmHealth, AlarmHealthThresholds, AlarmContributor, FloodPeriod } from './alarm-health.ts';
 export type { Unit } from './units.ts';
 export { UNITS } from './units.ts';
-export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
+export { isSparkplugMapping, type MqttMapping, type MqttJsonMapping, type MqttSparkplugMapping } from './site-mqtt.ts';
+export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, MqttSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
 export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
 export {
   ONLINE_RATE_KIND,

@@ -64,6 +64,10 @@ export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
       issues.push({ path: ['points', i, 'node'], message: `point on OPC-UA source "${source.id}" needs a node id` });
     } else if (source.protocol === 'modbus' && !point.register) {
       issues.push({ path: ['points', i, 'register'], message: `point on Modbus source "${source.id}" needs a register` });
+    } else if (source.protocol === 'mqtt' && !point.mqtt) {
+      issues.push({ path: ['points', i, 'mqtt'], message: `point on MQTT source "${source.id}" needs an mqtt mapping (a topic or a Sparkplug metric)` });
+    } else if (source.protocol === 'mqtt' && point.mqtt && 'metric' in point.mqtt && !source.sparkplugGroup) {
+      issues.push({ path: ['points', i, 'mqtt'], message: `a Sparkplug B point needs its MQTT source "${source.id}" to name its sparkplugGroup` });
     }
   });
   return issues;

@@ -3,6 +3,7 @@ import { UNITS } from './units.ts';
 import { siteSections } from './site-sections.ts';
 import { escalationSchema } from './escalation.ts';
 import { planSchema } from './site-plan.ts';
+import { mqttMappingSchema, mqttSourceSchema } from './site-mqtt.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
@@ -89,7 +90,7 @@ const modbusSource = z
     if (source.serial && source.transport !== 'rtu') ctx.addIssue({ code: 'custom', path: ['serial'], message: 'serial settings only apply to transport rtu' });
   });
 
-export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource]);
+export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource, mqttSourceSchema]);
 
 const registerSchema = z.strictObject({
   table: z.enum(['holding', 'input', 'coil', 'discrete']),
@@ -110,6 +111,8 @@ export const pointSchema = z.strictObject({
   node: z.string().min(1).optional(),
   /** Modbus register, for points read from a modbus source */
   register: registerSchema.optional(),
+  /** where an MQTT source finds the reading: a JSON field of a topic, or a Sparkplug B metric */
+  mqtt: mqttMappingSchema.optional(),
   /** absolute deadband for OPC-UA monitored items: changes smaller than this are not reported */
   deadband: z.number().nonnegative().optional(),
   /** overrides the source's staleAfterMs */
