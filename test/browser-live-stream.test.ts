@@ -1,6 +1,6 @@
 // Issue 22 item 3 in Debian's chromium: on the site page the trend runs on with the live stream — the
 // readings the simulated depot sends after the page loaded appear in the chart without a reload — and
-// when the stream drops, a banner says since when the data is not live, until it is back.
+// when the stream drops, a banner says since when (in the site's zone) the data is not live, until it is back.
 import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
@@ -56,7 +56,7 @@ describe('the site page trend', () => {
       await proxy.cut();
       const banner = page.getByTestId('stream-paused');
       await banner.waitFor({ timeout: 20_000 });
-      expect(await banner.innerText()).toMatch(/实时数据已中断（自 \d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2} 起），正在重新连接/);
+      expect(await banner.innerText()).toMatch(/实时数据已中断（自 \d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} GMT\+8 起），正在重新连接/);
       expect(await banner.getAttribute('role')).toBe('alert');
       // back: the stream reconnects on its own and the banner goes
       await proxy.restore();

@@ -89,6 +89,8 @@ export interface SiteDetail {
     id: string;
     name: Bilingual;
     location: { lat: number; lon: number };
+    /** IANA zone the site's times are shown in (Asia/Shanghai) */
+    timeZone: string;
     plan: PlanView;
     standards: string[];
     assets: AssetView[];

@@ -18,5 +18,5 @@ export interface IncidentSummary {
 
 /** GET /api/incidents/:id: the incident, its site's plan and what responders reported. */
 export interface IncidentView extends IncidentSummary {
-  site: IncidentSummary['site'] & { location: { lat: number; lon: number }; plan: { width: number; height: number } };
+  site: IncidentSummary['site'] & { location: { lat: number; lon: number }; timeZone: string; plan: { width: number; height: number } };
 }

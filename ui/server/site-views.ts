@@ -58,6 +58,7 @@ export function siteDetail(live: LiveTwin, site: Site): SiteDetail {
       id: site.id,
       name: site.name,
       location: site.location,
+      timeZone: site.timeZone,
       plan: site.plan,
       standards: site.standards,
       assets: site.assets.map((a) => ({ id: a.id, kind: a.kind, name: a.name, position: a.position, attributes: a.attributes })),

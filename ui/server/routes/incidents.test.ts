@@ -65,7 +65,7 @@ describe('incident routes', () => {
     const res = await (await server.as('rescue')).fetch(`/api/incidents/${encodeURIComponent(incidentId)}`);
     expect(res.status).toBe(200);
     const view = (await res.json()) as IncidentView;
-    expect(view.site).toEqual({ id: site.id, name: site.name, location: site.location, plan: site.plan });
+    expect(view.site).toEqual({ id: site.id, name: site.name, location: site.location, timeZone: site.timeZone, plan: site.plan });
     const incident = view.alert.incident!;
     expect(incident.planZones?.features.length).toBeGreaterThan(0);
     expect(incident.zones.features[0]?.geometry.type).toBe('Polygon');

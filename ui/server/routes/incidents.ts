@@ -73,7 +73,7 @@ export function incidentRoutes(api: RouteTable, options: { live: LiveTwin; respo
       if (!found) throw new ClientError(404, 'not-found', `no open incident ${JSON.stringify(params.id)}`);
       const { site, alert } = found;
       const answer: IncidentView = {
-        site: { id: site.id, name: site.name, location: site.location, plan: site.plan },
+        site: { id: site.id, name: site.name, location: site.location, timeZone: site.timeZone, plan: site.plan },
         alert,
         responses: await responses.of(alert.id),
       };

@@ -8,6 +8,7 @@ function detail(): SiteDetail {
       id: 's1',
       name: { zh: '站', en: 'Site' },
       location: { lat: 0, lon: 0 },
+      timeZone: 'Asia/Shanghai',
       plan: { width: 10, height: 10 },
       standards: ['x'],
       assets: [{ id: 'T1', kind: 'tank', name: { zh: '罐1', en: 'Tank 1' }, position: { x: 1, y: 1 }, attributes: {} }],

@@ -55,6 +55,27 @@ const strings = {
   verdict: { zh: '结论', en: 'Verdict' },
   evidence: { zh: '证据', en: 'Evidence' },
   thresholds: { zh: '阈值', en: 'Thresholds' },
+  noReading: { zh: '无读数', en: 'no reading' },
+  noRecord: { zh: '无记录', en: 'no record' },
+  recordPassed: { zh: '合格', en: 'passed' },
+  recordNotPassed: { zh: '不合格', en: 'not passed' },
+  recordValidUntil: { zh: '有效期至', en: 'valid until' },
+  seeDetails: { zh: '见详细数据', en: 'see the details' },
+  /** the toggle over a verdict's raw data, for auditors */
+  details: { zh: '详细数据（审核）', en: 'Details (audit)' },
+  requirement: { zh: '要求', en: 'Requirement' },
+  limits: { zh: '判定依据', en: 'Against' },
+  'httpError.400': { zh: '请求内容有误', en: 'The request was not valid' },
+  'httpError.401': { zh: '请先登录', en: 'Please sign in' },
+  'httpError.403': { zh: '无权进行此操作', en: 'You may not do this' },
+  'httpError.404': { zh: '未找到', en: 'Not found' },
+  'httpError.405': { zh: '不支持此操作', en: 'Not supported' },
+  'httpError.409': { zh: '与当前状态冲突', en: 'Conflicts with the current state' },
+  'httpError.413': { zh: '提交内容过大', en: 'Too large' },
+  'httpError.415': { zh: '提交格式不受支持', en: 'Unsupported format' },
+  'httpError.429': { zh: '请求过于频繁，请稍后再试', en: 'Too many requests; try again shortly' },
+  'httpError.500': { zh: '服务器内部错误', en: 'Internal server error' },
+  'httpError.network': { zh: '无法连接服务器', en: 'Could not reach the server' },
   noResult: { zh: '尚无结论', en: 'no verdict yet' },
   unconfirmed: { zh: '待核实', en: 'unconfirmed' },
   plan: { zh: '平面图', en: 'Site plan' },
@@ -414,18 +435,6 @@ export function translate(lang: Lang, key: StringKey): string {
 /** Chinese for browsers whose first language is Chinese, otherwise English. */
 export function defaultLang(languages: readonly string[]): Lang {
   return languages[0]?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
-}
-
-export function formatTime(lang: Lang, ts: number): string {
-  return new Intl.DateTimeFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', {
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hour12: false,
-  }).format(ts);
 }
 
 export function formatPercent(lang: Lang, share: number): string {

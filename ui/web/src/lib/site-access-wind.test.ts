@@ -62,6 +62,7 @@ function stationDetail(speedMs: number, fromDeg: number, quality: 'good' | 'bad'
       id: 's',
       name: { zh: 's', en: 's' },
       location: { lat: 30, lon: 122 },
+      timeZone: 'Asia/Shanghai',
       plan: { width: 100, height: 100 },
       standards: [],
       assets: [{ id: 'WS1', kind: 'weather-station', name: { zh: '气象站', en: 'Weather station' }, position: { x: 0, y: 0 }, attributes: {} }],

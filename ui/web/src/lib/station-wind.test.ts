@@ -9,6 +9,7 @@ function detail(values: Record<string, Sample>, station = true): SiteDetail {
       id: 's',
       name: { zh: 's', en: 's' },
       location: { lat: 30, lon: 122 },
+      timeZone: 'Asia/Shanghai',
       plan: { width: 100, height: 100 },
       standards: [],
       assets: station ? [{ id: 'WS1', kind: 'weather-station', name: { zh: '气象站', en: 'Weather station' }, position: { x: 0, y: 0 }, attributes: {} }] : [],

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { formatInstant } from './datetime.ts';
+import { evidenceSentence, thresholdWords } from './evidence-words.ts';
+import type { Lang } from './i18n.ts';
+
+const AT = Date.UTC(2026, 11, 5, 6, 2, 5);
+const names: Record<string, { zh: string; en: string }> = { T101: { zh: '1号原油储罐', en: 'Crude tank 1' } };
+const ctx = (lang: Lang) => ({ assetName: (id: string) => names[id], time: (ms: number) => formatInstant(lang, ms, 'Asia/Shanghai') });
+
+describe('evidence in words', () => {
+  it('says a reading with its asset, quantity, value, unit and time', () => {
+    const e = { point: 'T101.level', value: 16.3, quality: 'good' as const, ts: AT, unit: 'm' as const };
+    expect(evidenceSentence('en', e, ctx('en'))).toBe('Crude tank 1 level 16.3 m at 5 Dec 2026 14:02:05 GMT+8');
+    expect(evidenceSentence('zh', e, ctx('zh'))).toBe('1号原油储罐 液位 16.3 米（2026-12-05 14:02:05 GMT+8）');
+  });
+
+  it('says when a reading is not good, and when there is none', () => {
+    const e = { point: 'T101.level', value: 16.3, quality: 'uncertain' as const, ts: AT, unit: 'm' as const };
+    expect(evidenceSentence('en', e, ctx('en'))).toBe('Crude tank 1 level 16.3 m at 5 Dec 2026 14:02:05 GMT+8, uncertain reading');
+    expect(evidenceSentence('zh', { ...e, value: null, quality: 'bad' }, ctx('zh'))).toBe('1号原油储罐 液位：无读数');
+  });
+
+  it('says a static attribute with the unit the catalogue gives it, and a yes/no as a word', () => {
+    expect(evidenceSentence('en', { point: 'T101.capacity', value: 100000, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe(
+      'Crude tank 1 capacity 100,000 m³ at 5 Dec 2026 14:02:05 GMT+8',
+    );
+    expect(evidenceSentence('zh', { point: 'T101.flame', value: false, quality: 'good', ts: AT, unit: 'bool' }, ctx('zh'))).toBe(
+      '1号原油储罐 火焰 否（2026-12-05 14:02:05 GMT+8）',
+    );
+  });
+
+  it('says a record as its kind, date, who, result and validity, never as an object', () => {
+    const value = { date: '2026-11-02', by: 'Wang', ref: 'D-17', passed: true, values: { onlineRate: 0.95 }, validUntil: '2027-11-02' };
+    const en = evidenceSentence('en', { point: 'record:evacuation-drill', value, quality: 'good', ts: AT, unit: null }, ctx('en'));
+    expect(en).toBe('evacuation drill of 2026-11-02 by Wang (D-17): passed, online rate 95%, valid until 2027-11-02');
+    expect(en).not.toMatch(/[{}]|object Object/);
+    expect(evidenceSentence('zh', { point: 'record:evacuation-drill', value: null, quality: 'bad', ts: AT, unit: null }, ctx('zh'))).toBe('疏散演练：无记录');
+  });
+
+  it('says the set-points of a verdict and leaves the standard parameters to the requirement text', () => {
+    const thresholds = { 'asset.levelHighHigh': 16.2, 'params.classWeight': { 甲A: 2 }, largestTank: 20000 };
+    expect(thresholdWords('en', thresholds)).toEqual(['high-high level 16.2 m', 'largest tank 20,000 m³']);
+    expect(thresholdWords('zh', thresholds)).toEqual(['高高液位 16.2 米', '最大罐容量 20,000 立方米']);
+  });
+});
