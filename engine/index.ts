@@ -2,7 +2,7 @@ export { createEngine, type Engine, type EngineOptions } from './engine.ts';
 export { EngineError, type EngineErrorCode } from './engine-errors.ts';
 export { computeScore, type ScoreRules } from './score.ts';
 export { siteScore } from './operators/site-score.ts';
-export { replay, createVirtualClock, feedSamples, type ReplayInput, type ReplayOutput, type VirtualClock } from './replay.ts';
+export { replay, resultsAsOf, createVirtualClock, feedSamples, type ReplayInput, type ReplayOutput, type VirtualClock } from './replay.ts';
 export { summaryState } from './alarms/alarm-state.ts';
 export type { AlarmSpec } from './alarms/alarm-book.ts';
 export { planToWgs84, circleRing, type PlanPoint } from './hazards/geo.ts';

@@ -2,7 +2,7 @@ import { TestScheduler } from 'rxjs/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type LiveEvent, type Sample, type Site } from '../model/index.ts';
 import { loadStandard, type Standard } from '../standards/index.ts';
-import { createEngine, createVirtualClock, feedSamples, replay } from './index.ts';
+import { createEngine, createVirtualClock, feedSamples, replay, resultsAsOf } from './index.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 let site: Site;
@@ -100,5 +100,33 @@ describe('replay', () => {
     expect(engine.snapshot(site.id)!.alerts.some((a) => a.id === overfill.id)).toBe(false);
     expect(() => engine.acknowledge(overfill.id, 'wang', 'again')).toThrow(expect.objectContaining({ code: 'ENGINE_UNKNOWN_ALERT' }));
     engine.dispose();
+  });
+});
+
+describe('resultsAsOf', () => {
+  it('reads a replay as the store reads the record: the latest change of each clause by `since`, none for a clause that never emitted', () => {
+    const out = replay({ samples: history(), site, standard: v1 });
+    // the engine's state holds clauses whose verdict never changed from the start (not applicable, or a live clause
+    // still unknown); it never emitted them
+    const silent = out.snapshot.results.filter((r) => !out.results.some((e) => e.clause === r.clause && e.subject === r.subject));
+    expect(silent.map((r) => r.verdict)).toContain('not-applicable');
+    expect(silent.every((r) => r.verdict === 'not-applicable' || r.verdict === 'unknown')).toBe(true);
+    const end = resultsAsOf(out.results, T0 + 119_000);
+    expect(end.length).toBe(out.snapshot.results.length - silent.length);
+    const verdicts = (rs: { clause: string; subject: string; verdict: string }[]) => new Map(rs.map((r) => [`${r.clause} ${r.subject}`, r.verdict]));
+    const snapshot = verdicts(out.snapshot.results);
+    for (const [key, verdict] of verdicts(end)) expect(verdict, key).toBe(snapshot.get(key));
+    // mid-way, T201 is above high-high: its fail is in force, and the pass that followed is not yet
+    const hh = (at: number) => resultsAsOf(out.results, at).find((r) => r.clause === 'GB50074-15.1.2-HH' && r.subject === 'T201')?.verdict;
+    expect(hh(T0 + 25_000)).toBe('fail');
+    expect(hh(T0 + 119_000)).toBe('pass');
+    // before anything was emitted there is nothing
+    expect(resultsAsOf(out.results, T0 - 1)).toEqual([]);
+  });
+
+  it('keeps the later of two changes with the same `since`, as the store keeps the later row', () => {
+    const r = (verdict: 'pass' | 'fail', since: number) => ({ site: 's', clause: 'C', subject: 'A', verdict, since, evidence: [], thresholds: {}, standard: 'x@1.0.0' });
+    expect(resultsAsOf([r('pass', 10), r('fail', 10)], 10).map((x) => x.verdict)).toEqual(['fail']);
+    expect(resultsAsOf([r('fail', 20), r('pass', 10)], 30).map((x) => x.verdict)).toEqual(['fail']);
   });
 });

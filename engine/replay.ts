@@ -62,9 +62,11 @@ export interface ReplayInput {
 
 export interface ReplayOutput {
   events: LiveEvent[];
+  /** the verdict changes the engine emitted, in order: what the live path records (a clause never emitted has no result) */
   results: ClauseResult[];
   scores: SiteScore[];
   alerts: Alert[];
+  /** the engine's state at the end; its results include clauses that never emitted a result (not applicable from the start) */
   snapshot: SiteSnapshot;
 }
 
@@ -93,4 +95,21 @@ export function replay(input: ReplayInput): ReplayOutput {
   const of = <T extends LiveEvent['type']>(type: T) =>
     events.filter((e): e is Extract<LiveEvent, { type: T }> => e.type === type).map((e) => e.data as Extract<LiveEvent, { type: T }>['data']);
   return { events, results: of('result'), scores: of('score'), alerts: of('alert'), snapshot };
+}
+
+/**
+ * The verdict in force at `at` for every (clause, subject) that has one, from verdict changes in the order
+ * they were emitted: the latest with `since <= at` — the rule of db's VerdictStore.stateAsOf over the
+ * recorded changes, so a replay's record is read as the live record is. A clause that never emitted a
+ * result has none (the engine does not emit a clause that is not applicable from the start).
+ */
+export function resultsAsOf(results: readonly ClauseResult[], at: number): ClauseResult[] {
+  const latest = new Map<string, ClauseResult>();
+  for (const r of results) {
+    if (r.since > at) continue;
+    const key = `${r.clause}\u0000${r.subject}`;
+    const before = latest.get(key);
+    if (!before || r.since >= before.since) latest.set(key, r);
+  }
+  return [...latest.values()].sort((a, b) => (a.clause < b.clause ? -1 : a.clause > b.clause ? 1 : a.subject < b.subject ? -1 : a.subject > b.subject ? 1 : 0));
 }

@@ -22,5 +22,6 @@ export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/font
 export { clauseHistoryCsv } from './report/clause-csv.ts';
 export type { AlarmCommands } from './commands.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-types.ts';
-export type { Rescore, RescoreClause, Rescorer } from './rescore-types.ts';
+export type { Rescore, RescoreClause, RescoreReason, Rescorer } from './rescore-types.ts';
+export { createRescorer } from './rescorer.ts';
 export { signAuditHead, readSignedHead, AuditHeadError, AUDIT_HEAD_FORMAT, type SignedAuditHead } from './report/audit-head.ts';

@@ -1,11 +1,11 @@
 /** Shapes of the re-score answer; the web app imports these as types only. */
 import type { Alert, Bilingual, ClauseResult, Sample, Site, SiteScore, SiteSnapshot, Verdict } from '../../model/index.ts';
 import type { EvidenceView } from './api-types.ts';
+import type { StandardChangelog } from '../../standards/index.ts';
 
 /**
- * Re-running stored readings through the engine under a chosen standard version; main.ts passes
- * `{ standards: keys, replay: (input) => replay({ ...input, standard: <the loaded Standard of input.standard> }) }`
- * with engine/replay.ts's replay, which satisfies `replay` as it is.
+ * Re-running stored readings through the engine under a chosen standard version, and the changelog between
+ * two versions; createRescorer (rescorer.ts) makes one over the loaded standards with engine/replay.ts.
  */
 export interface Rescorer {
   /** "<id>@<version>" of every loaded standard */
@@ -13,10 +13,31 @@ export interface Rescorer {
   /** most readings one request replays; default 2,000,000 (about a second of engine time) */
   maxSamples?: number;
   replay(input: { samples: readonly Sample[]; site: Site; standard: string; alerts?: readonly Alert[]; from?: number; until?: number }): {
+    /** the verdict changes emitted, in order (what the live path records) */
     results: ClauseResult[];
     scores: SiteScore[];
     snapshot: SiteSnapshot;
   };
+  /** what changed between two loaded versions, clause by clause with the reasons (standards/changelog.ts); undefined when either is not loaded */
+  changelog?(from: string, to: string): StandardChangelog | undefined;
+}
+
+/**
+ * Why a clause's verdict differs between the record and the re-score: what the standard's changelog says of the
+ * clause between the version it was recorded under and the one re-scored under. `unchanged` means the clause
+ * is the same in both: the difference is not the standard's (re-scoring under the version of the time gives only these).
+ */
+export interface RescoreReason {
+  /** "<id>@<version>" recorded under → re-scored under */
+  from: string;
+  to: string;
+  change: 'added' | 'removed' | 'changed' | 'unchanged';
+  /** the clause's fields that differ (for `changed`) */
+  fields?: string[];
+  /** the id it had in the older version (a corrected citation renames a clause) */
+  replaces?: string;
+  /** the newer version's own words (the clause's `changes.why`) */
+  why?: string;
 }
 
 /** One clause on one subject: the verdict recorded at the end of the period, and the one re-scoring gives. */
@@ -29,6 +50,8 @@ export interface RescoreClause {
   rescored: { verdict: Verdict; since: number; standard: string; evidence: EvidenceView[]; thresholds: Record<string, unknown> } | null;
   /** the verdicts differ (a clause only one side has counts as a difference) */
   changed: boolean;
+  /** for a difference: what the changelog says of the clause between the two versions */
+  reason?: RescoreReason;
 }
 
 /** GET /api/sites/:id/rescore?from=&to=&standard= */

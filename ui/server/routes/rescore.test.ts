@@ -7,10 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadSite, type Sample, type Site } from '../../../model/index.ts';
 import { loadStandard, type Standard } from '../../../standards/index.ts';
 import { replay } from '../../../engine/index.ts';
+import { createRescorer } from '../rescorer.ts';
 import { openStore, type Store } from '../../../db/index.ts';
 import { DEMO_SITE_FILE } from '../testing/fixture.ts';
 import { startSecuredServer, type SecuredServer } from '../testing/secured-app.ts';
-import type { Rescore, Rescorer } from '../rescore-types.ts';
+import type { Rescore } from '../rescore-types.ts';
 import type { AuditEntry } from '../ports.ts';
 
 const root = new URL('../../..', import.meta.url).pathname;
@@ -55,14 +56,6 @@ function readings(): Sample[] {
   return out;
 }
 
-/** what main.ts passes: the loaded standards, and replay with the chosen one */
-function rescoreView(standards: Standard[]): Rescorer {
-  return {
-    standards: standards.map((s) => s.key),
-    replay: ({ standard, ...input }) => replay({ ...input, standard: standards.find((s) => s.key === standard)! }),
-  };
-}
-
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ketwin-rescore-'));
   site = await loadSite(DEMO_SITE_FILE);
@@ -76,7 +69,7 @@ beforeAll(async () => {
   await store.writeSamples(samples);
   await store.writeResults(then.results);
   await store.writeScores(then.scores);
-  server = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: rescoreView([v0, v1, v2]), audit: (e) => void audited.push(e) });
+  server = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: createRescorer([v0, v1, v2]), audit: (e) => void audited.push(e) });
 }, 60_000);
 afterAll(async () => {
   await server?.close();
@@ -119,6 +112,10 @@ describe('GET /api/sites/:id/rescore', () => {
     const added = body.clauses.filter((c) => c.recorded === null && c.rescored !== null);
     expect(added.length).toBeGreaterThan(0);
     expect(added.every((c) => c.changed)).toBe(true);
+    // each difference says what the changelog 0.1.0 → 1.0.0 says of its clause; the unchanged carry no reason
+    for (const c of body.clauses.filter((c) => c.changed)) expect(c.reason, c.clause).toMatchObject({ from: v0.key, to: v1.key });
+    expect(added.map((c) => c.reason?.change)).toContain('added');
+    expect(body.clauses.filter((c) => !c.changed).every((c) => c.reason === undefined)).toBe(true);
     const changedFirst = body.clauses.map((c) => c.changed);
     expect(changedFirst).toEqual([...changedFirst].sort((a, b) => Number(b) - Number(a)));
     expect(audited.at(-1)).toMatchObject({ actor: 'manager', action: 'history.rescore', site: 'zhoushan-demo', details: { standard: v1.key, from: T0 + 5_000 } });
@@ -180,7 +177,7 @@ describe('GET /api/sites/:id/rescore', () => {
       /9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/,
     );
     // a period with more readings than one request replays
-    const small = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: { ...rescoreView([v0, v1]), maxSamples: 1000 } });
+    const small = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: createRescorer([v0, v1], { maxSamples: 1000 }) });
     try {
       const res = await (await small.as('auditor')).fetch(period(T0, T0 + 60_000, v1.key));
       expect([res.status, await res.json()]).toEqual([400, { error: 'more than 1000 readings in this period: re-score a shorter one' }]);

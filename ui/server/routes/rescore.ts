@@ -5,6 +5,8 @@ import { errorSchema, siteParams, ms } from '../api/schemas.ts';
 import { ClientError } from '../errors.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import type { Rescore, RescoreClause, Rescorer } from '../rescore-types.ts';
+import { rescoreReason } from '../rescore-reason.ts';
+import { resultsAsOf } from '../../../engine/index.ts';
 import { findSite, subjectVerdicts } from '../site-views.ts';
 import type { AuditSink, TelemetryHistory, VerdictHistory } from '../ports.ts';
 import { noHistory } from './as-of.ts';
@@ -33,7 +35,19 @@ const rescoreAnswer = z
     samples: z.number(),
     recorded: z.object({ score: z.object({}).loose().nullable(), standards: z.array(z.string()) }),
     rescored: z.object({ score: z.object({}).loose().nullable(), lowest: z.object({}).loose().nullable() }),
-    clauses: z.array(z.object({ clause: z.string(), subject: z.string(), changed: z.boolean() }).loose()),
+    clauses: z.array(
+      z
+        .object({
+          clause: z.string(),
+          subject: z.string(),
+          changed: z.boolean(),
+          reason: z
+            .object({ from: z.string(), to: z.string(), change: z.enum(['added', 'removed', 'changed', 'unchanged']) })
+            .loose()
+            .optional(),
+        })
+        .loose(),
+    ),
   })
   .describe('Rescore');
 
@@ -123,7 +137,10 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
           score: replayed.snapshot.score ?? null,
           lowest: inPeriod.reduce<(typeof inPeriod)[number] | null>((low, s) => (low === null || s.score < low.score ? s : low), null),
         },
-        clauses: compareClauses(site, live, recorded.results, replayed.snapshot.results),
+        // the replay's record read as the live record is read: a clause that never had a result has none
+        clauses: compareClauses(site, live, recorded.results, resultsAsOf(replayed.results, query.to), (clause, from) =>
+          rescoreReason(clause, from, query.standard, rescore.changelog?.(from, query.standard)),
+        ),
       };
       options.audit({
         actor: user!.name,
@@ -145,19 +162,28 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
   );
 }
 
-/** Every (clause, subject) either side has: differences first, then in clause order. */
-function compareClauses(site: Site, live: LiveTwin, recorded: readonly ClauseResult[], rescored: readonly ClauseResult[]): RescoreClause[] {
+/** Every (clause, subject) either side has: differences first (each with its reason), then in clause order. */
+function compareClauses(
+  site: Site,
+  live: LiveTwin,
+  recorded: readonly ClauseResult[],
+  rescored: readonly ClauseResult[],
+  reasonOf: (clause: string, recordedUnder: string) => RescoreClause['reason'],
+): RescoreClause[] {
   const titles = new Map(live.clauses(site.id).map((c) => [c.id, c.title]));
   const toView = subjectVerdicts(site);
   const then = new Map(recorded.map((r) => [key(r), r]));
   const now = new Map(rescored.map((r) => [key(r), r]));
   const keys = [...new Set([...then.keys(), ...now.keys()])];
+  const recordedUnder = recorded[0]?.standard ?? rescored[0]?.standard ?? '';
   const rows = keys.map((k): RescoreClause => {
     const a = then.get(k);
     const b = now.get(k);
     const any = (a ?? b)!;
     const view = toView(any);
     const verdict = (r: ClauseResult | undefined): Verdict | undefined => r?.verdict;
+    const changed = verdict(a) !== verdict(b);
+    const reason = changed ? reasonOf(any.clause, a?.standard ?? recordedUnder) : undefined;
     return {
       clause: any.clause,
       title: titles.get(any.clause) ?? { zh: any.clause, en: any.clause },
@@ -165,7 +191,9 @@ function compareClauses(site: Site, live: LiveTwin, recorded: readonly ClauseRes
       subjectName: view.subjectName,
       recorded: a ? { verdict: a.verdict, since: a.since, standard: a.standard } : null,
       rescored: b ? { verdict: b.verdict, since: b.since, standard: b.standard, evidence: toView(b).evidence, thresholds: b.thresholds } : null,
-      changed: verdict(a) !== verdict(b),
+      changed,
+      // a clause the record does not have was recorded under the version of the record's other clauses
+      ...(reason ? { reason } : {}),
     };
   });
   // a verdict that turned first, then clauses only one version has, then the unchanged

@@ -1,0 +1,61 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadSite, type Site } from '../../model/index.ts';
+import { loadStandards, type Standard } from '../../standards/index.ts';
+import { rescoreReason } from './rescore-reason.ts';
+import { createRescorer } from './rescorer.ts';
+import type { Rescorer } from './rescore-types.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+let site: Site;
+let standards: Standard[];
+let rescorer: Rescorer;
+let v100: Standard;
+let v110: Standard;
+
+beforeAll(async () => {
+  site = await loadSite(`${root}sites/zhoushan-demo.yaml`);
+  standards = await loadStandards(`${root}standards`);
+  rescorer = createRescorer(standards);
+  [v100, v110] = [standards.find((s) => s.version === '1.0.0')!, standards.find((s) => s.version === '1.1.0')!];
+});
+
+describe('createRescorer', () => {
+  it('names every loaded version and refuses one that is not loaded, naming those that are', () => {
+    expect(rescorer.standards).toEqual(standards.map((s) => s.key));
+    expect(() => rescorer.replay({ samples: [], site, standard: 'oil-depot-above-ground@9.0.0' })).toThrow(/9\.0\.0 is not loaded \(loaded: .*oil-depot-above-ground@1\.1\.0\)/);
+  });
+
+  it('gives the changelog both ways: re-scoring under an older version, what the newer added is removed', () => {
+    const forward = rescorer.changelog!(v100.key, v110.key)!;
+    const backward = rescorer.changelog!(v110.key, v100.key)!;
+    expect(forward.added.length).toBeGreaterThan(0);
+    expect({ from: backward.from, to: backward.to }).toEqual({ from: v110.key, to: v100.key });
+    expect(backward.removed).toEqual(forward.added);
+    expect(backward.added).toEqual(forward.removed);
+    expect(backward.changed).toEqual(forward.changed);
+    // computed once per pair
+    expect(rescorer.changelog!(v100.key, v110.key)).toBe(forward);
+    expect(rescorer.changelog!(v100.key, 'oil-depot-above-ground@9.0.0')).toBeUndefined();
+  });
+});
+
+describe('rescoreReason', () => {
+  it('says what the changelog says of a clause: added, changed (found under its old id too) with the reason, or unchanged', () => {
+    const log = rescorer.changelog!(v100.key, v110.key)!;
+    const added = log.added[0]!;
+    expect(rescoreReason(added.id, v100.key, v110.key, log)).toEqual({ from: v100.key, to: v110.key, change: 'added', why: added.why });
+    const renamed = log.changed.find((c) => c.replaces === 'GB50074-12.1.5-COOLING-SUPPLY')!;
+    for (const id of [renamed.id, 'GB50074-12.1.5-COOLING-SUPPLY']) {
+      expect(rescoreReason(id, v100.key, v110.key, log)).toMatchObject({ change: 'changed', replaces: 'GB50074-12.1.5-COOLING-SUPPLY', fields: renamed.fields });
+    }
+    const same = v110.clauses.find((c) => !log.added.some((e) => e.id === c.id) && !log.changed.some((e) => e.id === c.id))!;
+    expect(rescoreReason(same.id, v100.key, v110.key, log)?.change).toBe('unchanged');
+    // under an older version, a clause the newer one added is removed
+    expect(rescoreReason(added.id, v110.key, v100.key, rescorer.changelog!(v110.key, v100.key))?.change).toBe('removed');
+  });
+
+  it('under the same version every clause is unchanged; without a changelog between two versions it says nothing', () => {
+    expect(rescoreReason('ANY', v110.key, v110.key, undefined)).toEqual({ from: v110.key, to: v110.key, change: 'unchanged' });
+    expect(rescoreReason('ANY', v100.key, v110.key, undefined)).toBeUndefined();
+  });
+});
