@@ -3,6 +3,7 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseSite, type MqttSource, type Site } from '../../model/index.ts';
 import type { Source } from '../source.ts';
 import { createLogCapture, createRecorder, waitFor, type Recorder } from '../test-support.ts';
+import { createStaleWatchdog } from '../stale-watchdog.ts';
 import { createMqttSource } from './mqtt-source.ts';
 import { encodeSparkplugPayload } from './sparkplug-payload.ts';
 import { startSilentSparkplugNode, startSparkplugTestNode, type SparkplugTestNode } from './sparkplug-test-node.ts';
@@ -256,6 +257,30 @@ describe('MQTT source: Sparkplug B edge nodes on the shared Mosquitto', () => {
     await late.publishAsync(`spBv1.0/${group}/NDEATH/W02-edge`, Buffer.from(encodeSparkplugPayload({ metrics: [{ name: 'bdSeq', type: 'UInt64', value: 4 }] })), { qos: 1 });
     await new Promise((r) => setTimeout(r, 300));
     expect(w02Good(recorder)).toBe(true);
+  });
+
+  it('a live node whose values do not change is not stale (its values are delivered again); a JSON device that falls silent is', async () => {
+    const site = testSite(SHARED_BROKER_URL, { staleAfterMs: 600 });
+    const recorder = createRecorder();
+    const watchdog = createStaleWatchdog({ site: site.id, points: site.points, sink: recorder.sink });
+    try {
+      await startSource(site, { ...recorder, sink: watchdog.sink });
+      const device = await publisher();
+      const edge = await node();
+      await waitFor(() => w02Good(recorder), 'births');
+      await device.publishAsync(`${run}/W01/door`, JSON.stringify({ closed: true }), { qos: 1 });
+      await waitFor(() => latest(recorder, 'W01.door_closed')?.quality === 'good', 'the door');
+      await new Promise((r) => setTimeout(r, 1500)); // 2.5 × staleAfterMs with nothing published
+      expect(latest(recorder, 'W01.door_closed')).toMatchObject({ quality: 'bad', reason: 'stale', value: true });
+      expect(w02Good(recorder)).toBe(true);
+      expect(recorder.of('W02.water_level').some((s) => s.reason === 'stale')).toBe(false);
+      edge.kill();
+      await waitFor(() => latest(recorder, 'W02.water_level')?.reason === 'node offline (NDEATH)', 'the will');
+      await new Promise((r) => setTimeout(r, 500));
+      expect(latest(recorder, 'W02.water_level')?.quality).toBe('bad'); // a dead node's values are not delivered again
+    } finally {
+      watchdog.stop();
+    }
   });
 
   it('a node that falls silent (no ping, no close): the broker finds it dead after 1.5 keep-alives and publishes its will', async () => {

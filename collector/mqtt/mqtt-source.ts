@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
-import { systemClock, type MqttSource, type Point, type SampleValue } from '../../model/index.ts';
+import { isSparkplugMapping, systemClock, type MqttSource, type Point, type SampleValue } from '../../model/index.ts';
 import { createOnlineSignal } from '../online-signal.ts';
 import { createSourceFigures, sourceStats } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
@@ -93,6 +93,22 @@ export function createMqttSource(options: MqttSourceOptions): Source {
       sink({ site, point: cell.point.id, value: cell.value ?? (cell.point.unit === 'bool' ? false : Number.NaN), quality: 'bad', reason: reading.bad, ts: reading.ts });
     };
 
+    // Sparkplug data are reports by exception: while the broker holds the host's connection and has published no
+    // death for a node, the node's last values stand (its will would say otherwise within 1.5 of its keep-alives),
+    // so they are delivered again, like an OPC-UA subscription's keep-alive, and never look stale
+    const sparkplugCells = [...cells.values()].filter((cell) => cell.point.mqtt !== undefined && isSparkplugMapping(cell.point.mqtt));
+    const refresh =
+      sparkplugCells.length === 0
+        ? undefined
+        : setInterval(
+            () => {
+              if (!client.connected) return;
+              const ts = now();
+              for (const cell of sparkplugCells) if (cell.good) sink({ site, point: cell.point.id, value: cell.value!, quality: 'good', ts });
+            },
+            Math.max(50, Math.min(...sparkplugCells.map((cell) => cell.point.staleAfterMs)) / 3),
+          );
+
     let connections = 0;
     let stopping = false;
     let downReported = false;
@@ -174,6 +190,7 @@ export function createMqttSource(options: MqttSourceOptions): Source {
     return {
       async stop() {
         stopping = true;
+        clearInterval(refresh);
         for (const timer of rebirthLater.values()) clearTimeout(timer);
         await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
         warnings.stop();
