@@ -127,6 +127,14 @@ describe('static clauses on their own (runStaticClauses)', () => {
     expect(statics.find((s) => s.clause.id === 'ORDER40-21-SPECIAL-DRILL')!.result.verdict).toBe('fail');
   });
 
+  it('judges each evidence clause at its own expiry, one after another, on the one timer of the site', () => {
+    const { virtual, t0, changed, statics } = run('2026-11-23T00:00:00Z', 3 * 365 * DAY);
+    const due = statics.filter((s) => s.changesAt !== undefined && s.changesAt - t0 <= 3 * 365 * DAY).map((s) => [s.clause.id, s.subject.id, s.changesAt]);
+    expect(new Set(due.map(([, , at]) => at)).size).toBeGreaterThan(2);
+    virtual.flush();
+    for (const [clause, subject, at] of due) expect(changed.find((r) => r.clause === clause && r.subject === subject && r.since === at)).toBeDefined();
+  });
+
   it('judges an evidence clause again at once when a record of its kind is added, and re-arms its expiry from that record', () => {
     // past the special-plan drill's year (2026-06-15 + P1Y): failing; a drill recorded on 2027-07-01 makes it pass until 2028-07-01
     const { virtual, t0, changed, rejudge, cel } = run('2027-06-20T00:00:00Z', 400 * DAY);

@@ -28,7 +28,9 @@ export interface StaticClauses {
 /**
  * Design and evidence clauses once the engine runs: their verdicts, known from the start, are
  * recorded on the scheduler's first turn, and an evidence clause is evaluated again when its record
- * expires (on the scheduler's time) or when a record of its kind is added. Unsubscribing the timers
+ * expires (on the scheduler's time) or when a record of its kind is added. One timer per site waits
+ * for the earliest expiry (a depot holds dozens of dated records: one timer each would crowd the
+ * scheduler's queue, which a virtual-time scheduler sorts on every insert). Unsubscribing the timers
  * stops them all.
  */
 export function runStaticClauses(statics: readonly StaticSlot[], options: StaticClauseOptions): StaticClauses {
@@ -39,8 +41,6 @@ export function runStaticClauses(statics: readonly StaticSlot[], options: Static
       for (const slot of statics) if (slot.result.verdict !== 'not-applicable') options.record(slot.result);
     }),
   );
-  /** the pending expiry of each slot, replaced when the slot is judged again */
-  const expiries = new Map<StaticSlot, Subscription>();
   const judge = (slot: StaticSlot) => {
     const next = evaluateStatic(slot.clause, { siteId: options.siteId, standard: options.standard, cel: options.cel, subject: slot.subject.id, now: scheduler.now() });
     slot.changesAt = next.changesAt;
@@ -48,23 +48,39 @@ export function runStaticClauses(statics: readonly StaticSlot[], options: Static
       slot.result = next.result;
       options.change(next.result);
     }
-    watchExpiry(slot);
   };
-  const watchExpiry = (slot: StaticSlot) => {
-    const pending = expiries.get(slot);
-    if (pending) timers.remove(pending);
-    pending?.unsubscribe();
-    expiries.delete(slot);
-    if (slot.changesAt === undefined || !Number.isFinite(slot.changesAt)) return;
-    const timer = scheduler.schedule(() => judge(slot), Math.min(MAX_TIMER_MS, Math.max(0, slot.changesAt - scheduler.now())));
-    expiries.set(slot, timer);
+  /** the timer for the earliest expiry of any slot, and when it fires */
+  let pending: { at: number; timer: Subscription } | undefined;
+  const watchExpiries = () => {
+    let next = Infinity;
+    for (const slot of statics) if (slot.changesAt !== undefined && slot.changesAt < next) next = slot.changesAt;
+    if (pending?.at === next) return;
+    if (pending) {
+      timers.remove(pending.timer);
+      pending.timer.unsubscribe();
+      pending = undefined;
+    }
+    if (!Number.isFinite(next)) return;
+    // a later expiry than setTimeout takes is re-armed when the timer fires short of it
+    const timer = scheduler.schedule(
+      () => {
+        timers.remove(timer);
+        pending = undefined;
+        const now = scheduler.now();
+        for (const slot of statics) if (slot.changesAt !== undefined && slot.changesAt <= now) judge(slot);
+        watchExpiries();
+      },
+      Math.min(MAX_TIMER_MS, Math.max(0, next - scheduler.now())),
+    );
+    pending = { at: next, timer };
     timers.add(timer);
   };
-  statics.forEach(watchExpiry);
+  watchExpiries();
   return {
     timers,
     rejudge: (kind) => {
       for (const slot of statics) if (slot.clause.evidence?.kind === kind) judge(slot);
+      watchExpiries();
     },
   };
 }
