@@ -17,3 +17,5 @@ export { DEFAULT_STREAM_LIMITS, type StreamLimits } from './jetstream/streams.ts
 export { DEAD_LETTER_HEADERS } from './jetstream/durable-subscription.ts';
 export { encodeSiteBatch, decodeSiteBatch, type SiteBatch } from './sample-batch-codec.ts';
 export { startHealthBeacon, type HealthBeacon, type HealthBeaconOptions } from './health-beacon.ts';
+export type { SiteLeases, SiteLeaseHandlers, SiteLeaseStats } from './site-leases.ts';
+export { startJetStreamSiteLeases, type JetStreamSiteLeaseOptions } from './jetstream/site-leases.ts';

@@ -2,9 +2,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { asyncScheduler } from 'rxjs';
-import { systemClock, type Site } from '../model/index.ts';
+import { systemClock, type Sample, type Site } from '../model/index.ts';
 import { renderClauseTable } from '../standards/index.ts';
-import type { Source } from '../collector/index.ts';
+import type { SiteCollection, Source } from '../collector/index.ts';
 import { createInProcessBus } from '../bus/index.ts';
 import { createEngine, replay, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from '../engine/index.ts';
 import { openStore, createStoreWriter, runRetention, storeSignInLimiter, type AuditEntry, type StoreWriterStats } from '../db/index.ts';
@@ -26,7 +26,8 @@ import {
 } from '../ui/server/index.ts';
 import { createNotifier, loadSubscribers } from '../notify/index.ts';
 import type { DepotSim } from '../sim/index.ts';
-import { startBusIntake, startCollectors } from './bus-intake.ts';
+import { startCentralWorker, type CentralWorker } from './central-worker.ts';
+import { startCollectors } from './collectors.ts';
 import { loadConfiguration } from './configuration.ts';
 import { DEFAULT_NATS, type KetwinOptions } from './options.ts';
 import { startSimulatedDepots } from './simulated-depots.ts';
@@ -107,22 +108,32 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
 
     // evidence recorded through the UI in earlier runs joins the site definitions' own records
     sites = await Promise.all(sites.map(async (site) => siteWithEvidence(site, await store.evidence(site.id))));
-    const engine = createEngine({ sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
+    // central: the engine runs only the sites whose lease this worker holds, each added as it is taken (central-worker.ts)
+    const engine = createEngine({ sites: central ? [] : sites, standards: configuration.standards, scheduler: asyncScheduler, logger: logger.child({ part: 'engine' }) });
     stops.push(() => engine.dispose());
-    // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
-    for (const site of sites) engine.restoreAlerts(await store.openAlerts(site.id));
-    // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
-    const started = systemClock.now();
-    for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
-      if (!sites.some((s) => s.id === site)) continue;
-      try {
-        engine.declareTransfer(site, declaration);
-      } catch (error) {
-        logger.warn({ err: error, site, tank: declaration.tank }, 'a declared transfer could not be taken back');
+    if (!central) {
+      // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
+      for (const site of sites) engine.restoreAlerts(await store.openAlerts(site.id));
+      // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
+      const started = systemClock.now();
+      for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
+        if (!sites.some((s) => s.id === site)) continue;
+        try {
+          engine.declareTransfer(site, declaration);
+        } catch (error) {
+          logger.warn({ err: error, site, tank: declaration.tank }, 'a declared transfer could not be taken back');
+        }
       }
     }
+    let collection: SiteCollection | undefined;
+    let worker: CentralWorker | undefined;
+    /** the sites this process runs: all of them, or under `central` those it holds the lease of */
+    let owned: () => readonly string[] = () => sites.map((s) => s.id);
+    const running = () => sites.filter((s) => owned().includes(s.id));
     const subscriptions = [
-      engine.results$.subscribe((r) => writer.result(r)),
+      engine.results$.subscribe((r) => {
+        if (!worker?.holds(r)) writer.result(r);
+      }),
       engine.scores$.subscribe((s) => writer.score(s)),
       engine.alerts$.subscribe((a) => writer.alert(a)),
       // records the twin measured itself (a valve's stroke, a day's online rate): the engine judged them already; kept for
@@ -147,7 +158,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     // after each all clear; a changed figure is judged at once and kept as the site's evidence
     const reviewed = new Map<string, string>();
     const reviewLightning = async () => {
-      for (const site of sites) {
+      for (const site of running()) {
         const review = lightningReviewClause(configuration.standards.find((s) => s.key === engine.clauses(site.id)[0]?.standard) ?? configuration.standards[0]!);
         const points = lightningHistoryPoints(site);
         if (!review || points.length === 0) continue;
@@ -173,35 +184,41 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     });
     stops.push(() => afterClear.unsubscribe());
 
-    // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
-    // and what a stop leaves unconsumed is delivered first at the next start. The writer reads the same
-    // samples from the buffer and acks them after the database committed them: a kill loses none.
-    // The buffer hands the engine's samples over the telemetry bus (in one process: in memory)
     let newestSampleTs = 0;
-    const bus = createInProcessBus();
-    stops.push(() => bus.close());
-    await bus.subscribeSamples({
-      name: 'engine',
-      handle: (batch) => {
-        for (const sample of batch) {
-          engine.ingest(sample);
-          if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
-        }
-      },
-    });
-    const origin = randomUUID();
-    const intake = central
-      ? await startBusIntake({
-          sites: sites.map((s) => s.id),
-          nats: options.nats ?? DEFAULT_NATS,
-          dataDir: options.dataDir,
-          logger,
-          consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
-        })
-      : undefined;
-    const collection =
-      intake ??
-      (await startCollectors({
+    const took = (batch: readonly Sample[]) => {
+      for (const sample of batch) if (sample.ts > newestSampleTs) newestSampleTs = sample.ts;
+    };
+    if (central) {
+      // central: samples of the sites this worker holds the lease of, from their durable consumers, stored and then into the engine
+      const started = startCentralWorker({
+        sites: () => sites,
+        engine,
+        store,
+        nats: options.nats ?? DEFAULT_NATS,
+        taken: took,
+        record: (r) => writer.result(r),
+        ...(central.leaseTtlMs ? { leaseTtlMs: central.leaseTtlMs } : {}),
+        logger,
+      });
+      worker = started;
+      owned = () => started.owned();
+      stops.push(() => started.stop());
+    } else {
+      // sources never wait for the engine or the writer: a bounded buffer between them spills to disk,
+      // and what a stop leaves unconsumed is delivered first at the next start. The writer reads the same
+      // samples from the buffer and acks them after the database committed them: a kill loses none.
+      // The buffer hands the engine's samples over the telemetry bus (in one process: in memory)
+      const bus = createInProcessBus();
+      stops.push(() => bus.close());
+      await bus.subscribeSamples({
+        name: 'engine',
+        handle: (batch) => {
+          for (const sample of batch) engine.ingest(sample);
+          took(batch);
+        },
+      });
+      const origin = randomUUID();
+      const started = await startCollectors({
         sites,
         bufferDir: join(options.dataDir, 'buffer'),
         // the writer's backlog waits here now: as many samples in memory as its own buffer held before the queue
@@ -209,14 +226,17 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         dataDir: options.dataDir,
         logger: logger.child({ part: 'collector' }),
         consume: (batch, at) => bus.publishSamples(batch, { origin, ...at }),
-      }));
-    writer.takeSamples(collection.consumer('db'));
-    stops.push(() => collection.stop());
-    const sources: Source[] = collection.sources.map(({ source }) => source);
-    const sourceSites = new Map<Source, string>(collection.sources.map(({ site, source }) => [source, site]));
+      });
+      collection = started;
+      writer.takeSamples(started.consumer('db'));
+      stops.push(() => started.stop());
+    }
+    const samplesIngested = () => worker?.stats().samples ?? collection?.stats().buffer.delivered ?? 0;
+    const sources: Source[] = (collection?.sources ?? []).map(({ source }) => source);
+    const sourceSites = new Map<Source, string>((collection?.sources ?? []).map(({ site, source }) => [source, site]));
 
     const live: LiveTwin = {
-      sites: () => sites,
+      sites: running,
       snapshot: (id) => engine.snapshot(id),
       clauses: (id) => engine.clauses(id),
       events$: engine.events$,
@@ -248,7 +268,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         ),
         ...sources.map((s) => ({ name: `source:${s.id}`, ok: s.stats().online })),
         // central: the samples come over JetStream, so the bus is what readiness needs
-        ...(intake ? [{ name: 'bus', ...intake.busReady() }] : []),
+        ...(worker ? [{ name: 'bus', ...worker.busReady() }] : []),
       ],
     };
     const metrics: MetricsSource = {
@@ -262,13 +282,13 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
           deadWaiting: s.deadLetters.filter((d) => d.retryAt !== undefined).length,
           deadFinal: s.deadLetters.filter((d) => d.retryAt === undefined).length,
         })),
-      samplesIngested: () => collection.stats().buffer.delivered,
-      collectorBuffer: () => collection.stats().buffer,
+      samplesIngested,
+      ...(collection ? { collectorBuffer: () => collection!.stats().buffer } : {}),
       queues: () => {
-        const b = collection.stats().buffer;
+        const b = collection?.stats().buffer;
         const journal = notifier.journalStats();
         return [
-          { queue: 'collector-buffer', rows: b.depth, bytes: b.bytes, segments: b.segments, dropped: b.dropped, corrupt: b.corrupt },
+          ...(b ? [{ queue: 'collector-buffer', rows: b.depth, bytes: b.bytes, segments: b.segments, dropped: b.dropped, corrupt: b.corrupt }] : []),
           ...Object.entries(writer.queueStats()).map(([lane, q]) => ({ queue: `db-writer-${lane}`, ...q })),
           ...(journal ? [{ queue: 'notify-journal', ...journal }] : []),
         ];
@@ -322,7 +342,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     const server = await startServer({ app, port: options.port, host: options.host });
     stops.push(() => server.close());
 
-    return { url: server.url, sites, sims, writerStats: () => writer.stats(), samplesIngested: () => collection.stats().buffer.delivered, close };
+    return { url: server.url, sites, sims, writerStats: () => writer.stats(), samplesIngested, close };
   } catch (error) {
     await close();
     throw error;

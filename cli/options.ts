@@ -73,7 +73,7 @@ export interface KetwinOptions {
    * `central`: samples come from the JetStream bus (a durable consumer per site), not from collectors of
    * its own, for `sites` (default every site under sitesDir); nothing is simulated
    */
-  central?: { sites?: string[] };
+  central?: { sites?: string[]; leaseTtlMs?: number };
 }
 
 export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {

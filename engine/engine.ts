@@ -32,6 +32,10 @@ export interface Engine {
    * the new data, live clauses start over from the latest readings. Emits the new verdicts and score.
    */
   updateSite(site: Site): void;
+  /** Starts the twin of a site this engine does not run yet (`ketwin central`: a worker took the site's lease). Throws ENGINE_DUPLICATE_SITE. */
+  addSite(site: Site): void;
+  /** Stops the twin of a site (`ketwin central`: the site's lease went to another worker); false when it ran no such site. */
+  removeSite(siteId: string): boolean;
   /**
    * Adds an evidence record to a running site (an inspection recorded through the UI) and judges the
    * evidence clauses of its kind again at once — in place: the live twin (its readings, its hazard
@@ -156,6 +160,17 @@ export function createEngine(options: EngineOptions): Engine {
       const score = runtime.snapshot().score;
       if (score) emit({ type: 'score', data: { ...score, ts: scheduler.now() } });
       logger.info({ site: site.id, readings: readings.length }, 'site definition replaced');
+    },
+    addSite(site) {
+      if (runtimes.has(site.id)) throw new EngineError('ENGINE_DUPLICATE_SITE', `site ${site.id} runs in this engine already`);
+      runtimes.set(site.id, createRuntime(site));
+    },
+    removeSite(siteId) {
+      const runtime = runtimes.get(siteId);
+      if (!runtime) return false;
+      runtimes.delete(siteId);
+      runtime.dispose();
+      return true;
     },
     addEvidence(siteId, entry) {
       const runtime = runtimes.get(siteId);

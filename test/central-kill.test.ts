@@ -2,7 +2,9 @@
  * `ketwin central` killed with SIGKILL while an edge publishes, then started again on the same data: every
  * sample the edge published (as a second, auditing consumer of the same stream saw them) is in central's
  * database. JetStream messages are acked only after central's buffer committed them, so a kill loses none;
- * what central had not acked comes again, and the store takes a reading once (site, point, ts).
+ * what central had not acked comes again, and the store takes a reading once (site, point, ts). The second
+ * central takes the site once the killed one's lease ran out (8 s), so the test is given three minutes
+ * on a loaded machine.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -134,5 +136,5 @@ describe('ketwin central killed with SIGKILL', () => {
     } finally {
       await store.close();
     }
-  });
+  }, 180_000);
 });

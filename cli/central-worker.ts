@@ -1,0 +1,191 @@
+/**
+ * `ketwin central`'s engine worker: it owns the sites whose lease it holds (bus/ site leases, a JetStream
+ * key-value bucket) and only those. Taking a site, it rebuilds the site's twin from the shared store
+ * (open alerts, the transfers that still stand, the newest stored reading of every point, in time
+ * order) and then takes the site's samples from its durable consumer where the last owner stopped.
+ * A batch is acked only after the store committed its samples, so the consumer's position is what is
+ * stored: a worker killed at any point loses nothing to the next owner, and the samples table's key
+ * (site, point, ts) keeps one copy of a batch that comes twice.
+ */
+import type { Logger } from 'pino';
+import { systemClock, type ClauseResult, type Sample, type Site } from '../model/index.ts';
+import { createJetStreamBus, startJetStreamSiteLeases, type BusSubscription, type JetStreamBusStats, type SiteLeaseStats } from '../bus/index.ts';
+import type { Engine } from '../engine/index.ts';
+import type { Store } from '../db/index.ts';
+import { MAX_DECLARED_MS, standingTransfers, TRANSFER_AUDIT_ACTIONS } from '../ui/server/index.ts';
+
+export interface CentralWorkerOptions {
+  /** the sites it may own (with their evidence), by id */
+  sites: () => readonly Site[];
+  engine: Engine;
+  store: Store;
+  nats: { servers: string[]; prefix: string };
+  /** the samples of a site it owns, once stored, before they reach the engine (metrics) */
+  taken?: (samples: readonly Sample[]) => void;
+  /** records a verdict change (the writer); the rebuild's verdicts that differ from the stored record go here */
+  record: (result: ClauseResult) => void;
+  /** a lease not renewed for this long runs out (default 8000 ms) */
+  leaseTtlMs?: number;
+  logger: Logger;
+}
+
+export interface CentralWorker {
+  owned(): string[];
+  /**
+   * true when the worker keeps this verdict change back: its site is being rebuilt. At the end of the
+   * rebuild, the verdicts the twin reached that differ from the stored record are recorded (`record`), so
+   * the record shows no change a single process would not have made (no "unknown" while the readings came
+   * back, no repeat of a verdict already stored).
+   */
+  holds(result: ClauseResult): boolean;
+  busReady(): { ok: boolean; detail?: string };
+  stats(): { samples: number; leases: SiteLeaseStats; bus: JetStreamBusStats };
+  stop(): Promise<void>;
+}
+
+/** how far back the newest stored reading of a point is looked for, widening until one is found */
+const REBUILD_WINDOWS_MS = [60_000, 3600_000, 24 * 3600_000];
+/** a worker gone is noticed by ack_wait: its in-flight batch comes to the next owner after this */
+const ACK_WAIT_MS = 10_000;
+/** a store away: a batch waits for it this long (kept, reported working) before it is asked for again */
+const STORE_WAIT_MS = 10 * 60_000;
+
+export function startCentralWorker(options: CentralWorkerOptions): CentralWorker {
+  const { engine, store } = options;
+  const logger = options.logger.child({ part: 'central-worker' });
+  const bus = createJetStreamBus({
+    servers: options.nats.servers,
+    prefix: options.nats.prefix,
+    name: `ketwin-central ${options
+      .sites()
+      .map((s) => s.id)
+      .join(',')}`,
+    ackWaitMs: ACK_WAIT_MS,
+    maxHandleMs: STORE_WAIT_MS,
+    logger,
+  });
+  const subscriptions = new Map<string, BusSubscription>();
+  /** sites being rebuilt: their verdict changes so far, the last per (clause, subject) */
+  const rebuilding = new Map<string, Map<string, ClauseResult>>();
+  const resultKey = (r: ClauseResult) => `${r.clause}\u0000${r.subject}`;
+  let samples = 0;
+  let stopping = false;
+
+  const siteOf = (id: string): Site => {
+    const site = options.sites().find((s) => s.id === id);
+    if (!site) throw new Error(`central: no site ${id}`);
+    return site;
+  };
+
+  async function rebuild(site: Site): Promise<number> {
+    const held = new Map<string, ClauseResult>();
+    rebuilding.set(site.id, held);
+    try {
+      const readings = await rebuildTwin(site);
+      const stored = new Map((await store.latestResults(site.id)).map((r) => [resultKey(r), r.verdict]));
+      for (const [key, result] of held) if (stored.get(key) !== result.verdict) options.record(result);
+      return readings;
+    } finally {
+      rebuilding.delete(site.id);
+    }
+  }
+
+  async function rebuildTwin(site: Site): Promise<number> {
+    engine.addSite(site);
+    engine.restoreAlerts(await store.openAlerts(site.id));
+    const now = systemClock.now();
+    for (const { site: id, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, now - MAX_DECLARED_MS), now)) {
+      if (id !== site.id) continue;
+      try {
+        engine.declareTransfer(id, declaration);
+      } catch (error) {
+        logger.warn({ err: error, site: id, tank: declaration.tank }, 'a declared transfer could not be taken back');
+      }
+    }
+    const newest: Sample[] = [];
+    for (const point of site.points) {
+      for (const window of REBUILD_WINDOWS_MS) {
+        const last = (await store.series(site.id, point.id, now - window, now)).at(-1);
+        if (!last) continue;
+        if (last.value !== null)
+          newest.push({ site: site.id, point: point.id, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
+        break;
+      }
+    }
+    newest.sort((a, b) => a.ts - b.ts);
+    for (const sample of newest) engine.ingest(sample);
+    return newest.length;
+  }
+
+  async function stored(batch: readonly Sample[], site: string): Promise<void> {
+    for (let failures = 0; ; failures++) {
+      try {
+        await store.writeSamples(batch);
+        return;
+      } catch (error) {
+        if (stopping || !subscriptions.has(site)) throw error; // the next owner takes it
+        if (failures === 0) logger.warn({ err: error, site }, 'central: the store refused a batch; trying again');
+        await new Promise((r) => setTimeout(r, Math.min(5000, 100 * 2 ** failures)));
+      }
+    }
+  }
+
+  const leases = startJetStreamSiteLeases({
+    servers: options.nats.servers,
+    prefix: options.nats.prefix,
+    sites: options.sites().map((s) => s.id),
+    ...(options.leaseTtlMs ? { ttlMs: options.leaseTtlMs } : {}),
+    logger,
+    handlers: {
+      async acquired(id) {
+        const started = performance.now();
+        const readings = await rebuild(siteOf(id));
+        try {
+          const subscription = await bus.subscribeSamples({
+            name: 'central',
+            sites: [id],
+            handle: async (batch) => {
+              await stored(batch, id);
+              for (const sample of batch) engine.ingest(sample);
+              samples += batch.length;
+              options.taken?.(batch);
+            },
+          });
+          subscriptions.set(id, subscription);
+        } catch (error) {
+          engine.removeSite(id);
+          throw error;
+        }
+        logger.info({ site: id, readings, ms: Math.round(performance.now() - started) }, `central: site ${id} taken over (twin rebuilt from the store)`);
+      },
+      async released(id, why) {
+        const subscription = subscriptions.get(id);
+        subscriptions.delete(id);
+        await subscription?.stop();
+        engine.removeSite(id);
+        logger.info({ site: id, why }, `central: site ${id} released (${why})`);
+      },
+    },
+  });
+
+  return {
+    owned: () => leases.owned(),
+    holds(result) {
+      const held = rebuilding.get(result.site);
+      if (!held) return false;
+      held.set(resultKey(result), result);
+      return true;
+    },
+    busReady: () => {
+      const { connected } = bus.stats();
+      if (!connected) return { ok: false, detail: `NATS ${options.nats.servers.join(', ')} not reachable` };
+      return leases.owned().length > 0 ? { ok: true } : { ok: false, detail: 'no site owned yet' };
+    },
+    stats: () => ({ samples, leases: leases.stats(), bus: bus.stats() }),
+    async stop() {
+      stopping = true;
+      await leases.close(); // stops each site's subscription, then gives its lease back
+      await bus.close();
+    },
+  };
+}
