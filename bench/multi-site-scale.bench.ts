@@ -56,7 +56,7 @@ async function main() {
   const good = new Map(sim.sites.map((s) => [s.id, new Map<string, number>()]));
   const firstSeen = new Map(sim.sites.map((s) => [s.id, new Set<string>()]));
   const bad: Sample[] = [];
-  const byProtocol = { opcua: 0, modbus: 0, mqtt: 0 };
+  const byProtocol = { opcua: 0, modbus: 0, mqtt: 0, cap: 0 };
   const protocolOf = new Map(sim.sites.flatMap((s) => s.points.map((p) => [`${s.id}/${p.id}`, s.sources.find((src) => src.id === p.source)!.protocol])));
   let counting = false;
   try {

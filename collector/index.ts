@@ -3,6 +3,7 @@ export { CollectorError, onlinePointId, type CollectorErrorCode } from './source
 export { createOpcuaSource, type OpcuaSourceOptions } from './opcua/opcua-source.ts';
 export { createModbusSource, type ModbusSourceOptions } from './modbus/modbus-source.ts';
 export { createMqttSource, type MqttSourceOptions } from './mqtt/mqtt-source.ts';
+export { createCapSource, type CapSourceOptions } from './cap/cap-source.ts';
 export { createStaleWatchdog, type StaleWatchdog, type StaleWatchdogOptions } from './stale-watchdog.ts';
 export { createLinkHeartbeat, type LinkHeartbeat, type LinkHeartbeatOptions } from './link-heartbeat.ts';
 export { createSiteSources, type SiteSourcesOptions } from './site-sources.ts';

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Site } from '../model/index.ts';
+import { createCapSource } from './cap/cap-source.ts';
 import { createModbusSource } from './modbus/modbus-source.ts';
 import { createMqttSource } from './mqtt/mqtt-source.ts';
 import { createOpcuaSource } from './opcua/opcua-source.ts';
@@ -23,6 +24,8 @@ export function createSiteSources(site: Site, logger?: Logger, options: SiteSour
         return createModbusSource({ site: site.id, source, points, logger });
       case 'mqtt':
         return createMqttSource({ site: site.id, source, points, logger, env: options.env });
+      case 'cap':
+        return createCapSource({ site: site.id, location: site.location, source, points, logger });
     }
   });
 }

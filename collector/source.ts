@@ -20,7 +20,7 @@ export interface Source {
 /** Per-source figures. */
 export interface SourceStats {
   source: string;
-  protocol: 'opcua' | 'modbus' | 'mqtt';
+  protocol: 'opcua' | 'modbus' | 'mqtt' | 'cap';
   online: boolean;
   /** samples delivered since start */
   samples: number;

@@ -27,7 +27,8 @@ export type { AlarmHealth, AlarmHealthThresholds, AlarmContributor, FloodPeriod 
 export type { Unit } from './units.ts';
 export { UNITS } from './units.ts';
 export { isSparkplugMapping, type MqttMapping, type MqttJsonMapping, type MqttSparkplugMapping } from './site-mqtt.ts';
-export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, MqttSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
+export { CAP_WARNING_FIELDS, type CapMapping, type CapWarningField } from './site-cap.ts';
+export type { Site, SiteDefinition, Source, OpcuaSource, ModbusSource, MqttSource, CapSource, Asset, AssetKind, Tank, Dike, CongestedArea, Point } from './site.ts';
 export { ASSET_KINDS, TANK_ROOFS, PRODUCTS, OPCUA_SECURITY_MODES, OPCUA_SECURITY_POLICIES, MODBUS_TRANSPORTS, MODBUS_WORD_ORDERS, assetSchema, siteSchema } from './site-schema.ts';
 export {
   ONLINE_RATE_KIND,

@@ -68,6 +68,8 @@ export function checkReferences(site: SiteDefinition): ReferenceIssue[] {
       issues.push({ path: ['points', i, 'mqtt'], message: `point on MQTT source "${source.id}" needs an mqtt mapping (a topic or a Sparkplug metric)` });
     } else if (source.protocol === 'mqtt' && point.mqtt && 'metric' in point.mqtt && !source.sparkplugGroup) {
       issues.push({ path: ['points', i, 'mqtt'], message: `a Sparkplug B point needs its MQTT source "${source.id}" to name its sparkplugGroup` });
+    } else if (source.protocol === 'cap' && !point.cap) {
+      issues.push({ path: ['points', i, 'cap'], message: `point on CAP feed "${source.id}" needs a cap mapping (the warnings it follows and the field it reports)` });
     }
   });
   return issues;

@@ -4,6 +4,7 @@ import { siteSections } from './site-sections.ts';
 import { escalationSchema } from './escalation.ts';
 import { planSchema } from './site-plan.ts';
 import { mqttMappingSchema, mqttSourceSchema } from './site-mqtt.ts';
+import { capMappingSchema, capSourceSchema } from './site-cap.ts';
 
 const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"');
 const bilingual = z.strictObject({ zh: z.string().min(1), en: z.string().min(1) });
@@ -90,7 +91,7 @@ const modbusSource = z
     if (source.serial && source.transport !== 'rtu') ctx.addIssue({ code: 'custom', path: ['serial'], message: 'serial settings only apply to transport rtu' });
   });
 
-export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource, mqttSourceSchema]);
+export const sourceSchema = z.discriminatedUnion('protocol', [opcuaSource, modbusSource, mqttSourceSchema, capSourceSchema]);
 
 const registerSchema = z.strictObject({
   table: z.enum(['holding', 'input', 'coil', 'discrete']),
@@ -113,6 +114,8 @@ export const pointSchema = z.strictObject({
   register: registerSchema.optional(),
   /** where an MQTT source finds the reading: a JSON field of a topic, or a Sparkplug B metric */
   mqtt: mqttMappingSchema.optional(),
+  /** which warnings of a CAP feed source the point follows, and what of them it reports */
+  cap: capMappingSchema.optional(),
   /** absolute deadband for OPC-UA monitored items: changes smaller than this are not reported */
   deadband: z.number().nonnegative().optional(),
   /** overrides the source's staleAfterMs */

@@ -6,6 +6,7 @@ export type Source = z.infer<typeof sourceSchema>;
 export type OpcuaSource = Extract<Source, { protocol: 'opcua' }>;
 export type ModbusSource = Extract<Source, { protocol: 'modbus' }>;
 export type MqttSource = Extract<Source, { protocol: 'mqtt' }>;
+export type CapSource = Extract<Source, { protocol: 'cap' }>;
 export type Asset = z.infer<typeof assetSchema>;
 export type AssetKind = Asset['kind'];
 export type Tank = Extract<Asset, { kind: 'tank' }>;
