@@ -4,21 +4,40 @@ import type { Environment } from '@marcbachmann/cel-js';
 // input; a function that cannot answer throws, and the clause is then `unknown`.
 
 /**
- * A fold over a list's numbers without copying it: these run on every tick's comprehensions (the GB 18218
- * sums over a unit's tanks). The same left fold as Math.max(...list) / a reduce from 0, so the same result.
+ * A fold of a list's numbers from `start`: `sum`, `max` and `min`, the functions the GB 18218 sums over a
+ * unit's tanks call on every tick. The fast path (expression-compiler.ts) runs the same fold straight over
+ * an unrolled map()'s items, without building the list, when it finds one of these handlers.
  */
-function fold(list: unknown[], start: number, add: (a: number, b: number) => number): number {
-  let value = start;
-  for (let i = 0; i < list.length; i++) value = add(value, Number(list[i]));
-  return value;
+export interface ListFold {
+  start: number;
+  add: (a: number, b: number) => number;
+  /** max and min of nothing have no answer */
+  needsItems: boolean;
 }
 
-function nonEmpty(name: string, list: unknown[]): unknown[] {
-  if (list.length === 0) throw new RangeError(`${name}() of an empty list`);
-  return list;
+function foldList(name: string, { start, add, needsItems }: ListFold) {
+  return (list: unknown[]): number => {
+    if (needsItems && list.length === 0) throw new RangeError(`${name}() of an empty list`);
+    // the same left fold as Math.max(...list) / a reduce from 0, so the same result, without copying the list
+    let value = start;
+    for (let i = 0; i < list.length; i++) value = add(value, Number(list[i]));
+    return value;
+  };
 }
 
-const plus = (a: number, b: number) => a + b;
+const SUM: ListFold = { start: 0, add: (a, b) => a + b, needsItems: false };
+const MAX: ListFold = { start: -Infinity, add: Math.max, needsItems: true };
+const MIN: ListFold = { start: Infinity, add: Math.min, needsItems: true };
+const sum = foldList('sum', SUM);
+const max = foldList('max', MAX);
+const min = foldList('min', MIN);
+
+/** the fold each list function runs, by its handler as registered (what cel-js's type check resolves a call to) */
+export const LIST_FOLDS: ReadonlyMap<unknown, ListFold> = new Map<unknown, ListFold>([
+  [sum, SUM],
+  [max, MAX],
+  [min, MIN],
+]);
 
 /** `step(x, bounds, values)`: the value of the last band whose lower bound x reaches; bounds rise. */
 export function step(x: number, bounds: unknown[], values: unknown[]): number {
@@ -51,9 +70,9 @@ export function outlineDistance(x: number, y: number, outline: readonly { x: num
 
 /** Registers every function on `env`; the signatures are what the type checker sees. */
 export function registerFunctions(env: Environment): void {
-  env.registerFunction('max(list<double>): double', (list: unknown[]) => fold(nonEmpty('max', list), -Infinity, Math.max));
-  env.registerFunction('min(list<double>): double', (list: unknown[]) => fold(nonEmpty('min', list), Infinity, Math.min));
-  env.registerFunction('sum(list<double>): double', (list: unknown[]) => fold(list, 0, plus));
+  env.registerFunction('max(list<double>): double', max);
+  env.registerFunction('min(list<double>): double', min);
+  env.registerFunction('sum(list<double>): double', sum);
   env.registerFunction('hypot(double, double): double', (a: number, b: number) => Math.hypot(a, b));
   env.registerFunction('circleArea(double): double', (d: number) => (Math.PI * d * d) / 4);
   env.registerFunction('circumference(double): double', (d: number) => Math.PI * d);

@@ -10,6 +10,7 @@
 // expression that reads nothing else is evaluated once, a map() over such a list is unrolled, and the
 // other names (readings, computed values) are read by position from an array rather than by name.
 
+import { LIST_FOLDS } from './cel-functions.ts';
 import { callOf, DOUBLE_OPERATORS, fallback, guardOf, isDouble, isStatic, type CelNode, type CelType, type Inline } from './expression-types.ts';
 
 interface ComprehensionArgs {
@@ -79,6 +80,19 @@ const NO_LOCALS: Locals = [];
 const ACCU_ONLY = Symbol('reads only the accumulator');
 const accuOnly = (f: Fast): Fast => Object.assign(f, { [ACCU_ONLY]: true });
 const readsAccuOnly = (f: Fast): boolean => ACCU_ONLY in f || isKnown(f);
+
+/**
+ * The steps of an unrolled map() or filter(): a step that pushes one item (PUSHES holds the item's closure)
+ * or one that leaves the accumulator as it is (a filter's known test that is false). The unrolled
+ * comprehension then holds its items (ITEMS), and sum(), max() and min() of it fold them straight away,
+ * without building the list (cel-functions.ts: the same fold).
+ */
+const PUSHES = Symbol('pushes one item');
+const KEEPS = Symbol('keeps the accumulator');
+const ITEMS = Symbol('the items an unrolled map() pushes');
+type Pushes = Fast & { [PUSHES]: Fast };
+type Listed = Fast & { [ITEMS]: readonly Fast[] };
+const hasItems = (f: Fast): f is Listed => ITEMS in f;
 
 /** Wraps a checked program with its compiled fast path, when every node of its AST is supported. */
 export function withFastPath(program: ParsedCel): FastCel {
@@ -383,8 +397,23 @@ function compileCall(node: CelNode, scope: Scope): Fast | undefined {
   const args = argNodes.map((a) => compile(a, scope));
   if (args.some((a) => !a)) return undefined;
   const compiled = args as Fast[];
-  const call = callOf(node, name, argNodes, compiled);
+  const call = listFold(node, argNodes, compiled) ?? callOf(node, name, argNodes, compiled);
   return call && folded(call, compiled, scope);
+}
+
+/** sum(), max() or min() of an unrolled map(): its items folded as the function folds a list (cel-functions.ts) */
+function listFold(node: CelNode, argNodes: CelNode[], compiled: Fast[]): Fast | undefined {
+  const [list] = compiled;
+  if (compiled.length !== 1 || !list || !hasItems(list) || !isStatic(argNodes[0]!.checkedType)) return undefined;
+  const fold = LIST_FOLDS.get(node.candidates?.findFunction([argNodes[0]!.checkedType])?.handler);
+  const items = list[ITEMS];
+  if (!fold || (fold.needsItems && items.length === 0)) return undefined;
+  const { start, add } = fold;
+  return (ctx, locals) => {
+    let value = start;
+    for (let i = 0; i < items.length; i++) value = add(value, Number(items[i]!(ctx, locals)));
+    return value;
+  };
 }
 
 function compileList(node: CelNode, scope: Scope): Fast | undefined {
@@ -399,17 +428,24 @@ function compileList(node: CelNode, scope: Scope): Fast | undefined {
   return (ctx, locals) => compiled.map((f) => f(ctx, locals));
 }
 
-const accuValue = (slot: number): Fast => accuOnly((_ctx, locals) => locals[slot]);
+const accuValue = (slot: number): Fast =>
+  Object.assign(
+    accuOnly((_ctx, locals) => locals[slot]),
+    { [KEEPS]: true },
+  );
 
 function compileAccuPush(node: CelNode, scope: Scope): Fast | undefined {
   const slot = scope.accu;
   const item = compile(node.args as CelNode, scope);
   if (slot === undefined || !item) return undefined;
-  const push: Fast = (ctx, locals) => {
-    const list = locals[slot] as unknown[];
-    list.push(item(ctx, locals));
-    return list;
-  };
+  const push: Pushes = Object.assign(
+    (ctx: Record<string, unknown>, locals: Locals) => {
+      const list = locals[slot] as unknown[];
+      list.push(item(ctx, locals));
+      return list;
+    },
+    { [PUSHES]: item },
+  );
   return isKnown(item) ? accuOnly(push) : push;
 }
 
@@ -483,10 +519,23 @@ function unroll(args: ComprehensionArgs, items: unknown, element: (v: unknown) =
     }
     return result(value);
   };
-  if (!inner.fixed || !readsAccuOnly(init) || !steps.every(readsAccuOnly)) return unrolled;
+  if (!inner.fixed || !readsAccuOnly(init) || !steps.every(readsAccuOnly)) return listed(args, unrolled, steps);
   try {
     return known(unrolled({}, []));
   } catch {
-    return unrolled;
+    return listed(args, unrolled, steps);
   }
+}
+
+/** An unrolled map() or filter() with the items it pushes, when that is all it does: from an empty list, each step pushing one item or none. */
+function listed(args: ComprehensionArgs, unrolled: Fast, steps: readonly Fast[]): Fast {
+  const init = args.init;
+  const probe = {};
+  if (init.op !== 'list' || (init.args as CelNode[]).length !== 0 || args.condition || args.result(probe) !== probe) return unrolled;
+  const items: Fast[] = [];
+  for (const step of steps) {
+    if (PUSHES in step) items.push((step as Pushes)[PUSHES]);
+    else if (!(KEEPS in step)) return unrolled;
+  }
+  return Object.assign(unrolled, { [ITEMS]: items });
 }
