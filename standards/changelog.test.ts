@@ -7,7 +7,7 @@ const ROOT = new URL('.', import.meta.url).pathname;
 
 describe('versions side by side and the changelog between them', () => {
   it('loads 0.1.0 and 1.0.0 together, each clause keyed to its own version', async () => {
-    const [v010, v100] = await loadStandards(ROOT);
+    const [v010, v100] = (await loadStandards(ROOT)).filter((s) => s.id === 'oil-depot-above-ground');
     expect([v010!.key, v100!.key]).toEqual(['oil-depot-above-ground@0.1.0', 'oil-depot-above-ground@1.0.0']);
     const log = changelog(v010!, v100!);
     expect(log).toMatchObject({ from: 'oil-depot-above-ground@0.1.0', to: 'oil-depot-above-ground@1.0.0', removed: [] });
@@ -38,7 +38,7 @@ describe('versions side by side and the changelog between them', () => {
 
 describe('the changelog 1.0.0 → 1.1.0 says why, from the data', () => {
   it('lists each corrected citation, each new clause and each change with its reason; a renamed clause is not removed and added', async () => {
-    const standards = await loadStandards(ROOT);
+    const standards = (await loadStandards(ROOT)).filter((s) => s.id === 'oil-depot-above-ground');
     const [v100, v110] = [standards.find((s) => s.version === '1.0.0')!, standards.find((s) => s.version === '1.1.0')!];
     const log = changelog(v100, v110);
     expect(log.removed).toEqual([]);

@@ -16,7 +16,7 @@ beforeAll(async () => {
   site = await loadSite(`${root}sites/zhoushan-demo.yaml`);
   standards = await loadStandards(`${root}standards`);
   rescorer = createRescorer(standards);
-  [v100, v110] = [standards.find((s) => s.version === '1.0.0')!, standards.find((s) => s.version === '1.1.0')!];
+  [v100, v110] = [standards.find((s) => s.key === 'oil-depot-above-ground@1.0.0')!, standards.find((s) => s.key === 'oil-depot-above-ground@1.1.0')!];
 });
 
 describe('createRescorer', () => {
