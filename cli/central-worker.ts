@@ -45,6 +45,10 @@ export interface CentralWorker {
 
 /** how far back the newest stored reading of a point is looked for, widening until one is found */
 const REBUILD_WINDOWS_MS = [60_000, 3600_000, 24 * 3600_000];
+/** the points whose newest stored reading is looked for at once */
+const REBUILD_QUERIES = 8;
+/** the durable consumer's name on every site's stream */
+const DURABLE = 'central';
 /** a worker gone is noticed by ack_wait: its in-flight batch comes to the next owner after this */
 const ACK_WAIT_MS = 10_000;
 /** a store away: a batch waits for it this long (kept, reported working) before it is asked for again */
@@ -102,16 +106,22 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
         logger.warn({ err: error, site: id, tank: declaration.tank }, 'a declared transfer could not be taken back');
       }
     }
+    // nothing of the site's stream ever acknowledged: nothing of it was stored, and all of it comes from the stream
+    if ((await bus.samplesTaken(site.id, DURABLE)) === 0) return 0;
     const newest: Sample[] = [];
-    for (const point of site.points) {
-      for (const window of REBUILD_WINDOWS_MS) {
-        const last = (await store.series(site.id, point.id, now - window, now)).at(-1);
-        if (!last) continue;
-        if (last.value !== null)
-          newest.push({ site: site.id, point: point.id, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
-        break;
+    const points = [...site.points];
+    const searchNext = async (): Promise<void> => {
+      for (let point = points.shift(); point; point = points.shift()) {
+        for (const window of REBUILD_WINDOWS_MS) {
+          const last = (await store.series(site.id, point.id, now - window, now)).at(-1);
+          if (!last) continue;
+          if (last.value !== null)
+            newest.push({ site: site.id, point: point.id, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
+          break;
+        }
       }
-    }
+    };
+    await Promise.all(Array.from({ length: REBUILD_QUERIES }, searchNext));
     newest.sort((a, b) => a.ts - b.ts);
     for (const sample of newest) engine.ingest(sample);
     return newest.length;
@@ -142,7 +152,7 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
         const readings = await rebuild(siteOf(id));
         try {
           const subscription = await bus.subscribeSamples({
-            name: 'central',
+            name: DURABLE,
             sites: [id],
             handle: async (batch) => {
               await stored(batch, id);

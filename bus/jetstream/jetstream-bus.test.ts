@@ -54,6 +54,21 @@ describe('the JetStream bus', () => {
     }
   });
 
+  it("tells how far a durable subscriber acknowledged a site's samples: 0 before it has a consumer or took any", async () => {
+    const publisher = bus();
+    expect(await publisher.samplesTaken('site-a', 'engine')).toBe(0); // no stream yet
+    await publisher.publishSamples(numberedSamples('site-a', 0, 10), { origin: 'run-1', start: 0, end: 10 });
+    expect(await publisher.samplesTaken('site-a', 'engine')).toBe(0); // a stream, no consumer
+    let taken = 0;
+    const sub = await bus().subscribeSamples({ name: 'engine', sites: ['site-a'], handle: (batch) => void (taken += batch.length) });
+    await waitFor(() => taken === 10, 'the batch');
+    await publisher.publishSamples(numberedSamples('site-a', 10, 10), { origin: 'run-1', start: 10, end: 20 });
+    await waitFor(() => taken === 20, 'the second batch');
+    await sub.stop();
+    expect(await publisher.samplesTaken('site-a', 'engine')).toBe(2); // both messages acked
+    expect(await publisher.samplesTaken('site-a', 'other')).toBe(0);
+  });
+
   it("delivers each site's samples in order through a durable consumer; a batch offered again is stored once", async () => {
     const publisher = bus();
     const mixed = [...numberedSamples('a', 0, 500), ...numberedSamples('b', 500, 300), ...numberedSamples('a', 800, 200)];

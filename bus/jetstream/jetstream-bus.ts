@@ -56,6 +56,12 @@ export interface JetStreamBusStats {
 export interface JetStreamBus extends TelemetryBus {
   readonly kind: 'jetstream';
   stats(): JetStreamBusStats;
+  /**
+   * The stream sequence up to which the durable subscriber `name` acknowledged a site's samples (its
+   * consumer's ack floor): 0 when it took none, or has no consumer yet. A new owner of the site learns from
+   * it whether anything was ever taken (and so stored) before it: nothing acked, nothing to rebuild.
+   */
+  samplesTaken(site: string, name: string): Promise<number>;
 }
 
 interface Link {
@@ -298,6 +304,16 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
     },
 
     stats: () => ({ ...stats }),
+
+    async samplesTaken(site, name) {
+      const { jsm } = await linked('reading a consumer');
+      try {
+        return (await jsm.consumers.info(namesOf(site).stream, durableName(name, 'samples'))).ack_floor.stream_seq;
+      } catch (error) {
+        if (error instanceof JetStreamApiError && error.status === 404) return 0; // no stream or no consumer yet: nothing taken
+        throw failure(error, 'reading a consumer', site);
+      }
+    },
 
     async close() {
       if (closed) return;

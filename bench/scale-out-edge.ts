@@ -1,0 +1,59 @@
+// One edge of bench/scale-out (its own process): a sample generator at the edge's publish boundary, no
+// collectors and no disk buffer. Every `periodMs` it reads every point of its sites (stamped with the time of
+// the round) and publishes each site's round through the JetStream bus in batches, as `ketwin edge`'s queue
+// hands them over (an origin and queue positions for de-duplication; a batch is sent again until its PubAck).
+// A round that takes longer than the period starts the next one late: the offered rate is then what it
+// managed. Prints `{"published":…}` on stdout once a second.
+import { randomUUID } from 'node:crypto';
+import { createJetStreamBus } from '../bus/index.ts';
+import type { Sample } from '../model/index.ts';
+import { scaleOutSites, siteRound, type ScaleOutSize } from './scale-out-sites.ts';
+
+interface EdgeConfig extends ScaleOutSize {
+  sitesOfEdge: number[];
+  servers: string[];
+  prefix: string;
+  periodMs: number;
+  batch: number;
+}
+
+const config = JSON.parse(process.env.SCALE_OUT_EDGE ?? '{}') as EdgeConfig;
+const sites = await scaleOutSites(config, config.sitesOfEdge);
+const bus = createJetStreamBus({ servers: config.servers, prefix: config.prefix, name: `scale-out edge ${config.sitesOfEdge[0]}` });
+const origin = randomUUID();
+let position = 0;
+let published = 0;
+let stopping = false;
+process.on('SIGTERM', () => (stopping = true));
+
+async function publish(batch: Sample[]): Promise<void> {
+  const at = { origin, start: position, end: position + batch.length };
+  position += batch.length;
+  for (;;) {
+    try {
+      await bus.publishSamples(batch, at);
+      published += batch.length;
+      return;
+    } catch {
+      if (stopping) return;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+const report = setInterval(() => process.stdout.write(`${JSON.stringify({ published })}\n`), 1000);
+for (let round = 0; !stopping; round++) {
+  const began = Date.now();
+  // sites side by side (a PubAck in flight for each), each site's batches in order
+  await Promise.all(
+    sites.map(async (site) => {
+      const samples = siteRound(site, round, Date.now());
+      for (let i = 0; i < samples.length; i += config.batch) await publish(samples.slice(i, i + config.batch));
+    }),
+  );
+  const rest = config.periodMs - (Date.now() - began);
+  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+}
+clearInterval(report);
+process.stdout.write(`${JSON.stringify({ published })}\n`);
+await bus.close();

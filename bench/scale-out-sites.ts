@@ -1,0 +1,49 @@
+// The depots of bench/scale-out: the demo depot copied into sites of about `points` points each (every copy read
+// by the demo standard, bench/engine-bench-sites.ts), and a quiet depot's readings for them. Edges and workers
+// build the same sites from the same numbers.
+import { resolve } from 'node:path';
+import { loadSite, type Sample, type Site } from '../model/index.ts';
+import { syntheticSite } from './engine-bench-sites.ts';
+
+export interface ScaleOutSize {
+  sites: number;
+  points: number;
+  /** demo copies a site is made of (the rest of its points are plain readings no clause reads) */
+  copies: number;
+}
+
+export const siteId = (i: number): string => `so-${String(i).padStart(3, '0')}`;
+
+export async function scaleOutSites(size: ScaleOutSize, only?: readonly number[]): Promise<Site[]> {
+  const demo = await loadSite(resolve('sites/zhoushan-demo.yaml'));
+  const indexes = only ?? Array.from({ length: size.sites }, (_, i) => i);
+  // no more copies than fit in the points asked for (a copy of the demo is about 87 points)
+  const copies = Math.max(1, Math.min(size.copies, Math.floor(size.points / demo.points.length)));
+  return indexes.map((i) => syntheticSite(demo, siteId(i), copies, size.points));
+}
+
+/** a quiet depot's readings by point name: live, in range, nothing burning or open */
+const QUIET: Record<string, number | boolean> = {
+  level: 10,
+  temperature: 30,
+  shell_temperature: 30,
+  water_level: 0.05,
+  gas: 2,
+  pressure: 0.25,
+  concentrate_level: 90,
+  fuel_level: 90,
+  wind_speed: 3,
+  wind_direction: 90,
+  air_temperature: 20,
+  ready: true,
+  mains_available: true,
+};
+
+/** every point of a site read once at `ts`; numbers move a little each round (a flat reading is suspect) */
+export function siteRound(site: Site, round: number, ts: number): Sample[] {
+  return site.points.map((p) => {
+    const quiet = QUIET[p.name] ?? (p.unit === 'bool' ? false : 1);
+    const value = typeof quiet === 'number' ? quiet + (round % 10) * 0.001 : quiet;
+    return { site: site.id, point: p.id, value, quality: 'good', ts };
+  });
+}

@@ -1,0 +1,216 @@
+/**
+ * Scale-out, whole path across processes (DESIGN.md "Scale", issue 21): edges → NATS JetStream → engine
+ * workers → PostgreSQL. The edges are sample generators at the edge's publish boundary (bench/scale-out-edge.ts:
+ * no OPC-UA/Modbus collectors, no disk buffer), publishing every point of their sites once a period through
+ * the JetStream bus; the workers are `ketwin central`'s engine workers without the UI (bench/scale-out-worker.ts:
+ * site leases, a durable consumer per site, each batch stored before its ack, the engine under the demo
+ * standard, the store writer for verdicts). Sites are the demo depot copied to about BENCH_POINTS points each.
+ *
+ * After a warm-up, over BENCH_RUN_MS: the samples offered, published and consumed per second; the backlog
+ * (published − consumed) at the start and end of the window; `sustainedSamplesPerS` is the consumed rate when
+ * the backlog did not grow (by more than one period's worth), else null; latency from the edge's reading to
+ * stored in PostgreSQL and in the engine (p50/p99 over every batch in the window); CPU (cores) and RSS of
+ * every process (edges, workers, and nats-server / PostgreSQL when found). Prints one JSON line.
+ *
+ * Sizes (environment): BENCH_SITES (100), BENCH_POINTS (2000), BENCH_EDGES (4), BENCH_WORKERS (2),
+ * BENCH_PERIOD_MS (1000: each point once a second), BENCH_RUN_MS (60000), BENCH_WARMUP_MS (15000),
+ * BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
+ * (default postgres://postgres@127.0.0.1:5432/test; a database of its own, dropped after).
+ *   BENCH_SITES=10 BENCH_RUN_MS=20000 npm run bench -- scale-out
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import { resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
+import pg from 'pg';
+import { deleteStreams, natsUrl, uniquePrefix } from '../bus/testing/nats.ts';
+import { openStore } from '../db/index.ts';
+import { scaleOutSites, siteId } from './scale-out-sites.ts';
+
+const env = (name: string, fallback: number) => Number(process.env[name] ?? fallback);
+const SITES = env('BENCH_SITES', 100);
+const POINTS = env('BENCH_POINTS', 2000);
+const EDGES = Math.min(SITES, env('BENCH_EDGES', 4));
+const WORKERS = env('BENCH_WORKERS', 2);
+const PERIOD_MS = env('BENCH_PERIOD_MS', 1000);
+const RUN_MS = env('BENCH_RUN_MS', 60_000);
+const WARMUP_MS = env('BENCH_WARMUP_MS', 15_000);
+const COPIES = env('BENCH_COPIES', 10);
+const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
+const STANDARD = resolve('standards/oil-depot-above-ground/1.1.0.yaml');
+/** sample counts come from each process's once-a-second report: the rates are over the window, ±1 s of reports */
+const log = (m: string) => void process.stderr.write(`scale-out: ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Child {
+  role: string;
+  child: ChildProcess;
+  last: Record<string, unknown>;
+  latencies: number[];
+  ready: Promise<void>;
+}
+
+function start(role: string, script: string, variable: string, config: object): Child {
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
+    env: { ...process.env, [variable]: JSON.stringify(config) },
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const c: Child = { role, child, last: {}, latencies: [], ready: Promise.resolve() };
+  let ready!: () => void;
+  c.ready = new Promise<void>((r) => (ready = r));
+  createInterface({ input: child.stdout! }).on('line', (line) => {
+    if (line === 'ready') return ready();
+    try {
+      c.last = JSON.parse(line) as Record<string, unknown>;
+      if (Array.isArray(c.last.latencies)) c.latencies.push(...(c.last.latencies as number[]));
+    } catch {
+      process.stderr.write(`${role}: ${line}\n`);
+    }
+  });
+  child.once('exit', (code, signal) => {
+    if (code !== 0 && signal !== 'SIGTERM') log(`${role} exited ${code ?? signal}`);
+  });
+  return c;
+}
+
+/** CPU seconds (user + system) and RSS of a process, from /proc */
+function usage(pid: number): { cpuS: number; rssMiB: number; peakMiB: number } {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+)`, 'm').exec(status)?.[1] ?? 0);
+  return { cpuS: ticks / 100, rssMiB: Math.round(kb('VmRSS') / 1024), peakMiB: Math.round(kb('VmHWM') / 1024) };
+}
+
+function pidsOf(name: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-x', name], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const q = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]! : null;
+};
+/** messages of every site's stream its workers' durable consumer has not acknowledged yet (the server's count) */
+async function backlogMessages(jsm: JetStreamManager, prefix: string): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < SITES; i++) {
+    const info = await jsm.consumers.info(`${prefix}_${siteId(i)}`, 'central_samples');
+    n += info.num_pending + info.num_ack_pending;
+  }
+  return n;
+}
+const sum = (children: Child[], key: string) => children.reduce((n, c) => n + Number(c.last[key] ?? 0), 0);
+
+async function main() {
+  const prefix = uniquePrefix();
+  const servers = [natsUrl()];
+  const dbName = `ketwin_b_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  const dbUrl = new URL(ADMIN_URL);
+  dbUrl.pathname = `/${dbName}`;
+  const databaseUrl = dbUrl.toString();
+  await (await openStore({ url: databaseUrl })).close(); // migrated once, before the workers open it
+  const size = { sites: SITES, points: POINTS, copies: COPIES };
+  // the points a site really has: at least one copy of the demo, whatever BENCH_POINTS says
+  const points = (await scaleOutSites(size, [0]))[0]!.points.length;
+  const offered = Math.round((SITES * points * 1000) / PERIOD_MS);
+  const workers: Child[] = [];
+  const edges: Child[] = [];
+  try {
+    for (let w = 0; w < WORKERS; w++)
+      workers.push(start(`worker-${w}`, 'bench/scale-out-worker.ts', 'SCALE_OUT_WORKER', { ...size, servers, prefix, databaseUrl, standard: STANDARD, name: `w${w}` }));
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.child.stdin!.write('go\n');
+    const t0 = Date.now();
+    while (sum(workers, 'owned') < SITES) {
+      if (Date.now() - t0 > 300_000) throw new Error(`the workers own ${sum(workers, 'owned')} of ${SITES} sites after 5 min`);
+      await sleep(500);
+    }
+    log(`${WORKERS} workers own ${SITES} sites (${workers.map((w) => w.last.owned).join(' + ')}) after ${Date.now() - t0} ms`);
+
+    for (let e = 0; e < EDGES; e++) {
+      const sitesOfEdge = Array.from({ length: SITES }, (_, i) => i).filter((i) => i % EDGES === e);
+      edges.push(start(`edge-${e}`, 'bench/scale-out-edge.ts', 'SCALE_OUT_EDGE', { ...size, sitesOfEdge, servers, prefix, periodMs: PERIOD_MS, batch: 1000 }));
+    }
+    log(`${EDGES} edges publishing ${SITES} × ${points} points every ${PERIOD_MS} ms (offered ${offered} samples/s); warm-up ${WARMUP_MS} ms`);
+    await sleep(WARMUP_MS);
+
+    const others = [...pidsOf('nats-server').map((pid) => ({ role: 'nats-server', pid })), ...pidsOf('postgres').map((pid) => ({ role: 'postgres', pid }))];
+    const processes = [...edges, ...workers].map((c) => ({ role: c.role, pid: c.child.pid! })).concat(others);
+    const before = new Map(processes.map((p) => [p.pid, usage(p.pid)]));
+    for (const w of workers) w.latencies = [];
+    const nc = await connect({ servers });
+    const jsm = await jetstreamManager(nc);
+    const begin = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
+    for (let t = 0; t < RUN_MS; t += 5000) {
+      await sleep(Math.min(5000, RUN_MS - t));
+      log(`published ${sum(edges, 'published')}, consumed ${sum(workers, 'samples')}, messages waiting ${await backlogMessages(jsm, prefix)}`);
+    }
+    const end = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
+    await nc.close();
+    const seconds = (end.at - begin.at) / 1000;
+    const usages = processes.flatMap((p) => {
+      try {
+        const a = before.get(p.pid)!;
+        const b = usage(p.pid);
+        return [{ role: p.role, pid: p.pid, cpuCores: +((b.cpuS - a.cpuS) / seconds).toFixed(2), rssMiB: b.rssMiB, peakRssMiB: b.peakMiB }];
+      } catch {
+        return []; // a postgres backend that ended meanwhile
+      }
+    });
+    const latencies = workers.flatMap((w) => w.latencies);
+    const consumedPerS = Math.round((end.consumed - begin.consumed) / seconds);
+    // more than one round of every site's messages waiting at the end than at the start: the workers fall behind
+    const growing = end.backlog - begin.backlog > SITES * Math.ceil(points / 1000);
+    const postgres = usages.filter((u) => u.role === 'postgres');
+    const result = {
+      bench: 'scale-out',
+      edges: 'sample generators at the edge publish boundary (no collectors, no disk buffer)',
+      sites: SITES,
+      pointsPerSite: points,
+      periodMs: PERIOD_MS,
+      edgeProcesses: EDGES,
+      workerProcesses: WORKERS,
+      runMs: end.at - begin.at,
+      offeredSamplesPerS: offered,
+      publishedSamplesPerS: Math.round((end.published - begin.published) / seconds),
+      consumedSamplesPerS: consumedPerS,
+      sustainedSamplesPerS: growing ? null : consumedPerS,
+      backlogMessages: { start: begin.backlog, end: end.backlog, samplesPerMessage: Math.min(points, 1000) },
+      backlogGrowing: growing,
+      e2eMs: { what: 'edge reading → stored in PostgreSQL and in the engine, per batch', batches: latencies.length, p50: q(latencies, 0.5), p99: q(latencies, 0.99) },
+      processes: usages.filter((u) => u.role !== 'postgres'),
+      // every postgres process of the server (other clients' work included; shared memory makes their RSS not add up)
+      postgres: { processes: postgres.length, cpuCores: +postgres.reduce((n, u) => n + u.cpuCores, 0).toFixed(2) },
+      loadavg1: +loadavg()[0]!.toFixed(1),
+    };
+    console.log(JSON.stringify(result));
+  } finally {
+    for (const e of edges) e.child.kill('SIGTERM');
+    for (const w of workers) w.child.kill('SIGTERM');
+    await Promise.all([...edges, ...workers].map((c) => (c.child.exitCode === null ? new Promise((r) => c.child.once('exit', r)) : undefined)));
+    await deleteStreams(servers[0]!, prefix).catch(() => undefined);
+    const nc = await connect({ servers });
+    await new Kvm(nc)
+      .open(`${prefix}_leases`)
+      .then((kv) => kv.destroy())
+      .catch(() => undefined);
+    await nc.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    await admin.end();
+  }
+}
+
+await main();
