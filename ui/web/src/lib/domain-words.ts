@@ -3,7 +3,7 @@
  * point names of the site files, and the asset attributes and derived values a verdict rests on.
  * A code without an entry is shown as it is; the i18n completeness test lists the codes that must have one.
  */
-import type { Unit } from '../../../../model/units.ts';
+import type { Unit } from '../../../../model/index.ts';
 import type { Lang } from './i18n.ts';
 
 type Words = { zh: string; en: string };
@@ -94,9 +94,9 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'asset.fireResistance': { zh: '耐火极限', en: 'fire resistance', unit: 'h' },
   'asset.floorArea': { zh: '堤内面积', en: 'floor area' },
   'asset.foamAutomatic': { zh: '泡沫自动启动', en: 'foam starts automatically' },
-  'asset.foamDuration': { zh: '泡沫供给时间', en: 'foam duration' },
+  'asset.foamDuration': { zh: '泡沫供给时间（分钟）', en: 'foam duration (min)' },
   'asset.foamMakers': { zh: '泡沫产生器数量', en: 'foam makers' },
-  'asset.foamRate': { zh: '泡沫供给强度', en: 'foam rate' },
+  'asset.foamRate': { zh: '泡沫供给强度（升/(分钟·平方米)）', en: 'foam rate (L/(min·m²))' },
   'asset.foamSystem': { zh: '泡沫系统型式', en: 'foam system' },
   'asset.gas': { zh: '检测气体', en: 'gas detected' },
   'asset.heavierThanAir': { zh: '气体重于空气', en: 'gas heavier than air' },
@@ -124,7 +124,7 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'asset.standbyPressure': { zh: '稳压压力', en: 'standby pressure', unit: 'MPa' },
   'asset.stepSides': { zh: '踏步设置侧数', en: 'sides with steps' },
   'asset.stepSpacing': { zh: '踏步间距', en: 'step spacing', unit: 'm' },
-  'asset.t90': { zh: '响应时间 t90', en: 'response time t90' },
+  'asset.t90': { zh: '响应时间 t90（秒）', en: 'response time t90 (s)' },
   'asset.turnoversPerYear': { zh: '年周转次数', en: 'turnovers a year' },
   'asset.waterSealDepth': { zh: '水封深度', en: 'water seal depth', unit: 'm' },
   'asset.watches': { zh: '监测对象', en: 'watches' },
@@ -165,8 +165,146 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   observedHours: { zh: '已观测小时数', en: 'hours observed', unit: 'h' },
   validShare: { zh: '有效预警占比', en: 'valid warnings', share: true },
   leadMinutes: { zh: '预警提前量（分钟）', en: 'lead time (minutes)' },
+  meanLeadMinutes: { zh: '平均预警提前量（分钟）', en: 'mean lead time (minutes)' },
   warnings: { zh: '预警次数', en: 'warnings' },
+  decided: { zh: '已判定预警', en: 'warnings decided' },
+  valid: { zh: '有效预警', en: 'valid warnings' },
+  warnedRadiusKm: { zh: '预警半径', en: 'warning radius', unit: 'km' },
+  clockSkewS: { zh: '设备时钟偏差（秒）', en: 'device clock skew (s)' },
+  coolingMinutes: { zh: '着火罐冷却到位（分钟）', en: 'cooling on the burning tank (minutes)' },
+  neighbourCoolingMinutes: { zh: '邻近罐冷却到位（分钟）', en: 'cooling on the neighbours (minutes)' },
+  foamMinutes: { zh: '泡沫到位（分钟）', en: 'foam on (minutes)' },
+  preAlertCycles: { zh: '预先警报鸣响周期', en: 'pre-alert cycles' },
+  airRaidCycles: { zh: '空袭警报鸣响周期', en: 'air-raid cycles' },
+  allClearMinutes: { zh: '解除警报（分钟）', en: 'all-clear (minutes)' },
+  earthingOhms: { zh: '接地电阻（欧）', en: 'earthing resistance (Ω)' },
+  earthingPoints: { zh: '接地点数', en: 'earthing points' },
+  maxOhms: { zh: '最大电阻（欧）', en: 'highest resistance (Ω)' },
+  bottomMarginMm: { zh: '罐底板余量（毫米）', en: 'bottom plate margin (mm)' },
+  permitsWithoutGasTest: { zh: '未做气体检测的动火许可', en: 'permits without a gas test' },
+  longestGasTestLeadMinutes: { zh: '气体检测最长提前（分钟）', en: 'longest gas-test lead (minutes)' },
+  strokeSeconds: { zh: '全行程时间（秒）', en: 'full-stroke time (s)' },
+  failedFunctions: { zh: '失效功能数', en: 'failed functions' },
+  roofDrainsChecked: { zh: '浮顶排水已检查', en: 'roof drains checked' },
+  mooringChecked: { zh: '系泊已检查', en: 'mooring checked' },
+  // the site's own figures a clause reads (site.*, model/site-schema.ts)
+  'site.cameras': { zh: '视频监控', en: 'cameras' },
+  'site.civilDefence.backupPowerHours': { zh: '备用电源时长', en: 'backup power', unit: 'h' },
+  'site.civilDefence.backupPowerHoursRequired': { zh: '要求备用电源时长', en: 'backup power required', unit: 'h' },
+  'site.civilDefence.repairTeamSize': { zh: '抢修队人数', en: 'repair team size' },
+  'site.depot.aerialTrucks': { zh: '举高消防车数', en: 'aerial fire trucks' },
+  'site.depot.coastal': { zh: '位于沿海', en: 'coastal' },
+  'site.depot.elevationAboveFlood': { zh: '场地高出设计洪水位', en: 'elevation above the design flood', unit: 'm' },
+  'site.depot.emergencyShutdown': { zh: '紧急停车系统', en: 'emergency shutdown' },
+  'site.depot.fireTruckMinutes': { zh: '消防车到场时间（分钟）', en: 'fire truck arrival (minutes)' },
+  'site.depot.floodReturnPeriod': { zh: '防洪标准重现期（年）', en: 'flood return period (years)' },
+  'site.depot.foamTrucks': { zh: '泡沫消防车数', en: 'foam trucks' },
+  'site.depot.gasDetectionSeparate': { zh: '可燃气体报警系统独立设置', en: 'gas detection separate' },
+  'site.depot.grade': { zh: '油库等级', en: 'depot grade' },
+  'site.depot.groundClass': { zh: '场地类别', en: 'ground class' },
+  'site.depot.nationalReserve': { zh: '国家储备库', en: 'national reserve' },
+  'site.depot.perimeterWall.height': { zh: '围墙高度', en: 'perimeter wall height', unit: 'm' },
+  'site.depot.perimeterWall.nonCombustible': { zh: '围墙为不燃材料', en: 'perimeter wall non-combustible' },
+  'site.depot.perimeterWall.solidBaseHeight': { zh: '围墙实体下部高度', en: 'perimeter wall solid base', unit: 'm' },
+  'site.depot.personsOnSite': { zh: '在场人数', en: 'persons on site' },
+  'site.depot.seismicIntensity': { zh: '抗震设防烈度', en: 'seismic intensity' },
+  'site.lightningDetectors': { zh: '雷电监测设备', en: 'lightning detectors' },
+  'site.majorHazard.grade': { zh: '重大危险源等级', en: 'major hazard grade' },
+  'site.majorHazard.registered': { zh: '重大危险源已备案', en: 'major hazard registered' },
+  'site.monitoring.remoteTransmission': { zh: '数据远程传输', en: 'remote transmission' },
+  'site.monitoring.retentionDays': { zh: '数据保存天数', en: 'data kept (days)' },
+  'site.surroundings.populationWithin': { zh: '周边人口', en: 'population around' },
 };
+
+/** the clause categories of the standard (its `category`) */
+export const CATEGORY_WORDS: Record<string, Words> = {
+  'civil-air-defence': { zh: '人民防空', en: 'civil air defence' },
+  'depot-and-site': { zh: '库址与总图', en: 'depot and site' },
+  dikes: { zh: '防火堤', en: 'dikes' },
+  'drills-and-inspections': { zh: '演练与检查', en: 'drills and inspections' },
+  'fire-protection': { zh: '消防', en: 'fire protection' },
+  'gas-detection': { zh: '可燃气体检测', en: 'gas detection' },
+  'level-and-overfill': { zh: '液位与防溢', en: 'level and overfill' },
+  'lightning-and-static': { zh: '防雷防静电', en: 'lightning and static' },
+  'major-hazard': { zh: '重大危险源', en: 'major hazard' },
+  monitoring: { zh: '监测监控', en: 'monitoring' },
+  'natural-hazards': { zh: '自然灾害', en: 'natural hazards' },
+  'tank-groups': { zh: '罐组', en: 'tank groups' },
+  'tank-integrity': { zh: '储罐完整性', en: 'tank integrity' },
+};
+
+export function categoryWord(lang: Lang, category: string): string {
+  return CATEGORY_WORDS[category]?.[lang] ?? category.replaceAll('-', ' ');
+}
+
+/** the kinds of alert: the standard's (its clauses' `alert.kind`), a hazard's (`hazard-<hazard>`), a silent source */
+export const ALERT_KIND_WORDS: Record<string, Words> = {
+  'dike-capacity': { zh: '防火堤容量不足', en: 'dike capacity' },
+  'dike-drain-open': { zh: '防火堤排水阀开启', en: 'dike drain open' },
+  'fire-water-low': { zh: '消防水量不足', en: 'fire water low' },
+  'gas-leak': { zh: '可燃气体泄漏', en: 'gas leak' },
+  'high-level': { zh: '高液位', en: 'high level' },
+  'major-hazard-grade': { zh: '重大危险源等级', en: 'major hazard grade' },
+  overfill: { zh: '冒罐风险', en: 'overfill' },
+  'siren-fault': { zh: '警报器故障', en: 'siren fault' },
+  'comms-loss': { zh: '通信中断', en: 'communications lost' },
+  'hazard-overfill': { zh: '储罐冒顶', en: 'tank overfill' },
+  'hazard-gas-cloud': { zh: '可燃气体云团', en: 'flammable gas cloud' },
+  'hazard-vce': { zh: '蒸气云爆炸', en: 'vapour cloud explosion' },
+  'hazard-tank-fire': { zh: '储罐火灾', en: 'tank fire' },
+  'hazard-dike-fire': { zh: '防火堤池火', en: 'dike fire' },
+  'hazard-lightning': { zh: '雷电预警', en: 'lightning warning' },
+  'hazard-stuck-gauge': { zh: '液位计失真', en: 'gauge not telling the truth' },
+  'hazard-domino': { zh: '多米诺效应', en: 'domino escalation' },
+  'hazard-boilover': { zh: '沸溢', en: 'boilover' },
+  'hazard-spill-to-sea': { zh: '溢油入海', en: 'spill to sea' },
+  'hazard-protection-lost': { zh: '防护能力丧失', en: 'protection lost' },
+  'hazard-suspected-attack': { zh: '疑似袭击', en: 'suspected attack' },
+  'hazard-shutoff-valve': { zh: '紧急切断阀故障', en: 'shut-off valve fault' },
+};
+
+export function alertKindWord(lang: Lang, kind: string): string {
+  return ALERT_KIND_WORDS[kind]?.[lang] ?? kind.replaceAll('-', ' ');
+}
+
+/** the values of the site file's enumerated attributes (model/site-schema.ts), by attribute */
+export const ATTRIBUTE_VALUE_WORDS: Record<string, Record<string, Words>> = {
+  roof: {
+    'external-floating': { zh: '外浮顶', en: 'external floating roof' },
+    'internal-floating': { zh: '内浮顶', en: 'internal floating roof' },
+    fixed: { zh: '固定顶', en: 'fixed roof' },
+  },
+  product: {
+    crude: { zh: '原油', en: 'crude oil' },
+    gasoline: { zh: '汽油', en: 'gasoline' },
+    diesel: { zh: '柴油', en: 'diesel' },
+  },
+  foamSystem: {
+    fixed: { zh: '固定式', en: 'fixed' },
+    'semi-fixed': { zh: '半固定式', en: 'semi-fixed' },
+    mobile: { zh: '移动式', en: 'mobile' },
+    none: { zh: '无', en: 'none' },
+  },
+  gas: {
+    combustible: { zh: '可燃气体', en: 'combustible gas' },
+    toxic: { zh: '有毒气体', en: 'toxic gas' },
+    oxygen: { zh: '氧气', en: 'oxygen' },
+  },
+  // GB 50074's fire classes: 甲 乙 丙 are the standard's own A B C
+  fireClass: {
+    甲A: { zh: '甲A', en: 'class A-A' },
+    甲B: { zh: '甲B', en: 'class A-B' },
+    乙A: { zh: '乙A', en: 'class B-A' },
+    乙B: { zh: '乙B', en: 'class B-B' },
+    丙A: { zh: '丙A', en: 'class C-A' },
+    丙B: { zh: '丙B', en: 'class C-B' },
+  },
+};
+
+/** an attribute's value in words where the attribute is enumerated ("external-floating" → 外浮顶), else null */
+export function attributeValueWord(lang: Lang, attribute: string, value: unknown): string | null {
+  return typeof value === 'string' ? (ATTRIBUTE_VALUE_WORDS[attribute]?.[value]?.[lang] ?? null) : null;
+}
 
 /** a threshold's name in words: the catalogue's, or the name itself made readable */
 export function fieldWord(lang: Lang, name: string): string {
@@ -196,6 +334,7 @@ export const RECORD_WORDS: Record<string, Words> = {
   'tank-internal-inspection': { zh: '储罐内部检查', en: 'tank internal inspection' },
   'typhoon-readiness': { zh: '防台风准备检查', en: 'typhoon readiness check' },
   'unit-hazard-check': { zh: '包保单元隐患排查', en: 'major hazard unit check' },
+  inspection: { zh: '检查', en: 'inspection' },
 };
 
 export function recordWord(lang: Lang, kind: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInstant } from './datetime.ts';
-import { evidenceSentence, thresholdWords } from './evidence-words.ts';
+import { evidenceParts, evidenceSentence, thresholdWords } from './evidence-words.ts';
 import type { Lang } from './i18n.ts';
 
 const AT = Date.UTC(2026, 11, 5, 6, 2, 5);
@@ -41,5 +41,22 @@ describe('evidence in words', () => {
     const thresholds = { 'asset.levelHighHigh': 16.2, 'params.classWeight': { 甲A: 2 }, largestTank: 20000 };
     expect(thresholdWords('en', thresholds)).toEqual(['high-high level 16.2 m', 'largest tank 20,000 m³']);
     expect(thresholdWords('zh', thresholds)).toEqual(['高高液位 16.2 米', '最大罐容量 20,000 立方米']);
+  });
+
+  it("says an enumerated attribute's value and the site's own figures in words", () => {
+    expect(evidenceSentence('zh', { point: 'T101.roof', value: 'external-floating', quality: 'good', ts: AT, unit: null }, ctx('zh'))).toBe(
+      '1号原油储罐 罐顶型式 外浮顶（2026-12-05 14:02:05 GMT+8）',
+    );
+    expect(evidenceSentence('en', { point: 'site.depot.elevationAboveFlood', value: 1.5, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe(
+      'Site elevation above the design flood 1.5 m at 5 Dec 2026 14:02:05 GMT+8',
+    );
+    expect(thresholdWords('en', { 'asset.roof': 'fixed', 'asset.foamSystem': 'fixed' })).toEqual(['roof fixed roof', 'foam system fixed']);
+  });
+
+  it("keeps people's own words (who did it, their reference) apart, not for the page to translate", () => {
+    const value = { date: '2026-11-02', by: '安全科 王工', ref: 'XC-2026-02', passed: true };
+    const parts = evidenceParts('en', { point: 'record:evacuation-drill', value, quality: 'good', ts: AT, unit: null }, ctx('en'));
+    expect(parts.filter((p) => p.own).map((p) => p.text)).toEqual(['安全科 王工', 'XC-2026-02']);
+    expect(parts.map((p) => p.text).join('')).toBe('evacuation drill of 2026-11-02 by 安全科 王工 (XC-2026-02): passed');
   });
 });

@@ -6,8 +6,8 @@
  * The raw data stays for auditors behind the page's "details" toggle.
  */
 import type { EvidenceView } from './api.ts';
-import type { Unit } from '../../../../model/units.ts';
-import { fieldWord, FIELD_WORDS, pointWord, recordWord, unitWord } from './domain-words.ts';
+import type { Unit } from '../../../../model/index.ts';
+import { attributeValueWord, fieldWord, FIELD_WORDS, pointWord, recordWord, unitWord } from './domain-words.ts';
 import { formatPercent, formatValue, translate, type Lang } from './i18n.ts';
 
 type Bilingual = { zh: string; en: string };
@@ -18,6 +18,14 @@ export interface EvidenceContext {
   /** an instant in the page's language and zone */
   time: (ms: number) => string;
 }
+
+/** a piece of a sentence: the page's words, or someone's own (a name, a reference) that are not the page's to translate */
+export interface Part {
+  text: string;
+  own?: true;
+}
+const words = (text: string): Part => ({ text });
+const own = (text: string): Part => ({ text, own: true });
 
 const isPlain = (v: unknown): v is number | string | boolean => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean';
 
@@ -30,8 +38,8 @@ export function valueWords(lang: Lang, value: unknown, unit?: Unit | null): stri
   return u ? `${formatValue(lang, value)} ${u}` : formatValue(lang, value);
 }
 
-/** what a piece of evidence is about: "Crude tank 1 level", "Crude tank 1 capacity", "site depot grade" */
-function subjectWords(lang: Lang, point: string, ctx: EvidenceContext): { what: string; unit?: Unit } {
+/** what a piece of evidence is about: "Crude tank 1 level", "Crude tank 1 capacity", "site depot grade"; `attribute` names an enumerated one */
+function subjectWords(lang: Lang, point: string, ctx: EvidenceContext): { what: Part[]; unit?: Unit; attribute?: string } {
   const dot = point.indexOf('.');
   const head = dot < 0 ? point : point.slice(0, dot);
   const rest = dot < 0 ? '' : point.slice(dot + 1);
@@ -39,39 +47,52 @@ function subjectWords(lang: Lang, point: string, ctx: EvidenceContext): { what: 
   if (asset) {
     // an asset attribute the clause read (static evidence), or one of the asset's points
     const field = FIELD_WORDS[`asset.${rest}`];
-    return field ? { what: `${asset[lang]} ${field[lang]}`, unit: field.unit } : { what: `${asset[lang]} ${pointWord(lang, rest)}` };
+    return field ? { what: [words(`${asset[lang]} ${field[lang]}`)], unit: field.unit, attribute: rest } : { what: [words(`${asset[lang]} ${pointWord(lang, rest)}`)] };
   }
-  if (head === 'site') return { what: `${translate(lang, 'site')} ${fieldWord(lang, rest)}` };
-  return { what: rest ? `${head} ${pointWord(lang, rest)}` : head };
+  if (head === 'site') return { what: [words(`${translate(lang, 'site')} ${fieldWord(lang, `site.${rest}`)}`)], unit: FIELD_WORDS[`site.${rest}`]?.unit };
+  // a point of no asset the page knows: its id as it is, and the quantity in words
+  return { what: rest ? [own(head), words(` ${pointWord(lang, rest)}`)] : [own(head)] };
 }
 
 /** a record of a drill, test or inspection: "evacuation drill of 2026-11-02 by Wang (D-17): passed, valid until 2027-11-02" */
-function recordSentence(lang: Lang, kind: string, value: unknown): string {
-  const name = recordWord(lang, kind);
-  if (value === null || value === undefined) return `${name}${lang === 'zh' ? '：' : ': '}${translate(lang, 'noRecord')}`;
-  const r = value as { date?: unknown; by?: unknown; ref?: unknown; passed?: unknown; validUntil?: unknown; values?: Record<string, unknown> };
+function recordParts(lang: Lang, kind: string, value: unknown): Part[] {
   const zh = lang === 'zh';
-  const parts: string[] = [];
-  if (r.passed !== undefined) parts.push(r.passed === true ? translate(lang, 'recordPassed') : translate(lang, 'recordNotPassed'));
+  const name = recordWord(lang, kind);
+  if (value === null || value === undefined) return [words(`${name}${zh ? '：' : ': '}${translate(lang, 'noRecord')}`)];
+  const r = value as { date?: unknown; by?: unknown; ref?: unknown; passed?: unknown; validUntil?: unknown; values?: Record<string, unknown> };
+  const said: string[] = [];
+  if (r.passed !== undefined) said.push(r.passed === true ? translate(lang, 'recordPassed') : translate(lang, 'recordNotPassed'));
   for (const [k, v] of Object.entries(r.values ?? {})) {
-    const words = FIELD_WORDS[k]?.share && typeof v === 'number' ? formatPercent(lang, v) : valueWords(lang, v, FIELD_WORDS[k]?.unit);
-    if (words !== null) parts.push(`${fieldWord(lang, k)} ${words}`);
+    const value = FIELD_WORDS[k]?.share && typeof v === 'number' ? formatPercent(lang, v) : valueWords(lang, v, FIELD_WORDS[k]?.unit);
+    if (value !== null) said.push(`${fieldWord(lang, k)} ${value}`);
   }
-  if (typeof r.validUntil === 'string') parts.push(`${translate(lang, 'recordValidUntil')} ${r.validUntil}`);
-  const who = typeof r.by === 'string' && r.by ? (zh ? `，${r.by}` : ` by ${r.by}`) : '';
-  const ref = typeof r.ref === 'string' && r.ref ? (zh ? `（${r.ref}）` : ` (${r.ref})`) : '';
-  const date = typeof r.date === 'string' ? (zh ? ` ${r.date}` : ` of ${r.date}`) : '';
-  return `${name}${date}${who}${ref}${parts.length ? (zh ? '：' : ': ') + parts.join(zh ? '，' : ', ') : ''}`;
+  if (typeof r.validUntil === 'string') said.push(`${translate(lang, 'recordValidUntil')} ${r.validUntil}`);
+  const out: Part[] = [words(name)];
+  if (typeof r.date === 'string') out.push(words(zh ? ` ${r.date}` : ` of ${r.date}`));
+  // who did it and their reference are their own words
+  if (typeof r.by === 'string' && r.by) out.push(words(zh ? '，' : ' by '), own(r.by));
+  if (typeof r.ref === 'string' && r.ref) out.push(words(zh ? '（' : ' ('), own(r.ref), words(zh ? '）' : ')'));
+  if (said.length) out.push(words((zh ? '：' : ': ') + said.join(zh ? '，' : ', ')));
+  return out;
 }
 
-/** one reading (or static value, or record) the verdict rests on, as a sentence */
+/** one reading (or static value, or record) the verdict rests on, as a sentence in parts */
+export function evidenceParts(lang: Lang, e: EvidenceView, ctx: EvidenceContext): Part[] {
+  if (e.point.startsWith('record:')) return recordParts(lang, e.point.slice('record:'.length), e.value);
+  const { what, unit, attribute } = subjectWords(lang, e.point, ctx);
+  const zh = lang === 'zh';
+  if (e.value === null || e.value === undefined) return [...what, words(`${zh ? '：' : ': '}${translate(lang, 'noReading')}`)];
+  const named = attribute === undefined ? null : attributeValueWord(lang, attribute, e.value);
+  const value = named ?? valueWords(lang, e.value, e.unit ?? unit) ?? translate(lang, 'seeDetails');
+  const quality = e.quality === 'good' ? '' : zh ? `，读数${translate(lang, `quality.${e.quality}`)}` : `, ${translate(lang, `quality.${e.quality}`)} reading`;
+  return [...what, words(zh ? ` ${value}（${ctx.time(e.ts)}${quality}）` : ` ${value} at ${ctx.time(e.ts)}${quality}`)];
+}
+
+/** the sentence as plain text */
 export function evidenceSentence(lang: Lang, e: EvidenceView, ctx: EvidenceContext): string {
-  if (e.point.startsWith('record:')) return recordSentence(lang, e.point.slice('record:'.length), e.value);
-  const { what, unit } = subjectWords(lang, e.point, ctx);
-  const value = valueWords(lang, e.value, e.unit ?? unit) ?? translate(lang, 'seeDetails');
-  if (e.value === null || e.value === undefined) return lang === 'zh' ? `${what}：${value}` : `${what}: ${value}`;
-  const quality = e.quality === 'good' ? '' : lang === 'zh' ? `，读数${translate(lang, `quality.${e.quality}`)}` : `, ${translate(lang, `quality.${e.quality}`)} reading`;
-  return lang === 'zh' ? `${what} ${value}（${ctx.time(e.ts)}${quality}）` : `${what} ${value} at ${ctx.time(e.ts)}${quality}`;
+  return evidenceParts(lang, e, ctx)
+    .map((p) => p.text)
+    .join('');
 }
 
 /**
@@ -83,8 +104,8 @@ export function thresholdWords(lang: Lang, thresholds: Record<string, unknown>):
   const out: string[] = [];
   for (const [name, value] of Object.entries(thresholds)) {
     if (name.startsWith('params.') || !(name in FIELD_WORDS)) continue;
-    const words = valueWords(lang, value, FIELD_WORDS[name]?.unit);
-    if (words !== null && value !== null && value !== undefined) out.push(`${fieldWord(lang, name)} ${words}`);
+    const said = (name.startsWith('asset.') ? attributeValueWord(lang, name.slice('asset.'.length), value) : null) ?? valueWords(lang, value, FIELD_WORDS[name]?.unit);
+    if (said !== null && value !== null && value !== undefined) out.push(`${fieldWord(lang, name)} ${said}`);
   }
   return out;
 }

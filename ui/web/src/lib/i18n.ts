@@ -56,6 +56,7 @@ const strings = {
   evidence: { zh: '证据', en: 'Evidence' },
   thresholds: { zh: '阈值', en: 'Thresholds' },
   noReading: { zh: '无读数', en: 'no reading' },
+  time: { zh: '时间', en: 'Time' },
   noRecord: { zh: '无记录', en: 'no record' },
   recordPassed: { zh: '合格', en: 'passed' },
   recordNotPassed: { zh: '不合格', en: 'not passed' },
@@ -94,6 +95,9 @@ const strings = {
   complianceColour: { zh: '合规风险色', en: 'Compliance colour' },
   riskCsv: { zh: '近 30 天实时风险（CSV）', en: 'Live risk, last 30 days (CSV)' },
   neverShelved: { zh: '不可搁置', en: 'cannot be shelved' },
+  neverShelvedWhy: { zh: '事故是当前的危险，不可搁置或抑制', en: 'an incident is the present danger: it is never shelved nor suppressed' },
+  /** {record}: the kind of record in words */
+  measuredByTwin: { zh: '{record}由运行中的孪生体实测', en: 'the {record} is measured by the running twin' },
   closeIncident: { zh: '关闭事故', en: 'Close incident' },
   closeComment: { zh: '关闭说明（事故如何结束）', en: 'How the incident ended' },
   'quality.good': { zh: '良好', en: 'good' },
@@ -144,6 +148,8 @@ const strings = {
   'kind.foam-station': { zh: '泡沫站', en: 'foam station' },
   'kind.generator': { zh: '发电机', en: 'generator' },
   'kind.weather-station': { zh: '气象站', en: 'weather station' },
+  'kind.congested-area': { zh: '设备密集区', en: 'congested area' },
+  'kind.lightning-detector': { zh: '雷电监测设备', en: 'lightning detector' },
   asOf: { zh: '历史状态', en: 'As of' },
   asOfTitle: { zh: '站点历史状态（审核）', en: 'Site as of an instant (audit)' },
   asOfBanner: { zh: '截至', en: 'As of' },
@@ -340,7 +346,6 @@ const strings = {
   'respondButton.on-scene': { zh: '已到达现场', en: 'On scene' },
   reported: { zh: '已报告', en: 'Reported' },
   noReports: { zh: '尚无救援队报告', en: 'No team has reported yet' },
-  ago: { zh: '前', en: 'ago' },
   rescore: { zh: '按新版标准重新评分', en: 'Re-score under another standard version' },
   rescoreHint: {
     zh: '用该时段存储的实测数据重新运行评估引擎，与当时记录的结论逐条比较。',
@@ -427,6 +432,9 @@ const strings = {
 } satisfies Record<string, Record<Lang, string>>;
 
 export type StringKey = keyof typeof strings;
+
+/** every key of the catalogue (the completeness test walks them) */
+export const STRING_KEYS = Object.keys(strings) as StringKey[];
 
 export function translate(lang: Lang, key: StringKey): string {
   return strings[key][lang];
