@@ -177,7 +177,7 @@ async function run(phase: Phase, url: string, standard: Awaited<ReturnType<typeo
   counting = false;
   const messages = await devicesThread.stop();
   await new Promise((r) => setTimeout(r, 1500)); // what is still on its way
-  const figures = {
+  const figures: { samplesPerSec: number; messagesPublished: number; readingsPublished?: number; readingsIngested: number; ingestThreadBusy: number } = {
     samplesPerSec: Math.round(ingested / seconds),
     messagesPublished: messages,
     /** JSON at QoS 1: every published reading reached the engine (4 a work a round: 2 messages × 2 readings) */
