@@ -40,7 +40,7 @@ function everyOn(clock: VirtualClock) {
     }, ms);
 }
 
-/** a working half hour: the first tank is filled from minute 10 to minute 20 (a transfer the gauges must follow) */
+/** a working half hour: the first tank is filled from minute 10 to minute 20 (a transfer the gauges must follow; the depot lives in real time, so its level moves as its flow meter says) */
 function workingHalfHour(site: Site): Scenario {
   const tank = site.assets.find((a) => a.kind === 'tank')!;
   return {
@@ -69,7 +69,7 @@ async function record(site: Site): Promise<void> {
   const watchdog = createStaleWatchdog({ site: site.id, points: site.points, sink: heartbeat.sink, ...timers });
   clock.settle();
   for (const source of site.sources) watchdog.sink({ site: site.id, point: `${source.id}.online`, value: true, quality: 'good', ts: T0 });
-  for (const { at, samples } of scenarioSamples(site, workingHalfHour(site), { start: T0, untilMs: RECORDED_MS })) {
+  for (const { at, samples } of scenarioSamples(site, workingHalfHour(site), { start: T0, untilMs: RECORDED_MS, secondsPerTick: 1 })) {
     clock.advanceTo(T0 + at);
     for (const sample of samples) watchdog.sink(sample);
   }
@@ -106,7 +106,7 @@ const describeChange = (c: Rescore['clauses'][number]) => `${c.clause} on ${c.su
 
 describe('re-scoring a recorded half hour of every demo site', () => {
   it('under the version it was recorded with gives the record, verdict for verdict, at every five minutes', async () => {
-    expect(sites.length).toBeGreaterThanOrEqual(1);
+    expect(sites.length).toBeGreaterThanOrEqual(5);
     for (const site of sites) {
       const own = recordedUnder.get(site.id)!;
       for (let to = T0 + 5 * MINUTE; to <= T0 + RECORDED_MS; to += 5 * MINUTE) {

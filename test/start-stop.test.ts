@@ -1,7 +1,7 @@
 // `npm start` as a user runs it: a child process that prints its URL, serves, and stops cleanly on Ctrl-C.
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,12 +41,17 @@ describe('main.ts start', () => {
       const password = /demo user manager \(manager\): (\S+)/.exec(output)?.[1];
       expect(password).toBeDefined();
       const manager = await signIn(url, 'manager', password!);
-      // every clause has its data but four, unknown: D1's drain valve, which the demo leaves unwired (not monitored); the
-      // day's online rate and its clock check, which the twin has not watched for an hour yet; and the review of lightning
-      // warnings, with no warning decided yet (the same four as test/pipeline)
-      await eventually('a scored site', async () => {
-        const sites = (await (await manager.fetch('/api/sites')).json()) as { coverage: number | null; counts: { unknown: number } | null; risk: string | null }[];
-        return sites[0]?.counts?.unknown === 4 && sites[0].coverage! < 1 && sites[0].risk !== null ? true : undefined;
+      // every demo depot in sites/ runs, simulated, and is scored; on zhoushan-demo every clause has its data but four,
+      // unknown: D1's drain valve, which the demo leaves unwired (not monitored); the day's online rate and its clock
+      // check, which the twin has not watched for an hour yet; and the review of lightning warnings, with no warning
+      // decided yet (the same four as test/pipeline)
+      const depots = (await readdir('sites')).filter((f) => f.endsWith('.yaml')).length;
+      expect(depots).toBeGreaterThanOrEqual(5);
+      await eventually('every depot scored', async () => {
+        const sites = (await (await manager.fetch('/api/sites')).json()) as { id: string; coverage: number | null; counts: { unknown: number } | null; risk: string | null }[];
+        const demo = sites.find((s) => s.id === 'zhoushan-demo');
+        const scored = sites.length === depots && sites.every((s) => s.risk !== null && s.counts !== null);
+        return scored && demo?.counts?.unknown === 4 && demo.coverage! < 1 ? true : undefined;
       });
       child.kill('SIGINT');
       // exits on its own: no handle (socket, timer, session) left open
