@@ -2,6 +2,7 @@ export { startDepotSim, type DepotSim, type DepotSimOptions } from './depot-sim.
 export type { ModbusFailure } from './modbus-server.ts';
 export { SimError, type SimErrorCode } from './sim-error.ts';
 export { findFreePort } from './free-port.ts';
+export { startMqttDevices, type MqttDevices } from './mqtt-devices.ts';
 export { startWarningFeed, WARNING_EVENTS, type WarningFeed, type WarningFeedOptions, type WarningEvent, type SignalColour } from './warning-feed.ts';
 export { loadScenario, parseScenario, SCENARIOS, type Scenario, type ScenarioStep } from './scenario.ts';
 export { checkScenario, type Playback, type PlayOptions } from './play.ts';
