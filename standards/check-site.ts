@@ -12,7 +12,7 @@ export interface CheckReport {
   /** the instant evidence records were judged at, ms since epoch */
   at: number;
   results: (ClauseResult & { title: { zh: string; en: string }; check: 'design' | 'evidence'; severity: number; source: string; confidence: Confidence })[];
-  /** the live clauses (checked once the depot is online), each with its source and confidence */
+  /** the live clauses (checked once the site is online), each with its source and confidence */
   live: { clause: string; appliesTo: string; title: { zh: string; en: string }; source: string; confidence: 'confirmed' | 'unconfirmed' }[];
   counts: Record<Verdict, number>;
   /** live clauses not checked offline */
@@ -125,7 +125,7 @@ export function formatCheckReport(report: CheckReport): string {
   const c = report.counts;
   lines.push(
     '',
-    `${c.pass} pass, ${c.fail} fail, ${c.unknown} unknown, ${c['not-applicable']} not applicable; ${report.liveClauses} live clauses are checked once the depot is online.`,
+    `${c.pass} pass, ${c.fail} fail, ${c.unknown} unknown, ${c['not-applicable']} not applicable; ${report.liveClauses} live clauses are checked once the site is online.`,
   );
   return `${lines.join('\n')}\n`;
 }
