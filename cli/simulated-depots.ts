@@ -9,6 +9,11 @@ async function startSimulatedDepots(sites: Site[], simulate: KetwinOptions['simu
   if (!simulate) return [];
   const sims: DepotSim[] = [];
   const { loadScenario, startDepotSim } = await import('../sim/index.ts');
+  const scenario = simulate.scenario ? await loadScenario(simulate.scenario) : undefined;
+  // a scenario names the depot whose assets and points it drives; the others carry on as usual
+  if (scenario?.site && !sites.some((s) => s.id === scenario.site)) {
+    throw new Error(`scenario ${simulate.scenario} drives site ${scenario.site}, which is not among the sites (${sites.map((s) => s.id).join(', ')})`);
+  }
   for (const site of sites) {
     const ports = simulate.ports === 'configured' ? configuredPorts(site) : {};
     // a simulated minute per 1 s scan so that scenarios unfold in minutes, with the routine
@@ -16,8 +21,7 @@ async function startSimulatedDepots(sites: Site[], simulate: KetwinOptions['simu
     const sim = await startDepotSim(site, { ...ports, tickMs: 1000, secondsPerTick: 60, routineRate: 1 / 60, logger: logger.child({ part: 'sim' }) });
     stops.push(() => sim.stop());
     sims.push(sim);
-    if (simulate.scenario) {
-      const scenario = await loadScenario(simulate.scenario);
+    if (scenario && (!scenario.site || scenario.site === site.id)) {
       logger.info({ site: site.id, scenario: simulate.scenario }, 'playing scenario');
       sim.play(scenario, { logger: logger.child({ part: 'scenario' }) });
     }
