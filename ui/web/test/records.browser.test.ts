@@ -55,7 +55,8 @@ beforeAll(async () => {
     telemetry: store,
     verdicts: store,
     alerts: store,
-    inspections: { list: (s) => store.evidence(s), record: (r) => store.writeEvidence([r]) },
+    // as main.ts composes it: the record as stored, not the list writeEvidence answers
+    inspections: { list: (s) => store.evidence(s), record: async (r) => (await store.writeEvidence([r]))[0] },
     audit: (entry) => void store.appendAudit(entry),
     reports: { keyDir: join(root, 'data', 'keys') },
     standards: [
@@ -166,11 +167,18 @@ describe('the manager', () => {
       await page.getByTestId('evidence-done-at').fill(localInput(Date.now() - 2 * HOUR));
       await page.getByTestId('evidence-by').fill('安全科 王工');
       await page.getByTestId('evidence-reference').fill('XC-2026-02');
+      // a note in Markdown, with HTML a writer should not be able to slip into the page
+      await page.getByTestId('evidence-notes').fill('**42** evacuated <img src=x onerror="window.hacked=1"> [site](javascript:window.hacked=1)');
       await page.getByTestId('evidence-submit').click();
       await page.getByTestId('evidence-saved').waitFor();
       const row = page.locator('[data-testid="evidence-onsite-plan-drill-zhoushan-demo"][data-source="recorded"]');
       await expect.poll(() => row.count()).toBe(1);
       expect(await row.innerText()).toContain('XC-2026-02');
+      // Markdown rendered (item 6), the HTML shown as text, no link made of the script
+      expect(await row.locator('strong').innerText()).toBe('42');
+      expect(await row.locator('img, a[href^="javascript"]').count()).toBe(0);
+      expect(await row.innerText()).toContain('<img src=x onerror="window.hacked=1">');
+      expect(await page.evaluate(() => (window as unknown as { hacked?: number }).hacked)).toBeUndefined();
       expect(await store.evidence('zhoushan-demo', { kind: 'onsite-plan-drill' })).toContainEqual(expect.objectContaining({ reference: 'XC-2026-02', by: '安全科 王工' }));
       await expect.poll(async () => (await store.auditRecords()).some((r) => r.action === 'inspection.record' && r.actor === 'manager')).toBe(true);
       await row.scrollIntoViewIfNeeded();
