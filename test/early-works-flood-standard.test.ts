@@ -102,6 +102,21 @@ describe('early-works-flood@1.0.0 on an early work', () => {
     expect(verdict('EWF-BARRIER-WARNING', { 'W07.rainstorm_level': 2 }, { site, after: 'PT15M' })?.verdict).toBe('fail');
   });
 
+  it('a source that stops delivering raises the communications-loss alarm after the standard’s delay, naming its protocol', () => {
+    const site = siteWith();
+    const virtual = new VirtualTimeScheduler(undefined, 70_000);
+    const scheduler: SchedulerLike = { now: () => AT + virtual.now(), schedule: virtual.schedule.bind(virtual) as SchedulerLike['schedule'] };
+    const engine = createEngine({ sites: [site], standards: [standard], scheduler });
+    engine.ingest({ site: site.id, point: 'mqtt-district.online', value: false, quality: 'good', ts: AT, reason: 'connection lost' });
+    virtual.flush();
+    const alarm = engine.snapshot(site.id)!.alerts.find((a) => a.kind === 'comms-loss');
+    engine.dispose();
+    expect(alarm).toMatchObject({ severity: 2, subjects: ['mqtt-district'] });
+    expect(alarm!.message.en).toBe(
+      'Source mqtt-district (mqtt, mqtt://127.0.0.1:1883) has been unreachable for over 60 s: its 8 points are unavailable and the clauses reading them are unknown',
+    );
+  });
+
   it('design and evidence: a decision and a deadline, records in date; a work without a decision, or behind schedule, fails', async () => {
     const report = await checkSite(SITE_FILE, [standard], { now: AT });
     const byClause = Object.fromEntries(report.results.map((r) => [r.clause, r.verdict]));
