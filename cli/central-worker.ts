@@ -13,6 +13,7 @@ import { createJetStreamBus, startJetStreamSiteLeases, type BusSubscription, typ
 import type { Engine } from '../engine/index.ts';
 import type { Store } from '../db/index.ts';
 import { MAX_DECLARED_MS, standingTransfers, TRANSFER_AUDIT_ACTIONS } from '../ui/server/index.ts';
+import { startEdgeWatch, type EdgeHealth } from './edge-watch.ts';
 
 export interface CentralWorkerOptions {
   /** the sites it may own (with their evidence), by id */
@@ -39,6 +40,8 @@ export interface CentralWorker {
    */
   holds(result: ClauseResult): boolean;
   busReady(): { ok: boolean; detail?: string };
+  /** the edges of the sites it owns, as their last health beats say (silent ones flagged) */
+  edges(): EdgeHealth[];
   stats(): { samples: number; leases: SiteLeaseStats; bus: JetStreamBusStats };
   stop(): Promise<void>;
 }
@@ -178,8 +181,11 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     },
   });
 
+  const edgeWatch = startEdgeWatch({ bus, sites: () => leases.owned(), logger });
+
   return {
     owned: () => leases.owned(),
+    edges: () => edgeWatch.edges(),
     holds(result) {
       const held = rebuilding.get(result.site);
       if (!held) return false;
@@ -194,6 +200,7 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     stats: () => ({ samples, leases: leases.stats(), bus: bus.stats() }),
     async stop() {
       stopping = true;
+      await edgeWatch.stop();
       await leases.close(); // stops each site's subscription, then gives its lease back
       await bus.close();
     },

@@ -298,7 +298,14 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         const w = writer.stats();
         return w.buffered + w.spilledRows === 0 ? 0 : Math.max(0, newestSampleTs - w.newestWrittenSampleTs);
       },
-      sources: () => sources.map((s) => ({ id: s.id, site: sourceSites.get(s) ?? '', connected: s.stats().online, samples: s.stats().samples })),
+      sources: () => [
+        ...sources.map((s) => ({ id: s.id, site: sourceSites.get(s) ?? '', connected: s.stats().online, samples: s.stats().samples })),
+        // central: each owned site's edge (connected while its health beats come) and the devices it reports
+        ...(worker?.edges() ?? []).flatMap((e) => [
+          { id: 'edge', site: e.site, connected: !e.silent, ...(e.published !== undefined ? { samples: e.published } : {}) },
+          ...e.sources.map((s) => ({ id: s.id, site: e.site, connected: s.online, ...(s.samples !== undefined ? { samples: s.samples } : {}) })),
+        ]),
+      ],
     };
     const app = createApp({
       live,

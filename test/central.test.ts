@@ -70,6 +70,19 @@ describe('ketwin central', () => {
     expect(await ingested(central.url)).toBeGreaterThanOrEqual(300); // what /metrics reports
     const health = (await (await fetch(`${central.url}/healthz`)).json()) as { ready: boolean; checks: { name: string; ok: boolean }[] };
     expect(health.checks).toContainEqual({ name: 'bus', ok: true }); // readiness: the bus it is fed from
+    // the edge on /metrics, from its health beats: itself and the devices it reports
+    const metrics = async () => (await fetch(`${central!.url}/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).text();
+    const edgeUp = /ketwin_source_connected\{site="zhoushan-demo",source="edge"\} 1/;
+    const plcUp = /ketwin_source_connected\{site="zhoushan-demo",source="plc-tankfarm"\} 1/;
+    let text = '';
+    for (const until = Date.now() + 20_000; !(edgeUp.test(text) && plcUp.test(text)) && Date.now() < until; await new Promise((r) => setTimeout(r, 500))) {
+      text = (await metrics())
+        .split('\n')
+        .filter((l) => l.startsWith('ketwin_source_connected'))
+        .join('\n');
+    }
+    expect(text).toMatch(edgeUp);
+    expect(text).toMatch(plcUp);
 
     // central away while the edge goes on publishing: the stream keeps them for its durable consumer
     await central.close();

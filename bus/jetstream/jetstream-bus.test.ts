@@ -69,6 +69,20 @@ describe('the JetStream bus', () => {
     expect(await publisher.samplesTaken('site-a', 'other')).toBe(0);
   });
 
+  it("reads the newest message on a site's channel (an edge's last health beat) with the time the server stored it", async () => {
+    const b = bus();
+    expect(await b.latest('site-a', 'health')).toBeUndefined(); // no stream yet
+    await b.publishSamples(numberedSamples('site-a', 0, 1));
+    expect(await b.latest('site-a', 'health')).toBeUndefined(); // nothing on the channel
+    const before = Date.now();
+    await b.publish('site-a', 'health', { type: 'edge-health', data: { beat: 1 } });
+    await b.publish('site-a', 'health', { type: 'edge-health', data: { beat: 2 } });
+    const last = await b.latest('site-a', 'health');
+    expect(last?.message).toEqual({ type: 'edge-health', data: { beat: 2 } });
+    expect(last!.at).toBeGreaterThanOrEqual(before - 1000);
+    expect(last!.at).toBeLessThanOrEqual(Date.now() + 1000);
+  });
+
   it("delivers each site's samples in order through a durable consumer; a batch offered again is stored once", async () => {
     const publisher = bus();
     const mixed = [...numberedSamples('a', 0, 500), ...numberedSamples('b', 500, 300), ...numberedSamples('a', 800, 200)];

@@ -62,6 +62,8 @@ export interface JetStreamBus extends TelemetryBus {
    * it whether anything was ever taken (and so stored) before it: nothing acked, nothing to rebuild.
    */
   samplesTaken(site: string, name: string): Promise<number>;
+  /** the newest message on a site's channel (an edge's last health beat) and when the server stored it; undefined: none */
+  latest(site: string, channel: BusChannel): Promise<{ message: BusMessage; at: number } | undefined>;
 }
 
 interface Link {
@@ -313,6 +315,22 @@ export function createJetStreamBus(options: JetStreamBusOptions): JetStreamBus {
         if (error instanceof JetStreamApiError && error.status === 404) return 0; // no stream or no consumer yet: nothing taken
         throw failure(error, 'reading a consumer', site);
       }
+    },
+
+    async latest(site, channel) {
+      const { jsm } = await linked('reading the last message');
+      const n = namesOf(site);
+      let stored;
+      try {
+        stored = await jsm.streams.getMessage(n.stream, { last_by_subj: n.channel(channel) });
+      } catch (error) {
+        if (error instanceof JetStreamApiError && error.status === 404) return undefined; // no stream, or nothing on the channel
+        throw failure(error, 'reading the last message', site);
+      }
+      if (!stored) return undefined;
+      const parsed = stored.json<BusMessage>();
+      if (typeof parsed?.type !== 'string') throw new BusError('BUS_DECODE', `${channel} of site ${site}: a message without a type`);
+      return { message: parsed, at: stored.time.getTime() };
     },
 
     async close() {
