@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCapFeed } from './cap-feed.ts';
+import { parseCapFeed, readCapDocument } from './cap-feed.ts';
 import { coversSite, warningInForce } from './warnings-in-force.ts';
 
 /** A CAP alert as a GB/T 35965.1 warning release system lays it out (colour as severity), trimmed to what is read. */
@@ -97,6 +97,16 @@ describe('CAP feed: reading the warnings in force for a site', () => {
     expect(coversSite(warned!.infos[0]!.areas, site)).toBe(true);
     expect(coversSite(warned!.infos[0]!.areas, { areaCodes: [], lat: 35.5, lon: 113.7 })).toBe(false);
     expect(coversSite(warned!.infos[0]!.areas, { areaCodes: [], lat: 30.03, lon: 120.0 })).toBe(true); // 3.3 km from the centre
+  });
+
+  it('lists the CAP documents that entries link to instead of embedding: Atom (its cap+xml link first) and RSS', () => {
+    const atom = `<feed xmlns="http://www.w3.org/2005/Atom"><link rel="self" href="/feed.xml"/>
+      <entry><link rel="alternate" href="/alerts/1.html"/><link rel="alternate" type="application/cap+xml" href="/alerts/1.xml"/></entry>
+      <entry><link href="https://other.example/2.xml"/></entry>
+      <entry><content type="application/cap+xml">${alert({ id: 'embedded' })}</content></entry></feed>`;
+    expect(readCapDocument(atom)).toMatchObject({ alerts: [{ identifier: 'embedded' }], links: ['/alerts/1.xml', 'https://other.example/2.xml'] });
+    const rss = `<rss version="2.0"><channel><link>https://warnings.example/</link><item><title>暴雨黄色预警</title><link>https://warnings.example/cap/3.xml</link></item></channel></rss>`;
+    expect(readCapDocument(rss)).toEqual({ alerts: [], links: ['https://warnings.example/cap/3.xml'] });
   });
 
   it('refuses a feed cut short, a document that is not XML or not a feed, an alert without its identifier, a time without a zone', () => {

@@ -42,11 +42,33 @@ export class CapFeedError extends Error {
 const REQUIRED = ['identifier', 'sender', 'sent', 'status', 'msgType'] as const;
 
 /**
- * The CAP alerts of a document: an Atom (or RSS) feed whose entries embed CAP alerts, as ketwin's own
- * /cap/feed.xml does, or one CAP alert. Throws CapFeedError for a document that is cut short, is not XML,
- * holds no feed or alert, or holds an alert without its required elements or with a time that is not one.
+ * What a feed document holds: the CAP alerts it embeds (as ketwin's own /cap/feed.xml does; or the document is
+ * one CAP alert), and the links of its entries that carry none — an Atom `<link>` of type application/cap+xml
+ * (else its first link), an RSS item's `<link>` — to CAP documents the reader fetches. Throws CapFeedError for
+ * a document that is cut short, is not XML, holds no feed or alert, or holds an alert without its required
+ * elements or with a time that is not one.
  */
+export function readCapDocument(xml: string): { alerts: CapAlert[]; links: string[] } {
+  const doc = parseDocument(xml);
+  if (doc.localName === 'alert') return { alerts: [readAlert(doc, 0)], links: [] };
+  const alerts = descendants(doc, 'alert').map(readAlert);
+  const links: string[] = [];
+  for (const entry of [...descendants(doc, 'entry'), ...descendants(doc, 'item')]) {
+    if (descendants(entry, 'alert').length > 0) continue;
+    const atom = children(entry, 'link');
+    const cap = atom.find((l) => l.getAttribute('type') === 'application/cap+xml') ?? atom[0];
+    const href = cap?.getAttribute('href') || (cap ? text(cap) : '');
+    if (href) links.push(href);
+  }
+  return { alerts, links };
+}
+
+/** The CAP alerts a document embeds (or the one alert it is); see readCapDocument. */
 export function parseCapFeed(text: string): CapAlert[] {
+  return readCapDocument(text).alerts;
+}
+
+function parseDocument(text: string): Element {
   const trimmed = text.trim();
   // the XML parser closes what a cut-off transfer left open; a feed missing its end may be missing warnings
   const root = /^(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z_][\w.-]*:)?([A-Za-z_][\w.-]*)/.exec(trimmed);
@@ -61,8 +83,7 @@ export function parseCapFeed(text: string): CapAlert[] {
   }
   if (!doc) throw new CapFeedError('not an XML document');
   if (!['feed', 'rss', 'alert'].includes(doc.localName)) throw new CapFeedError(`the document is a <${doc.localName}>, not an Atom or RSS feed or a CAP alert`);
-  const alerts = doc.localName === 'alert' ? [doc] : descendants(doc, 'alert');
-  return alerts.map(readAlert);
+  return doc;
 }
 
 function readAlert(alert: Element, index: number): CapAlert {

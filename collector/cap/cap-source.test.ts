@@ -130,6 +130,32 @@ describe('CAP warning source over HTTP, fed by the simulated meteorological offi
     expect(source.stats().reconnects).toBeGreaterThanOrEqual(2);
   });
 
+  it('follows entries that link to their CAP documents (relative links too), and says which linked alert it could not read', async () => {
+    const office = await feed();
+    office.signal('rainstorm', 'orange');
+    let missing = false;
+    const server: Server = createServer((request, response) => {
+      if (request.url === '/feed.xml')
+        response
+          .writeHead(200, { 'content-type': 'application/rss+xml' })
+          .end(`<?xml version="1.0"?><rss version="2.0"><channel><title>warnings</title><item><title>暴雨橙色预警信号</title><link>alerts/1.xml</link></item></channel></rss>`);
+      else if (request.url === '/alerts/1.xml' && !missing) response.writeHead(200, { 'content-type': 'application/cap+xml' }).end(office.documents()[0]);
+      else response.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve()));
+    servers.push({ close: () => new Promise<void>((resolve) => (server.close(() => resolve()), server.closeAllConnections())) });
+    const port = (server.address() as { port: number }).port;
+    const { recorder } = startSource(warningSite(`http://127.0.0.1:${port}/feed.xml`));
+    await waitFor(() => level(recorder)?.value === 3, 'orange from the linked alert');
+    missing = true; // read once, kept: a CAP message is never changed
+    await new Promise((r) => setTimeout(r, 300));
+    expect(level(recorder)).toMatchObject({ value: 3, quality: 'good' });
+
+    const fresh = startSource(warningSite(`http://127.0.0.1:${port}/feed.xml`));
+    await waitFor(() => level(fresh.recorder)?.quality === 'bad', 'the linked alert missing');
+    expect(level(fresh.recorder)?.reason).toBe(`HTTP 404 from the linked alert http://127.0.0.1:${port}/alerts/1.xml`);
+  });
+
   it('a feed that does not answer in time: timeout', async () => {
     const url = await rawServer(() => undefined); // never answers
     const { recorder } = startSource(warningSite(url, { timeoutMs: 200 }));

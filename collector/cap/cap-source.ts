@@ -4,7 +4,7 @@ import { createOnlineSignal } from '../online-signal.ts';
 import { createSourceFigures, sourceStats } from '../source-figures.ts';
 import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
 import { createWarnLimiter } from '../warn-limiter.ts';
-import { CapFeedError, parseCapFeed, type CapAlert } from './cap-feed.ts';
+import { CapFeedError, readCapDocument, type CapAlert } from './cap-feed.ts';
 import { warningInForce, type SitePlace, type WarningState } from './warnings-in-force.ts';
 
 export interface CapSourceOptions {
@@ -74,6 +74,8 @@ export function createCapSource(options: CapSourceOptions): Source {
     let boundaryTimer: NodeJS.Timeout | undefined;
     let inFlight: AbortController | undefined;
     let lastFailure: string | undefined;
+    /** the alerts of linked CAP documents, by URL */
+    const linked = new Map<string, CapAlert[]>();
 
     /** every point from the alerts last read, at `at`; a timer for the next onset or expiry */
     const report = (at: number) => {
@@ -110,14 +112,27 @@ export function createCapSource(options: CapSourceOptions): Source {
       inFlight = controller;
       const timeout = setTimeout(() => controller.abort(new Error('timeout')), source.timeoutMs);
       try {
-        const response = await fetch(source.endpoint, {
-          signal: controller.signal,
-          headers: { accept: 'application/atom+xml, application/cap+xml, application/xml;q=0.9, */*;q=0.5' },
-        });
+        const response = await fetch(source.endpoint, { signal: controller.signal, headers: ACCEPT });
         const body = await response.text();
-        figures.lastLatencyMs = now() - started;
         if (!response.ok) return fail(`HTTP ${response.status} from the feed`, true);
-        alerts = parseCapFeed(body);
+        const feed = readCapDocument(body);
+        // entries that link to their CAP documents instead of embedding them: each fetched once (a CAP message is never changed; an update is a new one)
+        const urls = feed.links.map((href) => new URL(href, source.endpoint).href);
+        for (const url of urls) {
+          if (linked.has(url)) continue;
+          const answer = await fetch(url, { signal: controller.signal, headers: ACCEPT });
+          const text = await answer.text();
+          if (!answer.ok) return fail(`HTTP ${answer.status} from the linked alert ${url}`, true);
+          try {
+            linked.set(url, readCapDocument(text).alerts);
+          } catch (error) {
+            if (error instanceof CapFeedError) throw new CapFeedError(`the linked alert ${url}: ${error.message}`);
+            throw error;
+          }
+        }
+        for (const url of linked.keys()) if (!urls.includes(url)) linked.delete(url);
+        figures.lastLatencyMs = now() - started;
+        alerts = [...feed.alerts, ...urls.flatMap((url) => linked.get(url)!)];
         if (lastFailure !== undefined) figures.reconnects++;
         lastFailure = undefined;
         report(now());
@@ -148,6 +163,8 @@ export function createCapSource(options: CapSourceOptions): Source {
     };
   }
 }
+
+const ACCEPT = { accept: 'application/atom+xml, application/rss+xml, application/cap+xml, application/xml;q=0.9, */*;q=0.5' };
 
 /** ECONNREFUSED, ENOTFOUND, timeout, … from what fetch threw */
 function failureCode(error: unknown, signal: AbortSignal): string {
