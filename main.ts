@@ -4,11 +4,13 @@
 //   tsx main.ts central the engine, writer, notifier and UI of the sites it owns, fed from NATS JetStream
 //   tsx main.ts check   validate every site and standard file, then exit
 //   tsx main.ts audit | user   the audit log's chain and signed head; the users file
+//   tsx main.ts report verify FILE   an exported report against its detached signature
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { pino } from 'pino';
 import { runAuditHead, runAuditVerify } from './cli/audit.ts';
 import { runCheck } from './cli/check.ts';
+import { parseReportVerifyArguments, runReportVerify } from './cli/report.ts';
 import { runEdge } from './cli/edge.ts';
 import { optionsFromEnvironment } from './cli/options.ts';
 import { parseStartArguments, runStart } from './cli/start.ts';
@@ -52,6 +54,11 @@ export async function main(argv: string[]): Promise<number> {
       if (rest[0] === 'head' && rest.length === 1) return runAuditHead(options);
       if (rest[0] !== 'verify' || !(rest.length === 1 || (rest[1] === '--head' && rest.length === 3))) break;
       return runAuditVerify(options, rest[2]);
+    case 'report': {
+      const args = rest[0] === 'verify' ? parseReportVerifyArguments(rest.slice(1)) : undefined;
+      if (!args) break;
+      return runReportVerify(options, args);
+    }
     case 'user':
       if (rest[0] === 'add' && rest.length === 4) return runUserAdd(options, rest[1]!, rest[2]!, rest[3]!);
       if (rest.length === 2 || (rest[0] === 'role' && rest.length === 4)) return runUserChange(options, rest);

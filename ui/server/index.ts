@@ -17,7 +17,7 @@ export { standingTransfers, TRANSFER_AUDIT_ACTIONS, MAX_DECLARED_MS, type Transf
 export type { DueItem, DueStatus } from './duties/due-list.ts';
 export type { CommitmentFacts } from './duties/commitment-facts.ts';
 export { siteWithEvidence, toSiteEvidence, fromSiteEvidence } from './evidence-site.ts';
-export { loadReportSigner, verifyReport, ReportSigningError, SIGNATURE_FORMAT, type ReportSignature, type ReportSigner, type VerifyResult } from './report/signing.ts';
+export { loadReportSigner, verifyReport, KEY_FILE, ReportSigningError, SIGNATURE_FORMAT, type ReportSignature, type ReportSigner, type VerifyResult } from './report/signing.ts';
 export { CJK_FONT_CANDIDATES, findCjkFont, type ReportFont } from './report/fonts.ts';
 export { clauseHistoryCsv } from './report/clause-csv.ts';
 export type { AlarmCommands } from './commands.ts';
