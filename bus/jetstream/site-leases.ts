@@ -141,9 +141,10 @@ export function startJetStreamSiteLeases(options: JetStreamSiteLeaseOptions): Si
     let b: KV;
     try {
       b = await bucket();
-      let workers = 0;
-      for await (const key of await b.keys('worker.>')) if (key) workers++;
-      stats.workers = Math.max(1, workers);
+      // a set: a key renewed while the listing runs may be listed twice
+      const workers = new Set<string>();
+      for await (const key of await b.keys('worker.>')) if (key) workers.add(key);
+      stats.workers = Math.max(1, workers.size);
     } catch (error) {
       stats.failures++;
       if (stats.failures === 1) logger.warn({ err: error }, 'site leases: bucket not reachable yet');
