@@ -30,6 +30,11 @@ export const mqttSourceSchema = z
     keepaliveS: z.number().int().min(1).max(65535).default(30),
     /** the Sparkplug B group whose nodes the Sparkplug points of this source belong to (topics spBv1.0/<group>/…) */
     sparkplugGroup: sparkplugId.optional(),
+    /**
+     * the Sparkplug host application id: when set, ketwin publishes its STATE (spBv1.0/STATE/<id>, retained, with an
+     * offline will), so that edge nodes configured with it as their primary host publish to it (Sparkplug B 3.0 §7.5)
+     */
+    sparkplugHostId: sparkplugId.optional(),
     /** ask a node to send its birth certificates again (NCMD Node Control/Rebirth) on an unknown metric or a sequence gap */
     rebirth: z.boolean().default(true),
     /** sensors that report on change or every minute: silence this long makes a point stale */

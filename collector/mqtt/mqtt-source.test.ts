@@ -4,6 +4,7 @@ import { parseSite, type MqttSource, type Site } from '../../model/index.ts';
 import type { Source } from '../source.ts';
 import { createLogCapture, createRecorder, waitFor, type Recorder } from '../test-support.ts';
 import { createStaleWatchdog } from '../stale-watchdog.ts';
+import { startTestProxy } from '../test-proxy.ts';
 import { createMqttSource } from './mqtt-source.ts';
 import { encodeSparkplugPayload } from './sparkplug-payload.ts';
 import { startSilentSparkplugNode, startSparkplugTestNode, type SparkplugTestNode } from './sparkplug-test-node.ts';
@@ -281,6 +282,33 @@ describe('MQTT source: Sparkplug B edge nodes on the shared Mosquitto', () => {
     } finally {
       watchdog.stop();
     }
+  });
+
+  it('publishes its Sparkplug host STATE with a sparkplugHostId: online, its will offline when cut off, offline again on a clean stop', async () => {
+    const hostId = `ketwin-${run}`;
+    const topic = `spBv1.0/STATE/${hostId}`;
+    const watcher = await publisher();
+    const states: { online: boolean; timestamp: number }[] = [];
+    watcher.on('message', (t, payload) => void (t === topic && payload.length > 0 && states.push(JSON.parse(payload.toString()))));
+    await watcher.subscribeAsync(topic, { qos: 1 });
+    const proxy = await startTestProxy(1883);
+    try {
+      await startSource(testSite(`mqtt://127.0.0.1:${proxy.port}`, { sparkplugHostId: hostId }));
+      await waitFor(() => states.at(-1)?.online === true, 'online');
+      const first = states.at(-1)!.timestamp;
+      await proxy.close(); // the connection cut: the broker publishes the will
+      await waitFor(() => states.at(-1)?.online === false, 'the will');
+      expect(states.at(-1)!.timestamp).toBe(first); // the will carries the time of the connection it belongs to
+    } finally {
+      await proxy.close();
+    }
+    const { mqtt } = await startSource(testSite(SHARED_BROKER_URL, { sparkplugHostId: hostId }));
+    await waitFor(() => states.at(-1)?.online === true, 'online again');
+    const second = states.at(-1)!.timestamp;
+    await mqtt.stop();
+    await waitFor(() => states.at(-1)?.online === false, 'offline on a clean stop');
+    expect(states.at(-1)!.timestamp).toBe(second);
+    await watcher.publishAsync(topic, '', { qos: 1, retain: true }); // leave no retained STATE behind
   });
 
   it('a node that falls silent (no ping, no close): the broker finds it dead after 1.5 keep-alives and publishes its will', async () => {

@@ -10,7 +10,7 @@ import { createJsonPoints } from './json-points.ts';
 import type { Reading } from './reading.ts';
 import { createSparkplugHost } from './sparkplug-host.ts';
 import { rebirthRequest } from './sparkplug-payload.ts';
-import { nodeCommandTopic } from './sparkplug-topic.ts';
+import { hostStateTopic, nodeCommandTopic } from './sparkplug-topic.ts';
 
 export interface MqttSourceOptions {
   /** site id stamped on every sample */
@@ -38,8 +38,8 @@ interface Cell {
 /**
  * Points read from an MQTT broker: JSON fields of topics, and Sparkplug B metrics of edge nodes.
  * One client, a persistent session (clean: false) subscribed at QoS 1, reconnecting with back-off.
- * The only messages it ever publishes are Sparkplug rebirth requests (NCMD Node Control/Rebirth), and
- * only with `rebirth: true`.
+ * The only messages it ever publishes are Sparkplug rebirth requests (NCMD Node Control/Rebirth), only with
+ * `rebirth: true`, and, with a `sparkplugHostId`, its Sparkplug host STATE.
  */
 export function createMqttSource(options: MqttSourceOptions): Source {
   const { site, source } = options;
@@ -115,7 +115,16 @@ export function createMqttSource(options: MqttSourceOptions): Source {
     let lastError: string | undefined;
     const rebirthAskedAt = new Map<string, number>();
 
-    const client: MqttClient = connect(connection.url, { ...connection.options, reconnectPeriod: initialDelay });
+    // the host's STATE: the will says offline with the time of the connection it belongs to, the same time the online message then carries
+    const hostId = source.sparkplugHostId;
+    let stateTs = now();
+    const statePayload = (isOnline: boolean) => Buffer.from(JSON.stringify({ online: isOnline, timestamp: stateTs }));
+    const stateWill = () => (hostId ? { will: { topic: hostStateTopic(hostId), payload: statePayload(false), qos: 1 as const, retain: true } } : {});
+    const publishOnline = () => {
+      if (hostId) client.publish(hostStateTopic(hostId), statePayload(true), { qos: 1, retain: true });
+    };
+
+    const client: MqttClient = connect(connection.url, { ...connection.options, reconnectPeriod: initialDelay, ...stateWill() });
 
     /** the broker cannot be reached: offline, every point bad with the reason, once per outage */
     const reportDown = (reason: string) => {
@@ -154,8 +163,10 @@ export function createMqttSource(options: MqttSourceOptions): Source {
       lastError = undefined;
       online.connected();
       warnings.info('connected', { connections }, `${where}: connected`);
-      if (filters.length > 0)
+      if (filters.length === 0) publishOnline();
+      else
         client.subscribe(filters, { qos: 1 }, (error, granted) => {
+          publishOnline();
           if (error) return void warnings.warn(`subscribe failed: ${error.message}`, { reason: error.message }, `${where}: subscribe failed`);
           for (const grant of granted ?? []) {
             if (grant.qos !== 128) continue;
@@ -182,6 +193,10 @@ export function createMqttSource(options: MqttSourceOptions): Source {
     });
     client.on('close', () => {
       if (stopping) return;
+      if (hostId) {
+        stateTs = now();
+        Object.assign(client.options, stateWill());
+      }
       reportDown(connections === 0 || lastError ? `not connected (${lastError ?? 'no answer'})` : 'connection lost');
       lastError = undefined;
       client.options.reconnectPeriod = Math.min(maxDelay, Math.max(initialDelay, (client.options.reconnectPeriod ?? initialDelay) * 2));
@@ -192,6 +207,7 @@ export function createMqttSource(options: MqttSourceOptions): Source {
         stopping = true;
         clearInterval(refresh);
         for (const timer of rebirthLater.values()) clearTimeout(timer);
+        if (hostId && client.connected) await client.publishAsync(hostStateTopic(hostId), statePayload(false), { qos: 1, retain: true }).catch(() => undefined);
         await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
         warnings.stop();
       },

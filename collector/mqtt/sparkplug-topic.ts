@@ -32,3 +32,8 @@ export function sparkplugFilters(group: string): string[] {
 export function nodeCommandTopic(group: string, node: string): string {
   return `${SPARKPLUG_NAMESPACE}/${group}/NCMD/${node}`;
 }
+
+/** Where a host application tells the edge nodes whether it is online: retained, its will saying offline (Sparkplug B 3.0 §7.5). */
+export function hostStateTopic(hostId: string): string {
+  return `${SPARKPLUG_NAMESPACE}/STATE/${hostId}`;
+}
