@@ -20,7 +20,7 @@ export interface CentralWorkerOptions {
   sites: () => readonly Site[];
   engine: Engine;
   store: Store;
-  nats: { servers: string[]; prefix: string };
+  nats: { servers: string[]; prefix: string; replicas?: number };
   /** the samples of a site it owns, once stored, before they reach the engine (metrics) */
   taken?: (samples: readonly Sample[]) => void;
   /** records a verdict change (the writer); the rebuild's verdicts that differ from the stored record go here */
@@ -67,6 +67,7 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
       .sites()
       .map((s) => s.id)
       .join(',')}`,
+    ...(options.nats.replicas ? { stream: { replicas: options.nats.replicas } } : {}),
     ackWaitMs: ACK_WAIT_MS,
     maxHandleMs: STORE_WAIT_MS,
     logger,
@@ -148,6 +149,7 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     prefix: options.nats.prefix,
     sites: options.sites().map((s) => s.id),
     ...(options.leaseTtlMs ? { ttlMs: options.leaseTtlMs } : {}),
+    ...(options.nats.replicas ? { replicas: options.nats.replicas } : {}),
     logger,
     handlers: {
       async acquired(id) {

@@ -114,7 +114,7 @@ export async function runEdge(options: KetwinOptions): Promise<void> {
     dataDir: options.dataDir,
     simulate: options.simulate,
     logger: options.logger,
-    bus: { servers: nats.servers, prefix: nats.prefix },
+    bus: { servers: nats.servers, prefix: nats.prefix, ...(nats.replicas ? { stream: { replicas: nats.replicas } } : {}) },
     healthEveryMs: options.edgeHealthMs ?? 10_000,
     bufferSamples: options.edgeBufferSamples,
   });

@@ -37,6 +37,8 @@ const environmentSchema = z.object({
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'must start with a letter and hold only letters, digits, "-" and "_"')
     .default('ketwin'),
+  /** copies of each stream and of the lease bucket on a JetStream cluster (3 on a 3-node cluster; streams made before keep theirs until a subscriber updates them) */
+  KETWIN_BUS_REPLICAS: z.coerce.number().int().min(1).max(5).default(1),
   /** `ketwin edge`: how often its health and backlog go out on <prefix>.<site>.health, ms */
   KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
   /** `ketwin edge`: samples its disk buffer keeps while NATS is away (about 60 bytes each); past it the oldest are dropped and reported */
@@ -64,7 +66,7 @@ export interface KetwinOptions {
   /** trust X-Forwarded-* from one reverse proxy (KETWIN_TRUST_PROXY=on) */
   trustProxy?: boolean;
   /** the JetStream bus of `edge` (and later `central`); default nats://127.0.0.1:4222, prefix ketwin */
-  nats?: { servers: string[]; prefix: string };
+  nats?: { servers: string[]; prefix: string; replicas?: number };
   /** `edge`: its health beat, ms (default 10 000) */
   edgeHealthMs?: number;
   /** `edge`: samples its disk buffer keeps at most (default 100,000,000) */
@@ -97,11 +99,11 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     metricsToken: e.METRICS_TOKEN,
     subscribersFile: e.KETWIN_SUBSCRIBERS ? resolve(e.KETWIN_SUBSCRIBERS) : undefined,
     trustProxy: e.KETWIN_TRUST_PROXY === 'on',
-    nats: { servers: e.NATS_URL.split(','), prefix: e.KETWIN_BUS_PREFIX },
+    nats: { servers: e.NATS_URL.split(','), prefix: e.KETWIN_BUS_PREFIX, replicas: e.KETWIN_BUS_REPLICAS },
     edgeHealthMs: e.KETWIN_EDGE_HEALTH_MS,
     edgeBufferSamples: e.KETWIN_EDGE_BUFFER_SAMPLES,
   };
 }
 
 /** the JetStream bus when none is configured */
-export const DEFAULT_NATS = { servers: ['nats://127.0.0.1:4222'], prefix: 'ketwin' };
+export const DEFAULT_NATS: { servers: string[]; prefix: string; replicas?: number } = { servers: ['nats://127.0.0.1:4222'], prefix: 'ketwin' };
