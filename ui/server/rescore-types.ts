@@ -61,8 +61,13 @@ export interface Rescore {
   to: number;
   /** re-scored under this "<id>@<version>" */
   standard: string;
-  /** readings replayed (from the warm-up before `from` to `to`) */
+  /** readings replayed (from `replayedFrom` to `to`) */
   samples: number;
+  /**
+   * where the replay began: one staleness period before `from`, so that every point has a reading at `from`. The engine
+   * starts there with no memory: what it held from earlier (a gauge it doubted, a latch) is not carried into the period
+   */
+  replayedFrom: number;
   /** what was recorded at the end of the period, and under which versions */
   recorded: { score: SiteScore | null; standards: string[] };
   /** the score re-scoring gives at the end of the period, and its lowest within the period */

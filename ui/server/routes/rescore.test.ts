@@ -92,8 +92,9 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(body.rescored.score?.standard).toBe(v0.key);
     expect(body.clauses.length).toBeGreaterThan(10);
     expect(body.clauses.filter((c) => c.changed)).toEqual([]);
-    // readings from one staleness period before `from` are replayed too
+    // readings from one staleness period before `from` are replayed too, and the answer says where the replay began
     expect(body.samples).toBe(site.points.length * 70);
+    expect(body.replayedFrom).toBe(body.from - Math.max(...site.points.map((p) => p.staleAfterMs)));
   });
 
   it('re-scored under 1.0.0, it names the clauses whose verdicts differ, with the evidence of the new verdict', async () => {

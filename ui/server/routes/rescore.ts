@@ -33,6 +33,7 @@ const rescoreAnswer = z
     to: z.number(),
     standard: z.string(),
     samples: z.number(),
+    replayedFrom: z.number(),
     recorded: z.object({ score: z.object({}).loose().nullable(), standards: z.array(z.string()) }),
     rescored: z.object({ score: z.object({}).loose().nullable(), lowest: z.object({}).loose().nullable() }),
     clauses: z.array(
@@ -132,6 +133,7 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
         to: query.to,
         standard: query.standard,
         samples: samples.length,
+        replayedFrom: start,
         recorded: { score: recorded.score ?? null, standards: recorded.standards },
         rescored: {
           score: replayed.snapshot.score ?? null,
