@@ -20,6 +20,15 @@ export interface Rescorer {
   };
   /** what changed between two loaded versions, clause by clause with the reasons (standards/changelog.ts); undefined when either is not loaded */
   changelog?(from: string, to: string): StandardChangelog | undefined;
+  /** the secondary-disaster checks (hazards) that differ between two loaded versions; undefined when either is not loaded */
+  hazardChanges?(from: string, to: string): HazardChanges | undefined;
+}
+
+/** Hazard checks one version has and the other not, or has with other parameters (by hazard kind). */
+export interface HazardChanges {
+  added: string[];
+  removed: string[];
+  changed: string[];
 }
 
 /**
@@ -38,6 +47,11 @@ export interface RescoreReason {
   replaces?: string;
   /** the newer version's own words (the clause's `changes.why`) */
   why?: string;
+  /**
+   * for an `unchanged` clause under another version: the hazard checks that differ between the two. One of them can
+   * change the verdict of a clause that is itself the same (1.1.0's stuck-gauge check doubts a level 1.0.0 believes)
+   */
+  hazards?: HazardChanges;
 }
 
 /** One clause on one subject: the verdict recorded at the end of the period, and the one re-scoring gives. */

@@ -39,6 +39,20 @@ describe('createRescorer', () => {
   });
 });
 
+describe('hazardChanges', () => {
+  it('names the hazard checks one version has and the other not, and those whose parameters differ', () => {
+    const forward = rescorer.hazardChanges!(v100.key, v110.key)!;
+    // 1.1.0 added the stuck-gauge, dike-fire, shut-off valve and lightning checks
+    expect(forward.added).toEqual(expect.arrayContaining(['stuck-gauge', 'dike-fire', 'shutoff-valve', 'lightning']));
+    expect(forward.removed).toEqual([]);
+    expect(forward.changed.every((k) => k in v100.hazards && k in v110.hazards)).toBe(true);
+    const backward = rescorer.hazardChanges!(v110.key, v100.key)!;
+    expect(backward).toEqual({ added: [], removed: forward.added, changed: forward.changed });
+    expect(rescorer.hazardChanges!(v110.key, v110.key)).toEqual({ added: [], removed: [], changed: [] });
+    expect(rescorer.hazardChanges!(v110.key, 'oil-depot-above-ground@9.0.0')).toBeUndefined();
+  });
+});
+
 describe('rescoreReason', () => {
   it('says what the changelog says of a clause: added, changed (found under its old id too) with the reason, or unchanged', () => {
     const log = rescorer.changelog!(v100.key, v110.key)!;
@@ -52,6 +66,15 @@ describe('rescoreReason', () => {
     expect(rescoreReason(same.id, v100.key, v110.key, log)?.change).toBe('unchanged');
     // under an older version, a clause the newer one added is removed
     expect(rescoreReason(added.id, v110.key, v100.key, rescorer.changelog!(v110.key, v100.key))?.change).toBe('removed');
+  });
+
+  it('an unchanged clause under another version carries the hazard checks that differ, which can turn it', () => {
+    const log = rescorer.changelog!(v110.key, v100.key)!;
+    const hazards = rescorer.hazardChanges!(v110.key, v100.key)!;
+    const same = v100.clauses.find((c) => !log.added.some((e) => e.id === c.id) && !log.removed.some((e) => e.id === c.id) && !log.changed.some((e) => e.id === c.id))!;
+    expect(rescoreReason(same.id, v110.key, v100.key, log, hazards)).toEqual({ from: v110.key, to: v100.key, change: 'unchanged', hazards });
+    // nothing differs: nothing to name
+    expect(rescoreReason(same.id, v110.key, v100.key, log, { added: [], removed: [], changed: [] })).toEqual({ from: v110.key, to: v100.key, change: 'unchanged' });
   });
 
   it('under the same version every clause is unchanged; without a changelog between two versions it says nothing', () => {

@@ -4,8 +4,8 @@ import { changelog, type Standard, type StandardChangelog } from '../../standard
 import type { Rescorer } from './rescore-types.ts';
 
 /**
- * Re-scoring over the loaded standards: engine/replay.ts under the chosen version, and the changelog between
- * any two of them (computed once per pair). What the composition root gives the rescore route.
+ * Re-scoring over the loaded standards: engine/replay.ts under the chosen version, the changelog between any two
+ * of them (computed once per pair) and the hazard checks that differ. What the composition root gives the rescore route.
  */
 export function createRescorer(standards: readonly Standard[], options: { logger?: Logger; maxSamples?: number } = {}): Rescorer {
   const byKey = new Map(standards.map((s) => [s.key, s]));
@@ -17,6 +17,17 @@ export function createRescorer(standards: readonly Standard[], options: { logger
       const loaded = byKey.get(standard);
       if (!loaded) throw new Error(`rescore: standard ${standard} is not loaded (loaded: ${[...byKey.keys()].join(', ')})`);
       return replay({ ...input, standard: loaded, ...(options.logger ? { logger: options.logger } : {}) });
+    },
+    hazardChanges(from, to) {
+      const a = byKey.get(from);
+      const b = byKey.get(to);
+      if (!a || !b) return undefined;
+      const kinds = (s: Standard) => Object.keys(s.hazards) as (keyof Standard['hazards'])[];
+      return {
+        added: kinds(b).filter((k) => !(k in a.hazards)),
+        removed: kinds(a).filter((k) => !(k in b.hazards)),
+        changed: kinds(b).filter((k) => k in a.hazards && JSON.stringify(a.hazards[k]) !== JSON.stringify(b.hazards[k])),
+      };
     },
     changelog(from, to) {
       const a = byKey.get(from);

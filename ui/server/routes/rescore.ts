@@ -141,7 +141,7 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
         },
         // the replay's record read as the live record is read: a clause that never had a result has none
         clauses: compareClauses(site, live, recorded.results, resultsAsOf(replayed.results, query.to), (clause, from) =>
-          rescoreReason(clause, from, query.standard, rescore.changelog?.(from, query.standard)),
+          rescoreReason(clause, from, query.standard, rescore.changelog?.(from, query.standard), rescore.hazardChanges?.(from, query.standard)),
         ),
       };
       options.audit({
