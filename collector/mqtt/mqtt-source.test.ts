@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { connect, type MqttClient } from 'mqtt';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseSite, type MqttSource, type Site } from '../../model/index.ts';
@@ -156,6 +157,23 @@ describe('MQTT source: JSON devices on the shared Mosquitto', () => {
     await new Promise((r) => setTimeout(r, 500)); // attempts go on
     expect(recorder.samples.filter((s) => s.point === 'W01.water_level')).toHaveLength(1);
     expect(mqtt.stats().online).toBe(false);
+  });
+
+  it('backs off between attempts: doubling from the first delay to the longest', async () => {
+    const attempts: number[] = [];
+    const server = createServer((socket) => (attempts.push(Date.now()), socket.destroy())); // accepts, then hangs up: no CONNACK
+    await new Promise<void>((resolve) => server.listen({ host: '127.0.0.1', port: 0 }, () => resolve()));
+    try {
+      await startSource(testSite(`mqtt://127.0.0.1:${(server.address() as { port: number }).port}`));
+      await new Promise((r) => setTimeout(r, 2000));
+      // 50, 100, 200, 400, 400 … ms apart: 6–8 attempts in 2 s, not the 40 of a fixed 50 ms
+      expect(attempts.length).toBeGreaterThanOrEqual(5);
+      expect(attempts.length).toBeLessThanOrEqual(9);
+      const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
+      expect(Math.max(...gaps)).toBeGreaterThanOrEqual(350);
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it('refuses a bad configuration when created, naming the source', () => {
