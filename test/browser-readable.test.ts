@@ -1,9 +1,10 @@
-// Issue 22 items 1, 2, 4 and 5 in Debian's chromium: every page of the app, during the rim-seal-fire scenario,
+// Issue 22 items 1, 2, 4, 5 and 9 in Debian's chromium: every page of the app, during the rim-seal-fire scenario,
 // at a 1366×768 office screen and on a 390×844 phone, in Chinese and in English:
 //   - nothing scrolls sideways: not the page, not a box inside it (the clause table wraps instead);
 //   - no text is left in the other language: in Chinese no English word, in English no Chinese,
 //     outside what is marked as not to be translated (ids, point names, people's own words: translate="no");
-//   - evidence reads as sentences, never as an object, and every instant carries its zone.
+//   - axe-core finds no serious or critical violation (WCAG 2.1 A and AA);
+//   - evidence reads as sentences, never as an object, and every instant carries its zone; a risk colour carries words and a shape.
 // Screenshots of every page go to test/artifacts/readable/ for a reviewer to look at.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -13,7 +14,7 @@ import { launchChromium } from './chromium.ts';
 import { eventually, startTestSystem, type TestSystem } from './system.ts';
 import { apiAs, openSignedIn } from './sign-in.ts';
 import type { IncidentSummary } from '../ui/server/index.ts';
-import { findUntranslated, findSidewaysScroll, type Finding } from './page-findings.ts';
+import { findInaccessible, findSidewaysScroll, findUntranslated, type Finding } from './page-findings.ts';
 
 const SITE = 'zhoushan-demo';
 const ARTIFACTS = resolve('test/artifacts/readable');
@@ -86,7 +87,7 @@ const SCREENS = [
 
 describe.each(SCREENS)('every page on the $name screen', (screen) => {
   it.each(['zh', 'en'] as const)(
-    'in %s: nothing scrolls sideways and nothing is left in the other language',
+    'in %s: nothing scrolls sideways, nothing is left in the other language, nothing is inaccessible',
     async (lang) => {
       const context = await browser.newContext({
         viewport: screen.viewport,
@@ -112,6 +113,7 @@ describe.each(SCREENS)('every page on the $name screen', (screen) => {
           // every details toggle open: the auditor's raw data must fit and be in the language too
           await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
           for (const f of await findSidewaysScroll(page)) findings.push({ page: walked.name, ...f });
+          for (const f of await findInaccessible(page)) findings.push({ page: walked.name, ...f });
           for (const f of await findUntranslated(page, lang)) if (!MADE_ON_THE_SERVER.some((m) => m.test(f.detail))) findings.push({ page: walked.name, ...f });
         }
         await writeFile(join(ARTIFACTS, `findings-${screen.name}-${lang}.json`), JSON.stringify(findings, null, 1));
@@ -125,7 +127,7 @@ describe.each(SCREENS)('every page on the $name screen', (screen) => {
   );
 });
 
-describe('evidence and times in words', () => {
+describe('evidence, times and colours in words', () => {
   it('says each verdict as sentences with the zone, keeps raw data behind the details toggle, and never shows an object', async () => {
     const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'en-GB' });
     const page = await context.newPage();
@@ -144,6 +146,17 @@ describe('evidence and times in words', () => {
       expect(await details.getAttribute('open')).toBeNull();
       await details.locator('summary').click();
       expect(await details.locator('pre').innerText()).toContain('"evidence"');
+      // item 9: a risk colour never stands alone — every swatch has its words beside it and a shape of its own colour
+      const swatches = await page.locator('[data-testid="risk"]').evaluateAll((els) =>
+        els.map((el) => {
+          const swatch = el.querySelector('.swatch')!;
+          const style = getComputedStyle(swatch);
+          return { risk: el.getAttribute('data-risk'), words: (el as HTMLElement).innerText.trim(), shape: `${style.clipPath} ${style.borderRadius}` };
+        }),
+      );
+      expect(swatches.length).toBeGreaterThan(0);
+      for (const s of swatches) expect(s.words).toMatch(/^(red|orange|yellow|blue) \(/);
+      expect(new Set(swatches.map((s) => s.shape)).size).toBe(new Set(swatches.map((s) => s.risk)).size);
     } finally {
       await context.close();
     }

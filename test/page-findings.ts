@@ -1,10 +1,12 @@
 // What a browser test measures on a page that a person would call unreadable: a box that scrolls sideways,
 // and text left in the other language. Each finding names the element, so a failure says where to look.
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 
 export interface Finding {
   page?: string;
-  what: 'scrolls sideways' | 'untranslated';
+  what: 'scrolls sideways' | 'untranslated' | 'inaccessible';
   where: string;
   detail: string;
 }
@@ -68,4 +70,23 @@ export function findUntranslated(page: Page, lang: 'zh' | 'en'): Promise<Finding
     }
     return out;
   }, lang);
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core finds serious or critical on the page (WCAG 2.1 A and AA rules), one finding per rule and element. */
+export async function findInaccessible(page: Page): Promise<Finding[]> {
+  // through the debugger, not a <script>: the app's Content-Security-Policy stays as it is
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE);
+  return page.evaluate(async () => {
+    const axe = (
+      window as unknown as {
+        axe: { run(context: Document, options: object): Promise<{ violations: { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] }[] }> };
+      }
+    ).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }, resultTypes: ['violations'] });
+    return result.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .flatMap((v) => v.nodes.slice(0, 5).map((n) => ({ what: 'inaccessible' as const, where: String(n.target.join(' ')), detail: `${v.impact} ${v.id}: ${v.help}` })));
+  });
 }
