@@ -3,6 +3,8 @@ export type { ModbusFailure } from './modbus-server.ts';
 export { SimError, type SimErrorCode } from './sim-error.ts';
 export { findFreePort } from './free-port.ts';
 export { startMqttDevices, type MqttDevices } from './mqtt-devices.ts';
+export { createEarlyWorksDistrict, workId, type EarlyWorksDistrictOptions } from './early-works-district.ts';
+export { playRainstorm, RAINSTORM, DRY_WORK, type RainstormStep, type RainstormOptions, type RainstormPlayback } from './rainstorm.ts';
 export { startWarningFeed, WARNING_EVENTS, type WarningFeed, type WarningFeedOptions, type WarningEvent, type SignalColour } from './warning-feed.ts';
 export { loadScenario, parseScenario, SCENARIOS, type Scenario, type ScenarioStep } from './scenario.ts';
 export { checkScenario, type Playback, type PlayOptions } from './play.ts';
