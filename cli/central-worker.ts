@@ -154,8 +154,8 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     handlers: {
       async acquired(id) {
         const started = performance.now();
-        const readings = await rebuild(siteOf(id));
         try {
+          const readings = await rebuild(siteOf(id));
           const subscription = await bus.subscribeSamples({
             name: DURABLE,
             sites: [id],
@@ -167,11 +167,12 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
             },
           });
           subscriptions.set(id, subscription);
+          logger.info({ site: id, readings, ms: Math.round(performance.now() - started) }, `central: site ${id} taken over (twin rebuilt from the store)`);
         } catch (error) {
+          // whatever failed (the store, the bus just back), the twin goes with the lease: the next try starts clean
           engine.removeSite(id);
           throw error;
         }
-        logger.info({ site: id, readings, ms: Math.round(performance.now() - started) }, `central: site ${id} taken over (twin rebuilt from the store)`);
       },
       async released(id, why) {
         const subscription = subscriptions.get(id);
