@@ -59,6 +59,8 @@ export interface AppOptions {
   transfers?: TransferDesk;
   /** signed PDF reports; without it the report routes answer 404 */
   reports?: ReportOptions;
+  /** the audit log's newest row (db's auditHead), named in the monthly report; without it the report says so */
+  auditHead?: () => Promise<{ seq: number; hash: string } | undefined>;
   /** told of each export (report.export) and evidence entry (inspection.record); must not throw */
   audit?: AuditSink;
   /** the clause table of each loaded standard (renderClauseTable), for GET /api/standards */
@@ -131,7 +133,7 @@ export function createApp(options: AppOptions): Koa {
   const responses = createResponseLog(options.alerts);
   asOfRoutes(api, { live: options.live, verdicts: options.verdicts, audit, now });
   compareRoutes(api, { live: options.live, verdicts: options.verdicts });
-  reportRoutes(api, { live: options.live, verdicts: options.verdicts, reports: options.reports, audit, logger, now });
+  reportRoutes(api, { live: options.live, verdicts: options.verdicts, alerts: options.alerts, auditHead: options.auditHead, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   dueRoutes(api, { live: options.live, now });
   responsibilityRoutes(api, options.live);

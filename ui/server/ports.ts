@@ -25,7 +25,7 @@ export type TelemetryHistory = Pick<TelemetryStore, 'series'>;
 export type VerdictHistory = Pick<VerdictStore, 'stateAsOf' | 'clauseHistory' | 'scoreHistory'>;
 
 /** Stored alert transitions: what the server takes of db's AlertStore (the rescue teams' reports are read back from them). */
-export type AlertHistory = Pick<AlertStore, 'alertHistory'>;
+export type AlertHistory = Pick<AlertStore, 'alertHistory' | 'alertTransitionsOf'>;
 
 export interface HealthCheck {
   /** e.g. "db", "source:plc-tankfarm" */

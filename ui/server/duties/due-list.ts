@@ -54,7 +54,7 @@ export interface DueItem {
  * (the engine's evaluateStatic; evidenceDue reads the date and validity it recorded): overdue first,
  * then failing, then due within `soonDays`, then the rest, each by due date (never done first).
  */
-export function siteDueItems(site: Site, snapshot: SiteSnapshot | undefined, clauses: readonly ClauseInfo[], now: number, soonDays = DUE_SOON_DAYS): DueItem[] {
+export function siteDueItems(site: Site, snapshot: Pick<SiteSnapshot, 'results'> | undefined, clauses: readonly ClauseInfo[], now: number, soonDays = DUE_SOON_DAYS): DueItem[] {
   const evidence = new Map(clauses.filter((c) => c.check === 'evidence').map((c) => [c.id, c]));
   const items: DueItem[] = [];
   for (const result of snapshot?.results ?? []) {

@@ -9,7 +9,8 @@ import { clauseViews, findSite } from '../site-views.ts';
 import { findCjkFont, type ReportFont } from '../report/fonts.ts';
 import { renderPdfReport } from '../report/pdf-report.ts';
 import { loadReportSigner, type ReportSignature, type ReportSigner } from '../report/signing.ts';
-import type { AuditSink, VerdictHistory } from '../ports.ts';
+import type { AlertHistory, AuditSink, VerdictHistory } from '../ports.ts';
+import { monthlyReportRoutes } from './monthly-report.ts';
 import { siteAsOf } from './as-of.ts';
 
 export interface ReportOptions {
@@ -24,6 +25,10 @@ export interface ReportOptions {
 export interface ReportRouteOptions {
   live: LiveTwin;
   verdicts: VerdictHistory | undefined;
+  /** incidents for the monthly report */
+  alerts?: AlertHistory | undefined;
+  /** the audit log's newest row, named in the monthly report */
+  auditHead?: (() => Promise<{ seq: number; hash: string } | undefined>) | undefined;
   reports: ReportOptions | undefined;
   audit: AuditSink;
   logger: Logger;
@@ -52,8 +57,12 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
     });
     return signer;
   };
-  const signatures = new Map<string, { site: string; signature: ReportSignature }>();
+  const signatures = new Map<string, { sites: string[]; signature: ReportSignature }>();
   const keep = options.reports?.keep ?? 500;
+  const remember = (sites: string[], signature: ReportSignature) => {
+    signatures.set(signature.sha256, { sites, signature });
+    while (signatures.size > keep) signatures.delete(signatures.keys().next().value!);
+  };
 
   api.add(
     {
@@ -109,8 +118,7 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
       );
       const file = `ketwin-report-${site.id}-${stamp(state.at)}.pdf`;
       const signature = sign.sign(pdf, { file, signedBy: user!.name, signedAt: generatedAt });
-      signatures.set(signature.sha256, { site: site.id, signature });
-      while (signatures.size > keep) signatures.delete(signatures.keys().next().value!);
+      remember([site.id], signature);
       options.audit({
         actor: user!.name,
         action: 'report.export',
@@ -127,6 +135,19 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
       ctx.body = pdf;
     },
   );
+
+  monthlyReportRoutes(api, {
+    live,
+    verdicts: options.verdicts,
+    alerts: options.alerts,
+    auditHead: options.auditHead,
+    fonts: options.reports?.fonts,
+    signer: getSigner,
+    remember,
+    audit: options.audit,
+    logger: options.logger,
+    now: options.now,
+  });
 
   api.add(
     {
@@ -145,7 +166,8 @@ export function reportRoutes(api: RouteTable, options: ReportRouteOptions): void
     },
     ({ ctx, params, user }) => {
       const found = signatures.get(params.digest);
-      if (found && !canSee(user!, found.site)) throw new ClientError(403, 'forbidden', `no access to site ${JSON.stringify(found.site)}`);
+      const hidden = found?.sites.find((site) => !canSee(user!, site));
+      if (hidden !== undefined) throw new ClientError(403, 'forbidden', `no access to site ${JSON.stringify(hidden)}`);
       if (!found) throw new ClientError(404, 'not-found', 'no report with this SHA-256 was produced recently');
       ctx.type = 'application/json';
       ctx.set('Content-Disposition', `attachment; filename="${found.signature.file}.sig"`);
