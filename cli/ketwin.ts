@@ -6,7 +6,7 @@ import { systemClock, type Sample, type Site } from '../model/index.ts';
 import { renderClauseTable } from '../standards/index.ts';
 import type { SiteCollection, Source } from '../collector/index.ts';
 import { createInProcessBus } from '../bus/index.ts';
-import { createEngine, replay, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from '../engine/index.ts';
+import { createEngine, LIGHTNING_ALERT_KIND, lightningHistoryPoints, lightningReviewClause, lightningReviewRecord, reviewLightningWarnings } from '../engine/index.ts';
 import { openStore, createStoreWriter, runRetention, storeSignInLimiter, type AuditEntry, type StoreWriterStats } from '../db/index.ts';
 import {
   createApp,
@@ -17,6 +17,7 @@ import {
   fromSiteEvidence,
   toSiteEvidence,
   createDemoUsers,
+  createRescorer,
   type LiveTwin,
   type ReadinessChecks,
   type MetricsSource,
@@ -335,11 +336,10 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       },
       audit,
       reports: { keyDir: join(options.dataDir, 'keys') },
+      // the monthly report names the audit chain's head it was made from
+      auditHead: () => store.auditHead(),
       // re-scoring a stored period under another loaded version of the standard
-      rescore: {
-        standards: configuration.standards.map((s) => s.key),
-        replay: ({ standard, ...input }) => replay({ ...input, standard: configuration.standards.find((s) => s.key === standard)!, logger: logger.child({ part: 'rescore' }) }),
-      },
+      rescore: createRescorer(configuration.standards, { logger: logger.child({ part: 'rescore' }) }),
       cap: notifier,
       standards: configuration.standards.map((s) => ({ key: s.key, title: s.title, markdown: renderClauseTable(s) })),
       health,
