@@ -111,7 +111,12 @@ describe.each(SCREENS)('every page on the $name screen', (screen) => {
             await page.screenshot({ path: join(ARTIFACTS, `clause-table-${screen.name}-${lang}.png`), timeout: 60_000 });
           }
           // every details toggle open: the auditor's raw data must fit and be in the language too
-          await page.evaluate(() => document.querySelectorAll('details').forEach((d) => (d.open = true)));
+          // the clause table draws its rows a part at a time: all of them, then every toggle open
+          if (await page.getByTestId('clause-table').count()) await page.locator('[data-testid="clause-table"][data-complete="true"]').waitFor();
+          await page.evaluate(async () => {
+            document.querySelectorAll('details').forEach((d) => (d.open = true));
+            await new Promise((done) => setTimeout(done, 100));
+          });
           for (const f of await findSidewaysScroll(page)) findings.push({ page: walked.name, ...f });
           for (const f of await findInaccessible(page)) findings.push({ page: walked.name, ...f });
           for (const f of await findUntranslated(page, lang)) if (!MADE_ON_THE_SERVER.some((m) => m.test(f.detail))) findings.push({ page: walked.name, ...f });
