@@ -2,6 +2,7 @@
  * Issue 23 item 4: the office's monthly report of a set of sites, from a real record (two demo depots' readings
  * replayed through the engine into PGlite, an incident acknowledged and cleared) — PDF and CSV, each with the
  * standard versions and the audit chain's head, signed; the signature verifies and fails after one changed byte.
+ * And the office's ranking by score with the trend from the same record (item 3).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -17,6 +18,7 @@ import { verifyReport, type ReportSignature } from '../ui/server/index.ts';
 import { startSecuredServer, type SecuredServer } from '../ui/server/testing/secured-app.ts';
 import { createMemoryLiveTwin } from '../ui/server/testing/memory-live-twin.ts';
 import type { AuditEntry } from '../ui/server/ports.ts';
+import type { RankedSite } from '../ui/server/routes/ranking.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 /** a day in September 2026: the month holds the demo depots' siren tests and evacuation drills (18th) */
@@ -87,6 +89,26 @@ afterAll(async () => {
 });
 
 const monthly = async (user: string, query: string) => (await server.as(user)).fetch(`/api/reports/monthly?${query}`);
+
+describe('GET /api/ranking', () => {
+  it('ranks the sites by live score, lowest first, each with its score 90 days ago and the daily lows since', async () => {
+    const ranking = (await (await (await server.as('auditor')).fetch('/api/ranking')).json()) as RankedSite[];
+    expect(ranking.map((r) => r.site).sort()).toEqual(['putuo-products', 'zhoushan-demo']);
+    const scores = ranking.map((r) => r.score ?? -1);
+    expect(scores).toEqual([...scores].sort((a, b) => a - b));
+    // 90 days before 7 December is 8 September: nothing recorded yet then; the record of 10 September is in the trend
+    for (const r of ranking) {
+      expect(r.scoreThen).toBeNull();
+      expect(r.trend.map((d) => d.day)).toEqual(['2026-09-10']);
+    }
+    const recorded = await store.scoreHistory('zhoushan-demo', T0, T0 + 20 * MINUTE);
+    expect(ranking.find((r) => r.site === 'zhoushan-demo')!.trend[0]).toMatchObject({ lowest: Math.min(...recorded.map((s) => s.score)), last: recorded.at(-1)!.score });
+    // a shorter trend holds nothing from September
+    const week = (await (await (await server.as('auditor')).fetch('/api/ranking?days=7')).json()) as RankedSite[];
+    expect(week.every((r) => r.trend.length === 0 && r.scoreThen !== null)).toBe(true);
+    expect((await (await server.as('auditor')).fetch('/api/ranking?days=0')).status).toBe(400);
+  });
+});
 
 describe('GET /api/reports/monthly', () => {
   it('as CSV: each site’s score history, failed clauses with evidence, the incident and its handling times, drills and the due list', async () => {

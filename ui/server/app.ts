@@ -24,6 +24,7 @@ import { asOfRoutes } from './routes/as-of.ts';
 import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
 import { dueRoutes } from './routes/due.ts';
+import { rankingRoutes } from './routes/ranking.ts';
 import { responsibilityRoutes } from './routes/responsibility.ts';
 import { commitmentRoutes, type CommitmentLog } from './routes/commitments.ts';
 import { transferRoutes, type TransferDesk } from './routes/transfers.ts';
@@ -136,6 +137,7 @@ export function createApp(options: AppOptions): Koa {
   reportRoutes(api, { live: options.live, verdicts: options.verdicts, alerts: options.alerts, auditHead: options.auditHead, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   dueRoutes(api, { live: options.live, now });
+  rankingRoutes(api, { live: options.live, verdicts: options.verdicts, now });
   responsibilityRoutes(api, options.live);
   commitmentRoutes(api, { live: options.live, commitments: options.commitments, audit, now });
   transferRoutes(api, { live: options.live, transfers: options.transfers, audit, now });

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+import type { Bilingual, RiskColour } from '../../../model/index.ts';
+import { RISK_COLOURS } from '../../../model/index.ts';
+import { canSee } from '../auth/access.ts';
+import type { RouteTable } from '../api/route-table.ts';
+import { errorSchema } from '../api/schemas.ts';
+import type { LiveTwin } from '../live-twin.ts';
+import type { VerdictHistory } from '../ports.ts';
+import { scoreDays, type ScoreDay } from '../report/monthly-data.ts';
+import { noHistory } from './as-of.ts';
+
+const DAY_MS = 86_400_000;
+
+export const rankingQuery = z.strictObject({
+  /** how far back the trend goes, in days */
+  days: z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1').max(366, 'must be at most 366').default(90),
+});
+
+/** One site in the ranking: its score now, its score `days` ago, and the lowest of each day between. */
+export interface RankedSite {
+  site: string;
+  name: Bilingual;
+  score: number | null;
+  risk: RiskColour | null;
+  /** the recorded score at the start of the trend; null when none was recorded by then */
+  scoreThen: number | null;
+  /** score − scoreThen, when both are known */
+  change: number | null;
+  trend: ScoreDay[];
+}
+
+const rankedSchema = z
+  .object({
+    site: z.string(),
+    name: z.object({ zh: z.string(), en: z.string() }),
+    score: z.number().nullable(),
+    risk: z.enum(RISK_COLOURS).nullable(),
+    scoreThen: z.number().nullable(),
+    change: z.number().nullable(),
+    trend: z.array(z.object({ day: z.string(), lowest: z.number(), last: z.number(), risk: z.enum(RISK_COLOURS) })),
+  })
+  .describe('RankedSite');
+
+/**
+ * GET /api/ranking?days=90 — the sites the user may see ranked by their live score, lowest first (a site without a
+ * score first of all: it cannot be judged), each with its score `days` ago and the lowest score of each day since.
+ */
+export function rankingRoutes(api: RouteTable, options: { live: LiveTwin; verdicts: VerdictHistory | undefined; now: () => number }): void {
+  const { live } = options;
+  api.add(
+    {
+      method: 'get',
+      path: '/api/ranking',
+      tags: ['audit'],
+      query: rankingQuery,
+      access: { kind: 'permission', permission: 'read' },
+      summary: 'The sites the user may see ranked by live score, lowest first, each with its trend over the last `days` (default 90) from the record',
+      responses: {
+        200: { description: 'the ranking', schema: z.array(rankedSchema) },
+        400: { description: 'a malformed query', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+        404: { description: 'this server keeps no history', schema: errorSchema },
+      },
+    },
+    async ({ ctx, query, user }) => {
+      const { verdicts } = options;
+      if (!verdicts) throw noHistory();
+      const now = options.now();
+      const since = now - query.days * DAY_MS;
+      const ranked: RankedSite[] = [];
+      for (const site of live.sites().filter((s) => canSee(user!, s.id))) {
+        const score = live.snapshot(site.id)?.score;
+        const then = (await verdicts.stateAsOf(site.id, since)).score;
+        ranked.push({
+          site: site.id,
+          name: site.name,
+          score: score?.score ?? null,
+          risk: score?.risk ?? null,
+          scoreThen: then?.score ?? null,
+          change: score && then ? Math.round((score.score - then.score) * 100) / 100 : null,
+          trend: scoreDays(await verdicts.scoreHistory(site.id, since, now)),
+        });
+      }
+      ctx.body = ranked.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.site.localeCompare(b.site));
+    },
+  );
+}
