@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadSite, type Alert } from '../model/index.ts';
-import { loadStandard } from '../standards/index.ts';
+import { checkLoadedSite, loadStandard } from '../standards/index.ts';
 import {
   lightningHistoryPoints,
   lightningReviewClause,
@@ -100,7 +100,8 @@ describe('the lightning warning review (MEM 2022: lead ≥ 10 min, ≥ 80 % vali
       passed: true,
       values: { warnings: 4, decided: 3, valid: 2, validShare: 0.667, meanLeadMinutes: 9, minLeadMinutes: 0, warnedRadiusKm: 5 },
     });
-    expect(record.ref).toBe('2 of 3 warnings valid (a strike within 5 km followed) since 2023-12-08; lead 9 min on average, 0 min at least');
+    // the reference is the span reviewed, in no language: the figures are in values, the pages say them in words
+    expect(record.ref).toBe('2023-12-08/2026-12-07');
   });
 
   it('history older than the 3 years reviewed is not read; with nothing decided the record carries no share nor lead (the clause: unknown)', async () => {
@@ -108,7 +109,15 @@ describe('the lightning warning review (MEM 2022: lead ≥ 10 min, ≥ 80 % vali
     expect(review).toEqual({ warnings: [], decided: 0, valid: 0 });
     const record = lightningReviewRecord(review, params, NOW);
     expect(record.values).toEqual({ warnings: 0, decided: 0, valid: 0, warnedRadiusKm: 5 });
-    expect(record.ref).toBe('no lightning warning decided since 2023-12-08: nothing to judge lead or validity on');
+    expect(record.ref).toBe('2023-12-08/2026-12-07');
+    // the clause on that record: unknown, and its Chinese reason is Chinese (no English note carried into it)
+    const report = checkLoadedSite({ ...site, evidence: [...site.evidence, record] }, 'zhoushan-demo.yaml', [standard], { now: NOW });
+    const judged = report.results.find((r) => r.clause === 'MEM2022-LIGHTNING-WARNING-QUALITY');
+    expect(judged?.verdict).toBe('unknown');
+    expect(judged?.reason).toEqual({
+      zh: '记录无法判定：记录中缺少判定所需的数值',
+      en: expect.stringMatching(/^the record does not decide it: it lacks a figure the clause needs \(No such key: \w+\)$/),
+    });
   });
 
   it('a warning that came back before its all clear is one warning, ending at its last all clear', () => {

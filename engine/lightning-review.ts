@@ -157,10 +157,9 @@ export function lightningReviewRecord(review: LightningReview, params: Lightning
   if (review.validShare !== undefined) values['validShare'] = review.validShare;
   if (review.meanLeadMinutes !== undefined) values['meanLeadMinutes'] = review.meanLeadMinutes;
   if (review.minLeadMinutes !== undefined) values['minLeadMinutes'] = review.minLeadMinutes;
-  const ref =
-    review.decided === 0
-      ? `no lightning warning decided since ${since}: nothing to judge lead or validity on`
-      : `${review.valid} of ${review.decided} warnings valid (a strike within ${params.warnedRadiusKm} km followed) since ${since}` +
-        (review.meanLeadMinutes === undefined ? '; no lead time (no valid warning)' : `; lead ${review.meanLeadMinutes} min on average, ${review.minLeadMinutes} min at least`);
-  return { kind: LIGHTNING_REVIEW_KIND, date: new Date(now).toISOString().slice(0, 10), by: 'ketwin (measured)', ref, passed: true, values };
+  const date = new Date(now).toISOString().slice(0, 10);
+  // the reference is the span reviewed (ISO 8601 interval), the same in either language: the figures are in values,
+  // and the pages say them in their own words
+  const ref = `${since}/${date}`;
+  return { kind: LIGHTNING_REVIEW_KIND, date, by: 'ketwin (measured)', ref, passed: true, values };
 }

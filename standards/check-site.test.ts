@@ -26,6 +26,11 @@ describe('checkSite: the design and evidence clauses of a site file, offline', (
     // the day's online rate and the lightning warning review are measured by the running twin: offline they are not known yet, never passed
     expect(report.results.filter((r) => r.verdict === 'unknown').map((r) => r.clause)).toEqual(['MEM-DQ-ONLINE-RATE', 'MEM-DQ-CLOCK', 'MEM2022-LIGHTNING-WARNING-QUALITY']);
     expect(report.counts.unknown).toBe(3);
+    // said in Chinese on the Chinese side: the record kind's code stays in the English reason only
+    expect(report.results.find((r) => r.clause === 'MEM-DQ-ONLINE-RATE')?.reason).toEqual({
+      zh: '尚未测得：该记录由运行中的孪生体实测',
+      en: 'not measured yet: data-quality-day is measured by the running twin',
+    });
     const text = formatCheckReport(report);
     expect(text).toContain('standard:   oil-depot-above-ground@1.1.0');
     expect(text).toContain('FAIL  GB50351-3.1.7-STEPS [design] D3: Dike crossing steps / 防火堤人行踏步');

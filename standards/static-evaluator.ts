@@ -112,7 +112,8 @@ function evaluateEvidence(
     const missing = [{ point: `record:${kind}`, value: null, quality: 'bad' as const, ts: ctx.now }];
     if (clause.evidence!.missing !== 'unknown') return { result: make('fail', missing, extra), changesAt: nextDated };
     const result = make('unknown', missing, extra);
-    result.reason = { zh: `尚未测得：${kind} 由运行中的孪生体实测`, en: `not measured yet: ${kind} is measured by the running twin` };
+    // the record kind's Chinese name lives with the page's words (ui/web lib/domain-words); the row already names the clause
+    result.reason = { zh: '尚未测得：该记录由运行中的孪生体实测', en: `not measured yet: ${kind} is measured by the running twin` };
     return { result, changesAt: nextDated };
   }
 
@@ -134,10 +135,11 @@ function evaluateEvidence(
       const ok = clause.programs.expression({ ...base.context, record });
       verdict = ok === true ? 'pass' : ok === false ? 'fail' : 'unknown';
     } catch (error) {
-      // a record whose figures do not decide the clause (a review with nothing to review): unknown, saying why in its own words
-      const result = make('unknown', evidence, { ...extra, error: (error as Error).message });
-      const why = typeof record['ref'] === 'string' ? record['ref'] : (error as Error).message;
-      result.reason = { zh: `记录无法判定：${why}`, en: `the record does not decide it: ${why}` };
+      // a record whose figures do not decide the clause (a review with nothing to review): unknown; the figure it lacks is in the error
+      const message = (error as Error).message;
+      const result = make('unknown', evidence, { ...extra, error: message });
+      const lacking = message.split('\n', 1)[0]!.trim(); // the message's first line ("No such key: …"), without the expression it quotes
+      result.reason = { zh: '记录无法判定：记录中缺少判定所需的数值', en: `the record does not decide it: it lacks a figure the clause needs (${lacking})` };
       return { result, changesAt: validUntil };
     }
   }
