@@ -177,6 +177,15 @@ describe('GET /api/sites/:id/rescore', () => {
     expect(await error(period(T0, T0 + 1000, 'oil-depot-above-ground@9.0.0'))).toMatch(
       /9\.0\.0 is not loaded \(loaded: oil-depot-above-ground@0\.1\.0, oil-depot-above-ground@1\.0\.0, oil-depot-above-ground@1\.1\.0\)/,
     );
+    // a loaded standard the site does not declare: the flood rules of a construction site are not an oil depot's
+    const flood = await loadStandard(`${root}standards/early-works-flood/1.0.0.yaml`);
+    const both = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: createRescorer([v1, flood]) });
+    try {
+      const res = await (await both.as('auditor')).fetch(period(T0, T0 + 1000, flood.key));
+      expect([res.status, await res.json()]).toEqual([400, { error: 'query.standard: zhoushan-demo is not scored by early-works-flood (it declares oil-depot-above-ground)' }]);
+    } finally {
+      await both.close();
+    }
     // a period with more readings than one request replays
     const small = await startSecuredServer([site], { telemetry: store, verdicts: store, rescore: createRescorer([v0, v1], { maxSamples: 1000 }) });
     try {

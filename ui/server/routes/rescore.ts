@@ -103,10 +103,10 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
       access: { kind: 'permission', permission: 'audit', site: (i) => i.params.id },
       siteExists: (id) => findSite(live, id) !== undefined,
       summary:
-        'Re-scores a period (at most 31 days) under a loaded standard version by replaying its stored readings, and compares verdicts and score with what was recorded; recorded in the audit log as history.rescore',
+        'Re-scores a period (at most 31 days) under a loaded version of a standard the site declares by replaying its stored readings, and compares verdicts and score with what was recorded; recorded in the audit log as history.rescore',
       responses: {
         200: { description: 'recorded and re-scored verdicts at the end of the period, clause by clause', schema: rescoreAnswer },
-        400: { description: 'a malformed query, a standard version that is not loaded, or too many readings', schema: errorSchema },
+        400: { description: 'a malformed query, a standard version that is not loaded or not of a standard the site declares, or too many readings', schema: errorSchema },
         401: { description: 'not signed in', schema: errorSchema },
         403: { description: 'not an auditor, admin or manager of this site', schema: errorSchema },
         404: { description: 'no such site, or this server keeps no history', schema: errorSchema },
@@ -119,6 +119,11 @@ export function rescoreRoutes(api: RouteTable, options: RescoreRouteOptions): vo
         throw new ClientError(400, 'bad-request', `query.standard: ${query.standard} is not loaded (loaded: ${rescore.standards.join(', ') || 'none'})`);
       }
       const site = findSite(live, params.id)!;
+      // another version of a standard the site is scored by, never a standard made for other sites
+      const standardId = query.standard.slice(0, query.standard.indexOf('@'));
+      if (!site.standards.includes(standardId)) {
+        throw new ClientError(400, 'bad-request', `query.standard: ${site.id} is not scored by ${standardId} (it declares ${site.standards.join(', ')})`);
+      }
       const warmUp = Math.max(0, ...site.points.map((p) => p.staleAfterMs));
       const start = Math.max(0, query.from - warmUp);
       const [samples, recorded] = await Promise.all([
