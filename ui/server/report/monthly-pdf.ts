@@ -1,8 +1,8 @@
 /** The office's monthly report of a set of sites as a PDF (pdfkit): each site's month, in Chinese and English. */
-import PDFDocument from 'pdfkit';
 import type { Logger } from 'pino';
-import type { Bilingual, RiskColour } from '../../../model/index.ts';
+import type { RiskColour } from '../../../model/index.ts';
 import type { ReportFont } from './fonts.ts';
+import { openPdf } from './pdf-document.ts';
 import { minutesAfter, type MonthSiteReport, type ScoreDay } from './monthly-data.ts';
 
 export interface MonthReportHeader {
@@ -53,36 +53,12 @@ export async function renderMonthlyPdf(
   font: ReportFont | undefined,
   logger?: Logger,
 ): Promise<{ pdf: Buffer; cjk: boolean }> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: { Title: `ketwin monthly report ${header.month}`, Author: header.generatedBy, Creator: 'ketwin', CreationDate: new Date(header.generatedAt) },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-  let cjk = false;
-  if (font) {
-    try {
-      doc.registerFont('body', font.file, font.family);
-      doc.font('body');
-      cjk = true;
-    } catch (error) {
-      logger?.warn({ err: error, font: font.file }, 'CJK font not usable; the monthly report is English only');
-    }
-  }
-  if (!cjk) doc.font('Helvetica');
-  const latin = (s: string) =>
-    cjk
-      ? s
-      : s
-          .replace(/[^\x20-\x7e\xa0-\xff]/g, '')
-          .replace(/\s{2,}/g, ' ')
-          .trim();
-  const bi = (b: Bilingual) => (cjk ? `${b.zh} / ${b.en}` : latin(b.en));
+  const { doc, cjk, latin, bi, finish } = openPdf(
+    { title: `ketwin monthly report ${header.month}`, author: header.generatedBy, createdAt: header.generatedAt },
+    font,
+    logger,
+    'monthly report',
+  );
   const zh = (s: string) => (cjk ? `${s} / ` : '');
 
   doc.fontSize(18).text(`${zh('月度报告')}Monthly report ${header.month}`);
@@ -174,6 +150,5 @@ export async function renderMonthlyPdf(
     .text(
       `This report is signed: its SHA-256 is signed with the Ed25519 key ${header.keyId} of this ketwin server; the signature is in the accompanying .sig file (ketwin report verify FILE).`,
     );
-  doc.end();
-  return { pdf: await done, cjk };
+  return { pdf: await finish(), cjk };
 }

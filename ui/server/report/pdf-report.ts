@@ -1,9 +1,9 @@
 /** The compliance report of one site as of an instant, as a PDF (pdfkit), in Chinese and English. */
-import PDFDocument from 'pdfkit';
 import type { Logger } from 'pino';
 import type { Bilingual, RiskColour, SiteScore, Verdict } from '../../../model/index.ts';
 import type { ClauseView } from '../api-types.ts';
 import type { ReportFont } from './fonts.ts';
+import { openPdf } from './pdf-document.ts';
 
 export interface ReportData {
   site: { id: string; name: Bilingual };
@@ -49,43 +49,12 @@ function value(v: unknown): string {
 
 /** Renders the report; a missing CJK font gives an English-only report with a notice, never an error. */
 export async function renderPdfReport(data: ReportData, font: ReportFont | undefined, logger?: Logger): Promise<PdfResult> {
-  const doc = new PDFDocument({
-    size: 'A4',
-    margin: 48,
-    info: {
-      Title: `ketwin compliance report ${data.site.id} ${iso(data.at)}`,
-      Author: data.generatedBy,
-      Creator: 'ketwin',
-      CreationDate: new Date(data.generatedAt),
-    },
-  });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve, reject) => {
-    doc.on('end', () => resolve(Buffer.concat(chunks)));
-    doc.on('error', reject);
-  });
-
-  let cjk = false;
-  if (font) {
-    try {
-      doc.registerFont('body', font.file, font.family);
-      doc.font('body');
-      cjk = true;
-    } catch (error) {
-      logger?.warn({ err: error, font: font.file }, 'CJK font not usable; the report is English only');
-    }
-  }
-  if (!cjk) doc.font('Helvetica');
-  // Without a CJK font only Latin-1 can be drawn: Chinese is left out rather than drawn as garbage.
-  const latin = (s: string) =>
-    cjk
-      ? s
-      : s
-          .replace(/[^\x20-\x7e\xa0-\xff]/g, '')
-          .replace(/\s{2,}/g, ' ')
-          .trim();
-  const bi = (b: Bilingual) => (cjk ? `${b.zh} / ${b.en}` : latin(b.en));
+  const { doc, cjk, latin, bi, finish } = openPdf(
+    { title: `ketwin compliance report ${data.site.id} ${iso(data.at)}`, author: data.generatedBy, createdAt: data.generatedAt },
+    font,
+    logger,
+    'report',
+  );
 
   doc.fontSize(18).text(cjk ? '合规报告 / Compliance report' : 'Compliance report');
   doc.moveDown(0.3).fontSize(14).text(bi(data.site.name));
@@ -138,6 +107,5 @@ export async function renderPdfReport(data: ReportData, font: ReportFont | undef
     .fontSize(8)
     .fillColor('#555555')
     .text(`This report is signed: its SHA-256 is signed with the Ed25519 key ${data.keyId} of this ketwin server; the signature is in the accompanying .sig file.`);
-  doc.end();
-  return { pdf: await done, cjk };
+  return { pdf: await finish(), cjk };
 }
