@@ -1,5 +1,5 @@
 /** The web app's words for the duties of a major hazard: due items, commitments, transfers, the lightning review, responsible persons. */
-import type { Lang } from './i18n.ts';
+import type { Lang } from './lang.ts';
 
 export const duties = {
   dueList: { zh: '到期事项（演练、检查、检验）', en: 'Due items (drills, checks, inspections)' },

@@ -1,7 +1,8 @@
 /** Every UI string, in Chinese and English (the catalogue is strings.ts), and the formats of numbers and durations. */
+import type { Lang } from './lang.ts';
 import { strings } from './strings.ts';
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from './lang.ts';
 
 export type StringKey = keyof typeof strings;
 

@@ -1,5 +1,5 @@
 /** The web app's own words, in Chinese and English: one entry per key (i18n.ts looks them up). */
-import type { Lang } from './i18n.ts';
+import type { Lang } from './lang.ts';
 import { duties } from './duty-strings.ts';
 
 const general = {

@@ -1,0 +1,2 @@
+/** The languages the web app speaks. */
+export type Lang = 'zh' | 'en';
