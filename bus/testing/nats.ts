@@ -18,14 +18,15 @@ export function uniquePrefix(): string {
   return `t${Date.now().toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** deletes every stream named `<prefix>_…` (a test's own) */
+/** deletes every stream named `<prefix>_…` and every key-value bucket of that prefix (a test's own) */
 export async function deleteStreams(url: string, prefix: string): Promise<number> {
   const nc = await connect({ servers: url, timeout: 3000 });
   try {
     const jsm = await jetstreamManager(nc);
     let deleted = 0;
     for await (const name of jsm.streams.names()) {
-      if (name.startsWith(`${prefix}_`)) {
+      // the prefix's streams, and its key-value buckets (the site leases: a bucket is a stream KV_<bucket>)
+      if (name.startsWith(`${prefix}_`) || name.startsWith(`KV_${prefix}_`)) {
         await jsm.streams.delete(name);
         deleted++;
       }
