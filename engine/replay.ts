@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Alert, ClauseResult, LiveEvent, Sample, Site, SiteScore, SiteSnapshot } from '../model/index.ts';
 import type { Standard } from '../standards/index.ts';
 import { createEngine, type Engine } from './engine.ts';
+import { clauseKey } from './site-clauses.ts';
 
 /** A virtual clock at epoch ms `start`, and how to move it. */
 export interface VirtualClock {
@@ -107,7 +108,7 @@ export function resultsAsOf(results: readonly ClauseResult[], at: number): Claus
   const latest = new Map<string, ClauseResult>();
   for (const r of results) {
     if (r.since > at) continue;
-    const key = `${r.clause}\u0000${r.subject}`;
+    const key = clauseKey(r.clause, r.subject);
     const before = latest.get(key);
     if (!before || r.since >= before.since) latest.set(key, r);
   }
