@@ -1,8 +1,9 @@
 import { pino, type Logger } from 'pino';
 import { systemClock, type CapSource, type Point, type SampleValue } from '../../model/index.ts';
 import { createOnlineSignal } from '../online-signal.ts';
-import { createSourceFigures, sourceStats } from '../source-figures.ts';
-import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createSourceFigures } from '../source-figures.ts';
+import { sourceLife } from '../source-life.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source } from '../source.ts';
 import { createWarnLimiter } from '../warn-limiter.ts';
 import { CapFeedError, readCapDocument, type CapAlert } from './cap-feed.ts';
 import { warningInForce, type SitePlace, type WarningState } from './warnings-in-force.ts';
@@ -33,21 +34,8 @@ export function createCapSource(options: CapSourceOptions): Source {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
   const now = options.now ?? systemClock.now;
   const figures = createSourceFigures(now);
-  let running: { stop(): Promise<void> } | undefined;
 
-  return {
-    id: source.id,
-    async start(sink) {
-      if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = poll(sink);
-    },
-    async stop() {
-      const current = running;
-      running = undefined;
-      await current?.stop();
-    },
-    stats: (): SourceStats => sourceStats(source.id, 'cap', figures),
-  };
+  return sourceLife(source.id, 'cap', where, figures, (sink) => poll(sink));
 
   function poll(sink: SampleSink): { stop(): Promise<void> } {
     const warnings = createWarnLimiter(logger, { now });

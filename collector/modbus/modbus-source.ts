@@ -1,7 +1,8 @@
 import { pino, type Logger } from 'pino';
 import { systemClock, type ModbusSource, type Point, type SampleValue } from '../../model/index.ts';
-import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
-import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createSourceFigures, type SourceFigures } from '../source-figures.ts';
+import { sourceLife } from '../source-life.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source } from '../source.ts';
 import { createOnlineSignal } from '../online-signal.ts';
 import { createWarnLimiter } from '../warn-limiter.ts';
 import { decodeRegister } from './decode.ts';
@@ -34,21 +35,8 @@ export function createModbusSource(options: ModbusSourceOptions): Source {
   const plan = planRequests(options.points);
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
   const figures = createSourceFigures(options.now);
-  let running: { stop(): Promise<void> } | undefined;
 
-  return {
-    id: source.id,
-    async start(sink) {
-      if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = poll({ ...options, logger, where, target, plan, figures }, sink);
-    },
-    async stop() {
-      const current = running;
-      running = undefined;
-      await current?.stop();
-    },
-    stats: (): SourceStats => sourceStats(source.id, 'modbus', figures),
-  };
+  return sourceLife(source.id, 'modbus', where, figures, (sink) => poll({ ...options, logger, where, target, plan, figures }, sink));
 }
 
 /** Where the device is: a TCP host and port, or a serial line. */

@@ -3,8 +3,9 @@ import { connect, type IClientOptions, type MqttClient } from 'mqtt';
 import { pino, type Logger } from 'pino';
 import { isSparkplugMapping, systemClock, type MqttSource, type Point, type SampleValue } from '../../model/index.ts';
 import { createOnlineSignal } from '../online-signal.ts';
-import { createSourceFigures, sourceStats } from '../source-figures.ts';
-import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createSourceFigures } from '../source-figures.ts';
+import { sourceLife } from '../source-life.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source } from '../source.ts';
 import { createWarnLimiter } from '../warn-limiter.ts';
 import { createJsonPoints } from './json-points.ts';
 import type { Reading } from './reading.ts';
@@ -51,21 +52,8 @@ export function createMqttSource(options: MqttSourceOptions): Source {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
   const now = options.now ?? systemClock.now;
   const figures = createSourceFigures(now);
-  let running: { stop(): Promise<void> } | undefined;
 
-  return {
-    id: source.id,
-    async start(sink) {
-      if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = subscribe(sink);
-    },
-    async stop() {
-      const current = running;
-      running = undefined;
-      await current?.stop();
-    },
-    stats: (): SourceStats => sourceStats(source.id, 'mqtt', figures),
-  };
+  return sourceLife(source.id, 'mqtt', where, figures, (sink) => subscribe(sink));
 
   function subscribe(sink: SampleSink): { stop(): Promise<void> } {
     const initialDelay = options.reconnect?.initialDelayMs ?? 500;

@@ -1,8 +1,9 @@
 import { OPCUAClient, resolveNodeId, type ClientSession, type ClientSubscription, type OPCUACertificateManager } from 'node-opcua';
 import { pino, type Logger } from 'pino';
 import { systemClock, type OpcuaSource, type Point, type Sample, type SampleValue } from '../../model/index.ts';
-import { createSourceFigures, sourceStats, type SourceFigures } from '../source-figures.ts';
-import { CollectorError, onlinePointId, type SampleSink, type Source, type SourceStats } from '../source.ts';
+import { createSourceFigures, type SourceFigures } from '../source-figures.ts';
+import { sourceLife } from '../source-life.ts';
+import { CollectorError, onlinePointId, type SampleSink, type Source } from '../source.ts';
 import { createOnlineSignal } from '../online-signal.ts';
 import { createWarnLimiter } from '../warn-limiter.ts';
 import { dataValueToSample } from './data-value-to-sample.ts';
@@ -39,21 +40,8 @@ export function createOpcuaSource(options: OpcuaSourceOptions): Source {
   const logger = (options.logger ?? pino({ level: 'silent' })).child({ site, source: source.id, endpoint: source.endpoint });
   const now = options.now ?? systemClock.now;
   const figures = createSourceFigures(now);
-  let running: { stop(): Promise<void> } | undefined;
 
-  return {
-    id: source.id,
-    async start(sink) {
-      if (running) throw new CollectorError('COLLECTOR_STATE', `${where}: already started`);
-      running = run({ ...options, points, logger, where, security, now, figures }, sink);
-    },
-    async stop() {
-      const current = running;
-      running = undefined;
-      await current?.stop();
-    },
-    stats: (): SourceStats => sourceStats(source.id, 'opcua', figures),
-  };
+  return sourceLife(source.id, 'opcua', where, figures, (sink) => run({ ...options, points, logger, where, security, now, figures }, sink));
 }
 
 function validate({ source, points }: OpcuaSourceOptions, where: string): Point[] {
