@@ -2,6 +2,23 @@
 // `copies` times side by side (ids suffixed _<n>), so every point is read by the demo standard.
 import type { Site } from '../model/index.ts';
 
+/** a quiet depot's readings by point name: live, in range, nothing burning or open (the figures are for normal operation) */
+export const QUIET_READINGS: Record<string, number | boolean> = {
+  level: 10,
+  temperature: 30,
+  shell_temperature: 30,
+  water_level: 0.05,
+  gas: 2,
+  pressure: 0.25,
+  concentrate_level: 90,
+  fuel_level: 90,
+  wind_speed: 3,
+  wind_direction: 90,
+  air_temperature: 20,
+  ready: true,
+  mains_available: true,
+};
+
 /**
  * A depot of about `points` points: the demo copied `copies` times (every copy read by the standard),
  * topped up with plain readings on its tanks (extra temperatures along the shell, as a large depot

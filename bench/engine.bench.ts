@@ -14,7 +14,7 @@ import { asyncScheduler, VirtualTimeScheduler } from 'rxjs';
 import { loadSite, type Sample, type Site } from '../model/index.ts';
 import { loadStandard, type Standard } from '../standards/index.ts';
 import { createEngine } from '../engine/index.ts';
-import { syntheticSite } from './engine-bench-sites.ts';
+import { QUIET_READINGS, syntheticSite } from './engine-bench-sites.ts';
 
 const root = new URL('..', import.meta.url).pathname;
 const site = await loadSite(`${root}sites/zhoushan-demo.yaml`);
@@ -193,29 +193,13 @@ async function measureLatency(rate: number, secondsToRun: number) {
 }
 
 function memory(demo: Site, std: Standard) {
-  /** a quiet depot's readings by point name: live, in range, nothing burning or open (the memory figure is for normal operation) */
-  const quiet: Record<string, number | boolean> = {
-    level: 10,
-    temperature: 30,
-    shell_temperature: 30,
-    water_level: 0.05,
-    gas: 2,
-    pressure: 0.25,
-    concentrate_level: 90,
-    fuel_level: 90,
-    wind_speed: 3,
-    wind_direction: 90,
-    air_temperature: 20,
-    ready: true,
-    mains_available: true,
-  };
   const copies = Number(process.env['BENCH_COPIES'] ?? 10);
   const sites = Array.from({ length: 100 }, (_, i) => syntheticSite(demo, `synthetic-${i}`, copies, 2000));
   // live, on the real clock: a virtual scheduler re-sorts its queue on every timer, which 100 sites' link watches, clause delays and static-clause expiries make slow
   const many = createEngine({ sites, standards: [std], scheduler: asyncScheduler });
   let clauseSubjects = 0;
   for (const s of sites) {
-    for (const p of s.points) many.ingest({ site: s.id, point: p.id, value: quiet[p.name] ?? (p.unit === 'bool' ? false : 1), quality: 'good', ts: Date.now() });
+    for (const p of s.points) many.ingest({ site: s.id, point: p.id, value: QUIET_READINGS[p.name] ?? (p.unit === 'bool' ? false : 1), quality: 'good', ts: Date.now() });
     clauseSubjects += many.snapshot(s.id)!.results.length;
   }
   return { sites: sites.length, demoCopies: copies, pointsPerSite: sites[0]!.points.length, clauseSubjects };

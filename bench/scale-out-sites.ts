@@ -3,7 +3,7 @@
 // build the same sites from the same numbers.
 import { resolve } from 'node:path';
 import { loadSite, type Sample, type Site } from '../model/index.ts';
-import { syntheticSite } from './engine-bench-sites.ts';
+import { QUIET_READINGS, syntheticSite } from './engine-bench-sites.ts';
 
 export interface ScaleOutSize {
   sites: number;
@@ -22,27 +22,10 @@ export async function scaleOutSites(size: ScaleOutSize, only?: readonly number[]
   return indexes.map((i) => syntheticSite(demo, siteId(i), copies, size.points));
 }
 
-/** a quiet depot's readings by point name: live, in range, nothing burning or open */
-const QUIET: Record<string, number | boolean> = {
-  level: 10,
-  temperature: 30,
-  shell_temperature: 30,
-  water_level: 0.05,
-  gas: 2,
-  pressure: 0.25,
-  concentrate_level: 90,
-  fuel_level: 90,
-  wind_speed: 3,
-  wind_direction: 90,
-  air_temperature: 20,
-  ready: true,
-  mains_available: true,
-};
-
 /** every point of a site read once at `ts`; numbers move a little each round (a flat reading is suspect) */
 export function siteRound(site: Site, round: number, ts: number): Sample[] {
   return site.points.map((p) => {
-    const quiet = QUIET[p.name] ?? (p.unit === 'bool' ? false : 1);
+    const quiet = QUIET_READINGS[p.name] ?? (p.unit === 'bool' ? false : 1);
     const value = typeof quiet === 'number' ? quiet + (round % 10) * 0.001 : quiet;
     return { site: site.id, point: p.id, value, quality: 'good', ts };
   });
