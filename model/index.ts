@@ -48,3 +48,19 @@ export { escalationSchema, CONTACT_ROLES, WEBHOOK_FORMATS, type EscalationPolicy
 export { textProblem, findBadText } from './text.ts';
 export { yamlValue, type YamlValue } from './yaml-value.ts';
 export { TRANSFER_DIRECTIONS, type TransferDeclaration } from './transfers.ts';
+export {
+  EXERCISE_STATES,
+  EXERCISE_ACTIONS,
+  EXERCISE_REPORTS,
+  EXERCISE_MARK,
+  isExerciseReport,
+  exerciseAlertId,
+  exerciseOfAlert,
+  type ExerciseState,
+  type ExerciseAction,
+  type ExerciseReport,
+  type ExerciseEntry,
+  type ExerciseRequirement,
+  type ExerciseTiming,
+  type Exercise,
+} from './exercise.ts';

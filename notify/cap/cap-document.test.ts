@@ -38,6 +38,18 @@ describe('CAP documents', () => {
     expect(test).toContain('<status>Test</status>');
   });
 
+  it('heads every message of an exercise with its mark, the all clear too, in both languages', () => {
+    const headlines = (msgType: 'Alert' | 'Cancel') =>
+      [
+        ...buildCapDocument({ alert: incidentAlert({ exercise: true }), identifier: 'X', sender: 's', sent: T0, msgType, references: [] }).matchAll(
+          /<headline>([^<]*)<\/headline>/g,
+        ),
+      ].map((m) => m[1]);
+    expect(headlines('Alert')).toHaveLength(2);
+    for (const h of [...headlines('Alert'), ...headlines('Cancel')]) expect(h).toMatch(/^(【演练】|\[EXERCISE\] )/);
+    expect(headlines('Cancel')).toEqual(expect.arrayContaining([expect.stringMatching(/^【演练】解除：/), expect.stringMatching(/^\[EXERCISE\] All clear: /)]));
+  });
+
   it('gives a plain alarm the site as its area', async () => {
     const xml = buildCapDocument({ alert: plainAlarm(), identifier: 'X', sender: 's', sent: T0, msgType: 'Alert', references: [], site });
     expect(await capSchemaErrors(xml)).toEqual([]);

@@ -5,7 +5,7 @@
  */
 import { create } from 'xmlbuilder2';
 import type { XMLBuilder } from 'xmlbuilder2/lib/interfaces.js';
-import { awaitingClose, type Alert, type Bilingual } from '../../model/index.ts';
+import { awaitingClose, EXERCISE_MARK, type Alert, type Bilingual } from '../../model/index.ts';
 import { siteArea, zonesToAreas, type CapArea, type SitePlace } from './area.ts';
 import { capDateTime } from './identifier.ts';
 import { CAP_SEVERITY, hazardWords, urgencyOf, WARNING_LEVEL } from './vocabulary.ts';
@@ -118,7 +118,8 @@ function info(root: XMLBuilder, input: CapDocumentInput, lang: 'zh' | 'en', lang
 function headline(input: CapDocumentInput, lang: 'zh' | 'en', event: string): string {
   const where = input.site?.name[lang] ?? input.alert.site;
   const subjects = input.alert.subjects.join(', ');
-  const prefix = input.msgType === 'Cancel' ? (lang === 'zh' ? '解除：' : 'All clear: ') : input.alert.exercise ? (lang === 'zh' ? '【演练】' : '[EXERCISE] ') : '';
+  // an exercise's every message says so first, its all clear too
+  const prefix = `${input.alert.exercise === true ? EXERCISE_MARK[lang] : ''}${input.msgType === 'Cancel' ? (lang === 'zh' ? '解除：' : 'All clear: ') : ''}`;
   const line = lang === 'zh' ? `${prefix}${where} ${subjects} ${event}` : `${prefix}${event} at ${where}${subjects ? ` (${subjects})` : ''}`;
   return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }

@@ -3,7 +3,7 @@
  * later ones Updates that reference every message before them, the clearing one a Cancel;
  * nothing after the Cancel. Renders each message as CAP XML and as the JSON webhook body.
  */
-import type { Alert, Bilingual } from '../../model/index.ts';
+import { EXERCISE_MARK, type Alert, type Bilingual } from '../../model/index.ts';
 import type { IssuedCap, JournalState } from '../journal.ts';
 import type { SitePlace } from './area.ts';
 import { buildCapDocument, capStatus, type CapMsgType, type CapReference } from './cap-document.ts';
@@ -52,10 +52,11 @@ export function issueCap(state: JournalState, alert: Alert, context: IssueContex
   const xml = buildCapDocument({ alert, identifier, sender: context.sender, sent, msgType, references, test: context.test, site: context.site, senderName: context.senderName });
   const event = hazardWords(alert).event;
   const place = context.site?.name ?? { zh: alert.site, en: alert.site };
+  const mark = alert.exercise === true ? EXERCISE_MARK : { zh: '', en: '' };
   const headline =
     msgType === 'Cancel'
-      ? { zh: `解除：${place.zh} ${event.zh}`, en: `All clear: ${event.en} at ${place.en}` }
-      : { zh: `${place.zh} ${event.zh}`, en: `${event.en} at ${place.en}` };
+      ? { zh: `${mark.zh}解除：${place.zh} ${event.zh}`, en: `${mark.en}All clear: ${event.en} at ${place.en}` }
+      : { zh: `${mark.zh}${place.zh} ${event.zh}`, en: `${mark.en}${event.en} at ${place.en}` };
   const json = JSON.stringify({
     type: 'ketwin.alert',
     identifier,

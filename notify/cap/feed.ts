@@ -1,4 +1,5 @@
 /** The CAP feed of the sites a reader may see, from the latest message of each alert. */
+import { EXERCISE_MARK } from '../../model/index.ts';
 import type { JournalState } from '../journal.ts';
 import { buildAtomFeed } from './atom-feed.ts';
 
@@ -20,7 +21,8 @@ export function capFeedOf(state: JournalState, request: CapFeedRequest, now: num
       identifier: l.identifier,
       sent: l.sent,
       site: l.site,
-      title: `${l.status === 'Exercise' ? '[EXERCISE] ' : ''}${l.headline.en} / ${l.headline.zh}`,
+      // an exercise's headline begins with its mark (cap-issuer.ts); one from before it did is marked here
+      title: `${l.status === 'Exercise' && !l.headline.en.startsWith(EXERCISE_MARK.en) ? EXERCISE_MARK.en : ''}${l.headline.en} / ${l.headline.zh}`,
       summary: `${l.msgType} (${l.status})`,
       xml: state.docs[l.capDoc]!,
     }));
