@@ -122,6 +122,8 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 },
   },
   { route: 'GET /api/ranking', method: 'GET', path: '/api/ranking', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  // the land around the sites the user sees (none: an empty map)
+  { route: 'GET /api/map', method: 'GET', path: '/api/map', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   // the office's monthly report: for those who audit, of the sites they may see (none: 404)
   {
     route: 'GET /api/reports/monthly',

@@ -25,6 +25,7 @@ import { compareRoutes } from './routes/compare.ts';
 import { inspectionRoutes } from './routes/inspections.ts';
 import { dueRoutes } from './routes/due.ts';
 import { rankingRoutes } from './routes/ranking.ts';
+import { mapRoutes } from './routes/map.ts';
 import { responsibilityRoutes } from './routes/responsibility.ts';
 import { commitmentRoutes, type CommitmentLog } from './routes/commitments.ts';
 import { transferRoutes, type TransferDesk } from './routes/transfers.ts';
@@ -138,6 +139,7 @@ export function createApp(options: AppOptions): Koa {
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
   dueRoutes(api, { live: options.live, now });
   rankingRoutes(api, { live: options.live, verdicts: options.verdicts, now });
+  mapRoutes(api, { live: options.live });
   responsibilityRoutes(api, options.live);
   commitmentRoutes(api, { live: options.live, commitments: options.commitments, audit, now });
   transferRoutes(api, { live: options.live, transfers: options.transfers, audit, now });
