@@ -19,3 +19,4 @@ export {
   type LightningReview,
   type LightningReviewParams,
 } from './lightning-review.ts';
+export { createShadowTwin, type ShadowTwin, type ShadowTwinOptions, type InjectedSamples } from './exercise/shadow-twin.ts';
