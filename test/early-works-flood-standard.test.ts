@@ -53,9 +53,9 @@ function verdict(clause: string, samples: Record<string, SampleValue>, options: 
 }
 
 describe('early-works-flood@1.0.0 on an early work', () => {
-  it('loads: 14 clauses, the CMA rainstorm signal levels as data with their source', () => {
+  it('loads: 15 clauses (the siren test among them), the CMA rainstorm signal levels as data with their source', () => {
     expect(standard.key).toBe('early-works-flood@1.0.0');
-    expect(standard.clauses).toHaveLength(14);
+    expect(standard.clauses).toHaveLength(15);
     const barrier = standard.clauses.find((c) => c.id === 'EWF-BARRIER-WARNING')!;
     expect(barrier.params['signalRainMm']).toMatchObject({ value: { blue: 50, yellow: 50, orange: 50, red: 100 }, unit: 'mm' });
     expect(barrier.params['signalHours']?.value).toEqual({ blue: 12, yellow: 6, orange: 3, red: 3 });

@@ -12,6 +12,7 @@ import { createProtectionLostWatchers } from './protection-lost.ts';
 import { createSuspectedAttackWatchers } from './suspected-attack.ts';
 import { createSpillToSeaWatchers } from './spill-to-sea.ts';
 import { createCommsLossWatchers } from '../comms-loss.ts';
+import { createSirenTestWatchers } from '../siren-test/index.ts';
 
 /** Every hazard model the standard gives parameters for, on every subject it applies to. */
 export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
@@ -32,5 +33,7 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
     ...(hazards.lightning ? createLightningWatchers(context, hazards.lightning) : []),
     ...(hazards['shutoff-valve'] ? createShutoffValveWatchers(context, hazards['shutoff-valve']) : []),
+    // the siren test's pattern is its evidence clause's params (a test, not a hazard)
+    ...createSirenTestWatchers(context),
   ];
 }
