@@ -8,8 +8,9 @@
 import type { Lang } from './i18n.ts';
 
 /** the IANA zone of this browser: used where a page shows no single site */
+let browserZone: string | undefined;
 export function browserTimeZone(): string {
-  return new Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return (browserZone ??= new Intl.DateTimeFormat().resolvedOptions().timeZone);
 }
 
 const INTL_LOCALE: Record<Lang, string> = { zh: 'zh-CN', en: 'en-GB' };
@@ -69,12 +70,18 @@ const STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['second', 1000],
 ];
 
+const relativeFormats = new Map<Lang, Intl.RelativeTimeFormat>();
+function relativeFormat(lang: Lang): Intl.RelativeTimeFormat {
+  let f = relativeFormats.get(lang);
+  if (!f) relativeFormats.set(lang, (f = new Intl.RelativeTimeFormat(INTL_LOCALE[lang], { numeric: 'auto', style: 'short' })));
+  return f;
+}
+
 /** "3 min ago", "in 2 hr", "3分钟前": the largest whole unit of the distance from `now` */
 export function formatRelative(lang: Lang, ms: number, now: number): string {
   const distance = ms - now;
   const [unit, size] = STEPS.find(([, size]) => Math.abs(distance) >= size) ?? STEPS.at(-1)!;
-  const f = new Intl.RelativeTimeFormat(INTL_LOCALE[lang], { numeric: 'auto', style: 'short' });
-  return f.format(Math.trunc(distance / size), unit);
+  return relativeFormat(lang).format(Math.trunc(distance / size), unit);
 }
 
 /**

@@ -18,12 +18,24 @@ export function defaultLang(languages: readonly string[]): Lang {
   return languages[0]?.toLowerCase().startsWith('zh') ? 'zh' : 'en';
 }
 
+/** built once per language and shape: an Intl formatter costs far more to build than to use, and the site page formats hundreds of values as it opens */
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function numberFormat(lang: Lang, shape: 'percent' | 'plain'): Intl.NumberFormat {
+  const key = `${lang}|${shape}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', shape === 'percent' ? { style: 'percent', maximumFractionDigits: 0 } : { maximumFractionDigits: 2 });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
 export function formatPercent(lang: Lang, share: number): string {
-  return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(share);
+  return numberFormat(lang, 'percent').format(share);
 }
 
 export function formatValue(lang: Lang, value: unknown): string {
-  if (typeof value === 'number') return new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', { maximumFractionDigits: 2 }).format(value);
+  if (typeof value === 'number') return numberFormat(lang, 'plain').format(value);
   if (typeof value === 'boolean') return value ? (lang === 'zh' ? '是' : 'yes') : lang === 'zh' ? '否' : 'no';
   if (value === null || value === undefined) return '—';
   return typeof value === 'string' ? value : JSON.stringify(value);
