@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Bilingual, ClauseResult, Evidence, Point, Sample, Verdict } from '../model/index.ts';
-import { readsAsset, staticBase, type CelProgram, type CompiledClause, type SiteCel, type Standard } from '../standards/index.ts';
+import { readsAsset, staticBase, type CelProgram, type CompiledClause, type Positional, type SiteCel, type Standard } from '../standards/index.ts';
 import { EngineError } from './engine-errors.ts';
 
 /** What a clause is evaluated on: an asset, or the site itself. */
@@ -90,10 +90,14 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
   // the asset, params, site and derived values stay as they are: what reads only them is computed once per
   // subject (standards/expression-compiler.ts), and the programs read the other names by position
   const usable = base.applicable && base.broken === undefined;
-  const specialize = (program: CelProgram) =>
+  const specialize = (program: CelProgram): Positional =>
     usable && program.specialize ? program.specialize(base.context, names) : (v: unknown[]) => program({ ...base.context, ...Object.fromEntries(names.map((n, i) => [n, v[i]])) });
   const expression = specialize(clause.programs.expression!);
   const compute = clause.programs.compute.map(([name, program]) => [names.indexOf(name), name, specialize(program)] as const);
+  // the computed values the verdict needs, worked out on each evaluation; the rest (an inventory shown with the
+  // verdict) only when the verdict changes — none when a known operand decides the expression on this subject
+  const forVerdict = expression.constant ? [] : compute.filter(([, name]) => clause.computeForVerdict.has(name));
+  const forEvidence = compute.filter((c) => !forVerdict.includes(c));
   const deadband = Object.entries(clause.deadband).map(([name, band]) => [names.indexOf(clause.bindings.find((b) => b.name === name)!.variable), band] as const);
 
   const makeResult = (verdict: Verdict, evidence: Evidence[], since: number, computed?: Record<string, unknown>, reason?: Bilingual): ClauseResult => ({
@@ -114,15 +118,16 @@ export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectR
     });
   /** the clause's verdict on the readings now in `values` (computed values are left in it) */
   const judge = (): unknown => {
-    for (let i = 0; i < compute.length; i++) {
-      const [position, , program] = compute[i]!;
+    for (let i = 0; i < forVerdict.length; i++) {
+      const [position, , program] = forVerdict[i]!;
       values[position] = program(values);
     }
     return expression(values);
   };
-  /** the computed values a verdict rests on, copied out of the values */
+  /** the computed values a verdict rests on, copied out of the values (after a judge() on the same readings) */
   const computedNow = (): Record<string, unknown> | undefined => {
     if (compute.length === 0) return undefined;
+    for (const [position, , program] of forEvidence) values[position] = program(values);
     const computed: Record<string, unknown> = {};
     for (const [position, name] of compute) computed[name] = values[position];
     return computed;

@@ -3,7 +3,7 @@ import { ASSET_KINDS, type AssetKind, type Unit } from '../model/index.ts';
 import type { CelModel, CelObject } from './cel-model.ts';
 import { parseDuration, type Duration } from './duration.ts';
 import { staticPaths } from './expression-paths.ts';
-import { withFastPath, type ParsedCel } from './expression-compiler.ts';
+import { withFastPath, type ParsedCel, type Positional } from './expression-compiler.ts';
 import type { ClauseDefinition, StandardDefinition } from './standard-schema.ts';
 import type { StandardIssue } from './standard-errors.ts';
 import { placeholders } from './templates.ts';
@@ -11,7 +11,7 @@ import { placeholders } from './templates.ts';
 /** A checked, parsed CEL expression, ready to evaluate against a context. */
 export type CelProgram = ((context: Record<string, unknown>) => unknown) & {
   /** the same program for one subject: `fixed` names known, `names[i]` read from `values[i]` (standards/expression-compiler.ts) */
-  specialize?(fixed: Readonly<Record<string, unknown>>, names: readonly string[]): (values: unknown[]) => unknown;
+  specialize?(fixed: Readonly<Record<string, unknown>>, names: readonly string[]): Positional;
 };
 
 export type ReadType = 'double' | 'bool';
@@ -48,6 +48,12 @@ export interface CompiledClause extends ClauseDefinition {
   /** the clause's params as a CEL value */
   paramsValue: CelObject;
   programs: { expression?: CelProgram; when?: CelProgram; derive: [string, CelProgram][]; compute: [string, CelProgram][] };
+  /**
+   * The computed values the expression reads, itself or through other computed values; the others are
+   * only recorded with a verdict, so the engine computes them when the verdict changes. Found by name in
+   * the source text: a name that is also a field or inside a string is counted too (more, never fewer).
+   */
+  computeForVerdict: ReadonlySet<string>;
 }
 
 const RESERVED = new Set(['asset', 'site', 'params', 'name', 'subject', 'record']);
@@ -148,6 +154,7 @@ export function compileClause(clause: ClauseDefinition, index: number, points: S
       validFor,
       paramsValue,
       programs: { expression, when, derive, compute },
+      computeForVerdict: computeRead(clause.expression ?? '', clause.compute),
     },
     issues,
   };
@@ -232,4 +239,20 @@ function describeCelError(error: unknown, source: string): string {
   const summary = e.summary ?? e.message?.split('\n')[0] ?? String(error);
   const position = e.range?.start ?? e.node?.pos;
   return position === undefined ? `${summary} in ${JSON.stringify(source)}` : `${summary} at position ${position + 1} of ${JSON.stringify(source)}`;
+}
+
+/** the computed names `source` reads, directly or through the computed values it reads */
+function computeRead(source: string, compute: Readonly<Record<string, string>>): Set<string> {
+  const names = Object.keys(compute);
+  const reads = (text: string) => names.filter((name) => new RegExp(`(?<![\\w$])${name}(?![\\w$])`).test(text));
+  const found = new Set<string>();
+  const visit = (text: string) => {
+    for (const name of reads(text))
+      if (!found.has(name)) {
+        found.add(name);
+        visit(compute[name]!);
+      }
+  };
+  visit(source);
+  return found;
 }

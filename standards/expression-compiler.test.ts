@@ -20,6 +20,23 @@ describe('expression fast path', () => {
     // as it reports a name the program is not given
     expect(() => fast.specialize({}, ['x'])([1])).toThrow(/k/);
   });
+
+  it('is constant when a known operand decides && or || on either side, whatever the other one gives', () => {
+    const env = new Environment().registerVariable('x', 'double').registerVariable('l', 'list<double>').registerVariable('k', 'bool');
+    const fast = (source: string) => {
+      const program = env.parse(source);
+      expect(program.check().valid).toBe(true);
+      return withFastPath(program as unknown as ParsedCel);
+    };
+    const decided = fast('l[3] < x || k').specialize({ k: true }, ['x', 'l']);
+    expect(decided.constant).toBe(true);
+    expect(decided([1, []])).toBe(true); // cel-js too: an index out of range gives way to `|| true`
+    expect(fast('l[3] < x || k').slow({ x: 1, l: [], k: true })).toBe(true);
+    expect(fast('k && l[0] > x').specialize({ k: false }, ['x', 'l']).constant).toBe(true);
+    const open = fast('l[0] < x || k').specialize({ k: false }, ['x', 'l']);
+    expect(open.constant).toBeUndefined();
+    expect(() => open([1, []])).toThrow();
+  });
 });
 
 describe('expression fast path beyond the shipped standards', () => {
@@ -37,6 +54,8 @@ describe('expression fast path beyond the shipped standards', () => {
   const expressions: [string, boolean][] = [
     // [expression, compiled]
     ['x < y || b', true],
+    ['l[n] > x || b', true], // a known b decides either side, over an index out of range too
+    ['b && m[s] > x', true],
     ['!(x >= y) && b', true],
     ['x / y * 2.0 - -x', true],
     ['n * n + n - 1 < 100', true], // int overflow throws in cel-js

@@ -45,7 +45,10 @@ export interface FastCel extends ParsedCel {
 }
 
 /** A program specialised for one subject: called on the values of its names, by position. */
-export type Positional = (values: unknown[]) => unknown;
+export type Positional = ((values: unknown[]) => unknown) & {
+  /** set when the value is the same whatever the names hold (a known operand decided it): it reads none of them */
+  readonly constant?: true;
+};
 
 type Locals = unknown[];
 type Fast = (ctx: Record<string, unknown>, locals: Locals) => unknown;
@@ -103,6 +106,7 @@ export function withFastPath(program: ParsedCel): FastCel {
     const positions = new Map(names.map((name, i) => [name, i]));
     const bound = fast && compile(program.ast as CelNode, { vars: new Map(), slots, fixed, positions, reads: new Map(), known: new Map() });
     if (!bound) return (values) => program(contextOf(fixed, names, values));
+    if (isKnown(bound)) return Object.assign(() => bound[KNOWN], { constant: true as const });
     const locals: Locals = new Array<unknown>(slots.count);
     return (values) => {
       try {
@@ -370,6 +374,9 @@ function compileLogical(node: CelNode, scope: Scope): Fast | undefined {
   const r = compile(right, scope);
   if (!l || !r) return undefined;
   const decided = node.op === '||'; // the left value that decides without the right
+  // a known deciding operand decides on either side: CEL's && and || are commutative, an error or a
+  // non-bool on the other side gives way to it (cel-js: `error || true` is true)
+  if ((isKnown(l) && l[KNOWN] === decided) || (isKnown(r) && r[KNOWN] === decided)) return known(decided);
   const logical: Fast = (ctx, locals) => {
     const a = l(ctx, locals);
     if (a === decided) return a;

@@ -1,5 +1,6 @@
 export type { Standard } from './standard.ts';
 export type { CompiledClause, CelProgram, ReadType, ReadBinding } from './clause-compiler.ts';
+export type { Positional } from './expression-compiler.ts';
 export { readsAsset } from './clause-compiler.ts';
 export type { CelModel, CelObject, SiteCel } from './cel-model.ts';
 export type { StandardDefinition, ClauseDefinition, ParamDefinition, AlertDefinition, AlarmsDefinition, HazardDefinition, LiveRiskDefinition } from './standard-schema.ts';
