@@ -142,7 +142,19 @@ export interface AlertTransition {
 /** What a rescue team needs on the way to a secondary-disaster incident. */
 export interface IncidentDetails {
   hazard:
-    'overfill' | 'gas-cloud' | 'vce' | 'tank-fire' | 'dike-fire' | 'domino' | 'boilover' | 'spill-to-sea' | 'protection-lost' | 'suspected-attack' | 'lightning' | 'stuck-gauge';
+    | 'overfill'
+    | 'gas-cloud'
+    | 'vce'
+    | 'tank-fire'
+    | 'dike-fire'
+    | 'domino'
+    | 'boilover'
+    | 'spill-to-sea'
+    | 'protection-lost'
+    | 'suspected-attack'
+    | 'lightning'
+    | 'stuck-gauge'
+    | 'flood';
   /** hazard zones as GeoJSON features in WGS84 (lon, lat); properties: { name: Bilingual, kind, radiusM?, kWm2? } */
   zones: { type: 'FeatureCollection'; features: GeoFeature[] };
   /** the same zones on the site plan, metres (x east, y north) */

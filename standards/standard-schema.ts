@@ -193,6 +193,7 @@ export const HAZARDS = [
   'lightning',
   'stuck-gauge',
   'shutoff-valve',
+  'flood',
 ] as const;
 
 export const standardSchema = z.strictObject({

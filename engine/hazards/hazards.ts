@@ -11,6 +11,7 @@ import { createBoiloverWatchers } from './boilover.ts';
 import { createProtectionLostWatchers } from './protection-lost.ts';
 import { createSuspectedAttackWatchers } from './suspected-attack.ts';
 import { createSpillToSeaWatchers } from './spill-to-sea.ts';
+import { createFloodWatchers } from './flood.ts';
 import { createCommsLossWatchers } from '../comms-loss.ts';
 import { createSirenTestWatchers } from '../siren-test/index.ts';
 
@@ -33,6 +34,7 @@ export function createHazardWatchers(context: HazardContext): HazardWatcher[] {
     ...(hazards['comms-loss'] ? createCommsLossWatchers(context, hazards['comms-loss']) : []),
     ...(hazards.lightning ? createLightningWatchers(context, hazards.lightning) : []),
     ...(hazards['shutoff-valve'] ? createShutoffValveWatchers(context, hazards['shutoff-valve']) : []),
+    ...(hazards.flood ? createFloodWatchers(context, hazards.flood) : []),
     // the siren test's pattern is its evidence clause's params (a test, not a hazard)
     ...createSirenTestWatchers(context),
   ];

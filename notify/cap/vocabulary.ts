@@ -31,6 +31,7 @@ const HAZARDS: Record<IncidentDetails['hazard'], HazardWords> = {
     certainty: 'Likely',
   },
   lightning: { category: ['Met'], event: { zh: '雷电预警', en: 'Lightning warning' }, response: ['Prepare', 'Shelter'], certainty: 'Likely' },
+  flood: { category: ['Safety', 'Rescue'], event: { zh: '人防工程进水', en: 'Water in an underground work' }, response: ['Evacuate', 'Execute'], certainty: 'Observed' },
   'suspected-attack': { category: ['Security'], event: { zh: '疑似袭击', en: 'Suspected attack' }, response: ['Shelter', 'Avoid'], certainty: 'Possible' },
 };
 

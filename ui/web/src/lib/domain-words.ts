@@ -255,6 +255,7 @@ export const ALERT_KIND_WORDS: Record<string, Words> = {
   'hazard-dike-fire': { zh: '防火堤池火', en: 'dike fire' },
   'hazard-lightning': { zh: '雷电预警', en: 'lightning warning' },
   'hazard-stuck-gauge': { zh: '液位计失真', en: 'gauge not telling the truth' },
+  'hazard-flood': { zh: '人防工程进水', en: 'water in an underground work' },
   'hazard-domino': { zh: '多米诺效应', en: 'domino escalation' },
   'hazard-boilover': { zh: '沸溢', en: 'boilover' },
   'hazard-spill-to-sea': { zh: '溢油入海', en: 'spill to sea' },

@@ -224,6 +224,7 @@ const general = {
   'hazard.dike-fire': { zh: '防火堤池火', en: 'Dike fire' },
   'hazard.lightning': { zh: '雷电预警', en: 'Lightning warning' },
   'hazard.stuck-gauge': { zh: '液位计失真', en: 'Gauge not telling the truth' },
+  'hazard.flood': { zh: '人防工程进水', en: 'Water in an underground work' },
   'hazard.domino': { zh: '多米诺效应', en: 'Domino escalation' },
   'hazard.boilover': { zh: '沸溢', en: 'Boilover' },
   'hazard.spill-to-sea': { zh: '溢油入海', en: 'Spill to sea' },
