@@ -100,7 +100,7 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
 
   async function rebuildTwin(site: Site): Promise<number> {
     engine.addSite(site);
-    engine.restoreAlerts(await store.openAlerts(site.id));
+    engine.restoreAlerts((await store.openAlerts(site.id)).filter((a) => a.exercise !== true)); // an exercise ended with the process that ran it
     const now = systemClock.now();
     for (const { site: id, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, now - MAX_DECLARED_MS), now)) {
       if (id !== site.id) continue;

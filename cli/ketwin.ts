@@ -24,6 +24,9 @@ import {
   standingTransfers,
   TRANSFER_AUDIT_ACTIONS,
   MAX_DECLARED_MS,
+  createExerciseDesk,
+  loadReportSigner,
+  type InspectionLog,
 } from '../ui/server/index.ts';
 import { createNotifier, loadSubscribers } from '../notify/index.ts';
 import type { DepotSim } from '../sim/index.ts';
@@ -32,6 +35,7 @@ import { startCollectors } from './collectors.ts';
 import { loadConfiguration } from './configuration.ts';
 import { DEFAULT_NATS, type KetwinOptions } from './options.ts';
 import { startSimulatedDepots } from './simulated-depots.ts';
+import { scenarioLibrary } from './exercise-scenarios.ts';
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
 /** the lightning review runs this long after an all clear: the writer has stored the transition by then */
@@ -114,7 +118,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => engine.dispose());
     if (!central) {
       // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
-      for (const site of sites) engine.restoreAlerts(await store.openAlerts(site.id));
+      // an exercise's alerts are not the live twin's: an exercise ends with the process that ran it
+      for (const site of sites) engine.restoreAlerts((await store.openAlerts(site.id)).filter((a) => a.exercise !== true));
       // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
       const started = systemClock.now();
       for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
@@ -308,6 +313,36 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         ]),
       ],
     };
+    const inspections: InspectionLog = {
+      list: (site) => store.evidence(site),
+      record: async (record) => {
+        const [stored] = await store.writeEvidence([record]);
+        const current = sites.find((s) => s.id === record.site);
+        if (!current || !stored) return stored;
+        const updated = siteWithEvidence(current, [stored]);
+        sites = sites.map((s) => (s.id === updated.id ? updated : s));
+        // judged again at once, in place: rebuilding the site would make its hazard models forget a storm or a doubted gauge
+        engine.addEvidence(updated.id, toSiteEvidence(current, stored));
+        return stored;
+      },
+      versions: (site, kind, subject, doneAt) => store.evidenceVersions(site, kind, subject, doneAt),
+    };
+    // exercises on shadow twins: their alerts are stored with their outbox rows like the live ones (notify/ marks them Exercise)
+    const reportKeys = join(options.dataDir, 'keys');
+    let reportSigner: ReturnType<typeof loadReportSigner> | undefined;
+    const exercises = createExerciseDesk({
+      live,
+      standards: configuration.standards,
+      scenarios: scenarioLibrary(),
+      publish: (alert) => writer.alert(alert),
+      inspections,
+      signer: () => (reportSigner ??= loadReportSigner(reportKeys)),
+      reportDir: join(options.dataDir, 'exercises'),
+      audit,
+      now: systemClock.now,
+      logger: logger.child({ part: 'exercise' }),
+    });
+    stops.push(() => exercises.close());
     const app = createApp({
       live,
       commands: engine,
@@ -320,22 +355,10 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       commitments: store,
       // transfers a manager declares: the stuck-gauge check takes them as an open valve and a flow (a restart takes back those still standing from the audit log)
       transfers: engine,
-      inspections: {
-        list: (site) => store.evidence(site),
-        record: async (record) => {
-          const [stored] = await store.writeEvidence([record]);
-          const current = sites.find((s) => s.id === record.site);
-          if (!current || !stored) return stored;
-          const updated = siteWithEvidence(current, [stored]);
-          sites = sites.map((s) => (s.id === updated.id ? updated : s));
-          // judged again at once, in place: rebuilding the site would make its hazard models forget a storm or a doubted gauge
-          engine.addEvidence(updated.id, toSiteEvidence(current, stored));
-          return stored;
-        },
-        versions: (site, kind, subject, doneAt) => store.evidenceVersions(site, kind, subject, doneAt),
-      },
+      inspections,
+      exercises,
       audit,
-      reports: { keyDir: join(options.dataDir, 'keys') },
+      reports: { keyDir: reportKeys },
       // the monthly report names the audit chain's head it was made from
       auditHead: () => store.auditHead(),
       // re-scoring a stored period under another loaded version of the standard

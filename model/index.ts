@@ -64,3 +64,4 @@ export {
   type ExerciseTiming,
   type Exercise,
 } from './exercise.ts';
+export { EXERCISE_WHAT_WORDS, EXERCISE_OUTCOME_WORDS, EXERCISE_STATE_WORDS } from './exercise-words.ts';

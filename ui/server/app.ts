@@ -33,6 +33,8 @@ import { reportRoutes, type ReportOptions } from './routes/reports.ts';
 import { standardsRoutes } from './routes/standards.ts';
 import { incidentRoutes } from './routes/incidents.ts';
 import { rescoreRoutes } from './routes/rescore.ts';
+import { exerciseRoutes } from './exercise/exercise-routes.ts';
+import type { ExerciseDesk } from './exercise/exercise-desk.ts';
 import { createResponseLog } from './incident-responses.ts';
 import type { Rescorer } from './rescore-types.ts';
 import { securityHeaders } from './security-headers.ts';
@@ -94,6 +96,8 @@ export interface AppOptions {
   rescore?: Rescorer;
   /** CAP feed and webhook delivery state (notify/'s notifier); without it those routes answer 404 */
   cap?: CapNotifier;
+  /** exercises on shadow twins (exercise/exercise-desk.ts); without it the exercise routes answer 404 */
+  exercises?: ExerciseDesk;
   /** event-stream heartbeat period, default 15 s */
   heartbeatMs?: number;
   /** at most one sample per point per client per this period, default 1 s */
@@ -148,6 +152,7 @@ export function createApp(options: AppOptions): Koa {
   alarmHealthRoutes(api, options.live);
   incidentRoutes(api, { live: options.live, responses });
   rescoreRoutes(api, { live: options.live, telemetry: options.telemetry, verdicts: options.verdicts, rescore: options.rescore, audit });
+  exerciseRoutes(api, { exercises: options.exercises, audit });
   eventsRoutes(api, {
     live: options.live,
     auth,

@@ -134,6 +134,8 @@ function describe(permission: Permission | readonly Permission[]): string {
       return 'respond to incidents';
     case 'audit':
       return 're-score history';
+    case 'exercise':
+      return 'run exercises';
     case 'admin':
       return 'administer the system';
   }

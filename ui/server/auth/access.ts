@@ -6,13 +6,14 @@ export type Permission =
   | 'operate' // acknowledge or shelve alarms, enter evidence
   | 'respond' // acknowledge / en route / on scene on an incident
   | 'audit' // re-score stored history under another standard version
+  | 'exercise' // start, stop, complete and review exercises on the twin (the office and the depot manager)
   | 'admin'; // users, metrics
 
 const GRANTS: Record<Role, readonly Permission[]> = {
-  manager: ['read', 'operate', 'audit'],
-  auditor: ['read', 'audit'],
+  manager: ['read', 'operate', 'audit', 'exercise'],
+  auditor: ['read', 'audit', 'exercise'],
   rescue: ['read', 'respond'],
-  admin: ['read', 'operate', 'respond', 'audit', 'admin'],
+  admin: ['read', 'operate', 'respond', 'audit', 'exercise', 'admin'],
 };
 
 export function canSee(user: SessionUser, site: string): boolean {

@@ -86,6 +86,7 @@ async function incidentsOf(sources: MonthReportSources, site: string, from: numb
   for (const kind of sources.hazardKinds(site)) {
     for (const t of await sources.alerts.alertTransitionsOf(site, kind, from, to - 1)) {
       const a = t.alert;
+      if (a.exercise === true) continue; // an exercise's incidents are never real incidents' statistics
       const incident = byId.get(a.id) ?? { id: a.id, kind: a.kind, severity: a.severity, message: a.message, subjects: a.subjects, raisedAt: a.raisedAt };
       if (t.state === 'acknowledged' && incident.acknowledgedAt === undefined) incident.acknowledgedAt = t.at;
       if (t.state === 'cleared' && incident.clearedAt === undefined) incident.clearedAt = t.at;
