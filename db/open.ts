@@ -15,7 +15,8 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { SAMPLE_COPY_COLUMNS } from './copy-binary.ts';
 import type { TimescaleOptions } from './timescale.ts';
 import { createDrizzleStore } from './drizzle-store.ts';
-import { migratePgliteInstance, migratePostgres, redact } from './migrate.ts';
+import { MIGRATIONS_FOLDER, migratePgliteInstance, migratePostgres, redact } from './migrate.ts';
+import { makePgliteDirectory } from './pglite-first-open.ts';
 import * as schema from './schema.ts';
 import { StoreError, type Store } from './store.ts';
 
@@ -74,13 +75,21 @@ async function openPostgres(url: string, poolSize: number, timescaleOptions: Tim
   });
 }
 
+/**
+ * PostgreSQL's buffer cache inside PGlite's WebAssembly memory (its default, 128 MB, is kept for good
+ * once touched): a site's live writes are small and its charts read one series at a time.
+ */
+const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
+
 async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, logger: Logger): Promise<Store> {
   const dir = join(dataDir, 'pglite');
   let client: PGlite;
   try {
-    await mkdir(dir, { recursive: true });
-    client = await PGlite.create(dir);
+    await mkdir(dataDir, { recursive: true });
+    await makePgliteDirectory(dir, MIGRATIONS_FOLDER);
+    client = await PGlite.create(dir, { postgresqlconf: PGLITE_SETTINGS });
   } catch (cause) {
+    if (cause instanceof StoreError) throw cause;
     throw new StoreError('CONNECT_FAILED', `cannot open PGlite in ${dir}: ${(cause as Error).message}`, { cause });
   }
   return openStoreOnPglite(client, { label: dir, timescale: timescaleOptions, logger });
