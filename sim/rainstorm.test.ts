@@ -34,6 +34,14 @@ describe('an early-works district and its rainstorm scenario', () => {
     expect(verdicts(2)['EWF-PUMP-TEST']).toBe('fail');
     expect(verdicts(4)['EWF-GOVERNANCE-ON-SCHEDULE']).toBe('fail');
     expect(verdicts(7)['EWF-FLOOD-DRILL']).toBe('fail');
+    // every fourth work has a siren on the district's test; each work's policy tells its flood team at once
+    expect(sites.filter((s) => s.assets.some((a) => a.kind === 'siren')).map((s) => s.assets[0]!.id)).toEqual(['W01', 'W05', 'W09', 'W13', 'W17']);
+    expect(verdicts(0)['EWF-SIREN-TEST']).toBe('pass');
+    expect(sites[7]!.escalation).toMatchObject({
+      regionCode: '410105',
+      contacts: [{ id: 'flood-team-8', role: 'rescue' }, { role: 'civil-air-defence' }],
+      steps: [{ afterMinutes: 0, notify: ['flood-team-8'] }, { afterMinutes: 15 }],
+    });
     // the same seed, the same district
     expect(createEarlyWorksDistrict({ brokerUrl: SHARED_BROKER_URL, feedUrl: 'http://127.0.0.1:8090/cap/feed.xml' })).toEqual(sites);
   });

@@ -86,7 +86,9 @@ export function playRainstorm(options: RainstormOptions): RainstormPlayback {
   const timers: NodeJS.Timeout[] = [];
   const publish = async (site: Site) => {
     const work = workOf(site);
-    const readings = Object.fromEntries(Object.entries(state.get(site.id)!).map(([name, value]) => [`${work}.${name}`, value]));
+    const readings: Record<string, SampleValue> = Object.fromEntries(Object.entries(state.get(site.id)!).map(([name, value]) => [`${work}.${name}`, value]));
+    // the district's sirens stay quiet through the storm (they report their status with the work's devices)
+    for (const siren of site.assets.filter((a) => a.kind === 'siren')) readings[`${siren.id}.sounding`] = false;
     await options.devices.get(site.id)?.publish(readings);
   };
   const apply = async (step: RainstormStep) => {
