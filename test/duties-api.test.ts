@@ -172,6 +172,34 @@ describe('the due list (Order No. 40 Art. 21 drills and every other evidence dut
     const mine = (await (await (await server.as('manager')).fetch('/api/due')).json()) as DueItem[];
     expect(new Set(mine.map((i) => i.site))).toEqual(new Set(['zhoushan-demo']));
   });
+
+  it('as a CSV file for the office: the same rows in the same order, each due day in the site’s zone, the export audited', async () => {
+    const office = (await (await (await server.as('auditor')).fetch('/api/due')).json()) as DueItem[];
+    const res = await (await server.as('auditor')).fetch('/api/due.csv');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(res.headers.get('content-disposition')).toBe('attachment; filename="ketwin-due-2026-12-07.csv"');
+    const rows = (await res.text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
+    // RFC 4180 cells: a quoted cell may hold commas
+    const cells = (row: string) => [...row.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replaceAll('""', '"'));
+    expect(rows[0]).toBe('site,site_name_zh,site_name_en,status,clause,title_zh,title_en,subject,last_done,reference,due,days_left,valid_for,source');
+    expect(rows).toHaveLength(office.length + 1);
+    expect(rows.slice(1).map((r) => [cells(r)[0], cells(r)[3], cells(r)[4], cells(r)[7]])).toEqual(office.map((i) => [i.site, i.status, i.clause, i.subject]));
+    // the demo's drill of 10 October, valid six months: due on 10 April 2027 in Zhoushan
+    const drill = rows.find((r) => r.startsWith('zhoushan-demo,') && r.includes(',ORDER40-21-ONSITE-DRILL,'))!;
+    expect(drill).toContain(',2026-10-10,');
+    expect(cells(drill)[3]).toBe('ok');
+    expect(cells(drill)[10]).toBe('2027-04-10');
+    expect(cells(drill)[12]).toBe('P6M');
+    expect(audited.at(-1)).toMatchObject({ actor: 'auditor', action: 'report.export', subject: 'ketwin-due-2026-12-07.csv', details: { what: 'due', rows: office.length } });
+    // a manager's file holds the own site only
+    const mine = await (await (await server.as('manager')).fetch('/api/due.csv')).text();
+    expect(mine.includes('ningbo-depot')).toBe(false);
+    expect((await (await server.as('auditor')).fetch('/api/due.csv?within=x')).status).toBe(400);
+  });
 });
 
 describe('the daily safety commitment (安全承诺)', () => {

@@ -164,6 +164,7 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 403 },
   },
   { route: 'GET /api/due', method: 'GET', path: '/api/due', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
+  { route: 'GET /api/due.csv', method: 'GET', path: '/api/due.csv', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   { route: 'GET /api/responsibility', method: 'GET', path: '/api/responsibility', expect: { anonymous: 401, manager: 200, auditor: 200, rescue: 200, admin: 200, elsewhere: 200 } },
   {
     route: 'GET /api/sites/:id/responsibility',

@@ -141,7 +141,7 @@ export function createApp(options: AppOptions): Koa {
   compareRoutes(api, { live: options.live, verdicts: options.verdicts });
   reportRoutes(api, { live: options.live, verdicts: options.verdicts, alerts: options.alerts, auditHead: options.auditHead, reports: options.reports, audit, logger, now });
   inspectionRoutes(api, { live: options.live, inspections: options.inspections, audit, now });
-  dueRoutes(api, { live: options.live, now });
+  dueRoutes(api, { live: options.live, now, audit });
   rankingRoutes(api, { live: options.live, verdicts: options.verdicts, now });
   mapRoutes(api, { live: options.live });
   responsibilityRoutes(api, options.live);

@@ -1,11 +1,14 @@
 import { z } from 'zod';
 import { CONFIDENCES, VERDICTS } from '../../../model/index.ts';
 import { canSee } from '../auth/access.ts';
+import type { SessionUser } from '../auth/users.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
 import { DUE_SOON_DAYS, DUE_STATUSES, siteDueItems, sortDue } from '../duties/due-list.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
+import type { AuditSink } from '../ports.ts';
+import { dueCsv } from '../report/due-csv.ts';
 
 const dueQuery = z.strictObject({
   /** how many days ahead counts as due soon */
@@ -37,14 +40,21 @@ export const dueItemSchema = z
 /**
  * GET /api/sites/:id/due and GET /api/due: every evidence-based duty (drills, inspections, checks) with
  * its next due date — the last record's date + the clause's validFor, from the live verdicts —
- * overdue first, then failing, then due within `within` days (default 30).
+ * overdue first, then failing, then due within `within` days (default 30). GET /api/due.csv: the office's list as a file.
  */
-export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () => number }): void {
+export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () => number; audit?: AuditSink }): void {
   const { live, now } = options;
   const of = (id: string, within: number) => {
     const site = findSite(live, id)!;
     return siteDueItems(site, live.snapshot(id), live.clauses(id), now(), within);
   };
+  const visible = (user: SessionUser, within: number) =>
+    sortDue(
+      live
+        .sites()
+        .filter((s) => canSee(user, s.id))
+        .flatMap((s) => of(s.id, within)),
+    );
   api.add(
     {
       method: 'get',
@@ -82,12 +92,36 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
       },
     },
     ({ ctx, query, user }) => {
-      ctx.body = sortDue(
-        live
-          .sites()
-          .filter((s) => canSee(user!, s.id))
-          .flatMap((s) => of(s.id, query.within)),
-      );
+      ctx.body = visible(user!, query.within);
+    },
+  );
+  api.add(
+    {
+      method: 'get',
+      path: '/api/due.csv',
+      tags: ['duties', 'export'],
+      query: dueQuery,
+      access: { kind: 'permission', permission: 'read' },
+      summary: 'The due lists of every site the user may see as CSV (RFC 4180, UTF-8 with BOM), in the order of GET /api/due; recorded in the audit log as report.export',
+      responses: {
+        200: { description: 'RFC 4180 CSV', contentType: 'text/csv' },
+        400: { description: 'a malformed query', schema: errorSchema },
+        401: { description: 'not signed in', schema: errorSchema },
+      },
+    },
+    ({ ctx, query, user }) => {
+      const items = visible(user!, query.within);
+      const day = new Date(now()).toISOString().slice(0, 10);
+      const name = `ketwin-due-${day}.csv`;
+      options.audit?.({
+        actor: user!.name,
+        action: 'report.export',
+        subject: name,
+        details: { format: 'csv', what: 'due', within: query.within, sites: [...new Set(items.map((i) => i.site))], rows: items.length },
+      });
+      ctx.type = 'text/csv; charset=utf-8';
+      ctx.set('Content-Disposition', `attachment; filename="${name}"`);
+      ctx.body = `\ufeff${dueCsv(items, (id) => findSite(live, id)?.timeZone ?? 'Asia/Shanghai')}`;
     },
   );
 }

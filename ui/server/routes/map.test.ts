@@ -9,6 +9,7 @@ let server: SecuredServer;
 interface RegionMap {
   bbox: [number, number, number, number] | null;
   land: [number, number][][][];
+  footprints: Record<string, { width: number; height: number }>;
   credits: Record<string, string>;
 }
 
@@ -35,6 +36,8 @@ describe('GET /api/map', () => {
       expect(lat).toBeLessThanOrEqual(n);
     }
     expect(office.credits).toEqual({ data: 'Natural Earth', edition: '4.1.0', scale: '1:10m', licence: 'public domain', package: 'world-atlas', version: '2.0.2' });
+    expect(Object.keys(office.footprints).sort()).toEqual(['daishan-fuel', 'jintang-crude', 'zhoushan-demo']);
+    expect(office.footprints['zhoushan-demo']!.width).toBeGreaterThan(100);
     // a manager sees the region of the own site only: a smaller box
     const own = await map('manager');
     expect(own.bbox![2] - own.bbox![0]).toBeLessThan(e - w);
@@ -42,6 +45,6 @@ describe('GET /api/map', () => {
     expect(await map('auditor')).toEqual(office);
   });
   it('is an empty map for a user who sees no site here', async () => {
-    expect(await map('elsewhere')).toMatchObject({ bbox: null, land: [] });
+    expect(await map('elsewhere')).toMatchObject({ bbox: null, land: [], footprints: {} });
   });
 });

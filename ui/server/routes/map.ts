@@ -3,6 +3,7 @@ import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema } from '../api/schemas.ts';
 import type { LiveTwin } from '../live-twin.ts';
+import type { RegionMap } from '../office-types.ts';
 import { LAND_SOURCE, landPackageVersion, regionAround, regionLand, type Box, type Land } from '../map/land.ts';
 
 const point = z.tuple([z.number(), z.number()]);
@@ -10,6 +11,7 @@ const mapAnswer = z
   .object({
     bbox: z.tuple([z.number(), z.number(), z.number(), z.number()]).nullable().describe('[west, south, east, north] in degrees; null when the user sees no site'),
     land: z.array(z.array(z.array(point))).describe('land polygons cut to bbox, each an outer ring then its holes, points [lon, lat]'),
+    footprints: z.record(z.string(), z.object({ width: z.number(), height: z.number() })).describe("each site's plan extent in metres, east and north of its location"),
     credits: z.object({ data: z.string(), edition: z.string(), scale: z.string(), licence: z.string(), package: z.string(), version: z.string() }),
   })
   .describe('RegionMap');
@@ -47,17 +49,15 @@ export function mapRoutes(api: RouteTable, options: { live: LiveTwin }): void {
       },
     },
     async ({ ctx, user }) => {
-      const box = regionAround(
-        options.live
-          .sites()
-          .filter((s) => canSee(user!, s.id))
-          .map((s) => s.location),
-      );
-      ctx.body = {
-        bbox: box ?? null,
+      const seen = options.live.sites().filter((s) => canSee(user!, s.id));
+      const box = regionAround(seen.map((s) => s.location));
+      const answer: RegionMap = {
+        bbox: box ? [...box] : null,
         land: box ? await landOf(box) : [],
+        footprints: Object.fromEntries(seen.map((s) => [s.id, { width: s.plan.width, height: s.plan.height }])),
         credits: { ...LAND_SOURCE, version: await landPackageVersion() },
       };
+      ctx.body = answer;
     },
   );
 }

@@ -1,13 +1,15 @@
 import { z } from 'zod';
-import type { Bilingual, RiskColour } from '../../../model/index.ts';
 import { RISK_COLOURS } from '../../../model/index.ts';
 import { canSee } from '../auth/access.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema } from '../api/schemas.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import type { VerdictHistory } from '../ports.ts';
-import { scoreDays, type ScoreDay } from '../report/monthly-data.ts';
+import { scoreDays } from '../report/monthly-data.ts';
+import type { RankedSite } from '../office-types.ts';
 import { noHistory } from './as-of.ts';
+
+export type { RankedSite };
 
 const DAY_MS = 86_400_000;
 
@@ -15,19 +17,6 @@ export const rankingQuery = z.strictObject({
   /** how far back the trend goes, in days */
   days: z.coerce.number().int('must be a whole number of days').min(1, 'must be at least 1').max(366, 'must be at most 366').default(90),
 });
-
-/** One site in the ranking: its score now, its score `days` ago, and the lowest of each day between. */
-export interface RankedSite {
-  site: string;
-  name: Bilingual;
-  score: number | null;
-  risk: RiskColour | null;
-  /** the recorded score at the start of the trend; null when none was recorded by then */
-  scoreThen: number | null;
-  /** score − scoreThen, when both are known */
-  change: number | null;
-  trend: ScoreDay[];
-}
 
 const rankedSchema = z
   .object({
