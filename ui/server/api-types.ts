@@ -138,10 +138,12 @@ export interface ClauseHistory {
 
 export type CompareVerdict = Verdict | 'none';
 
-/** One site's standing on one clause: the worst verdict over its subjects, and the count of each. */
+/** One site's standing on one clause: the worst verdict over its subjects, the count of each, and the subjects behind the worst with their evidence. */
 export interface CompareCell {
   verdict: CompareVerdict;
   counts: Record<Verdict, number>;
+  /** the subjects of the worst verdict (at most 5), each with the evidence and thresholds it was reached on */
+  subjects: SubjectVerdict[];
 }
 
 /** GET /api/compare?sites=a,b[&at=] */

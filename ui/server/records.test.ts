@@ -262,10 +262,17 @@ describe('compare and standards', () => {
     const row = live.clauses.find((c) => c.id === 'tank-level-hh')!;
     expect(Object.keys(row.cells)).toEqual(['zhoushan-demo', 'zhoushan-demo-2']);
     const past = (await (await auditor.fetch(`/api/compare?sites=zhoushan-demo,zhoushan-demo-2&at=${T1 + 1}`)).json()) as Comparison;
-    expect(past.clauses.find((c) => c.id === 'tank-level-hh')!.cells).toEqual({
-      'zhoushan-demo': { verdict: 'fail', counts: { pass: 0, fail: 1, unknown: 0, 'not-applicable': 0 } },
-      'zhoushan-demo-2': { verdict: 'none', counts: { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 } },
+    const cells = past.clauses.find((c) => c.id === 'tank-level-hh')!.cells;
+    expect(cells).toEqual({
+      'zhoushan-demo': {
+        verdict: 'fail',
+        counts: { pass: 0, fail: 1, unknown: 0, 'not-applicable': 0 },
+        subjects: [expect.objectContaining({ subject: 'T101', verdict: 'fail' })],
+      },
+      'zhoushan-demo-2': { verdict: 'none', counts: { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 }, subjects: [] },
     });
+    // the failing subject comes with the evidence it failed on, as recorded
+    expect(cells['zhoushan-demo']!.subjects[0]!.evidence.length).toBeGreaterThan(0);
     expect(past.sites[0]!.score).toBe(71.5);
     const one = await auditor.fetch('/api/compare?sites=zhoushan-demo');
     expect(one.status).toBe(400);

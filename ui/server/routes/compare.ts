@@ -5,17 +5,29 @@ import type { LiveTwin } from '../live-twin.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { ClientError } from '../errors.ts';
 import { compareAnswer, compareQuery, errorSchema } from '../api/schemas.ts';
-import type { CompareCell, Comparison } from '../api-types.ts';
-import { findSite, siteSummary } from '../site-views.ts';
+import type { CompareCell, Comparison, SubjectVerdict } from '../api-types.ts';
+import { findSite, siteSummary, subjectVerdicts } from '../site-views.ts';
 import type { VerdictHistory } from '../ports.ts';
 import { noHistory } from './as-of.ts';
 
 const WORST: readonly Verdict[] = ['fail', 'unknown', 'pass', 'not-applicable'];
 
-export function compareCell(results: readonly ClauseResult[]): CompareCell {
+/** subjects shown with their evidence in a cell: those of its worst verdict, so many at most */
+const SHOWN = 5;
+
+/** The worst verdict of a site on a clause, the count of each, and the subjects behind the worst one with their evidence. */
+export function compareCell(results: readonly ClauseResult[], toView: (r: ClauseResult) => SubjectVerdict): CompareCell {
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const r of results) counts[r.verdict] += 1;
-  return { verdict: WORST.find((v) => counts[v] > 0) ?? 'none', counts };
+  const verdict = WORST.find((v) => counts[v] > 0) ?? 'none';
+  return {
+    verdict,
+    counts,
+    subjects: results
+      .filter((r) => r.verdict === verdict)
+      .slice(0, SHOWN)
+      .map(toView),
+  };
 }
 
 /** GET /api/compare?sites=a,b[&at=] — sites side by side, clause by clause (live, or as of `at`). */
@@ -28,7 +40,8 @@ export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdic
       tags: ['audit'],
       query: compareQuery,
       access: { kind: 'permission', permission: 'read' },
-      summary: 'Sites clause by clause: per clause and site the worst verdict over its subjects and the count of each verdict; live, or as of `at`',
+      summary:
+        'Sites clause by clause: per clause and site the worst verdict over its subjects, the count of each verdict, and the subjects of the worst verdict with their evidence (at most 5); live, or as of `at`',
       responses: {
         200: { description: 'the comparison', schema: compareAnswer },
         400: { description: 'fewer than two sites, or a malformed query', schema: errorSchema },
@@ -60,6 +73,7 @@ export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdic
           }
         }
       }
+      const views = sites.map((s) => subjectVerdicts(s));
       const answer: Comparison = {
         at: query.at ?? null,
         sites: sites.map((s, i) => {
@@ -72,7 +86,15 @@ export function compareRoutes(api: RouteTable, options: { live: LiveTwin; verdic
           title: c.title,
           category: c.category,
           source: c.source,
-          cells: Object.fromEntries(sites.map((s, i) => [s.id, compareCell(states[i]!.results.filter((r) => r.clause === c.id))])),
+          cells: Object.fromEntries(
+            sites.map((s, i) => [
+              s.id,
+              compareCell(
+                states[i]!.results.filter((r) => r.clause === c.id),
+                views[i]!,
+              ),
+            ]),
+          ),
         })),
       };
       if (query.at === undefined) {
