@@ -284,6 +284,46 @@ const CASES: { route: string; method: string; path: string; body?: unknown; expe
     path: '/api/sites/zhoushan-demo/rescore?from=1000&to=2000&standard=oil-depot-above-ground@1.0.0',
     expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 403, admin: 404, elsewhere: 403 },
   },
+  // exercises (issue 24): this server runs none, so 404 past access; started and ended by the office and managers, answered by rescue teams
+  { route: 'GET /api/exercises', method: 'GET', path: '/api/exercises', expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 } },
+  {
+    route: 'GET /api/sites/:id/exercise-scenarios',
+    method: 'GET',
+    path: '/api/sites/zhoushan-demo/exercise-scenarios',
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 403, admin: 404, elsewhere: 403 },
+  },
+  {
+    route: 'POST /api/exercises',
+    method: 'POST',
+    path: '/api/exercises',
+    body: { site: 'zhoushan-demo', scenario: 'rim-seal-fire' },
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 403, admin: 404, elsewhere: 403 },
+  },
+  ...['', '/report.pdf', '/report.pdf.sig'].map((tail) => ({
+    route: `GET /api/exercises/:id${tail}`,
+    method: 'GET',
+    path: `/api/exercises/x1${tail}`,
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 },
+  })),
+  ...(
+    [
+      ['reports', { alert: 'a', report: 'on-scene' }],
+      ['comments', { text: 'hydrant slow' }],
+    ] as const
+  ).map(([tail, body]) => ({
+    route: `POST /api/exercises/:id/${tail}`,
+    method: 'POST',
+    path: `/api/exercises/x1/${tail}`,
+    body,
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 404, admin: 404, elsewhere: 404 },
+  })),
+  ...['stop', 'complete'].map((tail) => ({
+    route: `POST /api/exercises/:id/${tail}`,
+    method: 'POST',
+    path: `/api/exercises/x1/${tail}`,
+    body: {},
+    expect: { anonymous: 401, manager: 404, auditor: 404, rescue: 403, admin: 404, elsewhere: 404 },
+  })),
   // signing in and out are tested on their own below
   { route: 'POST /api/session', method: 'POST', path: '', expect: {} as Record<Caller, number> },
   { route: 'DELETE /api/session', method: 'DELETE', path: '', expect: {} as Record<Caller, number> },
