@@ -86,6 +86,8 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
     let tripped: { reason: string; since: number; spec: AlarmSpec } | undefined;
     /** whether the level was doubted when last told: telling it again that nothing is doubted is skipped */
     let wasDoubted = false;
+    /** the high-high switch's last reading is a good `true` (kept from its samples: read on every level sample, without a lookup) */
+    let switchTrips = false;
 
     /** when the tank reaches critical high if the flow meter is right: the level it estimates, rising at the flow */
     const overfillAt = (estimate: number, at: number): number | undefined => {
@@ -217,8 +219,7 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
 
     const checkSwitch = (at: number) => {
       if (!switchPoint) return;
-      const s = context.latest(switchPoint);
-      const trip = s?.quality === 'good' && s.value === true;
+      const trip = switchTrips;
       const hh = tank.attributes.levelHighHigh;
       const below = level !== undefined && hh !== undefined && level < hh;
       if (trip && below && !tripped) {
@@ -253,13 +254,21 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       }
       if (sample.point === levelPoint) {
         if (sample.quality !== 'good' || typeof sample.value !== 'number' || !Number.isFinite(sample.value)) return;
-        advance(at);
         level = sample.value;
+        // an idle tank (no flow reading, no declared transfer), as most are: nothing flows, nothing to balance
+        if (flow === undefined && declared === undefined) {
+          reset();
+          return checkSwitch(at);
+        }
+        advance(at);
         if (!transferring(at)) reset(); // the balance is over transfers only: a window starts with one
         judge(at);
         return checkSwitch(at);
       }
-      if (sample.point === switchPoint) checkSwitch(at);
+      if (sample.point === switchPoint) {
+        switchTrips = sample.quality === 'good' && sample.value === true;
+        checkSwitch(at);
+      }
     };
     const onTransfer = (declaration: TransferDeclaration) => {
       if (declaration.tank !== tank.id) return;
