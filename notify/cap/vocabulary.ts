@@ -35,7 +35,7 @@ const HAZARDS: Record<IncidentDetails['hazard'], HazardWords> = {
   'suspected-attack': { category: ['Security'], event: { zh: '疑似袭击', en: 'Suspected attack' }, response: ['Shelter', 'Avoid'], certainty: 'Possible' },
 };
 
-const ALARM: HazardWords = { category: ['Safety'], event: { zh: '储库报警', en: 'Depot alarm' }, response: ['Assess'], certainty: 'Observed' };
+const ALARM: HazardWords = { category: ['Safety'], event: { zh: '监测报警', en: 'Monitoring alarm' }, response: ['Assess'], certainty: 'Observed' };
 
 export function hazardWords(alert: Alert): HazardWords {
   return alert.incident ? HAZARDS[alert.incident.hazard] : ALARM;
