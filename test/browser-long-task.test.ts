@@ -1,8 +1,8 @@
 // Issue 22 item 10 in Debian's chromium: on the site page during the rim-seal-fire scenario the browser's
-// main thread is never held for long while the page runs live — the longest task the long-task observer
-// reports over 30 s of the fire stays under 200 ms, on the desk screen and on a phone screen. Prints one JSON
-// line per screen with the figures for the note, the longest task while the page opens among them (that one
-// is reported, not held to the limit: see the note).
+// main thread is never held for long — the longest task the long-task observer reports stays under 200 ms
+// while the page opens (from the link to the whole clause table and the trend drawn) and over 30 s of the
+// fire after, on the desk screen and on a phone screen. Prints one JSON line per screen with the figures.
+// (Opening took one task of 201–250 ms before the page was drawn a part per task: SitePage, ClauseTable.)
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { launchChromium } from './chromium.ts';
@@ -39,7 +39,7 @@ const SCREENS = [
 
 describe('the site page during a tank fire', () => {
   it.each(SCREENS)(
-    'never holds the main thread for 200 ms while it runs live on the $name screen',
+    'never holds the main thread for 200 ms while it opens or runs live on the $name screen',
     async (screen) => {
       const context = await browser.newContext({ viewport: screen.viewport, isMobile: screen.isMobile, hasTouch: screen.isMobile, locale: 'zh-CN' });
       const page = await context.newPage();
@@ -57,6 +57,7 @@ describe('the site page during a tank fire', () => {
         await page.goto(`${system.url}/#/sites/${SITE}`);
         await page.locator('[data-testid="connection"][data-connection="live"]').waitFor({ timeout: 30_000 });
         await page.locator('[data-testid="trend-chart"][data-status="ready"]').waitFor({ timeout: 30_000 });
+        await page.locator('[data-testid="clause-table"][data-complete="true"]').waitFor({ timeout: 30_000 });
         const shown = await page.evaluate(() => performance.now());
         const readingsBefore = Number(await page.getByTestId('trend-chart').getAttribute('data-readings'));
         await page.waitForTimeout(WATCH_MS);
@@ -74,6 +75,7 @@ describe('the site page during a tank fire', () => {
         console.log(JSON.stringify(figures));
         // the page was live all along: the trend took the fire's readings while it was watched
         expect(figures.readingsTaken).toBeGreaterThan(0);
+        expect(figures.longestTaskOpeningMs).toBeLessThan(LIMIT_MS);
         expect(figures.longestTaskLiveMs).toBeLessThan(LIMIT_MS);
       } finally {
         await context.close();

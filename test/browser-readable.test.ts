@@ -58,6 +58,8 @@ const PAGES: Walked[] = [
       await p.locator('[data-testid="connection"][data-connection="live"]').waitFor({ timeout: 30_000 });
       await p.locator('[data-testid="trend-chart"][data-status="ready"]').waitFor({ timeout: 30_000 });
       await p.getByTestId('clause-table').locator('[data-testid="evidence-words"]').first().waitFor();
+      // the page is drawn a part at a time: all of it
+      await p.locator('[data-testid="site-page"][data-drawn="true"]').waitFor();
     },
   },
   { name: 'as-of', hash: () => `#/sites/${SITE}/as-of/${Date.now()}`, ready: (p) => p.getByTestId('as-of-score').waitFor({ timeout: 20_000 }) },
