@@ -1,5 +1,5 @@
 import type { SchedulerLike, Subscription } from 'rxjs';
-import { ONLINE_RATE_KIND, type EvidenceRecord, type Sample, type Site } from '../model/index.ts';
+import { figurePointsRef, ONLINE_RATE_KIND, type EvidenceRecord, type Sample, type Site } from '../model/index.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -69,9 +69,8 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
       kind: ONLINE_RATE_KIND,
       date: dateOf(at - 1), // the day it covers ends at `at`: a record taken at midnight belongs to the day before
       by: 'ketwin (measured)',
-      ref:
-        `${worst.id} ${(Math.round(worst.rate * 1000) / 10).toFixed(1)} % online${final ? '' : ' so far'} (worst of ${rates.length} safety points)` +
-        (clock ? `; clocks: ${clock.id} ${clock.s} s off at best` : '; clocks: not judged yet (no point has changed twice)'),
+      // which point each figure is about, as ids (model/figure-points): each page says it in its own language
+      ref: figurePointsRef({ onlineRate: worst.id, ...(clock ? { clockSkewS: clock.id } : {}) }),
       passed: true,
       values: {
         onlineRate: Math.round(worst.rate * 10_000) / 10_000,

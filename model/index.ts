@@ -40,6 +40,7 @@ export {
   type Responsibility,
   type ResponsibleRole,
 } from './site-sections.ts';
+export { figurePointsRef, parseFigurePoints, type FigurePoints } from './figure-points.ts';
 export { unitsOfAsset, responsibleFor, responsiblePersons, dutiesOf, type NamedDuty, type SiteUnits } from './responsibility.ts';
 export { ROAD_KINDS, GATE_ROLES, type SitePlan, type Road, type Gate } from './site-plan.ts';
 export { SiteDefinitionError, type SiteIssue } from './site-errors.ts';
