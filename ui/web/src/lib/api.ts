@@ -22,6 +22,8 @@ export type {
 } from '../../../server/api-types.ts';
 import type { IncidentSummary, IncidentView } from '../../../server/incident-types.ts';
 import type { Rescore } from '../../../server/rescore-types.ts';
+import type { RankedSite, RegionMap } from '../../../server/office-types.ts';
+export type { RankedSite, RegionMap, ScoreDay } from '../../../server/office-types.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from '../../../server/incident-types.ts';
 export type { Rescore, RescoreClause } from '../../../server/rescore-types.ts';
 export type { GeoFeature, IncidentDetails, Gate, Road } from '../../../../model/index.ts';
@@ -177,6 +179,13 @@ export type { SafetyCommitmentView } from '../../../server/routes/commitments.ts
 import type { DueItem } from '../../../server/duties/due-list.ts';
 import type { CommitmentFacts } from '../../../server/duties/commitment-facts.ts';
 import type { SafetyCommitmentView } from '../../../server/routes/commitments.ts';
+
+/** the office's view across sites: the land around them, the ranking with its trend, the due list and monthly report as files */
+export const fetchRegionMap = (signal?: AbortSignal): Promise<RegionMap> => getJson('/api/map', signal);
+export const fetchRanking = (days: number, signal?: AbortSignal): Promise<RankedSite[]> => getJson(`/api/ranking?days=${days}`, signal);
+export const dueCsvUrl = (): string => '/api/due.csv';
+export const monthlyReportUrl = (month: string, sites: readonly string[], format: 'pdf' | 'csv'): string =>
+  `/api/reports/monthly?month=${month}&format=${format}${sites.length ? `&sites=${sites.map(encodeURIComponent).join(',')}` : ''}`;
 
 /** GET /api/sites/:id/due, or GET /api/due (every site the user may see): overdue first, due within 30 days next */
 export const fetchDue = (siteId?: string, signal?: AbortSignal): Promise<DueItem[]> => getJson(siteId === undefined ? '/api/due' : `${site(siteId)}/due`, signal);

@@ -26,6 +26,7 @@ describe("the auditor's routes", () => {
   it('maps compare and standards pages', () => {
     expect(parseHash(compareHref(['a', 'b']))).toEqual({ page: 'compare', sites: ['a', 'b'] });
     expect(parseHash('#/compare')).toEqual({ page: 'compare', sites: [] });
+    expect(parseHash(compareHref(['a', 'b'], 1_790_000_000_000.7))).toEqual({ page: 'compare', sites: ['a', 'b'], at: 1_790_000_000_000 });
     expect(parseHash(standardHref('oil-depot-above-ground@1.0.0'))).toEqual({ page: 'standards', key: 'oil-depot-above-ground@1.0.0' });
     expect(parseHash(standardHref())).toEqual({ page: 'standards', key: null });
   });

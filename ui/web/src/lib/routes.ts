@@ -1,13 +1,13 @@
 /**
  * Hash routes: `#/` → site list, `#/sites/<id>` → one site, `#/sites/<id>/as-of[/<ms>]` → the site as of
- * an instant, `#/compare[/<id>,<id>…]` → sites side by side, `#/standards[/<key>]` → clause tables,
+ * an instant, `#/compare[/<id>,<id>…[/<ms>]]` → sites side by side (live, or as of an instant), `#/standards[/<key>]` → clause tables,
  * `#/incidents` → open incidents, `#/incidents/<alert id>` → one incident (the rescue team's page).
  */
 export type Route =
   | { page: 'sites' }
   | { page: 'site'; id: string }
   | { page: 'as-of'; id: string; at: number | null }
-  | { page: 'compare'; sites: string[] }
+  | { page: 'compare'; sites: string[]; at?: number }
   | { page: 'standards'; key: string | null }
   | { page: 'incidents' }
   | { page: 'incident'; id: string }
@@ -20,8 +20,11 @@ export function parseHash(hash: string): Route {
   if (site?.[1]) return { page: 'site', id: decodeURIComponent(site[1]) };
   const asOf = /^\/sites\/([^/]+)\/as-of(?:\/(\d+))?\/?$/.exec(path);
   if (asOf?.[1]) return { page: 'as-of', id: decodeURIComponent(asOf[1]), at: asOf[2] ? Number(asOf[2]) : null };
-  const compare = /^\/compare(?:\/([^/]*))?\/?$/.exec(path);
-  if (compare) return { page: 'compare', sites: (compare[1] ?? '').split(',').filter(Boolean).map(decodeURIComponent) };
+  const compare = /^\/compare(?:\/([^/]*))?(?:\/(\d+))?\/?$/.exec(path);
+  if (compare) {
+    const sites = (compare[1] ?? '').split(',').filter(Boolean).map(decodeURIComponent);
+    return compare[2] ? { page: 'compare', sites, at: Number(compare[2]) } : { page: 'compare', sites };
+  }
   const standards = /^\/standards(?:\/([^/]+))?\/?$/.exec(path);
   if (standards) return { page: 'standards', key: standards[1] ? decodeURIComponent(standards[1]) : null };
   if (/^\/incidents\/?$/.test(path)) return { page: 'incidents' };
@@ -41,8 +44,9 @@ export function asOfHref(id: string, at?: number): string {
   return `#/sites/${encodeURIComponent(id)}/as-of${at === undefined ? '' : `/${Math.floor(at)}`}`;
 }
 
-export function compareHref(sites: readonly string[]): string {
-  return `#/compare/${sites.map(encodeURIComponent).join(',')}`;
+/** the sites side by side, live or (with `at`) as each had on record at that instant */
+export function compareHref(sites: readonly string[], at?: number): string {
+  return `#/compare/${sites.map(encodeURIComponent).join(',')}${at === undefined ? '' : `/${Math.floor(at)}`}`;
 }
 
 export function standardHref(key?: string): string {

@@ -1,6 +1,7 @@
 /** The web app's own words, in Chinese and English: one entry per key (i18n.ts looks them up). */
 import type { Lang } from './lang.ts';
 import { duties } from './duty-strings.ts';
+import { office } from './office-strings.ts';
 
 const general = {
   appName: { zh: 'ketwin 油库风险监测', en: 'ketwin depot risk monitor' },
@@ -367,5 +368,5 @@ const general = {
   notJudged: { zh: '未评估', en: 'not judged' },
 } satisfies Record<string, Record<Lang, string>>;
 
-/** every string: the general ones and the duties' (duty-strings.ts) */
-export const strings = { ...general, ...duties };
+/** every string: the general ones, the duties' (duty-strings.ts) and the office's (office-strings.ts) */
+export const strings = { ...general, ...duties, ...office };

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { landPath, mapFrame, markerPath, placeLabels, textWidth } from './map-frame.ts';
+
+describe('mapFrame', () => {
+  it('puts the region’s north-west corner at 0,0 in km, longitude shrunk by the cosine of the middle latitude', () => {
+    const f = mapFrame([], [122, 29.9, 122.4, 30.3]);
+    expect(f.view.h).toBeCloseTo(0.4 * 111.32, 6);
+    // cos(30.1°) ≈ 0.865: a degree of longitude is shorter than one of latitude here
+    expect(f.view.w / f.view.h).toBeCloseTo(Math.cos((30.1 * Math.PI) / 180), 6);
+    expect(f.project(122, 30.3)).toEqual({ x: 0, y: 0 });
+    const se = f.project(122.4, 29.9);
+    expect(se.x).toBeCloseTo(f.view.w, 9);
+    expect(se.y).toBeCloseTo(f.view.h, 9);
+  });
+  it('without a region, frames the places widened by 0.1°', () => {
+    const f = mapFrame([{ location: { lat: 30, lon: 122 } }]);
+    expect(f.project(121.9, 30.1)).toEqual({ x: 0, y: 0 });
+  });
+});
+
+describe('landPath and markers', () => {
+  it('draws each ring of each polygon as a closed sub-path', () => {
+    const f = mapFrame([], [0, 0, 1, 1]);
+    const d = landPath(
+      [
+        [
+          [
+            [0, 0],
+            [1, 0],
+            [1, 1],
+          ],
+          [
+            [0.2, 0.2],
+            [0.3, 0.2],
+            [0.3, 0.3],
+          ],
+        ],
+      ],
+      f.project,
+    );
+    expect(d.match(/M/g)).toHaveLength(2);
+    expect(d.match(/Z/g)).toHaveLength(2);
+    // the south-west corner: x 0, y the region's height (y runs south)
+    expect(d.startsWith('M0.000 111.320L')).toBe(true);
+  });
+  it('gives every risk colour its own shape', () => {
+    const shapes = (['red', 'orange', 'yellow', 'blue', null] as const).map(markerPath);
+    expect(new Set(shapes).size).toBe(5);
+  });
+});
+
+describe('placeLabels', () => {
+  const frame = { x: 0, y: 0, w: 100, h: 100 };
+  it('puts a label right of its marker when there is room, left of it at the frame’s right edge', () => {
+    const [a, b] = placeLabels(
+      [
+        { x: 10, y: 50, lines: ['Alpha'] },
+        { x: 95, y: 20, lines: ['Beta'] },
+      ],
+      4,
+      1,
+      frame,
+    );
+    expect(a).toMatchObject({ anchor: 'start' });
+    expect(a!.x).toBeGreaterThan(10);
+    expect(b).toMatchObject({ anchor: 'end' });
+    expect(b!.x).toBeLessThan(95);
+  });
+  it('moves a label off a neighbour’s marker and label', () => {
+    // the second marker sits where the first one's label would run to the right
+    const [a, b] = placeLabels(
+      [
+        { x: 45, y: 50, lines: ['A long depot name'] },
+        { x: 55, y: 50, lines: ['Another'] },
+      ],
+      4,
+      1,
+      frame,
+    );
+    expect(a).toMatchObject({ anchor: 'end', x: 45 - 1.3 });
+    expect(b).toMatchObject({ anchor: 'start', x: 55 + 1.3 });
+  });
+  it('puts a label below a marker near the frame’s left edge, slid into the frame, when right of it is taken', () => {
+    const [a] = placeLabels(
+      [
+        { x: 5, y: 50, lines: ['A long depot name'] },
+        { x: 20, y: 50, lines: ['B'] },
+      ],
+      4,
+      1,
+      frame,
+    );
+    expect(a).toMatchObject({ anchor: 'start', x: 0 });
+    expect(a!.y).toBeGreaterThan(50);
+  });
+  it('measures Chinese characters about twice as wide as Latin letters', () => {
+    expect(textWidth('油库', 10)).toBe(20);
+    expect(textWidth('ab', 10)).toBeCloseTo(11.2);
+  });
+});
