@@ -46,7 +46,7 @@ export function whenSignedOut(callback: () => void): void {
   onUnauthenticated = callback;
 }
 
-async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
   if (res.status === 401) onUnauthenticated();
   if (!res.ok) {

@@ -1,7 +1,8 @@
 /**
  * Hash routes: `#/` → site list, `#/sites/<id>` → one site, `#/sites/<id>/as-of[/<ms>]` → the site as of
  * an instant, `#/compare[/<id>,<id>…[/<ms>]]` → sites side by side (live, or as of an instant), `#/standards[/<key>]` → clause tables,
- * `#/incidents` → open incidents, `#/incidents/<alert id>` → one incident (the rescue team's page).
+ * `#/incidents` → open incidents, `#/incidents/<alert id>` → one incident (the rescue team's page),
+ * `#/exercises` → exercises (start one, those on record), `#/exercises/<id>` → one exercise (answered on a phone, its report).
  */
 export type Route =
   | { page: 'sites' }
@@ -11,6 +12,8 @@ export type Route =
   | { page: 'standards'; key: string | null }
   | { page: 'incidents' }
   | { page: 'incident'; id: string }
+  | { page: 'exercises' }
+  | { page: 'exercise'; id: string }
   | { page: 'missing'; hash: string };
 
 export function parseHash(hash: string): Route {
@@ -30,6 +33,9 @@ export function parseHash(hash: string): Route {
   if (/^\/incidents\/?$/.test(path)) return { page: 'incidents' };
   const incident = /^\/incidents\/([^/]+)\/?$/.exec(path);
   if (incident?.[1]) return { page: 'incident', id: decodeURIComponent(incident[1]) };
+  if (/^\/exercises\/?$/.test(path)) return { page: 'exercises' };
+  const exercise = /^\/exercises\/([^/]+)\/?$/.exec(path);
+  if (exercise?.[1]) return { page: 'exercise', id: decodeURIComponent(exercise[1]) };
   return { page: 'missing', hash };
 }
 
@@ -55,4 +61,8 @@ export function standardHref(key?: string): string {
 
 export function incidentHref(id?: string): string {
   return id === undefined ? '#/incidents' : `#/incidents/${encodeURIComponent(id)}`;
+}
+
+export function exerciseHref(id?: string): string {
+  return id === undefined ? '#/exercises' : `#/exercises/${encodeURIComponent(id)}`;
 }

@@ -1,9 +1,11 @@
 /** The web app's own words, in Chinese and English: one entry per key (i18n.ts looks them up). */
 import type { Lang } from './lang.ts';
 import { duties } from './duty-strings.ts';
+import { exerciseStrings } from './exercise-strings.ts';
 import { office } from './office-strings.ts';
 
 const general = {
+  ...exerciseStrings, // exercise-strings.ts: the exercises' words (issue 24)
   appName: { zh: 'ketwin 油库风险监测', en: 'ketwin depot risk monitor' },
   sites: { zh: '站点', en: 'Sites' },
   site: { zh: '站点', en: 'Site' },
