@@ -64,6 +64,9 @@ export function issueCap(state: JournalState, alert: Alert, context: IssueContex
     sent,
     status,
     msgType,
+    // the message's subject, in both languages: an exercise's begins with its mark
+    headline,
+    exercise: alert.exercise === true,
     references: references.map((r) => r.identifier),
     alert,
   });

@@ -147,16 +147,23 @@ describe('webhooks from the outbox', () => {
   it('drills carry status Exercise and never reach live-only subscribers', async () => {
     const live = await receiver('secret-a');
     const drills = await receiver('secret-b');
+    const desk = await receiver('secret-a');
     const n = notifier({
       subscribers: [
         { id: 'live', url: live.url, format: 'cap', secretEnv: 'HOOK_A', liveOnly: true },
         { id: 'drills', url: drills.url, format: 'cap', secretEnv: 'HOOK_B' },
+        { id: 'desk', url: desk.url, format: 'json', secretEnv: 'HOOK_A' },
       ],
     });
     await n.start();
     await store.writeAlerts([fresh(incidentAlert({ exercise: true }))]);
-    await until(() => drills.accepted.size === 1, 5_000, 'the drill message');
+    await until(() => drills.accepted.size === 1 && desk.accepted.size === 1, 5_000, 'the drill message');
     expect(drills.received[0]!.body).toContain('<status>Exercise</status>');
+    // the JSON body says so too, and its subject begins with the exercise's mark in both languages
+    const body = JSON.parse(desk.received[0]!.body) as { status: string; exercise: boolean; headline: { zh: string; en: string } };
+    expect(body).toMatchObject({ status: 'Exercise', exercise: true });
+    expect(body.headline.zh.startsWith('【演练】')).toBe(true);
+    expect(body.headline.en.startsWith('[EXERCISE] ')).toBe(true);
     await store.writeAlerts([fresh(plainAlarm())]);
     await until(() => live.accepted.size === 1 && drills.accepted.size === 2, 5_000, 'the live alarm');
     expect(live.received).toHaveLength(1);
