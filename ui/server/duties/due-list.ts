@@ -21,6 +21,8 @@ const ORDER: Record<DueStatus, number> = { overdue: 0, 'not-measured': 1, failin
 export interface DueItem {
   site: string;
   siteName: Bilingual;
+  /** the site's IANA zone: its due days and times are written in it (the office's list spans sites) */
+  timeZone: string;
   clause: string;
   /** asset id, or the site id */
   subject: string;
@@ -64,6 +66,7 @@ export function siteDueItems(site: Site, snapshot: Pick<SiteSnapshot, 'results'>
     const item: DueItem = {
       site: site.id,
       siteName: site.name,
+      timeZone: site.timeZone,
       clause: clause.id,
       subject: result.subject,
       title: clause.title,

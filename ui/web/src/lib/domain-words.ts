@@ -78,8 +78,8 @@ export function pointWord(lang: Lang, name: string): string {
  * Asset attributes (the site file's, model/site-schema.ts) and the values a clause derives, as the
  * thresholds of a verdict name them (`asset.levelHighHigh`, `largestTank`), with the unit of each.
  */
-/** `share`: a value 0..1 said as a percentage */
-export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> = {
+/** `share`: a value 0..1 said as a percentage; `after`: the word after a figure whose unit is no engineering unit (seconds, minutes) */
+export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true; after?: Words }> = {
   'asset.alarm': { zh: '报警设定', en: 'alarm set-point' },
   'asset.alarm1': { zh: '一级报警值', en: 'first alarm', unit: '%LEL' },
   'asset.alarm2': { zh: '二级报警值', en: 'second alarm', unit: '%LEL' },
@@ -94,9 +94,9 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'asset.fireResistance': { zh: '耐火极限', en: 'fire resistance', unit: 'h' },
   'asset.floorArea': { zh: '堤内面积', en: 'floor area' },
   'asset.foamAutomatic': { zh: '泡沫自动启动', en: 'foam starts automatically' },
-  'asset.foamDuration': { zh: '泡沫供给时间（分钟）', en: 'foam duration (min)' },
+  'asset.foamDuration': { zh: '泡沫供给时间', en: 'foam duration', after: { zh: '分钟', en: 'min' } },
   'asset.foamMakers': { zh: '泡沫产生器数量', en: 'foam makers' },
-  'asset.foamRate': { zh: '泡沫供给强度（升/(分钟·平方米)）', en: 'foam rate (L/(min·m²))' },
+  'asset.foamRate': { zh: '泡沫供给强度', en: 'foam rate', after: { zh: '升/(分钟·平方米)', en: 'L/(min·m²)' } },
   'asset.foamSystem': { zh: '泡沫系统型式', en: 'foam system' },
   'asset.gas': { zh: '检测气体', en: 'gas detected' },
   'asset.heavierThanAir': { zh: '气体重于空气', en: 'gas heavier than air' },
@@ -124,7 +124,7 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'asset.standbyPressure': { zh: '稳压压力', en: 'standby pressure', unit: 'MPa' },
   'asset.stepSides': { zh: '踏步设置侧数', en: 'sides with steps' },
   'asset.stepSpacing': { zh: '踏步间距', en: 'step spacing', unit: 'm' },
-  'asset.t90': { zh: '响应时间 t90（秒）', en: 'response time t90 (s)' },
+  'asset.t90': { zh: '响应时间 t90', en: 'response time t90', after: { zh: '秒', en: 's' } },
   'asset.turnoversPerYear': { zh: '年周转次数', en: 'turnovers a year' },
   'asset.waterSealDepth': { zh: '水封深度', en: 'water seal depth', unit: 'm' },
   'asset.watches': { zh: '监测对象', en: 'watches' },
@@ -163,27 +163,28 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   // the figures a measured record carries (the day's data quality, the lightning warnings' review)
   onlineRate: { zh: '在线率', en: 'online rate', share: true },
   observedHours: { zh: '已观测小时数', en: 'hours observed', unit: 'h' },
+  points: { zh: '安全点位', en: 'safety points' },
   validShare: { zh: '有效预警占比', en: 'valid warnings', share: true },
-  leadMinutes: { zh: '预警提前量（分钟）', en: 'lead time (minutes)' },
-  meanLeadMinutes: { zh: '平均预警提前量（分钟）', en: 'mean lead time (minutes)' },
+  leadMinutes: { zh: '预警提前量', en: 'lead time', after: { zh: '分钟', en: 'min' } },
+  meanLeadMinutes: { zh: '平均预警提前量', en: 'mean lead time', after: { zh: '分钟', en: 'min' } },
   warnings: { zh: '预警次数', en: 'warnings' },
   decided: { zh: '已判定预警', en: 'warnings decided' },
   valid: { zh: '有效预警', en: 'valid warnings' },
   warnedRadiusKm: { zh: '预警半径', en: 'warning radius', unit: 'km' },
-  clockSkewS: { zh: '设备时钟偏差（秒）', en: 'device clock skew (s)' },
-  coolingMinutes: { zh: '着火罐冷却到位（分钟）', en: 'cooling on the burning tank (minutes)' },
-  neighbourCoolingMinutes: { zh: '邻近罐冷却到位（分钟）', en: 'cooling on the neighbours (minutes)' },
-  foamMinutes: { zh: '泡沫到位（分钟）', en: 'foam on (minutes)' },
+  clockSkewS: { zh: '设备时钟偏差', en: 'device clock skew', after: { zh: '秒', en: 's' } },
+  coolingMinutes: { zh: '着火罐冷却到位用时', en: 'cooling on the burning tank after', after: { zh: '分钟', en: 'min' } },
+  neighbourCoolingMinutes: { zh: '邻近罐冷却到位用时', en: 'cooling on the neighbours after', after: { zh: '分钟', en: 'min' } },
+  foamMinutes: { zh: '泡沫到位用时', en: 'foam on after', after: { zh: '分钟', en: 'min' } },
   preAlertCycles: { zh: '预先警报鸣响周期', en: 'pre-alert cycles' },
   airRaidCycles: { zh: '空袭警报鸣响周期', en: 'air-raid cycles' },
-  allClearMinutes: { zh: '解除警报（分钟）', en: 'all-clear (minutes)' },
-  earthingOhms: { zh: '接地电阻（欧）', en: 'earthing resistance (Ω)' },
+  allClearMinutes: { zh: '解除警报时长', en: 'all-clear for', after: { zh: '分钟', en: 'min' } },
+  earthingOhms: { zh: '接地电阻', en: 'earthing resistance', after: { zh: '欧', en: 'Ω' } },
   earthingPoints: { zh: '接地点数', en: 'earthing points' },
-  maxOhms: { zh: '最大电阻（欧）', en: 'highest resistance (Ω)' },
-  bottomMarginMm: { zh: '罐底板余量（毫米）', en: 'bottom plate margin (mm)' },
+  maxOhms: { zh: '最大电阻', en: 'highest resistance', after: { zh: '欧', en: 'Ω' } },
+  bottomMarginMm: { zh: '罐底板余量', en: 'bottom plate margin', unit: 'mm' },
   permitsWithoutGasTest: { zh: '未做气体检测的动火许可', en: 'permits without a gas test' },
-  longestGasTestLeadMinutes: { zh: '气体检测最长提前（分钟）', en: 'longest gas-test lead (minutes)' },
-  strokeSeconds: { zh: '全行程时间（秒）', en: 'full-stroke time (s)' },
+  longestGasTestLeadMinutes: { zh: '气体检测最长提前', en: 'longest gas-test lead', after: { zh: '分钟', en: 'min' } },
+  strokeSeconds: { zh: '全行程时间', en: 'full-stroke time', after: { zh: '秒', en: 's' } },
   failedFunctions: { zh: '失效功能数', en: 'failed functions' },
   roofDrainsChecked: { zh: '浮顶排水已检查', en: 'roof drains checked' },
   mooringChecked: { zh: '系泊已检查', en: 'mooring checked' },
@@ -196,8 +197,8 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'site.depot.coastal': { zh: '位于沿海', en: 'coastal' },
   'site.depot.elevationAboveFlood': { zh: '场地高出设计洪水位', en: 'elevation above the design flood', unit: 'm' },
   'site.depot.emergencyShutdown': { zh: '紧急停车系统', en: 'emergency shutdown' },
-  'site.depot.fireTruckMinutes': { zh: '消防车到场时间（分钟）', en: 'fire truck arrival (minutes)' },
-  'site.depot.floodReturnPeriod': { zh: '防洪标准重现期（年）', en: 'flood return period (years)' },
+  'site.depot.fireTruckMinutes': { zh: '消防车到场时间', en: 'fire truck arrival', after: { zh: '分钟', en: 'min' } },
+  'site.depot.floodReturnPeriod': { zh: '防洪标准重现期', en: 'flood return period', after: { zh: '年', en: 'years' } },
   'site.depot.foamTrucks': { zh: '泡沫消防车数', en: 'foam trucks' },
   'site.depot.gasDetectionSeparate': { zh: '可燃气体报警系统独立设置', en: 'gas detection separate' },
   'site.depot.grade': { zh: '油库等级', en: 'depot grade' },
@@ -212,7 +213,7 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true }> 
   'site.majorHazard.grade': { zh: '重大危险源等级', en: 'major hazard grade' },
   'site.majorHazard.registered': { zh: '重大危险源已备案', en: 'major hazard registered' },
   'site.monitoring.remoteTransmission': { zh: '数据远程传输', en: 'remote transmission' },
-  'site.monitoring.retentionDays': { zh: '数据保存天数', en: 'data kept (days)' },
+  'site.monitoring.retentionDays': { zh: '数据保存', en: 'data kept', after: { zh: '天', en: 'days' } },
   'site.surroundings.populationWithin': { zh: '周边人口', en: 'population around' },
 };
 
@@ -305,6 +306,12 @@ export const ATTRIBUTE_VALUE_WORDS: Record<string, Record<string, Words>> = {
 /** an attribute's value in words where the attribute is enumerated ("external-floating" → 外浮顶), else null */
 export function attributeValueWord(lang: Lang, attribute: string, value: unknown): string | null {
   return typeof value === 'string' ? (ATTRIBUTE_VALUE_WORDS[attribute]?.[value]?.[lang] ?? null) : null;
+}
+
+/** the word after a field's figure: its engineering unit's, or its own (seconds, minutes); '' for none */
+export function fieldUnitWord(lang: Lang, name: string): string {
+  const field = FIELD_WORDS[name];
+  return field?.after?.[lang] ?? unitWord(lang, field?.unit);
 }
 
 /** a threshold's name in words: the catalogue's, or the name itself made readable */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { formatInstant } from './datetime.ts';
-import { evidenceParts, evidenceSentence, thresholdWords } from './evidence-words.ts';
+import { evidenceParts, evidenceSentence, referenceText, thresholdWords } from './evidence-words.ts';
 import type { Lang } from './i18n.ts';
 
 const AT = Date.UTC(2026, 11, 5, 6, 2, 5);
@@ -20,10 +20,11 @@ describe('evidence in words', () => {
     expect(evidenceSentence('zh', { ...e, value: null, quality: 'bad' }, ctx('zh'))).toBe('1号原油储罐 液位：无读数');
   });
 
-  it('says a static attribute with the unit the catalogue gives it, and a yes/no as a word', () => {
-    expect(evidenceSentence('en', { point: 'T101.capacity', value: 100000, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe(
-      'Crude tank 1 capacity 100,000 m³ at 5 Dec 2026 14:02:05 GMT+8',
-    );
+  it('says a static attribute with the unit the catalogue gives it, without a time (a design fact), and a yes/no as a word', () => {
+    expect(evidenceSentence('en', { point: 'T101.capacity', value: 100000, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe('Crude tank 1 capacity: 100,000 m³');
+    // a figure whose unit is no engineering unit says its own word after the number, not in its name
+    expect(evidenceSentence('en', { point: 'T101.t90', value: 25, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe('Crude tank 1 response time t90: 25 s');
+    expect(evidenceSentence('zh', { point: 'T101.t90', value: 25, quality: 'good', ts: AT, unit: null }, ctx('zh'))).toBe('1号原油储罐 响应时间 t90：25 秒');
     expect(evidenceSentence('zh', { point: 'T101.flame', value: false, quality: 'good', ts: AT, unit: 'bool' }, ctx('zh'))).toBe(
       '1号原油储罐 火焰 否（2026-12-05 14:02:05 GMT+8）',
     );
@@ -44,11 +45,9 @@ describe('evidence in words', () => {
   });
 
   it("says an enumerated attribute's value and the site's own figures in words", () => {
-    expect(evidenceSentence('zh', { point: 'T101.roof', value: 'external-floating', quality: 'good', ts: AT, unit: null }, ctx('zh'))).toBe(
-      '1号原油储罐 罐顶型式 外浮顶（2026-12-05 14:02:05 GMT+8）',
-    );
+    expect(evidenceSentence('zh', { point: 'T101.roof', value: 'external-floating', quality: 'good', ts: AT, unit: null }, ctx('zh'))).toBe('1号原油储罐 罐顶型式：外浮顶');
     expect(evidenceSentence('en', { point: 'site.depot.elevationAboveFlood', value: 1.5, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe(
-      'Site elevation above the design flood 1.5 m at 5 Dec 2026 14:02:05 GMT+8',
+      'Site elevation above the design flood: 1.5 m',
     );
     expect(thresholdWords('en', { 'asset.roof': 'fixed', 'asset.foamSystem': 'fixed' })).toEqual(['roof fixed roof', 'foam system fixed']);
   });
@@ -58,5 +57,40 @@ describe('evidence in words', () => {
     const parts = evidenceParts('en', { point: 'record:evacuation-drill', value, quality: 'good', ts: AT, unit: null }, ctx('en'));
     expect(parts.filter((p) => p.own).map((p) => p.text)).toEqual(['安全科 王工', 'XC-2026-02']);
     expect(parts.map((p) => p.text).join('')).toBe('evacuation drill of 2026-11-02 by 安全科 王工 (XC-2026-02): passed');
+  });
+
+  it('sets a good reading of the subject against its limits among the thresholds, and does not list them again', () => {
+    const limits = { subject: 'T101', thresholds: { 'asset.levelHighHigh': 16.2, largestTank: 20000 } };
+    const e = { point: 'T101.level', value: 16.3, quality: 'good' as const, ts: AT, unit: 'm' as const };
+    expect(evidenceSentence('en', e, ctx('en'), limits)).toBe('Crude tank 1 level 16.3 m at 5 Dec 2026 14:02:05 GMT+8 is above high-high level 16.2 m');
+    expect(evidenceSentence('zh', { ...e, value: 12 }, ctx('zh'), limits)).toBe('1号原油储罐 液位 12 米（2026-12-05 14:02:05 GMT+8），低于高高液位 16.2 米');
+    expect(thresholdWords('en', limits.thresholds, [e], 'T101')).toEqual(['largest tank 20,000 m³']);
+    // a reading that is not good, or of another asset, is not set against the subject's limits
+    expect(evidenceSentence('en', { ...e, quality: 'bad' }, ctx('en'), limits)).not.toContain('high-high');
+    expect(evidenceSentence('en', e, ctx('en'), { ...limits, subject: 'T102' })).not.toContain('high-high');
+    expect(thresholdWords('en', limits.thresholds, [e], 'T102')).toEqual(['high-high level 16.2 m', 'largest tank 20,000 m³']);
+  });
+
+  it('does not repeat an attribute the evidence said already', () => {
+    const e = { point: 'T101.t90', value: 25, quality: 'good' as const, ts: AT, unit: null };
+    expect(thresholdWords('en', { 'asset.t90': 25 }, [e], 'T101')).toEqual([]);
+    expect(thresholdWords('en', { 'asset.t90': 30 }, [e], 'T101')).toEqual(['response time t90 30 s']);
+  });
+
+  it("says which point a measured record's figure is about beside the figure, in the page's words, its id as it is", () => {
+    const value = { date: '2026-12-05', by: 'ketwin (measured)', ref: 'onlineRate=T201.level clockSkewS=GD101.gas', passed: true, values: { onlineRate: 0.9583, clockSkewS: 0.4 } };
+    const e = { point: 'record:data-quality-day', value, quality: 'good' as const, ts: AT, unit: null };
+    expect(evidenceSentence('en', e, ctx('en'))).toBe(
+      'data quality of the day of 2026-12-05 by ketwin (measured): passed, online rate 95.8% (T201.level), device clock skew 0.4 s (GD101.gas)',
+    );
+    const zh = evidenceParts('zh', e, ctx('zh'));
+    expect(zh.map((p) => p.text).join('')).toBe('数据质量日统计 2026-12-05，ketwin (measured)：合格，在线率 95.8%（T201.level），设备时钟偏差 0.4 秒（GD101.gas）');
+    expect(zh.filter((p) => p.own).map((p) => p.text)).toEqual(['ketwin (measured)', 'T201.level', 'GD101.gas']);
+  });
+
+  it("says a measured record's reference in the page's words in a list, any other as written", () => {
+    expect(referenceText('en', 'onlineRate=T201.level clockSkewS=GD101.gas')).toBe('online rate: T201.level; device clock skew: GD101.gas');
+    expect(referenceText('zh', 'onlineRate=T201.level')).toBe('在线率：T201.level');
+    expect(referenceText('zh', 'XC-2026-02')).toBe('XC-2026-02');
   });
 });

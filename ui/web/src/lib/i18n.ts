@@ -20,18 +20,19 @@ export function defaultLang(languages: readonly string[]): Lang {
 
 /** built once per language and shape: an Intl formatter costs far more to build than to use, and the site page formats hundreds of values as it opens */
 const numberFormats = new Map<string, Intl.NumberFormat>();
-function numberFormat(lang: Lang, shape: 'percent' | 'plain'): Intl.NumberFormat {
-  const key = `${lang}|${shape}`;
+function numberFormat(lang: Lang, shape: 'percent' | 'plain', digits = 0): Intl.NumberFormat {
+  const key = `${lang}|${shape}|${digits}`;
   let f = numberFormats.get(key);
   if (!f) {
-    f = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', shape === 'percent' ? { style: 'percent', maximumFractionDigits: 0 } : { maximumFractionDigits: 2 });
+    f = new Intl.NumberFormat(lang === 'zh' ? 'zh-CN' : 'en-GB', shape === 'percent' ? { style: 'percent', maximumFractionDigits: digits } : { maximumFractionDigits: 2 });
     numberFormats.set(key, f);
   }
   return f;
 }
 
-export function formatPercent(lang: Lang, share: number): string {
-  return numberFormat(lang, 'percent').format(share);
+/** a share 0..1 as a percentage, whole by default ("96%"); `digits` where a tenth decides (99.4% is under 99.5%) */
+export function formatPercent(lang: Lang, share: number, digits = 0): string {
+  return numberFormat(lang, 'percent', digits).format(share);
 }
 
 export function formatValue(lang: Lang, value: unknown): string {

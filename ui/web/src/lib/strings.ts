@@ -69,7 +69,7 @@ const general = {
   /** the toggle over a verdict's raw data, for auditors */
   details: { zh: '详细数据（审核）', en: 'Details (audit)' },
   requirement: { zh: '要求', en: 'Requirement' },
-  limits: { zh: '判定依据', en: 'Against' },
+  limits: { zh: '判定所用数值', en: 'Judged with' },
   'httpError.400': { zh: '请求内容有误', en: 'The request was not valid' },
   'httpError.401': { zh: '请先登录', en: 'Please sign in' },
   'httpError.403': { zh: '无权进行此操作', en: 'You may not do this' },
