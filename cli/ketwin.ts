@@ -35,6 +35,7 @@ import { startCollectors } from './collectors.ts';
 import { loadConfiguration } from './configuration.ts';
 import { DEFAULT_NATS, type KetwinOptions } from './options.ts';
 import { startSimulatedDepots } from './simulated-depots.ts';
+import { startSimulatedDistrict } from './simulated-district.ts';
 import { scenarioLibrary } from './exercise-scenarios.ts';
 
 const RETENTION_EVERY_MS = 60 * 60 * 1000;
@@ -77,6 +78,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     }
     const sims = central ? [] : await startSimulatedDepots(sites, options.simulate, logger, stops);
     if (options.simulate && !central) sites = sims.map((sim) => sim.siteWithEndpoints());
+    // the early-works district (issue 27) beside the depots: a second class of target through the same parts
+    if (!central) sites = [...sites, ...(await startSimulatedDistrict(options.simulate, options.dataDir, logger, stops))];
 
     const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
     stops.push(() => store.close());

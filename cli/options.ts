@@ -11,6 +11,8 @@ const environmentSchema = z.object({
   KETWIN_SITES: z.string().min(1).default('./sites'),
   KETWIN_STANDARDS: z.string().min(1).default('./standards'),
   KETWIN_SIM: z.enum(['on', 'off', 'ephemeral']).default('on'),
+  /** while simulating: the early-works district beside the depots (its sensors on the MQTT broker at 127.0.0.1:1883) */
+  KETWIN_DISTRICT: z.enum(['on', 'off']).default('on'),
   DATABASE_URL: z
     .string()
     .regex(/^(postgres(ql)?:\/\/.*)?$/, 'must be a postgres:// URL')
@@ -53,7 +55,7 @@ export interface KetwinOptions {
   standardsDir: string;
   databaseUrl?: string;
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
-  simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string };
+  simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string; district?: boolean };
   logger: Logger;
   /** who may sign in; default a JSON file <dataDir>/users.json */
   users?: UserDirectory;
@@ -92,7 +94,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     sitesDir: resolve(e.KETWIN_SITES),
     standardsDir: resolve(e.KETWIN_STANDARDS),
     databaseUrl: e.DATABASE_URL,
-    simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral' },
+    simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral', district: e.KETWIN_DISTRICT === 'on' },
     logger: pino({ level: e.LOG_LEVEL }),
     usersFile: e.KETWIN_USERS ? resolve(e.KETWIN_USERS) : undefined,
     demoUsers: (e.KETWIN_DEMO_USERS ?? (e.KETWIN_SIM === 'off' ? 'off' : 'on')) === 'on',

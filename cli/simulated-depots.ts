@@ -3,13 +3,15 @@ import type { Logger } from 'pino';
 import type { Site } from '../model/index.ts';
 import type { DepotSim } from '../sim/index.ts';
 import type { KetwinOptions } from './options.ts';
+import { RAINSTORM_SCENARIO } from './simulated-district.ts';
 
 export /** Simulated depots for the sites (KETWIN_SIM), each stopped by `stops`; none when not simulating. */
 async function startSimulatedDepots(sites: Site[], simulate: KetwinOptions['simulate'], logger: Logger, stops: (() => Promise<void> | void)[]): Promise<DepotSim[]> {
   if (!simulate) return [];
   const sims: DepotSim[] = [];
   const { loadScenario, startDepotSim } = await import('../sim/index.ts');
-  const scenario = simulate.scenario ? await loadScenario(simulate.scenario) : undefined;
+  // the rainstorm plays on the early-works district (simulated-district.ts), not on a depot
+  const scenario = simulate.scenario && simulate.scenario !== RAINSTORM_SCENARIO ? await loadScenario(simulate.scenario) : undefined;
   // a scenario names the depot whose assets and points it drives; the others carry on as usual
   if (scenario?.site && !sites.some((s) => s.id === scenario.site)) {
     throw new Error(`scenario ${simulate.scenario} drives site ${scenario.site}, which is not among the sites (${sites.map((s) => s.id).join(', ')})`);

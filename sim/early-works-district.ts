@@ -26,6 +26,8 @@ export interface EarlyWorksDistrictOptions {
   areaCode?: string;
   /** the day the evidence records are dated back from (YYYY-MM-DD) */
   today?: string;
+  /** added to each work's MQTT client id, so that two installations on one broker keep apart sessions (default none) */
+  clientTag?: string;
   /** the webhook of flood emergency team `team` (1–16) and the environment variable holding its secret; none: the team is phoned */
   teams?: (team: number) => { url: string; secretEnv: string } | undefined;
 }
@@ -74,7 +76,14 @@ export function createEarlyWorksDistrict(options: EarlyWorksDistrictOptions): Si
       plan: { width: 120, height: 60 },
       standards: ['early-works-flood'],
       sources: [
-        { id: 'mqtt-district', protocol: 'mqtt', endpoint: options.brokerUrl, sparkplugGroup: district, clientId: `ketwin-${district}-${work}`, staleAfterMs: 120_000 },
+        {
+          id: 'mqtt-district',
+          protocol: 'mqtt',
+          endpoint: options.brokerUrl,
+          sparkplugGroup: district,
+          clientId: `ketwin-${district}-${work}${options.clientTag ? `-${options.clientTag}` : ''}`,
+          staleAfterMs: 120_000,
+        },
         { id: 'met-warnings', protocol: 'cap', endpoint: options.feedUrl, areaCodes: [options.areaCode ?? '410105'] },
       ],
       assets: [
