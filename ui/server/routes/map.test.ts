@@ -44,6 +44,15 @@ describe('GET /api/map', () => {
     // asked again: the same cut
     expect(await map('auditor')).toEqual(office);
   });
+  it('draws the region of the sites asked for, of those the user may see', async () => {
+    const auditor = await server.as('auditor');
+    const one = (await (await auditor.fetch('/api/map?sites=jintang-crude')).json()) as RegionMap;
+    expect(Object.keys(one.footprints)).toEqual(['jintang-crude']);
+    expect(one.bbox![0]).toBeCloseTo(121.8625 - 0.1, 4);
+    expect((await auditor.fetch('/api/map?sites=nowhere')).status).toBe(404);
+    expect((await auditor.fetch('/api/map?sites=Bad!')).status).toBe(400);
+    expect((await (await server.as('manager')).fetch('/api/map?sites=jintang-crude')).status).toBe(403);
+  });
   it('is an empty map for a user who sees no site here', async () => {
     expect(await map('elsewhere')).toMatchObject({ bbox: null, land: [], footprints: {} });
   });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { canSee } from '../auth/access.ts';
+import { ClientError } from '../errors.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema } from '../api/schemas.ts';
 import type { LiveTwin } from '../live-twin.ts';
@@ -16,11 +17,32 @@ const mapAnswer = z
   })
   .describe('RegionMap');
 
+const mapQuery = z.strictObject({
+  /** the sites whose region to draw (a cluster of them: one city); default every site the user may see */
+  sites: z
+    .string()
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((x) => x.trim())
+          .filter(Boolean),
+      ),
+    ])
+    .pipe(
+      z
+        .array(z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'must be site ids (lower-case letters, digits and -)'))
+        .min(1, 'name at least one site')
+        .max(500, 'at most 500 sites'),
+    )
+    .optional(),
+});
+
 /** cut regions kept: one per set of sites seen (the office's, a manager's own) */
 const KEPT = 8;
 
 /**
- * GET /api/map — the land around the sites the user may see, from Natural Earth's 1:10m land installed with the
+ * GET /api/map[?sites=a,b] — the land around the given sites (one city's cluster) or every site the user may see, from Natural Earth's 1:10m land installed with the
  * product (nothing is fetched): cut to the sites' box on first asking, then kept.
  */
 export function mapRoutes(api: RouteTable, options: { live: LiveTwin }): void {
@@ -41,15 +63,23 @@ export function mapRoutes(api: RouteTable, options: { live: LiveTwin }): void {
       method: 'get',
       path: '/api/map',
       tags: ['sites'],
+      query: mapQuery,
       access: { kind: 'permission', permission: 'read' },
-      summary: 'The land and coastline around the sites the user may see (Natural Earth 1:10m, packaged), with its credits',
+      summary: 'The land and coastline around the given sites, or every site the user may see (Natural Earth 1:10m, packaged), with its credits',
       responses: {
         200: { description: 'the region: its box, the land in it and the credits', schema: mapAnswer },
+        400: { description: 'a malformed list of sites', schema: errorSchema },
         401: { description: 'not signed in', schema: errorSchema },
+        403: { description: 'the user is not bound to one of the sites', schema: errorSchema },
+        404: { description: 'no such site', schema: errorSchema },
       },
     },
-    async ({ ctx, user }) => {
-      const seen = options.live.sites().filter((s) => canSee(user!, s.id));
+    async ({ ctx, query, user }) => {
+      for (const id of query.sites ?? []) {
+        if (!canSee(user!, id)) throw new ClientError(403, 'forbidden', `no access to site ${JSON.stringify(id)}`);
+        if (!options.live.sites().some((s) => s.id === id)) throw new ClientError(404, 'not-found', `unknown site ${JSON.stringify(id)}`);
+      }
+      const seen = options.live.sites().filter((s) => canSee(user!, s.id) && (query.sites === undefined || query.sites.includes(s.id)));
       const box = regionAround(seen.map((s) => s.location));
       const answer: RegionMap = {
         bbox: box ? [...box] : null,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { landPath, mapFrame, markerPath, placeLabels, textWidth } from './map-frame.ts';
+import { landPath, mapFrame, markerPath, placeLabels, regionsOf, textWidth } from './map-frame.ts';
 
 describe('mapFrame', () => {
   it('puts the region’s north-west corner at 0,0 in km, longitude shrunk by the cosine of the middle latitude', () => {
@@ -96,5 +96,26 @@ describe('placeLabels', () => {
   it('measures Chinese characters about twice as wide as Latin letters', () => {
     expect(textWidth('油库', 10)).toBe(20);
     expect(textWidth('ab', 10)).toBeCloseTo(11.2);
+  });
+});
+
+describe('regionsOf', () => {
+  const at = (id: string, lat: number, lon: number) => ({ id, location: { lat, lon } });
+  it('keeps one city’s sites together and another city’s apart, the largest region first', () => {
+    const regions = regionsOf([
+      at('zhoushan-a', 30.05, 122.03),
+      at('zhengzhou-1', 34.75, 113.66),
+      at('zhoushan-b', 30.24, 122.21),
+      at('zhengzhou-2', 34.76, 113.7),
+      at('zhoushan-c', 29.95, 122.27),
+    ]);
+    expect(regions.map((r) => r.map((s) => s.id))).toEqual([
+      ['zhoushan-a', 'zhoushan-b', 'zhoushan-c'],
+      ['zhengzhou-1', 'zhengzhou-2'],
+    ]);
+  });
+  it('joins two groups that a later site bridges', () => {
+    const regions = regionsOf([at('a', 0, 0), at('c', 0, 1.8), at('b', 0, 0.9)]);
+    expect(regions.map((r) => r.map((s) => s.id))).toEqual([['a', 'b', 'c']]);
   });
 });

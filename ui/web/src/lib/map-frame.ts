@@ -132,3 +132,19 @@ export function placeLabels(markers: readonly { x: number; y: number; lines: str
     return best.label;
   });
 }
+
+/**
+ * The sites grouped by place: two sites within `gapDegrees` of each other (in latitude and in longitude) share a
+ * region, and so on along a chain — one city's depots together, another city's works apart. Largest region first.
+ */
+export function regionsOf<T extends { id: string; location: { lat: number; lon: number } }>(sites: readonly T[], gapDegrees = 1): T[][] {
+  const groups: T[][] = [];
+  for (const site of sites) {
+    const near = groups.filter((g) => g.some((o) => Math.abs(o.location.lat - site.location.lat) <= gapDegrees && Math.abs(o.location.lon - site.location.lon) <= gapDegrees));
+    const merged = [site, ...near.flat()];
+    for (const g of near) groups.splice(groups.indexOf(g), 1);
+    groups.push(merged);
+  }
+  for (const g of groups) g.sort((a, b) => a.id.localeCompare(b.id));
+  return groups.sort((a, b) => b.length - a.length || a[0]!.id.localeCompare(b[0]!.id));
+}
