@@ -24,8 +24,6 @@ import type { IncidentSummary, IncidentView } from '../../../server/incident-typ
 import type { Rescore } from '../../../server/rescore-types.ts';
 import type { RankedSite, RegionMap } from '../../../server/office-types.ts';
 export type { RankedSite, RegionMap, ScoreDay } from '../../../server/office-types.ts';
-import type { RankedSite, RegionMap } from '../../../server/office-types.ts';
-export type { RankedSite, RegionMap, ScoreDay } from '../../../server/office-types.ts';
 export type { IncidentSummary, IncidentView, ResponseRecord } from '../../../server/incident-types.ts';
 export type { Rescore, RescoreClause } from '../../../server/rescore-types.ts';
 export type { GeoFeature, IncidentDetails, Gate, Road } from '../../../../model/index.ts';
@@ -181,13 +179,6 @@ export type { SafetyCommitmentView } from '../../../server/routes/commitments.ts
 import type { DueItem } from '../../../server/duties/due-list.ts';
 import type { CommitmentFacts } from '../../../server/duties/commitment-facts.ts';
 import type { SafetyCommitmentView } from '../../../server/routes/commitments.ts';
-
-/** the office's view across sites: the land around them, the ranking with its trend, the due list and monthly report as files */
-export const fetchRegionMap = (signal?: AbortSignal): Promise<RegionMap> => getJson('/api/map', signal);
-export const fetchRanking = (days: number, signal?: AbortSignal): Promise<RankedSite[]> => getJson(`/api/ranking?days=${days}`, signal);
-export const dueCsvUrl = (): string => '/api/due.csv';
-export const monthlyReportUrl = (month: string, sites: readonly string[], format: 'pdf' | 'csv'): string =>
-  `/api/reports/monthly?month=${month}&format=${format}${sites.length ? `&sites=${sites.map(encodeURIComponent).join(',')}` : ''}`;
 
 /** the office's view across sites: the land around them, the ranking with its trend, the due list and monthly report as files */
 export const fetchRegionMap = (sites: readonly string[], signal?: AbortSignal): Promise<RegionMap> => getJson(`/api/map?sites=${sites.map(encodeURIComponent).join(',')}`, signal);
