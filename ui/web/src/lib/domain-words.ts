@@ -178,6 +178,9 @@ export const FIELD_WORDS: Record<string, Words & { unit?: Unit; share?: true; af
   preAlertCycles: { zh: '预先警报鸣响周期', en: 'pre-alert cycles' },
   airRaidCycles: { zh: '空袭警报鸣响周期', en: 'air-raid cycles' },
   allClearMinutes: { zh: '解除警报时长', en: 'all-clear for', after: { zh: '分钟', en: 'min' } },
+  // what the twin saw of a siren in its test window (engine/siren-test)
+  soundedSeconds: { zh: '鸣响总时长', en: 'sounded for', after: { zh: '秒', en: 's' } },
+  blindSeconds: { zh: '状态不可读时长', en: 'status unreadable for', after: { zh: '秒', en: 's' } },
   earthingOhms: { zh: '接地电阻', en: 'earthing resistance', after: { zh: '欧', en: 'Ω' } },
   earthingPoints: { zh: '接地点数', en: 'earthing points' },
   maxOhms: { zh: '最大电阻', en: 'highest resistance', after: { zh: '欧', en: 'Ω' } },
