@@ -142,6 +142,14 @@ describe('evidence, times and colours in words', () => {
       // a reading of T101 said with the tank's name, the quantity, the unit and the time in the site's zone
       const words = await table.locator('[data-testid="evidence-words"] li').allInnerTexts();
       expect(words.some((w) => /^Crude tank 1 .+ at \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\+8/.test(w))).toBe(true);
+      // a reading set against the limit it is judged by, that limit not listed again after it
+      const hh = await page.getByTestId('clause-GB50074-15.1.2-HH-T101').getByTestId('evidence-words').innerText();
+      expect(hh).toMatch(/^Crude tank 1 level [\d.,]+ m at .+ GMT\+8 is (above|below|at) high-high level [\d.,]+ m$/m);
+      expect(hh.match(/high-high level/g)).toHaveLength(1);
+      // a design fact has no time, and its unit comes after its number
+      const t90 = await page.getByTestId('clause-GBT50493-T90-GD201').getByTestId('evidence-words').innerText();
+      expect(t90).toMatch(/response time t90: \d+ s$/m);
+      expect(t90).not.toMatch(/\(s\)|Against/);
       // the raw data is there for the auditor, closed until asked for
       const details = table.locator('details').first();
       expect(await details.getAttribute('open')).toBeNull();
