@@ -19,7 +19,7 @@ interface PointDay {
 
 export interface OnlineRate {
   /** the reader a safety point's cell calls with each of its samples (bound to the point's day: no lookup per sample) */
-  readerOf(pointId: string): (sample: Sample) => void;
+  readerOf(pointId: string): (sample: Sample, at?: number) => void;
   dispose(): void;
 }
 
@@ -118,8 +118,7 @@ export function createOnlineRate(site: Site, pointIds: readonly string[], schedu
     readerOf(pointId) {
       const day = days.get(pointId);
       if (!day) throw new RangeError(`online rate: ${pointId} is not one of the site's safety points`);
-      return (sample) => {
-        const now = scheduler.now();
+      return (sample, now = scheduler.now()) => {
         if (dayStart === undefined) {
           dayStart = now;
           for (const d of days.values()) d.since = dayStart;

@@ -13,7 +13,7 @@ export interface PointState extends PointCell {
   /** site-wide clauses reading this point: marked dirty, evaluated once per scheduler tick */
   readonly coalesced: (() => void)[];
   /** hazard models reading this point (engine/hazards) and, for a safety point, the online-rate count; empty for most points */
-  readonly hazards: ((sample: Sample) => void)[];
+  readonly hazards: ((sample: Sample, at: number) => void)[];
   /**
    * Why the engine doubts this point's good readings (a gauge that does not move while product
    * flows): while set, the cell holds them as uncertain with this reason; hazard models still get
@@ -75,7 +75,7 @@ export function createSitePoints(site: Site, links: ReadonlyMap<string, SourceLi
       onSample(held);
       // indexed loops: for-of over these arrays left an iterator per loop per sample to collect
       const { hazards } = state;
-      for (let i = 0; i < hazards.length; i++) hazards[i]!(sample);
+      for (let i = 0; i < hazards.length; i++) hazards[i]!(sample, at);
       readers(state, at);
     },
     suspect(state, reason, at) {

@@ -31,7 +31,8 @@ export interface HazardContext {
 /** A hazard model on one subject: the points it reads and what it does with each accepted sample. */
 export interface HazardWatcher {
   points: string[];
-  onSample(sample: Sample): void;
+  /** `at`: the scheduler's now, which the site's points already read for the sample (context.now() when not given) */
+  onSample(sample: Sample, at?: number): void;
   /** a transfer a person declared (a model that reads transfers: the stuck-gauge check); absent elsewhere */
   onTransfer?(declaration: TransferDeclaration): void;
 }

@@ -41,9 +41,8 @@ export function createOverfillWatchers(context: HazardContext, definition: Hazar
     const readings = new TrendWindow();
     let held: { spec: AlarmSpec; deadline: number } | undefined;
 
-    const onSample = (sample: Sample) => {
+    const onSample = (sample: Sample, at = context.now()) => {
       if (sample.quality !== 'good' || typeof sample.value !== 'number') return; // bad readings hold the forecast
-      const at = context.now();
       readings.push(at, sample.value);
       readings.evictBefore(at - windowMs);
       const rate = readings.size >= minSamples ? readings.slopePerHour() : undefined;

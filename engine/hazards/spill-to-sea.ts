@@ -107,9 +107,8 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
       context.condition(key, held.spec, true, at);
     };
 
-    const onSample = (sample: Sample) => {
+    const onSample = (sample: Sample, at = context.now()) => {
       if (sample.quality !== 'good') return; // a lost reading neither shows nor clears product in the dike
-      const at = context.now();
       if (sample.point === drain) {
         if (typeof sample.value !== 'boolean') return;
         drainOpen = sample.value;

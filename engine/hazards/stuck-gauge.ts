@@ -237,8 +237,7 @@ export function createStuckGaugeWatchers(context: HazardContext, definition: Haz
       wasDoubted = tripped !== undefined || balance !== undefined;
     };
 
-    const onSample = (sample: Sample) => {
-      const at = context.now();
+    const onSample = (sample: Sample, at = context.now()) => {
       if (sample.point === flowPoint) {
         advance(at);
         if (sample.quality === 'good' && typeof sample.value === 'number' && Number.isFinite(sample.value)) {

@@ -115,9 +115,8 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
     context.condition(key, held.spec, true, at);
   };
 
-  const onSample = (sample: Sample) => {
+  const onSample = (sample: Sample, at = context.now()) => {
     if (sample.quality !== 'good') return; // a lost reading neither shows nor clears a fire
-    const at = context.now();
     const source = sourceOf.get(sample.point);
     if (source !== undefined) {
       if (sample.value === false && !offlineSince.has(source)) offlineSince.set(source, at);
