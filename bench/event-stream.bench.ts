@@ -3,9 +3,13 @@
 // sockets: sim/scenario-samples.ts) on virtual time, into the UI server's event hub and each kind
 // of client stream — the site page (full), the rescue page on a phone (light), the office's all-sites
 // list — as the bytes they would put on the wire (the server's own SSE framing), with the snapshot
-// each starts from; and the web bundle's bytes, raw, gzip and brotli (when it has been built).
+// each starts from; the web bundle's bytes, raw, gzip and brotli (when it has been built): what the
+// first page loads, and the parts loaded when first needed (Markdown, the trend's plotting); and the site
+// page's longest main-thread task in Debian's chromium during the same scenario on the whole system
+// (test/long-task.ts, as test/browser-long-task holds it; BENCH_LONG_TASK=0 leaves it out).
 // Prints one JSON line.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { format } from 'node:util';
 import { join } from 'node:path';
 import { brotliCompressSync, gzipSync } from 'node:zlib';
 import { VirtualTimeScheduler } from 'rxjs';
@@ -20,6 +24,13 @@ import { clientEvents, lightSnapshot, lightStreamPoints } from '../ui/server/cli
 import { createEventHub } from '../ui/server/event-hub.ts';
 import { sseFrame } from '../ui/server/event-stream.ts';
 import { listSites, siteDetail } from '../ui/server/site-views.ts';
+import { launchChromium } from '../test/chromium.ts';
+import { startTestSystem } from '../test/system.ts';
+import { SCREENS, untilTankFire, watchSitePage, type LongTaskFigures } from '../test/long-task.ts';
+
+// only the JSON line goes to stdout (the simulated depot's OPC-UA server writes warnings)
+for (const level of ['log', 'info', 'warn', 'debug'] as const) console[level] = (...args: unknown[]) => void process.stderr.write(`${format(...args)}\n`);
+const print = (line: string) => void process.stdout.write(`${line}\n`);
 
 const root = new URL('..', import.meta.url).pathname;
 const HOUR_MS = 3_600_000;
@@ -88,7 +99,8 @@ engine.dispose();
 
 const fire = engine.snapshot(site.id);
 const per = (mode: StreamMode | 'all-sites') => wires.get(mode)!;
-console.log(
+const longTask = process.env.BENCH_LONG_TASK === '0' ? null : await longestTasks();
+print(
   JSON.stringify({
     bench: 'event-stream',
     scenario: 'rim-seal-fire',
@@ -103,29 +115,65 @@ console.log(
     snapshotBytesAtFire: snapshotAtFire,
     openAlertsAtEnd: fire?.alerts.length ?? 0,
     bundle: bundleBytes(),
+    longestTaskMs: longTask,
     seconds: Math.round(seconds * 10) / 10,
   }),
 );
 
-/** the built web app's JavaScript and CSS: raw, gzip and brotli bytes (null when `npm run build:web` has not run) */
-function bundleBytes(): { files: number; raw: number; gzip: number; brotli: number } | null {
+interface Bytes {
+  files: number;
+  raw: number;
+  gzip: number;
+  brotli: number;
+}
+
+/**
+ * The built web app's JavaScript and CSS, raw, gzip and brotli bytes: `initial`, what index.html loads
+ * (every page needs it), and `lazy`, the parts loaded when first needed; null when `npm run build:web` has not run.
+ */
+function bundleBytes(): { initial: Bytes; lazy: Bytes } | null {
   const dir = join(DEFAULT_STATIC_DIR, 'assets');
   let names: string[];
+  let index: string;
   try {
-    names = readdirSync(dir).filter((f) => /\.(js|css)$/.test(f));
+    names = readdirSync(dir).filter((f) => /\.(js|css)$/.test(f) && statSync(join(dir, f)).isFile());
+    index = readFileSync(join(DEFAULT_STATIC_DIR, 'index.html'), 'utf8');
   } catch {
     return null;
   }
-  let raw = 0;
-  let gzip = 0;
-  let brotli = 0;
-  for (const name of names) {
-    const path = join(dir, name);
-    if (!statSync(path).isFile()) continue;
-    const bytes = readFileSync(path);
-    raw += bytes.length;
-    gzip += gzipSync(bytes, { level: 9 }).length;
-    brotli += brotliCompressSync(bytes).length;
+  const sum = (files: string[]): Bytes => {
+    const out: Bytes = { files: files.length, raw: 0, gzip: 0, brotli: 0 };
+    for (const name of files) {
+      const bytes = readFileSync(join(dir, name));
+      out.raw += bytes.length;
+      out.gzip += gzipSync(bytes, { level: 9 }).length;
+      out.brotli += brotliCompressSync(bytes).length;
+    }
+    return out;
+  };
+  const initial = names.filter((n) => index.includes(`/assets/${n}`));
+  return { initial: sum(initial), lazy: sum(names.filter((n) => !initial.includes(n))) };
+}
+
+/** the site page's longest tasks on a desk and a phone while the fire burns, on the whole system as the tests start it */
+async function longestTasks(): Promise<Record<string, Omit<LongTaskFigures, 'screen'>> | { error: string }> {
+  const system = await startTestSystem({ scenario: 'rim-seal-fire' });
+  try {
+    const browser = await launchChromium();
+    try {
+      await untilTankFire(system);
+      const out: Record<string, Omit<LongTaskFigures, 'screen'>> = {};
+      for (const screen of SCREENS) {
+        const { screen: name, ...figures } = await watchSitePage(browser, system, site.id, screen, 20_000);
+        out[name] = figures;
+      }
+      return out;
+    } finally {
+      await browser.close();
+    }
+  } catch (error) {
+    return { error: error instanceof Error ? error.message.split('\n')[0]! : String(error) };
+  } finally {
+    await system.stop();
   }
-  return { files: names.length, raw, gzip, brotli };
 }
