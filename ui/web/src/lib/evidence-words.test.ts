@@ -49,7 +49,10 @@ describe('evidence in words', () => {
     expect(evidenceSentence('en', { point: 'site.depot.elevationAboveFlood', value: 1.5, quality: 'good', ts: AT, unit: null }, ctx('en'))).toBe(
       'Site elevation above the design flood: 1.5 m',
     );
-    expect(thresholdWords('en', { 'asset.roof': 'fixed', 'asset.foamSystem': 'fixed' })).toEqual(['roof fixed roof', 'foam system fixed']);
+    expect(thresholdWords('en', { 'asset.roof': 'fixed', 'asset.foamSystem': 'fixed' })).toEqual(['roof: fixed roof', 'foam system: fixed']);
+    // a list after a colon, an empty one as none
+    expect(thresholdWords('en', { uncovered: ['VG-D1'], tanksWithout: [] })).toEqual(['uncovered: VG-D1', 'tanks without: none']);
+    expect(thresholdWords('zh', { tanksWithout: [] })).toEqual(['未配置的储罐：无']);
   });
 
   it("keeps people's own words (who did it, their reference) apart, not for the page to translate", () => {

@@ -34,7 +34,10 @@ const isPlain = (v: unknown): v is number | string | boolean => typeof v === 'nu
 /** a value and the word after it: "16.3 m", "25 s", "是", "甲B", "1,000, 10,000"; null when it has no plain form (an object) */
 function withUnitWord(lang: Lang, value: unknown, after: string): string | null {
   if (value === null || value === undefined) return translate(lang, 'noReading');
-  if (Array.isArray(value)) return value.every(isPlain) ? value.map((v) => formatValue(lang, v)).join(lang === 'zh' ? '、' : ', ') : null;
+  if (Array.isArray(value)) {
+    if (value.length === 0) return translate(lang, 'health.none');
+    return value.every(isPlain) ? value.map((v) => formatValue(lang, v)).join(lang === 'zh' ? '、' : ', ') : null;
+  }
   if (!isPlain(value)) return null;
   return typeof value === 'number' && after ? `${formatValue(lang, value)} ${after}` : formatValue(lang, value);
 }
@@ -190,7 +193,8 @@ export function thresholdWords(lang: Lang, thresholds: Record<string, unknown>, 
   for (const [name, value] of Object.entries(thresholds)) {
     if (name.startsWith('params.') || !(name in FIELD_WORDS) || said.has(name)) continue;
     const words = (name.startsWith('asset.') ? attributeValueWord(lang, name.slice('asset.'.length), value) : null) ?? fieldValueWords(lang, name, value);
-    if (words !== null && value !== null && value !== undefined) out.push(`${fieldWord(lang, name)} ${words}`);
+    // a number follows its name ("largest tank 20,000 m³"); a list, a word or a yes/no after a colon ("uncovered: VG-D1", "tanks without: none")
+    if (words !== null && value !== null && value !== undefined) out.push(`${fieldWord(lang, name)}${typeof value === 'number' ? ' ' : lang === 'zh' ? '：' : ': '}${words}`);
   }
   return out;
 }
