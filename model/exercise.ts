@@ -60,6 +60,12 @@ export interface ExerciseTiming {
   outcome: 'met' | 'late' | 'missed' | 'recorded';
 }
 
+/** One participant's progress: minutes from the first alert to each of their reports of RESPONSE_STATUSES (first of each). */
+export interface ExerciseParty {
+  by: string;
+  minutes: Partial<Record<ResponseStatus, number>>;
+}
+
 /** An exercise as the API shows it. */
 export interface Exercise {
   id: string;
@@ -79,6 +85,8 @@ export interface Exercise {
   alerts: Alert[];
   timeline: ExerciseEntry[];
   timings: ExerciseTiming[];
+  /** each participant's received, en route, on scene */
+  parties: ExerciseParty[];
   comments: string[];
   /** once completed: the signed report's SHA-256, and the evidence records filed */
   report?: { sha256: string; file: string; keyId: string };

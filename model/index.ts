@@ -63,6 +63,7 @@ export {
   type ExerciseEntry,
   type ExerciseRequirement,
   type ExerciseTiming,
+  type ExerciseParty,
   type Exercise,
 } from './exercise.ts';
 export { EXERCISE_WHAT_WORDS, EXERCISE_OUTCOME_WORDS, EXERCISE_STATE_WORDS } from './exercise-words.ts';

@@ -91,10 +91,17 @@ describe('an exercise in the browser', () => {
     const auditor = await open('auditor', DESK, 'en-US');
     await auditor.goto(`${system.url}/#/exercises/${encodeURIComponent(id)}`);
     await auditor.getByTestId('exercise-timings').waitFor();
-    expect(await auditor.getByTestId('exercise-timing-cooling-started').getAttribute('data-outcome')).toBe('met');
+    // the page shows the report's times and outcomes (met or late depends on how fast the phone was: the API's figures are checked in test/exercise-rim-seal-fire)
+    const reported = (await (await (await apiAs(system, 'auditor')).fetch(`/api/exercises/${id}`)).json()) as Exercise;
+    for (const t of reported.timings) {
+      const row = auditor.getByTestId(`exercise-timing-${t.report}`);
+      expect(await row.getAttribute('data-outcome'), t.report).toBe(t.outcome);
+      expect(['met', 'late', 'recorded'], t.report).toContain(t.outcome);
+      expect(await row.innerText()).toContain(`${t.minutes} min · rescue`);
+    }
     expect(await auditor.getByTestId('exercise-timing-cooling-started').innerText()).toMatch(/Required: ≤ 5 min \(GB 50074-2014 §12\.5\.4/);
-    expect(await auditor.getByTestId('exercise-timing-foam-applied').getAttribute('data-outcome')).toBe('met');
     expect(await auditor.getByTestId('exercise-filed').innerText()).toContain('ORDER40-21-ONSITE-DRILL');
+    expect(await auditor.getByTestId('exercise-party-rescue').innerText()).toMatch(/Received [\d.]+ min.*En route [\d.]+ min.*On scene [\d.]+ min/s);
     expect(await auditor.getByTestId('exercise-timeline').innerText()).toContain('cooling quick; trucks held at gate 2');
     const href = await auditor.getByTestId('exercise-report-pdf').getAttribute('href');
     const pdf = await (await apiAs(system, 'auditor')).fetch(href!);
@@ -103,8 +110,6 @@ describe('an exercise in the browser', () => {
     expect(await noSidewaysScroll(auditor)).toBe(true);
     await shot(auditor, 'report-desk-en');
 
-    const api = (await (await (await apiAs(system, 'auditor')).fetch(`/api/exercises/${id}`)).json()) as Exercise;
-    expect(api.timings.filter((t) => t.outcome === 'missed')).toEqual([]);
     expect(problems).toEqual([]);
   }, 240_000);
 });

@@ -20,7 +20,7 @@ import type { ReportSignature, ReportSigner } from '../report/signing.ts';
 import { drillRecords } from './exercise-evidence.ts';
 import { renderExercisePdf } from './exercise-pdf.ts';
 import { exerciseRequirements, expectedReports } from './exercise-requirements.ts';
-import { exerciseTimings } from './exercise-timing.ts';
+import { exerciseParties, exerciseTimings } from './exercise-timing.ts';
 
 /** The scenarios an exercise can play (sim/'s files; main.ts implements it). */
 export interface ScenarioLibrary {
@@ -78,7 +78,7 @@ export interface ExerciseDesk {
 }
 
 interface Running {
-  view: Omit<Exercise, 'alerts' | 'timings' | 'now'>;
+  view: Omit<Exercise, 'alerts' | 'timings' | 'parties' | 'now'>;
   shadow: ShadowTwin;
   standard: Standard | undefined;
   alerts: Map<string, Alert>;
@@ -133,7 +133,7 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
   const view = (x: Running): Exercise => {
     const alerts = [...x.alerts.values()];
     const timings = exerciseTimings(x.view.timeline, expectedReports(alerts), exerciseRequirements(x.standard));
-    return { ...x.view, now: x.view.state === 'running' ? x.shadow.now() : (x.view.endedAt ?? x.shadow.now()), alerts, timings };
+    return { ...x.view, now: x.view.state === 'running' ? x.shadow.now() : (x.view.endedAt ?? x.shadow.now()), alerts, timings, parties: exerciseParties(x.view.timeline) };
   };
 
   /** the end of an exercise: each of its alerts still standing is cleared, so every team is told the exercise is over (CAP Cancel) */

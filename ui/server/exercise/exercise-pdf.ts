@@ -61,6 +61,17 @@ export async function renderExercisePdf(exercise: Exercise, header: ExerciseRepo
     const got = t.minutes === undefined ? '—' : `${t.minutes} min by ${latin(t.by ?? '—')}`;
     doc.fillColor(OUTCOME_INK[t.outcome]).text(`${bi(EXERCISE_WHAT_WORDS[t.report])}: ${got} — ${bi(EXERCISE_OUTCOME_WORDS[t.outcome])}; ${zh('要求')}required ${required}`);
   }
+  doc
+    .fillColor('#000000')
+    .moveDown(0.5)
+    .fontSize(11)
+    .text(`${zh('各参演队伍')}Each party (minutes from the first alert)`);
+  doc.fontSize(9);
+  if (exercise.parties.length === 0) doc.text('—');
+  for (const p of exercise.parties) {
+    const of = (s: 'acknowledged' | 'en-route' | 'on-scene') => `${bi(EXERCISE_WHAT_WORDS[s])} ${p.minutes[s] ?? '—'}`;
+    doc.text(`${latin(p.by)}: ${of('acknowledged')}; ${of('en-route')}; ${of('on-scene')}`);
+  }
   const missed = exercise.timings.filter((t) => t.outcome === 'missed');
   doc
     .fillColor('#000000')

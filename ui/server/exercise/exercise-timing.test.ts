@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ExerciseEntry, ExerciseRequirement } from '../../../model/index.ts';
-import { exerciseTimings } from './exercise-timing.ts';
+import { exerciseParties, exerciseTimings } from './exercise-timing.ts';
 
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
@@ -29,5 +29,22 @@ describe('exercise timings', () => {
     expect(exerciseTimings([{ at: T0, by: 'x', what: 'cooling-started' }], ['cooling-started'], [cooling])).toEqual([
       { report: 'cooling-started', outcome: 'missed', requirement: cooling },
     ]);
+  });
+
+  it("gives each party's received, en route and on scene, the first of each, from the first alert", () => {
+    const timeline: ExerciseEntry[] = [
+      { at: T0, by: 'manager', what: 'start' },
+      { at: T0 + MIN, by: 'system:exercise', what: 'alerted', alert: 'a' },
+      { at: T0 + 2 * MIN, by: 'fire-1', what: 'acknowledged', alert: 'a' },
+      { at: T0 + 3 * MIN, by: 'hazmat', what: 'acknowledged', alert: 'a' },
+      { at: T0 + 4 * MIN, by: 'fire-1', what: 'on-scene', alert: 'a' },
+      { at: T0 + 5 * MIN, by: 'fire-1', what: 'on-scene', alert: 'b' },
+      { at: T0 + 6 * MIN, by: 'fire-1', what: 'cooling-started', alert: 'a' },
+    ];
+    expect(exerciseParties(timeline)).toEqual([
+      { by: 'fire-1', minutes: { acknowledged: 1, 'on-scene': 3 } },
+      { by: 'hazmat', minutes: { acknowledged: 2 } },
+    ]);
+    expect(exerciseParties(timeline.filter((e) => e.what !== 'alerted'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@
 import type { Bilingual, Exercise, ExerciseEntry, ExerciseReport } from '../../../../model/index.ts';
 import { getJson, send } from './api.ts';
 
-export type { Exercise, ExerciseEntry, ExerciseReport, ExerciseTiming } from '../../../../model/index.ts';
+export type { Exercise, ExerciseEntry, ExerciseParty, ExerciseReport, ExerciseTiming } from '../../../../model/index.ts';
 
 const path = (id: string) => `/api/exercises/${encodeURIComponent(id)}`;
 

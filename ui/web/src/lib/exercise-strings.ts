@@ -28,6 +28,7 @@ export const exerciseStrings = {
   exerciseRequired: { zh: '要求', en: 'Required' },
   exerciseNoRequirement: { zh: '标准未规定时限', en: 'no required time in the standard' },
   exerciseMinutes: { zh: '分钟', en: 'min' },
+  exerciseParties: { zh: '各参演队伍（自首次警报起）', en: 'Each party (from the first alert)' },
   exerciseTimeline: { zh: '时间线', en: 'Timeline' },
   exerciseComment: { zh: '意见', en: 'Comment' },
   exerciseCommentButton: { zh: '添加意见', en: 'Add comment' },
