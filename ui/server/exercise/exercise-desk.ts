@@ -86,6 +86,11 @@ interface Running {
 }
 
 const SYSTEM = 'system:exercise';
+
+/** An exercise alert's last version when its exercise ends: cleared, so that notify/ tells every team it is over (a CAP Cancel, marked Exercise) and stops escalating. */
+export function endedExerciseAlert(alert: Alert, at: number, by: string, why: string): Alert {
+  return { ...alert, state: 'cleared', changedAt: at, transition: { at, by, action: 'clear', comment: why } };
+}
 const MAX_EXERCISES = 200;
 
 export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
@@ -142,7 +147,7 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
     const at = x.shadow.now();
     for (const alert of x.alerts.values()) {
       if (alert.state === 'cleared') continue;
-      const cleared: Alert = { ...alert, state: 'cleared', changedAt: at, transition: { at, by, action: 'clear', comment: `exercise ${state}` } };
+      const cleared = endedExerciseAlert(alert, at, by, `exercise ${state}`);
       x.alerts.set(alert.id, cleared);
       options.publish(cleared);
     }
