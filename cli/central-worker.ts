@@ -27,6 +27,8 @@ export interface CentralWorkerOptions {
   record: (result: ClauseResult) => void;
   /** a lease not renewed for this long runs out (default 8000 ms) */
   leaseTtlMs?: number;
+  /** the edges' health beat (KETWIN_EDGE_HEALTH_MS, default 10 s): an edge not heard for three of them is silent */
+  edgeHealthMs?: number;
   logger: Logger;
 }
 
@@ -184,7 +186,9 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     },
   });
 
-  const edgeWatch = startEdgeWatch({ bus, sites: () => leases.owned(), logger });
+  // read once a beat (at most every 5 s): a beat's age then stays under two beats while the edge is heard
+  const beatMs = options.edgeHealthMs ?? 10_000;
+  const edgeWatch = startEdgeWatch({ bus, sites: () => leases.owned(), everyMs: Math.min(beatMs, 5000), silentAfterMs: 3 * beatMs, logger });
 
   return {
     owned: () => leases.owned(),

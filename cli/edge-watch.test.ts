@@ -35,7 +35,7 @@ describe('the edge watch', () => {
       await waitFor(() => a().published === 100, 'the first beat');
       expect(a()).toMatchObject({ edge: 'edge-1', silent: false, link: 'up', backlog: { samples: 1 }, sources: [{ id: 'plc', online: true, samples: 7 }] });
       const b: EdgeHealth = watch.edges().find((e) => e.site === 'depot-b')!;
-      expect(b).toEqual({ site: 'depot-b', silent: false, sources: [] }); // never heard, not silent yet
+      expect(b).toEqual({ site: 'depot-b', silent: false, silentAfterMs: 1500, sources: [] }); // never heard, not silent yet
       await beat(2);
       await waitFor(() => a().published === 200, 'the second beat');
 

@@ -10,20 +10,10 @@ import type { Logger } from 'pino';
 import { z } from 'zod';
 import { systemClock } from '../model/index.ts';
 import type { JetStreamBus } from '../bus/index.ts';
+import type { EdgeStatus } from '../ui/server/index.ts';
 
-export interface EdgeHealth {
-  site: string;
-  /** the edge's id (new at each of its starts) */
-  edge?: string;
-  /** when the server stored its last beat, ms since epoch */
-  heardAt?: number;
-  silent: boolean;
-  link?: 'up' | 'down';
-  backlog?: { samples?: number; onDisk?: number; dropped?: number };
-  /** samples it published since its start */
-  published?: number;
-  sources: { id: string; online: boolean; samples?: number }[];
-}
+/** an owned site's edge, as the UI (GET /api/sites/:id/edge) and /metrics show it */
+export type EdgeHealth = EdgeStatus;
 
 export interface EdgeWatch {
   edges(): EdgeHealth[];
@@ -88,13 +78,14 @@ export function startEdgeWatch(options: {
       options.sites().map((site): EdgeHealth => {
         const heard = last.get(site);
         const quiet = isSilent(site);
-        if (!heard) return { site, silent: quiet, sources: [] };
+        if (!heard) return { site, silent: quiet, silentAfterMs, sources: [] };
         const { from, link, backlog, published, sources } = heard.beat;
         return {
           site,
           edge: from,
           heardAt: heard.at,
           silent: quiet,
+          silentAfterMs,
           ...(link ? { link } : {}),
           ...(backlog ? { backlog } : {}),
           ...(published !== undefined ? { published } : {}),

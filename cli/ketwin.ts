@@ -25,7 +25,6 @@ import {
   TRANSFER_AUDIT_ACTIONS,
   MAX_DECLARED_MS,
   createExerciseDesk,
-  endedExerciseAlert,
   loadReportSigner,
   type InspectionLog,
 } from '../ui/server/index.ts';
@@ -77,12 +76,23 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       if (unknown.length > 0) throw new Error(`central: no site ${unknown.join(', ')} under ${options.sitesDir}`);
       sites = sites.filter((s) => central.sites!.includes(s.id));
     }
-    const sims = central ? [] : await startSimulatedDepots(sites, options.simulate, logger, stops);
-    if (options.simulate && !central) sites = sims.map((sim) => sim.siteWithEndpoints());
-    // the early-works district (issue 27) beside the depots: a second class of target through the same parts
-    if (!central) sites = [...sites, ...(await startSimulatedDistrict(options.simulate, options.dataDir, logger, stops))];
+    // the store opens while the simulated depots start: a new embedded database is made in a child process, on another core
+    const opening = openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
+    let sims: DepotSim[];
+    try {
+      sims = central ? [] : await startSimulatedDepots(sites, options.simulate, logger, stops);
+      if (options.simulate && !central) sites = sims.map((sim) => sim.siteWithEndpoints());
+      // the early-works district (issue 27) beside the depots: a second class of target through the same parts
+      if (!central) sites = [...sites, ...(await startSimulatedDistrict(options.simulate, options.dataDir, logger, stops))];
+    } catch (error) {
+      await opening.then(
+        (store) => store.close(),
+        () => undefined,
+      );
+      throw error;
+    }
 
-    const store = await openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
+    const store = await opening;
     stops.push(() => store.close());
     const writer = createStoreWriter(store, { spillDir: join(options.dataDir, 'spill'), logger: logger.child({ part: 'db-writer' }) });
     stops.push(() => writer.close());
@@ -122,14 +132,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => engine.dispose());
     if (!central) {
       // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
-      // an exercise's alerts are not the live twin's: an exercise ends with the process that ran it, and those it left
-      // open are cleared, so that every team is told it is over (CAP Cancel, marked Exercise) and no escalation goes on
-      const restarted = systemClock.now();
-      for (const site of sites) {
-        const open = await store.openAlerts(site.id);
-        engine.restoreAlerts(open.filter((a) => a.exercise !== true));
-        for (const a of open) if (a.exercise === true) writer.alert(endedExerciseAlert(a, Math.max(restarted, a.changedAt), 'system:exercise', 'exercise ended by a restart'));
-      }
+      // an exercise's alerts are not the live twin's: an exercise ends with the process that ran it
+      for (const site of sites) engine.restoreAlerts((await store.openAlerts(site.id)).filter((a) => a.exercise !== true));
       // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
       const started = systemClock.now();
       for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
@@ -214,6 +218,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
         taken: took,
         record: (r) => writer.result(r),
         ...(central.leaseTtlMs ? { leaseTtlMs: central.leaseTtlMs } : {}),
+        ...(options.edgeHealthMs ? { edgeHealthMs: options.edgeHealthMs } : {}),
         logger,
       });
       worker = started;
@@ -259,6 +264,8 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       alarmHealth: (id) => engine.health(id),
       // the standard the engine scores the site against: its verdicts name it
       standard: (id) => configuration.standards.find((s) => s.key === engine.clauses(id)[0]?.standard),
+      // central: the edge reading the site's devices at the depot, as its health beats say
+      edge: (id) => worker?.edges().find((e) => e.site === id),
     };
     const users = options.users ?? createFileUserDirectory(options.usersFile ?? join(options.dataDir, 'users.json'));
     if (options.demoUsers) {

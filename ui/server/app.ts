@@ -13,6 +13,7 @@ import { createMetricsRegistry } from './metrics.ts';
 import { capRoutes, type CapNotifier } from './routes/cap.ts';
 import { alarmRoutes } from './routes/alarms.ts';
 import { alarmHealthRoutes } from './routes/alarm-health.ts';
+import { edgeRoutes } from './routes/edge.ts';
 import type { AlarmCommands } from './commands.ts';
 import { eventsRoutes } from './routes/events.ts';
 import { healthRoutes } from './routes/health.ts';
@@ -150,6 +151,7 @@ export function createApp(options: AppOptions): Koa {
   standardsRoutes(api, options.standards ?? []);
   alarmRoutes(api, { commands: options.commands && responses.watch(options.commands), audit, now });
   alarmHealthRoutes(api, options.live);
+  edgeRoutes(api, options.live);
   incidentRoutes(api, { live: options.live, responses });
   rescoreRoutes(api, { live: options.live, telemetry: options.telemetry, verdicts: options.verdicts, rescore: options.rescore, audit });
   exerciseRoutes(api, { exercises: options.exercises, audit });

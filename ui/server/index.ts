@@ -1,6 +1,7 @@
 export { createApp, type AppOptions, DEFAULT_STATIC_DIR } from './app.ts';
 export { startServer, type StartServerOptions, type RunningServer } from './server.ts';
 export type { LiveTwin } from './live-twin.ts';
+export type { EdgeStatus } from './edge-types.ts';
 export type { TelemetryHistory, VerdictHistory, AlertHistory, ReadinessChecks, HealthCheck, MetricsSource, SourceMetrics, SeriesPoint } from './ports.ts';
 export type { AuthOptions } from './auth/authenticate.ts';
 export { ROLES, type Role, type SiteBinding, type SessionUser, type UserRecord, type UserDirectory, UserDirectoryError, createMemoryUserDirectory } from './auth/users.ts';
@@ -25,4 +26,4 @@ export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-t
 export type { Rescore, RescoreClause, RescoreReason, Rescorer } from './rescore-types.ts';
 export { createRescorer } from './rescorer.ts';
 export { signAuditHead, readSignedHead, AuditHeadError, AUDIT_HEAD_FORMAT, type SignedAuditHead } from './report/audit-head.ts';
-export { createExerciseDesk, endedExerciseAlert, type ExerciseDesk, type ExerciseDeskOptions, type ScenarioLibrary } from './exercise/exercise-desk.ts';
+export { createExerciseDesk, type ExerciseDesk, type ExerciseDeskOptions, type ScenarioLibrary } from './exercise/exercise-desk.ts';

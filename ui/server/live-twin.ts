@@ -1,6 +1,7 @@
 import type { Observable } from 'rxjs';
 import type { AlarmHealth, Site, SiteSnapshot, ClauseInfo, LiveEvent } from '../../model/index.ts';
 import type { Standard } from '../../standards/index.ts';
+import type { EdgeStatus } from './edge-types.ts';
 
 /** What the UI server reads from the running engine; the composition root implements it. */
 export interface LiveTwin {
@@ -15,4 +16,6 @@ export interface LiveTwin {
   alarmHealth?(siteId: string): AlarmHealth | undefined;
   /** the loaded standard the site is scored against (its safety-critical severities, hazard params); the daily commitment reads it */
   standard?(siteId: string): Standard | undefined;
+  /** the edge that reads the site's devices at the depot (`ketwin central`); undefined where this process reads them itself */
+  edge?(siteId: string): EdgeStatus | undefined;
 }

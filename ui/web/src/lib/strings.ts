@@ -1,11 +1,13 @@
 /** The web app's own words, in Chinese and English: one entry per key (i18n.ts looks them up). */
 import type { Lang } from './lang.ts';
 import { duties } from './duty-strings.ts';
+import { edgeStrings } from './edge-strings.ts';
 import { exerciseStrings } from './exercise-strings.ts';
 import { office } from './office-strings.ts';
 
 const general = {
   ...exerciseStrings, // exercise-strings.ts: the exercises' words (issue 24)
+  ...edgeStrings, // edge-strings.ts: the edge at a depot, as central hears it (issue 21)
   appName: { zh: 'ketwin 油库风险监测', en: 'ketwin depot risk monitor' },
   sites: { zh: '站点', en: 'Sites' },
   site: { zh: '站点', en: 'Site' },
