@@ -150,6 +150,13 @@ describe('evidence, times and colours in words', () => {
       const t90 = await page.getByTestId('clause-GBT50493-T90-GD201').getByTestId('evidence-words').innerText();
       expect(t90).toMatch(/response time t90: \d+ s$/m);
       expect(t90).not.toMatch(/\(s\)|Against/);
+      // the online rate not measured yet (a fresh twin): its first measurement in the site's zone, on the site page and on the office's list of every site
+      const notMeasured = '[data-testid="due-MEM-DQ-ONLINE-RATE-zhoushan-demo"][data-status="not-measured"]';
+      expect(await page.locator(notMeasured).innerText()).toMatch(/first measurement at \d{2}:\d{2}:\d{2} GMT\+8/);
+      await page.goto(`${system.url}/#/sites`);
+      expect(await page.locator(notMeasured).innerText()).toMatch(/first measurement at \d{2}:\d{2}:\d{2} GMT\+8/);
+      await page.goto(`${system.url}/#/sites/${SITE}`);
+      await PAGES[1]!.ready(page);
       // the raw data is there for the auditor, closed until asked for
       const details = table.locator('details').first();
       expect(await details.getAttribute('open')).toBeNull();
