@@ -25,6 +25,7 @@ import {
   TRANSFER_AUDIT_ACTIONS,
   MAX_DECLARED_MS,
   createExerciseDesk,
+  endedExerciseAlert,
   loadReportSigner,
   type InspectionLog,
 } from '../ui/server/index.ts';
@@ -132,8 +133,14 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     stops.push(() => engine.dispose());
     if (!central) {
       // open alarms come back as they were (acknowledged, shelved, escalated): a restart raises no duplicates
-      // an exercise's alerts are not the live twin's: an exercise ends with the process that ran it
-      for (const site of sites) engine.restoreAlerts((await store.openAlerts(site.id)).filter((a) => a.exercise !== true));
+      // an exercise's alerts are not the live twin's: an exercise ends with the process that ran it, and those it left
+      // open are cleared, so that every team is told it is over (CAP Cancel, marked Exercise) and no escalation goes on
+      const restarted = systemClock.now();
+      for (const site of sites) {
+        const open = await store.openAlerts(site.id);
+        engine.restoreAlerts(open.filter((a) => a.exercise !== true));
+        for (const a of open) if (a.exercise === true) writer.alert(endedExerciseAlert(a, Math.max(restarted, a.changedAt), 'system:exercise', 'exercise ended by a restart'));
+      }
       // so do the transfers declared before it that still stand (from the audit log): the stuck-gauge check keeps watching
       const started = systemClock.now();
       for (const { site, declaration } of standingTransfers(await store.auditOf(TRANSFER_AUDIT_ACTIONS, started - MAX_DECLARED_MS), started)) {
