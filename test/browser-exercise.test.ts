@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import type { Exercise } from '../model/index.ts';
 import { launchChromium } from './chromium.ts';
+import { findInaccessible, findSidewaysScroll, findUntranslated, type Finding } from './page-findings.ts';
 import { apiAs, openSignedIn } from './sign-in.ts';
 import { startTestSystem, type TestSystem } from './system.ts';
 
@@ -25,7 +26,9 @@ afterAll(async () => {
   await system?.stop();
 });
 
-const noSidewaysScroll = (page: Page) => page.evaluate(() => document.scrollingElement!.scrollWidth <= window.innerWidth);
+/** what a person would call unreadable on the page: sideways scrolling, the other language, a serious axe-core finding */
+const findings = async (page: Page, name: string, lang: 'zh' | 'en'): Promise<Finding[]> =>
+  [...(await findSidewaysScroll(page)), ...(await findUntranslated(page, lang)), ...(await findInaccessible(page))].map((f) => ({ ...f, page: name }));
 const shot = async (page: Page, name: string) => {
   if (SCREENSHOTS) await page.screenshot({ path: join(SCREENSHOTS, `exercise-${name}.png`), fullPage: true });
 };
@@ -44,6 +47,8 @@ describe('an exercise in the browser', () => {
     const manager = await open('manager', DESK, 'en-US');
     await manager.getByTestId('nav-exercises').click();
     await manager.getByTestId('exercise-start-form').waitFor();
+    await manager.getByTestId('no-exercises').waitFor();
+    expect(await findings(manager, 'exercises (en)', 'en')).toEqual([]);
     await manager.locator('[data-testid="exercise-scenario"] option[value="rim-seal-fire"]').waitFor({ state: 'attached' });
     await manager.getByTestId('exercise-scenario').selectOption('rim-seal-fire');
     await manager.getByTestId('exercise-speed').fill('60');
@@ -72,7 +77,7 @@ describe('an exercise in the browser', () => {
     // the boilover of the crude tank asks for the evacuation: answered where it is offered
     await rescue.locator('[data-testid="exercise-report-evacuation-confirmed"]').first().click();
     await rescue.locator('[data-testid="exercise-report-evacuation-confirmed"][aria-pressed="true"]').first().waitFor();
-    expect(await noSidewaysScroll(rescue)).toBe(true);
+    expect(await findings(rescue, 'exercise on the phone (zh)', 'zh')).toEqual([]);
     expect(await rescue.getByTestId('exercise-timeline').innerText()).toContain('已接警');
     await shot(rescue, 'rescue-phone-zh');
 
@@ -97,7 +102,7 @@ describe('an exercise in the browser', () => {
       const row = auditor.getByTestId(`exercise-timing-${t.report}`);
       expect(await row.getAttribute('data-outcome'), t.report).toBe(t.outcome);
       expect(['met', 'late', 'recorded'], t.report).toContain(t.outcome);
-      expect(await row.innerText()).toContain(`${t.minutes} min · rescue`);
+      expect((await row.innerText()).replace(/\u00a0/g, ' ')).toContain(`${t.minutes} min · rescue`);
     }
     expect(await auditor.getByTestId('exercise-timing-cooling-started').innerText()).toMatch(/Required: ≤ 5 min \(GB 50074-2014 §12\.5\.4/);
     expect(await auditor.getByTestId('exercise-filed').innerText()).toContain('ORDER40-21-ONSITE-DRILL');
@@ -107,7 +112,7 @@ describe('an exercise in the browser', () => {
     const pdf = await (await apiAs(system, 'auditor')).fetch(href!);
     expect(pdf.status).toBe(200);
     expect(pdf.headers.get('x-ketwin-report-sha256')).toMatch(/^[0-9a-f]{64}$/);
-    expect(await noSidewaysScroll(auditor)).toBe(true);
+    expect(await findings(auditor, 'exercise report at the desk (en)', 'en')).toEqual([]);
     await shot(auditor, 'report-desk-en');
 
     expect(problems).toEqual([]);
