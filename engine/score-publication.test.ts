@@ -29,10 +29,11 @@ function publication(passing: boolean) {
   const compiled = [...compileSiteClauses(site, standard, context).current.values()];
   const initial = passing ? compiled.map((r): ClauseResult => (r.verdict === 'not-applicable' ? r : { ...r, verdict: 'pass' })) : compiled;
   const results = new Subject<ClauseResult>();
+  // the book hands out a new list whenever an alert changes (alarm-book.ts open()): a copy here each time
   const open: Alert[] = [];
   const critical = new Set<string>();
   const published: SiteScore[] = [];
-  const score = createScorePublication({ site, standard, scheduler, results, initial, openAlerts: () => open, criticalSources: critical, emit: (s) => published.push(s) });
+  const score = createScorePublication({ site, standard, scheduler, results, initial, openAlerts: () => [...open], criticalSources: critical, emit: (s) => published.push(s) });
   return { score, results, open, critical, published, initial };
 }
 const alert = (patch: Partial<Alert>): Alert => ({

@@ -13,7 +13,7 @@ export interface ScorePublicationOptions {
   results: Observable<ClauseResult>;
   /** the verdicts the site starts from */
   initial: readonly ClauseResult[];
-  /** the site's open alerts now */
+  /** the site's open alerts now: the same list until one of them changes (the live risk is worked out again only then) */
   openAlerts: () => readonly Alert[];
   /** sources serving a point that a critical clause or a hazard model reads: losing one raises the live risk (filled by the owner) */
   criticalSources: ReadonlySet<string>;
@@ -40,7 +40,15 @@ export function createScorePublication(options: ScorePublicationOptions): ScoreP
   const { site, standard, scheduler, criticalSources } = options;
   let compliance: SiteScore | undefined;
   let shown: SiteScore | undefined;
-  const riskNow = () => (compliance ? liveRisk(compliance, options.openAlerts(), standard, criticalSources) : undefined);
+  // the live risk of a compliance score and a list of open alerts: asked for again by each alert a change publishes and by the score shown
+  let last: { compliance: SiteScore; alerts: readonly Alert[]; critical: number; live: LiveRisk } | undefined;
+  const riskNow = () => {
+    if (!compliance) return undefined;
+    const alerts = options.openAlerts();
+    if (last?.compliance === compliance && last.alerts === alerts && last.critical === criticalSources.size) return last.live;
+    last = { compliance, alerts, critical: criticalSources.size, live: liveRisk(compliance, alerts, standard, criticalSources) };
+    return last.live;
+  };
   const subscription: Subscription = options.results
     .pipe(
       siteScore({

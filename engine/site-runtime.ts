@@ -207,7 +207,7 @@ export function createSiteRuntime(
       site: site.id,
       score: score.current(),
       results: clauses.order.map((key) => clauses.current.get(key)!),
-      alerts: alarms.book.open(),
+      alerts: [...alarms.book.open()],
       values: points.values(),
     }),
     dispose() {

@@ -41,6 +41,20 @@ describe('alarm book (ISA-18.2 lifecycle)', () => {
       expect(emitted.at(-1)!.transition).toEqual({ at: 12 * MIN, by: 'wang', action: 'acknowledge', comment: 'stopping the transfer' });
     });
   });
+  it('lists the open alerts anew only when one changes (the live risk is worked out again only then)', () => {
+    withBook((book) => {
+      book.condition('HH\u0000T1', spec, true, 0);
+      const first = book.open();
+      book.condition('HH\u0000T1', spec, true, 500); // the condition holds: nothing changed
+      expect(book.open()).toBe(first);
+      book.condition('HH\u0000T1', undefined, false, 1000);
+      const returned = book.open();
+      expect(returned).not.toBe(first);
+      expect(returned[0]!.lifecycle!.condition).toBe('returned');
+      book.acknowledge('s:HH:T1:0', 'wang', 'checked');
+      expect(book.open()).toEqual([]);
+    });
+  });
   it('keeps a returned alarm visible until acknowledged, then clears it; a new failure raises a new alarm', () => {
     withBook((book, s, emitted) => {
       book.condition('HH\u0000T1', spec, true, 0);

@@ -61,9 +61,12 @@ export function createAlarmBook(options: AlarmBookOptions) {
   const byKey = new Map<string, Entry>();
   const byId = new Map<string, Entry>();
   const suppressed = new Map<string, string>();
+  /** the open alerts as last listed, kept until one changes (the live risk reads them on every verdict and alert change) */
+  let opened: readonly Alert[] | undefined;
 
   const change = (entry: Entry, lifecycle: AlertLifecycle, transition: AlertTransition, patch: Partial<Alert> = {}) => {
     const state = summaryState(lifecycle);
+    opened = undefined;
     entry.alert = { ...entry.alert, ...patch, lifecycle, state, changedAt: transition.at, transition };
     if (state === 'cleared') forget(entry);
     else armEscalation(entry);
@@ -73,6 +76,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
     entry.escalation?.unsubscribe();
     entry.unshelve?.unsubscribe();
     entry.returning?.unsubscribe();
+    opened = undefined;
     byKey.delete(entry.key);
     byId.delete(entry.alert.id);
   };
@@ -191,6 +195,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
             ...(cause ? { cause } : {}),
           };
           const created: Entry = { key, alert };
+          opened = undefined;
           byKey.set(key, created);
           byId.set(alert.id, created);
           armEscalation(created);
@@ -318,6 +323,7 @@ export function createAlarmBook(options: AlarmBookOptions) {
       const entry: Entry = { key, alert: { ...alert, lifecycle }, clockFrom: alert.changedAt };
       const old = byKey.get(key);
       if (old) forget(old);
+      opened = undefined;
       byKey.set(key, entry);
       byId.set(alert.id, entry);
       armEscalation(entry);
@@ -325,13 +331,15 @@ export function createAlarmBook(options: AlarmBookOptions) {
     },
     get: (id: string) => byId.get(id)?.alert,
     keyOf: (id: string) => byId.get(id)?.key,
-    open: () => [...byId.values()].map((e) => e.alert),
+    /** the open alerts, in the order they were raised: the same list until one of them changes */
+    open: (): readonly Alert[] => (opened ??= [...byId.values()].map((e) => e.alert)),
     dispose() {
       for (const entry of byId.values()) {
         entry.escalation?.unsubscribe();
         entry.unshelve?.unsubscribe();
         entry.returning?.unsubscribe();
       }
+      opened = undefined;
       byId.clear();
       byKey.clear();
     },
