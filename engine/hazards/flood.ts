@@ -107,8 +107,8 @@ export function createFloodWatchers(context: HazardContext, definition: HazardDe
       context.condition(key, held.spec, true, at);
     };
 
-    const onSample = (sample: Sample) => {
-      const at = context.now();
+    const onSample = (sample: Sample, instant?: number) => {
+      const at = instant ?? context.now();
       const good = sample.quality === 'good';
       if (sample.point === levelPoint) {
         levelGood = good && typeof sample.value === 'number' && Number.isFinite(sample.value);

@@ -105,8 +105,8 @@ export function createSirenTestWatchers(context: HazardContext): HazardWatcher[]
       arm();
     };
 
-    const onSample = (sample: Sample) => {
-      const at = context.now();
+    const onSample = (sample: Sample, instant?: number) => {
+      const at = instant ?? context.now();
       const nowGood = sample.quality === 'good' && typeof sample.value === 'boolean';
       const nowSounding = nowGood ? (sample.value as boolean) : sounding;
       if (open) {
