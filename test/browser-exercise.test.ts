@@ -60,8 +60,8 @@ describe('an exercise in the browser', () => {
 
     // the rescue team, on a phone in Chinese, finds it and answers the tank fire
     const rescue = await open('rescue', PHONE, 'zh-CN');
-    await rescue.getByTestId('nav-exercises').click();
-    await rescue.getByTestId(`exercise-link-${id}`).click();
+    // its start page, the incident list, offers the running exercise below the real incidents
+    await rescue.getByTestId(`running-exercise-${id}`).click();
     const banner = rescue.getByTestId('exercise-banner');
     await banner.waitFor();
     expect(await banner.innerText()).toContain('演练 — 非真实事故');

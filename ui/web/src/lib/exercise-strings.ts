@@ -14,6 +14,7 @@ export const exerciseStrings = {
     en: "This page's alerts come from the exercise's shadow twin; the live twin runs on as usual, and real alerts come first",
   },
   realIncidentFirst: { zh: '真实事故（优先处置）', en: 'Real incident (takes precedence)' },
+  exercisesRunning: { zh: '进行中的演练（真实事故在上方优先）', en: 'Exercises running (real incidents above come first)' },
   exerciseStart: { zh: '开始演练', en: 'Start an exercise' },
   exerciseScenario: { zh: '情景', en: 'Scenario' },
   exerciseSpeed: { zh: '时间倍率（1 = 实时）', en: 'Pace (1 = real time)' },
