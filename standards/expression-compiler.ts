@@ -239,15 +239,33 @@ const doubleAtKey =
     return typeof v === 'number' ? v : fallback();
   };
 
+/**
+ * The double under a known key of the map a specialised program is given at `position` (a site clause's
+ * readings of one kind: tank_level["T101"] in an unrolled map()), read in one closure; the map is
+ * checked as guardOf checks a map.
+ */
+const doubleInMapAt =
+  (position: number, key: string): Fast =>
+  (values) => {
+    const obj = (values as unknown as unknown[])[position] as Record<string, unknown> | null;
+    if (typeof obj !== 'object' || obj === null || (obj.constructor !== Object && obj.constructor !== undefined)) return fallback();
+    const v = hasOwn(obj, key) ? obj[key] : undefined;
+    return typeof v === 'number' ? v : fallback();
+  };
+
+/** where a read of a specialised program's value comes from: its position */
+const POSITION = Symbol('position read');
+
 /** A read of a specialised program's value at `position` (its `ctx` is the values array). */
 function compileAt(node: CelNode, position: number): Fast | undefined {
   if (node.checkedType?.kind === 'primitive' && node.checkedType.name === 'double') return doubleAt(position);
   const guard = guardOf(node.checkedType);
   if (!guard) return undefined;
-  return (values) => {
+  const read: Fast = (values) => {
     const v = (values as unknown as unknown[])[position];
     return guard(v) ? v : fallback();
   };
+  return Object.assign(read, { [POSITION]: position });
 }
 
 /** a reading of a double, the most common value: a closure holding nothing but its position (one per clause and subject) */
@@ -327,7 +345,8 @@ function indexOf(node: CelNode, of: Fast, at: Fast, leftType: CelType | undefine
   const guard = guardOf(node.checkedType);
   if (!guard || !leftType || !isStatic(rightType)) return undefined;
   // a reading of one asset in a site clause's map (tank_level["T101"] in an unrolled map())
-  if (leftType.kind === 'map' && isKnown(at) && typeof at[KNOWN] === 'string' && node.checkedType!.name === 'double') return doubleAtKey(of, at[KNOWN]);
+  if (leftType.kind === 'map' && isKnown(at) && typeof at[KNOWN] === 'string' && node.checkedType!.name === 'double')
+    return POSITION in of ? doubleInMapAt((of as Fast & { [POSITION]: number })[POSITION], at[KNOWN]) : doubleAtKey(of, at[KNOWN]);
   if (leftType.kind === 'list' && rightType.name === 'int')
     return (ctx, locals) => {
       const v = (of(ctx, locals) as unknown[])[Number(at(ctx, locals) as bigint)];
