@@ -119,3 +119,25 @@ describe('regionsOf', () => {
     expect(regions.map((r) => r.map((s) => s.id))).toEqual([['a', 'b', 'c']]);
   });
 });
+
+describe('placeLabels among crowded markers', () => {
+  it('never lays a label over another marker when a corner is free', () => {
+    // Haiyu between Jintang's label below-left and Baiquan's marker to its right, as on the Zhoushan map
+    const markers = [
+      { x: 50, y: 50, lines: ['Baiquan Diesel Depot', 'blue (low) · 97.06'] },
+      { x: 36, y: 51.5, lines: ['Haiyu Oil Depot, Zhoushan', 'blue (low) · 97.69'] },
+      { x: 15, y: 53, lines: ['Jintang Island Crude Transit Depot', 'blue (low) · 97.39'] },
+    ];
+    const r = 1.4;
+    const labels = placeLabels(markers, 2.2, r, { x: 0, y: 0, w: 100, h: 100 });
+    labels.forEach((l, i) => {
+      const w = Math.max(...markers[i]!.lines.map((t) => textWidth(t, 2.2)));
+      const box = { x: l.anchor === 'start' ? l.x : l.x - w, y: l.y - 2.2 * 0.9, w, h: 2 * 2.2 * 1.2 };
+      markers.forEach((m, j) => {
+        if (j === i) return;
+        const hides = m.x + r > box.x && m.x - r < box.x + box.w && m.y + r > box.y && m.y - r < box.y + box.h;
+        expect(hides, `${markers[i]!.lines[0]} over ${m.lines[0]}`).toBe(false);
+      });
+    });
+  });
+});

@@ -111,24 +111,34 @@ const overlap = (a: LabelBox, b: LabelBox) => a.x < b.x + b.w && b.x < a.x + a.w
  * clear, the one overlapping least.
  */
 export function placeLabels(markers: readonly { x: number; y: number; lines: string[] }[], size: number, r: number, frame: LabelBox): PlacedLabel[] {
-  const taken: LabelBox[] = markers.map((m) => ({ x: m.x - r, y: m.y - r, w: 2 * r, h: 2 * r }));
+  const dots: LabelBox[] = markers.map((m) => ({ x: m.x - r, y: m.y - r, w: 2 * r, h: 2 * r }));
+  const placed: LabelBox[] = [];
   return markers.map((m, i) => {
     const w = Math.max(...m.lines.map((l) => textWidth(l, size)));
     const h = m.lines.length * size * 1.2;
     const gap = r * 1.3;
     // below or above: centred on the marker, slid along to stay inside the frame
     const under = Math.max(frame.x, Math.min(m.x - w / 2, frame.x + frame.w - w));
-    const options: { box: LabelBox; label: PlacedLabel }[] = [
-      { box: { x: m.x + gap, y: m.y - h / 2, w, h }, label: { x: m.x + gap, y: m.y - h / 2 + size * 0.9, anchor: 'start' } },
-      { box: { x: m.x - gap - w, y: m.y - h / 2, w, h }, label: { x: m.x - gap, y: m.y - h / 2 + size * 0.9, anchor: 'end' } },
-      { box: { x: under, y: m.y + gap, w, h }, label: { x: under, y: m.y + gap + size * 0.9, anchor: 'start' } },
-      { box: { x: under, y: m.y - gap - h, w, h }, label: { x: under, y: m.y - gap - h + size * 0.9, anchor: 'start' } },
+    const at = (x: number, y: number, anchor: 'start' | 'end') => ({
+      box: { x: anchor === 'start' ? x : x - w, y, w, h },
+      label: { x, y: y + size * 0.9, anchor },
+    });
+    const options = [
+      at(m.x + gap, m.y - h / 2, 'start'),
+      at(m.x - gap, m.y - h / 2, 'end'),
+      at(under, m.y + gap, 'start'),
+      at(under, m.y - gap - h, 'start'),
+      // the corners: beside the marker, above or below its middle
+      at(m.x + gap, m.y - h, 'start'),
+      at(m.x + gap, m.y, 'start'),
+      at(m.x - gap, m.y - h, 'end'),
+      at(m.x - gap, m.y, 'end'),
     ];
-    const others = taken.filter((_, j) => j !== i);
-    const cost = (b: LabelBox) =>
-      others.filter((o) => overlap(o, b)).length * 10 + (b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w || b.y + b.h > frame.y + frame.h ? 5 : 0);
+    const outside = (b: LabelBox) => b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w || b.y + b.h > frame.y + frame.h;
+    // hiding another marker is worst, then covering a label, then leaving the frame
+    const cost = (b: LabelBox) => dots.filter((d, j) => j !== i && overlap(d, b)).length * 20 + placed.filter((o) => overlap(o, b)).length * 10 + (outside(b) ? 5 : 0);
     const best = options.reduce((a, b) => (cost(b.box) < cost(a.box) ? b : a));
-    taken.push(best.box);
+    placed.push(best.box);
     return best.label;
   });
 }
