@@ -26,6 +26,7 @@ import {
   MAX_DECLARED_MS,
   createExerciseDesk,
   endedExerciseAlert,
+  loadPastExercises,
   loadReportSigner,
   type InspectionLog,
 } from '../ui/server/index.ts';
@@ -354,6 +355,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     // exercises on shadow twins: their alerts are stored with their outbox rows like the live ones (notify/ marks them Exercise)
     const reportKeys = join(options.dataDir, 'keys');
     let reportSigner: ReturnType<typeof loadReportSigner> | undefined;
+    const exerciseDir = join(options.dataDir, 'exercises');
     const exercises = createExerciseDesk({
       live,
       standards: configuration.standards,
@@ -361,7 +363,9 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       publish: (alert) => writer.alert(alert),
       inspections,
       signer: () => (reportSigner ??= loadReportSigner(reportKeys)),
-      reportDir: join(options.dataDir, 'exercises'),
+      reportDir: exerciseDir,
+      // those of earlier runs, to review (one running when the last run ended is stopped)
+      past: await loadPastExercises(exerciseDir, logger.child({ part: 'exercise' })),
       audit,
       now: systemClock.now,
       logger: logger.child({ part: 'exercise' }),

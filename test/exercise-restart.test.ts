@@ -1,7 +1,7 @@
 /**
  * An exercise ends with the process that ran it (issue 24): ketwin stops while an exercise of the rim-seal fire
  * runs; started again on the same data, the exercise's alerts are not taken into the live twin, and each is
- * cleared, so that the CAP feed's last word on it is a Cancel, still marked Exercise.
+ * cleared, so that the CAP feed's last word on it is a Cancel, still marked Exercise; the exercise is kept to review, stopped.
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -91,7 +91,11 @@ describe('an exercise across a restart', () => {
       for (const info of list(cancel['info'])) expect(String(info['headline'])).toMatch(/^(【演练】解除：|\[EXERCISE\] All clear: )/);
       const site = (await (await manager.fetch(`/api/sites/${SITE}`)).json()) as SiteDetail;
       expect(site.alerts.filter((a) => a.exercise === true || a.id.includes(':exercise:'))).toEqual([]);
-      expect(await (await manager.fetch('/api/exercises')).json()).toEqual([]); // exercises live in the process that ran them
+      // the exercise itself is kept to review: stopped by the restart, its alerts cleared
+      const [kept] = (await (await manager.fetch('/api/exercises')).json()) as Exercise[];
+      expect(kept).toMatchObject({ state: 'stopped', endedBy: 'system:exercise', scenario: 'rim-seal-fire' });
+      expect(kept!.timeline.at(-1)).toMatchObject({ what: 'stop', text: 'exercise ended by a restart' });
+      expect(kept!.alerts.find((a) => a.id === fire)!.state).toBe('cleared');
     } finally {
       await ketwin.close();
     }

@@ -26,4 +26,4 @@ export type { IncidentSummary, IncidentView, ResponseRecord } from './incident-t
 export type { Rescore, RescoreClause, RescoreReason, Rescorer } from './rescore-types.ts';
 export { createRescorer } from './rescorer.ts';
 export { signAuditHead, readSignedHead, AuditHeadError, AUDIT_HEAD_FORMAT, type SignedAuditHead } from './report/audit-head.ts';
-export { createExerciseDesk, endedExerciseAlert, type ExerciseDesk, type ExerciseDeskOptions, type ScenarioLibrary } from './exercise/exercise-desk.ts';
+export { createExerciseDesk, endedExerciseAlert, loadPastExercises, type ExerciseDesk, type ExerciseDeskOptions, type ScenarioLibrary } from './exercise/exercise-desk.ts';

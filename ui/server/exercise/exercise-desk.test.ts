@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngine, createVirtualClock, feedSamples, type Engine } from '../../../engine/index.ts';
-import { loadSite, type Alert, type Site } from '../../../model/index.ts';
+import { loadSite, type Alert, type Exercise, type Site } from '../../../model/index.ts';
 import { loadScenario, scenarioSamples } from '../../../sim/index.ts';
 import { addDuration, loadStandard, parseDuration, type Standard } from '../../../standards/index.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import type { AuditEntry, InspectionRecord } from '../ports.ts';
 import { loadReportSigner, verifyReport } from '../report/signing.ts';
-import { createExerciseDesk, type ExerciseDesk, type ScenarioLibrary } from './exercise-desk.ts';
+import { createExerciseDesk, loadPastExercises, type ExerciseDesk, type ScenarioLibrary } from './exercise-desk.ts';
 
 const T0 = 1_800_000_000_000;
 const MIN = 60_000;
@@ -42,7 +42,7 @@ afterAll(async () => {
 });
 
 /** a desk over the live engine, on a clock the test moves; what it published, filed and audited */
-function deskOf(options: { inspections?: boolean } = {}) {
+function deskOf(options: { inspections?: boolean; past?: Exercise[] } = {}) {
   let t = T0;
   const published: Alert[] = [];
   const filed: InspectionRecord[] = [];
@@ -67,6 +67,7 @@ function deskOf(options: { inspections?: boolean } = {}) {
     audit: (e) => audited.push(e),
     now: () => t,
     tickMs: 3_600_000,
+    ...(options.past ? { past: options.past } : {}),
   });
   return { desk, published, filed, audited, wait: (realMs: number) => (t += realMs) };
 }
@@ -105,7 +106,7 @@ describe('the exercise desk', () => {
     expect([...last.values()].every((a) => a.state === 'cleared' && a.exercise === true)).toBe(true); // every team told it is over (CAP Cancel)
     expect(() => desk.report(x.id, { alert: fire.id, report: 'foam-applied', by: 'rescue' })).toThrow(/stopped, not running/);
     await expect(desk.complete(x.id, 'manager')).rejects.toThrow(/stopped, not running/);
-    expect(desk.reportFile(x.id)).toBeUndefined();
+    expect(await desk.reportFile(x.id)).toBeUndefined();
     expect(filed).toEqual([]);
     expect(audited.map((a) => a.action)).toEqual(['exercise.start', 'exercise.report', 'exercise.report', 'exercise.stop']);
     expect(audited.every((a) => a.subject === x.id && a.site === site.id)).toBe(true);
@@ -145,7 +146,7 @@ describe('the exercise desk', () => {
     expect(kinds['fire-response-drill']!.validUntil).toBe(addDuration(doneAt, parseDuration('P1Y')!));
     expect(kinds['onsite-plan-drill']!.reference).toBe(`${done.report!.file} sha256:${done.report!.sha256}`);
 
-    const file = desk.reportFile(x.id)!;
+    const file = (await desk.reportFile(x.id))!;
     expect(verifyReport(file.pdf, file.signature)).toEqual({ ok: true });
     expect(await readFile(join(dir, 'reports', done.report!.file))).toEqual(file.pdf);
     const text = await pdfText(file.pdf);
@@ -155,6 +156,31 @@ describe('the exercise desk', () => {
     expect(text).toContain('GB 50074-2014 §12.5.4(1)');
     expect(audited.at(-1)).toMatchObject({ action: 'exercise.complete', actor: 'auditor', details: { sha256: done.report!.sha256 } });
     desk.close();
+  });
+
+  it('keeps every exercise in its folder: a later run lists them, serves their reports, and ends one that was running', async () => {
+    const { desk, wait } = deskOf();
+    const x = await desk.start({ site: site.id, scenario: 'rim-seal-fire', speed: 60, by: 'manager' });
+    wait(2000);
+    desk.comment(x.id, 'manager', 'the power went before we finished');
+    const kept = join(dir, 'reports', `${x.id}.json`);
+    await expect.poll(async () => ((JSON.parse(await readFile(kept, 'utf8').catch(() => '{}')) as Exercise).timeline ?? []).length, { timeout: 5_000 }).toBeGreaterThan(2);
+    desk.close(); // the process ends while it runs
+
+    const earlier = await loadPastExercises(join(dir, 'reports'));
+    expect(earlier.map((e) => e.state).sort()).toEqual(['completed', 'stopped', 'stopped']); // the two tests above, and this one
+    const again = deskOf({ past: earlier }).desk;
+    const ended = again.get(x.id)!;
+    expect(ended).toMatchObject({ state: 'stopped', endedBy: 'system:exercise' });
+    expect(ended.timeline.at(-1)).toMatchObject({ what: 'stop', text: 'exercise ended by a restart' });
+    expect(ended.alerts.every((a) => a.state === 'cleared')).toBe(true);
+    expect(() => again.report(x.id, { alert: ended.alerts[0]!.id, report: 'on-scene', by: 'rescue' })).toThrow(/stopped, not running/);
+    const completed = again.list().find((e) => e.state === 'completed')!;
+    const file = (await again.reportFile(completed.id))!;
+    expect(file.signature.sha256).toBe(completed.report!.sha256);
+    expect(verifyReport(file.pdf, file.signature)).toEqual({ ok: true });
+    expect((await loadPastExercises(join(dir, 'reports'))).find((e) => e.id === x.id)!.state).toBe('stopped'); // kept so
+    again.close();
   });
 });
 

@@ -5,7 +5,7 @@
  * against the standard; at completion a signed report and the drill filed as evidence.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { createShadowTwin, type InjectedSamples, type ShadowTwin } from '../../../engine/index.ts';
@@ -49,6 +49,8 @@ export interface ExerciseDeskOptions {
   now: () => number;
   /** how often exercise time is moved on, real ms; default 250 */
   tickMs?: number;
+  /** the exercises of earlier runs (loadPastExercises of reportDir): listed, read and their reports served, never run again */
+  past?: readonly Exercise[];
   logger?: Logger;
 }
 
@@ -72,8 +74,8 @@ export interface ExerciseDesk {
   stop(id: string, by: string, comment?: string): Exercise;
   /** ends it as done: its alerts cleared, the report signed and kept, the drill filed as evidence */
   complete(id: string, by: string, comment?: string): Promise<Exercise>;
-  /** a completed exercise's signed report */
-  reportFile(id: string): { pdf: Buffer; signature: ReportSignature } | undefined;
+  /** a completed exercise's signed report (this run's, or one kept in reportDir) */
+  reportFile(id: string): Promise<{ pdf: Buffer; signature: ReportSignature } | undefined>;
   close(): void;
 }
 
@@ -86,6 +88,43 @@ interface Running {
 }
 
 const SYSTEM = 'system:exercise';
+const RESTARTED = 'exercise ended by a restart';
+
+/**
+ * The exercises an earlier run kept in `dir` (each `<id>.json`, written as it changed). One that was running
+ * when that run ended is over: it is stopped, as of the last instant it was seen, and kept so. A file
+ * that cannot be read is left out, with an error in the log naming it.
+ */
+export async function loadPastExercises(dir: string, logger?: Logger): Promise<Exercise[]> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => /^x[a-z0-9]+\.json$/.test(n));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw error;
+  }
+  const out: Exercise[] = [];
+  for (const name of names) {
+    let x: Exercise;
+    try {
+      x = JSON.parse(await readFile(join(dir, name), 'utf8')) as Exercise;
+    } catch (error) {
+      // a damaged record is no reason not to start: the exercise's audit entries and report remain
+      logger?.error({ err: error, file: join(dir, name) }, 'an exercise kept on disk cannot be read; left out');
+      continue;
+    }
+    if (x.state === 'running') {
+      x.state = 'stopped';
+      x.endedAt = x.now;
+      x.endedBy = SYSTEM;
+      x.timeline.push({ at: x.now, by: SYSTEM, what: 'stop', text: RESTARTED });
+      x.alerts = x.alerts.map((a) => (a.state === 'cleared' ? a : endedExerciseAlert(a, x.now, SYSTEM, RESTARTED)));
+      await writeFile(join(dir, name), JSON.stringify(x));
+    }
+    out.push(x);
+  }
+  return out.sort((a, b) => b.startedAt - a.startedAt);
+}
 
 /** An exercise alert's last version when its exercise ends: cleared, so that notify/ tells every team it is over (a CAP Cancel, marked Exercise) and stops escalating. */
 export function endedExerciseAlert(alert: Alert, at: number, by: string, why: string): Alert {
@@ -96,7 +135,9 @@ const MAX_EXERCISES = 200;
 export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
   const { live, audit, now } = options;
   const exercises = new Map<string, Running>();
+  const past = new Map((options.past ?? []).map((x) => [x.id, x]));
   let timer: NodeJS.Timeout | undefined;
+  let saving: Promise<unknown> = Promise.resolve();
 
   const standardOf = (site: Site): Standard | undefined =>
     live.standard?.(site.id) ?? options.standards.find((s) => s.key === live.clauses(site.id)[0]?.standard) ?? options.standards.find((s) => site.standards.includes(s.id));
@@ -107,6 +148,8 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
   };
   const find = (id: string): Running => {
     const found = exercises.get(id);
+    const earlier = past.get(id);
+    if (!found && earlier) throw new ClientError(409, 'conflict', `exercise ${id} is ${earlier.state}, not running`);
     if (!found) throw new ClientError(404, 'not-found', `no exercise ${JSON.stringify(id)}`);
     return found;
   };
@@ -139,6 +182,19 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
     const alerts = [...x.alerts.values()];
     const timings = exerciseTimings(x.view.timeline, expectedReports(alerts), exerciseRequirements(x.standard));
     return { ...x.view, now: x.view.state === 'running' ? x.shadow.now() : (x.view.endedAt ?? x.shadow.now()), alerts, timings, parties: exerciseParties(x.view.timeline) };
+  };
+
+  /** keeps the exercise as it stands in reportDir, so that a later run lists it (one write at a time, in order) */
+  const save = (x: Running) => {
+    if (!options.reportDir) return;
+    const dir = options.reportDir;
+    const text = JSON.stringify(view(x));
+    saving = saving
+      .then(async () => {
+        await mkdir(dir, { recursive: true });
+        await writeFile(join(dir, `${x.view.id}.json`), text);
+      })
+      .catch((error: unknown) => options.logger?.error({ err: error, exercise: x.view.id }, 'exercise not kept on disk'));
   };
 
   /** the end of an exercise: each of its alerts still standing is cleared, so every team is told the exercise is over (CAP Cancel) */
@@ -215,13 +271,14 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
       audit({ actor: input.by, action: 'exercise.start', subject: id, site: site.id, details: { scenario: input.scenario, speed: input.speed, standard: standard?.key ?? null } });
       advance(x);
       ensureTicking();
+      save(x);
       return view(x);
     },
 
-    list: () => [...exercises.values()].map(view).sort((a, b) => b.startedAt - a.startedAt),
+    list: () => [...[...exercises.values()].map(view), ...[...past.values()].filter((x) => !exercises.has(x.id))].sort((a, b) => b.startedAt - a.startedAt),
     get(id) {
       const x = exercises.get(id);
-      if (!x) return undefined;
+      if (!x) return past.get(id);
       advance(x);
       return view(x);
     },
@@ -238,6 +295,7 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
       const entry: ExerciseEntry = { at: x.shadow.now(), by: input.by, what: input.report, alert: input.alert, ...(input.comment ? { text: input.comment } : {}) };
       x.view.timeline.push(entry);
       audit({ actor: input.by, action: 'exercise.report', subject: id, site: x.view.site, details: { alert: input.alert, report: input.report, at: entry.at } });
+      save(x);
       return entry;
     },
 
@@ -248,6 +306,7 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
       x.view.timeline.push(entry);
       x.view.comments.push(`${by}: ${text}`);
       audit({ actor: by, action: 'exercise.comment', subject: id, site: x.view.site, details: { at: entry.at } });
+      save(x);
       return entry;
     },
 
@@ -255,6 +314,7 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
       const x = running(id);
       end(x, 'stopped', by, comment);
       audit({ actor: by, action: 'exercise.stop', subject: id, site: x.view.site, details: { at: x.view.endedAt, comment: comment ?? null } });
+      save(x);
       return view(x);
     },
 
@@ -298,10 +358,19 @@ export function createExerciseDesk(options: ExerciseDeskOptions): ExerciseDesk {
           missed: timings.filter((t) => t.outcome === 'missed').map((t) => t.report),
         },
       });
+      save(x);
+      await saving;
       return view(x);
     },
 
-    reportFile: (id) => exercises.get(id)?.file,
+    async reportFile(id) {
+      const file = exercises.get(id)?.file;
+      if (file) return file;
+      const earlier = past.get(id)?.report;
+      if (!earlier || !options.reportDir) return undefined;
+      const [pdf, sig] = await Promise.all([readFile(join(options.reportDir, earlier.file)), readFile(join(options.reportDir, `${earlier.file}.sig`), 'utf8')]);
+      return { pdf, signature: JSON.parse(sig) as ReportSignature };
+    },
 
     close() {
       if (timer) clearInterval(timer);

@@ -211,8 +211,8 @@ export function exerciseRoutes(api: RouteTable, options: { exercises: ExerciseDe
         404: { description: 'no such exercise, or not completed', schema: errorSchema },
       },
     },
-    ({ ctx, params, user }) => {
-      const found = desk().reportFile(params.id);
+    async ({ ctx, params, user }) => {
+      const found = await desk().reportFile(params.id);
       if (!found) throw new ClientError(404, 'not-found', `exercise ${JSON.stringify(params.id)} has no report (it is not completed)`);
       options.audit({
         actor: user!.name,
@@ -240,8 +240,8 @@ export function exerciseRoutes(api: RouteTable, options: { exercises: ExerciseDe
       summary: "The detached signature (.sig, JSON) of a completed exercise's report: `ketwin report verify FILE --sig FILE.sig`",
       responses: { 200: { description: 'the signature' }, ...denied, 404: { description: 'no such exercise, or not completed', schema: errorSchema } },
     },
-    ({ ctx, params }) => {
-      const found = desk().reportFile(params.id);
+    async ({ ctx, params }) => {
+      const found = await desk().reportFile(params.id);
       if (!found) throw new ClientError(404, 'not-found', `exercise ${JSON.stringify(params.id)} has no report (it is not completed)`);
       ctx.set('Content-Type', 'application/json');
       ctx.set('Content-Disposition', `attachment; filename="${found.signature.file}.sig"`);
