@@ -1,6 +1,6 @@
 import type { ClauseResult, Site } from '../model/index.ts';
 import { evaluateStatic, type CompiledClause, type Standard } from '../standards/index.ts';
-import { createSubjectEvaluator, type EvaluatorContext, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
+import { createSubjectEvaluator, planClause, type EvaluatorContext, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
 export interface StaticSlot {
@@ -39,12 +39,13 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
   const named = new Map<string, SubjectRef & { clause: CompiledClause }>();
   for (const clause of standard.clauses) {
     const subjects: SubjectRef[] = clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
+    const plan = clause.check === 'live' ? planClause(clause) : undefined;
     for (const { id, name } of subjects) {
       const subject = { id, name };
       const key = clauseKey(clause.id, id);
       order.push(key);
       named.set(key, { ...subject, clause });
-      if (clause.check === 'live') evaluators.push(createSubjectEvaluator(clause, subject, context));
+      if (clause.check === 'live') evaluators.push(createSubjectEvaluator(clause, subject, context, plan));
       else {
         const verdict = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel: context.cel, subject: id, now: context.now });
         statics.push({ clause, subject, ...verdict });
