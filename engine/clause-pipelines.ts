@@ -26,34 +26,22 @@ export interface ClausePipelineOptions {
 export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], options: ClausePipelineOptions): Subscription {
   const { scheduler, cells } = options;
   const subscriptions = new Subscription();
-  // the site-wide clauses marked dirty since the last tick, evaluated together in one scheduled action (one
-  // action per tick, not one per clause: a scheduler's queue is not free, the virtual one sorts on every insert)
-  let due: (() => void)[] = [];
-  let tick: Subscription | undefined;
-  const flush = () => {
-    tick = undefined;
-    const running = due;
-    due = [];
-    for (let i = 0; i < running.length; i++) running[i]!();
+  const tick = new Tick(scheduler);
+  subscriptions.add(() => tick.action?.unsubscribe());
+  // one receiver for every clause with neither delays nor latch (each change passes at once, as delayVerdict would pass it)
+  const direct: Receiver = {
+    next: (result) => {
+      if (!subscriptions.closed) options.results(result);
+    },
   };
-  subscriptions.add(() => tick?.unsubscribe());
   for (const evaluator of evaluators) {
     if (evaluator.result.verdict === 'not-applicable') continue;
-    const raw = verdictPipeline(evaluator, options, subscriptions);
+    const raw = verdictPipeline(evaluator, options, subscriptions) ?? direct;
     if (evaluator.clause.bindings.some((b) => b.kind !== undefined)) {
       // without a Subject and an operator chain per sample: a dirty mark, and one evaluation when the tick runs
-      let marked = false;
-      const run = () => {
-        marked = false;
-        const changed = evaluator.evaluate(scheduler.now());
-        if (changed) raw.next(changed);
-      };
-      const dirty = () => {
-        if (marked) return;
-        marked = true;
-        due.push(run);
-        tick ??= scheduler.schedule(flush);
-      };
+      const run = new CoalescedRun(evaluator, raw, tick);
+      // bound, not a closure: no context and no name of its own per subject
+      const dirty = run.mark.bind(run);
       for (const id of new Set(evaluator.points)) cells.get(id)?.coalesced.push(dirty);
     } else for (const id of evaluator.points) cells.get(id)?.evaluators.push({ evaluator, raw });
   }
@@ -61,18 +49,57 @@ export function wireClausePipelines(evaluators: readonly SubjectEvaluator[], opt
 }
 
 /**
- * Where an evaluator's verdict changes go: through the clause's delay-on/off and latch when it has
- * them; straight to `results` when it has neither (each change passes at once, as delayVerdict would
- * pass it), without a Subject and an operator chain held for each of a site's thousands of subjects.
+ * The site-wide clauses marked dirty since the last tick, evaluated together in one scheduled action (one
+ * action per tick, not one per clause: a scheduler's queue is not free, the virtual one sorts on every insert).
  */
-function verdictPipeline(evaluator: SubjectEvaluator, options: ClausePipelineOptions, subscriptions: Subscription): { next(result: ClauseResult): void } {
+class Tick {
+  due: CoalescedRun[] = [];
+  action: Subscription | undefined;
+  constructor(readonly scheduler: SchedulerLike) {}
+  add(run: CoalescedRun): void {
+    this.due.push(run);
+    this.action ??= this.scheduler.schedule(() => this.flush());
+  }
+  private flush(): void {
+    this.action = undefined;
+    const running = this.due;
+    this.due = [];
+    for (let i = 0; i < running.length; i++) running[i]!.run();
+  }
+}
+
+/** A site-wide clause on one subject: marked dirty by a sample of any point it reads, evaluated once when the tick runs. */
+class CoalescedRun {
+  private marked = false;
+  constructor(
+    private readonly evaluator: SubjectEvaluator,
+    private readonly raw: Receiver,
+    private readonly tick: Tick,
+  ) {}
+  mark(): void {
+    if (this.marked) return;
+    this.marked = true;
+    this.tick.add(this);
+  }
+  run(): void {
+    this.marked = false;
+    const changed = this.evaluator.evaluate(this.tick.scheduler.now());
+    if (changed) this.raw.next(changed);
+  }
+}
+
+interface Receiver {
+  next(result: ClauseResult): void;
+}
+
+/**
+ * Where an evaluator's verdict changes go through the clause's delay-on/off and latch; none when it has
+ * neither (they go straight to `results`), so no Subject and operator chain is held for each of a site's
+ * thousands of subjects.
+ */
+function verdictPipeline(evaluator: SubjectEvaluator, options: ClausePipelineOptions, subscriptions: Subscription): Receiver | undefined {
   const { delayOnMs, delayOffMs, latch } = evaluator.clause;
-  if (delayOnMs <= 0 && delayOffMs <= 0 && !latch)
-    return {
-      next: (result) => {
-        if (!subscriptions.closed) options.results(result);
-      },
-    };
+  if (delayOnMs <= 0 && delayOffMs <= 0 && !latch) return undefined;
   const raw = new Subject<ClauseResult>();
   const initial = evaluator.result.verdict;
   const delayed = raw.pipe(delayVerdict(delayOnMs, delayOffMs, options.scheduler, initial));
