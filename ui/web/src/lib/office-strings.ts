@@ -12,8 +12,6 @@ export const office = {
   mapCredits: { zh: '陆地与海岸线数据', en: 'Land and coastline' },
   publicDomain: { zh: '公有领域', en: 'public domain' },
   packagedBy: { zh: '打包', en: 'packaged by' },
-  mapRegions: { zh: '区域', en: 'Regions' },
-  mapRegionOf: { zh: '{site}等 {n} 处', en: '{site} and others ({n})' },
   mapZoomTo: { zh: '放大到平面图', en: 'Zoom to the plan' },
   mapWholeRegion: { zh: '显示全区域', en: 'Whole region' },
   mapPlanOf: { zh: '平面图', en: 'Plan' },
