@@ -53,6 +53,7 @@ export const SCENARIOS = [
   'plc-dropout',
   'attack',
   'spill-to-sea',
+  'fire-comms-power',
 ] as const;
 
 /** Loads a scenario by name (sim/scenarios/<name>.yaml) or from a file; a broken one is a SimError naming the file and place. */
