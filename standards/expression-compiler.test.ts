@@ -49,6 +49,7 @@ describe('expression fast path beyond the shipped standards', () => {
     .registerVariable('l', 'list<double>')
     .registerVariable('m', 'map<string, double>')
     .registerVariable('d', 'map<string, dyn>')
+    .registerVariable('ks', 'list<string>')
     .registerType('Position', { ctor: class Position {}, fields: { x: 'double', y: 'double' } });
   registerFunctions(env);
   const expressions: [string, boolean][] = [
@@ -82,6 +83,11 @@ describe('expression fast path beyond the shipped standards', () => {
     ['max(l.map(v, v + x)) < y', true],
     ['min(l.filter(v, v > 0.0).map(v, v * x)) <= y', true],
     ['sum(m.map(k, m[k] * x)) + max(l.map(v, l.map(w, w * v)[0])) != y', true],
+    // readings of a map at known keys scaled by known numbers, folded in one loop when the map is read by position
+    ['sum(ks.map(k, m[k] * x / 2.0)) > y', true],
+    ['max(ks.map(k, 2.0 * m[k] * x)) < y', true],
+    ['min(ks.map(k, m[k] / x)) >= y', true],
+    ['sum(ks.map(k, m[k] * x - 1.0)) + sum(ks.map(k, x * m[k])) == y', true],
   ];
   it.each(expressions)('%s', (source, compiled) => {
     const program = env.parse(source);
@@ -103,6 +109,7 @@ describe('expression fast path beyond the shipped standards', () => {
         l: Array.from({ length: Math.floor(random() * 4) }, () => pick(doubles)),
         m: Object.fromEntries(['a', 'b', 'toString'].filter(() => random() < 0.6).map((k) => [k, pick(doubles)])),
         d: random() < 0.8 ? { v: pick([1, 2.5, '3', true, null, -0]) } : {},
+        ks: pick([['a', 'b'], ['b'], [], ['a', 'toString'], ['b', 'a', 'b']]),
       };
       // now and then a variable of the wrong type or missing: cel-js reports it, the fast path defers
       if (random() < 0.1) ctx[pick(Object.keys(ctx))] = pick([undefined, 'z', 1, true, 1n]);

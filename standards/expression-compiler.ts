@@ -244,14 +244,30 @@ const doubleAtKey =
  * readings of one kind: tank_level["T101"] in an unrolled map()), read in one closure; the map is
  * checked as guardOf checks a map.
  */
-const doubleInMapAt =
-  (position: number, key: string): Fast =>
-  (values) => {
-    const obj = (values as unknown as unknown[])[position] as Record<string, unknown> | null;
-    if (typeof obj !== 'object' || obj === null || (obj.constructor !== Object && obj.constructor !== undefined)) return fallback();
-    const v = hasOwn(obj, key) ? obj[key] : undefined;
-    return typeof v === 'number' ? v : fallback();
-  };
+const doubleInMapAt = (position: number, key: string): Fast => asTerm((values) => mapDouble(values as unknown as unknown[], position, key), { position, key, ops: [] });
+
+/** the double under `key` of the map at `position` of a specialised program's values; the map checked as guardOf checks one */
+function mapDouble(values: unknown[], position: number, key: string): number {
+  const obj = values[position] as Record<string, unknown> | null;
+  if (typeof obj !== 'object' || obj === null || (obj.constructor !== Object && obj.constructor !== undefined)) return fallback();
+  const v = hasOwn(obj, key) ? obj[key] : undefined;
+  return typeof v === 'number' ? v : fallback();
+}
+
+/**
+ * A reading of one asset scaled by known numbers, `tank_level["T101"] * area * density / quantity`: the
+ * map's position and key, and each multiplication (true) or division (false) by its number, in the
+ * order the expression does them. sum(), max() and min() of an unrolled map() whose items are all terms
+ * fold them in one loop (listFold), doing the same operations in the same order: the same doubles.
+ */
+interface Term {
+  readonly position: number;
+  readonly key: string;
+  readonly ops: readonly (readonly [multiply: boolean, by: number])[];
+}
+const TERM = Symbol('a scaled reading');
+const asTerm = (f: Fast, term: Term): Fast => Object.assign(f, { [TERM]: term });
+const termOf = (f: Fast): Term | undefined => (f as Fast & { [TERM]?: Term })[TERM];
 
 /** where a read of a specialised program's value comes from: its position */
 const POSITION = Symbol('position read');
@@ -378,7 +394,16 @@ function compileBinary(node: CelNode, scope: Scope): Fast | undefined {
   const handle = node.handle;
   if (!l || !r || !handle || !isStatic(left.checkedType) || !isStatic(right.checkedType)) return undefined;
   const inline = isDouble(left.checkedType) && isDouble(right.checkedType) ? DOUBLE_OPERATORS[node.op] : undefined;
-  return folded(inline ? inlined(inline, l, r) : (ctx, locals) => handle(l(ctx, locals), r(ctx, locals), node, undefined), [l, r], scope);
+  const fast = folded(inline ? inlined(inline, l, r) : (ctx, locals) => handle(l(ctx, locals), r(ctx, locals), node, undefined), [l, r], scope);
+  return inline ? (scaled(node.op, l, r, fast) ?? fast) : fast;
+}
+
+/** `term * b`, `term / b` or `b * term` with b a known number (a product is the same double either way round): a longer term */
+function scaled(op: string, l: Fast, r: Fast, fast: Fast): Fast | undefined {
+  if (op !== '*' && op !== '/') return undefined;
+  const [term, by] = termOf(l) && isKnown(r) ? [termOf(l)!, r[KNOWN]] : op === '*' && termOf(r) && isKnown(l) ? [termOf(r)!, l[KNOWN]] : [undefined, undefined];
+  if (!term || typeof by !== 'number') return undefined;
+  return asTerm(fast, { ...term, ops: [...term.ops, [op === '*', by]] });
 }
 
 function inlined(op: Inline, l: Fast, r: Fast): Fast {
@@ -435,9 +460,29 @@ function listFold(node: CelNode, argNodes: CelNode[], compiled: Fast[]): Fast | 
   const items = list[ITEMS];
   if (!fold || (fold.needsItems && items.length === 0)) return undefined;
   const { start, add } = fold;
+  const terms = items.map(termOf);
+  if (terms.length > 0 && terms.every((t) => t !== undefined)) return foldTerms(terms as Term[], start, add);
   return (ctx, locals) => {
     let value = start;
     for (let i = 0; i < items.length; i++) value = add(value, Number(items[i]!(ctx, locals)));
+    return value;
+  };
+}
+
+/** the fold of scaled readings in one loop: each read and scaled as its own closure would, in the same order */
+function foldTerms(terms: readonly Term[], start: number, add: (a: number, b: number) => number): Fast {
+  const positions = terms.map((t) => t.position);
+  const keys = terms.map((t) => t.key);
+  const ops = terms.map((t) => t.ops.flatMap(([multiply, by]) => [multiply ? 1 : 0, by]));
+  return (ctx) => {
+    const values = ctx as unknown as unknown[];
+    let value = start;
+    for (let i = 0; i < keys.length; i++) {
+      let v = mapDouble(values, positions[i]!, keys[i]!);
+      const scale = ops[i]!;
+      for (let j = 0; j < scale.length; j += 2) v = scale[j] === 1 ? v * scale[j + 1]! : v / scale[j + 1]!;
+      value = add(value, v);
+    }
     return value;
   };
 }
