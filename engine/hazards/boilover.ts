@@ -53,7 +53,6 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
     if (!flame || vMax === undefined || vMin === undefined) continue;
     const key = hazardAlarmKey('boilover', tank.id);
     const radius = Math.max(minRadius, diameters * diameter);
-    const zone = polygonFeatures(site.location, circleRing(tank.position, radius), { name: ZONE, kind: 'evacuation', radiusM: Math.round(radius) });
     const threatened = tanks.filter((t) => t.id !== tank.id && distance(t.position, tank.position) <= radius);
     const area = (Math.PI * diameter ** 2) / 4;
     const good = (id: string | undefined) => {
@@ -74,6 +73,8 @@ export function createBoiloverWatchers(context: HazardContext, definition: Hazar
       const earliest = oil === undefined ? undefined : at + Math.round((oil / (vMax! + regression)) * HOUR_MS);
       const latest = oil === undefined ? undefined : at + Math.round((oil / (vMin! + regression)) * HOUR_MS);
       const minutes = (t: number | undefined) => (t === undefined ? '—' : Math.round((t - at) / 60_000));
+      // drawn when an alarm is built, not held per tank: a large site has hundreds of tanks and no boilover
+      const zone = polygonFeatures(site.location, circleRing(tank.position, radius), { name: ZONE, kind: 'evacuation', radiusM: Math.round(radius) });
       const incident: IncidentDetails = {
         hazard: 'boilover',
         zones: { type: 'FeatureCollection', features: [zone.wgs84] },

@@ -53,13 +53,6 @@ export function createLightningWatchers(context: HazardContext, definition: Haza
     const fieldPoint = pointOf(detector.id, 'electric_field');
     if (!strikePoint) continue;
     const key = hazardAlarmKey('lightning', detector.id);
-    const rings = [level3Km, level2Km].map((km) =>
-      polygonFeatures(site.location, circleRing(detector.position, km * 1000), {
-        name: { zh: `${km} km 雷电预警圈`, en: `${km} km lightning warning ring` },
-        kind: 'lightning-ring',
-        radiusM: km * 1000,
-      }),
-    );
 
     let strikes: Strike[] = [];
     let field: number | undefined;
@@ -93,6 +86,14 @@ export function createLightningWatchers(context: HazardContext, definition: Haza
             }
           : { zh: '监测正常', en: 'monitoring good' },
       };
+      // drawn when an alarm is built, not held per detector
+      const rings = [level3Km, level2Km].map((km) =>
+        polygonFeatures(site.location, circleRing(detector.position, km * 1000), {
+          name: { zh: `${km} km 雷电预警圈`, en: `${km} km lightning warning ring` },
+          kind: 'lightning-ring',
+          radiusM: km * 1000,
+        }),
+      );
       const incident: IncidentDetails = {
         hazard: 'lightning',
         ...zonesOf(rings),

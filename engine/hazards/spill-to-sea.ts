@@ -52,24 +52,6 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
     const outfall = dike.attributes.drainOutfall;
     // the drain leaves the dike at the outline's vertex nearest the outfall
     const exit = outfall ? dike.attributes.outline.reduce((a, b) => (distance(b, outfall) < distance(a, outfall) ? b : a)) : undefined;
-    const zoneParts = [
-      polygonFeatures(site.location, dike.attributes.outline, { name: dike.name, kind: 'dike' }),
-      ...(outfall && exit
-        ? [
-            polygonFeatures(site.location, circleRing(outfall, boomRadius), {
-              name: { zh: `排海口围油栏布设区（${boomRadius} m）`, en: `Boom area at the sea outfall (${boomRadius} m)` },
-              kind: 'boom-area',
-              // not radiusM: the incident's centre is the dike, not the outfall
-              boomRadiusM: boomRadius,
-              route: [
-                [exit.x, exit.y],
-                [outfall.x, outfall.y],
-              ],
-              routeWgs84: [planToWgs84(site.location, exit), planToWgs84(site.location, outfall)],
-            }),
-          ]
-        : []),
-    ];
     const outfallText: Bilingual = outfall
       ? { zh: `（排海口位于平面 ${outfall.x}, ${outfall.y} m）`, en: ` (outfall at ${outfall.x}, ${outfall.y} m on the plan)` }
       : { zh: '', en: '' };
@@ -91,6 +73,25 @@ export function createSpillToSeaWatchers(context: HazardContext, definition: Haz
         const involved = lost.length > 0 ? lost : tanks.map((t) => t.tank);
         const values = { evidence: joinBilingual(evidence), outfall: outfallText };
         const wind = windNow(context);
+        // drawn when an alarm is built, not held per dike
+        const zoneParts = [
+          polygonFeatures(site.location, dike.attributes.outline, { name: dike.name, kind: 'dike' }),
+          ...(outfall && exit
+            ? [
+                polygonFeatures(site.location, circleRing(outfall, boomRadius), {
+                  name: { zh: `排海口围油栏布设区（${boomRadius} m）`, en: `Boom area at the sea outfall (${boomRadius} m)` },
+                  kind: 'boom-area',
+                  // not radiusM: the incident's centre is the dike, not the outfall
+                  boomRadiusM: boomRadius,
+                  route: [
+                    [exit.x, exit.y],
+                    [outfall.x, outfall.y],
+                  ],
+                  routeWgs84: [planToWgs84(site.location, exit), planToWgs84(site.location, outfall)],
+                }),
+              ]
+            : []),
+        ];
         const incident: IncidentDetails = {
           hazard: 'spill-to-sea',
           ...zonesOf(zoneParts),

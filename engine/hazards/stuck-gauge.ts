@@ -101,7 +101,6 @@ class GaugeWatch implements HazardWatcher {
   readonly onSample: (sample: Sample, at?: number) => void;
   private readonly area: number;
   private readonly critical: number | undefined;
-  private readonly dikeZone: ReturnType<typeof polygonFeatures>[];
   private readonly balanceKey: string;
   private readonly switchKey: string;
   private checkpoints: Checkpoint[] = [];
@@ -126,14 +125,13 @@ class GaugeWatch implements HazardWatcher {
   constructor(
     private readonly settings: Settings,
     private readonly tank: Tank,
-    dike: Dike | undefined,
+    private readonly dike: Dike | undefined,
     private readonly at: { level: string; flow: string | undefined; switch: string | undefined; inlet: string | undefined; outlet: string | undefined },
   ) {
     this.points = [at.level, ...(at.flow ? [at.flow] : []), ...(at.switch ? [at.switch] : [])];
     this.onSample = this.receive.bind(this);
     this.area = (Math.PI * tank.attributes.diameter ** 2) / 4;
     this.critical = tank.attributes.levelCriticalHigh;
-    this.dikeZone = dike ? [polygonFeatures(settings.context.site.location, dike.attributes.outline, { name: dike.name, kind: 'dike' })] : [];
     this.balanceKey = hazardAlarmKey('stuck-gauge', tank.id);
     this.switchKey = hazardAlarmKey('stuck-gauge', `${tank.id}.level_switch_hh`);
   }
@@ -147,11 +145,13 @@ class GaugeWatch implements HazardWatcher {
 
   private spec(severity: number, reason: Bilingual, since: number, deadline: number | undefined): AlarmSpec {
     const { context, definition, density, clock } = this.settings;
-    const { tank } = this;
+    const { tank, dike } = this;
     const wind = windNow(context);
+    // drawn when an alarm is built, not held per tank
+    const dikeZone = dike ? [polygonFeatures(context.site.location, dike.attributes.outline, { name: dike.name, kind: 'dike' })] : [];
     const incident: IncidentDetails = {
       hazard: 'stuck-gauge',
-      ...zonesOf(this.dikeZone),
+      ...zonesOf(dikeZone),
       affected: [tank.id],
       inventory: inventoryOf(context, [tank], density),
       ...(wind ? { wind } : {}),
