@@ -1,6 +1,6 @@
 import type { ClauseResult, Site } from '../model/index.ts';
 import { evaluateStatic, type CompiledClause, type Standard } from '../standards/index.ts';
-import { createSubjectEvaluator, planClause, type EvaluatorContext, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
+import { createSubjectEvaluator, notYetRead, planClause, type EvaluatorContext, type SubjectEvaluator, type SubjectRef } from './subject-evaluator.ts';
 
 /** A design or evidence clause on one subject: evaluated from the site definition, and again when a record expires. */
 export interface StaticSlot {
@@ -37,23 +37,37 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
   const statics: StaticSlot[] = [];
   const order: string[] = [];
   const named = new Map<string, SubjectRef & { clause: CompiledClause }>();
+  // one subject ref per asset, shared by every clause on it, and one key string per clause and subject (in
+  // `order`, `named` and `current` alike): a site holds thousands
+  const siteRef: SubjectRef = { id: site.id, name: site.name };
+  const ofKind = new Map<string, SubjectRef[]>();
+  for (const { id, name, kind } of site.assets) {
+    const refs = ofKind.get(kind) ?? [];
+    if (refs.length === 0) ofKind.set(kind, refs);
+    refs.push({ id, name });
+  }
+  const evaluatorKeys: string[] = [];
+  const staticKeys: string[] = [];
+  const notRead = notYetRead();
   for (const clause of standard.clauses) {
-    const subjects: SubjectRef[] = clause.appliesTo === 'site' ? [{ id: site.id, name: site.name }] : site.assets.filter((a) => a.kind === clause.appliesTo);
+    const subjects = clause.appliesTo === 'site' ? [siteRef] : (ofKind.get(clause.appliesTo) ?? []);
     const plan = clause.check === 'live' ? planClause(clause) : undefined;
-    for (const { id, name } of subjects) {
-      const subject = { id, name };
-      const key = clauseKey(clause.id, id);
+    for (const subject of subjects) {
+      const key = clauseKey(clause.id, subject.id);
       order.push(key);
       named.set(key, { ...subject, clause });
-      if (clause.check === 'live') evaluators.push(createSubjectEvaluator(clause, subject, context, plan));
-      else {
-        const verdict = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel: context.cel, subject: id, now: context.now });
+      if (clause.check === 'live') {
+        evaluators.push(createSubjectEvaluator(clause, subject, context, plan, notRead));
+        evaluatorKeys.push(key);
+      } else {
+        const verdict = evaluateStatic(clause, { siteId: site.id, standard: standard.key, cel: context.cel, subject: subject.id, now: context.now });
         statics.push({ clause, subject, ...verdict });
+        staticKeys.push(key);
       }
     }
   }
   const current = new Map<string, ClauseResult>();
-  for (const e of evaluators) current.set(clauseKey(e.clause.id, e.subject.id), e.result);
-  for (const s of statics) current.set(clauseKey(s.clause.id, s.subject.id), s.result);
+  for (const [i, e] of evaluators.entries()) current.set(evaluatorKeys[i]!, e.result);
+  for (const [i, s] of statics.entries()) current.set(staticKeys[i]!, s.result);
   return { evaluators, statics, order, current, named };
 }

@@ -73,12 +73,29 @@ export function planClause(clause: CompiledClause): ClausePlan {
   };
 }
 
+/**
+ * What the evaluators of one site share before any reading arrives: the "no reading yet" evidence and
+ * reason of each point, the same for every clause and subject reading it (built at the same instant).
+ */
+export interface NotYetRead {
+  evidence: Map<string, Evidence>;
+  reasons: Map<string, Bilingual | undefined>;
+}
+
+export const notYetRead = (): NotYetRead => ({ evidence: new Map(), reasons: new Map() });
+
 type Computed = readonly (readonly [position: number, name: string, program: Positional])[];
 const NO_COMPUTED: Computed = [];
 
 /** Builds the evaluator of a live `clause` on `subject`, computing its static values once. */
-export function createSubjectEvaluator(clause: CompiledClause, subject: SubjectRef, ctx: EvaluatorContext, plan: ClausePlan = planClause(clause)): SubjectEvaluator {
-  return new LiveSubject(clause, subject, ctx, plan);
+export function createSubjectEvaluator(
+  clause: CompiledClause,
+  subject: SubjectRef,
+  ctx: EvaluatorContext,
+  plan: ClausePlan = planClause(clause),
+  shared: NotYetRead = notYetRead(),
+): SubjectEvaluator {
+  return new LiveSubject(clause, subject, ctx, plan, shared);
 }
 
 /**
@@ -115,6 +132,7 @@ class LiveSubject implements SubjectEvaluator {
     readonly subject: SubjectRef,
     ctx: EvaluatorContext,
     plan: ClausePlan,
+    shared: NotYetRead,
   ) {
     const { siteId, standard } = ctx;
     this.siteId = siteId;
@@ -170,10 +188,10 @@ class LiveSubject implements SubjectEvaluator {
     this.result = base.applicable
       ? this.makeResult(
           'unknown',
-          points.map((id): Evidence => ({ point: id, value: null, quality: 'bad', ts: ctx.now })),
+          points.map((id) => notReadEvidence(shared, id, ctx.now)),
           ctx.now,
           undefined,
-          unknownReason(base.broken, slots, ctx.points, slots[0]),
+          firstReason(shared, base.broken, slots, ctx.points),
         )
       : this.makeResult('not-applicable', [], ctx.now);
   }
@@ -290,10 +308,25 @@ class LiveSubject implements SubjectEvaluator {
   }
 }
 
+/** a point's evidence before any reading: one object per point, shared by every subject reading it */
+function notReadEvidence(shared: NotYetRead, id: string, now: number): Evidence {
+  let evidence = shared.evidence.get(id);
+  if (evidence === undefined || evidence.ts !== now) shared.evidence.set(id, (evidence = { point: id, value: null, quality: 'bad', ts: now }));
+  return evidence;
+}
+
+/** why a new evaluator is unknown: as unknownReason says, the reason of a point with no reading yet shared by every subject reading it */
+function firstReason(shared: NotYetRead, broken: string | undefined, slots: readonly Slot[], points: ReadonlyMap<string, Point>): Bilingual | undefined {
+  const slot = slots.find((s) => !points.has(s.point)) ?? slots[0];
+  if (broken !== undefined || slot === undefined || slot.cell?.sample !== undefined) return unknownReason(broken, slots, points, slots[0]);
+  if (!shared.reasons.has(slot.point)) shared.reasons.set(slot.point, unknownReason(broken, slots, points, slot));
+  return shared.reasons.get(slot.point);
+}
+
 /**
  * Why a clause is unknown on a subject: its static part is broken; a point it reads is not mapped (that
  * stays the reason whatever else is missing); else `missing`, the first slot without a good reading.
- * Made only when a verdict changes to unknown, so nothing is held for it per subject.
+ * Made when a verdict changes to unknown; a new evaluator shares the reason of a point not read yet (firstReason).
  */
 function unknownReason(broken: string | undefined, slots: readonly Slot[], points: ReadonlyMap<string, Point>, missing: Slot | undefined): Bilingual | undefined {
   if (broken !== undefined) return { zh: `条款无法在此对象上求值：${broken}`, en: `the clause cannot be evaluated on this subject: ${broken}` };
