@@ -5,7 +5,8 @@
 //    verdicts, alerts, incidents and scores change too; on virtual time, the clock moving one
 //    tick (1 ms) per BENCH_FRAME samples, so site-wide clauses and hazards run once per tick.
 // 2. p99 sample→verdict latency at 200,000 samples/s, live on the real clock (asyncScheduler).
-// 3. resident memory of 100 synthetic sites × ~2,000 points (the demo replicated), in a child process.
+// 3. resident memory of 100 synthetic sites × ~2,000 points (the demo replicated), in a child process run through tsx;
+//    memoryRssBeforeMiB is that process before the engine is built (node, tsx and the loaded code: part of memoryRssMiB).
 // Prints one JSON line.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -23,11 +24,14 @@ const standard = await loadStandard(`${root}standards/oil-depot-above-ground/${s
 const T0 = 1_700_000_000_000;
 
 if (process.env['BENCH_ENGINE_PART'] === 'memory') {
+  // what the process holds before any engine is built: node, tsx's loader and the compiled code, the demo site and standard
+  globalThis.gc?.();
+  const rssBefore = process.memoryUsage().rss;
   const figures = memory(site, standard);
   await new Promise((resolve) => setTimeout(resolve, 100)); // coalesced site-wide clauses run
   globalThis.gc?.();
   const { rss, heapUsed } = process.memoryUsage();
-  console.log(JSON.stringify({ ...figures, rssMiB: Math.round(rss / 2 ** 20), heapMiB: Math.round(heapUsed / 2 ** 20) }));
+  console.log(JSON.stringify({ ...figures, rssMiB: Math.round(rss / 2 ** 20), heapMiB: Math.round(heapUsed / 2 ** 20), rssBeforeMiB: Math.round(rssBefore / 2 ** 20) }));
   process.exit(0);
 }
 
@@ -148,6 +152,7 @@ console.log(
     memoryClauseSubjects: mem['clauseSubjects'],
     memoryRssMiB: mem['rssMiB'],
     memoryHeapMiB: mem['heapMiB'],
+    memoryRssBeforeMiB: mem['rssBeforeMiB'],
     cpu: cpus()[0]?.model,
     node: process.version,
   }),
