@@ -22,8 +22,10 @@ export interface SiteClauses {
   /** the latest verdict of each clause on each subject, by clauseKey */
   current: Map<string, ClauseResult>;
   /** each clause on each subject, by clauseKey: what an alert raised by its verdict is worded from */
-  named: Map<string, SubjectRef & { clause: CompiledClause }>;
+  named: ReadonlyMap<string, NamedClause>;
 }
+
+export type NamedClause = SubjectRef & { clause: CompiledClause };
 
 export const clauseKey = (clause: string, subject: string) => `${clause}\u0000${subject}`;
 
@@ -36,15 +38,17 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
   const evaluators: SubjectEvaluator[] = [];
   const statics: StaticSlot[] = [];
   const order: string[] = [];
-  const named = new Map<string, SubjectRef & { clause: CompiledClause }>();
   // one subject ref per asset, shared by every clause on it, and one key string per clause and subject (in
-  // `order`, `named` and `current` alike): a site holds thousands
+  // `order` and `current` alike): a site holds thousands
   const siteRef: SubjectRef = { id: site.id, name: site.name };
   const ofKind = new Map<string, SubjectRef[]>();
+  const assetRefs = new Map<string, SubjectRef>();
   for (const { id, name, kind } of site.assets) {
     const refs = ofKind.get(kind) ?? [];
     if (refs.length === 0) ofKind.set(kind, refs);
-    refs.push({ id, name });
+    const ref = { id, name };
+    refs.push(ref);
+    assetRefs.set(id, ref);
   }
   const evaluatorKeys: string[] = [];
   const staticKeys: string[] = [];
@@ -55,7 +59,6 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
     for (const subject of subjects) {
       const key = clauseKey(clause.id, subject.id);
       order.push(key);
-      named.set(key, { ...subject, clause });
       if (clause.check === 'live') {
         evaluators.push(createSubjectEvaluator(clause, subject, context, plan, notRead));
         evaluatorKeys.push(key);
@@ -69,5 +72,49 @@ export function compileSiteClauses(site: Site, standard: Standard, context: Eval
   const current = new Map<string, ClauseResult>();
   for (const [i, e] of evaluators.entries()) current.set(evaluatorKeys[i]!, e.result);
   for (const [i, s] of statics.entries()) current.set(staticKeys[i]!, s.result);
+  const named = new NamedClauses(order, current, new Map(standard.clauses.map((c) => [c.id, c])), siteRef, assetRefs);
   return { evaluators, statics, order, current, named };
+}
+
+/**
+ * Each clause on each subject by clauseKey, without an object held for each (a site has thousands): read
+ * from the key, the standard's clauses by id and the subject refs when asked, which is when a verdict
+ * may raise or clear an alert.
+ */
+class NamedClauses implements ReadonlyMap<string, NamedClause> {
+  constructor(
+    private readonly order: readonly string[],
+    private readonly current: ReadonlyMap<string, unknown>,
+    private readonly clauses: ReadonlyMap<string, CompiledClause>,
+    private readonly site: SubjectRef,
+    private readonly assets: ReadonlyMap<string, SubjectRef>,
+  ) {}
+  get size() {
+    return this.current.size;
+  }
+  has(key: string): boolean {
+    return this.current.has(key);
+  }
+  get(key: string): NamedClause | undefined {
+    if (!this.current.has(key)) return undefined;
+    const cut = key.indexOf('\u0000');
+    const clause = this.clauses.get(key.slice(0, cut));
+    const subject = clause?.appliesTo === 'site' ? this.site : this.assets.get(key.slice(cut + 1));
+    return clause && subject ? { ...subject, clause } : undefined;
+  }
+  keys() {
+    return this.order.values();
+  }
+  values() {
+    return this.order.map((key) => this.get(key)!).values();
+  }
+  entries() {
+    return this.order.map((key): [string, NamedClause] => [key, this.get(key)!]).values();
+  }
+  [Symbol.iterator]() {
+    return this.entries();
+  }
+  forEach(each: (value: NamedClause, key: string, map: ReadonlyMap<string, NamedClause>) => void): void {
+    for (const key of this.order) each(this.get(key)!, key, this);
+  }
 }

@@ -86,6 +86,7 @@ export const notYetRead = (): NotYetRead => ({ evidence: new Map(), reasons: new
 
 type Computed = readonly (readonly [position: number, name: string, program: Positional])[];
 const NO_COMPUTED: Computed = [];
+const NO_THRESHOLDS: Readonly<Record<string, unknown>> = Object.freeze({});
 
 /** Builds the evaluator of a live `clause` on `subject`, computing its static values once. */
 export function createSubjectEvaluator(
@@ -165,7 +166,8 @@ class LiveSubject implements SubjectEvaluator {
     this.applicable = base.applicable;
     this.broken = base.broken;
     if (base.broken !== undefined) this.warn({ err: base.broken }, 'static part of the clause cannot be evaluated on this subject; the verdict stays unknown');
-    this.thresholds = base.thresholds;
+    // a clause with no static values on a subject (most live ones): one empty record for them all, not one each
+    this.thresholds = Object.keys(base.thresholds).length === 0 ? NO_THRESHOLDS : base.thresholds;
     const values: unknown[] = Array.from({ length: names.length }, () => undefined);
     for (const slot of slots) if (slot.key !== undefined) values[slot.position] ??= {};
     this.values = values;
