@@ -36,19 +36,22 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
   if (site.sources.length < minSources) return [];
 
   const indicators = new Map<string, Indicator>();
+  const assets = new Map(site.assets.map((a) => [a.id, a]));
+  // one test of each kind for every indicator of the site, not a closure per point
+  const atFullScale = (v: number | boolean | string) => typeof v === 'number' && v >= saturation;
   for (const point of site.points) {
-    const asset = site.assets.find((a) => a.id === point.asset);
+    const asset = assets.get(point.asset);
     if (!asset) continue;
     if (asset.kind === 'tank' && point.name === 'flame')
-      indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 火焰`, en: `flame on ${asset.id}` }, shows: (v) => v === true });
+      indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 火焰`, en: `flame on ${asset.id}` }, shows: isTrue });
     if (asset.kind === 'tank' && point.name === 'rim_seal_fire')
-      indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 密封圈火灾`, en: `rim-seal fire on ${asset.id}` }, shows: (v) => v === true });
+      indicators.set(point.id, { point: point.id, asset, what: { zh: `${asset.id} 密封圈火灾`, en: `rim-seal fire on ${asset.id}` }, shows: isTrue });
     if (asset.kind === 'gas-detector' && point.name === 'gas' && point.unit === '%LEL')
       indicators.set(point.id, {
         point: point.id,
         asset,
         what: { zh: `${asset.id} 可燃气体满量程`, en: `${asset.id} gas at full scale` },
-        shows: (v) => typeof v === 'number' && v >= saturation,
+        shows: atFullScale,
       });
   }
   const sourceOf = new Map(site.sources.map((s) => [onlinePoint(s.id), s.id]));
@@ -130,3 +133,5 @@ export function createSuspectedAttackWatchers(context: HazardContext, definition
   };
   return [{ points: [...sourceOf.keys(), ...indicators.keys()], onSample }];
 }
+
+const isTrue = (v: number | boolean | string) => v === true;
