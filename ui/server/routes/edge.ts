@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
-import { ClientError } from '../errors.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 
@@ -33,15 +32,16 @@ export function edgeRoutes(api: RouteTable, live: LiveTwin): void {
       summary: "The edge reading the site's devices at the depot: when it was last heard, silent or not, its link, its backlog and its devices",
       responses: {
         200: { description: 'the edge as its last health beat said', schema: edgeStatusSchema },
+        204: { description: "no edge: this server reads the site's devices itself (a page asks without knowing, so this is no error)" },
         401: { description: 'not signed in', schema: errorSchema },
         403: { description: 'the user is not bound to this site', schema: errorSchema },
-        404: { description: 'no such site, or no edge: this server reads the devices itself', schema: errorSchema },
+        404: { description: 'no such site', schema: errorSchema },
       },
     },
     ({ ctx, params }) => {
       const edge = live.edge?.(params.id);
-      if (!edge) throw new ClientError(404, 'not-found', `site ${JSON.stringify(params.id)} has no edge: this server reads its devices itself`);
-      ctx.body = edge;
+      if (edge) ctx.body = edge;
+      else ctx.status = 204;
     },
   );
 }

@@ -47,12 +47,18 @@ export function whenSignedOut(callback: () => void): void {
 }
 
 export async function getJson<T>(path: string, signal?: AbortSignal): Promise<T> {
+  return (await getJsonOrNone<T>(path, signal)) as T;
+}
+
+/** as getJson, and null where the server answers 204: there is none (a site's edge where the server reads the devices itself) */
+export async function getJsonOrNone<T>(path: string, signal?: AbortSignal): Promise<T | null> {
   const res = await fetch(path, { headers: { accept: 'application/json' }, signal });
   if (res.status === 401) onUnauthenticated();
   if (!res.ok) {
     const body = (await res.json().catch(() => ({}))) as { error?: string };
     throw new ApiError(res.status, body.error ?? res.statusText);
   }
+  if (res.status === 204) return null;
   return (await res.json()) as T;
 }
 
