@@ -88,6 +88,10 @@ describe('expression fast path beyond the shipped standards', () => {
     ['max(ks.map(k, 2.0 * m[k] * x)) < y', true],
     ['min(ks.map(k, m[k] / x)) >= y', true],
     ['sum(ks.map(k, m[k] * x - 1.0)) + sum(ks.map(k, x * m[k])) == y', true],
+    // two lists joined, each unrolled or known, folded over their items
+    ['max(l.map(v, v * x) + [1.0, 2.0]) < y', true],
+    ['sum(ks.map(k, m[k] * x) + l) > y', true],
+    ['min(l + l.map(v, v - x)) >= y', true],
   ];
   it.each(expressions)('%s', (source, compiled) => {
     const program = env.parse(source);

@@ -395,7 +395,16 @@ function compileBinary(node: CelNode, scope: Scope): Fast | undefined {
   if (!l || !r || !handle || !isStatic(left.checkedType) || !isStatic(right.checkedType)) return undefined;
   const inline = isDouble(left.checkedType) && isDouble(right.checkedType) ? DOUBLE_OPERATORS[node.op] : undefined;
   const fast = folded(inline ? inlined(inline, l, r) : (ctx, locals) => handle(l(ctx, locals), r(ctx, locals), node, undefined), [l, r], scope);
-  return inline ? (scaled(node.op, l, r, fast) ?? fast) : fast;
+  if (inline) return scaled(node.op, l, r, fast) ?? fast;
+  return node.op === '+' && left.checkedType?.kind === 'list' && !isKnown(fast) ? (joined(l, r, fast) ?? fast) : fast;
+}
+
+/** two lists joined, each an unrolled map()'s items or known: the join holds its items too, for sum(), max() and min() to fold */
+function joined(l: Fast, r: Fast, fast: Fast): Fast | undefined {
+  const itemsOf = (f: Fast): readonly Fast[] | undefined => (hasItems(f) ? f[ITEMS] : isKnown(f) && Array.isArray(f[KNOWN]) ? (f[KNOWN] as unknown[]).map(known) : undefined);
+  const left = itemsOf(l);
+  const right = itemsOf(r);
+  return left && right ? Object.assign(fast, { [ITEMS]: [...left, ...right] }) : undefined;
 }
 
 /** `term * b`, `term / b` or `b * term` with b a known number (a product is the same double either way round): a longer term */
