@@ -11,7 +11,7 @@
 // other names (readings, computed values) are read by position from an array rather than by name.
 
 import { LIST_FOLDS } from './cel-functions.ts';
-import { callOf, DOUBLE_OPERATORS, fallback, guardOf, isDouble, isStatic, type CelNode, type CelType, type Inline } from './expression-types.ts';
+import { callOf, DOUBLE_OPERATORS, fallback, guardOf, isCelMap, isDouble, isStatic, type CelNode, type CelType, type Inline } from './expression-types.ts';
 
 interface ComprehensionArgs {
   errorsAreFatal: boolean;
@@ -241,15 +241,14 @@ const doubleAtKey =
 
 /**
  * The double under a known key of the map a specialised program is given at `position` (a site clause's
- * readings of one kind: tank_level["T101"] in an unrolled map()), read in one closure; the map is
- * checked as guardOf checks a map.
+ * readings of one kind: tank_level["T101"] in an unrolled map()), read in one closure.
  */
 const doubleInMapAt = (position: number, key: string): Fast => asTerm((values) => mapDouble(values as unknown as unknown[], position, key), { position, key, ops: [] });
 
-/** the double under `key` of the map at `position` of a specialised program's values; the map checked as guardOf checks one */
+/** the double under `key` of the map at `position` of a specialised program's values */
 function mapDouble(values: unknown[], position: number, key: string): number {
-  const obj = values[position] as Record<string, unknown> | null;
-  if (typeof obj !== 'object' || obj === null || (obj.constructor !== Object && obj.constructor !== undefined)) return fallback();
+  const obj = values[position];
+  if (!isCelMap(obj)) return fallback();
   const v = hasOwn(obj, key) ? obj[key] : undefined;
   return typeof v === 'number' ? v : fallback();
 }

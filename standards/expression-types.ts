@@ -29,6 +29,10 @@ export const fallback = (): never => {
 };
 
 /** A check that a runtime value is of a checked type, as far as the fast path handles it. */
+/** a CEL map as the site model and the engine build one: a plain object (or one without a prototype) */
+export const isCelMap = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && ((v as object).constructor === Object || (v as object).constructor === undefined);
+
 export function guardOf(type: CelType | undefined): ((v: unknown) => boolean) | undefined {
   if (!type) return undefined;
   switch (type.kind) {
@@ -62,7 +66,7 @@ export function guardOf(type: CelType | undefined): ((v: unknown) => boolean) | 
     case 'list':
       return (v) => Array.isArray(v);
     case 'map':
-      return (v) => typeof v === 'object' && v !== null && ((v as object).constructor === Object || (v as object).constructor === undefined);
+      return isCelMap;
     case 'dyn':
       return (v) => typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean' || typeof v === 'bigint';
     default:
