@@ -69,5 +69,20 @@ export function renderClauseTable(standard: Standard): string {
         c.confidence === 'unconfirmed' ? '**unconfirmed**' : 'confirmed',
       ].join(' | ')} |`,
     );
+  lines.push(...hazardSections(standard));
   return `${lines.join('\n')}\n`;
+}
+
+/** Each hazard model's physics parameters with their values and sources, so a fire engineer can check them. */
+function hazardSections(standard: Standard): string[] {
+  const hazards = Object.entries(standard.hazards);
+  if (hazards.length === 0) return [];
+  const lines = ['', '## Hazard models', ''];
+  for (const [id, hazard] of hazards) {
+    lines.push(`### ${id}: ${cell(hazard.title.zh)} / ${cell(hazard.title.en)}`, '', '| parameter | value | source |', '|---|---|---|');
+    for (const [name, p] of Object.entries(hazard.params)) lines.push(`| ${name} | ${cell(`${formatValue(p.value)}${p.unit ? ` ${p.unit}` : ''}`)} | ${cell(p.source)} |`);
+    lines.push('');
+  }
+  lines.pop();
+  return lines;
 }

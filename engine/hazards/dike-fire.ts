@@ -10,7 +10,7 @@ import { hazardParams } from './hazard-params.ts';
 import { hazardSpec, inventoryOf, joinBilingual, zonesOf } from './incident-parts.ts';
 import { centroid, distanceToOutline, insidePolygon } from './polygon.ts';
 import { describeFlame, describeNeighbours, describeZones } from './radiation-words.ts';
-import { flameFlux, poolFlame, radiationParams, radiationZones, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
+import { flameFlux, fuelOf, poolFlame, radiationParams, type Fuel, radiationZones, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
 import { flameWindMoved, windNow, windPoints } from './wind.ts';
 import { ringAroundPolygon } from './zone-rings.ts';
 
@@ -67,8 +67,9 @@ export function createDikeFireWatchers(context: HazardContext, definition: Hazar
     const productPoint = pointOf(dike.id, 'hydrocarbon_detected');
     const tankFlames = new Map(inside.flatMap((t) => (pointOf(t.id, 'flame') ? [[pointOf(t.id, 'flame')!, t] as const] : [])));
     if (!flamePoint && !(productPoint && tankFlames.size > 0)) continue;
-    const rates = inside.map((t) => radiation.burningRate[t.attributes.product]).filter((r): r is number => r !== undefined);
-    const rate = rates.length > 0 ? Math.max(...rates) : Math.max(...Object.values(radiation.burningRate));
+    const fuels = inside.map((t) => fuelOf(t.attributes.product, radiation)).filter((f): f is Fuel => f !== undefined);
+    const candidates = fuels.length > 0 ? fuels : Object.keys(radiation.burningRate).map((product) => fuelOf(product, radiation)!);
+    const fuel = candidates.reduce((a, b) => (b.burningRate > a.burningRate ? b : a));
     const diameterM = Math.sqrt((4 * dike.attributes.floorArea) / Math.PI);
     const outline = dike.attributes.outline;
     const centre = centroid(outline);
@@ -87,7 +88,7 @@ export function createDikeFireWatchers(context: HazardContext, definition: Hazar
 
     const modelIn = (wind: FlameWind): DikeModel => {
       const atmosphere = atmosphereNow(context, air, radiation.atmosphere);
-      const pool = poolFlame(diameterM, rate, wind, radiation);
+      const pool = poolFlame(diameterM, fuel, wind, radiation);
       const shells = outside
         .map((t) => {
           const gap = Math.max(0, distanceToOutline(t.position, outline) - t.attributes.diameter / 2);

@@ -9,6 +9,10 @@ export function hazardParams(hazard: string, definition: HazardDefinition) {
     return param.value;
   };
   return {
+    /** an optional parameter: present in the standard */
+    has(name: string): boolean {
+      return definition.params[name] !== undefined;
+    },
     number(name: string): number {
       const v = raw(name);
       if (typeof v !== 'number') throw new EngineError('ENGINE_HAZARD_PARAM', `hazard ${hazard}: ${name} must be a number`);

@@ -9,19 +9,20 @@ beforeAll(async () => {
   p = radiationParams((await loadStandard(STANDARD)).hazards['tank-fire']!);
 });
 const AIR = { relativeHumidity: 0.5, airTemperatureC: 20 };
+/** m″ as the standard gives it; ΔHc only the radiative-fraction emissive power needs */
+const CRUDE = { burningRate: 0.039, heatOfCombustionMjKg: undefined };
+const GASOLINE = { burningRate: 0.055, heatOfCombustionMjKg: undefined };
 
 /*
- * Published worked examples: the CCPS CPQRA 2nd ed. pool-fire example, the TNO Yellow Book's, Mudan (1984)
- * and the SFPE Handbook's were searched for (issue 19), but their input and answer figures could not be
- * retrieved from the sources available here — so no test claims to match them. Instead each figure below is
- * a hand calculation written out step by step (input, formula, value), every formula with its source in the
- * standard's tank-fire params; the view factor is checked against numerical integration (view-factor.test.ts).
- * Searched again on 2026-12-07, also without a usable result: NUREG-1805 (2004) ch. 5 example problems and its
- * FDT spreadsheets (only their input sheets and the chapter's opening pages are readable here, not the solid-flame
- * answers), the PDHonline M312 copy of that chapter, NISTIR 6546 (McGrattan, Baum & Hamins 2000), the CCPS CHEF
- * Guide's fire chapter, Casal (2nd ed. 2018) — its Example 3.4 is quoted (via OpenSRANE's verification page) only
- * for the point-source model, 2.8 kW/m², not the solid flame — and open-source consequence codes' tests
- * (GasDispersion.jl, HyRAM+, neqsim, OpenSRANE, fireSIM): none reproduces a published solid-flame example.
+ * Published worked examples are in pool-fire-published.test.ts: the TNO Yellow Book's pool fire (CPR 14E 3rd ed.
+ * §6.6.3, reproduced within 0.1 % with the book's own correlations), the tilted cylinder's view factor in two of its
+ * examples and its Table 6.A.1. Below, the standard's defaults (Mudan's emissive power, Thomas's tilt), which no
+ * worked example found here uses, are checked by hand: each figure written out step by step (input, formula,
+ * value), every formula with its source in the standard's tank-fire params; the view factor is also checked against
+ * numerical integration (view-factor.test.ts). Searched without a usable result (2026-12-07): the CCPS CPQRA 2nd ed.
+ * pool-fire example, Mudan (1984), the SFPE Handbook's, NUREG-1805 (2004) ch. 5 and its FDT spreadsheets, the
+ * PDHonline M312 copy of that chapter, NISTIR 6546, the CCPS CHEF Guide's fire chapter, Casal (2nd ed. 2018; its
+ * Example 3.4 is quoted only for the point-source model), and open-source consequence codes' tests.
  */
 describe('solid-flame pool fire, hand calculations', () => {
   it("hand calculation 1 — T101 (crude, D 80 m) full-surface in calm air: 2.71 kW/m² on T102's shell, 50 m away", () => {
@@ -41,7 +42,7 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect(transmissivity(50, AIR, p)).toBeCloseTo(0.7518, 4);
     // view factor, upright cylinder a = L/R = 54.42/40 = 1.3604, b = X/R = 90/40 = 2.25: Fv = 0.18046
     // q = E·τ·Fv = 20.008 × 0.7518 × 0.18046 = 2.715 kW/m² — far below the 15 kW/m² exposure threshold
-    const flame = poolFlame(80, 0.039, { speedMs: 0, fromDeg: 270 }, p);
+    const flame = poolFlame(80, CRUDE, { speedMs: 0, fromDeg: 270 }, p);
     expect(flameFlux(flame, AIR, 90, 90, p).vertical).toBeCloseTo(2.715, 2);
     expect(shellFlux(flame, AIR, { x: 105, y: 350 }, { x: 235, y: 350 }, 40, p)).toBeCloseTo(2.715, 2);
     // the point-source model it replaces gave χQ/4πr² = 0.3 × 0.039 × 5026.5 m² × 42.6 MJ/kg / (4π × 90²) = 24.6 kW/m²
@@ -57,9 +58,9 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect((shape.tiltRad * 180) / Math.PI).toBeCloseTo(53.98, 2);
     // Mudan (1987) tilted cylinder, a = 44.09/40 = 1.1021, b = 2.25, θ = 53.98° towards T102: Fv = 0.28868
     // q = 20.008 × 0.7518 × 0.28868 = 4.343 kW/m²; blowing away from T102 (θ = −53.98°): Fv = 0.06336, q = 0.953 kW/m²
-    const towards = poolFlame(80, 0.039, { speedMs: 4.2, fromDeg: 270 }, p); // from the west: leans east, to T102
+    const towards = poolFlame(80, CRUDE, { speedMs: 4.2, fromDeg: 270 }, p); // from the west: leans east, to T102
     expect(shellFlux(towards, AIR, { x: 105, y: 350 }, { x: 235, y: 350 }, 40, p)).toBeCloseTo(4.343, 2);
-    const away = poolFlame(80, 0.039, { speedMs: 4.2, fromDeg: 90 }, p);
+    const away = poolFlame(80, CRUDE, { speedMs: 4.2, fromDeg: 90 }, p);
     expect(shellFlux(away, AIR, { x: 105, y: 350 }, { x: 235, y: 350 }, 40, p)).toBeCloseTo(0.953, 2);
     // the issue's 2.3–4.4 kW/m² for a solid-flame model: calm 2.71, downwind 4.34
   });
@@ -71,7 +72,7 @@ describe('solid-flame pool fire, hand calculations', () => {
     expect(emissivePower(20, p)).toBeCloseTo(30.886, 3);
     // a = 25.61/10 = 2.561, b = 30/10 = 3: Fv = 0.14461; τ = 2.02 × (1175.4 × 20)^−0.09 = 0.81647
     // q = 30.886 × 0.81647 × 0.14461 = 3.647 kW/m² on a vertical target; with Fh = 0.06330, Fmax = √(Fv² + Fh²) = 0.15786: 3.981 kW/m²
-    const flame = poolFlame(20, 0.055, { speedMs: 0, fromDeg: 0 }, p);
+    const flame = poolFlame(20, GASOLINE, { speedMs: 0, fromDeg: 0 }, p);
     const q = flameFlux(flame, AIR, 30, 0, p);
     expect(q.vertical).toBeCloseTo(3.647, 2);
     expect(q.max).toBeCloseTo(3.981, 2);
@@ -79,15 +80,15 @@ describe('solid-flame pool fire, hand calculations', () => {
 
   it("zones are measured from the flame's edge and exist only where the flux is reached outside the flame", () => {
     // T101 calm: at the shell Fmax ≈ 0.7 at most, so 20 kW/m² × 0.7 < 25: no 37.5 or 25 kW/m² zone outside the flame
-    const zones = radiationZones(poolFlame(80, 0.039, { speedMs: 0, fromDeg: 0 }, p), AIR, p);
+    const zones = radiationZones(poolFlame(80, CRUDE, { speedMs: 0, fromDeg: 0 }, p), AIR, p);
     expect(zones.map((z) => z.kWm2)).toEqual([12.5, 4, 1.6]);
     const four = zones.find((z) => z.kWm2 === 4)!;
     expect(four.minM).toBeCloseTo(four.maxM, 6); // calm: round
     // the 4 kW/m² edge: the largest flux there is 4 kW/m²
-    const flame = poolFlame(80, 0.039, { speedMs: 0, fromDeg: 0 }, p);
+    const flame = poolFlame(80, CRUDE, { speedMs: 0, fromDeg: 0 }, p);
     expect(flameFlux(flame, AIR, 40 + four.maxM, 123, p).max).toBeCloseTo(4, 1);
     // in a wind the zones reach further downwind than upwind
-    const windy = radiationZones(poolFlame(80, 0.039, { speedMs: 4.2, fromDeg: 270 }, p), AIR, p).find((z) => z.kWm2 === 4)!;
+    const windy = radiationZones(poolFlame(80, CRUDE, { speedMs: 4.2, fromDeg: 270 }, p), AIR, p).find((z) => z.kWm2 === 4)!;
     expect(windy.reachAt(90)).toBeCloseTo(windy.maxM, 6);
     expect(windy.reachAt(270)).toBeCloseTo(windy.minM, 6);
     expect(windy.maxM).toBeGreaterThan(four.maxM);
@@ -96,7 +97,7 @@ describe('solid-flame pool fire, hand calculations', () => {
   it("rim-seal fire: a ring flame of the seal's width — 2.4 m high in calm air, its zones a few metres to ~20 m beyond the shell", () => {
     // Thomas with D = w = 0.9 m: m* = 0.039/(1.2 × √(9.80665 × 0.9)) = 0.010937; L = 0.9 × 42 × m*^0.61 = 0.9 × 42 × 0.063652 = 2.406 m
     // E (Mudan, D = 0.9 m) = 140·e^(−0.108) + 20·(1 − e^(−0.108)) = 125.67 + 2.05 = 127.72 kW/m² (thin, unobscured flame)
-    const rim = rimSealFlame(80, 0.9, 0.039, { speedMs: 0, fromDeg: 0 }, p);
+    const rim = rimSealFlame(80, 0.9, CRUDE, { speedMs: 0, fromDeg: 0 }, p);
     expect(rim.lengthM).toBeCloseTo(2.406, 3);
     expect(rim.emissivePowerKwM2).toBeCloseTo(127.72, 2);
     expect(rim.radiusM).toBe(40);

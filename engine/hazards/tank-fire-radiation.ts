@@ -3,11 +3,13 @@ import { EngineError } from '../engine-errors.ts';
 import { hazardParams } from './hazard-params.ts';
 import { emissivePower, flameFlux, reachBeyondEdge, thomasFlame, type Atmosphere, type SolidFlame, type SolidFlameParams } from './pool-fire.ts';
 
-export { flameFlux, reachBeyondEdge, emissivePower, thomasFlame, transmissivity, type Atmosphere, type SolidFlame, type SolidFlameParams } from './pool-fire.ts';
+export { flameFlux, flameViewFactors, reachBeyondEdge, emissivePower, thomasFlame, transmissivity, type Atmosphere, type SolidFlame, type SolidFlameParams } from './pool-fire.ts';
 
 /** The solid-flame parameters of the tank-fire hazard, read from the standard. */
 export interface RadiationParams extends SolidFlameParams {
   burningRate: Record<string, number>;
+  /** MJ/kg by product; only the radiative-fraction emissive power needs it (empty when the standard gives none) */
+  heatOfCombustion: Record<string, number>;
   /** burning width of a floating roof's seal ring, m */
   sealWidthM: number;
   /** kW/m², the zones drawn */
@@ -30,19 +32,37 @@ export function radiationParams(definition: HazardDefinition): RadiationParams {
   const mudan = p.list('mudanEmissivePower');
   const wind = p.list('thomasFlameLengthWind');
   const model = p.number('emissivePowerModel');
-  if (model !== 1 && model !== 2) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: emissivePowerModel must be 1 (Mudan) or 2 (Shokri–Beyler)');
+  const models = { 1: 'mudan', 2: 'shokri-beyler', 3: 'radiative-fraction' } as const;
+  if (model !== 1 && model !== 2 && model !== 3)
+    throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: emissivePowerModel must be 1 (Mudan), 2 (Shokri–Beyler) or 3 (radiative fraction)');
   if (mudan.length !== 3 || wind.length !== 3) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: mudanEmissivePower and thomasFlameLengthWind take 3 numbers');
   const shokri = pair('shokriBeylerEmissivePower');
+  const burningRate = p.table('burningRate');
+  const heatOfCombustion = p.has('heatOfCombustion') ? p.table('heatOfCombustion') : {};
+  let radiativeFraction: RadiationParams['radiativeFraction'];
+  if (model === 3) {
+    const r = p.list('radiativeFractionEmissivePower');
+    if (r.length !== 3) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: radiativeFractionEmissivePower takes 3 numbers (Fs, ξ, Es kW/m²)');
+    const missing = Object.keys(burningRate).filter((product) => heatOfCombustion[product] === undefined);
+    if (missing.length > 0)
+      throw new EngineError(
+        'ENGINE_HAZARD_PARAM',
+        `hazard tank-fire: heatOfCombustion has no value for ${missing.join(', ')} (the radiative-fraction emissive power needs one for every product)`,
+      );
+    radiativeFraction = { fraction: r[0]!, sootFraction: r[1]!, sootKwM2: r[2]! };
+  }
   return {
-    burningRate: p.table('burningRate'),
+    burningRate,
+    heatOfCombustion,
     sealWidthM: p.number('rimSealWidth'),
     zoneFluxes: p.list('zoneFluxes'),
     airDensity: p.number('airDensity'),
-    emissivePowerModel: model === 1 ? 'mudan' : 'shokri-beyler',
+    emissivePowerModel: models[model],
     mudan: { luminousKwM2: mudan[0]!, sootKwM2: mudan[1]!, extinctionPerM: mudan[2]! },
     shokriBeyler: { coefficientKwM2: shokri[0], decayPerM: shokri[1] },
+    radiativeFraction,
     thomasLength: { calm: pair('thomasFlameLengthCalm'), wind: [wind[0]!, wind[1]!, wind[2]!] },
-    thomasTilt: pair('thomasTilt'),
+    tilt: tiltParams(p, pair),
     bagster: pair('bagsterTransmissivity'),
     atmosphere: { relativeHumidity: p.number('relativeHumidity'), airTemperatureC: p.number('airTemperature') },
     windUnknownMs: p.number('windUnknownMs'),
@@ -50,18 +70,40 @@ export function radiationParams(definition: HazardDefinition): RadiationParams {
   };
 }
 
+/** tiltModel 1 (the default when absent): Thomas's cosine; 2: the Yellow Book's Froude–Reynolds form */
+function tiltParams(p: ReturnType<typeof hazardParams>, pair: (name: string) => [number, number]): RadiationParams['tilt'] {
+  const model = p.has('tiltModel') ? p.number('tiltModel') : 1;
+  if (model === 1) return { model: 'thomas', cosine: pair('thomasTilt') };
+  if (model !== 2) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: tiltModel must be 1 (Thomas) or 2 (Froude–Reynolds, the Yellow Book)');
+  const c = p.list('froudeReynoldsTilt');
+  if (c.length !== 3) throw new EngineError('ENGINE_HAZARD_PARAM', 'hazard tank-fire: froudeReynoldsTilt takes 3 numbers (c, Fr exponent, Re exponent)');
+  return { model: 'froude-reynolds', coefficients: [c[0]!, c[1]!, c[2]!], airViscosityM2S: p.number('airKinematicViscosity') };
+}
+
+/** What a pool of one product burns with: m″ kg/(m²·s) and ΔHc MJ/kg (when the standard gives it). */
+export interface Fuel {
+  burningRate: number;
+  heatOfCombustionMjKg: number | undefined;
+}
+
+/** The standard's fuel for a product; undefined when it has no burning rate for it. */
+export function fuelOf(product: string, p: RadiationParams): Fuel | undefined {
+  const burningRate = p.burningRate[product];
+  return burningRate === undefined ? undefined : { burningRate, heatOfCombustionMjKg: p.heatOfCombustion[product] };
+}
+
 /** The wind the flame leans in: undefined = not known (then towards every target at the standard's speed). */
 export type FlameWind = { speedMs: number; fromDeg: number } | undefined;
 
 /** A pool of diameter D burning at m″: Thomas's flame over the whole surface, the chosen emissive power. */
-export function poolFlame(diameterM: number, burningRate: number, wind: FlameWind, p: RadiationParams): SolidFlame {
-  const shape = thomasFlame(diameterM, burningRate, wind?.speedMs ?? p.windUnknownMs, p);
+export function poolFlame(diameterM: number, fuel: Fuel, wind: FlameWind, p: RadiationParams): SolidFlame {
+  const shape = thomasFlame(diameterM, fuel.burningRate, wind?.speedMs ?? p.windUnknownMs, p);
   return {
     radiusM: diameterM / 2,
     lengthM: shape.lengthM,
     tiltRad: shape.tiltRad,
     leansTowardsDeg: wind ? (wind.fromDeg + 180) % 360 : undefined,
-    emissivePowerKwM2: emissivePower(diameterM, p),
+    emissivePowerKwM2: emissivePower(diameterM, p, { ...fuel, lengthM: shape.lengthM }),
   };
 }
 
@@ -75,8 +117,8 @@ export function poolFlame(diameterM: number, burningRate: number, wind: FlameWin
  * radius and the flame's length, which is the same view-factor model. The seal is taken at the top of
  * the shell (a full tank: the shell hides more of the flame as the roof sinks).
  */
-export function rimSealFlame(diameterM: number, sealWidthM: number, burningRate: number, wind: FlameWind, p: RadiationParams): SolidFlame {
-  const ring = poolFlame(sealWidthM, burningRate, wind, p);
+export function rimSealFlame(diameterM: number, sealWidthM: number, fuel: Fuel, wind: FlameWind, p: RadiationParams): SolidFlame {
+  const ring = poolFlame(sealWidthM, fuel, wind, p);
   return { ...ring, radiusM: diameterM / 2 };
 }
 

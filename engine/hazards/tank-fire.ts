@@ -8,7 +8,7 @@ import { hazardParams } from './hazard-params.ts';
 import { inventoryOf, joinBilingual, zonesOf, hazardSpec } from './incident-parts.ts';
 import { atmosphereNow, atmospherePoints } from './atmosphere.ts';
 import { describeFlame, describeNeighbours, describeZones } from './radiation-words.ts';
-import { poolFlame, radiationParams, radiationZones, rimSealFlame, shellFlux, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
+import { fuelOf, poolFlame, radiationParams, radiationZones, rimSealFlame, shellFlux, type FlameWind, type RadiationZone, type SolidFlame } from './tank-fire-radiation.ts';
 import { ringAroundCircle } from './zone-rings.ts';
 import { flameWindMoved, windNow, windPoints } from './wind.ts';
 
@@ -99,9 +99,9 @@ export function createTankFireWatchers(context: HazardContext, definition: Hazar
     const key = [stage, wind?.speedMs, wind?.fromDeg, atmosphere.relativeHumidity, atmosphere.airTemperatureC].join('|');
     if (fire.model?.key === key) return fire.model;
     const { tank } = fire;
-    const rate = radiation.burningRate[tank.attributes.product]!;
+    const fuel = fuelOf(tank.attributes.product, radiation)!;
     const d = tank.attributes.diameter;
-    const flame = stage === 'full-surface' ? poolFlame(d, rate, wind, radiation) : rimSealFlame(d, radiation.sealWidthM, rate, wind, radiation);
+    const flame = stage === 'full-surface' ? poolFlame(d, fuel, wind, radiation) : rimSealFlame(d, radiation.sealWidthM, fuel, wind, radiation);
     const shells = tanks
       .filter((t) => t !== tank)
       .map((t) => ({ tank: t, kWm2: shellFlux(flame, atmosphere, tank.position, t.position, t.attributes.diameter / 2, radiation) }))
