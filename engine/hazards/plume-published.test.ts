@@ -13,11 +13,17 @@
 //   correlations of CCPS, Guidelines for Consequence Analysis of Chemical Releases (1999). An independent published
 //   implementation, not a worked example.
 //
-// Searched for and not found in a readable copy: a worked plume example with its input and answer for a ground-level
-// release (Turner's Workbook 1970 problems — only its front matter was reachable; Crowl & Louvar's and CCPS's 0.1 kg/s
-// class F example — GasDispersion.jl's test cites "CCPS 1999 pg 97" but asserts its own model's output, with other σ
-// correlations, not the book's answer). So the plume itself is checked against hand calculations only
-// (gas-cloud-plume.test.ts); what is checked here is that its published inputs are transcribed right.
+// - TNO "Purple Book", Guidelines for quantitative risk assessment, CPR 18E (1999), Appendix 6.B: the worked plume of
+//   a 100 kg/s CO release, u 5 m/s, source and receptor at 1 m, at 361 m downwind with σy 28.8 m and σz 10.3 m as
+//   printed, C = 21.3 g/m³ — as transcribed in the Petrolord project's public consequence-engine validation oracle
+//   (GitHub, tools/validation/hse/oracle_consequence.py, read on 2026-12-07), a secondary copy; the book itself was not
+//   seen. It checks the plume's equation, not its σ correlations (the σ are the book's).
+//
+// Searched for and not found in a readable copy: a worked plume example for a ground-level release with the σ from
+// the Briggs curves (Turner's Workbook 1970 problems — only its front matter was reachable; Crowl & Louvar's and CCPS's
+// 0.1 kg/s class F example — GasDispersion.jl's test cites "CCPS 1999 pg 97" but asserts its own model's output, with
+// other σ correlations, not the book's answer). The plume end to end is checked against hand calculations
+// (gas-cloud-plume.test.ts); here, its equation against the Purple Book's example and its inputs against the tables.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStandard } from '../../standards/index.ts';
 import { hazardParams } from './hazard-params.ts';
@@ -106,5 +112,17 @@ describe('Pasquill stability categories, Boubel et al. Table 19-3 (p. 302)', () 
 
   it('note 3: overcast (8/8), day or night, any wind, is D', () => {
     for (const speed of speeds) for (const sun of [70, 20, -5]) expect(cls(speed, sun, 8)).toBe('D');
+  });
+});
+
+describe('the plume equation against the Purple Book CPR 18E Appendix 6.B example', () => {
+  it('100 kg/s, u 5 m/s, σy 28.8 m, σz 10.3 m at 361 m: 21.3 g/m³ printed — ketwin within 1 %', () => {
+    // the book's σ, put into the σ = a·x form at x = 361 m so that the plume's own equation is what is checked
+    const printed: Sigmas = { y: { D: [28.8 / 361, 0, 0] }, z: { D: [10.3 / 361, 0, 0] } };
+    const c = axisConcentration(100, 5, 361, 'D', printed);
+    // ketwin's release and receptor are on the ground: C = Q/(π σy σz u) = 21.46 g/m³; the book's at 1 m give
+    // Q/(2π σy σz u)·(1 + e^(−(2 × 1)²/(2 σz²))) = 21.26 g/m³ — the difference is the 1 m height, 0.9 %
+    expect(Math.abs((c * 1000) / 21.3 - 1)).toBeLessThanOrEqual(0.01);
+    expect(c * 1000).toBeCloseTo(21.457, 2);
   });
 });
