@@ -7,6 +7,7 @@ import type { LiveTwin } from '../live-twin.ts';
 import type { VerdictHistory } from '../ports.ts';
 import { scoreDays } from '../report/monthly-data.ts';
 import type { RankedSite } from '../office-types.ts';
+import { compareRanked, scoreChange } from '../rank-sites.ts';
 
 export type { RankedSite };
 
@@ -65,11 +66,11 @@ export function rankingRoutes(api: RouteTable, options: { live: LiveTwin; verdic
           score: score?.score ?? null,
           risk: score?.risk ?? null,
           scoreThen: then?.score ?? null,
-          change: score && then ? Math.round((score.score - then.score) * 100) / 100 : null,
+          change: scoreChange(score?.score ?? null, then?.score ?? null),
           trend: verdicts ? scoreDays(await verdicts.scoreHistory(site.id, since, now)) : [],
         });
       }
-      ctx.body = ranked.sort((a, b) => (a.score ?? -1) - (b.score ?? -1) || a.site.localeCompare(b.site));
+      ctx.body = ranked.sort(compareRanked);
     },
   );
 }
