@@ -152,3 +152,17 @@ describe('Yellow Book CPR 14E Table 6.A.1: view factors of an upright cylinder (
     });
   }
 });
+
+// A second published solid-flame worked example was searched for on 2026-12-07 (H4) and not found in a readable copy:
+// - CCPS, Guidelines for Chemical Process Quantitative Risk Analysis, 2nd ed. (2000): only its description and chapter
+//   list were reachable (vdoc.pub), not the consequence chapter's examples.
+// - Casal, Evaluation of the effects and consequences of major accidents in industrial plants, 2nd ed. (2018): its
+//   Example 3.4 is known here only through OpenSRANE's verification page (github.com/OpenSRANE/OpenSRANE_Documentation,
+//   fire_point_source: D 6 m, flame 11.5 m, target 18 m from the centre and 1.6 m up, 2800 W/m² printed), which
+//   reproduces it with a point-source model; whether the book solves it as a solid flame could not be seen: not used.
+// - NUREG-1805 ch. 5 example problems and the SFPE Handbook (Beyler) examples: only the chapter's opening (a PDHonline
+//   copy) and the FDT spreadsheets' point-source inputs were reachable.
+// - McGrattan, Baum & Hamins, NISTIR 6546 (2000) §5: Problem 4 was partly readable (a scribd page-by-page copy) — a
+//   rectangular dike drawn as flat plates, with the report's own luminous-zone height (its Eq. 6); this model takes
+//   circular pools (cylinder view factors) only, so that example cannot be fed to it. Problems 1–3 were not found.
+// - The CCPS CHEF Guide pages reachable here (pp. 222, 225) are its explosions chapter; no pool fire example was found.

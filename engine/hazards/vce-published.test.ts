@@ -21,6 +21,13 @@
 // Searched for and not found in a readable copy: a multi-energy worked example with its input and answer (Yellow Book
 // CPR 14E 3rd ed. §5.5.3 / 2005 ch. 5; CCPS 1994 VCE guidelines; Crowl & Louvar); the Alonso et al. (2006) table
 // itself (only its abstract); the Yellow Book's printed curves.
+// Searched again on 2026-12-07 (H4), still not found: the CHEF Guide has no multi-energy example (p. 222 only names the
+// method; its §13.5, pp. 222–225, is Baker–Strehlow–Tang); Díaz Alonso et al., J. Hazard. Mater. A137 (2006) 734–741
+// (a studylib copy shows only its first page); Gexcon's online multi-energy calculator (a calculator, no worked
+// example). Casal, Evaluation of the effects and consequences of major accidents in industrial plants, 2nd ed. (2018),
+// Example 4.1 is known here only through OpenSRANE's verification page (github.com/OpenSRANE/OpenSRANE_Documentation,
+// VCE_TNT): a TNT-equivalence case, 30 000 kg at 43 930 kJ/kg, 0.049 bar at 500 m — the page gives neither the yield
+// nor the TNT energy the book used, so it cannot be re-run here.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStandard } from '../../standards/index.ts';
 import { hazardParams } from './hazard-params.ts';
