@@ -18,6 +18,8 @@ export type {
   AlertLifecycle,
   AlertTransition,
   IncidentDetails,
+  IncidentCountdown,
+  UnknownCountdown,
   GeoFeature,
 } from './results.ts';
 export { VERDICTS, SEVERITIES, CONFIDENCES, RISK_COLOURS, ALERT_STATES, worseRisk, awaitingClose } from './results.ts';

@@ -162,9 +162,28 @@ export interface IncidentDetails {
   affected: string[];
   inventory: { asset: string; product: string; tonnes: number }[];
   wind?: { speedMs: number; fromDeg: number };
-  countdowns: { kind: string; label: Bilingual; deadline: number }[];
+  countdowns: IncidentCountdown[];
+  /**
+   * countdowns the hazard model would run but cannot tell now, each with why (the reading it runs on is not good,
+   * too few readings yet): shown as "unknown" with the reason, never left out — missing data never reads as no danger
+   */
+  unknownCountdowns?: UnknownCountdown[];
   /** id of the incident this one is consequential to (grouping during a flood) */
   cause?: string;
+}
+
+/** A countdown of an incident: what it counts to (`kind`, `label`) and when that is reached (ms since the epoch). */
+export interface IncidentCountdown {
+  kind: string;
+  label: Bilingual;
+  deadline: number;
+}
+
+/** A countdown that cannot run now: what it would count to, and why no time can be told. */
+export interface UnknownCountdown {
+  kind: string;
+  label: Bilingual;
+  reason: Bilingual;
 }
 
 export interface GeoFeature {

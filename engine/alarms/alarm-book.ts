@@ -141,7 +141,8 @@ export function createAlarmBook(options: AlarmBookOptions) {
   const returnNow = (entry: Entry, at: number) => {
     entry.returning = undefined;
     const incident = entry.alert.incident;
-    const patch: Partial<Alert> = incident && incident.countdowns.length > 0 ? { incident: { ...incident, countdowns: [] } } : {};
+    const counting = incident && (incident.countdowns.length > 0 || incident.unknownCountdowns !== undefined);
+    const patch: Partial<Alert> = counting ? { incident: { ...withoutUnknownCountdowns(incident), countdowns: [] } } : {};
     const comment = incident ? 'condition cleared, awaiting close' : undefined;
     change(entry, { ...entry.alert.lifecycle!, condition: 'returned' }, { at, by: SYSTEM, action: 'return', ...(comment ? { comment } : {}) }, patch);
   };
@@ -347,6 +348,11 @@ export function createAlarmBook(options: AlarmBookOptions) {
 }
 
 export type AlarmBook = ReturnType<typeof createAlarmBook>;
+
+function withoutUnknownCountdowns(incident: IncidentDetails): IncidentDetails {
+  const { unknownCountdowns: _, ...rest } = incident;
+  return rest;
+}
 
 function specPatch(spec: AlarmSpec): Partial<Alert> {
   return { severity: spec.severity, message: spec.message, actions: spec.actions, subjects: spec.subjects, ...(spec.incident ? { incident: spec.incident } : {}) };

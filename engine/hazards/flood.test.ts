@@ -1,7 +1,7 @@
 // The flood model (issue 27) on virtual time through the real engine with early-works-flood and its sample work
 // W07 (alarm level 0.3 m, danger level 0.8 m): water reaching the alarm level with people inside makes the live
-// risk red with its reason and a countdown to the danger level from the rise; a level reading gone bad makes
-// the countdown unknown and holds the incident; an empty work is orange; water back below the level returns it.
+// risk red with its reason and a countdown to the danger level from the rise; a level reading gone bad, or too few
+// readings, makes the countdown unknown (a countdown with its reason, not none) and holds the incident; an empty work is orange; water back below the level returns it.
 import { readFileSync } from 'node:fs';
 import { VirtualTimeScheduler } from 'rxjs';
 import { describe, expect, it } from 'vitest';
@@ -69,6 +69,7 @@ describe('water in an underground work', () => {
     expect(countdown).toMatchObject({ kind: 'flood-level', label: { en: 'Forecast danger level' } });
     // (0.8 − 0.3) m at 6 m/h: 5 min
     expect((countdown.deadline - raised.raisedAt) / MIN).toBeCloseTo(5, 1);
+    expect(raised.incident!.unknownCountdowns).toBeUndefined();
     expect(snapshot.score).toMatchObject({ risk: 'red' });
     expect(snapshot.score!.riskReason.en).toContain('open incident: Water in an underground work at W07 (severity 1)');
   });
@@ -86,11 +87,32 @@ describe('water in an underground work', () => {
     const stale = floods.find((a) => a.message.en.includes('time to the next level unknown: the level reading is not good'))!;
     expect(stale).toBeDefined();
     expect(stale.severity).toBe(1);
+    // not left out: the countdown to the danger level is there, unknown, with why
     expect(stale.incident!.countdowns).toEqual([]);
+    expect(stale.incident!.unknownCountdowns).toEqual([
+      { kind: 'flood-level', label: { zh: '预计达危险水位', en: 'Forecast danger level' }, reason: { zh: '水位读数失效', en: 'the level reading is not good' } },
+    ]);
     expect(stale.lifecycle!.condition).toBe('active');
     const empty = floods.find((a) => a.message.en.includes('with nobody inside'))!;
     expect(empty.severity).toBe(2);
-    expect(floods.at(-1)!.lifecycle!.condition).toBe('returned');
+    const returned = floods.at(-1)!;
+    expect(returned.lifecycle!.condition).toBe('returned');
+    // a returned condition counts down nothing, known or not
+    expect(returned.incident).toMatchObject({ countdowns: [] });
+    expect(returned.incident!.unknownCountdowns).toBeUndefined();
+  });
+
+  it('water at the alarm level from the first reading: the countdown is unknown until three readings tell the rise, then gone while the water stands', () => {
+    const { floods } = play(() => 0.4, [[0, 'W07.occupied', true]], 3 * MIN);
+    expect(floods[0]!.incident!.countdowns).toEqual([]);
+    expect(floods[0]!.incident!.unknownCountdowns).toEqual([
+      { kind: 'flood-level', label: { zh: '预计达危险水位', en: 'Forecast danger level' }, reason: { zh: '读数尚不足以判断涨势', en: 'too few readings to tell the rise' } },
+    ]);
+    expect(floods[0]!.message.en).toContain('time to the next level unknown: too few readings to tell the rise');
+    const standing = floods.at(-1)!;
+    expect(standing.message.en).toContain('the water is not rising');
+    expect(standing.incident!.countdowns).toEqual([]);
+    expect(standing.incident!.unknownCountdowns).toBeUndefined();
   });
 
   it('occupancy not known is treated as occupied: red', () => {

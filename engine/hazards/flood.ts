@@ -1,4 +1,4 @@
-import type { Bilingual, IncidentDetails, Sample } from '../../model/index.ts';
+import type { Bilingual, IncidentDetails, Sample, UnknownCountdown } from '../../model/index.ts';
 import type { HazardDefinition } from '../../standards/index.ts';
 import type { AlarmSpec } from '../alarms/alarm-book.ts';
 import { hazardAlarmKey } from '../alarms/alarm-keys.ts';
@@ -18,6 +18,9 @@ const PEOPLE: Record<'inside' | 'empty' | 'unknown', Bilingual> = {
   empty: { zh: '工程内无人员', en: 'nobody inside' },
   unknown: { zh: '工程内人员情况不明（按有人处置）', en: 'nobody knows whether people are inside (treated as occupied)' },
 };
+/** why the time to the next level cannot be told */
+const NOT_GOOD: Bilingual = { zh: '水位读数失效', en: 'the level reading is not good' };
+const TOO_FEW: Bilingual = { zh: '读数尚不足以判断涨势', en: 'too few readings to tell the rise' };
 
 /**
  * Water in an underground work (issue 27): while the water in a work of the standard's `kinds` is at or
@@ -25,9 +28,10 @@ const PEOPLE: Record<'inside' | 'empty' | 'unknown', Bilingual> = {
  * (red through the live risk's table) when people are inside or nobody can tell (the occupancy reading lost
  * or never had: missing data never lowers the risk), `emptySeverity` when the work is known to be empty. Its
  * countdown is to the next declared level (`dangerLevelM`), from the rise of the water over the trend window
- * (least squares, scheduler time); while the level reading is not good the countdown is unknown — said in the
- * message and left out of the countdowns — and the incident holds at the last good level. It returns when a
- * good reading is below the alarm level again.
+ * (least squares, scheduler time). While the level reading is not good, or too few readings tell the rise, the
+ * countdown is unknown: said in the message and given as an unknown countdown with its reason (never left out,
+ * as if there were nothing to count to); the incident holds at the last good level. It returns when a good reading
+ * is below the alarm level again.
  */
 export function createFloodWatchers(context: HazardContext, definition: HazardDefinition): HazardWatcher[] {
   const params = hazardParams('flood', definition);
@@ -70,18 +74,19 @@ export function createFloodWatchers(context: HazardContext, definition: HazardDe
       const rate = levelGood && trend.size >= minSamples ? trend.slopePerHour() : undefined;
       let deadline: number | undefined;
       let countdown: Bilingual;
-      if (!levelGood) countdown = { zh: '到下一水位的时间未知：水位读数失效', en: 'time to the next level unknown: the level reading is not good' };
+      const unknown = !levelGood ? NOT_GOOD : next && rate === undefined ? TOO_FEW : undefined;
+      if (unknown) countdown = { zh: `到下一水位的时间未知：${unknown.zh}`, en: `time to the next level unknown: ${unknown.en}` };
       else if (!next) countdown = { zh: '已达最高一级水位', en: 'past the highest level it declares' };
-      else if (rate === undefined) countdown = { zh: '到下一水位的时间未知：读数尚不足以判断涨势', en: 'time to the next level unknown: too few readings to tell the rise' };
-      else if (rate < minRise) countdown = { zh: '水位未上涨', en: 'the water is not rising' };
+      else if (rate! < minRise) countdown = { zh: '水位未上涨', en: 'the water is not rising' };
       else {
-        deadline = at + Math.round(((next.value - level) / rate) * 3_600_000);
+        deadline = at + Math.round(((next.value - level) / rate!) * 3_600_000);
         const minutes = Math.max(0, Math.round((deadline - at) / 60_000));
         countdown = {
-          zh: `每小时上涨 ${round(rate, 2)} m，约 ${minutes} 分钟后达${next.name.zh} ${next.value} m`,
-          en: `rising ${round(rate, 2)} m an hour: the ${next.name.en} ${next.value} m in about ${minutes} min`,
+          zh: `每小时上涨 ${round(rate!, 2)} m，约 ${minutes} 分钟后达${next.name.zh} ${next.value} m`,
+          en: `rising ${round(rate!, 2)} m an hour: the ${next.name.en} ${next.value} m in about ${minutes} min`,
         };
       }
+      const label: Bilingual | undefined = next && { zh: `预计达${next.name.zh}`, en: `Forecast ${next.name.en}` };
       // what the responders are told again: anything but a countdown that moved less than a step
       const shape = JSON.stringify([people, levelGood, next?.attribute, deadline === undefined ? countdown.en : 'countdown', round(level, 1)]);
       if (held && held.shape === shape && (deadline === undefined || (held.deadline !== undefined && Math.abs(deadline - held.deadline) <= stepMs)))
@@ -91,7 +96,8 @@ export function createFloodWatchers(context: HazardContext, definition: HazardDe
         ...zonesOf([pointFeatures(site.location, work.position, { name: work.name, kind: 'flooded-work' })]),
         affected: [work.id],
         inventory: [],
-        countdowns: deadline !== undefined && next ? [{ kind: 'flood-level', label: { zh: `预计达${next.name.zh}`, en: `Forecast ${next.name.en}` }, deadline }] : [],
+        countdowns: deadline !== undefined && label ? [{ kind: COUNTDOWN_KIND, label, deadline }] : [],
+        ...(unknown && label ? { unknownCountdowns: [{ kind: COUNTDOWN_KIND, label, reason: unknown } satisfies UnknownCountdown] } : {}),
       };
       const spec = hazardSpec(definition, standard, 'flood', {
         values: { level: round(level, 2), alarmLevel: alarm.value, people: PEOPLE[people], countdown },
@@ -125,4 +131,5 @@ export function createFloodWatchers(context: HazardContext, definition: HazardDe
   return watchers;
 }
 
+const COUNTDOWN_KIND = 'flood-level';
 const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { emptyState } from '../journal.ts';
 import { capSchemaErrors } from '../testing/cap-schema.ts';
-import { incidentAlert, plainAlarm, T0, transitioned } from '../testing/fixtures.ts';
+import type { IncidentDetails } from '../../model/index.ts';
+import { incidentAlert, plainAlarm, T0, tankFireIncident, transitioned } from '../testing/fixtures.ts';
 import { buildCapDocument } from './cap-document.ts';
 import { issueCap } from './cap-issuer.ts';
 import { capIdentifier } from './identifier.ts';
@@ -27,6 +28,30 @@ describe('CAP documents', () => {
     expect(xml).toContain('<valueName>inventory:T101</valueName>');
     expect(xml).toContain('<valueName>countdown:boilover</valueName>');
     expect(xml).toMatch(/<instruction>1\. 启动 T101 泡沫灭火系统\n2\. 冷却/);
+  });
+
+  it('says a countdown whose time cannot be told is unknown and why, as a parameter of its own, and is Immediate for it', async () => {
+    const flood = (unknownCountdowns: IncidentDetails['unknownCountdowns']) =>
+      buildCapDocument({
+        alert: incidentAlert({ severity: 2, incident: tankFireIncident({ hazard: 'flood', countdowns: [], ...(unknownCountdowns ? { unknownCountdowns } : {}) }) }),
+        identifier: 'X',
+        sender: 's',
+        sent: T0,
+        msgType: 'Alert',
+        references: [],
+        site,
+      });
+    const xml = flood([{ kind: 'flood-level', label: { zh: '预计达危险水位', en: 'Forecast danger level' }, reason: { zh: '水位读数失效', en: 'the level reading is not good' } }]);
+    expect(await capSchemaErrors(xml)).toEqual([]);
+    expect(xml).toContain('<valueName>countdownUnknown:flood-level</valueName>');
+    expect(xml).toContain('<value>水位读数失效</value>');
+    expect(xml).toContain('<value>the level reading is not good</value>');
+    expect(xml).toContain('预计达危险水位：未知（水位读数失效）');
+    expect(xml).toContain('Forecast danger level: unknown (the level reading is not good)');
+    expect(xml).not.toContain('<valueName>countdown:');
+    // severity 2 with no countdown known is Expected; not knowing when the water reaches the danger level is Immediate
+    expect(xml).toContain('<urgency>Immediate</urgency>');
+    expect(flood(undefined)).toContain('<urgency>Expected</urgency>');
   });
 
   it('marks drills Exercise and a test installation Test', async () => {

@@ -145,6 +145,7 @@ function description(alert: Alert, lang: 'zh' | 'en'): string {
     if (incident.wind)
       lines.push(lang === 'zh' ? `风：${incident.wind.speedMs} m/s，来自 ${incident.wind.fromDeg}°` : `Wind: ${incident.wind.speedMs} m/s from ${incident.wind.fromDeg}°`);
     for (const c of incident.countdowns) lines.push(`${c.label[lang]}: ${capDateTime(c.deadline)}`);
+    for (const c of incident.unknownCountdowns ?? []) lines.push(lang === 'zh' ? `${c.label.zh}：未知（${c.reason.zh}）` : `${c.label.en}: unknown (${c.reason.en})`);
   }
   const t = alert.transition;
   if (t && (t.action === 'acknowledge' || t.action === 'respond')) {
@@ -168,6 +169,8 @@ function parameters(alert: Alert, lang: 'zh' | 'en'): [string, string][] {
   if (incident) {
     for (const i of incident.inventory) out.push([`inventory:${i.asset}`, `${i.tonnes} t ${i.product}`]);
     for (const c of incident.countdowns) out.push([`countdown:${c.kind}`, capDateTime(c.deadline)]);
+    // a countdown that cannot run now: named beside the others, with why, so that a reader never takes its absence for no danger
+    for (const c of incident.unknownCountdowns ?? []) out.push([`countdownUnknown:${c.kind}`, c.reason[lang]]);
     if (incident.wind) out.push(['windSpeedMs', String(incident.wind.speedMs)], ['windFromDeg', String(incident.wind.fromDeg)]);
     if (incident.affected.length > 0) out.push(['affected', incident.affected.join(' ')]);
   }

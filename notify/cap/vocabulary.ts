@@ -51,10 +51,10 @@ export const WARNING_LEVEL: Record<Alert['severity'], Bilingual> = {
   4: { zh: '蓝色（四级）', en: 'blue (level 4)' },
 };
 
-/** an hour or less to a countdown's deadline, or severity 1, is Immediate */
+/** an hour or less to a countdown's deadline, a countdown whose time is unknown (it may be that close), or severity 1, is Immediate */
 export function urgencyOf(alert: Alert, at: number, cancel: boolean): CapUrgency {
   if (cancel) return 'Past';
   const soonest = Math.min(...(alert.incident?.countdowns ?? []).map((c) => c.deadline));
-  if (alert.severity === 1 || soonest - at <= 3_600_000) return 'Immediate';
+  if (alert.severity === 1 || soonest - at <= 3_600_000 || (alert.incident?.unknownCountdowns?.length ?? 0) > 0) return 'Immediate';
   return 'Expected';
 }

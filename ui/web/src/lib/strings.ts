@@ -343,6 +343,8 @@ const general = {
   },
   liveRisk: { zh: '实时风险', en: 'Live risk' },
   deadlineAt: { zh: '截止', en: 'due' },
+  /** a countdown whose time cannot be told now: its reason beside it */
+  countdownUnknown: { zh: '未知', en: 'unknown' },
   yourResponse: { zh: '救援队响应', en: 'Your team' },
   respondHint: {
     zh: '向指挥中心报告进展。“已收到”表示救援队已收到任务，不等同于值班人员对报警的确认。',
