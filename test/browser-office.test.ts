@@ -183,6 +183,18 @@ describe.each(SCREENS)('the office auditor at $viewport.width×$viewport.height'
     // every duty of every depot, as the API has it (an in-date one too)
     expect(rows.length - 1).toBe(office.length);
     for (const id of DEPOTS) expect(rows.some((r) => r.startsWith(`${id},`))).toBe(true);
+    // in the order sorted on screen (by site, names as the page reads them), not the server's: the rows the screen
+    // shows (what needs action) in the file's order are the screen's
+    const onScreen = await table.locator('tbody tr[data-status]').evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-site')}|${tr.getAttribute('data-testid')}`));
+    // RFC 4180 cells: a quoted title may hold commas
+    const cells = (row: string) => [...row.matchAll(/(?:^|,)("(?:[^"]|"")*"|[^,]*)/g)].map((m) => m[1]!.replace(/^"|"$/g, '').replaceAll('""', '"'));
+    const filed = rows
+      .slice(1)
+      .map(cells)
+      .filter((c) => c[3] !== 'ok')
+      .map((c) => `${c[0]}|due-${c[4]}-${c[7]}`);
+    expect(filed).toEqual(onScreen);
+    expect(filed).not.toEqual(office.filter((i) => i.status !== 'ok').map((i) => `${i.site}|due-${i.clause}-${i.subject}`));
     expect(await findInaccessible(page)).toEqual([]);
     expect(errors).toEqual([]);
     await page.context().close();

@@ -199,6 +199,18 @@ describe('the due list (Order No. 40 Art. 21 drills and every other evidence dut
     const mine = await (await (await server.as('manager')).fetch('/api/due.csv')).text();
     expect(mine.includes('ningbo-depot')).toBe(false);
     expect((await (await server.as('auditor')).fetch('/api/due.csv?within=x')).status).toBe(400);
+    // as the office sorted the list on screen: most days left first
+    const sorted = (await (await (await server.as('auditor')).fetch('/api/due.csv?sort=daysLeft&order=desc&lang=en')).text())
+      .replace(/^\ufeff/, '')
+      .trimEnd()
+      .split('\r\n');
+    const daysLeft = sorted.slice(1).map((r) => (cells(r)[11] === '' ? -Infinity : Number(cells(r)[11])));
+    expect(daysLeft).toHaveLength(office.length);
+    expect(daysLeft).toEqual([...daysLeft].sort((a, b) => b - a));
+    expect(new Set(daysLeft).size).toBeGreaterThan(2);
+    const refused = await (await server.as('auditor')).fetch('/api/due.csv?sort=colour');
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('sort');
   });
 });
 

@@ -1,21 +1,14 @@
 import { ONLINE_RATE_KIND, type Bilingual, type ClauseInfo, type Site, type SiteSnapshot, type Verdict } from '../../../model/index.ts';
 import { evidenceDue } from '../../../standards/index.ts';
+import { sortDue, type DueStatus } from './due-order.ts';
+
+export { DUE_STATUSES, sortDue, type DueStatus } from './due-order.ts';
 
 const DAY_MS = 86_400_000;
 /** a duty falling due within this many days is listed as due soon */
 export const DUE_SOON_DAYS = 30;
 
 const HOUR_MS = 3_600_000;
-
-/**
- * overdue (expired, or never done), not measured yet (a figure the twin measures itself, such as the
- * day's online rate: no record yet, its clause unknown — never done is a person's duty missed, this is
- * not), failing (in date but not met: no report, failed), unknown (a record the clause could not judge),
- * due soon, in date
- */
-export const DUE_STATUSES = ['overdue', 'not-measured', 'failing', 'unknown', 'due-soon', 'ok'] as const;
-export type DueStatus = (typeof DUE_STATUSES)[number];
-const ORDER: Record<DueStatus, number> = { overdue: 0, 'not-measured': 1, failing: 2, unknown: 3, 'due-soon': 4, ok: 5 };
 
 /** One evidence-based duty (a drill, an inspection, a check) of one subject of a site, and when it falls due. */
 export interface DueItem {
@@ -106,15 +99,4 @@ export function nextFullHour(timeZone: string | undefined, ms: number): number {
   const parts = Object.fromEntries(new Intl.DateTimeFormat('en-GB', { timeZone, minute: '2-digit', second: '2-digit' }).formatToParts(ms).map((p) => [p.type, p.value]));
   const intoHour = (Number(parts['minute']) * 60 + Number(parts['second'])) * 1000 + (ms % 1000);
   return intoHour === 0 ? ms : ms - intoHour + HOUR_MS;
-}
-
-export function sortDue(items: DueItem[]): DueItem[] {
-  return items.sort(
-    (a, b) =>
-      ORDER[a.status] - ORDER[b.status] ||
-      (a.dueAt ?? -Infinity) - (b.dueAt ?? -Infinity) ||
-      a.site.localeCompare(b.site) ||
-      a.clause.localeCompare(b.clause) ||
-      a.subject.localeCompare(b.subject),
-  );
 }

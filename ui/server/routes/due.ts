@@ -4,7 +4,8 @@ import { canSee } from '../auth/access.ts';
 import type { SessionUser } from '../auth/users.ts';
 import type { RouteTable } from '../api/route-table.ts';
 import { errorSchema, siteParams } from '../api/schemas.ts';
-import { DUE_SOON_DAYS, DUE_STATUSES, siteDueItems, sortDue } from '../duties/due-list.ts';
+import { DUE_SOON_DAYS, siteDueItems } from '../duties/due-list.ts';
+import { DUE_SORT_KEYS, DUE_STATUSES, sortDue, sortDueBy } from '../duties/due-order.ts';
 import type { LiveTwin } from '../live-twin.ts';
 import { findSite } from '../site-views.ts';
 import type { AuditSink } from '../ports.ts';
@@ -13,6 +14,13 @@ import { dueCsv } from '../report/due-csv.ts';
 const dueQuery = z.strictObject({
   /** how many days ahead counts as due soon */
   within: z.coerce.number().int('must be a whole number of days').min(0, 'must be 0 or more').max(366, 'must be at most 366').default(DUE_SOON_DAYS),
+});
+
+/** the file in the order the user sorted the list on screen: by one column, names as the language shown reads them */
+const dueCsvQuery = dueQuery.extend({
+  sort: z.enum(DUE_SORT_KEYS).optional(),
+  order: z.enum(['asc', 'desc']).default('asc'),
+  lang: z.enum(['zh', 'en']).default('zh'),
 });
 
 const bilingual = z.object({ zh: z.string(), en: z.string() });
@@ -100,9 +108,10 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
       method: 'get',
       path: '/api/due.csv',
       tags: ['duties', 'export'],
-      query: dueQuery,
+      query: dueCsvQuery,
       access: { kind: 'permission', permission: 'read' },
-      summary: 'The due lists of every site the user may see as CSV (RFC 4180, UTF-8 with BOM), in the order of GET /api/due; recorded in the audit log as report.export',
+      summary:
+        'The due lists of every site the user may see as CSV (RFC 4180, UTF-8 with BOM), in the order of GET /api/due or, with `sort` (status, site, clause, dueAt, daysLeft), `order` (asc, desc) and `lang` (zh, en: how names compare), as the list was sorted on screen; recorded in the audit log as report.export',
       responses: {
         200: { description: 'RFC 4180 CSV', contentType: 'text/csv' },
         400: { description: 'a malformed query', schema: errorSchema },
@@ -110,14 +119,22 @@ export function dueRoutes(api: RouteTable, options: { live: LiveTwin; now: () =>
       },
     },
     ({ ctx, query, user }) => {
-      const items = visible(user!, query.within);
+      const listed = visible(user!, query.within);
+      const items = query.sort ? sortDueBy(listed, { key: query.sort, descending: query.order === 'desc' }, query.lang) : listed;
       const day = new Date(now()).toISOString().slice(0, 10);
       const name = `ketwin-due-${day}.csv`;
       options.audit?.({
         actor: user!.name,
         action: 'report.export',
         subject: name,
-        details: { format: 'csv', what: 'due', within: query.within, sites: [...new Set(items.map((i) => i.site))], rows: items.length },
+        details: {
+          format: 'csv',
+          what: 'due',
+          within: query.within,
+          ...(query.sort ? { sort: query.sort, order: query.order } : {}),
+          sites: [...new Set(items.map((i) => i.site))],
+          rows: items.length,
+        },
       });
       ctx.type = 'text/csv; charset=utf-8';
       ctx.set('Content-Disposition', `attachment; filename="${name}"`);

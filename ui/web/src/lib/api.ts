@@ -1,5 +1,6 @@
 import type { AlarmHealth, Alert, Quality, StreamMode } from '../../../../model/index.ts';
 import type { ResponseStatus } from './responses.ts';
+import type { Lang } from './lang.ts';
 import type { ClauseHistory, Comparison, InspectionView, SiteAsOf, SiteDetail, SiteSummary, StandardSummary } from '../../../server/api-types.ts';
 
 export type {
@@ -180,6 +181,8 @@ export const fetchRescore = (id: string, from: number, to: number, standard: str
 
 // ── duties of a major hazard (issue 26): the due list, the daily safety commitment, named responsibility ──
 export type { DueItem, DueStatus } from '../../../server/duties/due-list.ts';
+export type { DueSort } from '../../../server/duties/due-order.ts';
+import type { DueSort } from '../../../server/duties/due-order.ts';
 export type { CommitmentFacts } from '../../../server/duties/commitment-facts.ts';
 export type { SafetyCommitmentView } from '../../../server/routes/commitments.ts';
 import type { DueItem } from '../../../server/duties/due-list.ts';
@@ -189,7 +192,9 @@ import type { SafetyCommitmentView } from '../../../server/routes/commitments.ts
 /** the office's view across sites: the land around them, the ranking with its trend, the due list and monthly report as files */
 export const fetchRegionMap = (sites: readonly string[], signal?: AbortSignal): Promise<RegionMap> => getJson(`/api/map?sites=${sites.map(encodeURIComponent).join(',')}`, signal);
 export const fetchRanking = (days: number, signal?: AbortSignal): Promise<RankedSite[]> => getJson(`/api/ranking?days=${days}`, signal);
-export const dueCsvUrl = (): string => '/api/due.csv';
+/** the office's due list as a file, in the order the list was sorted on screen (none: the server's) */
+export const dueCsvUrl = (sort: DueSort | null = null, lang: Lang = 'zh'): string =>
+  sort === null ? '/api/due.csv' : `/api/due.csv?sort=${sort.key}&order=${sort.descending ? 'desc' : 'asc'}&lang=${lang}`;
 export const monthlyReportUrl = (month: string, sites: readonly string[], format: 'pdf' | 'csv'): string =>
   `/api/reports/monthly?month=${month}&format=${format}${sites.length ? `&sites=${sites.map(encodeURIComponent).join(',')}` : ''}`;
 
