@@ -2,7 +2,8 @@
 // chromium (1440×900 and 1366×768) right after `ketwin start` — one depot and the early-works district, whose 20
 // works' sensors report over MQTT every 30 s — before the works' first readings have arrived, and keeps looking
 // while they arrive. At every look the ranking, the counts and the maps say the same of every site (its live risk
-// and score), and once every work has its readings they say what the API says. (The ranking used to be asked for
+// and score), and once every work has its readings they say what the API says; the district's map draws only the
+// names that have room, none over another, and counts the others under the map. (The ranking used to be asked for
 // once: opened in the first seconds it kept the works red while the counts and the maps had turned them blue.)
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -154,6 +155,24 @@ describe('the office overview while the early works report for the first time', 
       expect(Object.fromEntries(seen.ranking.map((r) => [r.site, { risk: r.risk, score: r.score }]))).toEqual(expected);
       // the works that were red for want of readings are no longer ranked by what they showed then
       for (const id of before) expect(seen.ranking.find((r) => r.site === id)).toMatchObject(expected[id]!);
+      // the district's twenty names on its map: those drawn readable (none over another), the rest counted under the map
+      const maps = await page.getByTestId('site-map').evaluateAll((svgs) =>
+        svgs.map((svg) => ({
+          markers: svg.querySelectorAll('[data-testid^="map-site-"]').length,
+          labels: [...svg.querySelectorAll('text')].map((t) => {
+            const r = t.getBoundingClientRect();
+            return { x: r.x, y: r.y, w: r.width, h: r.height };
+          }),
+          hidden: Number(svg.closest('figure')!.querySelector('[data-testid="map-labels-hidden"]')?.getAttribute('data-count') ?? 0),
+        })),
+      );
+      expect(maps.map((m) => m.markers).sort()).toEqual([1, 20]);
+      for (const m of maps) {
+        expect(m.labels.length + m.hidden).toBe(m.markers);
+        expect(m.labels.length).toBeGreaterThan(0);
+        for (const a of m.labels)
+          for (const b of m.labels) if (a !== b) expect(a.x < b.x + b.w - 0.5 && b.x < a.x + a.w - 0.5 && a.y < b.y + b.h - 0.5 && b.y < a.y + a.h - 0.5).toBe(false);
+      }
       await page.screenshot({ path: join(ARTIFACTS, `first-readings-in-${screen.name}.png`) });
       expect(errors).toEqual([]);
       await page.context().close();

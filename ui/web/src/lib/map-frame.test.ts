@@ -130,7 +130,8 @@ describe('placeLabels among crowded markers', () => {
     ];
     const r = 1.4;
     const labels = placeLabels(markers, 2.2, r, { x: 0, y: 0, w: 100, h: 100 });
-    labels.forEach((l, i) => {
+    labels.forEach((label, i) => {
+      const l = label!;
       const w = Math.max(...markers[i]!.lines.map((t) => textWidth(t, 2.2)));
       const box = { x: l.anchor === 'start' ? l.x : l.x - w, y: l.y - 2.2 * 0.9, w, h: 2 * 2.2 * 1.2 };
       markers.forEach((m, j) => {
@@ -139,5 +140,50 @@ describe('placeLabels among crowded markers', () => {
         expect(hides, `${markers[i]!.lines[0]} over ${m.lines[0]}`).toBe(false);
       });
     });
+  });
+});
+
+describe('placeLabels in a district of twenty works', () => {
+  // twenty works within a few kilometres, as the early-works district on a region's map: 5 × 4 markers 6 units apart
+  const works = Array.from({ length: 20 }, (_, i) => ({
+    x: 30 + (i % 5) * 6,
+    y: 30 + Math.floor(i / 5) * 6,
+    lines: [`金水区${i + 1}号早期人防工程`, '蓝色（低） · 100'],
+    priority: 4000,
+  }));
+  const size = 2.2;
+  const r = 1.4;
+  const boxOf = (l: { x: number; y: number; anchor: 'start' | 'end' }, lines: string[]) => {
+    const w = Math.max(...lines.map((t) => textWidth(t, size)));
+    return { x: l.anchor === 'start' ? l.x : l.x - w, y: l.y - size * 0.9, w, h: lines.length * size * 1.2 };
+  };
+  const hit = (a: { x: number; y: number; w: number; h: number }, b: { x: number; y: number; w: number; h: number }) =>
+    a.x < b.x + b.w - 1e-9 && b.x < a.x + a.w - 1e-9 && a.y < b.y + b.h - 1e-9 && b.y < a.y + a.h - 1e-9;
+
+  it('draws only the names that have room: none over another name or marker, the others left out', () => {
+    const labels = placeLabels(works, size, r, { x: 0, y: 0, w: 100, h: 100 });
+    const drawn = labels.flatMap((l, i) => (l ? [{ i, box: boxOf(l, works[i]!.lines) }] : []));
+    expect(drawn.length).toBeGreaterThan(0);
+    expect(drawn.length).toBeLessThan(20);
+    for (const a of drawn) {
+      for (const b of drawn) if (a !== b) expect(hit(a.box, b.box), `${a.i} over ${b.i}`).toBe(false);
+      works.forEach((m, j) => {
+        if (j !== a.i) expect(hit(a.box, { x: m.x - r, y: m.y - r, w: 2 * r, h: 2 * r }), `${a.i} over marker ${j}`).toBe(false);
+      });
+    }
+  });
+
+  it('keeps the name of a red work where the crowd hides blue ones', () => {
+    const reds = [1, 18];
+    const labels = placeLabels(
+      works.map((w, i) => (reds.includes(i) ? { ...w, lines: [w.lines[0]!, '红色（重大） · 30.85'], priority: 0 } : w)),
+      size,
+      r,
+      { x: 0, y: 0, w: 100, h: 100 },
+    );
+    for (const i of reds) expect(labels[i], `work ${i + 1}`).not.toBeNull();
+    // in the given order the same two would have lost their room to their neighbours
+    const unordered = placeLabels(works, size, r, { x: 0, y: 0, w: 100, h: 100 });
+    expect(reds.every((i) => unordered[i] === null)).toBe(true);
   });
 });

@@ -108,12 +108,18 @@ const overlap = (a: LabelBox, b: LabelBox) => a.x < b.x + b.w && b.x < a.x + a.w
 /**
  * Places each marker's label (lines of `size`) beside it — right, left, below or above (slid along to stay in the
  * frame), the first that stays in the frame and clear of the markers and the labels placed before it; when none is
- * clear, the one overlapping least.
+ * clear, the one leaving the frame least. A label that would lie over another marker or label is not drawn (null):
+ * at this zoom there is no room to read it (the marker keeps its colour and shape, and zooming in makes room).
+ * Labels are placed most urgent first (`priority`, lowest first; ties in the given order), so that where a crowd
+ * hides some, a red site's name is the last to go.
  */
-export function placeLabels(markers: readonly { x: number; y: number; lines: string[] }[], size: number, r: number, frame: LabelBox): PlacedLabel[] {
+export function placeLabels(markers: readonly { x: number; y: number; lines: string[]; priority?: number }[], size: number, r: number, frame: LabelBox): (PlacedLabel | null)[] {
   const dots: LabelBox[] = markers.map((m) => ({ x: m.x - r, y: m.y - r, w: 2 * r, h: 2 * r }));
   const placed: LabelBox[] = [];
-  return markers.map((m, i) => {
+  const labels: (PlacedLabel | null)[] = markers.map(() => null);
+  const order = markers.map((_, i) => i).sort((a, b) => (markers[a]!.priority ?? 0) - (markers[b]!.priority ?? 0) || a - b);
+  for (const i of order) {
+    const m = markers[i]!;
     const w = Math.max(...m.lines.map((l) => textWidth(l, size)));
     const h = m.lines.length * size * 1.2;
     const gap = r * 1.3;
@@ -135,12 +141,14 @@ export function placeLabels(markers: readonly { x: number; y: number; lines: str
       at(m.x - gap, m.y, 'end'),
     ];
     const outside = (b: LabelBox) => b.x < frame.x || b.y < frame.y || b.x + b.w > frame.x + frame.w || b.y + b.h > frame.y + frame.h;
-    // hiding another marker is worst, then covering a label, then leaving the frame
-    const cost = (b: LabelBox) => dots.filter((d, j) => j !== i && overlap(d, b)).length * 20 + placed.filter((o) => overlap(o, b)).length * 10 + (outside(b) ? 5 : 0);
-    const best = options.reduce((a, b) => (cost(b.box) < cost(a.box) ? b : a));
+    const covers = (b: LabelBox) => dots.some((d, j) => j !== i && overlap(d, b)) || placed.some((o) => overlap(o, b));
+    const clear = options.filter((o) => !covers(o.box));
+    const best = clear.find((o) => !outside(o.box)) ?? clear[0];
+    if (!best) continue;
     placed.push(best.box);
-    return best.label;
-  });
+    labels[i] = best.label;
+  }
+  return labels;
 }
 
 /**

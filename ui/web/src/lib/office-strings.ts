@@ -14,6 +14,8 @@ export const office = {
   packagedBy: { zh: '打包', en: 'packaged by' },
   mapZoomTo: { zh: '放大到平面图', en: 'Zoom to the plan' },
   mapWholeRegion: { zh: '显示全区域', en: 'Whole region' },
+  /** {n}: how many sites' names are not drawn at this zoom */
+  mapLabelsHidden: { zh: '{n} 个站点名称因重叠未显示：放大到站点，或在排名中查看', en: '{n} names overlap and are not shown: zoom to a site, or read them in the ranking' },
   mapPlanOf: { zh: '平面图', en: 'Plan' },
   mapSea: { zh: '海域', en: 'sea' },
   ranking: { zh: '按得分排名（最低在前）', en: 'Ranking by score (lowest first)' },
