@@ -8,22 +8,36 @@ import { waitFor } from '../testing/wait.ts';
 import { startJetStreamSiteLeases } from './site-leases.ts';
 
 const SITES = ['a', 'b', 'c', 'd'];
+/** sites whose handlers run in two workers at once: must stay empty */
+const doubled: string[] = [];
+const holders = new Map<string, string>();
 let prefix = '';
 const running: SiteLeases[] = [];
 
 /** a worker; `holding` is what its handlers were told (acquired minus released) */
-function worker(name: string, options: { ttlMs?: number } = {}) {
+function worker(name: string, options: { ttlMs?: number; roundMs?: number; sites?: string[]; takeMs?: number } = {}) {
   const holding = new Set<string>();
   const leases = startJetStreamSiteLeases({
     servers: natsUrl(),
     prefix,
-    sites: SITES,
+    sites: options.sites ?? SITES,
     worker: name,
     ttlMs: options.ttlMs ?? 2000,
-    roundMs: 300,
+    roundMs: options.roundMs ?? 300,
     handlers: {
-      acquired: async (site) => void holding.add(site),
-      released: async (site) => void holding.delete(site),
+      acquired: async (site) => {
+        if (holders.has(site)) doubled.push(`${site}: ${holders.get(site)} and ${name}`);
+        holders.set(site, name);
+        holding.add(site);
+        // a site's twin takes a while to rebuild
+        if (options.takeMs) await new Promise((r) => setTimeout(r, options.takeMs));
+      },
+      released: async (site) => {
+        // still taking its samples until this resolves
+        await new Promise((r) => setTimeout(r, 5));
+        holding.delete(site);
+        if (holders.get(site) === name) holders.delete(site);
+      },
     },
   });
   running.push(leases);
@@ -32,6 +46,8 @@ function worker(name: string, options: { ttlMs?: number } = {}) {
 
 afterEach(async () => {
   await Promise.all(running.splice(0).map((l) => l.close()));
+  expect(doubled.splice(0)).toEqual([]);
+  holders.clear();
   const nc = await connect({ servers: natsUrl() });
   await new Kvm(nc)
     .open(`${prefix}_leases`)
@@ -76,5 +92,19 @@ describe('site leases in a JetStream key-value bucket', () => {
     } finally {
       await nc.close();
     }
+  });
+
+  it('a worker joining a busy one has its share within a few rounds, the sites moving with one owner at a time', async () => {
+    prefix = uniquePrefix();
+    const many = Array.from({ length: 40 }, (_, i) => `s${i}`);
+    const roundMs = 400;
+    const old = worker('old', { sites: many, roundMs, ttlMs: 4000 });
+    await waitFor(() => old.holding.size === 40, 'the first worker to take all forty', 20_000);
+    const joined = Date.now();
+    const late = worker('late', { sites: many, roundMs, ttlMs: 4000, takeMs: 20 });
+    await waitFor(() => late.holding.size === 20 && old.holding.size === 20, 'twenty each', 15_000);
+    // one site a round would be 20 rounds (8 s); the surplus goes at once and the free sites are taken four at a time
+    expect(Date.now() - joined).toBeLessThan(6 * roundMs + 20 * 20);
+    expect([...old.holding].filter((s) => late.holding.has(s))).toEqual([]);
   });
 });

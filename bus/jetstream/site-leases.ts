@@ -4,7 +4,9 @@
  * compare-and-set on its revision every `renewEveryMs`, so a lease is never taken from under a live
  * owner, and a dead owner's lease runs out after `ttlMs` (the bucket's max age). Each worker also keeps
  * `worker.<id>` alive: the live workers share the sites evenly (a fair share each; a worker over its share
- * gives one site back a round, after it stopped taking the site's samples).
+ * gives the surplus back in one round, each site after it stopped taking the site's samples, and a worker
+ * under it takes free sites a few at a time, so that one joining a busy province has its share within
+ * a round or two of its start, plus the time of rebuilding its sites).
  *
  * Exactly one owner at a time: a worker takes a free site with `create` (refused when the key is held),
  * and stops taking a site's samples once its last successful renewal is older than `ttlMs` × 0.75 (timed
@@ -41,6 +43,8 @@ interface Held {
 }
 
 const SAFETY = 0.75;
+/** free sites taken side by side in a round: a joining worker has its share in a round or two, not one site a round */
+const TAKEN_AT_ONCE = 4;
 
 export function startJetStreamSiteLeases(options: JetStreamSiteLeaseOptions): SiteLeases {
   const servers = typeof options.servers === 'string' ? [options.servers] : [...options.servers];
@@ -151,35 +155,54 @@ export function startJetStreamSiteLeases(options: JetStreamSiteLeaseOptions): Si
       return;
     }
     const share = Math.ceil(sites.length / stats.workers);
-    // over its share (a worker joined): one site back a round, so that the sites move one at a time
-    if (held.size > share) await release([...held.keys()].at(-1)!, 'rebalance');
-    for (const site of sites) {
-      if (closed || held.size >= share) break;
-      if (held.has(site) || busy.has(site)) continue;
-      let revision: number;
-      try {
-        const entry = await b.get(siteKey(site));
-        if (entry && entry.operation === 'PUT') continue; // another worker's
-        const sentAt = performance.now();
-        revision = await b.create(siteKey(site), worker);
-        held.set(site, { revision, renewedAt: sentAt });
-      } catch (error) {
-        if (!isRefusal(error)) logger.warn({ err: error, site }, 'site leases: taking a free site failed');
-        continue;
+    // over its share (a worker joined): the surplus back at once, each site stopped before its key is deleted
+    const surplus = [...held.keys()].slice(share);
+    await Promise.all(surplus.map((site) => release(site, 'rebalance')));
+    // free sites up to the share, a few at a time (each is rebuilt from the store); `taking` counts those under way
+    const free = sites.filter((site) => !held.has(site) && !busy.has(site));
+    let taking = 0;
+    const taker = async (): Promise<void> => {
+      // the share checked before a site is picked: a taker that stops leaves the site to the others
+      while (!closed && held.size + taking < share) {
+        const site = free.shift();
+        if (site === undefined) return;
+        if (held.has(site) || busy.has(site)) continue;
+        taking++;
+        try {
+          await take(b, site);
+        } finally {
+          taking--;
+        }
       }
-      busy.add(site);
-      try {
-        await options.handlers.acquired(site);
-        stats.acquired++;
-        logger.info({ site }, `site leases: ${site} taken`);
-      } catch (error) {
-        logger.error({ err: error, site }, `site leases: starting ${site} failed; giving it back`);
-        const lease = held.get(site);
-        held.delete(site);
-        await b.delete(siteKey(site), { previousSeq: lease?.revision ?? revision }).catch(() => undefined);
-      } finally {
-        busy.delete(site);
-      }
+    };
+    await Promise.all(Array.from({ length: TAKEN_AT_ONCE }, taker));
+  }
+
+  /** a free site: its key created (refused when another worker holds it), then the handler; a handler that fails gives it back */
+  async function take(b: KV, site: string): Promise<void> {
+    let revision: number;
+    try {
+      const entry = await b.get(siteKey(site));
+      if (entry && entry.operation === 'PUT') return; // another worker's
+      const sentAt = performance.now();
+      revision = await b.create(siteKey(site), worker);
+      held.set(site, { revision, renewedAt: sentAt });
+    } catch (error) {
+      if (!isRefusal(error)) logger.warn({ err: error, site }, 'site leases: taking a free site failed');
+      return;
+    }
+    busy.add(site);
+    try {
+      await options.handlers.acquired(site);
+      stats.acquired++;
+      logger.info({ site }, `site leases: ${site} taken`);
+    } catch (error) {
+      logger.error({ err: error, site }, `site leases: starting ${site} failed; giving it back`);
+      const lease = held.get(site);
+      held.delete(site);
+      await b.delete(siteKey(site), { previousSeq: lease?.revision ?? revision }).catch(() => undefined);
+    } finally {
+      busy.delete(site);
     }
   }
 
