@@ -3,11 +3,14 @@
 // the round) and publishes each site's round through the JetStream bus in batches, as `ketwin edge`'s queue
 // hands them over (an origin and queue positions for de-duplication; a batch is sent again until its PubAck).
 // A round that takes longer than the period starts the next one late: the offered rate is then what it
-// managed. Prints `{"published":…}` on stdout once a second.
+// managed. A line `{"periodMs":…}` on stdin changes the period from the next round (the bench steps the
+// offered rate down). Prints `{"published":…,"cpuS":…}` on stdout once a second (cpuS: its own CPU seconds,
+// user + system, as the process counts them: the bench checks its reading of /proc against it).
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { createJetStreamBus } from '../bus/index.ts';
 import type { Sample } from '../model/index.ts';
-import { scaleOutSites, siteRound, type ScaleOutSize } from './scale-out-sites.ts';
+import { scaleOutSitePoints, siteRound, type ScaleOutSize } from './scale-out-sites.ts';
 
 interface EdgeConfig extends ScaleOutSize {
   sitesOfEdge: number[];
@@ -18,7 +21,12 @@ interface EdgeConfig extends ScaleOutSize {
 }
 
 const config = JSON.parse(process.env.SCALE_OUT_EDGE ?? '{}') as EdgeConfig;
-const sites = await scaleOutSites(config, config.sitesOfEdge);
+const sites = await scaleOutSitePoints(config, config.sitesOfEdge);
+let periodMs = config.periodMs;
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const asked = (JSON.parse(line) as { periodMs?: unknown }).periodMs;
+  if (typeof asked === 'number' && asked > 0) periodMs = asked;
+});
 const bus = createJetStreamBus({ servers: config.servers, prefix: config.prefix, name: `scale-out edge ${config.sitesOfEdge[0]}` });
 const origin = randomUUID();
 let position = 0;
@@ -41,7 +49,11 @@ async function publish(batch: Sample[]): Promise<void> {
   }
 }
 
-const report = setInterval(() => process.stdout.write(`${JSON.stringify({ published })}\n`), 1000);
+const line = () => {
+  const { user, system } = process.cpuUsage();
+  return `${JSON.stringify({ published, cpuS: (user + system) / 1e6 })}\n`;
+};
+const report = setInterval(() => process.stdout.write(line()), 1000);
 for (let round = 0; !stopping; round++) {
   const began = Date.now();
   // sites side by side (a PubAck in flight for each), each site's batches in order
@@ -51,9 +63,10 @@ for (let round = 0; !stopping; round++) {
       for (let i = 0; i < samples.length; i += config.batch) await publish(samples.slice(i, i + config.batch));
     }),
   );
-  const rest = config.periodMs - (Date.now() - began);
+  const rest = periodMs - (Date.now() - began);
   if (rest > 0) await new Promise((r) => setTimeout(r, rest));
 }
 clearInterval(report);
-process.stdout.write(`${JSON.stringify({ published })}\n`);
+process.stdout.write(line());
 await bus.close();
+process.exit(0); // stdin stays open

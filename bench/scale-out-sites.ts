@@ -2,7 +2,7 @@
 // by the demo standard, bench/engine-bench-sites.ts), and a quiet depot's readings for them. Edges and workers
 // build the same sites from the same numbers.
 import { resolve } from 'node:path';
-import { loadSite, type Sample, type Site } from '../model/index.ts';
+import { loadSite, type Point, type Sample, type Site } from '../model/index.ts';
 import { QUIET_READINGS, syntheticSite } from './engine-bench-sites.ts';
 
 export interface ScaleOutSize {
@@ -22,8 +22,28 @@ export async function scaleOutSites(size: ScaleOutSize, only?: readonly number[]
   return indexes.map((i) => syntheticSite(demo, siteId(i), copies, size.points));
 }
 
+/** what an edge needs of a site to read it: its id and its points' ids, names and units */
+export interface SitePoints {
+  id: string;
+  points: readonly Pick<Point, 'id' | 'name' | 'unit'>[];
+}
+
+/**
+ * The points of the sites `only`, built one site at a time and kept as ids, names and units: an edge of the
+ * bench holds a quarter of a hundred sites, and their whole models (assets, plans, copies of the demo) are
+ * what a real edge's one site never costs.
+ */
+export async function scaleOutSitePoints(size: ScaleOutSize, only: readonly number[]): Promise<SitePoints[]> {
+  const sites: SitePoints[] = [];
+  for (const i of only) {
+    const [site] = await scaleOutSites(size, [i]);
+    sites.push({ id: site!.id, points: site!.points.map(({ id, name, unit }) => ({ id, name, unit })) });
+  }
+  return sites;
+}
+
 /** every point of a site read once at `ts`; numbers move a little each round (a flat reading is suspect) */
-export function siteRound(site: Site, round: number, ts: number): Sample[] {
+export function siteRound(site: SitePoints, round: number, ts: number): Sample[] {
   return site.points.map((p) => {
     const quiet = QUIET_READINGS[p.name] ?? (p.unit === 'bool' ? false : 1);
     const value = typeof quiet === 'number' ? quiet + (round % 10) * 0.001 : quiet;

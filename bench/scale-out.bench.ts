@@ -6,15 +6,21 @@
  * site leases, a durable consumer per site, each batch stored before its ack, the engine under the demo
  * standard, the store writer for verdicts). Sites are the demo depot copied to about BENCH_POINTS points each.
  *
- * After a warm-up, over BENCH_RUN_MS: the samples offered, published and consumed per second; the backlog
- * (published − consumed) at the start and end of the window; `sustainedSamplesPerS` is the consumed rate when
- * the backlog did not grow (by more than one period's worth), else null; latency from the edge's reading to
- * stored in PostgreSQL and in the engine (p50/p99 over every batch in the window); CPU (cores) and RSS of
- * every process (edges, workers, and nats-server / PostgreSQL when found). Prints one JSON line.
+ * After a warm-up, windows of BENCH_RUN_MS (≥ 60 s for the issue's figure) at an offered rate: the samples
+ * published and consumed per second, and the backlog (messages the workers' durable consumers have not acked,
+ * the server's count) at the start and end of the window. The backlog grew when it ended more than one round
+ * of every site's messages above where it started. A window without growth gives `sustainedSamplesPerS`, the
+ * rate the edges published in it. After a window with growth the edges are slowed (BENCH_PERIOD_MS made
+ * longer) to 90 % of what the workers consumed in it, the backlog is left to drain (up to BENCH_DRAIN_MS),
+ * and the next window measures again, up to BENCH_STEPS windows; none sustained: null. The line names the
+ * highest offered rate tried and every window (`steps`). Latency from the edge's reading to stored in
+ * PostgreSQL and in the engine (p50/p99 over every batch of the last window) and the CPU (cores, from
+ * /proc/<pid>/stat over the last window; each edge's own count of its CPU as a check) and RSS of every
+ * process (edges, workers, and nats-server / PostgreSQL when found).
  *
  * Sizes (environment): BENCH_SITES (100), BENCH_POINTS (2000), BENCH_EDGES (4), BENCH_WORKERS (2),
  * BENCH_PERIOD_MS (1000: each point once a second), BENCH_RUN_MS (60000), BENCH_WARMUP_MS (15000),
- * BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
+ * BENCH_STEPS (3), BENCH_DRAIN_MS (90000), BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a database of its own, dropped after).
  *   BENCH_SITES=10 BENCH_RUN_MS=20000 npm run bench -- scale-out
  */
@@ -41,6 +47,8 @@ const PERIOD_MS = env('BENCH_PERIOD_MS', 1000);
 const RUN_MS = env('BENCH_RUN_MS', 60_000);
 const WARMUP_MS = env('BENCH_WARMUP_MS', 15_000);
 const COPIES = env('BENCH_COPIES', 10);
+const STEPS = Math.max(1, env('BENCH_STEPS', 3));
+const DRAIN_MS = env('BENCH_DRAIN_MS', 90_000);
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const STANDARD = resolve('standards/oil-depot-above-ground/1.1.0.yaml');
 /** sample counts come from each process's once-a-second report: the rates are over the window, ±1 s of reports */
@@ -109,6 +117,22 @@ async function backlogMessages(jsm: JetStreamManager, prefix: string): Promise<n
   }
   return n;
 }
+interface Step {
+  offeredSamplesPerS: number;
+  periodMs: number;
+  publishedSamplesPerS: number;
+  consumedSamplesPerS: number;
+  backlogMessages: { start: number; end: number };
+  backlogGrowing: boolean;
+}
+interface Window {
+  seconds: number;
+  published: number;
+  consumed: number;
+  backlog: { start: number; end: number };
+  latencies: number[];
+  usages: { role: string; pid: number; cpuCores: number; rssMiB: number; peakRssMiB: number }[];
+}
 const sum = (children: Child[], key: string) => children.reduce((n, c) => n + Number(c.last[key] ?? 0), 0);
 
 async function main() {
@@ -148,50 +172,100 @@ async function main() {
     await sleep(WARMUP_MS);
 
     const others = [...pidsOf('nats-server').map((pid) => ({ role: 'nats-server', pid })), ...pidsOf('postgres').map((pid) => ({ role: 'postgres', pid }))];
-    const processes = [...edges, ...workers].map((c) => ({ role: c.role, pid: c.child.pid! })).concat(others);
-    const before = new Map(processes.map((p) => [p.pid, usage(p.pid)]));
-    for (const w of workers) w.latencies = [];
+    const processes = [...edges, ...workers]
+      .map((c) => ({ role: c.role, pid: c.child.pid!, child: c as Child | undefined }))
+      .concat(others.map((o) => ({ ...o, child: undefined })));
     const nc = await connect({ servers });
     const jsm = await jetstreamManager(nc);
-    const begin = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
-    for (let t = 0; t < RUN_MS; t += 5000) {
-      await sleep(Math.min(5000, RUN_MS - t));
-      log(`published ${sum(edges, 'published')}, consumed ${sum(workers, 'samples')}, messages waiting ${await backlogMessages(jsm, prefix)}`);
-    }
-    const end = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
-    await nc.close();
-    const seconds = (end.at - begin.at) / 1000;
-    const usages = processes.flatMap((p) => {
-      try {
-        const a = before.get(p.pid)!;
-        const b = usage(p.pid);
-        return [{ role: p.role, pid: p.pid, cpuCores: +((b.cpuS - a.cpuS) / seconds).toFixed(2), rssMiB: b.rssMiB, peakRssMiB: b.peakMiB }];
-      } catch {
-        return []; // a postgres backend that ended meanwhile
-      }
-    });
-    const latencies = workers.flatMap((w) => w.latencies);
-    const consumedPerS = Math.round((end.consumed - begin.consumed) / seconds);
     // more than one round of every site's messages waiting at the end than at the start: the workers fall behind
-    const growing = end.backlog - begin.backlog > SITES * Math.ceil(points / 1000);
-    const postgres = usages.filter((u) => u.role === 'postgres');
+    const roundMessages = SITES * Math.ceil(points / 1000);
+    const steps: Step[] = [];
+    let periodMs = PERIOD_MS;
+    let last!: Window;
+    for (let step = 0; step < STEPS; step++) {
+      last = await measure(periodMs);
+      const rate = (n: number) => Math.round(n / last.seconds);
+      const s: Step = {
+        offeredSamplesPerS: Math.round((SITES * points * 1000) / periodMs),
+        periodMs,
+        publishedSamplesPerS: rate(last.published),
+        consumedSamplesPerS: rate(last.consumed),
+        backlogMessages: { start: last.backlog.start, end: last.backlog.end },
+        backlogGrowing: last.backlog.end - last.backlog.start > roundMessages,
+      };
+      steps.push(s);
+      log(`window ${step + 1}: ${JSON.stringify(s)}`);
+      if (!s.backlogGrowing || step === STEPS - 1) break;
+      // slower, to 90 % of what the workers took in the window, and the backlog drained before the next one
+      periodMs = Math.ceil((SITES * points * 1000) / (0.9 * s.consumedSamplesPerS));
+      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ periodMs })}\n`);
+      const drainFrom = Date.now();
+      let waiting = await backlogMessages(jsm, prefix);
+      while (waiting > 2 * roundMessages && Date.now() - drainFrom < DRAIN_MS) {
+        await sleep(5000);
+        waiting = await backlogMessages(jsm, prefix);
+      }
+      log(`edges slowed to every ${periodMs} ms; ${waiting} messages waiting after ${Date.now() - drainFrom} ms`);
+    }
+    await nc.close();
+
+    /** one window at the edges' current period: counts, backlog, latencies and CPU over it */
+    async function measure(period: number): Promise<Window> {
+      const before = new Map(processes.map((p) => [p.pid, { proc: usage(p.pid), self: Number(p.child?.last.cpuS ?? NaN) }]));
+      for (const w of workers) w.latencies = [];
+      const begin = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
+      log(`window at every ${period} ms (offered ${Math.round((SITES * points * 1000) / period)} samples/s), ${RUN_MS} ms`);
+      for (let t = 0; t < RUN_MS; t += 5000) {
+        await sleep(Math.min(5000, RUN_MS - t));
+        log(`published ${sum(edges, 'published')}, consumed ${sum(workers, 'samples')}, messages waiting ${await backlogMessages(jsm, prefix)}`);
+      }
+      const end = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
+      const seconds = (end.at - begin.at) / 1000;
+      const usages = processes.flatMap((p) => {
+        try {
+          const a = before.get(p.pid)!;
+          const b = usage(p.pid);
+          const cpuCores = +((b.cpuS - a.proc.cpuS) / seconds).toFixed(2);
+          // the edge's own count of its CPU over the same window (±1 s of reports): a wrong reading of /proc shows here
+          const self = (Number(p.child?.last.cpuS ?? NaN) - a.self) / seconds;
+          if (Number.isFinite(self) && Math.abs(self - cpuCores) > 0.05 + 0.2 * self) log(`${p.role}: /proc says ${cpuCores} cores, the process itself ${self.toFixed(2)}`);
+          return [{ role: p.role, pid: p.pid, cpuCores, rssMiB: b.rssMiB, peakRssMiB: b.peakMiB }];
+        } catch {
+          return []; // a postgres backend that ended meanwhile
+        }
+      });
+      return {
+        seconds,
+        published: end.published - begin.published,
+        consumed: end.consumed - begin.consumed,
+        backlog: { start: begin.backlog, end: end.backlog },
+        latencies: workers.flatMap((w) => w.latencies),
+        usages,
+      };
+    }
+
+    const sustained = steps.find((s) => !s.backlogGrowing);
+    const postgres = last.usages.filter((u) => u.role === 'postgres');
     const result = {
       bench: 'scale-out',
       edges: 'sample generators at the edge publish boundary (no collectors, no disk buffer)',
       sites: SITES,
       pointsPerSite: points,
-      periodMs: PERIOD_MS,
       edgeProcesses: EDGES,
       workerProcesses: WORKERS,
-      runMs: end.at - begin.at,
-      offeredSamplesPerS: offered,
-      publishedSamplesPerS: Math.round((end.published - begin.published) / seconds),
-      consumedSamplesPerS: consumedPerS,
-      sustainedSamplesPerS: growing ? null : consumedPerS,
-      backlogMessages: { start: begin.backlog, end: end.backlog, samplesPerMessage: Math.min(points, 1000) },
-      backlogGrowing: growing,
-      e2eMs: { what: 'edge reading → stored in PostgreSQL and in the engine, per batch', batches: latencies.length, p50: q(latencies, 0.5), p99: q(latencies, 0.99) },
-      processes: usages.filter((u) => u.role !== 'postgres'),
+      runMs: Math.round(last.seconds * 1000),
+      highestOfferedSamplesPerS: offered,
+      // the edges' rate in the first window whose backlog did not grow
+      sustainedSamplesPerS: sustained ? sustained.publishedSamplesPerS : null,
+      steps,
+      samplesPerMessage: Math.min(points, 1000),
+      e2eMs: {
+        what: 'edge reading → stored in PostgreSQL and in the engine, per batch, last window',
+        batches: last.latencies.length,
+        p50: q(last.latencies, 0.5),
+        p99: q(last.latencies, 0.99),
+      },
+      processes: last.usages.filter((u) => u.role !== 'postgres'),
       // every postgres process of the server (other clients' work included; shared memory makes their RSS not add up)
       postgres: { processes: postgres.length, cpuCores: +postgres.reduce((n, u) => n + u.cpuCores, 0).toFixed(2) },
       loadavg1: +loadavg()[0]!.toFixed(1),
