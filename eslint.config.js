@@ -20,7 +20,7 @@ const WALL_CLOCK_ALLOWED = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'data/', 'ui/web/dist/', '.ci/artifacts/', '.tmp/'] },
+  { ignores: ['node_modules/', 'data/', 'ui/web/dist/', '.build/', '.ci/artifacts/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

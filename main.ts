@@ -1,5 +1,5 @@
 // The CLI: one command, one file under cli/; this file only picks the command.
-//   tsx main.ts start   run everything (the default)
+//   tsx main.ts start   run everything (the default); the simulated devices in a child process (cli/simulators-main.ts)
 //   tsx main.ts edge    at a depot: its collectors and disk buffer, publishing to NATS JetStream
 //   tsx main.ts central the engine, writer, notifier and UI of the sites it owns, fed from NATS JetStream
 //   tsx main.ts check   validate every site and standard file, then exit
@@ -13,7 +13,8 @@ import { runCheck } from './cli/check.ts';
 import { parseReportVerifyArguments, runReportVerify } from './cli/report.ts';
 import { runEdge } from './cli/edge.ts';
 import { optionsFromEnvironment } from './cli/options.ts';
-import { parseStartArguments, runStart } from './cli/start.ts';
+import { runStart } from './cli/start.ts';
+import { parseStartArguments } from './cli/start-arguments.ts';
 import { runUserAdd, runUserChange } from './cli/user.ts';
 import { USAGE } from './cli/usage.ts';
 

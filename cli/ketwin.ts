@@ -80,12 +80,16 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     }
     // the store opens while the simulated depots start: a new embedded database is made in a child process, on another core
     const opening = openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
-    let sims: DepotSim[];
+    let sims: DepotSim[] = [];
     try {
-      sims = central ? [] : await startSimulatedDepots(sites, options.simulate, logger, stops);
-      if (options.simulate && !central) sites = sims.map((sim) => sim.siteWithEndpoints());
-      // the early-works district (issue 27) beside the depots: a second class of target through the same parts
-      if (!central) sites = [...sites, ...(await startSimulatedDistrict(options.simulate, options.dataDir, logger, stops))];
+      // `ketwin start` runs the simulated devices in a process of their own (simulator-process.ts) and passes their sites
+      if (options.simulatedSites) sites = options.simulatedSites;
+      else if (!central) {
+        sims = await startSimulatedDepots(sites, options.simulate, logger, stops);
+        if (options.simulate) sites = sims.map((sim) => sim.siteWithEndpoints());
+        // the early-works district (issue 27) beside the depots: a second class of target through the same parts
+        sites = [...sites, ...(await startSimulatedDistrict(options.simulate, options.dataDir, logger, stops))];
+      }
     } catch (error) {
       await opening.then(
         (store) => store.close(),

@@ -2,6 +2,7 @@
 import { resolve } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { z } from 'zod';
+import type { Site } from '../model/index.ts';
 import type { UserDirectory } from '../ui/server/index.ts';
 
 const environmentSchema = z.object({
@@ -56,6 +57,8 @@ export interface KetwinOptions {
   databaseUrl?: string;
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
   simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string; district?: boolean };
+  /** the sites of simulated devices already running elsewhere (`ketwin start`'s simulator process), run instead of sitesDir's */
+  simulatedSites?: Site[];
   logger: Logger;
   /** who may sign in; default a JSON file <dataDir>/users.json */
   users?: UserDirectory;

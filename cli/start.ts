@@ -1,18 +1,27 @@
-/** `ketwin start` (everything in one process) and `ketwin central` (fed from JetStream): run until a signal. */
+/** `ketwin start` (everything, its simulated devices in a process of their own) and `ketwin central` (fed from JetStream): run until a signal. */
 import { closeOnSignal } from './close-on-signal.ts';
 import { startKetwin } from './ketwin.ts';
 import type { KetwinOptions } from './options.ts';
-
-/** `start [--scenario <name|file.yaml>]` */
-export function parseStartArguments(args: string[], scenarios: readonly string[]): string | undefined {
-  if (args.length === 0) return undefined;
-  if (args[0] === '--scenario' && args.length === 2) return args[1];
-  throw new Error(`start takes only --scenario <name|file.yaml> (scenarios: ${scenarios.join(', ')})`);
-}
+import { startSimulatorProcess } from './simulator-process.ts';
 
 export async function runStart(options: KetwinOptions): Promise<void> {
-  const ketwin = await startKetwin(options);
-  options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id) }, 'ketwin is running');
+  const simulators = options.simulate && !options.central ? await startSimulatorProcess(options.simulate, options.logger) : undefined;
+  let ketwin: Awaited<ReturnType<typeof startKetwin>>;
+  try {
+    ketwin = await startKetwin(simulators ? { ...options, simulate: false, simulatedSites: simulators.sites } : options);
+  } catch (error) {
+    await simulators?.stop();
+    throw error;
+  }
+  options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id), simulators: simulators?.pid }, 'ketwin is running');
   console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
-  closeOnSignal(options, ketwin, () => ({ writer: ketwin.writerStats() }));
+  // the collectors stop before the devices they read
+  const close = async () => {
+    try {
+      await ketwin.close();
+    } finally {
+      await simulators?.stop();
+    }
+  };
+  closeOnSignal(options, { close }, () => ({ writer: ketwin.writerStats() }));
 }
