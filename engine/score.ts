@@ -128,7 +128,10 @@ function complianceRisk(score: number, band: ScoreRules['bands'][number], tally:
       },
     };
   }
-  return { risk, reason: { zh: `合规得分 ${score}，等级 ${band.grade}`, en: `compliance score ${score}, grade ${band.grade}` } };
+  // unknown results earn nothing: say so, or a site without readings reads as merely badly kept
+  const unknown = tally.counts.unknown;
+  const without = unknown > 0 ? { zh: `（其中 ${unknown} 项无有效数据，按未达标计）`, en: ` (${unknown} without good data, counted as not met)` } : { zh: '', en: '' };
+  return { risk, reason: { zh: `合规得分 ${score}，等级 ${band.grade}${without.zh}`, en: `compliance score ${score}, grade ${band.grade}${without.en}` } };
 }
 
 /** Same score in everything but its timestamp. */

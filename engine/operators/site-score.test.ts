@@ -36,7 +36,10 @@ const score = (ts: number, value: number, grade: string, risk: SiteScore['risk']
   score: value,
   grade,
   risk,
-  riskReason: why ?? { zh: `合规得分 ${value}，等级 ${grade}`, en: `compliance score ${value}, grade ${grade}` },
+  riskReason: why ?? {
+    zh: `合规得分 ${value}，等级 ${grade}${c.unknown > 0 ? `（其中 ${c.unknown} 项无有效数据，按未达标计）` : ''}`,
+    en: `compliance score ${value}, grade ${grade}${c.unknown > 0 ? ` (${c.unknown} without good data, counted as not met)` : ''}`,
+  },
   complianceRisk: risk,
   counts: c,
   coverage,
