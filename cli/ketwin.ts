@@ -83,7 +83,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
     let sims: DepotSim[] = [];
     try {
       // `ketwin start` runs the simulated devices in a process of their own (simulator-process.ts) and passes their sites
-      if (options.simulatedSites) sites = options.simulatedSites;
+      if (options.simulatedSites) sites = await options.simulatedSites;
       else if (!central) {
         sims = await startSimulatedDepots(sites, options.simulate, logger, stops);
         if (options.simulate) sites = sims.map((sim) => sim.siteWithEndpoints());

@@ -57,8 +57,8 @@ export interface KetwinOptions {
   databaseUrl?: string;
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
   simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string; district?: boolean };
-  /** the sites of simulated devices already running elsewhere (`ketwin start`'s simulator process), run instead of sitesDir's */
-  simulatedSites?: Site[];
+  /** the sites of simulated devices started elsewhere (`ketwin start`'s simulators' process), run instead of sitesDir's once they listen */
+  simulatedSites?: Promise<Site[]>;
   logger: Logger;
   /** who may sign in; default a JSON file <dataDir>/users.json */
   users?: UserDirectory;

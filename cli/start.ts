@@ -5,14 +5,22 @@ import type { KetwinOptions } from './options.ts';
 import { startSimulatorProcess } from './simulator-process.ts';
 
 export async function runStart(options: KetwinOptions): Promise<void> {
-  const simulators = options.simulate && !options.central ? await startSimulatorProcess(options.simulate, options.logger) : undefined;
+  // the simulated devices start while ketwin loads its standards and opens its store
+  const starting = options.simulate && !options.central ? startSimulatorProcess(options.simulate, options.logger) : undefined;
+  const simulatedSites = starting?.then((s) => s.sites);
+  // a failure is startKetwin's to report (it awaits these sites), whenever it comes
+  simulatedSites?.catch(() => undefined);
   let ketwin: Awaited<ReturnType<typeof startKetwin>>;
   try {
-    ketwin = await startKetwin(simulators ? { ...options, simulate: false, simulatedSites: simulators.sites } : options);
+    ketwin = await startKetwin(simulatedSites ? { ...options, simulate: false, simulatedSites } : options);
   } catch (error) {
-    await simulators?.stop();
+    await starting?.then(
+      (s) => s.stop(),
+      () => undefined,
+    );
     throw error;
   }
+  const simulators = await starting;
   options.logger.info({ url: ketwin.url, sites: ketwin.sites.map((s) => s.id), simulators: simulators?.pid }, 'ketwin is running');
   console.log(`\n  ketwin is running: ${ketwin.url}\n  (Ctrl-C to stop)\n`);
   // the collectors stop before the devices they read
