@@ -168,6 +168,10 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
             sites: [id],
             handle: async (batch) => {
               await stored(batch, id);
+              // a combined write resolves the batches of many sites at once: each goes into the engine in a turn
+              // of its own, so that the lease renewals' timers run between them on a busy machine (a loop held
+              // up past 6 s lets every lease go, and another worker rebuilds the sites)
+              await new Promise((resolve) => setImmediate(resolve));
               for (const sample of batch) engine.ingest(sample);
               samples += batch.length;
               options.taken?.(batch);
