@@ -14,7 +14,7 @@ import { openStore } from '../db/index.ts';
 import { loadSite } from '../model/index.ts';
 import { startEdge, startKetwin, type Edge, type Ketwin } from '../main.ts';
 import type { Sample } from '../model/index.ts';
-import { createMemoryUserDirectory, createUser, generatePassword, signIn } from '../ui/server/index.ts';
+import { createMemoryUserDirectory, createUser, generatePassword, signIn, type SiteSummary } from '../ui/server/index.ts';
 
 const METRICS_TOKEN = 'central-test-metrics-token';
 
@@ -83,6 +83,10 @@ describe('ketwin central', () => {
     }
     expect(text).toMatch(edgeUp);
     expect(text).toMatch(plcUp);
+    // its backlog, as its beats say: on /metrics and in the site list
+    expect(await metrics()).toMatch(/^ketwin_edge_backlog_samples\{site="zhoushan-demo"\} \d+$/m);
+    const listed = (await (await (await signIn(central.url, 'auditor', password)).fetch('/api/sites')).json()) as SiteSummary[];
+    expect(listed.find((s) => s.id === 'zhoushan-demo')?.edge).toMatchObject({ silent: false, link: 'up', backlog: { samples: expect.any(Number) } });
 
     // central away while the edge goes on publishing: the stream keeps them for its durable consumer
     await central.close();

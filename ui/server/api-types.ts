@@ -1,6 +1,7 @@
 /** Shapes of the JSON the API returns; the web app imports these as types only. */
 import type { Alert, Bilingual, ClauseInfo, Evidence, Gate, Road, Sample, SiteScore, Verdict, RiskColour, Unit } from '../../model/index.ts';
 import type { RecordedEvidence } from '../../db/index.ts';
+import type { EdgeStatus } from './edge-types.ts';
 
 export interface SiteSummary {
   id: string;
@@ -26,7 +27,15 @@ export interface SiteSummary {
    * null where the standard does not judge it or nothing is measured yet (shown as "not measured yet")
    */
   onlineRate: OnlineRateView | null;
+  /**
+   * under `ketwin central`: the edge reading the site's devices at the depot, as its last health beat said
+   * (silent or not, its link, its backlog not yet on the bus); absent where this server reads the devices itself
+   */
+  edge?: SiteEdgeView;
 }
+
+/** the part of EdgeStatus the site list carries */
+export type SiteEdgeView = Pick<EdgeStatus, 'silent' | 'heardAt' | 'link' | 'backlog'>;
 
 export interface OnlineRateView {
   /** 0..1, the worst safety point's share of the day online */

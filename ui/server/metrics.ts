@@ -264,5 +264,35 @@ export function createMetricsRegistry(sources: MetricsSources): Registry {
       list().flatMap((s) => (s.samples === undefined ? [] : [{ labels: { site: s.site, source: s.id }, total: s.samples }])),
     );
   }
+  if (live.edge) {
+    // under ketwin central, an edge heard: what its disk buffer holds, not yet on the bus; a silent edge's last word
+    // is stale and left out (ketwin_source_connected{source="edge"} 0 says it is silent)
+    const edgeOf = live.edge.bind(live);
+    const heard = () =>
+      live
+        .sites()
+        .flatMap((site) => edgeOf(site.id) ?? [])
+        .filter((e) => !e.silent && e.backlog);
+    new Gauge({
+      name: 'ketwin_edge_backlog_samples',
+      help: "Samples in an edge's disk buffer not yet acknowledged by the bus, as its last health beat said",
+      labelNames: ['site'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of heard()) if (e.backlog!.samples !== undefined) this.set({ site: e.site }, e.backlog!.samples);
+      },
+    });
+    new Gauge({
+      name: 'ketwin_edge_backlog_dropped_samples',
+      help: "Samples an edge's full disk buffer dropped since the edge started, as its last health beat said",
+      labelNames: ['site'],
+      registers: [registry],
+      collect() {
+        this.reset();
+        for (const e of heard()) if (e.backlog!.dropped !== undefined) this.set({ site: e.site }, e.backlog!.dropped);
+      },
+    });
+  }
   return registry;
 }

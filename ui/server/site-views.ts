@@ -1,6 +1,7 @@
 import { ONLINE_RATE_KIND, type Alert, type Bilingual, type ClauseInfo, type ClauseResult, type Site, type SiteSnapshot } from '../../model/index.ts';
 import type { LiveTwin } from './live-twin.ts';
-import type { ClauseView, EvidenceView, OnlineRateView, SiteDetail, SiteSummary, SubjectVerdict } from './api-types.ts';
+import type { ClauseView, EvidenceView, OnlineRateView, SiteDetail, SiteEdgeView, SiteSummary, SubjectVerdict } from './api-types.ts';
+import type { EdgeStatus } from './edge-types.ts';
 
 /** Alerts that still ask for attention: neither cleared nor shelved. */
 export function isOpenAlert(alert: Alert): boolean {
@@ -44,7 +45,22 @@ export function onlineRateOf(snapshot: SiteSnapshot | undefined): OnlineRateView
 }
 
 export function listSites(live: LiveTwin): SiteSummary[] {
-  return live.sites().map((site) => siteSummary(site, live.snapshot(site.id)));
+  return live.sites().map((site) => {
+    const summary = siteSummary(site, live.snapshot(site.id));
+    const edge = live.edge?.(site.id);
+    if (edge) summary.edge = edgeView(edge);
+    return summary;
+  });
+}
+
+/** what the site list says of a site's edge: a silent edge's backlog is its last word, flagged by `silent` */
+export function edgeView(edge: EdgeStatus): SiteEdgeView {
+  return {
+    silent: edge.silent,
+    ...(edge.heardAt !== undefined ? { heardAt: edge.heardAt } : {}),
+    ...(edge.link ? { link: edge.link } : {}),
+    ...(edge.backlog ? { backlog: edge.backlog } : {}),
+  };
 }
 
 export function findSite(live: LiveTwin, id: string): Site | undefined {

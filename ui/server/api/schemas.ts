@@ -104,6 +104,15 @@ export const siteSummarySchema = z
     standard: z.string().nullable(),
     /** the day's online rate of the safety-critical points as the twin measured it; null: not measured yet */
     onlineRate: z.object({ rate: z.number(), date: z.string(), observedHours: z.number().nullable(), verdict: z.enum(VERDICTS), clause: z.string() }).nullable(),
+    /** under ketwin central: the site's edge as its last health beat said; absent where the server reads the devices itself */
+    edge: z
+      .object({
+        silent: z.boolean(),
+        heardAt: z.number().optional(),
+        link: z.enum(['up', 'down']).optional(),
+        backlog: z.object({ samples: z.number(), onDisk: z.number(), dropped: z.number() }).partial().optional(),
+      })
+      .optional(),
   })
   .describe('SiteSummary');
 
