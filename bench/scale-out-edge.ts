@@ -3,8 +3,8 @@
 // the round) and publishes each site's round through the JetStream bus in batches, as `ketwin edge`'s queue
 // hands them over (an origin and queue positions for de-duplication; a batch is sent again until its PubAck).
 // A round that takes longer than the period starts the next one late: the offered rate is then what it
-// managed. A line `{"periodMs":…}` on stdin changes the period from the next round (the bench steps the
-// offered rate down). Prints `{"published":…,"cpuS":…}` on stdout once a second (cpuS: its own CPU seconds,
+// managed. A line `{"periodMs":…}` on stdin changes the period from the next round, `{"paused":true}` stops
+// the rounds until `{"paused":false}` (the bench lets a backlog drain and steps the offered rate down). Prints `{"published":…,"cpuS":…}` on stdout once a second (cpuS: its own CPU seconds,
 // user + system, as the process counts them: the bench checks its reading of /proc against it).
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline';
@@ -23,10 +23,30 @@ interface EdgeConfig extends ScaleOutSize {
 const config = JSON.parse(process.env.SCALE_OUT_EDGE ?? '{}') as EdgeConfig;
 const sites = await scaleOutSitePoints(config, config.sitesOfEdge);
 let periodMs = config.periodMs;
+let paused = false;
+let wake: (() => void) | undefined;
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const asked = (JSON.parse(line) as { periodMs?: unknown }).periodMs;
-  if (typeof asked === 'number' && asked > 0) periodMs = asked;
+  const asked = JSON.parse(line) as { periodMs?: unknown; paused?: unknown };
+  if (typeof asked.periodMs === 'number' && asked.periodMs > 0) periodMs = asked.periodMs;
+  if (typeof asked.paused === 'boolean') paused = asked.paused;
+  wake?.(); // the next round at the new pace, not after the old period
 });
+process.on('SIGTERM', () => wake?.());
+/** until the period's end counted from `began`, or a line on stdin; while paused, until resumed */
+async function rest(began: number): Promise<void> {
+  for (;;) {
+    const ms = paused ? 3600_000 : periodMs - (Date.now() - began);
+    if (ms <= 0 || stopping) return;
+    let timer: NodeJS.Timeout | undefined;
+    await new Promise<void>((r) => {
+      wake = r;
+      timer = setTimeout(r, ms);
+    });
+    clearTimeout(timer);
+    wake = undefined;
+    if (!paused && Date.now() - began >= periodMs) return;
+  }
+}
 const bus = createJetStreamBus({ servers: config.servers, prefix: config.prefix, name: `scale-out edge ${config.sitesOfEdge[0]}` });
 const origin = randomUUID();
 let position = 0;
@@ -63,8 +83,7 @@ for (let round = 0; !stopping; round++) {
       for (let i = 0; i < samples.length; i += config.batch) await publish(samples.slice(i, i + config.batch));
     }),
   );
-  const rest = periodMs - (Date.now() - began);
-  if (rest > 0) await new Promise((r) => setTimeout(r, rest));
+  await rest(began);
 }
 clearInterval(report);
 process.stdout.write(line());

@@ -2,9 +2,12 @@
 // the notifier: the site leases, a durable consumer per owned site, each batch stored in PostgreSQL before its
 // ack and then into the engine, verdict changes, scores and alerts through the store writer. Prints "ready"
 // once its parts are up, starts taking sites at "go" on stdin (so that workers started together share the
-// sites at once), then once a second `{"samples":…,"owned":…,"latencies":[…]}`: the latency of each batch
-// taken since the last line, from the edge's reading (the samples' time) to stored and in the engine, ms.
+// sites at once), then once a second `{"samples":…,"owned":…,"taken":…,"lost":…,"maxLoopDelayMs":…,"latencies":[…]}`:
+// sites owned now, taken and lost since the start, the event loop's longest stall in the second, and the
+// latency of each batch taken since the last line, from the edge's reading (the samples' time) to stored and
+// in the engine, ms.
 import { tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { asyncScheduler } from 'rxjs';
@@ -49,8 +52,14 @@ const subscriptions = [
   engine.scores$.subscribe((s) => writer.score(s)),
   engine.alerts$.subscribe((a) => writer.alert(a)),
 ];
+// the event loop's longest stall since the last line: a loop held up past the leases' renewals loses sites
+const loopDelay = monitorEventLoopDelay({ resolution: 20 });
+loopDelay.enable();
 const report = setInterval(() => {
-  process.stdout.write(`${JSON.stringify({ samples: worker.stats().samples, owned: worker.owned().length, latencies })}\n`);
+  const { samples, leases } = worker.stats();
+  const line = { samples, owned: worker.owned().length, taken: leases.acquired, lost: leases.lost, maxLoopDelayMs: Math.round(loopDelay.max / 1e6), latencies };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
+  loopDelay.reset();
   latencies = [];
 }, 1000);
 process.once('SIGTERM', () => {

@@ -6,21 +6,21 @@
  * site leases, a durable consumer per site, each batch stored before its ack, the engine under the demo
  * standard, the store writer for verdicts). Sites are the demo depot copied to about BENCH_POINTS points each.
  *
- * After a warm-up, windows of BENCH_RUN_MS (≥ 60 s for the issue's figure) at an offered rate: the samples
- * published and consumed per second, and the backlog (messages the workers' durable consumers have not acked,
- * the server's count) at the start and end of the window. The backlog grew when it ended more than one round
- * of every site's messages above where it started. A window without growth gives `sustainedSamplesPerS`, the
- * rate the edges published in it. After a window with growth the edges are slowed (BENCH_PERIOD_MS made
- * longer) to 90 % of what the workers consumed in it, the backlog is left to drain (up to BENCH_DRAIN_MS),
- * and the next window measures again, up to BENCH_STEPS windows; none sustained: null. The line names the
- * highest offered rate tried and every window (`steps`). Latency from the edge's reading to stored in
- * PostgreSQL and in the engine (p50/p99 over every batch of the last window) and the CPU (cores, from
- * /proc/<pid>/stat over the last window; each edge's own count of its CPU as a check) and RSS of every
- * process (edges, workers, and nats-server / PostgreSQL when found).
+ * After a warm-up, a probe window (BENCH_PROBE_MS) at the highest rate, then windows of BENCH_RUN_MS (≥ 60 s
+ * for the issue's figure): the samples published and consumed per second, and the backlog (messages the workers'
+ * durable consumers have not acked, the server's count) at the start and end of each. The backlog grew when it
+ * ended more than one round of every site's messages above where it started. `sustainedSamplesPerS` is the rate
+ * the edges published in the first whole window without growth. After a window with growth the edges pause
+ * until the backlog drained (up to BENCH_DRAIN_MS; the workers' rate meanwhile is `drainedSamplesPerS`), then go
+ * on at 90 % of what the workers took, and the next window measures again, up to BENCH_STEPS windows; none
+ * sustained: null. The line names the highest offered rate and every window (`steps`), and for the last window
+ * the latency from the edge's reading to stored in PostgreSQL and in the engine (p50/p99 over every batch), the
+ * CPU (cores, from /proc/<pid>/stat; each edge's own count of its CPU as a check) and RSS of every process
+ * (edges, workers, and nats-server / PostgreSQL when found).
  *
  * Sizes (environment): BENCH_SITES (100), BENCH_POINTS (2000), BENCH_EDGES (4), BENCH_WORKERS (2),
  * BENCH_PERIOD_MS (1000: each point once a second), BENCH_RUN_MS (60000), BENCH_WARMUP_MS (15000),
- * BENCH_STEPS (3), BENCH_DRAIN_MS (90000), BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
+ * BENCH_PROBE_MS (20000), BENCH_STEPS (4), BENCH_DRAIN_MS (120000), BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a database of its own, dropped after).
  *   BENCH_SITES=10 BENCH_RUN_MS=20000 npm run bench -- scale-out
  */
@@ -47,8 +47,9 @@ const PERIOD_MS = env('BENCH_PERIOD_MS', 1000);
 const RUN_MS = env('BENCH_RUN_MS', 60_000);
 const WARMUP_MS = env('BENCH_WARMUP_MS', 15_000);
 const COPIES = env('BENCH_COPIES', 10);
-const STEPS = Math.max(1, env('BENCH_STEPS', 3));
-const DRAIN_MS = env('BENCH_DRAIN_MS', 90_000);
+const STEPS = Math.max(1, env('BENCH_STEPS', 4));
+const DRAIN_MS = env('BENCH_DRAIN_MS', 120_000);
+const PROBE_MS = Math.min(RUN_MS, env('BENCH_PROBE_MS', 20_000));
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const STANDARD = resolve('standards/oil-depot-above-ground/1.1.0.yaml');
 /** sample counts come from each process's once-a-second report: the rates are over the window, ±1 s of reports */
@@ -124,6 +125,9 @@ interface Step {
   consumedSamplesPerS: number;
   backlogMessages: { start: number; end: number };
   backlogGrowing: boolean;
+  windowMs: number;
+  /** the edges paused after the window: what the workers took while the backlog drained */
+  drainedSamplesPerS?: number;
 }
 interface Window {
   seconds: number;
@@ -171,10 +175,16 @@ async function main() {
     log(`${EDGES} edges publishing ${SITES} × ${points} points every ${PERIOD_MS} ms (offered ${offered} samples/s); warm-up ${WARMUP_MS} ms`);
     await sleep(WARMUP_MS);
 
-    const others = [...pidsOf('nats-server').map((pid) => ({ role: 'nats-server', pid })), ...pidsOf('postgres').map((pid) => ({ role: 'postgres', pid }))];
-    const processes = [...edges, ...workers]
-      .map((c) => ({ role: c.role, pid: c.child.pid!, child: c as Child | undefined }))
-      .concat(others.map((o) => ({ ...o, child: undefined })));
+    // nats-server and the PostgreSQL backends found at the start of each window (a backend may come and go)
+    const processes = () =>
+      [...edges, ...workers]
+        .map((c) => ({ role: c.role, pid: c.child.pid!, child: c as Child | undefined }))
+        .concat(
+          [...pidsOf('nats-server').map((pid) => ({ role: 'nats-server', pid })), ...pidsOf('postgres').map((pid) => ({ role: 'postgres', pid }))].map((o) => ({
+            ...o,
+            child: undefined,
+          })),
+        );
     const nc = await connect({ servers });
     const jsm = await jetstreamManager(nc);
     // more than one round of every site's messages waiting at the end than at the start: the workers fall behind
@@ -183,11 +193,13 @@ async function main() {
     let periodMs = PERIOD_MS;
     let last!: Window;
     for (let step = 0; step < STEPS; step++) {
-      last = await measure(periodMs);
+      const windowMs = step === 0 ? PROBE_MS : RUN_MS;
+      last = await measure(periodMs, windowMs);
       const rate = (n: number) => Math.round(n / last.seconds);
       const s: Step = {
         offeredSamplesPerS: Math.round((SITES * points * 1000) / periodMs),
         periodMs,
+        windowMs: Math.round(last.seconds * 1000),
         publishedSamplesPerS: rate(last.published),
         consumedSamplesPerS: rate(last.consumed),
         backlogMessages: { start: last.backlog.start, end: last.backlog.end },
@@ -195,35 +207,45 @@ async function main() {
       };
       steps.push(s);
       log(`window ${step + 1}: ${JSON.stringify(s)}`);
-      if (!s.backlogGrowing || step === STEPS - 1) break;
-      // slower, to 90 % of what the workers took in the window, and the backlog drained before the next one
-      periodMs = Math.ceil((SITES * points * 1000) / (0.9 * s.consumedSamplesPerS));
-      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ periodMs })}\n`);
-      const drainFrom = Date.now();
-      let waiting = await backlogMessages(jsm, prefix);
-      while (waiting > 2 * roundMessages && Date.now() - drainFrom < DRAIN_MS) {
+      if ((!s.backlogGrowing && windowMs >= RUN_MS) || step === STEPS - 1) break;
+      if (!s.backlogGrowing) continue; // the probe kept up: a whole window at the same rate
+      // the edges paused until the backlog drained (what the workers take with nothing coming in), then slower: 90 % of that
+      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: true })}\n`);
+      const drain = { at: Date.now(), consumed: sum(workers, 'samples'), waiting: await backlogMessages(jsm, prefix) };
+      while (drain.waiting > roundMessages && Date.now() - drain.at < DRAIN_MS) {
         await sleep(5000);
-        waiting = await backlogMessages(jsm, prefix);
+        drain.waiting = await backlogMessages(jsm, prefix);
       }
-      log(`edges slowed to every ${periodMs} ms; ${waiting} messages waiting after ${Date.now() - drainFrom} ms`);
+      s.drainedSamplesPerS = Math.round(((sum(workers, 'samples') - drain.consumed) * 1000) / (Date.now() - drain.at));
+      periodMs = Math.ceil((SITES * points * 1000) / (0.9 * Math.max(s.consumedSamplesPerS, s.drainedSamplesPerS)));
+      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: false, periodMs })}\n`);
+      log(`drained at ${s.drainedSamplesPerS} samples/s for ${Date.now() - drain.at} ms (${drain.waiting} messages left); edges now every ${periodMs} ms`);
+      await sleep(5000); // a few rounds at the new pace before the window
     }
     await nc.close();
 
     /** one window at the edges' current period: counts, backlog, latencies and CPU over it */
-    async function measure(period: number): Promise<Window> {
-      const before = new Map(processes.map((p) => [p.pid, { proc: usage(p.pid), self: Number(p.child?.last.cpuS ?? NaN) }]));
+    async function measure(period: number, windowMs: number): Promise<Window> {
+      const watched = processes().flatMap((p) => {
+        try {
+          return [{ ...p, proc: usage(p.pid), self: Number(p.child?.last.cpuS ?? NaN) }];
+        } catch {
+          return []; // a postgres backend that ended meanwhile
+        }
+      });
       for (const w of workers) w.latencies = [];
       const begin = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
-      log(`window at every ${period} ms (offered ${Math.round((SITES * points * 1000) / period)} samples/s), ${RUN_MS} ms`);
-      for (let t = 0; t < RUN_MS; t += 5000) {
-        await sleep(Math.min(5000, RUN_MS - t));
-        log(`published ${sum(edges, 'published')}, consumed ${sum(workers, 'samples')}, messages waiting ${await backlogMessages(jsm, prefix)}`);
+      log(`window at every ${period} ms (offered ${Math.round((SITES * points * 1000) / period)} samples/s), ${windowMs} ms`);
+      for (let t = 0; t < windowMs; t += 5000) {
+        await sleep(Math.min(5000, windowMs - t));
+        const each = workers.map((w) => `${w.last.owned} owned, ${w.last.taken} taken, ${w.last.lost} lost, loop ${w.last.maxLoopDelayMs} ms`).join('; ');
+        log(`published ${sum(edges, 'published')}, consumed ${sum(workers, 'samples')}, messages waiting ${await backlogMessages(jsm, prefix)} (workers: ${each})`);
       }
       const end = { at: Date.now(), published: sum(edges, 'published'), consumed: sum(workers, 'samples'), backlog: await backlogMessages(jsm, prefix) };
       const seconds = (end.at - begin.at) / 1000;
-      const usages = processes.flatMap((p) => {
+      const usages = watched.flatMap((p) => {
         try {
-          const a = before.get(p.pid)!;
+          const a = p;
           const b = usage(p.pid);
           const cpuCores = +((b.cpuS - a.proc.cpuS) / seconds).toFixed(2);
           // the edge's own count of its CPU over the same window (±1 s of reports): a wrong reading of /proc shows here
@@ -244,7 +266,7 @@ async function main() {
       };
     }
 
-    const sustained = steps.find((s) => !s.backlogGrowing);
+    const sustained = steps.find((s) => !s.backlogGrowing && s.windowMs >= RUN_MS - 1000);
     const postgres = last.usages.filter((u) => u.role === 'postgres');
     const result = {
       bench: 'scale-out',
