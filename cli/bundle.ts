@@ -4,7 +4,8 @@
  * esbuild service and each module's source and map). The packages stay in node_modules, loaded as they are.
  * Each file's own `import.meta.url` is kept as the source file's URL, so that what the code finds beside
  * itself at run time (db/migrations, sim/scenarios, ui/web/dist, packages through createRequire) is found
- * where it is; the entry keeps the bundle's own, which is how main.ts knows it was run.
+ * where it is; the entry keeps the bundle's own, which is how main.ts knows it was run. The bundles name those
+ * files by absolute path: they run in the checkout that built them (`npm start` builds them each time).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
