@@ -1,11 +1,12 @@
 /**
- * Compiles the server (main.ts and everything of ours it imports) into one ES module, .build/ketwin.mjs, that
- * `npm start` runs with plain node, and its simulators' process (cli/simulators-main.ts) into .build/simulators.mjs: under the tsx loader the same code holds ~55 MiB more (the loader, its
- * esbuild service and each module's source and map). The packages stay in node_modules, loaded as they are.
- * Each file's own `import.meta.url` is kept as the source file's URL, so that what the code finds beside
- * itself at run time (db/migrations, sim/scenarios, ui/web/dist, packages through createRequire) is found
- * where it is; the entry keeps the bundle's own, which is how main.ts knows it was run. The bundles name those
- * files by absolute path: they run in the checkout that built them (`npm start` builds them each time).
+ * Compiles the server (main.ts and everything of ours it imports) into one ES module, .build/ketwin.mjs, and the
+ * simulators' process (cli/simulators-main.ts) into .build/simulators.mjs, which `npm start` runs with plain node:
+ * under the tsx loader the same code held ~55 MiB more, and the loader's esbuild service runs beside it. The
+ * packages stay in node_modules, loaded as they are. Each file's own `import.meta.url` is kept as the source
+ * file's URL, so that what the code finds beside itself at run time (db/migrations, sim/scenarios, ui/web/dist,
+ * packages through createRequire) is found where it is; the entry keeps the bundle's own, which is how main.ts
+ * knows it was run. The bundles name those files by absolute path: they run in the checkout that built them
+ * (`npm start` builds them each time).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
