@@ -37,6 +37,7 @@ export async function startSimulatorProcess(simulate: Exclude<KetwinOptions['sim
   const reply = await new Promise<FromSimulators>((resolve) => {
     child.once('message', (message: FromSimulators) => resolve(message));
     child.once('exit', (code, signal) => resolve({ type: 'failed', message: `their process ended (${signal ?? code}) before the devices listened` }));
+    child.once('error', (error) => resolve({ type: 'failed', message: `their process could not be started: ${error.message}` }));
   });
   if (reply.type === 'failed') {
     child.kill('SIGKILL');
