@@ -15,7 +15,14 @@ export interface SeriesIds {
 const keyOf = (site: string, point: string): string => `${site}\u0000${point}`;
 
 export function createSeriesIds(db: Db): SeriesIds {
-  const cache = new Map<string, number>();
+  // per site, per point: a batch's lookups make no key string per sample (a central worker resolves every sample it takes)
+  const cache = new Map<string, Map<string, number>>();
+  const cached = (site: string, point: string): number | undefined => cache.get(site)?.get(point);
+  const remember = (site: string, point: string, id: number): void => {
+    let points = cache.get(site);
+    if (!points) cache.set(site, (points = new Map()));
+    points.set(point, id);
+  };
 
   async function load(sites: string[], points: string[], create: boolean): Promise<void> {
     if (create) {
@@ -29,7 +36,7 @@ export function createSeriesIds(db: Db): SeriesIds {
       JOIN unnest(${sql.param(sites)}::text[], ${sql.param(points)}::text[]) AS u(site, point)
         ON s.site = u.site AND s.point = u.point`);
     const rows = (found as unknown as { rows: { id: number; site: string; point: string }[] }).rows;
-    for (const r of rows) cache.set(keyOf(r.site, r.point), Number(r.id));
+    for (const r of rows) remember(r.site, r.point, Number(r.id));
   }
 
   return {
@@ -38,8 +45,15 @@ export function createSeriesIds(db: Db): SeriesIds {
       let missingSites: string[] | undefined;
       let missingPoints: string[] | undefined;
       const seen = new Set<string>();
+      // a batch is mostly one site's: its map is looked up again only when the site changes
+      let site: string | undefined;
+      let ofSite: Map<string, number> | undefined;
       for (let i = 0; i < sites.length; i++) {
-        const id = cache.get(keyOf(sites[i]!, points[i]!));
+        if (sites[i] !== site) {
+          site = sites[i]!;
+          ofSite = cache.get(site);
+        }
+        const id = ofSite?.get(points[i]!);
         if (id !== undefined) ids[i] = id;
         else if (!seen.has(keyOf(sites[i]!, points[i]!))) {
           seen.add(keyOf(sites[i]!, points[i]!));
@@ -50,17 +64,17 @@ export function createSeriesIds(db: Db): SeriesIds {
       if (missingSites === undefined) return ids;
       await load(missingSites, missingPoints!, true);
       for (let i = 0; i < sites.length; i++) {
-        const id = cache.get(keyOf(sites[i]!, points[i]!));
+        const id = cached(sites[i]!, points[i]!);
         if (id === undefined) throw new Error(`series (${sites[i]}, ${points[i]}) was not created`);
         ids[i] = id;
       }
       return ids;
     },
     async find(site, point) {
-      const cached = cache.get(keyOf(site, point));
-      if (cached !== undefined) return cached;
+      const known = cached(site, point);
+      if (known !== undefined) return known;
       await load([site], [point], false);
-      return cache.get(keyOf(site, point));
+      return cached(site, point);
     },
   };
 }
