@@ -49,10 +49,8 @@ export interface CentralWorker {
   stop(): Promise<void>;
 }
 
-/** how far back the newest stored reading of a point is looked for, widening until one is found */
-const REBUILD_WINDOWS_MS = [60_000, 3600_000, 24 * 3600_000];
-/** the points whose newest stored reading is looked for at once */
-const REBUILD_QUERIES = 8;
+/** how far back the newest stored reading of a point is looked for */
+const REBUILD_WINDOW_MS = 24 * 3600_000;
 /** the durable consumer's name on every site's stream */
 const DURABLE = 'central';
 /** a worker gone is noticed by ack_wait: its in-flight batch comes to the next owner after this */
@@ -118,21 +116,14 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     }
     // nothing of the site's stream ever acknowledged: nothing of it was stored, and all of it comes from the stream
     if ((await bus.samplesTaken(site.id, DURABLE)) === 0) return 0;
+    // one query for the whole site (a point at a time, a 2,000-point site took so long that a worker taking over
+    // 50 sites let its lease rounds wait behind the rebuilds); the store gives them oldest first
+    const points = new Set(site.points.map((p) => p.id));
     const newest: Sample[] = [];
-    const points = [...site.points];
-    const searchNext = async (): Promise<void> => {
-      for (let point = points.shift(); point; point = points.shift()) {
-        for (const window of REBUILD_WINDOWS_MS) {
-          const last = (await store.series(site.id, point.id, now - window, now)).at(-1);
-          if (!last) continue;
-          if (last.value !== null)
-            newest.push({ site: site.id, point: point.id, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
-          break;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: REBUILD_QUERIES }, searchNext));
-    newest.sort((a, b) => a.ts - b.ts);
+    for (const last of await store.newestReadings(site.id, now - REBUILD_WINDOW_MS, now)) {
+      if (last.value === null || !points.has(last.point)) continue; // a point stored under an older model of the site stays out
+      newest.push({ site: site.id, point: last.point, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
+    }
     for (const sample of newest) engine.ingest(sample);
     return newest.length;
   }

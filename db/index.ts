@@ -1,6 +1,6 @@
 export { openStore, openStoreOnPglite, type OpenStoreOptions } from './open.ts';
 export { StoreError, type Store, type StoreErrorCode } from './store.ts';
-export type { TelemetryStore, SeriesPoint, Chart, ChartBucket, ChartOptions } from './telemetry-store.ts';
+export type { TelemetryStore, SeriesPoint, PointReading, Chart, ChartBucket, ChartOptions } from './telemetry-store.ts';
 export type { VerdictStore, SiteStateAsOf } from './verdict-store.ts';
 export type { AlertStore, AlertTransition } from './alert-store.ts';
 export type { OutboxStore, OutboxMessage } from './outbox-store.ts';

@@ -47,6 +47,46 @@ export function telemetryStoreContract(store: () => TelemetryStore): void {
     });
   });
 
+  describe('newest readings', () => {
+    it("gives the newest reading of each of a site's points in the span, oldest first, and no other site's", async () => {
+      await store().writeSamples([
+        { site: 'new', point: 'T1.level', ts: T0, value: 1, quality: 'good' },
+        { site: 'new', point: 'T1.level', ts: T0 + 5 * MIN, value: 2, quality: 'uncertain', reason: 'Uncertain_LastUsableValue' },
+        { site: 'new', point: 'T1.level', ts: T0 + 20 * MIN, value: 3, quality: 'good' }, // after the span
+        { site: 'new', point: 'V1.open', ts: T0 + MIN, value: true, quality: 'good' },
+        { site: 'new', point: 'V1.open', ts: T0 + 2 * MIN, value: false, quality: 'bad', reason: 'stale' },
+        { site: 'new', point: 'T1.state', ts: T0 + 3 * MIN, value: '液位计故障', quality: 'good' },
+        { site: 'new', point: 'T2.level', ts: T0 - MIN, value: 7, quality: 'good' }, // before the span: absent
+        { site: 'new-other', point: 'T1.level', ts: T0 + 6 * MIN, value: 9, quality: 'good' },
+        { site: 'new-other', point: 'X.only', ts: T0 + 6 * MIN, value: 9, quality: 'good' },
+      ]);
+      expect(await store().newestReadings('new', T0, T0 + 10 * MIN)).toEqual([
+        { point: 'V1.open', ts: T0 + 2 * MIN, value: false, quality: 'bad', reason: 'stale' },
+        { point: 'T1.state', ts: T0 + 3 * MIN, value: '液位计故障', quality: 'good' },
+        { point: 'T1.level', ts: T0 + 5 * MIN, value: 2, quality: 'uncertain', reason: 'Uncertain_LastUsableValue' },
+      ]);
+    });
+
+    it('holds both ends of the span, and nothing for a site or span without readings', async () => {
+      await store().writeSamples([sample('new-ends', 0, 'A'), sample('new-ends', 10, 'A'), sample('new-ends', 5, 'B')]);
+      expect((await store().newestReadings('new-ends', T0, T0 + 10_000)).map((r) => [r.point, r.value])).toEqual([
+        ['B', 5],
+        ['A', 10],
+      ]);
+      expect((await store().newestReadings('new-ends', T0, T0 + 4_000)).map((r) => [r.point, r.value])).toEqual([['A', 0]]);
+      expect((await store().newestReadings('new-ends', T0 + 10_000, T0 + 20_000)).map((r) => [r.point, r.value])).toEqual([['A', 10]]);
+      expect(await store().newestReadings('new-ends', T0 + 11_000, T0 + 20_000)).toEqual([]);
+      expect(await store().newestReadings('new-nowhere', ...ALL)).toEqual([]);
+    });
+
+    it('gives a point whose newest row has no value with value null, not an older reading', async () => {
+      // a row with no value column set: what a producer that skips the type checks would leave
+      const valueless = { site: 'new-null', point: 'P', ts: T0 + 2000, value: null as unknown as number, quality: 'bad' as const, reason: 'no value' };
+      await store().writeSamples([sample('new-null', 1, 'P'), valueless]);
+      expect(await store().newestReadings('new-null', ...ALL)).toEqual([{ point: 'P', ts: T0 + 2000, value: null, quality: 'bad', reason: 'no value' }]);
+    });
+  });
+
   describe('charts', () => {
     it('charts raw for hours, 1-minute buckets for days, 1-hour buckets for months', async () => {
       const rows: Sample[] = [];

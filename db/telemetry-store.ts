@@ -9,6 +9,11 @@ export interface SeriesPoint {
   reason?: string;
 }
 
+/** A point's stored reading, named: what a site's newest readings are made of. */
+export interface PointReading extends SeriesPoint {
+  point: string;
+}
+
 /** A chart's worth of one point: raw readings for short spans, time buckets for long ones. */
 export type Chart = { resolution: 'raw'; points: SeriesPoint[] } | { resolution: '1m' | '1h'; buckets: ChartBucket[] };
 
@@ -33,6 +38,11 @@ export interface TelemetryStore {
   writeSamples(samples: readonly Sample[]): Promise<void>;
   /** Raw readings of one point with from <= ts <= to (ms since epoch), oldest first. */
   series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]>;
+  /**
+   * The newest reading of every point of a site with from <= ts <= to, in one query, oldest first (ties by
+   * point). A point without a reading in the span is absent; one whose newest row has no value comes with value null.
+   */
+  newestReadings(site: string, from: number, to: number): Promise<PointReading[]>;
   /** One point over any span, downsampled by the span's length (raw / 1 min / 1 h), oldest first. */
   chart(site: string, point: string, from: number, to: number, options?: ChartOptions): Promise<Chart>;
 }

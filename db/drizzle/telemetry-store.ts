@@ -1,12 +1,12 @@
 /** TelemetryStore over drizzle: binary COPY in, raw readings and time buckets out. */
-import { and, asc, eq, gte, lte, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Sample } from '../../model/index.ts';
 import { encodeSamplesBinary } from '../copy-binary.ts';
 import type { Db } from '../db-handle.ts';
 import { rowToValue, samplesToColumns } from '../rows.ts';
 import * as schema from '../schema.ts';
 import type { SeriesIds } from '../series-ids.ts';
-import type { ChartBucket, SeriesPoint, TelemetryStore } from '../telemetry-store.ts';
+import type { ChartBucket, PointReading, SeriesPoint, TelemetryStore } from '../telemetry-store.ts';
 import { sqlRows } from './sql-rows.ts';
 
 const HOUR = 3_600_000;
@@ -20,6 +20,14 @@ export interface DrizzleTelemetryOptions {
   copySamples?: (data: Uint8Array) => Promise<void>;
 }
 
+type ReadingRow = { ts: Date; num: number | null; bool: boolean | null; text: string | null; quality: string; reason: string | null };
+
+function seriesPoint(r: ReadingRow): SeriesPoint {
+  const p: SeriesPoint = { ts: r.ts.getTime(), value: rowToValue(r.num, r.bool, r.text), quality: r.quality as SeriesPoint['quality'] };
+  if (r.reason !== null) p.reason = r.reason;
+  return p;
+}
+
 export function createDrizzleTelemetryStore(db: Db, seriesIds: SeriesIds, options: DrizzleTelemetryOptions): TelemetryStore {
   async function series(site: string, point: string, from: number, to: number): Promise<SeriesPoint[]> {
     const id = await seriesIds.find(site, point);
@@ -30,11 +38,28 @@ export function createDrizzleTelemetryStore(db: Db, seriesIds: SeriesIds, option
       .from(t)
       .where(and(eq(t.seriesId, id), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
       .orderBy(asc(t.ts));
-    return rows.map((r) => {
-      const p: SeriesPoint = { ts: r.ts.getTime(), value: rowToValue(r.num, r.bool, r.text), quality: r.quality as SeriesPoint['quality'] };
-      if (r.reason !== null) p.reason = r.reason;
-      return p;
-    });
+    return rows.map(seriesPoint);
+  }
+
+  async function newestReadings(site: string, from: number, to: number): Promise<PointReading[]> {
+    const s = schema.series;
+    const t = schema.samples;
+    // one probe of the key (series_id, ts) per point of the site, newest first: a DISTINCT ON over the
+    // site's rows would read every reading of the span (a day of a 2,000-point site at 1 Hz: 170 M rows)
+    const newest = db
+      .select({ ts: t.ts, num: t.valueNum, bool: t.valueBool, text: t.valueText, quality: t.quality, reason: t.reason })
+      .from(t)
+      .where(and(eq(t.seriesId, s.id), gte(t.ts, new Date(from)), lte(t.ts, new Date(to))))
+      .orderBy(desc(t.ts))
+      .limit(1)
+      .as('newest');
+    const rows = await db
+      .select({ point: s.point, ts: newest.ts, num: newest.num, bool: newest.bool, text: newest.text, quality: newest.quality, reason: newest.reason })
+      .from(s)
+      .innerJoinLateral(newest, sql`true`)
+      .where(eq(s.site, site))
+      .orderBy(asc(newest.ts), asc(s.point));
+    return rows.map((r) => ({ point: r.point, ...seriesPoint(r) }));
   }
 
   return {
@@ -65,6 +90,8 @@ export function createDrizzleTelemetryStore(db: Db, seriesIds: SeriesIds, option
     },
 
     series,
+
+    newestReadings,
 
     async chart(site, point, from, to, chartOptions = {}) {
       const span = to - from;
