@@ -119,13 +119,13 @@ export function startCentralWorker(options: CentralWorkerOptions): CentralWorker
     // one query for the whole site (a point at a time, a 2,000-point site took so long that a worker taking over
     // 50 sites let its lease rounds wait behind the rebuilds); the store gives them oldest first
     const points = new Set(site.points.map((p) => p.id));
-    const newest: Sample[] = [];
+    let readings = 0;
     for (const last of await store.newestReadings(site.id, now - REBUILD_WINDOW_MS, now)) {
       if (last.value === null || !points.has(last.point)) continue; // a point stored under an older model of the site stays out
-      newest.push({ site: site.id, point: last.point, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
+      engine.ingest({ site: site.id, point: last.point, value: last.value, quality: last.quality, ts: last.ts, ...(last.reason ? { reason: last.reason } : {}) });
+      readings++;
     }
-    for (const sample of newest) engine.ingest(sample);
-    return newest.length;
+    return readings;
   }
 
   const writes = combineWrites((samples) => store.writeSamples(samples), { concurrency: WRITES_AT_ONCE, maxRows: ROWS_PER_WRITE });
