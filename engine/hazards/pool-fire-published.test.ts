@@ -166,3 +166,19 @@ describe('Yellow Book CPR 14E Table 6.A.1: view factors of an upright cylinder (
 //   rectangular dike drawn as flat plates, with the report's own luminous-zone height (its Eq. 6); this model takes
 //   circular pools (cylinder view factors) only, so that example cannot be fed to it. Problems 1–3 were not found.
 // - The CCPS CHEF Guide pages reachable here (pp. 222, 225) are its explosions chapter; no pool fire example was found.
+// Searched again on 2026-12-07 (H19), still no second example with its inputs and printed answer readable:
+// - OpenSRANE_Documentation (GitHub): its physical-effect verification pages are fire_point_source (Casal Ex. 3.4,
+//   point source) and VCE_TNT only; the SAFE module page is empty. No solid-flame pool fire page.
+// - Petrolord tools/validation/hse/oracle_consequence.py: the Yellow Book §6.6.3 case above is its only published
+//   pool fire; its other fire cases are marked ORACLE-DERIVED (illustrative inputs).
+// - Assael & Kakosimos, Fires, Explosions, and Toxic Gas Dispersions (CRC 2010): known here only through
+//   github.com/YakNazim/fireSIM-Matlab-toolbox, which cites its pages (p. 81 burning rate, p. 95 solid flame and
+//   Bagster τ); its pool_fire_example.mlx runs no example of the book.
+// - NUREG-1805 ch. 5 example problems and FDT 05.1/05.2: only the opening pages of a PDHonline M312 copy and of the
+//   05.1 spreadsheet (its point-source inputs) were reachable; the ofire package (PyPI 0.1.16) has ch. 5 eq. 5-1 only.
+// - NISTIR 6546 §5: single-page copies of pp. 5, 7, 15, 17 and 30 (Problem 4) only; Problems 1–3 not found.
+// - MChS Order No. 404 (2009) / GOST R 12.3.047 pool fire (the same Thomas–Mudan chain with tabled Ef): public code
+//   implements it, but the one figure found (918 m², 40 m → 6.3 kW/m²) is that code's own test output, not a
+//   published example. Spanish guides (Univ. Murcia–DGPC 2002 "Zonas de planificación … de tipo térmico"; Portillo,
+//   Univ. de Los Andes 2017) and a scribd "Appendix A: Flame Radiation Review": their openings only.
+// No multi-energy or boilover worked example with inputs and answer was found either (Gexcon's calculator page only).
