@@ -21,6 +21,7 @@ interface WorkerConfig extends ScaleOutSize {
   servers: string[];
   prefix: string;
   databaseUrl: string;
+  samplesPartitionMs: number;
   standard: string;
   name: string;
 }
@@ -30,7 +31,7 @@ const logger = pino({ level: process.env.LOG_LEVEL ?? 'error' }, pino.destinatio
 const sites = await scaleOutSites(config);
 const standard = await loadStandard(config.standard);
 const engine = createEngine({ sites: [], standards: [standard], scheduler: asyncScheduler, logger });
-const store = await openStore({ url: config.databaseUrl, logger });
+const store = await openStore({ url: config.databaseUrl, samplesPartitionMs: config.samplesPartitionMs, logger });
 const writer = createStoreWriter(store, { spillDir: join(tmpdir(), `ketwin-scale-out-${config.name}-${process.pid}`), logger });
 process.stdout.write('ready\n');
 await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));

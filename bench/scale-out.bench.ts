@@ -20,7 +20,8 @@
  *
  * Sizes (environment): BENCH_SITES (100), BENCH_POINTS (2000), BENCH_EDGES (4), BENCH_WORKERS (2),
  * BENCH_PERIOD_MS (1000: each point once a second), BENCH_RUN_MS (60000), BENCH_WARMUP_MS (15000),
- * BENCH_PROBE_MS (20000), BENCH_STEPS (4), BENCH_DRAIN_MS (120000), BENCH_COPIES (demo copies per site, 10). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
+ * BENCH_PROBE_MS (20000), BENCH_STEPS (4), BENCH_DRAIN_MS (120000), BENCH_COPIES (demo copies per site, 10),
+ * BENCH_PARTITION_MINUTES (the samples table's time partitions, 1). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a database of its own, dropped after).
  *   BENCH_SITES=10 BENCH_RUN_MS=20000 npm run bench -- scale-out
  */
@@ -50,6 +51,8 @@ const COPIES = env('BENCH_COPIES', 10);
 const STEPS = Math.max(1, env('BENCH_STEPS', 4));
 const DRAIN_MS = env('BENCH_DRAIN_MS', 120_000);
 const PROBE_MS = Math.min(RUN_MS, env('BENCH_PROBE_MS', 20_000));
+/** the store's time partitions, as KETWIN_SAMPLES_PARTITION_MINUTES sets them for `ketwin central` */
+const PARTITION_MINUTES = env('BENCH_PARTITION_MINUTES', 1);
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const STANDARD = resolve('standards/oil-depot-above-ground/1.1.0.yaml');
 /** sample counts come from each process's once-a-second report: the rates are over the window, ±1 s of reports */
@@ -158,7 +161,17 @@ async function main() {
   const edges: Child[] = [];
   try {
     for (let w = 0; w < WORKERS; w++)
-      workers.push(start(`worker-${w}`, 'bench/scale-out-worker.ts', 'SCALE_OUT_WORKER', { ...size, servers, prefix, databaseUrl, standard: STANDARD, name: `w${w}` }));
+      workers.push(
+        start(`worker-${w}`, 'bench/scale-out-worker.ts', 'SCALE_OUT_WORKER', {
+          ...size,
+          servers,
+          prefix,
+          databaseUrl,
+          samplesPartitionMs: PARTITION_MINUTES * 60_000,
+          standard: STANDARD,
+          name: `w${w}`,
+        }),
+      );
     await Promise.all(workers.map((w) => w.ready));
     for (const w of workers) w.child.stdin!.write('go\n');
     const t0 = Date.now();
@@ -275,6 +288,7 @@ async function main() {
       pointsPerSite: points,
       edgeProcesses: EDGES,
       workerProcesses: WORKERS,
+      samplesPartitionMinutes: PARTITION_MINUTES,
       runMs: Math.round(last.seconds * 1000),
       highestOfferedSamplesPerS: offered,
       // the edges' rate in the first window whose backlog did not grow

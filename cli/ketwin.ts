@@ -79,7 +79,7 @@ export async function startKetwin(options: KetwinOptions): Promise<Ketwin> {
       sites = sites.filter((s) => central.sites!.includes(s.id));
     }
     // the store opens while the simulated depots start: a new embedded database is made in a child process, on another core
-    const opening = openStore({ url: options.databaseUrl, dataDir: options.dataDir, logger: logger.child({ part: 'db' }) });
+    const opening = openStore({ url: options.databaseUrl, dataDir: options.dataDir, samplesPartitionMs: options.samplesPartitionMs, logger: logger.child({ part: 'db' }) });
     let sims: DepotSim[] = [];
     try {
       // `ketwin start` runs the simulated devices in a process of their own (simulator-process.ts) and passes their sites

@@ -46,6 +46,8 @@ const environmentSchema = z.object({
   KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
   /** `ketwin edge`: samples its disk buffer keeps while NATS is away (about 60 bytes each); past it the oldest are dropped and reported */
   KETWIN_EDGE_BUFFER_SAMPLES: z.coerce.number().int().min(10_000).default(100_000_000),
+  /** width of a time partition of the stored readings (a TimescaleDB chunk, when the table is made there), minutes; README "Sizing" */
+  KETWIN_SAMPLES_PARTITION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(1_440),
 });
 
 export interface KetwinOptions {
@@ -55,6 +57,8 @@ export interface KetwinOptions {
   sitesDir: string;
   standardsDir: string;
   databaseUrl?: string;
+  /** width of a time partition of the stored readings, ms (db/samples-partitions.ts) */
+  samplesPartitionMs?: number;
   /** start simulated depots; `ports: 'ephemeral'` puts them on free ports instead of the site file's */
   simulate: false | { ports: 'configured' | 'ephemeral'; scenario?: string; district?: boolean };
   /** the sites of simulated devices started elsewhere (`ketwin start`'s simulators' process), run instead of sitesDir's once they listen */
@@ -97,6 +101,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     sitesDir: resolve(e.KETWIN_SITES),
     standardsDir: resolve(e.KETWIN_STANDARDS),
     databaseUrl: e.DATABASE_URL,
+    samplesPartitionMs: e.KETWIN_SAMPLES_PARTITION_MINUTES * 60_000,
     simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral', district: e.KETWIN_DISTRICT === 'on' },
     logger: pino({ level: e.LOG_LEVEL }),
     usersFile: e.KETWIN_USERS ? resolve(e.KETWIN_USERS) : undefined,

@@ -11,6 +11,7 @@ import { createDrizzleEvidenceStore } from './drizzle/evidence-store.ts';
 import { createDrizzleOutboxStore } from './drizzle/outbox-store.ts';
 import { createDrizzleRetentionStore } from './drizzle/retention-store.ts';
 import { createDrizzleSignInLimitStore } from './drizzle/sign-in-limit-store.ts';
+import { createSamplesPartitions } from './samples-partitions.ts';
 import { createDrizzleTelemetryStore, type DrizzleTelemetryOptions } from './drizzle/telemetry-store.ts';
 import { createDrizzleVerdictStore } from './drizzle/verdict-store.ts';
 import { createSeriesIds } from './series-ids.ts';
@@ -24,6 +25,8 @@ export interface DrizzleStoreOptions {
   /** the TimescaleDB layer is in place (db/timescale.ts) */
   timescale?: boolean;
   copySamples?: DrizzleTelemetryOptions['copySamples'];
+  /** width of a time partition of `samples` where it is partitioned (db/samples-partitions.ts); default a day */
+  samplesPartitionMs?: number;
 }
 
 /** The port's methods, each refusing (StoreError CLOSED) once the store is closed. */
@@ -44,8 +47,9 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     if (closed) throw new StoreError('CLOSED', `the ${backend} store is closed`);
   };
   const timescale = options.timescale ?? false;
+  const partitions = createSamplesPartitions(db, options.samplesPartitionMs);
   const ports = {
-    ...createDrizzleTelemetryStore(db, createSeriesIds(db), { timescale, copySamples: options.copySamples }),
+    ...createDrizzleTelemetryStore(db, createSeriesIds(db), { timescale, copySamples: options.copySamples, partitions }),
     ...createDrizzleVerdictStore(db),
     ...createDrizzleAlertStore(db),
     ...createDrizzleOutboxStore(db),
@@ -53,7 +57,7 @@ export function createDrizzleStore(db: Db, backend: Store['backend'], closeClien
     ...createDrizzleEvidenceStore(db),
     ...createDrizzleDeadLetterStore(db),
     ...createDrizzleSignInLimitStore(db),
-    ...createDrizzleRetentionStore(db),
+    ...createDrizzleRetentionStore(db, partitions),
     ...createDrizzleCommitmentStore(db),
   };
   return {

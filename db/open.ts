@@ -29,22 +29,28 @@ export interface OpenStoreOptions {
   poolSize?: number;
   /** Retention and aggregate settings of the TimescaleDB layer, when the extension is present. */
   timescale?: TimescaleOptions;
+  /**
+   * Width of a time partition of `samples` (a TimescaleDB chunk where it is there, made with the table); default a
+   * day. Narrow it where one partition's index would outgrow the buffer cache (README "Sizing").
+   */
+  samplesPartitionMs?: number;
   logger?: Logger;
 }
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, options.timescale ?? {}, logger);
-  return openPglite(resolve(options.dataDir ?? './data'), options.timescale ?? {}, logger);
+  const partitionMs = options.samplesPartitionMs;
+  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, options.timescale ?? {}, partitionMs, logger);
+  return openPglite(resolve(options.dataDir ?? './data'), options.timescale ?? {}, partitionMs, logger);
 }
 
 const UNIQUE_VIOLATION = '23505';
 
-async function openPostgres(url: string, poolSize: number, timescaleOptions: TimescaleOptions, logger: Logger): Promise<Store> {
+async function openPostgres(url: string, poolSize: number, timescaleOptions: TimescaleOptions, samplesPartitionMs: number | undefined, logger: Logger): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new StoreError('INVALID_OPTIONS', `DATABASE_URL must be a postgres:// URL, got ${redact(url)}`);
   }
-  const timescale = await migratePostgres(url, timescaleOptions);
+  const timescale = await migratePostgres(url, { samplesChunkMs: samplesPartitionMs, ...timescaleOptions });
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
   // An idle connection cut by the server (restart, pg_terminate_backend) must not crash the
   // process; the pool drops it and the next query connects again.
@@ -52,6 +58,7 @@ async function openPostgres(url: string, poolSize: number, timescaleOptions: Tim
   logger.info({ url: redact(url), timescale }, 'store open on PostgreSQL');
   return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end(), {
     timescale,
+    samplesPartitionMs,
     async copySamples(data) {
       const client = await pool.connect();
       let failure: Error | undefined;
@@ -81,7 +88,7 @@ async function openPostgres(url: string, poolSize: number, timescaleOptions: Tim
  */
 const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
 
-async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, logger: Logger): Promise<Store> {
+async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, samplesPartitionMs: number | undefined, logger: Logger): Promise<Store> {
   const dir = join(dataDir, 'pglite');
   let client: PGlite;
   try {
@@ -92,19 +99,22 @@ async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, l
     if (cause instanceof StoreError) throw cause;
     throw new StoreError('CONNECT_FAILED', `cannot open PGlite in ${dir}: ${(cause as Error).message}`, { cause });
   }
-  return openStoreOnPglite(client, { label: dir, timescale: timescaleOptions, logger });
+  return openStoreOnPglite(client, { label: dir, timescale: timescaleOptions, samplesPartitionMs, logger });
 }
 
 /**
  * A store over a PGlite instance created by the caller (e.g. a build with more extensions,
  * such as the TimescaleDB one the tests use); the store closes it.
  */
-export async function openStoreOnPglite(client: PGlite, options: { label?: string; timescale?: TimescaleOptions; logger?: Logger } = {}): Promise<Store> {
+export async function openStoreOnPglite(
+  client: PGlite,
+  options: { label?: string; timescale?: TimescaleOptions; samplesPartitionMs?: number; logger?: Logger } = {},
+): Promise<Store> {
   const logger = options.logger ?? pino({ level: 'silent' });
   const label = options.label ?? 'memory';
   let timescale: boolean;
   try {
-    timescale = await migratePgliteInstance(client, label, options.timescale);
+    timescale = await migratePgliteInstance(client, label, { samplesChunkMs: options.samplesPartitionMs, ...options.timescale });
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
@@ -112,6 +122,7 @@ export async function openStoreOnPglite(client: PGlite, options: { label?: strin
   logger.info({ dataDir: label, timescale }, 'store open on embedded PGlite');
   return createDrizzleStore(drizzlePglite(client, { schema }), 'pglite', () => client.close(), {
     timescale,
+    samplesPartitionMs: options.samplesPartitionMs,
     async copySamples(data) {
       await client.query(`COPY samples ${SAMPLE_COPY_COLUMNS} FROM '/dev/blob' WITH (FORMAT binary)`, [], { blob: new Blob([data as Uint8Array<ArrayBuffer>]) });
     },

@@ -14,7 +14,7 @@ import type { Store } from './store.ts';
 export interface StoreTarget {
   readonly name: string;
   /** Opens a store on the target's database; may be called again after close. */
-  open(): Promise<Store>;
+  open(options?: TargetOpenOptions): Promise<Store>;
   /** Rows in drizzle's migration journal; call only while no store of the target is open. */
   migrationsApplied(): Promise<number>;
   /** Runs SQL as the database owner / superuser, beside the store (PostgreSQL targets only). */
@@ -22,6 +22,10 @@ export interface StoreTarget {
   /** Makes the database unreachable (connections cut and refused) until `end`. */
   outage?: { begin(): Promise<void>; end(): Promise<void> };
   dispose(): Promise<void>;
+}
+
+export interface TargetOpenOptions {
+  samplesPartitionMs?: number;
 }
 
 const JOURNAL = 'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations';
@@ -46,7 +50,7 @@ export async function createTimescaleTarget(): Promise<StoreTarget> {
   });
   return {
     name: 'timescaledb',
-    open: () => openStoreOnPglite(borrowed, { label: 'timescaledb (memory)' }),
+    open: (o) => openStoreOnPglite(borrowed, { label: 'timescaledb (memory)', ...o }),
     async migrationsApplied() {
       return (await shared.query<{ n: number }>(JOURNAL)).rows[0]?.n ?? 0;
     },
@@ -61,7 +65,7 @@ export async function createPgliteTarget(): Promise<StoreTarget> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ketwin-pglite-'));
   return {
     name: 'pglite',
-    open: () => openStore({ dataDir }),
+    open: (o) => openStore({ dataDir, ...o }),
     async migrationsApplied() {
       const db = await PGlite.create(join(dataDir, 'pglite'));
       try {
@@ -97,7 +101,7 @@ export async function createPostgresTarget(adminUrl: string): Promise<StoreTarge
   };
   return {
     name: 'postgres',
-    open: () => openStore({ url: dbUrl }),
+    open: (o) => openStore({ url: dbUrl, ...o }),
     async admin(text) {
       const c = new pg.Client({ connectionString: dbUrl });
       await c.connect();

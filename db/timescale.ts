@@ -20,6 +20,8 @@ export interface TimescaleOptions {
   retention?: RetentionPolicy;
   /** Days kept of the 1-minute and 1-hour aggregates; default 90 and 3650. */
   aggregateDays?: { '1m': number; '1h': number };
+  /** width of a chunk of `samples`, ms, when the hypertable is made; default a day */
+  samplesChunkMs?: number;
 }
 
 const HYPERTABLES = [
@@ -47,7 +49,8 @@ export async function detectTimescale(query: Query): Promise<boolean> {
 export async function applyTimescale(query: Query, options: TimescaleOptions = {}): Promise<void> {
   const aggregateDays = options.aggregateDays ?? { '1m': 90, '1h': 3650 };
   for (const h of HYPERTABLES) {
-    await query(`SELECT create_hypertable('${h.table}', by_range('${h.time}', INTERVAL '${h.chunk}'), if_not_exists => TRUE, migrate_data => TRUE)`);
+    const chunk = h.table === 'samples' && options.samplesChunkMs !== undefined ? `${Math.round(options.samplesChunkMs)} milliseconds` : h.chunk;
+    await query(`SELECT create_hypertable('${h.table}', by_range('${h.time}', INTERVAL '${chunk}'), if_not_exists => TRUE, migrate_data => TRUE)`);
     await query(`ALTER TABLE ${h.table} SET (timescaledb.compress, timescaledb.compress_segmentby = '${h.segmentBy}', timescaledb.compress_orderby = '${h.time}')`);
     await query(`SELECT add_compression_policy('${h.table}', INTERVAL '7 days', if_not_exists => TRUE)`);
   }

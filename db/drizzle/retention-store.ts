@@ -1,12 +1,15 @@
 /** RetentionStore over drizzle: holds, and the purge statements of db/retention.ts. */
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../db-handle.ts';
-import { retentionStatements, type RetentionTable } from '../retention.ts';
+import { DEFAULT_RETENTION, retentionStatements, type RetentionTable } from '../retention.ts';
+import type { SamplesPartitions } from '../samples-partitions.ts';
 import type { Hold, RetentionStore } from '../retention-store.ts';
 import * as schema from '../schema.ts';
 import { rowsAffected } from './sql-rows.ts';
 
-export function createDrizzleRetentionStore(db: Db): RetentionStore {
+const DAY = 86_400_000;
+
+export function createDrizzleRetentionStore(db: Db, partitions: SamplesPartitions): RetentionStore {
   return {
     async addHold(hold) {
       const [row] = await db
@@ -48,6 +51,8 @@ export function createDrizzleRetentionStore(db: Db): RetentionStore {
       for (const s of retentionStatements(policy)) {
         counts[s.table] = rowsAffected(await db.execute(sql.raw(s.sql.replaceAll('$1', at))));
       }
+      // the time partitions the purge emptied (what a hold or a longer-kept series still has stays)
+      await partitions.dropEmptyBefore(now - { ...DEFAULT_RETENTION, ...policy }.samples * DAY);
       return counts;
     },
   };

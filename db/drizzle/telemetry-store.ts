@@ -3,8 +3,9 @@ import { and, asc, desc, eq, gte, lte, sql } from 'drizzle-orm';
 import type { Sample } from '../../model/index.ts';
 import { encodeSamplesBinary } from '../copy-binary.ts';
 import type { Db } from '../db-handle.ts';
-import { rowToValue, samplesToColumns } from '../rows.ts';
+import { rowToValue, samplesToColumns, type SampleColumns } from '../rows.ts';
 import * as schema from '../schema.ts';
+import { sqlState, type SamplesPartitions } from '../samples-partitions.ts';
 import type { SeriesIds } from '../series-ids.ts';
 import type { ChartBucket, PointReading, SeriesPoint, TelemetryStore } from '../telemetry-store.ts';
 import { sqlRows } from './sql-rows.ts';
@@ -12,12 +13,16 @@ import { sqlRows } from './sql-rows.ts';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const UNIQUE_VIOLATION = '23505';
+/** a reading whose time no partition of `samples` holds */
+const NO_PARTITION_FOR_ROW = '23514';
 
 export interface DrizzleTelemetryOptions {
   /** the TimescaleDB layer is in place: long spans read its continuous aggregates */
   timescale: boolean;
   /** Binary COPY of `samples` rows (db/copy-binary.ts); rejects with code 23505 on a duplicate key. */
   copySamples?: (data: Uint8Array) => Promise<void>;
+  /** the time partitions of `samples` (plain PostgreSQL and PGlite) */
+  partitions: SamplesPartitions;
 }
 
 type ReadingRow = { ts: Date; num: number | null; bool: boolean | null; text: string | null; quality: string; reason: string | null };
@@ -62,23 +67,19 @@ export function createDrizzleTelemetryStore(db: Db, seriesIds: SeriesIds, option
     return rows.map((r) => ({ point: r.point, ...seriesPoint(r) }));
   }
 
-  return {
-    async writeSamples(samples: readonly Sample[]) {
-      if (samples.length === 0) return;
-      const c = samplesToColumns(samples);
-      const ids = await seriesIds.resolve(c.site, c.point);
-      if (options.copySamples !== undefined) {
-        // COPY straight into the table; a batch that repeats a stored reading (a retry after a
-        // lost reply, a replayed spill file) fails whole and goes through the idempotent path.
-        try {
-          await options.copySamples(encodeSamplesBinary(ids, c));
-          return;
-        } catch (err) {
-          if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
-        }
+  async function write(ids: Int32Array, c: SampleColumns): Promise<void> {
+    if (options.copySamples !== undefined) {
+      // COPY straight into the table; a batch that repeats a stored reading (a retry after a
+      // lost reply, a replayed spill file) fails whole and goes through the idempotent path.
+      try {
+        await options.copySamples(encodeSamplesBinary(ids, c));
+        return;
+      } catch (err) {
+        if ((err as { code?: string }).code !== UNIQUE_VIOLATION) throw err;
       }
-      // One statement per batch whatever its size: array parameters, no 65535 limit.
-      await db.execute(sql`
+    }
+    // One statement per batch whatever its size: array parameters, no 65535 limit.
+    await db.execute(sql`
         INSERT INTO samples (series_id, ts, value_num, value_bool, value_text, quality, reason)
         SELECT u.id, to_timestamp(u.ms / 1000.0), u.num, u.bool, u.text, u.quality, u.reason
         FROM unnest(
@@ -87,6 +88,23 @@ export function createDrizzleTelemetryStore(db: Db, seriesIds: SeriesIds, option
           ${sql.param(c.quality)}::text[], ${sql.param(c.reason)}::text[]
         ) AS u(id, ms, num, bool, text, quality, reason)
         ON CONFLICT DO NOTHING`);
+  }
+
+  return {
+    async writeSamples(samples: readonly Sample[]) {
+      if (samples.length === 0) return;
+      const c = samplesToColumns(samples);
+      const ids = await seriesIds.resolve(c.site, c.point);
+      await options.partitions.ensure(c.ts);
+      try {
+        await write(ids, c);
+      } catch (err) {
+        // a partition this process knew was dropped by another (retention): learn them again, once
+        if (sqlState(err) !== NO_PARTITION_FOR_ROW) throw err;
+        options.partitions.forget();
+        await options.partitions.ensure(c.ts);
+        await write(ids, c);
+      }
     },
 
     series,
