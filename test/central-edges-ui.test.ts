@@ -89,7 +89,15 @@ describe('one central, two edges: both depots watched in one UI', () => {
       60_000,
     );
     for (const id of ['zhoushan-demo', 'zhoushan-b']) {
-      await eventually(`the edge of ${id} heard`, async () => ((await edgeOf(id)).link === 'up' ? true : undefined), 30_000);
+      // the edge's link comes up before its devices may have answered (an OPC-UA secure channel's first handshake)
+      await eventually(
+        `the edge of ${id} heard, its devices online`,
+        async () => {
+          const e = await edgeOf(id);
+          return e.link === 'up' && e.sources.every((s) => s.online) ? true : undefined;
+        },
+        30_000,
+      );
       const edge = await edgeOf(id);
       expect(edge).toMatchObject({ site: id, silent: false, silentAfterMs: 3 * BEAT_MS, link: 'up', backlog: { dropped: 0 } });
       expect(edge.heardAt).toBeGreaterThan(Date.now() - 10_000);
