@@ -10,7 +10,7 @@ import { createDrizzleStore } from './drizzle-store.ts';
 import { MIGRATIONS_FOLDER } from './migrate.ts';
 import { openStoreOnPglite } from './open.ts';
 import * as schema from './schema.ts';
-import { createPostgresTarget, createTimescaleTarget, type StoreTarget } from './store-targets.ts';
+import { createPgliteMemoryTarget, createPostgresTarget, createTimescaleTarget, type StoreTarget } from './store-targets.ts';
 
 const POSTGRES_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const MIN = 60_000;
@@ -29,25 +29,6 @@ async function partitionsOf(t: StoreTarget): Promise<{ from: number; to: number 
     FROM (SELECT pg_get_expr(c.relpartbound, c.oid) AS b FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'samples'::regclass) p
     ORDER BY 1`);
   return rows.map((r) => ({ from: Number(r.from), to: Number(r.to) }));
-}
-
-/** PGlite in memory, one instance across the stores opened on it (as a server would be), with an admin beside them */
-async function createPgliteMemoryTarget(): Promise<StoreTarget> {
-  const instance = await PGlite.create();
-  const borrowed = new Proxy(instance, {
-    get: (obj, prop) => {
-      if (prop === 'close') return async () => undefined;
-      const value: unknown = Reflect.get(obj, prop, obj);
-      return typeof value === 'function' ? value.bind(obj) : value;
-    },
-  });
-  return {
-    name: 'pglite (memory)',
-    open: (o) => openStoreOnPglite(borrowed, o),
-    migrationsApplied: async () => 0,
-    admin: async (text) => (await instance.query<Record<string, unknown>>(text)).rows,
-    dispose: () => instance.close(),
-  };
 }
 
 let disposers: (() => Promise<void>)[] = [];

