@@ -9,6 +9,7 @@
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from './db-handle.ts';
+import { sqlState } from './dead-letters.ts';
 import { sqlRows } from './drizzle/sql-rows.ts';
 
 export const DEFAULT_SAMPLES_PARTITION_MS = 24 * 3_600_000;
@@ -35,12 +36,6 @@ interface Partition extends Range {
 const DUPLICATE_TABLE = '42P07';
 const OVERLAPS_PARTITION = '42P17';
 const RACES = new Set([DUPLICATE_TABLE, OVERLAPS_PARTITION, '23505']);
-
-/** the SQLSTATE of a driver's error, also when drizzle wrapped it */
-export function sqlState(err: unknown): string {
-  const e = err as { code?: string; cause?: { code?: string } };
-  return e.code ?? e.cause?.code ?? '';
-}
 
 export function createSamplesPartitions(db: Db, intervalMs: number = DEFAULT_SAMPLES_PARTITION_MS): SamplesPartitions {
   if (!Number.isInteger(intervalMs) || intervalMs < 60_000) throw new RangeError(`samples partition interval must be a whole number of ms ≥ 1 minute, got ${intervalMs}`);
@@ -99,7 +94,7 @@ export function createSamplesPartitions(db: Db, intervalMs: number = DEFAULT_SAM
     try {
       await db.execute(sql.raw(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF samples FOR VALUES FROM ('${from}') TO ('${to}')`));
     } catch (err) {
-      if (!RACES.has(sqlState(err))) throw err;
+      if (!RACES.has(sqlState(err) ?? '')) throw err;
     }
   }
 
