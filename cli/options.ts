@@ -46,8 +46,8 @@ const environmentSchema = z.object({
   KETWIN_EDGE_HEALTH_MS: z.coerce.number().int().min(100).default(10_000),
   /** `ketwin edge`: samples its disk buffer keeps while NATS is away (about 60 bytes each); past it the oldest are dropped and reported */
   KETWIN_EDGE_BUFFER_SAMPLES: z.coerce.number().int().min(10_000).default(100_000_000),
-  /** width of a time partition of the stored readings (a TimescaleDB chunk, when the table is made there), minutes; README "Sizing" */
-  KETWIN_SAMPLES_PARTITION_MINUTES: z.coerce.number().int().min(1).max(10_080).default(1_440),
+  /** width of a time partition of the stored readings (a TimescaleDB chunk, when the table is made there), minutes; default the store's (a day); README "Sizing" */
+  KETWIN_SAMPLES_PARTITION_MINUTES: z.coerce.number().int().min(1).max(10_080).optional(),
 });
 
 export interface KetwinOptions {
@@ -101,7 +101,7 @@ export function optionsFromEnvironment(env: NodeJS.ProcessEnv): KetwinOptions {
     sitesDir: resolve(e.KETWIN_SITES),
     standardsDir: resolve(e.KETWIN_STANDARDS),
     databaseUrl: e.DATABASE_URL,
-    samplesPartitionMs: e.KETWIN_SAMPLES_PARTITION_MINUTES * 60_000,
+    samplesPartitionMs: e.KETWIN_SAMPLES_PARTITION_MINUTES === undefined ? undefined : e.KETWIN_SAMPLES_PARTITION_MINUTES * 60_000,
     simulate: e.KETWIN_SIM === 'off' ? false : { ports: e.KETWIN_SIM === 'on' ? 'configured' : 'ephemeral', district: e.KETWIN_DISTRICT === 'on' },
     logger: pino({ level: e.LOG_LEVEL }),
     usersFile: e.KETWIN_USERS ? resolve(e.KETWIN_USERS) : undefined,

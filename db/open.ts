@@ -39,26 +39,31 @@ export interface OpenStoreOptions {
 
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
   const logger = options.logger ?? pino({ level: 'silent' });
-  const partitionMs = options.samplesPartitionMs;
-  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options.poolSize ?? 4, options.timescale ?? {}, partitionMs, logger);
-  return openPglite(resolve(options.dataDir ?? './data'), options.timescale ?? {}, partitionMs, logger);
+  if (options.url !== undefined && options.url !== '') return openPostgres(options.url, options, logger);
+  return openPglite(resolve(options.dataDir ?? './data'), options, logger);
 }
 
 const UNIQUE_VIOLATION = '23505';
 
-async function openPostgres(url: string, poolSize: number, timescaleOptions: TimescaleOptions, samplesPartitionMs: number | undefined, logger: Logger): Promise<Store> {
+/** The TimescaleDB layer's settings, its samples chunks as wide as the partitions asked for. */
+const timescaleSettings = (options: { timescale?: TimescaleOptions; samplesPartitionMs?: number }): TimescaleOptions => ({
+  samplesChunkMs: options.samplesPartitionMs,
+  ...options.timescale,
+});
+
+async function openPostgres(url: string, options: OpenStoreOptions, logger: Logger): Promise<Store> {
   if (!/^postgres(ql)?:\/\//.test(url)) {
     throw new StoreError('INVALID_OPTIONS', `DATABASE_URL must be a postgres:// URL, got ${redact(url)}`);
   }
-  const timescale = await migratePostgres(url, { samplesChunkMs: samplesPartitionMs, ...timescaleOptions });
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const timescale = await migratePostgres(url, timescaleSettings(options));
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 4 });
   // An idle connection cut by the server (restart, pg_terminate_backend) must not crash the
   // process; the pool drops it and the next query connects again.
   pool.on('error', (err) => logger.warn({ err: err.message }, 'PostgreSQL connection lost'));
   logger.info({ url: redact(url), timescale }, 'store open on PostgreSQL');
   return createDrizzleStore(drizzlePg(pool, { schema }), 'postgres', () => pool.end(), {
     timescale,
-    samplesPartitionMs,
+    samplesPartitionMs: options.samplesPartitionMs,
     async copySamples(data) {
       const client = await pool.connect();
       let failure: Error | undefined;
@@ -88,7 +93,7 @@ async function openPostgres(url: string, poolSize: number, timescaleOptions: Tim
  */
 const PGLITE_SETTINGS = ['shared_buffers = 16MB'];
 
-async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, samplesPartitionMs: number | undefined, logger: Logger): Promise<Store> {
+async function openPglite(dataDir: string, options: OpenStoreOptions, logger: Logger): Promise<Store> {
   const dir = join(dataDir, 'pglite');
   let client: PGlite;
   try {
@@ -99,7 +104,7 @@ async function openPglite(dataDir: string, timescaleOptions: TimescaleOptions, s
     if (cause instanceof StoreError) throw cause;
     throw new StoreError('CONNECT_FAILED', `cannot open PGlite in ${dir}: ${(cause as Error).message}`, { cause });
   }
-  return openStoreOnPglite(client, { label: dir, timescale: timescaleOptions, samplesPartitionMs, logger });
+  return openStoreOnPglite(client, { label: dir, timescale: options.timescale, samplesPartitionMs: options.samplesPartitionMs, logger });
 }
 
 /**
@@ -114,7 +119,7 @@ export async function openStoreOnPglite(
   const label = options.label ?? 'memory';
   let timescale: boolean;
   try {
-    timescale = await migratePgliteInstance(client, label, { samplesChunkMs: options.samplesPartitionMs, ...options.timescale });
+    timescale = await migratePgliteInstance(client, label, timescaleSettings(options));
   } catch (err) {
     await client.close().catch(() => undefined);
     throw err;
