@@ -17,7 +17,7 @@ for (const file of files) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(here, file)], {
     stdio: ['ignore', 'pipe', 'inherit'],
     encoding: 'utf8',
-    timeout: 900_000, // scale-out steps its offered rate down: up to three windows of a minute, each after a drain
+    timeout: 1_500_000, // scale-out steps its offered rate down (up to three windows of a minute, each after a drain), then kills a worker and drains
   });
   const line = run.stdout.trim().split('\n').filter(Boolean).at(-1);
   if (run.status !== 0 || !line) {

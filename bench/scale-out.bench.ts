@@ -18,10 +18,17 @@
  * CPU (cores, from /proc/<pid>/stat; each edge's own count of its CPU as a check) and RSS of every process
  * (edges, workers, and nats-server / PostgreSQL when found).
  *
+ * Then the takeover (with two workers or more, BENCH_TAKEOVER_MS > 0): the edges go on at the last window's pace,
+ * the worker owning the most sites is killed with SIGKILL, and the line says when the others took its first site,
+ * when they owned every site, and when they had caught up (the backlog back within one round of where it was at
+ * the kill), up to BENCH_TAKEOVER_MS. Last, the edges stop, the backlog drains, and the samples the edges had
+ * published (acknowledged by JetStream) are counted against the rows in PostgreSQL: equal when nothing was lost
+ * or doubled.
+ *
  * Sizes (environment): BENCH_SITES (100), BENCH_POINTS (2000), BENCH_EDGES (4), BENCH_WORKERS (2),
  * BENCH_PERIOD_MS (1000: each point once a second), BENCH_RUN_MS (60000), BENCH_WARMUP_MS (15000),
  * BENCH_PROBE_MS (20000), BENCH_STEPS (4), BENCH_DRAIN_MS (120000), BENCH_COPIES (demo copies per site, 10),
- * BENCH_PARTITION_MINUTES (the samples table's time partitions, 1). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
+ * BENCH_PARTITION_MINUTES (the samples table's time partitions, 1), BENCH_TAKEOVER_MS (180000; 0: no takeover). NATS at NATS_URL, PostgreSQL admin at DATABASE_URL
  * (default postgres://postgres@127.0.0.1:5432/test; a database of its own, dropped after).
  *   BENCH_SITES=10 BENCH_RUN_MS=20000 npm run bench -- scale-out
  */
@@ -53,6 +60,7 @@ const DRAIN_MS = env('BENCH_DRAIN_MS', 120_000);
 const PROBE_MS = Math.min(RUN_MS, env('BENCH_PROBE_MS', 20_000));
 /** the store's time partitions, as KETWIN_SAMPLES_PARTITION_MINUTES sets them for `ketwin central` */
 const PARTITION_MINUTES = env('BENCH_PARTITION_MINUTES', 1);
+const TAKEOVER_MS = env('BENCH_TAKEOVER_MS', 180_000);
 const ADMIN_URL = process.env.DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/test';
 const STANDARD = resolve('standards/oil-depot-above-ground/1.1.0.yaml');
 /** sample counts come from each process's once-a-second report: the rates are over the window, ±1 s of reports */
@@ -239,7 +247,87 @@ async function main() {
       log(`drained at ${s.drainedSamplesPerS} samples/s for ${Date.now() - drain.at} ms (${drain.waiting} messages left); edges now every ${periodMs} ms`);
       await sleep(5000); // a few rounds at the new pace before the window
     }
+    const takeover = WORKERS >= 2 && TAKEOVER_MS > 0 ? await takeOver() : null;
+    const count = await publishedAgainstStored();
     await nc.close();
+
+    /** the worker owning the most sites killed with SIGKILL while the edges go on: how long until the others own and keep up with its sites */
+    async function takeOver() {
+      const victim = workers.reduce((a, b) => (Number(b.last.owned) > Number(a.last.owned) ? b : a));
+      const survivors = workers.filter((w) => w !== victim);
+      const sitesOfKilled = Number(victim.last.owned);
+      const backlogAtKill = await backlogMessages(jsm, prefix);
+      const takenBefore = sum(survivors, 'taken');
+      const consumedBefore = sum(survivors, 'samples');
+      const killedAt = Date.now();
+      victim.child.kill('SIGKILL');
+      log(`takeover: ${victim.role} (${sitesOfKilled} sites) killed; backlog ${backlogAtKill} messages`);
+      let firstSiteTakenAfterMs: number | null = null;
+      let allOwnedAfterMs: number | null = null;
+      let caughtUpAfterMs: number | null = null;
+      let backlogAtAllOwned: number | null = null;
+      let lastLog = killedAt;
+      const progress = (waiting = '') => {
+        if (Date.now() - lastLog < 5000) return;
+        lastLog = Date.now();
+        log(`takeover +${Math.round((lastLog - killedAt) / 1000)} s: survivors own ${sum(survivors, 'owned')}, taken ${sum(survivors, 'taken') - takenBefore}${waiting}`);
+      };
+      // the sites first, watched closely (the workers report once a second: these times are ±1 s); reading the
+      // backlog asks the server about every site's consumer, which takes seconds while the survivors take sites
+      while (allOwnedAfterMs === null && Date.now() - killedAt < TAKEOVER_MS) {
+        await sleep(250);
+        const t = Date.now() - killedAt;
+        if (firstSiteTakenAfterMs === null && sum(survivors, 'taken') > takenBefore) firstSiteTakenAfterMs = t;
+        if (sum(survivors, 'owned') >= SITES) allOwnedAfterMs = t;
+        progress();
+      }
+      while (allOwnedAfterMs !== null && Date.now() - killedAt < TAKEOVER_MS) {
+        const waiting = await backlogMessages(jsm, prefix);
+        backlogAtAllOwned ??= waiting;
+        if (waiting <= backlogAtKill + roundMessages) {
+          caughtUpAfterMs = Date.now() - killedAt;
+          break;
+        }
+        progress(`; messages waiting ${waiting}`);
+        await sleep(1000);
+      }
+      const seconds = (Date.now() - killedAt) / 1000;
+      return {
+        killed: victim.role,
+        sitesOfKilled,
+        firstSiteTakenAfterMs,
+        allOwnedAfterMs,
+        caughtUpAfterMs,
+        backlogMessages: { atKill: backlogAtKill, atAllOwned: backlogAtAllOwned },
+        survivorsSamplesPerS: Math.round((sum(survivors, 'samples') - consumedBefore) / seconds),
+      };
+    }
+
+    /** the edges stopped and the backlog drained: what they published (acked by JetStream) against the rows stored */
+    async function publishedAgainstStored() {
+      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: true })}\n`);
+      // a round under way ends first; the edges report once a second
+      let published = -1;
+      while (published !== sum(edges, 'published')) {
+        published = sum(edges, 'published');
+        await sleep(2500);
+      }
+      const at = Date.now();
+      let waiting = await backlogMessages(jsm, prefix);
+      while (waiting > 0 && Date.now() - at < DRAIN_MS) {
+        await sleep(2000);
+        waiting = await backlogMessages(jsm, prefix);
+      }
+      const db = new pg.Client({ connectionString: databaseUrl });
+      await db.connect();
+      try {
+        const stored = Number((await db.query<{ n: string }>('SELECT count(*) AS n FROM samples')).rows[0]!.n);
+        log(`published ${published}, stored ${stored}, messages left ${waiting}`);
+        return { published, stored, messagesLeft: waiting };
+      } finally {
+        await db.end();
+      }
+    }
 
     /** one window at the edges' current period: counts, backlog, latencies and CPU over it */
     async function measure(period: number, windowMs: number): Promise<Window> {
@@ -306,6 +394,10 @@ async function main() {
         p99: q(last.latencies, 0.99),
       },
       processes: last.usages.filter((u) => u.role !== 'postgres'),
+      // a worker killed under load (null: fewer than two workers, or BENCH_TAKEOVER_MS=0)
+      takeover,
+      // every sample the edges published, counted in PostgreSQL after the edges stopped and the backlog drained
+      samplesPublishedStored: count,
       // every postgres process of the server (other clients' work included; shared memory makes their RSS not add up)
       postgres: { processes: postgres.length, cpuCores: +postgres.reduce((n, u) => n + u.cpuCores, 0).toFixed(2) },
       loadavg1: +loadavg()[0]!.toFixed(1),
@@ -314,7 +406,7 @@ async function main() {
   } finally {
     for (const e of edges) e.child.kill('SIGTERM');
     for (const w of workers) w.child.kill('SIGTERM');
-    await Promise.all([...edges, ...workers].map((c) => (c.child.exitCode === null ? new Promise((r) => c.child.once('exit', r)) : undefined)));
+    await Promise.all([...edges, ...workers].map((c) => (c.child.exitCode === null && c.child.signalCode === null ? new Promise((r) => c.child.once('exit', r)) : undefined)));
     await deleteStreams(servers[0]!, prefix).catch(() => undefined);
     const nc = await connect({ servers });
     await new Kvm(nc)
