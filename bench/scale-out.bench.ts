@@ -238,18 +238,29 @@ async function main() {
       if (!s.backlogGrowing) continue; // the probe kept up: a whole window at the same rate
       // the edges paused until the backlog drained (what the workers take with nothing coming in, reported), then
       // slower: 95 % of what the workers took while the edges published
-      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: true })}\n`);
-      const drain = { at: Date.now(), consumed: sum(workers, 'samples'), waiting: await backlogMessages(jsm, prefix) };
-      while (drain.waiting > roundMessages && Date.now() - drain.at < DRAIN_MS) {
-        await sleep(5000);
-        drain.waiting = await backlogMessages(jsm, prefix);
-      }
+      tellEdges({ paused: true });
+      const drain = { at: Date.now(), consumed: sum(workers, 'samples') };
+      const left = await drainedTo(roundMessages);
       s.drainedSamplesPerS = Math.round(((sum(workers, 'samples') - drain.consumed) * 1000) / (Date.now() - drain.at));
       periodMs = Math.ceil((SITES * points * 1000) / (0.95 * s.consumedSamplesPerS));
-      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: false, periodMs })}\n`);
-      log(`drained at ${s.drainedSamplesPerS} samples/s for ${Date.now() - drain.at} ms (${drain.waiting} messages left); edges now every ${periodMs} ms`);
+      tellEdges({ paused: false, periodMs });
+      log(`drained at ${s.drainedSamplesPerS} samples/s for ${Date.now() - drain.at} ms (${left} messages left); edges now every ${periodMs} ms`);
       await sleep(5000); // a few rounds at the new pace before the window
     }
+    function tellEdges(line: { paused: boolean; periodMs?: number }) {
+      for (const e of edges) e.child.stdin!.write(`${JSON.stringify(line)}\n`);
+    }
+    /** the edges paused: waits up to BENCH_DRAIN_MS until at most `messages` wait; what still waits */
+    async function drainedTo(messages: number): Promise<number> {
+      const at = Date.now();
+      let waiting = await backlogMessages(jsm, prefix);
+      while (waiting > messages && Date.now() - at < DRAIN_MS) {
+        await sleep(2000);
+        waiting = await backlogMessages(jsm, prefix);
+      }
+      return waiting;
+    }
+
     const takeover = WORKERS >= 2 && TAKEOVER_MS > 0 ? await takeOver() : null;
     const count = await publishedAgainstStored();
     await nc.close();
@@ -308,19 +319,14 @@ async function main() {
 
     /** the edges stopped and the backlog drained: what they published (acked by JetStream) against the rows stored */
     async function publishedAgainstStored() {
-      for (const e of edges) e.child.stdin!.write(`${JSON.stringify({ paused: true })}\n`);
+      tellEdges({ paused: true });
       // a round under way ends first; the edges report once a second
       let published = -1;
       while (published !== sum(edges, 'published')) {
         published = sum(edges, 'published');
         await sleep(2500);
       }
-      const at = Date.now();
-      let waiting = await backlogMessages(jsm, prefix);
-      while (waiting > 0 && Date.now() - at < DRAIN_MS) {
-        await sleep(2000);
-        waiting = await backlogMessages(jsm, prefix);
-      }
+      const waiting = await drainedTo(0);
       const db = new pg.Client({ connectionString: databaseUrl });
       await db.connect();
       try {
